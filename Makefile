@@ -1,0 +1,46 @@
+# Two set-up commands (see README): `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test deps system-packages venv lint typecheck pytest sandbox-start sandbox-stop bench clean
+
+demo: deps sandbox-start
+	@. ./.sandbox/sandbox.env && $(VENV)/bin/mssante-companion
+
+test: deps lint typecheck pytest
+
+deps: system-packages venv
+
+system-packages:
+	@bash sandbox/install-system-packages.sh
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+lint:
+	$(VENV)/bin/ruff check .
+
+typecheck:
+	$(VENV)/bin/mypy
+
+pytest:
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+sandbox-start: deps
+	$(PY) -m sandbox start --dir .sandbox
+
+sandbox-stop:
+	$(PY) -m sandbox stop --dir .sandbox
+
+bench: deps
+	$(PY) -m benchmarks
+
+clean: sandbox-stop
+	rm -rf $(VENV) .sandbox

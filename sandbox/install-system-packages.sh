@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages that the sandbox operator, the tests and the
+# demo need. Idempotent: does nothing when everything is already installed.
+set -euo pipefail
+
+PACKAGES=(
+  # build of pyscard (no Linux wheel) and the virtual environment
+  python3-venv python3-dev gcc swig libpcsclite-dev
+  # the sandbox operator
+  dovecot-core dovecot-imapd dovecot-submissiond dovecot-lmtpd
+  softhsm2 opensc
+  # virtual smart-card reader: pcscd + vpcd driver + vicc (python3-virtualsmartcard)
+  pcscd vsmartcard-vpcd python3-virtualsmartcard python3-pycryptodome
+  # a real Secret Service for keyring tests, and a display for screenshots
+  gnome-keyring dbus dbus-x11 libsecret-tools xvfb xauth
+  # Qt runtime libraries needed by PySide6 even offscreen
+  libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
+  libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core
+  # NSS tools for Thunderbird profiles
+  libnss3-tools
+  # misc
+  make ca-certificates openssl procps psmisc
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO="sudo"
+fi
+echo "Installing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# Never let package scripts start system daemons (pcscd, dovecot): the sandbox starts
+# its own private instances.
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
