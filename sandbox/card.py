@@ -1,0 +1,315 @@
+"""A virtual CPS card in SoftHSM2.
+
+The token lives in a private ``SOFTHSM2_CONF`` + token directory under the sandbox
+directory. Its content mimics what Cryptolib CPS exposes for a CPS3 card (design section 2):
+
+* token label ``CPS3 V3 <FAMILY> <GIVEN>`` (a CPS3 "V3" card; the holder's name makes it
+  easy to tell two virtual cards apart; cps/ must not rely on the label to classify cards),
+  user PIN ``1234`` (4 digits), SO PIN ``12345678``;
+* two RSA-2048 key pairs GENERATED ON THE TOKEN (``C_GenerateKeyPair``; private keys
+  sensitive and not extractable): authentication, ``CKA_ID`` ``01 20`` (last byte 0x20), and
+  signature, ``CKA_ID`` ``01 10`` (last byte 0x10);
+* the matching certificates issued by the sandbox PKI (CKO_CERTIFICATE, same CKA_ID), plus
+  the PERSONNES and root CA certificates (category "authority");
+* public CKO_DATA objects ``CPS_ID_CARD``, ``CPS_NAME_PS``, ``CPS_INFO_PS`` (application
+  ``CPS``). The real objects are binary TLV structures; here they hold ``key=value`` UTF-8
+  lines carrying the same information (card type and serial, holder's names, national id
+  and profession).
+
+SoftHSM2 never locks a PIN (design section 6): final-try and locked states need a test
+double behind cps/'s own interface.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import datetime as _dt
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import PyKCS11
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from sandbox.identities import DOCTOR, Identity
+from sandbox.pki import Pki
+
+__all__ = [
+    "AUTH_KEY_ID",
+    "SIGN_KEY_ID",
+    "SOFTHSM_MODULE",
+    "SO_PIN",
+    "VirtualCard",
+    "provision_card",
+]
+
+logger = logging.getLogger(__name__)
+
+SOFTHSM_MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")
+SO_PIN = "12345678"
+AUTH_KEY_ID = bytes([0x01, 0x20])
+SIGN_KEY_ID = bytes([0x01, 0x10])
+ROOT_CA_ID = bytes([0x0A, 0x01])
+PERSONS_CA_ID = bytes([0x0A, 0x02])
+
+AUTH_LABEL = "Certificat d'Authentification CPS"
+SIGN_LABEL = "Certificat de Signature CPS"
+AUTH_KEY_LABEL = "Cle privee d'Authentification CPS"
+SIGN_KEY_LABEL = "Cle privee de Signature CPS"
+
+
+@dataclass
+class VirtualCard:
+    """A provisioned SoftHSM2 token standing for the holder's CPS card."""
+
+    softhsm_conf: Path
+    module: Path
+    token_label: str
+    serial: str
+    pin: str
+    auth_cert: x509.Certificate
+    sign_cert: x509.Certificate
+    holder: Identity
+    so_pin: str = SO_PIN
+    auth_key_id: bytes = AUTH_KEY_ID
+    sign_key_id: bytes = SIGN_KEY_ID
+    files: dict[str, Path] = field(default_factory=dict)
+
+    def environment(self) -> dict[str, str]:
+        """Environment variables a process needs to see this token (``SOFTHSM2_CONF``)."""
+        return {"SOFTHSM2_CONF": str(self.softhsm_conf)}
+
+
+def _card_label(holder: Identity) -> str:
+    # PKCS#11 token labels are 32 bytes, blank padded.
+    return f"CPS3 V3 {holder.family_name} {holder.given_name}"[:32]
+
+
+def _write_conf(directory: Path) -> Path:
+    tokens = directory / "tokens"
+    if tokens.exists():
+        shutil.rmtree(tokens)
+    tokens.mkdir(parents=True, mode=0o700)
+    conf = directory / "softhsm2.conf"
+    conf.write_text(
+        f"directories.tokendir = {tokens}\n"
+        "objectstore.backend = file\n"
+        "log.level = ERROR\n"
+        "slots.removable = false\n"
+    )
+    return conf
+
+
+def _init_token(conf: Path, label: str, pin: str) -> None:
+    env = dict(os.environ, SOFTHSM2_CONF=str(conf))
+    result = subprocess.run(
+        ["softhsm2-util", "--init-token", "--free", "--label", label,
+         "--so-pin", SO_PIN, "--pin", pin],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if result.returncode != 0:
+        raise RuntimeError(f"softhsm2-util --init-token failed: {result.stderr.strip()}")
+
+
+def _ck_ulong(value: int) -> tuple[int, ...]:
+    # PyKCS11 treats CKA_CERTIFICATE_CATEGORY as binary: pass a native CK_ULONG.
+    return tuple(value.to_bytes(ctypes.sizeof(ctypes.c_ulong), sys.byteorder))
+
+
+def _der_integer(value: int) -> bytes:
+    body = value.to_bytes((value.bit_length() + 8) // 8, "big")
+    return bytes([0x02, len(body)]) + body if len(body) < 128 else (
+        bytes([0x02, 0x81, len(body)]) + body
+    )
+
+
+def _generate_key_pair(
+    session: PyKCS11.Session, key_id: bytes, label: str, sign_usage: str
+) -> rsa.RSAPublicKey:
+    public_template = [
+        (PyKCS11.CKA_CLASS, PyKCS11.CKO_PUBLIC_KEY),
+        (PyKCS11.CKA_KEY_TYPE, PyKCS11.CKK_RSA),
+        (PyKCS11.CKA_TOKEN, PyKCS11.CK_TRUE),
+        (PyKCS11.CKA_PRIVATE, PyKCS11.CK_FALSE),
+        (PyKCS11.CKA_MODULUS_BITS, 2048),
+        (PyKCS11.CKA_PUBLIC_EXPONENT, (0x01, 0x00, 0x01)),
+        (PyKCS11.CKA_VERIFY, PyKCS11.CK_TRUE),
+        (PyKCS11.CKA_ENCRYPT, PyKCS11.CK_FALSE),
+        (PyKCS11.CKA_WRAP, PyKCS11.CK_FALSE),
+        (PyKCS11.CKA_ID, tuple(key_id)),
+        (PyKCS11.CKA_LABEL, label.replace("Cle privee", "Cle publique")),
+    ]
+    private_template = [
+        (PyKCS11.CKA_CLASS, PyKCS11.CKO_PRIVATE_KEY),
+        (PyKCS11.CKA_KEY_TYPE, PyKCS11.CKK_RSA),
+        (PyKCS11.CKA_TOKEN, PyKCS11.CK_TRUE),
+        (PyKCS11.CKA_PRIVATE, PyKCS11.CK_TRUE),
+        (PyKCS11.CKA_SENSITIVE, PyKCS11.CK_TRUE),
+        (PyKCS11.CKA_EXTRACTABLE, PyKCS11.CK_FALSE),
+        (PyKCS11.CKA_SIGN, PyKCS11.CK_TRUE),
+        (PyKCS11.CKA_DECRYPT, PyKCS11.CK_FALSE),
+        (PyKCS11.CKA_UNWRAP, PyKCS11.CK_FALSE),
+        (PyKCS11.CKA_ID, tuple(key_id)),
+        (PyKCS11.CKA_LABEL, label),
+    ]
+    public, _private = session.generateKeyPair(
+        public_template, private_template, mecha=PyKCS11.MechanismRSAGENERATEKEYPAIR
+    )
+    modulus, exponent = session.getAttributeValue(
+        public, [PyKCS11.CKA_MODULUS, PyKCS11.CKA_PUBLIC_EXPONENT]
+    )
+    numbers = rsa.RSAPublicNumbers(
+        int.from_bytes(bytes(exponent), "big"), int.from_bytes(bytes(modulus), "big")
+    )
+    logger.debug("generated %s key pair on the token", sign_usage)
+    return numbers.public_key()
+
+
+def _store_certificate(
+    session: PyKCS11.Session, cert: x509.Certificate, key_id: bytes, label: str, *, ca: bool
+) -> None:
+    session.createObject(
+        [
+            (PyKCS11.CKA_CLASS, PyKCS11.CKO_CERTIFICATE),
+            (PyKCS11.CKA_CERTIFICATE_TYPE, PyKCS11.CKC_X_509),
+            (PyKCS11.CKA_TOKEN, PyKCS11.CK_TRUE),
+            (PyKCS11.CKA_PRIVATE, PyKCS11.CK_FALSE),
+            (PyKCS11.CKA_MODIFIABLE, PyKCS11.CK_FALSE),
+            (PyKCS11.CKA_TRUSTED, PyKCS11.CK_FALSE),
+            # PKCS#11 v2.40 4.6.2: 2 = authority, 1 = token user.
+            (PyKCS11.CKA_CERTIFICATE_CATEGORY, _ck_ulong(2 if ca else 1)),
+            (PyKCS11.CKA_ID, tuple(key_id)),
+            (PyKCS11.CKA_LABEL, label),
+            (PyKCS11.CKA_SUBJECT, tuple(cert.subject.public_bytes())),
+            (PyKCS11.CKA_ISSUER, tuple(cert.issuer.public_bytes())),
+            (PyKCS11.CKA_SERIAL_NUMBER, tuple(_der_integer(cert.serial_number))),
+            (PyKCS11.CKA_VALUE, tuple(cert.public_bytes(serialization.Encoding.DER))),
+        ]
+    )
+
+
+def _store_data(session: PyKCS11.Session, label: str, value: bytes) -> None:
+    session.createObject(
+        [
+            (PyKCS11.CKA_CLASS, PyKCS11.CKO_DATA),
+            (PyKCS11.CKA_TOKEN, PyKCS11.CK_TRUE),
+            (PyKCS11.CKA_PRIVATE, PyKCS11.CK_FALSE),
+            (PyKCS11.CKA_MODIFIABLE, PyKCS11.CK_FALSE),
+            (PyKCS11.CKA_APPLICATION, "CPS"),
+            (PyKCS11.CKA_LABEL, label),
+            (PyKCS11.CKA_VALUE, tuple(value)),
+        ]
+    )
+
+
+def _data_objects(holder: Identity, serial: str) -> dict[str, bytes]:
+    def lines(pairs: dict[str, str]) -> bytes:
+        return "".join(f"{k}={v}\n" for k, v in pairs.items()).encode("utf-8")
+
+    profession_codes = {"Médecin": "10", "Infirmier": "60", "Pharmacien": "21"}
+    return {
+        "CPS_ID_CARD": lines(
+            {"type_carte": "CPS", "generation": "CPS3", "version": "V3", "numero_serie": serial,
+             "date_fin_validite": (_dt.date.today() + _dt.timedelta(days=3 * 365)).isoformat()}
+        ),  # fmt: skip
+        "CPS_NAME_PS": lines(
+            {"nom": holder.family_name, "prenom": holder.given_name,
+             "nom_usage": holder.display_name}
+        ),  # fmt: skip
+        "CPS_INFO_PS": lines(
+            {"identification_nationale": holder.national_id, "type_identifiant": holder.id_type,
+             "profession": holder.profession,
+             "code_profession": profession_codes.get(holder.profession, "")}
+        ),  # fmt: skip
+    }
+
+
+def provision_card(
+    directory: Path, pki: Pki, holder: Identity = DOCTOR, pin: str = "1234"
+) -> VirtualCard:
+    """Create a fresh SoftHSM2 token under ``directory`` and fill it like a CPS card.
+
+    Args:
+        directory: the card's private directory (``softhsm2.conf``, ``tokens/``); an earlier
+            token there is wiped.
+        pki: issues the holder's certificates.
+        holder: whose card it is.
+        pin: the user PIN.
+    Raises:
+        RuntimeError: softhsm2-util failed.
+        PyKCS11.PyKCS11Error: the token refused an operation.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    conf = _write_conf(directory)
+    label = _card_label(holder)
+    _init_token(conf, label, pin)
+    previous = os.environ.get("SOFTHSM2_CONF")
+    # SoftHSM2 reads SOFTHSM2_CONF when the library is initialised (C_Initialize).
+    os.environ["SOFTHSM2_CONF"] = str(conf)
+    lib = PyKCS11.PyKCS11Lib()
+    try:
+        lib.load(str(SOFTHSM_MODULE))
+        slot = next(
+            s for s in lib.getSlotList(tokenPresent=True)
+            if lib.getTokenInfo(s).label.strip() == label
+        )  # fmt: skip
+        serial = lib.getTokenInfo(slot).serialNumber.strip()
+        session = lib.openSession(slot, PyKCS11.CKF_SERIAL_SESSION | PyKCS11.CKF_RW_SESSION)
+        try:
+            session.login(pin)
+            auth_public = _generate_key_pair(session, AUTH_KEY_ID, AUTH_KEY_LABEL, "auth")
+            sign_public = _generate_key_pair(session, SIGN_KEY_ID, SIGN_KEY_LABEL, "sign")
+            person = {
+                "national_id": holder.national_id,
+                "family_name": holder.family_name,
+                "given_name": holder.given_name,
+                "profession": holder.profession,
+                "email": holder.address,
+            }
+            auth_cert = pki.issue_person_certificate(auth_public, usage="auth", **person)
+            sign_cert = pki.issue_person_certificate(sign_public, usage="sign", **person)
+            _store_certificate(session, auth_cert, AUTH_KEY_ID, AUTH_LABEL, ca=False)
+            _store_certificate(session, sign_cert, SIGN_KEY_ID, SIGN_LABEL, ca=False)
+            _store_certificate(
+                session, pki.persons_ca_cert, PERSONS_CA_ID, "TEST AC IGC-SANTE ELEMENTAIRE "
+                "PERSONNES", ca=True,
+            )  # fmt: skip
+            _store_certificate(
+                session, pki.root_cert, ROOT_CA_ID, "TEST AC RACINE IGC-SANTE ELEMENTAIRE",
+                ca=True,
+            )  # fmt: skip
+            for name, value in _data_objects(holder, serial).items():
+                _store_data(session, name, value)
+            session.logout()
+        finally:
+            session.closeSession()
+    finally:
+        del lib
+        if previous is None:
+            os.environ.pop("SOFTHSM2_CONF", None)
+        else:
+            os.environ["SOFTHSM2_CONF"] = previous
+    files = {}
+    for name, cert in (("auth", auth_cert), ("sign", sign_cert)):
+        path = directory / f"{name}.crt.pem"
+        path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        files[f"{name}_cert"] = path
+    card = VirtualCard(
+        softhsm_conf=conf,
+        module=SOFTHSM_MODULE,
+        token_label=label,
+        serial=serial,
+        pin=pin,
+        auth_cert=auth_cert,
+        sign_cert=sign_cert,
+        holder=holder,
+        files=files,
+    )
+    logger.info("virtual CPS card %r (serial %s) provisioned in %s", label, serial, directory)
+    return card
