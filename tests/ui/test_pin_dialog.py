@@ -1,0 +1,109 @@
+"""PIN entry: the dialog and the PinPrompt used from the card thread."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from ui.pin_dialog import PinAsk, PinDialog, QtPinPrompt, pin_ask_from
+
+
+@dataclass
+class Holder:
+    given_name: str
+    family_name: str
+    profession: str
+
+
+@dataclass
+class Request:
+    """Shaped like cps's PinRequest."""
+
+    holder: Holder
+    attempts_left: int | None = 3
+    count_low: bool = False
+    final_try: bool = False
+    retry_reason: str | None = None
+
+
+DOCTOR = Holder("JEAN", "MARTIN", "Médecin")
+
+
+def _ask_in_thread(prompt: QtPinPrompt, request: object) -> tuple[threading.Thread, list]:
+    answers: list[str | None] = []
+    thread = threading.Thread(target=lambda: answers.append(prompt.ask_pin(request)))
+    return thread, answers
+
+
+def test_pin_typed_in_the_dialog_reaches_the_card_thread(qtbot: QtBot) -> None:
+    prompt = QtPinPrompt()
+    thread, answers = _ask_in_thread(prompt, Request(DOCTOR))
+    with qtbot.wait_signal(prompt.dialog_shown, timeout=3000) as shown:
+        thread.start()
+    dialog: PinDialog = shown.args[0]
+    assert "Jean MARTIN" in dialog.findChild(type(dialog.message), "pinHolder").text()
+    assert "Médecin" in dialog.findChild(type(dialog.message), "pinHolder").text()
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()
+    qtbot.keyClicks(dialog.pin_edit, "1234")
+    assert ok.isEnabled()
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    thread.join(timeout=5)
+    assert answers == ["1234"]
+    assert dialog.pin_edit.text() == ""  # the dialog does not keep the PIN
+
+
+def test_cancel_returns_none(qtbot: QtBot) -> None:
+    prompt = QtPinPrompt()
+    thread, answers = _ask_in_thread(prompt, Request(DOCTOR))
+    with qtbot.wait_signal(prompt.dialog_shown, timeout=3000) as shown:
+        thread.start()
+    shown.args[0].reject()
+    thread.join(timeout=5)
+    assert answers == [None]
+
+
+def test_card_removal_cancels_a_waiting_prompt(qtbot: QtBot) -> None:
+    prompt = QtPinPrompt()
+    thread, answers = _ask_in_thread(prompt, Request(DOCTOR))
+    with qtbot.wait_signal(prompt.dialog_shown, timeout=3000):
+        thread.start()
+    prompt.cancel_pending()
+    thread.join(timeout=5)
+    assert answers == [None]
+    assert prompt.current_dialog is None
+
+
+def test_retry_shows_attempts_left(qtbot: QtBot) -> None:
+    dialog = PinDialog(pin_ask_from(Request(DOCTOR, attempts_left=2, retry_reason="incorrect")))
+    qtbot.addWidget(dialog)
+    assert "Code PIN incorrect" in dialog.message.text()
+    assert "Il reste 2 essai" in dialog.message.text()
+
+
+def test_final_try_is_a_warning(qtbot: QtBot) -> None:
+    dialog = PinDialog(pin_ask_from(Request(DOCTOR, attempts_left=1, final_try=True)))
+    qtbot.addWidget(dialog)
+    assert "dernier essai" in dialog.message.text()
+
+
+def test_locked_card_is_explained_without_a_pin_field(qtbot: QtBot) -> None:
+    dialog = PinDialog(PinAsk(holder="Jean MARTIN", locked=True))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.pin_edit.isVisible()
+    assert "bloquée" in dialog.message.text()
+    assert "PUK" in dialog.message.text()
+    assert dialog.buttons.button(QDialogButtonBox.StandardButton.Ok) is None
+
+
+def test_only_digits_are_accepted(qtbot: QtBot) -> None:
+    dialog = PinDialog(PinAsk(holder="Jean MARTIN"))
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.pin_edit, "12a3")
+    assert dialog.pin_edit.text() == "123"
+    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()

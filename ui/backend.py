@@ -1,0 +1,323 @@
+"""What the desktop app asks of the layers below: small Protocols and plain records.
+
+``ui/`` holds no business logic. Windows talk to these Protocols only; the adapters in
+:mod:`ui.live` implement them over ``cps/`` and ``client/`` (the card service, the
+authenticators, ``client.mail``, ``client.directory``, ``client.whitelist``, ``client.xdm``)
+and the tests implement them with hand-written fakes (``tests/helpers/fake_desktop.py``).
+Every method here may block: windows call them through :class:`ui.workers.WorkerPool`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+__all__ = [
+    "AttachmentInfo",
+    "CardHolder",
+    "CardSignIn",
+    "DirectoryEntry",
+    "DirectoryService",
+    "Draft",
+    "Folder",
+    "MailService",
+    "MessageSummary",
+    "MessageView",
+    "OutboxItem",
+    "Progress",
+    "Services",
+    "StructuredDocument",
+    "TrustService",
+    "TrustVerdict",
+]
+
+#: ``progress(done, total)``; ``total`` 0 when unknown.
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class CardHolder:
+    """Who the inserted CPS card belongs to (read without the PIN)."""
+
+    national_id: str
+    family_name: str
+    given_name: str
+    profession: str = ""
+    reader: str = ""
+
+    @property
+    def display_name(self) -> str:
+        """``Jean MARTIN`` as a letter would address them."""
+        return f"{self.given_name.title()} {self.family_name.upper()}".strip()
+
+
+@dataclass(frozen=True)
+class Folder:
+    """One mailbox folder with its counters."""
+
+    path: str
+    name: str
+    unread: int = 0
+    total: int = 0
+    role: str = ""  # "inbox", "sent", "drafts", "trash", "junk" (RFC 6154) or ""
+    delimiter: str = "/"
+
+
+@dataclass(frozen=True)
+class MessageSummary:
+    """A row of the message list."""
+
+    uid: int
+    sender: str
+    subject: str
+    date: datetime | None = None
+    recipients: str = ""
+    flags: frozenset[str] = frozenset()
+    size: int = 0
+    has_attachments: bool = False
+    receipt: str = ""  # "", "requested", "read" (an MDN came back), "failed"
+    structured: bool = False
+
+    @property
+    def unread(self) -> bool:
+        """No ``\\Seen`` flag."""
+        return "\\Seen" not in self.flags
+
+    @property
+    def flagged(self) -> bool:
+        """The user marked it (``\\Flagged``)."""
+        return "\\Flagged" in self.flags
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    """An attachment as the reading pane lists it."""
+
+    index: int
+    filename: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True)
+class StructuredDocument:
+    """A structured document (IHE XDM) found among the attachments."""
+
+    patient: str  # "DUPONT Marie, née le 12/03/1961"
+    ins: str = ""
+    title: str = ""
+    attachment_index: int | None = None
+
+
+@dataclass(frozen=True)
+class MessageView:
+    """A message ready for the reading pane (HTML already sanitised by ``client``)."""
+
+    folder: str
+    uid: int
+    subject: str
+    sender: str
+    to: str = ""
+    cc: str = ""
+    date: datetime | None = None
+    html: str = ""
+    text: str = ""
+    remote_content_blocked: bool = False
+    attachments: tuple[AttachmentInfo, ...] = ()
+    structured: StructuredDocument | None = None
+    receipt_requested: bool = False
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    """A directory record (national MSSanté directory)."""
+
+    address: str
+    family_name: str = ""
+    given_name: str = ""
+    profession: str = ""
+    specialty: str = ""
+    organization: str = ""
+    postal_code: str = ""
+    city: str = ""
+    bal_type: str = ""
+    national_id: str = ""
+
+    @property
+    def display_name(self) -> str:
+        """The person's or the mailbox's name."""
+        name = f"{self.given_name} {self.family_name}".strip()
+        return name or self.organization or self.address
+
+
+@dataclass(frozen=True)
+class TrustVerdict:
+    """Whether an address may receive MSSanté mail, and why not."""
+
+    address: str
+    inside: bool
+    reason: str = ""
+    is_patient: bool = False
+    operator: str = ""
+
+
+@dataclass
+class Draft:
+    """A message being written; saved on every pause and before a lock."""
+
+    draft_id: str
+    to: list[str] = field(default_factory=list)
+    cc: list[str] = field(default_factory=list)
+    subject: str = ""
+    body: str = ""
+    attachments: list[Path] = field(default_factory=list)
+    receipt: bool = False
+    xdm: Path | None = None
+    in_reply_to: str = ""
+
+    def is_empty(self) -> bool:
+        """Nothing typed or attached yet."""
+        return not (self.to or self.cc or self.subject or self.body or self.attachments)
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """A message handed to the outbox and its state."""
+
+    message_id: str
+    subject: str
+    recipients: str
+    state: str  # "queued", "sending", "sent", "failed"
+    reason: str = ""
+
+
+class MailService(Protocol):
+    """One signed-in mailbox (over ``client.mail`` and a ``SessionOpener``)."""
+
+    @property
+    def address(self) -> str:
+        """The mailbox address."""
+        ...
+
+    def folders(self) -> list[Folder]:
+        """The folder tree with unread counts."""
+        ...
+
+    def messages(self, folder: str, progress: Progress | None = None) -> list[MessageSummary]:
+        """Synchronise ``folder`` into the cache and return its rows."""
+        ...
+
+    def message(self, folder: str, uid: int, allow_remote: bool = False) -> MessageView:
+        """Fetch one message, sanitised; mark it read."""
+        ...
+
+    def search(self, folder: str, text: str) -> list[int]:
+        """UIDs of messages in ``folder`` matching ``text`` (server or cache search)."""
+        ...
+
+    def save_attachment(self, folder: str, uid: int, index: int, target: Path) -> Path:
+        """Write an attachment to ``target`` (a file path chosen by the user)."""
+        ...
+
+    def send(self, draft: Draft) -> str:
+        """Policy-check and submit through the outbox; return the Message-ID."""
+        ...
+
+    def outbox(self) -> list[OutboxItem]:
+        """Messages queued, sending, failed (with reason) or just sent."""
+        ...
+
+    def retry(self, message_id: str) -> None:
+        """Submit a failed outbox item again (never twice: Message-ID key)."""
+        ...
+
+    def save_draft(self, draft: Draft) -> None:
+        """Store the draft durably (encrypted cache or the Drafts folder)."""
+        ...
+
+    def drafts(self) -> list[Draft]:
+        """Drafts saved earlier, for resuming."""
+        ...
+
+    def delete_draft(self, draft_id: str) -> None:
+        """Forget a draft (sent or discarded)."""
+        ...
+
+    def wait_for_new_mail(self, timeout: float) -> bool:
+        """Block up to ``timeout`` seconds (IMAP IDLE); True when INBOX changed."""
+        ...
+
+    def close(self) -> None:
+        """Log out every session and drop secrets held in memory."""
+        ...
+
+
+class DirectoryService(Protocol):
+    """The national directory index (``client.directory``)."""
+
+    def search(
+        self, text: str, limit: int = 20, filters: dict[str, str] | None = None
+    ) -> list[DirectoryEntry]:
+        """Accent- and case-insensitive prefix search (name, specialty, city)."""
+        ...
+
+    def import_file(
+        self, path: Path, progress: Progress | None = None, cancel: Any = None
+    ) -> int:
+        """Import an extraction (ZIP or .txt); return the number of rows."""
+        ...
+
+
+class TrustService(Protocol):
+    """The MSSanté trust space (``client.whitelist``)."""
+
+    def check(self, address: str) -> TrustVerdict:
+        """Whether ``address`` belongs to the trust space."""
+        ...
+
+    def import_file(self, path: Path) -> int:
+        """Import a liste blanche XML; return the number of domains."""
+        ...
+
+
+class CardSignIn(Protocol):
+    """The card and the operator: who holds the card, and signing in with the PIN."""
+
+    def holder(self) -> CardHolder | None:
+        """The CPS card now inserted (identity from its certificate), or None."""
+        ...
+
+    def sign_in(self, pin_prompt: Any) -> MailService:
+        """Ask the PIN through ``pin_prompt`` (cps ``PinPrompt``) and open the mailbox."""
+        ...
+
+    def watch(self, on_inserted: Callable[[Any], None], on_removed: Callable[[Any], None]) -> None:
+        """Call back (on any thread) on card insertion and removal."""
+        ...
+
+    def stop(self) -> None:
+        """Stop watching and release the card."""
+        ...
+
+
+@dataclass
+class Services:
+    """Everything the windows need, assembled by :mod:`ui.live` or a test."""
+
+    card: CardSignIn | None
+    directory: DirectoryService | None = None
+    trust: TrustService | None = None
+    profile_path: Path | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def has_profile(self) -> bool:
+        """A profile is configured (else the first-run assistant opens)."""
+        return self.profile_path is not None
+
+
+def sequence_text(values: Sequence[str]) -> str:
+    """Join addresses for display."""
+    return ", ".join(v for v in values if v)

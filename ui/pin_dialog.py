@@ -1,0 +1,257 @@
+"""The PIN dialog, and ``cps``'s GUI-neutral ``PinPrompt`` implemented with it.
+
+The card service asks for the PIN from its own card thread (``ask_pin(request) -> str |
+None``). :class:`QtPinPrompt` forwards the request to the GUI thread with a signal, shows
+:class:`PinDialog` there, and blocks the asking thread on a ``threading.Event`` until the
+user answers (Electrum's ``get_pin`` pattern). The PIN is handed back once and never
+logged or kept: the line edit is cleared as soon as it was read.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QObject, QRegularExpression, QThread, Signal, Slot
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+__all__ = ["PinAsk", "PinDialog", "QtPinPrompt", "pin_ask_from"]
+
+logger = logging.getLogger(__name__)
+
+PIN_PATTERN = r"^[0-9]{4,8}$"
+
+
+@dataclass(frozen=True)
+class PinAsk:
+    """What the dialog shows, read from ``cps``'s ``PinRequest``."""
+
+    holder: str = ""
+    profession: str = ""
+    attempts_left: int | None = None
+    count_low: bool = False
+    final_try: bool = False
+    locked: bool = False
+    retry: bool = False
+
+
+def _holder_text(request: Any) -> tuple[str, str]:
+    holder = getattr(request, "holder", None)
+    name = getattr(request, "holder_name", "") or ""
+    profession = getattr(request, "profession", "") or ""
+    if holder is not None and not isinstance(holder, str):
+        given = getattr(holder, "given_name", "") or ""
+        family = getattr(holder, "family_name", "") or ""
+        name = name or f"{given.title()} {family.upper()}".strip()
+        profession = profession or getattr(holder, "profession", "") or ""
+    elif isinstance(holder, str):
+        name = name or holder
+    return name, profession
+
+
+def pin_ask_from(request: Any) -> PinAsk:
+    """Normalise a ``cps`` ``PinRequest`` (or a :class:`PinAsk`) for display."""
+    if isinstance(request, PinAsk):
+        return request
+    name, profession = _holder_text(request)
+    attempts = getattr(request, "attempts_left", None)
+    retry_reason = getattr(request, "retry_reason", None)
+    return PinAsk(
+        holder=name,
+        profession=profession,
+        attempts_left=attempts if isinstance(attempts, int) else None,
+        count_low=bool(getattr(request, "count_low", False)),
+        final_try=bool(getattr(request, "final_try", False)) or attempts == 1,
+        locked=bool(getattr(request, "locked", False)) or attempts == 0,
+        retry=bool(retry_reason) or bool(getattr(request, "retry", False)),
+    )
+
+
+class PinDialog(QDialog):
+    """Asks the CPS PIN, showing whose card it is and how many tries remain."""
+
+    def __init__(self, ask: PinAsk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pinDialog")
+        self.setWindowTitle(self.tr("Code PIN de la carte CPS"))
+        self.setModal(True)
+        self.ask = ask
+        layout = QVBoxLayout(self)
+
+        who = QLabel(self)
+        who.setObjectName("pinHolder")
+        who.setWordWrap(True)
+        if ask.holder:
+            text = f"<b>{_escape(ask.holder)}</b>"
+            if ask.profession:
+                text += f"<br>{_escape(ask.profession)}"
+            who.setText(text)
+        else:
+            who.setText(self.tr("Carte CPS"))
+        layout.addWidget(who)
+
+        self.message = QLabel(self)
+        self.message.setObjectName("pinMessage")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+
+        self.pin_edit = QLineEdit(self)
+        self.pin_edit.setObjectName("pinEdit")
+        self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin_edit.setValidator(
+            QRegularExpressionValidator(QRegularExpression(r"[0-9]{0,8}"), self.pin_edit)
+        )
+        self.pin_edit.setAccessibleName(self.tr("Code PIN"))
+        self.pin_edit.setPlaceholderText(self.tr("Code PIN (4 chiffres)"))
+        layout.addWidget(self.pin_edit)
+
+        self.buttons = QDialogButtonBox(self)
+        if ask.locked:
+            self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
+            self.pin_edit.hide()
+        else:
+            self.buttons.setStandardButtons(
+                QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+            )
+            ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+            ok.setText(self.tr("Valider"))
+            ok.setEnabled(False)
+            self.pin_edit.textChanged.connect(self._update_ok)
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        if cancel is not None:
+            cancel.setText(self.tr("Annuler"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.message.setText(self._message_text(ask))
+        self.setMinimumWidth(380)
+
+    def _message_text(self, ask: PinAsk) -> str:
+        if ask.locked:
+            return self.tr(
+                "Votre carte CPS est bloquée après trois codes PIN erronés. Débloquez-la "
+                "avec le code PUK (outil de gestion de la Cryptolib CPS) ou demandez une "
+                "nouvelle carte à l'ANS."
+            )
+        parts: list[str] = []
+        if ask.retry:
+            parts.append(self.tr("Code PIN incorrect."))
+        if ask.final_try:
+            parts.append(
+                self.tr(
+                    "Attention : dernier essai. Un code erroné bloquera votre carte CPS."
+                )
+            )
+        elif ask.attempts_left is not None and (ask.retry or ask.count_low):
+            parts.append(self.tr("Il reste %n essai(s).", "", ask.attempts_left))
+        if not parts:
+            parts.append(self.tr("Saisissez le code PIN de votre carte CPS."))
+        return " ".join(parts)
+
+    @Slot(str)
+    def _update_ok(self, text: str) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(QRegularExpression(PIN_PATTERN).match(text).hasMatch())
+
+    def take_pin(self) -> str:
+        """Return the typed PIN and clear the field (the PIN is not kept by the dialog)."""
+        pin = self.pin_edit.text()
+        self.pin_edit.clear()
+        return pin
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class _Pending:
+    """One PIN request crossing from the card thread to the GUI thread."""
+
+    def __init__(self, ask: PinAsk) -> None:
+        self.ask = ask
+        self.answer: str | None = None
+        self.done = threading.Event()
+
+
+class QtPinPrompt(QObject):
+    """``cps`` ``PinPrompt`` for the desktop: a dialog on the GUI thread.
+
+    ``ask_pin`` may be called from any thread; it returns the PIN or ``None`` when the
+    user cancelled (or the card was removed, see :meth:`cancel_pending`).
+    """
+
+    _requested = Signal(object)
+    dialog_shown = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._parent_widget = parent
+        self._requested.connect(self._show)
+        self._lock = threading.Lock()
+        self._pending: _Pending | None = None
+        self.current_dialog: PinDialog | None = None
+
+    def ask_pin(self, request: Any) -> str | None:
+        """Show the dialog and wait for the answer (blocks the calling card thread)."""
+        pending = _Pending(pin_ask_from(request))
+        if QThread.currentThread() is self.thread():
+            # Called on the GUI thread (a test, or a synchronous caller): run modally.
+            self._show(pending)
+            dialog = self.current_dialog
+            if dialog is not None and not pending.done.is_set():
+                loop = QEventLoop()
+                dialog.finished.connect(loop.quit)
+                loop.exec()
+            return pending.answer
+        with self._lock:
+            self._pending = pending
+        self._requested.emit(pending)
+        pending.done.wait()
+        with self._lock:
+            self._pending = None
+        return pending.answer
+
+    def show_locked(self, request: Any = None) -> None:
+        """Explain a locked card (no PIN asked); returns at once."""
+        ask = pin_ask_from(request) if request is not None else PinAsk()
+        ask = PinAsk(holder=ask.holder, profession=ask.profession, locked=True)
+        self._requested.emit(_Pending(ask))
+
+    def cancel_pending(self) -> None:
+        """Answer ``None`` to a waiting request and close its dialog (card removed)."""
+        dialog = self.current_dialog
+        if dialog is not None:
+            dialog.reject()
+        with self._lock:
+            pending = self._pending
+        if pending is not None and not pending.done.is_set():
+            pending.done.set()
+
+    @Slot(object)
+    def _show(self, pending: _Pending) -> None:
+        parent = self._parent_widget if isinstance(self._parent_widget, QWidget) else None
+        dialog = PinDialog(pending.ask, parent)
+
+        def finish(result: int) -> None:
+            if result == QDialog.DialogCode.Accepted and not pending.ask.locked:
+                pending.answer = dialog.take_pin()
+            pending.done.set()
+            if self.current_dialog is dialog:
+                self.current_dialog = None
+            dialog.deleteLater()
+
+        dialog.finished.connect(finish)
+        self.current_dialog = dialog
+        dialog.open()
+        dialog.pin_edit.setFocus()
+        self.dialog_shown.emit(dialog)

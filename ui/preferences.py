@@ -1,0 +1,101 @@
+"""The desktop app's own preferences (language, remote content, window state).
+
+Stored as an INI file under ``app_paths().config`` so that ``MSSANTE_COMPANION_HOME``
+isolates them like every other piece of state. Operator settings live in the profile
+(``client``), not here.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from client.paths import app_paths
+
+__all__ = ["Preferences", "REMOTE_POLICIES"]
+
+logger = logging.getLogger(__name__)
+
+#: Remote content policy: never load, ask per message (bar), always for trusted senders.
+REMOTE_POLICIES = ("block", "ask", "trusted")
+
+
+class Preferences:
+    """Typed accessors over a ``QSettings`` INI file."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        if path is None:
+            paths = app_paths().ensure()
+            path = paths.config / "desktop.ini"
+        self.path = path
+        self._settings = QSettings(str(path), QSettings.Format.IniFormat)
+
+    def _text(self, key: str, default: str = "") -> str:
+        value = self._settings.value(key, default)
+        return str(value) if value is not None else default
+
+    @property
+    def language(self) -> str:
+        """``""`` follows the system; else a code from :data:`ui.i18n.LANGUAGES`."""
+        return self._text("ui/language")
+
+    @language.setter
+    def language(self, value: str) -> None:
+        self._settings.setValue("ui/language", value)
+
+    @property
+    def remote_content(self) -> str:
+        """One of :data:`REMOTE_POLICIES` (default ``ask``)."""
+        value = self._text("mail/remote_content", "ask")
+        return value if value in REMOTE_POLICIES else "ask"
+
+    @remote_content.setter
+    def remote_content(self, value: str) -> None:
+        if value not in REMOTE_POLICIES:
+            raise ValueError(f"remote content policy must be one of {REMOTE_POLICIES}")
+        self._settings.setValue("mail/remote_content", value)
+
+    @property
+    def profile_path(self) -> str:
+        """The operator profile chosen in the app (the env variable wins, see ``client``)."""
+        return self._text("account/profile")
+
+    @profile_path.setter
+    def profile_path(self, value: str) -> None:
+        self._settings.setValue("account/profile", value)
+
+    @property
+    def pkcs11_module(self) -> str:
+        """``""`` or ``auto``: the Cryptolib CPS paths of the OS; else a path."""
+        return self._text("card/pkcs11_module")
+
+    @pkcs11_module.setter
+    def pkcs11_module(self, value: str) -> None:
+        self._settings.setValue("card/pkcs11_module", value)
+
+    @property
+    def extra_anchors(self) -> list[str]:
+        """Trust anchor files added by an administrator."""
+        value = self._settings.value("trust/anchors", [])
+        if isinstance(value, str):
+            return [value] if value else []
+        return [str(v) for v in (value or [])]
+
+    @extra_anchors.setter
+    def extra_anchors(self, value: list[str]) -> None:
+        self._settings.setValue("trust/anchors", list(value))
+
+    def window_state(self, name: str) -> QByteArray | None:
+        """Saved geometry/state blob of a window."""
+        value = self._settings.value(f"windows/{name}")
+        return value if isinstance(value, QByteArray) else None
+
+    def set_window_state(self, name: str, value: QByteArray) -> None:
+        """Remember a window's geometry/state."""
+        self._settings.setValue(f"windows/{name}", value)
+
+    def sync(self) -> None:
+        """Write to disk now."""
+        self._settings.sync()
