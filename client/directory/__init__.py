@@ -1,0 +1,1 @@
+"""The national MSSanté directory: extraction import, local index, search, online lookup."""
