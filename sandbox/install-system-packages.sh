@@ -19,6 +19,9 @@ PACKAGES=(
   libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core
   # NSS tools for Thunderbird profiles
   libnss3-tools
+  # installers (packaging/): window lookup for the .deb smoke test, and makensis to
+  # compile-check the Windows installer definition
+  x11-utils nsis
   # misc
   make ca-certificates openssl procps psmisc
 )
