@@ -1,0 +1,303 @@
+"""The encrypted local mail cache: folders, message summaries, flags, opened bodies.
+
+Works offline: :meth:`MailCache.list_messages` answers from the file alone. Clear columns
+are only what ordering and sync need (UIDs, MODSEQ, flags, size, date, attachment bit);
+senders, recipients, subjects, Message-IDs, folder names and bodies are sealed
+(:mod:`client.mail.store`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from client.mail.errors import CacheCorrupted, FolderNotFound
+from client.mail.keystore import KeyringKeyStore, KeyStore
+from client.mail.store import EncryptedStore, default_store_path
+from client.mail.summary import MessageSummary
+
+__all__ = ["FolderState", "MailCache"]
+
+logger = logging.getLogger(__name__)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS folders (
+    id INTEGER PRIMARY KEY,
+    name_hash TEXT NOT NULL UNIQUE,
+    name BLOB NOT NULL,
+    uidvalidity INTEGER NOT NULL,
+    uidnext INTEGER NOT NULL,
+    highestmodseq INTEGER NOT NULL,
+    synced_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS messages (
+    folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+    uid INTEGER NOT NULL,
+    modseq INTEGER NOT NULL,
+    flags TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    date REAL,
+    has_attachments INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (folder_id, uid)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS bodies (
+    folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+    uid INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (folder_id, uid)
+) WITHOUT ROWID;
+"""
+
+
+@dataclass(frozen=True)
+class FolderState:
+    """What the cache knows of a folder's server state at the last sync (RFC 7162)."""
+
+    folder_id: int
+    name: str
+    uidvalidity: int
+    uidnext: int
+    highestmodseq: int
+    synced_at: float
+    count: int
+
+
+class MailCache:
+    """The cache of one account. Use as a context manager or call :meth:`close`."""
+
+    def __init__(self, store: EncryptedStore) -> None:
+        self.store = store
+        try:
+            store.conn.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            store.close()
+            raise CacheCorrupted(str(exc)) from exc
+
+    @classmethod
+    def open(
+        cls, account: str, *, keystore: KeyStore | None = None, path: Path | None = None
+    ) -> MailCache:
+        """Open (or create) the cache of ``account`` with its key from ``keystore``."""
+        key = (keystore or KeyringKeyStore()).load_or_create(account)
+        return cls(EncryptedStore(path or default_store_path(account), key))
+
+    @property
+    def path(self) -> Path:
+        """The cache file."""
+        return self.store.path
+
+    def close(self) -> None:
+        """Close the file."""
+        self.store.close()
+
+    def __enter__(self) -> MailCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic batch of writes (a kill inside it leaves the previous state)."""
+        self.store.begin()
+        try:
+            yield
+        except BaseException:
+            self.store.rollback()
+            raise
+        self.store.commit()
+
+    # -- folders ---------------------------------------------------------------------------
+
+    def folder_state(self, name: str) -> FolderState | None:
+        """The cached state of ``name``, or None when never synced."""
+        row = self.store.conn.execute(
+            "SELECT id, uidvalidity, uidnext, highestmodseq, synced_at,"
+            " (SELECT count(*) FROM messages WHERE folder_id = folders.id)"
+            " FROM folders WHERE name_hash = ?",
+            (self.store.lookup_hash(name),),
+        ).fetchone()
+        if row is None:
+            return None
+        return FolderState(row[0], name, row[1], row[2], row[3], row[4], row[5])
+
+    def folder_names(self) -> list[str]:
+        """Names of the cached folders."""
+        rows = self.store.conn.execute("SELECT id, name FROM folders ORDER BY id").fetchall()
+        return [
+            self.store.unseal(b"folder:%d" % fid, bytes(blob)).decode("utf-8")
+            for fid, blob in rows
+        ]
+
+    def reset_folder(self, name: str, uidvalidity: int) -> int:
+        """Forget every message of ``name`` (new UIDVALIDITY) and return its folder id."""
+        conn = self.store.conn
+        key = self.store.lookup_hash(name)
+        row = conn.execute("SELECT id FROM folders WHERE name_hash = ?", (key,)).fetchone()
+        if row is None:
+            cur = conn.execute(
+                "INSERT INTO folders(name_hash, name, uidvalidity, uidnext, highestmodseq,"
+                " synced_at) VALUES (?, x'', ?, 1, 0, 0)",
+                (key, uidvalidity),
+            )
+            fid = int(cur.lastrowid or 0)
+            conn.execute(
+                "UPDATE folders SET name = ? WHERE id = ?",
+                (self.store.seal(b"folder:%d" % fid, name.encode("utf-8")), fid),
+            )
+            return fid
+        fid = int(row[0])
+        conn.execute("DELETE FROM messages WHERE folder_id = ?", (fid,))
+        conn.execute("DELETE FROM bodies WHERE folder_id = ?", (fid,))
+        conn.execute(
+            "UPDATE folders SET uidvalidity = ?, uidnext = 1, highestmodseq = 0 WHERE id = ?",
+            (uidvalidity, fid),
+        )
+        return fid
+
+    def save_folder_state(
+        self, folder_id: int, *, uidnext: int, highestmodseq: int, synced_at: float
+    ) -> None:
+        """Record the server state the cache now matches."""
+        self.store.conn.execute(
+            "UPDATE folders SET uidnext = ?, highestmodseq = ?, synced_at = ? WHERE id = ?",
+            (uidnext, highestmodseq, synced_at, folder_id),
+        )
+
+    # -- messages --------------------------------------------------------------------------
+
+    def put_summaries(self, folder_id: int, summaries: Iterable[MessageSummary]) -> int:
+        """Insert or replace summaries; returns how many."""
+        seal = self.store.seal
+        dumps = json.dumps
+        rows = []
+        for s in summaries:
+            payload = dumps(
+                [s.sender, s.to, s.cc, s.subject, s.message_id], ensure_ascii=False
+            ).encode("utf-8")
+            rows.append(
+                (
+                    folder_id,
+                    s.uid,
+                    s.modseq,
+                    " ".join(s.flags),
+                    s.size,
+                    s.date.timestamp() if s.date else None,
+                    1 if s.has_attachments else 0,
+                    seal(b"msg:%d:%d" % (folder_id, s.uid), payload),
+                )
+            )
+        self.store.conn.executemany(
+            "INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
+        )
+        return len(rows)
+
+    def update_flags(
+        self, folder_id: int, changes: Iterable[tuple[int, tuple[str, ...], int]]
+    ) -> int:
+        """Apply ``(uid, flags, modseq)`` changes to cached messages; returns how many."""
+        rows = [(" ".join(flags), modseq, folder_id, uid) for uid, flags, modseq in changes]
+        self.store.conn.executemany(
+            "UPDATE messages SET flags = ?, modseq = ? WHERE folder_id = ? AND uid = ?", rows
+        )
+        return len(rows)
+
+    def cached_uids(self, folder_id: int) -> set[int]:
+        """UIDs cached for the folder."""
+        rows = self.store.conn.execute(
+            "SELECT uid FROM messages WHERE folder_id = ?", (folder_id,)
+        )
+        return {int(r[0]) for r in rows}
+
+    def remove_uids(self, folder_id: int, uids: Iterable[int]) -> int:
+        """Forget expunged messages (and their bodies); returns how many."""
+        rows = [(folder_id, uid) for uid in uids]
+        conn = self.store.conn
+        conn.executemany("DELETE FROM messages WHERE folder_id = ? AND uid = ?", rows)
+        conn.executemany("DELETE FROM bodies WHERE folder_id = ? AND uid = ?", rows)
+        return len(rows)
+
+    def list_messages(
+        self, folder: str, *, limit: int = 50, offset: int = 0
+    ) -> tuple[int, list[MessageSummary]]:
+        """``(total, page)`` from the cache, newest first; works offline."""
+        state = self.folder_state(folder)
+        if state is None:
+            raise FolderNotFound(folder)
+        rows = self.store.conn.execute(
+            "SELECT uid, modseq, flags, size, date, has_attachments, data FROM messages"
+            " WHERE folder_id = ? ORDER BY uid DESC LIMIT ? OFFSET ?",
+            (state.folder_id, limit, offset),
+        ).fetchall()
+        return state.count, [self._summary(state.folder_id, row) for row in rows]
+
+    def summary(self, folder: str, uid: int) -> MessageSummary | None:
+        """One cached summary, or None."""
+        state = self.folder_state(folder)
+        if state is None:
+            return None
+        row = self.store.conn.execute(
+            "SELECT uid, modseq, flags, size, date, has_attachments, data FROM messages"
+            " WHERE folder_id = ? AND uid = ?",
+            (state.folder_id, uid),
+        ).fetchone()
+        return None if row is None else self._summary(state.folder_id, row)
+
+    def _summary(self, folder_id: int, row: tuple[object, ...]) -> MessageSummary:
+        uid, modseq, flags, size, date, attach, blob = row
+        if not isinstance(uid, int) or not isinstance(blob, bytes):
+            raise CacheCorrupted("a cached message row is malformed")
+        sender, to, cc, subject, message_id = json.loads(
+            self.store.unseal(b"msg:%d:%d" % (folder_id, uid), blob)
+        )
+        return MessageSummary(
+            uid=uid,
+            sender=sender,
+            to=tuple(to),
+            cc=tuple(cc),
+            subject=subject,
+            date=dt.datetime.fromtimestamp(float(date), dt.UTC)
+            if isinstance(date, int | float)
+            else None,
+            flags=tuple(str(flags).split()) if flags else (),
+            size=int(size) if isinstance(size, int) else 0,
+            has_attachments=bool(attach),
+            message_id=message_id,
+            modseq=int(modseq) if isinstance(modseq, int) else 0,
+        )
+
+    # -- bodies ----------------------------------------------------------------------------
+
+    def put_body(self, folder: str, uid: int, raw: bytes) -> None:
+        """Keep the full message the user opened (sealed)."""
+        state = self.folder_state(folder)
+        if state is None:
+            return
+        with self.transaction():
+            self.store.conn.execute(
+                "INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)",
+                (
+                    state.folder_id,
+                    uid,
+                    self.store.seal(b"body:%d:%d" % (state.folder_id, uid), raw),
+                ),
+            )
+
+    def body(self, folder: str, uid: int) -> bytes | None:
+        """The cached full message, or None."""
+        state = self.folder_state(folder)
+        if state is None:
+            return None
+        row = self.store.conn.execute(
+            "SELECT data FROM bodies WHERE folder_id = ? AND uid = ?", (state.folder_id, uid)
+        ).fetchone()
+        if row is None:
+            return None
+        return self.store.unseal(b"body:%d:%d" % (state.folder_id, uid), bytes(row[0]))

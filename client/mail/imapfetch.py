@@ -1,0 +1,64 @@
+"""UID FETCH over a UID *set* (ranges), which imapclient's ``fetch`` cannot take.
+
+imapclient 3+ converts the requested ids to integers to drop unsolicited responses, so a
+range like ``1:500`` fails; sending thousands of single UIDs would make command lines of
+tens of kilobytes (Dovecot's default limit is 64 KB). This helper sends RFC 3501 sequence
+sets (``1:2500,2600``) and reuses imapclient's response parser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from client.mail.mailbox import imap_errors
+
+if TYPE_CHECKING:
+    from imapclient import IMAPClient
+
+__all__ = ["fetch_uid_set", "uid_set"]
+
+
+def uid_set(uids: Iterable[int]) -> str:
+    """Compress UIDs into an RFC 3501 sequence set (``1:3,7,9:10``)."""
+    ordered = sorted(set(uids))
+    if not ordered:
+        raise ValueError("an empty UID set")
+    parts: list[str] = []
+    start = prev = ordered[0]
+    for uid in ordered[1:]:
+        if uid == prev + 1:
+            prev = uid
+            continue
+        parts.append(f"{start}:{prev}" if prev != start else str(start))
+        start = prev = uid
+    parts.append(f"{start}:{prev}" if prev != start else str(start))
+    return ",".join(parts)
+
+
+def fetch_uid_set(
+    imap: IMAPClient,
+    uids: str,
+    items: Sequence[str],
+    modifiers: Sequence[str] = (),
+) -> dict[int, dict[bytes, Any]]:
+    """``UID FETCH <uids> (<items>) [(<modifiers>)]``; returns ``{uid: {item: value}}``."""
+    from imapclient.imapclient import seq_to_parenstr_upper
+    from imapclient.response_parser import parse_fetch_response
+
+    raw = imap._imap  # noqa: SLF001 - imapclient exposes no range FETCH
+    with imap_errors("FETCH"):
+        tag = raw._command(
+            "UID",
+            "FETCH",
+            uids,
+            seq_to_parenstr_upper(list(items)),
+            seq_to_parenstr_upper(list(modifiers)) if modifiers else None,
+        )
+        typ, data = raw._command_complete("FETCH", tag)
+        imap._checkok("fetch", typ, data)
+        typ, data = raw._untagged_response(typ, data, "FETCH")
+        parsed: dict[int, dict[bytes, Any]] = parse_fetch_response(
+            data, imap.normalise_times, True
+        )
+    return parsed

@@ -1,0 +1,72 @@
+"""The cache key: 32 random bytes kept in the OS keyring, never on disk beside the cache.
+
+Service ``mssante-companion``, user ``mail-cache:<address>``. Without the keyring entry the
+cache file is unreadable (AES-256-GCM, :mod:`client.mail.store`); losing the entry only
+loses the cache, which a sync rebuilds.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import os
+from typing import Protocol
+
+from client.mail.errors import CacheKeyUnavailable
+
+__all__ = ["KEYRING_SERVICE", "KeyStore", "KeyringKeyStore", "MemoryKeyStore"]
+
+logger = logging.getLogger(__name__)
+
+KEYRING_SERVICE = "mssante-companion"
+_KEY_BYTES = 32
+
+
+class KeyStore(Protocol):
+    """Where the cache key of an account lives."""
+
+    def load_or_create(self, account: str) -> bytes:
+        """Return the account's cache key, creating and storing one the first time."""
+        ...
+
+
+class KeyringKeyStore:
+    """The OS keyring (Secret Service, Keychain, Windows Credential Manager)."""
+
+    def __init__(self, service: str = KEYRING_SERVICE) -> None:
+        self.service = service
+
+    def load_or_create(self, account: str) -> bytes:
+        """Read the key, or create it; keyring failures become :class:`CacheKeyUnavailable`."""
+        import keyring
+        import keyring.errors
+
+        user = f"mail-cache:{account.lower()}"
+        try:
+            stored = keyring.get_password(self.service, user)
+            if stored:
+                try:
+                    key = base64.b64decode(stored, validate=True)
+                except (binascii.Error, ValueError) as exc:
+                    raise CacheKeyUnavailable("the stored cache key is damaged") from exc
+                if len(key) != _KEY_BYTES:
+                    raise CacheKeyUnavailable("the stored cache key has the wrong length")
+                return key
+            key = os.urandom(_KEY_BYTES)
+            keyring.set_password(self.service, user, base64.b64encode(key).decode("ascii"))
+            logger.info("created a new mail cache key in the OS keyring")
+            return key
+        except keyring.errors.KeyringError as exc:
+            raise CacheKeyUnavailable(f"OS keyring: {exc}") from exc
+
+
+class MemoryKeyStore:
+    """Keys in memory only (one process); for tools that must not touch the keyring."""
+
+    def __init__(self) -> None:
+        self._keys: dict[str, bytes] = {}
+
+    def load_or_create(self, account: str) -> bytes:
+        """Return this process's key for ``account``."""
+        return self._keys.setdefault(account.lower(), os.urandom(_KEY_BYTES))

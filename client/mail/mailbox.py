@@ -1,0 +1,429 @@
+"""The mailbox over one authenticated IMAP session: folders, lists, messages, flags.
+
+Everything goes through a :class:`client.sessions.SessionOpener`; the session is opened on
+first use and reopened once when the server dropped it (a token-based session may be cut
+when its token expires; the opener brings a fresh one). IMAP errors are translated here
+into :mod:`client.mail.errors`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import imaplib
+import logging
+import ssl
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from client.mail.errors import (
+    FolderNotFound,
+    MailConnectionError,
+    MailProtocolError,
+    MessageNotFound,
+)
+from client.mail.summary import SUMMARY_ITEMS, MessageSummary, summary_from_fetch
+from client.sessions import SessionOpener
+
+if TYPE_CHECKING:
+    from imapclient import IMAPClient
+
+__all__ = [
+    "SPECIAL_USES",
+    "Folder",
+    "Mailbox",
+    "Page",
+    "SearchQuery",
+    "imap_errors",
+]
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: RFC 6154 special-use attributes and the role names the app uses for them.
+SPECIAL_USES: dict[str, str] = {
+    "\\Sent": "sent",
+    "\\Drafts": "drafts",
+    "\\Trash": "trash",
+    "\\Junk": "junk",
+    "\\Archive": "archive",
+    "\\All": "all",
+    "\\Flagged": "flagged",
+}
+
+#: Fallback names when a server announces no SPECIAL-USE (common French and English ones).
+_ROLE_NAMES: dict[str, tuple[str, ...]] = {
+    "sent": ("Sent", "Sent Items", "Sent Messages", "Envoyés", "Éléments envoyés"),
+    "drafts": ("Drafts", "Brouillons"),
+    "trash": ("Trash", "Deleted Items", "Corbeille"),
+    "junk": ("Junk", "Spam", "Indésirables"),
+}
+
+
+_SORT_KEYS = {"date": "DATE", "from": "FROM", "subject": "SUBJECT", "size": "SIZE"}
+
+
+@dataclass(frozen=True)
+class Folder:
+    """One IMAP folder with its RFC 6154 role (``inbox``, ``sent``... or ``None``)."""
+
+    name: str
+    delimiter: str
+    flags: tuple[str, ...]
+    role: str | None
+
+    @property
+    def selectable(self) -> bool:
+        """Whether the folder can hold messages (no ``\\Noselect``)."""
+        return not any(f.lower() in ("\\noselect", "\\nonexistent") for f in self.flags)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``mail folders --json`` item."""
+        return {"name": self.name, "role": self.role, "flags": list(self.flags)}
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a message list, newest first, with the folder's total."""
+
+    folder: str
+    total: int
+    offset: int
+    messages: tuple[MessageSummary, ...]
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A server-side search (RFC 3501 section 6.4.4); empty fields are ignored."""
+
+    sender: str = ""
+    subject: str = ""
+    body: str = ""
+    text: str = ""
+    since: dt.date | None = None
+    before: dt.date | None = None
+    unseen: bool = False
+    flagged: bool = False
+
+    def criteria(self) -> list[Any]:
+        """The imapclient search criteria for this query."""
+        crit: list[Any] = []
+        for key, value in (
+            ("FROM", self.sender),
+            ("SUBJECT", self.subject),
+            ("BODY", self.body),
+            ("TEXT", self.text),
+        ):
+            if value:
+                crit += [key, value]
+        if self.since:
+            crit += ["SINCE", self.since]
+        if self.before:
+            crit += ["BEFORE", self.before]
+        if self.unseen:
+            crit.append("UNSEEN")
+        if self.flagged:
+            crit.append("FLAGGED")
+        return crit or ["ALL"]
+
+
+@contextlib.contextmanager
+def imap_errors(command: str, folder: str | None = None) -> Iterator[None]:
+    """Translate imaplib/socket errors raised inside the block into mail errors."""
+    try:
+        yield
+    except imaplib.IMAP4.abort as exc:
+        raise MailConnectionError(f"{command}: {exc}") from exc
+    except imaplib.IMAP4.error as exc:
+        text = str(exc)
+        if folder is not None and command in ("SELECT", "EXAMINE", "STATUS") and (
+            "NONEXISTENT" in text.upper() or "doesn't exist" in text or "not exist" in text
+        ):
+            raise FolderNotFound(folder) from exc
+        raise MailProtocolError(command, text) from exc
+    except (TimeoutError, OSError, ssl.SSLError) as exc:
+        raise MailConnectionError(f"{command}: {exc}") from exc
+
+
+def _str(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+
+
+class Mailbox:
+    """Mailbox operations for one signed-in address.
+
+    Use as a context manager (or call :meth:`close`) so the IMAP session is logged out.
+    """
+
+    def __init__(self, opener: SessionOpener) -> None:
+        self._opener = opener
+        self._imap: IMAPClient | None = None
+        self._selected: tuple[str, bool] | None = None
+        self._folders: list[Folder] | None = None
+
+    # -- session ---------------------------------------------------------------------------
+
+    @property
+    def address(self) -> str:
+        """The mailbox address."""
+        return self._opener.address
+
+    def imap(self) -> IMAPClient:
+        """The open IMAP session (opened on first use)."""
+        if self._imap is None:
+            with imap_errors("LOGIN"):
+                self._imap = self._opener.open_imap()
+            self._selected = None
+        return self._imap
+
+    def capabilities(self) -> set[str]:
+        """The server's capabilities, upper-case."""
+        imap = self.imap()
+        with imap_errors("CAPABILITY"):
+            return {_str(c).upper() for c in imap.capabilities()}
+
+    def close(self) -> None:
+        """Log out (errors while leaving a dead session are ignored)."""
+        imap, self._imap = self._imap, None
+        self._selected = None
+        if imap is not None:
+            with contextlib.suppress(Exception):
+                imap.logout()
+            # A dropped session may leave the socket open; logout could not close it.
+            with contextlib.suppress(Exception):
+                imap.shutdown()
+
+    def __enter__(self) -> Mailbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _retrying(self, action: Callable[[IMAPClient], T]) -> T:
+        """Run ``action`` on the session; on a dropped connection reopen once and retry."""
+        try:
+            return action(self.imap())
+        except MailConnectionError:
+            logger.info("IMAP session dropped; reopening once")
+            self.close()
+            return action(self.imap())
+
+    def select(self, folder: str, *, readonly: bool = False) -> dict[bytes, Any]:
+        """Select ``folder`` (EXAMINE when ``readonly``); returns the SELECT response."""
+        imap = self.imap()
+        with imap_errors("EXAMINE" if readonly else "SELECT", folder):
+            response: dict[bytes, Any] = imap.select_folder(folder, readonly=readonly)
+        self._selected = (folder, readonly)
+        return response
+
+    def _ensure_selected(self, folder: str, *, readonly: bool) -> None:
+        if self._selected == (folder, readonly) or (
+            readonly and self._selected == (folder, False)
+        ):
+            return
+        self.select(folder, readonly=readonly)
+
+    # -- folders ---------------------------------------------------------------------------
+
+    def folders(self) -> list[Folder]:
+        """All folders with their roles (RFC 6154 SPECIAL-USE, else well-known names)."""
+
+        def run(imap: IMAPClient) -> list[Any]:
+            with imap_errors("LIST"):
+                return list(imap.list_folders())
+
+        raw = self._retrying(run)
+        folders: list[Folder] = []
+        for flags, delimiter, name in raw:
+            flag_names = tuple(_str(f) for f in flags)
+            role = next((SPECIAL_USES[f] for f in flag_names if f in SPECIAL_USES), None)
+            if _str(name).upper() == "INBOX":
+                role = "inbox"
+            folders.append(Folder(_str(name), _str(delimiter or b"/"), flag_names, role))
+        taken = {f.role for f in folders if f.role}
+        for role, names in _ROLE_NAMES.items():
+            if role in taken:
+                continue
+            for index, folder in enumerate(folders):
+                if folder.role is None and folder.name.split(folder.delimiter)[-1] in names:
+                    folders[index] = Folder(folder.name, folder.delimiter, folder.flags, role)
+                    break
+        self._folders = folders
+        return folders
+
+    def folder_for(self, role: str) -> str | None:
+        """The name of the folder with ``role`` (``sent``, ``trash``...), if any."""
+        folders = self._folders if self._folders is not None else self.folders()
+        return next((f.name for f in folders if f.role == role), None)
+
+    # -- lists -----------------------------------------------------------------------------
+
+    def list_messages(
+        self, folder: str, *, limit: int = 50, offset: int = 0, sort: str = "arrival"
+    ) -> Page:
+        """A page of summaries, newest (or biggest, last alphabetically) first.
+
+        ``sort`` is ``arrival`` (UID order, exact), or ``date``, ``from``, ``subject``,
+        ``size``, which use the server's SORT (RFC 5256) when offered and fall back to
+        arrival order otherwise.
+        """
+        if limit < 1 or offset < 0:
+            raise ValueError("limit must be >= 1 and offset >= 0")
+        key = _SORT_KEYS.get(sort)
+        if key is None and sort != "arrival":
+            raise ValueError(f"unknown sort order {sort!r}")
+
+        def run(imap: IMAPClient) -> Page:
+            self._ensure_selected(folder, readonly=True)
+            with imap_errors("SORT/SEARCH", folder):
+                if key is not None and b"SORT" in imap.capabilities():
+                    uids = list(imap.sort(["REVERSE", key]))
+                else:
+                    uids = sorted(imap.search(["ALL"]), reverse=True)
+            window = uids[offset : offset + limit]
+            summaries = self._fetch_summaries(imap, window)
+            by_uid = {s.uid: s for s in summaries}
+            ordered = tuple(by_uid[u] for u in window if u in by_uid)
+            return Page(folder=folder, total=len(uids), offset=offset, messages=ordered)
+
+        return self._retrying(run)
+
+    def _fetch_summaries(
+        self, imap: IMAPClient, uids: Sequence[int]
+    ) -> list[MessageSummary]:
+        if not uids:
+            return []
+        with imap_errors("FETCH"):
+            data = imap.fetch(list(uids), list(SUMMARY_ITEMS))
+        return [summary_from_fetch(uid, item) for uid, item in data.items()]
+
+    def summaries(self, folder: str, uids: Sequence[int]) -> list[MessageSummary]:
+        """Summaries of the given UIDs (missing UIDs are left out)."""
+
+        def run(imap: IMAPClient) -> list[MessageSummary]:
+            self._ensure_selected(folder, readonly=True)
+            return self._fetch_summaries(imap, uids)
+
+        return self._retrying(run)
+
+    def search(self, folder: str, query: SearchQuery) -> list[int]:
+        """UIDs matching ``query`` (server-side SEARCH, UTF-8 charset), newest first."""
+
+        def run(imap: IMAPClient) -> list[int]:
+            self._ensure_selected(folder, readonly=True)
+            with imap_errors("SEARCH", folder):
+                return sorted(imap.search(query.criteria(), charset="UTF-8"), reverse=True)
+
+        return self._retrying(run)
+
+    # -- messages --------------------------------------------------------------------------
+
+    def fetch_raw(self, folder: str, uid: int, *, mark_seen: bool = False) -> bytes:
+        """The full message (``BODY.PEEK[]``, so not marked read unless ``mark_seen``)."""
+
+        def run(imap: IMAPClient) -> bytes:
+            self._ensure_selected(folder, readonly=not mark_seen)
+            with imap_errors("FETCH"):
+                data = imap.fetch([uid], ["BODY.PEEK[]"])
+            item = data.get(uid)
+            if item is None or b"BODY[]" not in item:
+                raise MessageNotFound(folder, uid)
+            raw = item[b"BODY[]"]
+            if mark_seen:
+                with imap_errors("STORE"):
+                    imap.add_flags([uid], [b"\\Seen"], silent=True)
+            return bytes(raw)
+
+        return self._retrying(run)
+
+    def add_flags(self, folder: str, uids: Sequence[int], flags: Sequence[str]) -> None:
+        """Add flags (``\\Seen``, ``\\Flagged``, ``\\Answered``, ``$MDNSent``...)."""
+        self._store(folder, uids, flags, add=True)
+
+    def remove_flags(self, folder: str, uids: Sequence[int], flags: Sequence[str]) -> None:
+        """Remove flags."""
+        self._store(folder, uids, flags, add=False)
+
+    def _store(self, folder: str, uids: Sequence[int], flags: Sequence[str], *, add: bool) -> None:
+        def run(imap: IMAPClient) -> None:
+            self._ensure_selected(folder, readonly=False)
+            with imap_errors("STORE"):
+                if add:
+                    imap.add_flags(list(uids), list(flags), silent=True)
+                else:
+                    imap.remove_flags(list(uids), list(flags), silent=True)
+
+        self._retrying(run)
+
+    def move(self, folder: str, uids: Sequence[int], target: str) -> None:
+        """Move messages to ``target`` (RFC 6851 MOVE, else COPY + expunge)."""
+
+        def run(imap: IMAPClient) -> None:
+            self._ensure_selected(folder, readonly=False)
+            with imap_errors("MOVE", target):
+                if b"MOVE" in imap.capabilities():
+                    imap.move(list(uids), target)
+                else:
+                    imap.copy(list(uids), target)
+                    imap.delete_messages(list(uids), silent=True)
+                    self._expunge(imap, uids)
+
+        self._retrying(run)
+
+    def _expunge(self, imap: IMAPClient, uids: Sequence[int]) -> None:
+        # UID EXPUNGE (RFC 4315) removes only these messages, not others marked elsewhere.
+        if b"UIDPLUS" in imap.capabilities():
+            imap.uid_expunge(list(uids))
+        else:
+            imap.expunge()
+
+    def delete(self, folder: str, uids: Sequence[int]) -> None:
+        """Move to Trash; in Trash itself (or with no Trash), delete for good."""
+        trash = self.folder_for("trash")
+        if trash is not None and trash != folder:
+            self.move(folder, uids, trash)
+            return
+
+        def run(imap: IMAPClient) -> None:
+            self._ensure_selected(folder, readonly=False)
+            with imap_errors("EXPUNGE"):
+                imap.delete_messages(list(uids), silent=True)
+                self._expunge(imap, uids)
+
+        self._retrying(run)
+
+    def append(
+        self,
+        folder: str,
+        raw: bytes,
+        *,
+        flags: Sequence[str] = (),
+        when: dt.datetime | None = None,
+    ) -> int | None:
+        """Store a message in ``folder``; returns its UID when the server says (UIDPLUS)."""
+
+        def run(imap: IMAPClient) -> int | None:
+            with imap_errors("APPEND", folder):
+                response = imap.append(folder, raw, flags=list(flags), msg_time=when)
+            text = _str(response) if isinstance(response, bytes | str) else ""
+            # RFC 4315: "[APPENDUID <uidvalidity> <uid>] Append completed."
+            if "APPENDUID" in text.upper():
+                try:
+                    return int(text.split("APPENDUID", 1)[1].split()[1].rstrip("]"))
+                except (IndexError, ValueError):
+                    return None
+            return None
+
+        return self._retrying(run)
+
+    def uids_with_message_id(self, folder: str, message_id: str) -> list[int]:
+        """UIDs whose Message-ID header is ``message_id`` (to avoid duplicate copies)."""
+
+        def run(imap: IMAPClient) -> list[int]:
+            self._ensure_selected(folder, readonly=True)
+            with imap_errors("SEARCH", folder):
+                return list(imap.search(["HEADER", "Message-ID", message_id]))
+
+        return self._retrying(run)

@@ -1,0 +1,185 @@
+"""Message summaries: what a list shows, built from an IMAP FETCH of ENVELOPE and friends.
+
+The same FETCH items feed the mailbox list and the cache sync (:data:`SUMMARY_ITEMS`), so
+one conversion serves both; it is on the hot path of a 10,000-message sync, hence the
+fast path for headers that carry no RFC 2047 encoded word.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.header
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "SUMMARY_ITEMS",
+    "MessageSummary",
+    "decode_header_text",
+    "format_addresses",
+    "has_attachments",
+    "summary_from_fetch",
+]
+
+logger = logging.getLogger(__name__)
+
+#: FETCH items of a summary (RFC 3501 section 6.4.5); MODSEQ is added when CONDSTORE is on.
+SUMMARY_ITEMS: tuple[str, ...] = (
+    "UID",
+    "FLAGS",
+    "INTERNALDATE",
+    "RFC822.SIZE",
+    "ENVELOPE",
+    "BODYSTRUCTURE",
+)
+
+
+@dataclass(frozen=True)
+class MessageSummary:
+    """One line of a message list (design section 5: the ``mail list`` item)."""
+
+    uid: int
+    sender: str
+    to: tuple[str, ...]
+    subject: str
+    date: dt.datetime | None
+    flags: tuple[str, ...]
+    size: int
+    has_attachments: bool
+    message_id: str = ""
+    cc: tuple[str, ...] = ()
+    modseq: int = 0
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def seen(self) -> bool:
+        """Whether the message was read (``\\Seen``)."""
+        return "\\Seen" in self.flags
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``mail list --json`` item (keys are the CLI contract)."""
+        return {
+            "uid": self.uid,
+            "from": self.sender,
+            "to": list(self.to),
+            "cc": list(self.cc),
+            "subject": self.subject,
+            "date": self.date.isoformat() if self.date else None,
+            "flags": list(self.flags),
+            "size": self.size,
+            "has_attachments": self.has_attachments,
+            "message_id": self.message_id,
+        }
+
+
+def _text(value: bytes | str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value
+
+
+def decode_header_text(value: bytes | str | None) -> str:
+    """Decode an RFC 2047 header value (encoded words in any charset) into text.
+
+    Unknown charsets and broken encoded words give the raw text rather than an error:
+    a list must show something for a malformed header.
+    """
+    text = _text(value)
+    if "=?" not in text:
+        return " ".join(text.split()) if "\n" in text or "\r" in text else text
+    try:
+        return str(email.header.make_header(email.header.decode_header(text)))
+    except (LookupError, UnicodeError, ValueError, email.errors.HeaderParseError):
+        logger.debug("undecodable header kept raw")
+        return text
+
+
+def _format_address(address: Any) -> str:
+    name = decode_header_text(address.name) if address.name else ""
+    mailbox = _text(address.mailbox)
+    host = _text(address.host)
+    addr = f"{mailbox}@{host}" if host else mailbox
+    if name and name != addr:
+        return f"{name} <{addr}>"
+    return addr
+
+
+def format_addresses(addresses: Iterable[Any] | None) -> tuple[str, ...]:
+    """Format IMAP ENVELOPE addresses as ``Name <mailbox@host>`` strings."""
+    if not addresses:
+        return ()
+    # Group syntax (RFC 3501 ENVELOPE, host NIL) carries no address of its own.
+    return tuple(_format_address(a) for a in addresses if a.host is not None or a.mailbox)
+
+
+def _leaf_is_attachment(part: Sequence[Any]) -> bool:
+    main = _text(part[0]).lower() if part and isinstance(part[0], bytes | str) else ""
+    if main == "message":
+        return True
+    params = part[2] if len(part) > 2 else None
+    if isinstance(params, tuple | list):
+        keys = {_text(k).lower() for k in params[0::2]}
+        if "name" in keys:
+            return True
+    for item in part[7:]:
+        if (
+            isinstance(item, tuple | list)
+            and item
+            and isinstance(item[0], bytes | str)
+            and _text(item[0]).lower() == "attachment"
+        ):
+            return True
+    return False
+
+
+def has_attachments(bodystructure: Any) -> bool:
+    """Whether a BODYSTRUCTURE (RFC 3501 section 7.4.2) holds an attachment."""
+    if bodystructure is None:
+        return False
+    if getattr(bodystructure, "is_multipart", False) or (
+        isinstance(bodystructure, tuple | list)
+        and bodystructure
+        and isinstance(bodystructure[0], list)
+    ):
+        parts = bodystructure[0]
+        return any(has_attachments(part) for part in parts)
+    if isinstance(bodystructure, tuple | list):
+        return _leaf_is_attachment(bodystructure)
+    return False
+
+
+def _flags(raw: Iterable[bytes | str]) -> tuple[str, ...]:
+    return tuple(_text(f) for f in raw)
+
+
+def summary_from_fetch(uid: int, data: Mapping[bytes, Any]) -> MessageSummary:
+    """Build a summary from one imapclient FETCH result (items of :data:`SUMMARY_ITEMS`)."""
+    envelope = data.get(b"ENVELOPE")
+    internal = data.get(b"INTERNALDATE")
+    if envelope is not None:
+        date = envelope.date or internal
+        sender_list = format_addresses(envelope.from_)
+        to = format_addresses(envelope.to)
+        cc = format_addresses(envelope.cc)
+        subject = decode_header_text(envelope.subject)
+        message_id = _text(envelope.message_id)
+    else:
+        date, sender_list, to, cc, subject, message_id = internal, (), (), (), "", ""
+    modseq = data.get(b"MODSEQ")
+    return MessageSummary(
+        uid=uid,
+        sender=sender_list[0] if sender_list else "",
+        to=to,
+        subject=subject,
+        date=date if isinstance(date, dt.datetime) else None,
+        flags=_flags(data.get(b"FLAGS", ())),
+        size=int(data.get(b"RFC822.SIZE", 0) or 0),
+        has_attachments=has_attachments(data.get(b"BODYSTRUCTURE")),
+        message_id=message_id,
+        cc=cc,
+        modseq=int(modseq[0]) if isinstance(modseq, tuple | list) and modseq else 0,
+    )

@@ -1,0 +1,299 @@
+"""Real servers for the mail tests: a private Dovecot IMAP and an SMTP sink.
+
+Dovecot runs from a private ``base_dir`` on a free loopback port with a static password
+for any user, so a test can read any mailbox it writes to (``jean``, ``claire``...). The
+SMTP sink (aiosmtpd) delivers what it accepts into each recipient's Dovecot INBOX by IMAP
+APPEND, like an operator's relay would; it can be told to fail or to drop the connection
+mid-DATA, to test the outbox.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email
+import email.policy
+import os
+import pwd
+import shutil
+import signal
+import smtplib
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from imapclient import IMAPClient
+
+PASSWORD = "sandbox-secret"
+DOMAIN = "hopital-sandbox.mssante.fr"
+COLLEAGUE_DOMAIN = "clinique-sandbox.mssante.fr"
+
+_CONF = """
+base_dir = {root}/run
+state_dir = {root}/state
+log_path = {root}/dovecot.log
+info_log_path = {root}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:{root}/mail/%u
+first_valid_uid = 100
+default_login_user = dovenull
+default_internal_user = dovecot
+login_trusted_networks = 127.0.0.0/8
+auth_failure_delay = 0
+mail_max_userip_connections = 200
+passdb {{
+  driver = static
+  args = password={password}
+}}
+userdb {{
+  driver = static
+  args = uid={uid} gid={gid} home={root}/home/%u
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service anvil {{
+  chroot =
+}}
+namespace inbox {{
+  inbox = yes
+  separator = /
+  mailbox Drafts {{
+    special_use = \\Drafts
+    auto = subscribe
+  }}
+  mailbox Sent {{
+    special_use = \\Sent
+    auto = subscribe
+  }}
+  mailbox Trash {{
+    special_use = \\Trash
+    auto = subscribe
+  }}
+  mailbox Junk {{
+    special_use = \\Junk
+    auto = subscribe
+  }}
+}}
+"""
+
+
+def free_port() -> int:
+    """A port free on loopback right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Dovecot:
+    """A private Dovecot IMAP server."""
+
+    root: Path
+    port: int
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        # Dovecot refuses to run mail processes as root: they run as the ``dovecot``
+        # system user, which must reach the mail and home directories.
+        entry = pwd.getpwnam("dovecot")
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.root.chmod(0o755)
+        for sub in ("run", "state", "mail", "home"):
+            (self.root / sub).mkdir(parents=True, exist_ok=True)
+        for sub in ("mail", "home"):
+            os.chown(self.root / sub, entry.pw_uid, entry.pw_gid)
+        conf = self.root / "dovecot.conf"
+        conf.write_text(
+            _CONF.format(
+                root=self.root, port=self.port, password=PASSWORD,
+                uid=entry.pw_uid, gid=entry.pw_gid,
+            ), encoding="utf-8"
+        )
+        self.process = subprocess.Popen(
+            ["dovecot", "-F", "-c", str(conf)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(
+                ("127.0.0.1", self.port), timeout=1
+            ) as sock:
+                if sock.recv(100).startswith(b"* OK"):
+                    return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.1)
+        log = (self.root / "dovecot.log").read_text(errors="replace") if (
+            self.root / "dovecot.log"
+        ).exists() else ""
+        self.stop()
+        raise RuntimeError(f"Dovecot did not start:\n{log}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def client(self, user: str) -> IMAPClient:
+        """A logged-in IMAP client for ``user`` (the caller logs out)."""
+        imap = IMAPClient("127.0.0.1", port=self.port, ssl=False, timeout=30)
+        imap.login(user, PASSWORD)
+        return imap
+
+    def reset_user(self, user: str) -> None:
+        """Delete ``user``'s mailbox and index so a test starts from empty."""
+        shutil.rmtree(self.root / "mail" / user, ignore_errors=True)
+
+    def append(self, user: str, folder: str, raw: bytes, flags: tuple[bytes, ...] = ()) -> None:
+        imap = self.client(user)
+        try:
+            imap.append(folder, raw, flags=flags)
+        finally:
+            imap.logout()
+
+
+@dataclass
+class SinkState:
+    """What the SMTP sink received and how it should misbehave."""
+
+    dovecot: Dovecot
+    received: list[tuple[str, list[str], bytes]] = field(default_factory=list)
+    fail_with: tuple[int, str] | None = None
+    drop_connection: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class _SinkHandler:
+    def __init__(self, state: SinkState) -> None:
+        self.state = state
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        state = self.state
+        if state.drop_connection:
+            # Like a submission server killed mid-send: the socket closes without a reply.
+            session.transport.close()
+            return "421 closing"
+        if state.fail_with is not None:
+            code, text = state.fail_with
+            return f"{code} {text}"
+        data = bytes(envelope.original_content or envelope.content)
+        with state.lock:
+            state.received.append((envelope.mail_from, list(envelope.rcpt_tos), data))
+        for rcpt in envelope.rcpt_tos:
+            user = rcpt.split("@", 1)[0]
+            state.dovecot.append(user, "INBOX", data)
+        return "250 OK delivered"
+
+
+@dataclass
+class SmtpSink:
+    """An SMTP server (aiosmtpd) that delivers into Dovecot."""
+
+    state: SinkState
+    port: int
+    controller: Any = None
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(
+            _SinkHandler(self.state),
+            hostname="127.0.0.1",
+            port=self.port,
+            data_size_limit=10 * 1024 * 1024,
+            ready_timeout=10,
+        )
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@contextlib.contextmanager
+def running_dovecot() -> Iterator[Dovecot]:
+    """Start a private Dovecot in a fresh temporary directory; stop and remove it after.
+
+    The directory is made with ``tempfile`` rather than pytest's ``tmp_path`` because the
+    latter sits under a root-only directory the ``dovecot`` user cannot traverse.
+    """
+    root = Path(tempfile.mkdtemp(prefix="mail-dovecot-"))
+    server = Dovecot(root=root, port=free_port())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        if not os.environ.get("MAIL_TEST_KEEP"):
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def parse(raw: bytes) -> email.message.EmailMessage:
+    """Parse raw bytes with the modern policy (test convenience)."""
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, email.message.EmailMessage)
+    return message
+
+
+__all__ = [
+    "COLLEAGUE_DOMAIN",
+    "DOMAIN",
+    "Dovecot",
+    "PASSWORD",
+    "SinkState",
+    "SmtpSink",
+    "free_port",
+    "os",
+    "parse",
+    "running_dovecot",
+]
+
+
+class PasswordSessionOpener:
+    """A :class:`client.sessions.SessionOpener` for the private Dovecot (password LOGIN).
+
+    Test-only: the product's openers authenticate with the card, PSC or a certificate;
+    this one lets mail tests run against a real IMAP server and SMTP sink.
+    """
+
+    def __init__(self, dovecot: Dovecot, user: str, smtp_port: int | None = None) -> None:
+        self.dovecot = dovecot
+        self.user = user
+        self.smtp_port = smtp_port
+        self.imap_opens = 0
+
+    @property
+    def address(self) -> str:
+        return f"{self.user}@{DOMAIN}"
+
+    def open_imap(self) -> IMAPClient:
+        self.imap_opens += 1
+        return self.dovecot.client(self.user)
+
+    def open_smtp(self) -> smtplib.SMTP:
+        if self.smtp_port is None:
+            raise ConnectionRefusedError("no SMTP server in this test")
+        return smtplib.SMTP("127.0.0.1", self.smtp_port, timeout=10)

@@ -1,0 +1,122 @@
+"""Sync into the encrypted cache: full, incremental, expunges, UIDVALIDITY, offline list."""
+
+from __future__ import annotations
+
+import pytest
+
+from client.mail.cache import MailCache
+from client.mail.errors import CacheCorrupted, FolderNotFound
+from client.mail.keystore import MemoryKeyStore
+from client.mail.mailbox import Mailbox
+from client.mail.sync import Synchronizer
+from tests.client.mail._messages import JEAN, letter, xdm_letter
+from tests.client.mail._servers import Dovecot, PasswordSessionOpener
+
+
+def _seed(dovecot: Dovecot, user: str, n: int) -> None:
+    for i in range(n):
+        dovecot.append(user, "INBOX", letter(subject=f"Bilan sanguin Hélène n°{i}").as_bytes())
+
+
+def test_full_then_unchanged_then_incremental(
+    dovecot: Dovecot, user: str, mailbox: Mailbox, cache: MailCache
+) -> None:
+    _seed(dovecot, user, 5)
+    sync = Synchronizer(mailbox, cache)
+    first = sync.sync_folder("INBOX")
+    assert (first.full, first.added, first.total) == (True, 5, 5)
+
+    again = sync.sync_folder("INBOX")
+    assert again.unchanged
+
+    dovecot.append(user, "INBOX", xdm_letter().as_bytes())
+    uids = sorted(cache.cached_uids(cache.folder_state("INBOX").folder_id))  # type: ignore[union-attr]
+    mailbox.add_flags("INBOX", [uids[0]], ["\\Seen"])
+    mailbox.delete("INBOX", [uids[1]])
+    mailbox.close()
+    third = sync.sync_folder("INBOX")
+    assert (third.full, third.added, third.removed) == (False, 1, 1)
+    assert third.updated >= 1
+    total, page = cache.list_messages("INBOX")
+    assert total == 5
+    assert page[0].subject.startswith("XDM/1.0/DDM+")
+    assert page[0].has_attachments
+    assert "\\Seen" in cache.summary("INBOX", uids[0]).flags  # type: ignore[union-attr]
+    assert cache.summary("INBOX", uids[1]) is None
+
+
+def test_uidvalidity_change_refetches(
+    dovecot: Dovecot, user: str, mailbox: Mailbox, cache: MailCache
+) -> None:
+    imap = mailbox.imap()
+    imap.create_folder("Dossiers")
+    for i in range(3):
+        imap.append("Dossiers", letter(subject=f"ancien {i}").as_bytes())
+    sync = Synchronizer(mailbox, cache)
+    sync.sync_folder("Dossiers")
+    before = cache.folder_state("Dossiers")
+    # Deleting and recreating a folder gives it a new UIDVALIDITY (RFC 3501 2.3.1.1).
+    imap.unselect_folder()
+    imap.delete_folder("Dossiers")
+    imap.create_folder("Dossiers")
+    for i in range(2):
+        imap.append("Dossiers", letter(subject=f"nouveau {i}").as_bytes())
+    result = sync.sync_folder("Dossiers")
+    after = cache.folder_state("Dossiers")
+    assert before is not None and after is not None
+    assert after.uidvalidity != before.uidvalidity
+    assert result.full and result.added == 2
+    total, page = cache.list_messages("Dossiers")
+    assert total == 2 and {m.subject for m in page} == {"nouveau 0", "nouveau 1"}
+
+
+def test_offline_list_and_nothing_readable_on_disk(
+    dovecot: Dovecot, user: str, opener: PasswordSessionOpener
+) -> None:
+    dovecot.append(user, "INBOX", xdm_letter().as_bytes())
+    keystore = MemoryKeyStore()
+    with Mailbox(opener) as box, MailCache.open(opener.address, keystore=keystore) as cache:
+        Synchronizer(box, cache).sync_all()
+        raw = box.fetch_raw("INBOX", 1)
+        cache.put_body("INBOX", 1, raw)
+        path = cache.path
+    # Offline: no server involved, only the file and the key.
+    with MailCache.open(opener.address, keystore=keystore) as cache:
+        total, page = cache.list_messages("INBOX")
+        assert total == 1 and page[0].subject.startswith("XDM/1.0/DDM+Compte rendu biologie")
+        assert cache.body("INBOX", 1) == raw
+        assert set(cache.folder_names()) >= {"INBOX", "Sent", "Trash"}
+    on_disk = b"".join(p.read_bytes() for p in path.parent.iterdir())
+    for needle in ("Hélène", "LEFÈVRE", "biologie", "claire.dubois", "Claire", JEAN,
+                   "clinique-sandbox", "Résultats", "IHE_XDM", "Sent"):
+        for encoding in ("utf-8", "latin-1", "utf-16-le"):
+            assert needle.encode(encoding, "ignore") not in on_disk, needle
+
+
+def test_wrong_key_is_refused(
+    dovecot: Dovecot, user: str, opener: PasswordSessionOpener
+) -> None:
+    dovecot.append(user, "INBOX", letter().as_bytes())
+    with Mailbox(opener) as box, MailCache.open(opener.address, keystore=MemoryKeyStore()) as c:
+        Synchronizer(box, c).sync_folder("INBOX")
+    with pytest.raises(CacheCorrupted):
+        MailCache.open(opener.address, keystore=MemoryKeyStore())
+
+
+def test_offline_unknown_folder(cache: MailCache) -> None:
+    with pytest.raises(FolderNotFound):
+        cache.list_messages("INBOX")
+
+
+def test_sync_survives_a_dropped_session(
+    dovecot: Dovecot, user: str, mailbox: Mailbox, cache: MailCache
+) -> None:
+    _seed(dovecot, user, 2)
+    sync = Synchronizer(mailbox, cache)
+    sync.sync_folder("INBOX")
+    # The server side goes away (token expiry, network); the next sync reopens.
+    mailbox.imap().shutdown()
+    mailbox.close()
+    _seed(dovecot, user, 1)
+    result = sync.sync_folder("INBOX")
+    assert result.added == 1 and cache.list_messages("INBOX")[0] == 3
