@@ -1,0 +1,531 @@
+"""The card service: one card thread, one logged-in session per insertion.
+
+:class:`CardService` owns a :class:`~cps.card_thread.CardThread` and the PKCS#11 backend
+living on it. Any thread may call it; the calls are marshalled to the card thread. It
+reads what a card holds (:class:`CardContents`), logs in once per insertion through a
+:class:`~cps.pin.PinPrompt` (:meth:`CardService.login`) and hands out a
+:class:`~cps.signer.CardSigner` for the authentication key.
+
+SoftHSM2 tokens stay present when the virtual reader's card is pulled, so the service
+also listens to the PC/SC watcher (:meth:`CardService.handle_event`): removal of the
+CPS from its reader ends the session, fails pending operations with
+:class:`~cps.errors.CardRemoved`, and further operations fail until a new login.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from cryptography import x509
+
+from cps.atr import CardKind
+from cps.card_thread import CardThread, assert_on_card_thread, on_card_thread
+from cps.errors import (
+    CardError,
+    CardRemoved,
+    CertificateError,
+    CertificateNotFound,
+    KeyNotFound,
+    PinEntryCancelled,
+    PinIncorrect,
+    PinLengthInvalid,
+    PinLocked,
+    TokenNotPresent,
+)
+from cps.identity import CardIdentity
+from cps.pin import RETRY_INCORRECT, RETRY_LENGTH, PinPrompt, PinRequest
+from cps.token import (
+    CKA_ID_AUTHENTICATION,
+    CKA_ID_SIGNATURE,
+    CertificateObject,
+    KeyObject,
+    SlotInfo,
+    TokenBackend,
+    TokenInfo,
+    TokenSession,
+)
+
+if TYPE_CHECKING:
+    from cps.signer import CardSigner
+    from cps.watcher import CardWatcher, WatcherEvent
+
+__all__ = ["CardContents", "CardService", "CardSession", "classify_certificate"]
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+_CPS_DATA_LABELS = frozenset({"CPS_ID_CARD", "CPS_NAME_PS", "CPS_INFO_PS"})
+# How often a caller waiting for the card thread checks for a removal.
+_REMOVAL_POLL = 0.02
+
+
+def classify_certificate(obj: CertificateObject) -> str:
+    """Return "authentication", "signature", "authority" or "other" for a card certificate.
+
+    CKA_ID decides first (CPS: last byte 0x20 authentication, 0x10 signature); key usage
+    decides when the id says nothing (nonRepudiation = signature, digitalSignature or
+    EKU clientAuth = authentication).
+    """
+    try:
+        cert = obj.certificate
+    except ValueError:
+        return "other"
+    try:
+        if cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca:
+            return "authority"
+    except x509.ExtensionNotFound:
+        pass
+    if obj.id and obj.id[-1] == CKA_ID_AUTHENTICATION:
+        return "authentication"
+    if obj.id and obj.id[-1] == CKA_ID_SIGNATURE:
+        return "signature"
+    try:
+        usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return "other"
+    if usage.content_commitment:
+        return "signature"
+    if usage.digital_signature:
+        return "authentication"
+    return "other"
+
+
+@dataclass(frozen=True)
+class CardContents:
+    """What a present card holds, read without a PIN."""
+
+    slot: SlotInfo
+    token: TokenInfo
+    certificates: tuple[CertificateObject, ...]
+    data_labels: tuple[str, ...]
+    mechanisms: frozenset[str]
+    identity: CardIdentity | None = None
+    identity_error: CardError | None = None
+
+    def _first(self, usage: str) -> CertificateObject | None:
+        return next((c for c in self.certificates if classify_certificate(c) == usage), None)
+
+    @property
+    def auth_certificate(self) -> x509.Certificate | None:
+        """The authentication certificate, if the card has one."""
+        obj = self._first("authentication")
+        return obj.certificate if obj else None
+
+    @property
+    def sign_certificate(self) -> x509.Certificate | None:
+        """The signature (non-repudiation) certificate, if the card has one."""
+        obj = self._first("signature")
+        return obj.certificate if obj else None
+
+    @property
+    def ca_certificates(self) -> list[x509.Certificate]:
+        """CA certificates stored on the card (usable as intermediates, never as anchors)."""
+        return [c.certificate for c in self.certificates if classify_certificate(c) == "authority"]
+
+    @property
+    def kind(self) -> str:
+        """"cps" when the card carries CPS data objects or an authentication certificate."""
+        if _CPS_DATA_LABELS & set(self.data_labels) or self._first("authentication"):
+            return CardKind.CPS.value
+        return CardKind.OTHER.value
+
+
+@dataclass(eq=False)
+class CardSession:
+    """A logged-in session with the card; valid until the card is removed."""
+
+    slot_id: int
+    reader: str | None
+    token: TokenInfo
+    identity: CardIdentity | None
+    auth_certificate: x509.Certificate
+    auth_key: KeyObject
+    mechanisms: frozenset[str]
+    removed: threading.Event = field(default_factory=threading.Event)
+    token_session: TokenSession | None = field(default=None, repr=False)
+
+    @property
+    def active(self) -> bool:
+        """False once the card was removed or the session closed."""
+        return not self.removed.is_set() and self.token_session is not None
+
+
+class CardService:
+    """The card: slots, tokens, identity, PIN, and signing, all on one card thread."""
+
+    def __init__(self, backend_factory: Callable[[], TokenBackend], *,
+                 thread: CardThread | None = None) -> None:
+        """``backend_factory`` runs on the card thread (e.g. ``Pkcs11Backend(path)``)."""
+        self._factory = backend_factory
+        self._thread = thread or CardThread()
+        self._backend: TokenBackend | None = None
+        self._session: CardSession | None = None
+        self._login_lock = threading.Lock()
+        self._state_lock = threading.Lock()
+        # Readers holding a CPS according to PC/SC; None until a watcher reports.
+        self._cps_readers: set[str] | None = None
+        self._known_readers: set[str] = set()
+        self._kinds: dict[tuple[int, str], CardKind] = {}
+
+    @classmethod
+    def for_module(cls, module: Path) -> CardService:
+        """A service over the PKCS#11 library at ``module`` (loaded on first use)."""
+        from cps.pkcs11_token import Pkcs11Backend
+
+        return cls(lambda: Pkcs11Backend(module))
+
+    # -- plumbing ---------------------------------------------------------------------
+
+    @property
+    def thread(self) -> CardThread:
+        """The card thread."""
+        return self._thread
+
+    def _get_backend(self) -> TokenBackend:
+        assert_on_card_thread()
+        if self._backend is None:
+            self._backend = self._factory()
+        return self._backend
+
+    def call(self, fn: Callable[[TokenBackend], T]) -> T:
+        """Run ``fn(backend)`` on the card thread and return its result."""
+        return self._thread.call(lambda: fn(self._get_backend()))
+
+    def close(self) -> None:
+        """Log out, unload the module and stop the card thread."""
+        def shutdown() -> None:
+            self._end_session_on_thread()
+            if self._backend is not None:
+                self._backend.close()
+                self._backend = None
+
+        try:
+            self._thread.call(shutdown)
+        finally:
+            self._thread.stop()
+
+    # -- reading ----------------------------------------------------------------------
+
+    def slots(self) -> list[SlotInfo]:
+        """Every slot of the module, with its reader name (slot description)."""
+        return list(self.call(lambda b: b.slots()))
+
+    def tokens(self) -> list[TokenInfo]:
+        """Every present token."""
+        def read(backend: TokenBackend) -> list[TokenInfo]:
+            result = []
+            for slot in backend.slots():
+                if slot.token_present:
+                    try:
+                        result.append(backend.token_info(slot.slot_id))
+                    except TokenNotPresent:
+                        continue
+            return result
+
+        return self.call(read)
+
+    def read_card(self, slot_id: int | None = None) -> CardContents:
+        """Read the certificates, identity and PIN state of a card (no PIN needed).
+
+        With ``slot_id`` None, the first present token holding a CPS authentication
+        certificate is read (else the first present token).
+
+        Raises: TokenNotPresent.
+        """
+        return self.call(lambda b: self._read_card_on_thread(b, slot_id))
+
+    def read_all(self) -> list[CardContents]:
+        """Read every present token."""
+        def read(backend: TokenBackend) -> list[CardContents]:
+            cards = []
+            for slot in backend.slots():
+                if slot.token_present:
+                    try:
+                        cards.append(self._read_slot(backend, slot))
+                    except TokenNotPresent:
+                        continue
+            return cards
+
+        return self.call(read)
+
+    def _read_slot(self, backend: TokenBackend, slot: SlotInfo) -> CardContents:
+        token = backend.token_info(slot.slot_id)
+        session = backend.open_session(slot.slot_id)
+        try:
+            certificates = tuple(session.certificates())
+            labels = tuple(d.label for d in session.data_objects())
+            mechanisms = session.mechanisms()
+        finally:
+            session.close()
+        contents = CardContents(slot=slot, token=token, certificates=certificates,
+                                data_labels=labels, mechanisms=mechanisms)
+        auth = contents.auth_certificate
+        identity: CardIdentity | None = None
+        error: CardError | None = None
+        if auth is not None:
+            try:
+                identity = CardIdentity.from_certificate(auth)
+            except CertificateError as exc:
+                error = exc
+        return CardContents(slot=slot, token=token, certificates=certificates,
+                            data_labels=labels, mechanisms=mechanisms, identity=identity,
+                            identity_error=error)
+
+    def _read_card_on_thread(self, backend: TokenBackend, slot_id: int | None) -> CardContents:
+        slots = [s for s in backend.slots() if s.token_present]
+        if slot_id is not None:
+            slots = [s for s in slots if s.slot_id == slot_id]
+            if not slots:
+                raise TokenNotPresent(slot_id)
+        fallback: CardContents | None = None
+        for slot in slots:
+            try:
+                contents = self._read_slot(backend, slot)
+            except TokenNotPresent:
+                continue
+            if contents.auth_certificate is not None:
+                return contents
+            fallback = fallback or contents
+        if fallback is None:
+            raise TokenNotPresent(slot_id)
+        return fallback
+
+    # -- PIN and session --------------------------------------------------------------
+
+    @property
+    def session(self) -> CardSession | None:
+        """The current logged-in session, if still valid."""
+        session = self._session
+        return session if session is not None and session.active else None
+
+    def _reader_for(self, slot: SlotInfo) -> str | None:
+        # Cryptolib CPS names a slot after its PC/SC reader; SoftHSM2 does not.
+        for reader in self._known_readers:
+            if slot.description and (reader == slot.description
+                                     or reader.startswith(slot.description)):
+                return reader
+        return None
+
+    def login(self, prompt: PinPrompt, *, slot_id: int | None = None,
+              max_prompts: int = 3) -> CardSession:
+        """Return the logged-in session, asking the PIN through ``prompt`` if needed.
+
+        One login per insertion: while the card stays in, the same session is returned
+        without asking again. A wrong PIN is asked again (with ``retry_reason``) up to
+        ``max_prompts`` times; a PIN of the wrong length is refused before reaching the
+        card, so it costs no try.
+
+        Raises:
+            PinIncorrect, PinLocked, PinLengthInvalid, PinEntryCancelled, TokenNotPresent,
+            CardRemoved, CertificateNotFound, KeyNotFound.
+        """
+        with self._login_lock:
+            current = self.session
+            if current is not None:
+                return current
+            with self._state_lock:
+                cps_readers = None if self._cps_readers is None else set(self._cps_readers)
+            contents = self.read_card(slot_id)
+            reader = self._reader_for(contents.slot)
+            if cps_readers is not None and not (reader in cps_readers if reader
+                                                else cps_readers):
+                # PC/SC says no CPS is inserted although the token answers (SoftHSM2
+                # behind a virtual reader): the card is out.
+                raise TokenNotPresent(contents.slot.slot_id)
+            auth_obj = contents._first("authentication")
+            if auth_obj is None:
+                raise CertificateNotFound("authentication")
+            retry: str | None = None
+            last_error: CardError | None = None
+            for _ in range(max(1, max_prompts)):
+                token = self.call(lambda b: b.token_info(contents.slot.slot_id))
+                if token.pin.locked:
+                    raise PinLocked()
+                request = PinRequest.build(
+                    holder=contents.identity, token_label=token.label, state=token.pin,
+                    retry_reason=retry, min_length=token.min_pin_length,
+                    max_length=token.max_pin_length)
+                pin = prompt.ask_pin(request)
+                if pin is None:
+                    raise PinEntryCancelled()
+                if not _length_ok(pin, token):
+                    del pin
+                    last_error = PinLengthInvalid(token.min_pin_length, token.max_pin_length)
+                    retry = RETRY_LENGTH
+                    continue
+                try:
+                    session = self._thread.call(
+                        self._open_logged_in, contents, auth_obj, pin, reader)
+                except PinIncorrect as exc:
+                    last_error = exc
+                    retry = RETRY_INCORRECT
+                    if exc.attempts_left == 0:
+                        raise PinLocked() from exc
+                    continue
+                finally:
+                    del pin
+                self._session = session
+                logger.info("card session opened on slot %s", session.slot_id)
+                return session
+            raise last_error or PinEntryCancelled()
+
+    def _open_logged_in(self, contents: CardContents, auth_obj: CertificateObject, pin: str,
+                        reader: str | None) -> CardSession:
+        assert_on_card_thread()
+        backend = self._get_backend()
+        token_session = backend.open_session(contents.slot.slot_id)
+        try:
+            token_session.login(pin)
+            del pin
+            key = next((k for k in token_session.private_keys() if k.id == auth_obj.id), None)
+            if key is None:
+                raise KeyNotFound("authentication")
+            mechanisms = token_session.mechanisms()
+        except BaseException:
+            token_session.close()
+            raise
+        return CardSession(
+            slot_id=contents.slot.slot_id, reader=reader, token=contents.token,
+            identity=contents.identity, auth_certificate=auth_obj.certificate, auth_key=key,
+            mechanisms=mechanisms, token_session=token_session)
+
+    def signer(self, prompt: PinPrompt, *, slot_id: int | None = None) -> CardSigner:
+        """Log in if needed and return a signer for the authentication key."""
+        from cps.signer import CardSigner
+
+        return CardSigner(self, self.login(prompt, slot_id=slot_id))
+
+    def run_in_session(self, session: CardSession, fn: Callable[[TokenSession], T]) -> T:
+        """Run ``fn(token_session)`` on the card thread; a removal fails it with CardRemoved.
+
+        The caller stops waiting as soon as the removal is known (within a few tens of
+        milliseconds), even if the card thread is still busy.
+        """
+        def job() -> T:
+            if not session.active or session.token_session is None:
+                raise CardRemoved(session.reader)
+            try:
+                return fn(session.token_session)
+            except CardRemoved:
+                self._invalidate(session)
+                raise
+
+        if on_card_thread():
+            return job()
+        if not session.active:
+            raise CardRemoved(session.reader)
+        future = self._thread.submit(job)
+        while True:
+            try:
+                return future.result(timeout=_REMOVAL_POLL)
+            except FutureTimeout:
+                if session.removed.is_set():
+                    future.cancel()
+                    raise CardRemoved(session.reader) from None
+
+    def logout(self) -> None:
+        """End the session (the next operation asks the PIN again)."""
+        self._thread.call(self._end_session_on_thread)
+
+    def _end_session_on_thread(self) -> None:
+        assert_on_card_thread()
+        session, self._session = self._session, None
+        if session is not None:
+            session.removed.set()
+            self._close_token_session(session)
+
+    def _close_token_session(self, session: CardSession) -> None:
+        assert_on_card_thread()
+        token_session, session.token_session = session.token_session, None
+        if token_session is not None:
+            token_session.logout()
+            token_session.close()
+
+    def _invalidate(self, session: CardSession) -> None:
+        session.removed.set()
+        if self._session is session:
+            self._session = None
+        # Closing the PKCS#11 session is card I/O: queue it on the card thread.
+        try:
+            self._thread.submit(self._close_token_session, session)
+        except RuntimeError:
+            logger.debug("card thread stopped; session left to C_Finalize")
+
+    # -- reader events ----------------------------------------------------------------
+
+    def watch(self, watcher: CardWatcher) -> Callable[[], None]:
+        """Follow ``watcher``'s events (see :meth:`handle_event`); returns an unsubscriber."""
+        return watcher.subscribe(self.handle_event)
+
+    def poll_slots(self) -> dict[str, CardKind | None]:
+        """Slot polling for the watcher's fallback: {slot description: kind or None}."""
+        def poll(backend: TokenBackend) -> dict[str, CardKind | None]:
+            result: dict[str, CardKind | None] = {}
+            for slot in backend.slots():
+                name = slot.description or f"slot {slot.slot_id}"
+                if not slot.token_present:
+                    result[name] = None
+                    continue
+                try:
+                    serial = backend.token_info(slot.slot_id).serial
+                    key = (slot.slot_id, serial)
+                    if key not in self._kinds:
+                        kind = self._read_slot(backend, slot).kind
+                        self._kinds[key] = CardKind(kind)
+                    result[name] = self._kinds[key]
+                except (TokenNotPresent, CardRemoved):
+                    result[name] = None
+            return result
+
+        return self.call(poll)
+
+
+    def card_removed(self, reader: str | None = None) -> None:
+        """The CPS left ``reader``: end the session and fail its pending operations."""
+        session = self._session
+        if session is None:
+            return
+        if session.reader is None or reader is None or session.reader == reader:
+            logger.info("card removed from %s: session ended", reader or "its reader")
+            self._invalidate(session)
+
+    def handle_event(self, event: WatcherEvent) -> None:
+        """Watcher callback (any thread): keep the PC/SC view and end sessions on removal."""
+        from cps.watcher import EventType
+
+        with self._state_lock:
+            if event.type is EventType.READER_ADDED:
+                self._known_readers.add(event.reader)
+            elif event.type is EventType.READER_REMOVED:
+                self._known_readers.discard(event.reader)
+            if self._cps_readers is None:
+                self._cps_readers = set()
+            if event.type is EventType.CARD_INSERTED and event.kind.is_cps:
+                self._known_readers.add(event.reader)
+                self._cps_readers.add(event.reader)
+            elif event.type in (EventType.CARD_REMOVED, EventType.READER_REMOVED):
+                was_cps = event.reader in self._cps_readers or event.kind.is_cps
+                self._cps_readers.discard(event.reader)
+            else:
+                was_cps = False
+        if event.type in (EventType.CARD_REMOVED, EventType.READER_REMOVED) and was_cps:
+            session = self._session
+            if session is not None and (session.reader in (None, event.reader)):
+                logger.info("CPS removed from %r: ending the card session", event.reader)
+                self._invalidate(session)
+
+
+def _length_ok(pin: str, token: TokenInfo) -> bool:
+    if not pin:
+        return False
+    if token.min_pin_length is not None and len(pin) < token.min_pin_length:
+        return False
+    return not (token.max_pin_length is not None and len(pin) > token.max_pin_length)
+
