@@ -1,0 +1,306 @@
+"""Reading a message: MIME parsing, decoded headers, sanitised HTML, attachments.
+
+Parsing uses the standard ``email`` package with ``policy.default`` (RFC 2047 words and
+RFC 2231 parameters decoded). A hostile or broken message never raises here: a header the
+parser chokes on is shown raw, an unknown charset falls back to a lossy decode, and the
+parser's defects are reported so the UI can warn.
+
+HTML is sanitised with nh3 (ammonia): no scripts, styles, forms, frames or event
+attributes; remote images are dropped unless the user allows remote content for that
+message (they can track the reader, which matters for health mail).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.message
+import email.policy
+import email.utils
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import nh3
+
+from client.mail.summary import decode_header_text
+
+__all__ = [
+    "Attachment",
+    "ReadMessage",
+    "display_subject",
+    "parse_message",
+    "sanitize_html",
+]
+
+logger = logging.getLogger(__name__)
+
+_ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd",
+    "div", "dl", "dt", "em", "font", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
+    "li", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "sup", "table", "tbody",
+    "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}
+_ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan", "align", "valign"},
+    "th": {"colspan", "rowspan", "align", "valign"},
+    "font": {"color"},
+    "*": {"dir", "lang"},
+}
+_REMOTE = re.compile(r"^\s*(https?:|//|ftp:)", re.IGNORECASE)
+_XDM_PREFIX = re.compile(r"^\s*XDM/1\.0/DDM\+\s*", re.IGNORECASE)
+
+#: MSSanté headers shown to integrations (DESIGN section 2).
+MSS_HEADERS = ("X-MSS-CODECDA", "X-MSS-INS", "X-MSS-NIL", "X-MSS-MES")
+
+
+def display_subject(subject: str) -> str:
+    """The subject a person reads (the integration prefix ``XDM/1.0/DDM+`` hidden)."""
+    try:
+        from client.xdm.message import display_subject as xdm_display_subject
+    except ImportError:  # the XDM package is optional for reading
+        return _XDM_PREFIX.sub("", subject, count=1)
+    return xdm_display_subject(subject)
+
+
+def sanitize_html(html: str, *, allow_remote: bool = False) -> tuple[str, bool]:
+    """Sanitise ``html`` for display; returns ``(safe_html, remote_content_blocked)``."""
+    blocked = False
+
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        nonlocal blocked
+        if tag == "img" and attribute == "src" and _REMOTE.match(value) and not allow_remote:
+            blocked = True
+            return None
+        return value
+
+    cleaned = nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        clean_content_tags={"script", "style", "title", "head", "noscript", "template"},
+        attributes=_ALLOWED_ATTRIBUTES,
+        attribute_filter=keep,
+        url_schemes={"http", "https", "mailto", "cid", "data"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return cleaned, blocked
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """One attachment: decoded name, MIME type, size, and its bytes (not in repr)."""
+
+    index: int
+    filename: str
+    content_type: str
+    size: int
+    inline: bool
+    content_id: str = ""
+    data: bytes = field(default=b"", repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``mail show --json`` attachment item."""
+        return {
+            "index": self.index,
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "size": self.size,
+            "inline": self.inline,
+        }
+
+
+@dataclass(frozen=True)
+class ReadMessage:
+    """A message ready for display."""
+
+    subject: str
+    sender: str
+    to: tuple[str, ...]
+    cc: tuple[str, ...]
+    reply_to: tuple[str, ...]
+    date: dt.datetime | None
+    message_id: str
+    in_reply_to: str
+    references: tuple[str, ...]
+    text: str
+    html: str | None
+    remote_content_blocked: bool
+    attachments: tuple[Attachment, ...]
+    mss_headers: Mapping[str, str]
+    disposition_notification_to: str
+    return_path: str
+    defects: tuple[str, ...]
+    message: email.message.EmailMessage = field(repr=False, compare=False)
+
+    @property
+    def display_subject(self) -> str:
+        """The subject without the integration prefix."""
+        return display_subject(self.subject)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``mail show --json`` document."""
+        return {
+            "subject": self.subject,
+            "display_subject": self.display_subject,
+            "from": self.sender,
+            "to": list(self.to),
+            "cc": list(self.cc),
+            "date": self.date.isoformat() if self.date else None,
+            "message_id": self.message_id,
+            "text": self.text,
+            "html": self.html,
+            "remote_content_blocked": self.remote_content_blocked,
+            "attachments": [a.to_json() for a in self.attachments],
+            "mss_headers": dict(self.mss_headers),
+            "receipt_requested": bool(self.disposition_notification_to),
+            "defects": list(self.defects),
+        }
+
+
+def _header(msg: email.message.Message, name: str) -> str:
+    """A header's decoded text; a header the modern parser cannot handle is shown raw."""
+    try:
+        value = msg.get(name)
+    except Exception:  # noqa: BLE001 - email's header parser has known crashes on junk
+        logger.debug("header %s could not be parsed", name)
+        raw = msg.get_all(name, failobj=[])
+        return decode_header_text(str(raw[0])) if raw else ""
+    if value is None:
+        return ""
+    return " ".join(str(value).split())
+
+
+def _addresses(msg: email.message.Message, name: str) -> tuple[str, ...]:
+    text = _header(msg, name)
+    if not text:
+        return ()
+    pairs = email.utils.getaddresses([text])
+    out = []
+    for display, addr in pairs:
+        if not addr:
+            continue
+        out.append(f"{display} <{addr}>" if display else addr)
+    return tuple(out) or (text,)
+
+
+def _part_text(part: email.message.Message) -> str:
+    """Decode a text part; a missing, unknown or lying charset does not lose the text.
+
+    The declared charset is tried strictly first, then UTF-8, then Windows-1252 (the
+    usual truth behind a wrong label in French mail), then Latin-1, which never fails.
+    """
+    payload = part.get_payload(decode=True)
+    data = payload if isinstance(payload, bytes) else b""
+    declared = part.get_content_charset() or "us-ascii"
+    for charset in (declared, "utf-8", "cp1252"):
+        try:
+            text = data.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            continue
+        return text.replace("\r\n", "\n")
+    return data.decode("latin-1").replace("\r\n", "\n")
+
+
+def _part_bytes(part: email.message.Message) -> bytes:
+    if part.get_content_maintype() == "message":
+        payload = part.get_payload()
+        if isinstance(payload, list) and payload:
+            inner = payload[0]
+            if isinstance(inner, email.message.Message):
+                return inner.as_bytes()
+        if isinstance(payload, str):
+            return payload.encode("utf-8", "surrogateescape")
+        return b""
+    data = part.get_payload(decode=True)
+    return data if isinstance(data, bytes) else b""
+
+
+def _filename(part: email.message.Message) -> str:
+    try:
+        name = part.get_filename()
+    except Exception:  # noqa: BLE001 - RFC 2231 junk must not stop the reader
+        name = None
+    return decode_header_text(name) if name else ""
+
+
+def _date(msg: email.message.Message) -> dt.datetime | None:
+    text = _header(msg, "Date")
+    if not text:
+        return None
+    try:
+        return email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def parse_message(raw: bytes, *, allow_remote: bool = False) -> ReadMessage:
+    """Parse ``raw`` (RFC 5322 bytes) for display; never raises on malformed input."""
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    if not isinstance(parsed, email.message.EmailMessage):  # pragma: no cover - policy
+        raise TypeError("policy.default gives EmailMessage")
+    msg = parsed
+    text_part = html_part = None
+    try:
+        text_part = msg.get_body(preferencelist=("plain",))
+        html_part = msg.get_body(preferencelist=("html",))
+    except Exception:  # noqa: BLE001 - a broken structure shows as no body
+        logger.debug("message structure could not be walked")
+    text = _part_text(text_part) if text_part is not None else ""
+    html: str | None = None
+    blocked = False
+    if html_part is not None:
+        html, blocked = sanitize_html(_part_text(html_part), allow_remote=allow_remote)
+        if not text:
+            # Plain-text fallback for clients and the CLI that cannot show HTML.
+            text = nh3.clean(html, tags=set()).strip()
+
+    attachments: list[Attachment] = []
+    body_parts = {id(p) for p in (text_part, html_part) if p is not None}
+    for part in msg.walk():
+        if part.is_multipart() or id(part) in body_parts:
+            continue
+        disposition = part.get_content_disposition()
+        name = _filename(part)
+        if part.get_content_maintype() == "text" and not name and disposition != "attachment":
+            continue
+        data = _part_bytes(part)
+        attachments.append(
+            Attachment(
+                index=len(attachments),
+                filename=name,
+                content_type=part.get_content_type(),
+                size=len(data),
+                inline=disposition == "inline",
+                content_id=_header(part, "Content-ID").strip("<>"),
+                data=data,
+            )
+        )
+
+    defects = tuple(
+        type(d).__name__ for part in msg.walk() for d in getattr(part, "defects", [])
+    )
+    references = tuple(_header(msg, "References").split())
+    return ReadMessage(
+        subject=_header(msg, "Subject"),
+        sender=(_addresses(msg, "From") or ("",))[0],
+        to=_addresses(msg, "To"),
+        cc=_addresses(msg, "Cc"),
+        reply_to=_addresses(msg, "Reply-To"),
+        date=_date(msg),
+        message_id=_header(msg, "Message-ID"),
+        in_reply_to=_header(msg, "In-Reply-To"),
+        references=references,
+        text=text,
+        html=html,
+        remote_content_blocked=blocked,
+        attachments=tuple(attachments),
+        mss_headers={h: _header(msg, h) for h in MSS_HEADERS if msg.get(h) is not None},
+        disposition_notification_to=_header(msg, "Disposition-Notification-To"),
+        return_path=_header(msg, "Return-Path"),
+        defects=defects,
+        message=msg,
+    )
