@@ -10,7 +10,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-pytest_plugins = ["tests.helpers.sandbox_fixtures"]
+pytest_plugins = ["tests.helpers.sandbox_fixtures", "tests.helpers.reader_fixtures"]
 
 
 @pytest.fixture(autouse=True)
