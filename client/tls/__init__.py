@@ -1,0 +1,73 @@
+"""TLS with the key on the card: one interface, two implementations.
+
+:func:`card_tls_context` returns an object with the ``wrap_socket`` of an
+:class:`ssl.SSLContext`, usable as ``IMAPClient(ssl_context=...)``,
+``IMAPClient.starttls(ctx)``, ``smtplib.SMTP_SSL(context=...)``, ``SMTP.starttls(context=...)``
+and ``http.client.HTTPSConnection(context=...)``:
+
+- ``tlslite`` (:mod:`client.tls.tlslite_backend`): portable, signs through the card
+  signer (one signature per handshake), validates the server chain itself;
+- ``pkcs11-provider`` (:mod:`client.tls.pkcs11_provider`): OpenSSL + stdlib ``ssl``
+  where the provider is installed and configured (Linux).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Literal, Protocol
+
+from cryptography import x509
+
+from client.tls.errors import (
+    ClientCertificateRefused,
+    HandshakeFailed,
+    TlsBackendUnavailable,
+    TlsError,
+)
+from client.tls.signer import Signer, SoftwareSigner
+from client.tls.tlslite_backend import CardTlsSocket, TlsliteCardContext
+from client.trust import TrustStore
+
+__all__ = [
+    "CardTlsSocket",
+    "ClientCertificateRefused",
+    "HandshakeFailed",
+    "Signer",
+    "SoftwareSigner",
+    "TlsBackendUnavailable",
+    "TlsContext",
+    "TlsError",
+    "TlsliteCardContext",
+    "card_tls_context",
+]
+
+logger = logging.getLogger(__name__)
+
+Backend = Literal["auto", "tlslite"]
+
+
+class TlsContext(Protocol):
+    """The part of :class:`ssl.SSLContext` that mail and HTTP libraries call."""
+
+    def wrap_socket(self, sock: object, server_hostname: str | None = None) -> object:
+        """Handshake over ``sock`` and return the TLS socket."""
+        ...
+
+
+def card_tls_context(
+    signer: Signer,
+    trust: TrustStore,
+    *,
+    backend: Backend = "auto",
+    client_chain: Sequence[x509.Certificate] = (),
+) -> TlsliteCardContext:
+    """A client TLS context that authenticates with ``signer``'s key.
+
+    ``auto`` is the tlslite backend: it is the one that goes through the companion's PIN
+    prompt and counts signatures; the pkcs11-provider backend must be chosen explicitly
+    by building :class:`client.tls.pkcs11_provider.Pkcs11ProviderContext`.
+    """
+    if backend not in ("auto", "tlslite"):
+        raise TlsBackendUnavailable(str(backend), "unknown backend")
+    return TlsliteCardContext(signer, trust, client_chain=client_chain)

@@ -1,0 +1,67 @@
+"""Errors of the TLS backends (a branch of :class:`client.errors.ClientError`).
+
+    ClientError
+     └── TlsError(host)
+          ├── HandshakeFailed(host, reason)
+          ├── ClientCertificateRefused(host, alert)
+          └── TlsBackendUnavailable(backend, reason)
+
+Trust failures (server certificate, protocol version, revocation) are
+:class:`client.trust.TrustError`; card failures (PIN, removal) stay :class:`cps.errors.CardError`.
+"""
+
+from __future__ import annotations
+
+from client.errors import ClientError
+
+__all__ = ["ClientCertificateRefused", "HandshakeFailed", "TlsBackendUnavailable", "TlsError"]
+
+
+class TlsError(ClientError):
+    """A TLS session with the operator could not be set up or broke.
+
+    Attributes:
+        host: the server.
+    """
+
+    def __init__(self, host: str, message: str) -> None:
+        self.host = host
+        super().__init__(f"{host}: {message}")
+
+
+class HandshakeFailed(TlsError):
+    """The TLS handshake failed for a reason other than trust or the client certificate.
+
+    Attributes:
+        reason: technical detail (alert name, library message).
+    """
+
+    def __init__(self, host: str, reason: str) -> None:
+        self.reason = reason
+        super().__init__(host, f"TLS handshake failed: {reason}")
+
+
+class ClientCertificateRefused(TlsError):
+    """The server refused our client certificate (revoked, unknown authority, expired).
+
+    Attributes:
+        alert: the TLS alert the server sent (``"certificate_revoked"``...).
+    """
+
+    def __init__(self, host: str, alert: str) -> None:
+        self.alert = alert
+        super().__init__(host, f"the server refused the client certificate ({alert})")
+
+
+class TlsBackendUnavailable(TlsError):
+    """A card TLS backend cannot run on this machine.
+
+    Attributes:
+        backend: its name.
+        reason: what is missing.
+    """
+
+    def __init__(self, backend: str, reason: str) -> None:
+        self.backend = backend
+        self.reason = reason
+        super().__init__("-", f"TLS backend {backend} unavailable: {reason}")

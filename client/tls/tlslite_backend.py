@@ -1,0 +1,484 @@
+"""Card-key TLS on tlslite-ng: portable, the private key never leaves the card.
+
+tlslite-ng drives the handshake in Python and asks a key object for the one signature of
+the client's CertificateVerify (RFC 5246 section 7.4.8, RFC 8446 section 4.4.3); our key
+object forwards that digest to the card signer. Quirks (design section 6):
+
+- tlslite validates nothing about the server: we check the chain, host and validity with
+  :class:`client.trust.TrustStore` *as soon as the server's Certificate arrives*, before
+  the card is asked to sign, so a wrong server never costs a PIN or a signature;
+- ``certificate_compression_send = []`` (0.8.2 sends a broken extension otherwise) and
+  ``rsaSigHashes = ["sha256"]`` (what CPS3 signs);
+- TLS 1.3 requires RSA-PSS for the client's signature (RFC 8446 section 4.2.3): a card
+  without PSS (CPS3) is limited to TLS 1.2; nothing below TLS 1.2 is offered;
+- only AEAD suites are offered, and :mod:`client.tls.fast_ciphers` backs them with OpenSSL.
+
+:class:`TlsliteCardContext` has the ``wrap_socket`` of an :class:`ssl.SSLContext`, which is
+all that ``IMAPClient`` (implicit TLS and STARTTLS), ``smtplib`` (``SMTP_SSL`` and
+``starttls``) and ``http.client.HTTPSConnection`` ask of a context.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import socket
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from client.tls import fast_ciphers
+from client.tls._tlslite import (
+    X509,
+    AlertDescription,
+    ContentType,
+    HandshakeSettings,
+    RSAKey,
+    TLSAbruptCloseError,
+    TLSAlert,
+    TLSConnection,
+    TLSError,
+    TLSLocalAlert,
+    TLSRemoteAlert,
+    X509CertChain,
+    powMod,
+)
+from client.tls.errors import ClientCertificateRefused, HandshakeFailed
+from client.tls.signer import DIGEST_INFO_PREFIXES, Signer
+from client.trust import ProtocolTooOld, TrustError, TrustStore
+
+__all__ = ["CardTlsSocket", "TlsliteCardContext"]
+
+logger = logging.getLogger(__name__)
+
+# Alerts by which a server says "your certificate is not acceptable" (RFC 8446 section 6.2).
+_CLIENT_CERT_ALERTS = {
+    AlertDescription.bad_certificate: "bad_certificate",
+    AlertDescription.certificate_revoked: "certificate_revoked",
+    AlertDescription.certificate_expired: "certificate_expired",
+    AlertDescription.certificate_unknown: "certificate_unknown",
+    AlertDescription.unknown_ca: "unknown_ca",
+    AlertDescription.access_denied: "access_denied",
+    AlertDescription.unsupported_certificate: "unsupported_certificate",
+    getattr(AlertDescription, "certificate_required", 116): "certificate_required",
+}
+_VERSION_NAMES = {(3, 3): "TLSv1.2", (3, 4): "TLSv1.3"}
+
+
+class _CardRSAKey(RSAKey):  # type: ignore[misc]
+    """tlslite's RSA key interface; the private operation is a card signature."""
+
+    def __init__(self, signer: Signer) -> None:
+        # RSAKey.__init__ only raises NotImplementedError: set the fields it would.
+        public = signer.certificate.public_key()
+        if not isinstance(public, rsa.RSAPublicKey):
+            raise HandshakeFailed("-", "the card certificate does not hold an RSA key")
+        numbers = public.public_numbers()
+        self.n = numbers.n
+        self.e = numbers.e
+        self.key_type = "rsa"
+        self._key_hash = None
+        self._signer = signer
+
+    def hasPrivateKey(self) -> bool:  # noqa: N802 - tlslite's interface
+        return True
+
+    def _rawPublicKeyOp(self, ciphertext: int) -> int:  # noqa: N802
+        return int(powMod(ciphertext, self.e, self.n))
+
+    def _rawPrivateKeyOp(self, message: int) -> int:  # noqa: N802
+        raise NotImplementedError("the card signs digests, never raw RSA")
+
+    def acceptsPassword(self) -> bool:  # noqa: N802
+        return False
+
+    def write(self, password: Any = None) -> str:
+        raise NotImplementedError("a card key cannot be exported")
+
+    def sign(
+        self,
+        bytes: bytearray,  # noqa: A002 - tlslite's parameter name
+        padding: str = "pkcs1",
+        hashAlg: str | None = None,  # noqa: N803
+        saltLen: int | None = None,  # noqa: N803
+    ) -> bytearray:
+        """Sign what tlslite computed for CertificateVerify (a digest, maybe DigestInfo)."""
+        data = bytes_(bytes)
+        if padding.lower() == "pss":
+            hash_name = hashAlg or "sha256"
+            signature = self._signer.sign_digest(data, hash_name=hash_name, padding="pss")
+        else:
+            if hashAlg is not None:
+                hash_name, digest = hashAlg, data
+            else:
+                hash_name, digest = _split_digest_info(data)
+            signature = self._signer.sign_digest(digest, hash_name=hash_name, padding="pkcs1v15")
+        return bytearray(signature)
+
+
+def bytes_(value: bytes | bytearray) -> bytes:
+    """``bytes(value)``; named so because tlslite's parameter shadows the builtin."""
+    return bytes(value)
+
+
+def _split_digest_info(data: bytes) -> tuple[str, bytes]:
+    for name, prefix in DIGEST_INFO_PREFIXES.items():
+        if data.startswith(prefix):
+            return name, data[len(prefix):]
+    raise HandshakeFailed("-", "unexpected data to sign for CertificateVerify")
+
+
+class _VerifyingConnection(TLSConnection):  # type: ignore[misc]
+    """A TLSConnection that checks the server's chain the moment it arrives."""
+
+    def __init__(self, sock: socket.socket, trust: TrustStore, host: str) -> None:
+        super().__init__(sock)
+        self._trust = trust
+        self._host = host
+        self.trust_error: TrustError | None = None
+        self.server_chain: list[x509.Certificate] = []
+
+    def _clientGetKeyFromChain(  # noqa: N802 - tlslite's hook
+        self, certificate: Any, settings: Any, tack_ext: Any = None
+    ) -> Iterator[Any]:
+        chain = certificate.cert_chain
+        if chain is not None and chain.getNumCerts():
+            try:
+                parsed = [x509.load_der_x509_certificate(bytes(c.bytes)) for c in chain.x509List]
+                self._trust.verify_server(parsed, self._host)
+                self.server_chain = parsed
+            except TrustError as exc:
+                self.trust_error = exc
+            except ValueError as exc:
+                self.trust_error = TrustError(f"{self._host}: unreadable certificate ({exc})")
+            if self.trust_error is not None:
+                # RFC 8446 section 6.2: tell the server why we stop, then stop.
+                yield from self._sendError(AlertDescription.bad_certificate, str(self.trust_error))
+        yield from super()._clientGetKeyFromChain(certificate, settings, tack_ext)
+
+    def _sendMsgs(self, msgs: Any) -> Iterator[Any]:  # noqa: N802 - tlslite's hook
+        try:
+            yield from super()._sendMsgs(msgs)
+        except (BrokenPipeError, ConnectionResetError):
+            # A server that refuses our certificate sends its alert and closes while our
+            # last flight is still being written: read the alert it left for us, so the
+            # failure says why (RFC 8446 section 6.2) instead of "broken pipe".
+            try:
+                for result in self._getMsg(ContentType.application_data):
+                    if result in (0, 1):
+                        yield result
+                    else:
+                        break
+            except TLSRemoteAlert:
+                raise
+            except (TLSError, TLSAlert, OSError):
+                logger.debug("no alert left by the server")
+            raise
+
+
+class _RawReader(io.RawIOBase):
+    """Unbuffered reader over a :class:`CardTlsSocket` (wrapped in a BufferedReader)."""
+
+    def __init__(self, owner: CardTlsSocket) -> None:
+        super().__init__()
+        self._owner = owner
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        return self._owner.recv_into(buffer)
+
+
+class CardTlsSocket:
+    """A connected TLS socket (the subset of :class:`ssl.SSLSocket` mail libraries use)."""
+
+    def __init__(self, connection: _VerifyingConnection, raw: socket.socket, host: str) -> None:
+        self._tls = connection
+        self._raw = raw
+        self.server_hostname = host
+        self._closed = False
+
+    # -- data --------------------------------------------------------------------
+    def _translate(self, exc: Exception) -> Exception:
+        if isinstance(exc, TLSRemoteAlert) and exc.description in _CLIENT_CERT_ALERTS:
+            # TLS 1.3: a refused client certificate is only reported after our Finished,
+            # so it shows up on the first read (RFC 8446 section 4.4.2.4).
+            return ClientCertificateRefused(
+                self.server_hostname, _CLIENT_CERT_ALERTS[exc.description]
+            )
+        if isinstance(exc, TLSAbruptCloseError):
+            return ConnectionResetError(f"{self.server_hostname}: connection closed")
+        return ConnectionError(f"{self.server_hostname}: TLS error: {exc}")
+
+    def sendall(self, data: bytes | bytearray | memoryview) -> None:
+        """Send everything (one or more TLS records)."""
+        try:
+            self._tls.write(bytes(data))
+        except (TLSError, TLSAlert) as exc:
+            raise self._translate(exc) from exc
+
+    def send(self, data: bytes | bytearray | memoryview) -> int:
+        """Send everything; return its length."""
+        self.sendall(data)
+        return len(data)
+
+    def recv(self, size: int) -> bytes:
+        """Up to ``size`` decrypted bytes; ``b""`` at the end of the stream."""
+        try:
+            data = self._tls.read(max=size, min=1)
+        except TLSRemoteAlert as exc:
+            if exc.description == AlertDescription.close_notify:
+                return b""
+            raise self._translate(exc) from exc
+        except (TLSError, TLSAlert) as exc:
+            raise self._translate(exc) from exc
+        return bytes(data)
+
+    def recv_into(self, buffer: Any, nbytes: int = 0) -> int:
+        """Read into ``buffer``; 0 at the end of the stream."""
+        view = memoryview(buffer)
+        data = self.recv(nbytes or len(view))
+        view[: len(data)] = data
+        return len(data)
+
+    def makefile(self, mode: str = "rb", buffering: int | None = None, **_: Any) -> Any:
+        """A buffered binary reader (imaplib and smtplib read lines from it)."""
+        if "w" in mode:
+            raise ValueError("write through sendall(); only reading files are offered")
+        return io.BufferedReader(_RawReader(self), buffer_size=64 * 1024)
+
+    # -- socket emulation --------------------------------------------------------
+    def settimeout(self, value: float | None) -> None:
+        """Timeout of the underlying socket."""
+        self._raw.settimeout(value)
+
+    def gettimeout(self) -> float | None:
+        """Timeout of the underlying socket."""
+        return self._raw.gettimeout()
+
+    def setblocking(self, flag: bool) -> None:
+        """Blocking mode of the underlying socket."""
+        self._raw.setblocking(flag)
+
+    def fileno(self) -> int:
+        """The underlying descriptor (for select; decrypted data may already be buffered)."""
+        return self._raw.fileno()
+
+    def getpeername(self) -> Any:
+        """The server's address."""
+        return self._raw.getpeername()
+
+    def getsockname(self) -> Any:
+        """Our address."""
+        return self._raw.getsockname()
+
+    def setsockopt(self, *args: Any) -> None:
+        """Pass a socket option through."""
+        self._raw.setsockopt(*args)
+
+    def shutdown(self, how: int) -> None:
+        """Shut down the underlying socket."""
+        try:
+            self._raw.shutdown(how)
+        except OSError:
+            logger.debug("shutdown of an already closed socket")
+
+    def close(self) -> None:
+        """Send close_notify if possible and close the socket."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._tls.close()
+        except (TLSError, TLSAlert, OSError):
+            logger.debug("close_notify not sent to %s", self.server_hostname)
+        finally:
+            self._raw.close()
+
+    def unwrap(self) -> socket.socket:
+        """Not supported: mail sessions never return to clear text."""
+        raise OSError("TLS shutdown to clear text is not supported")
+
+    # -- introspection (like SSLSocket) ------------------------------------------
+    def version(self) -> str | None:
+        """``"TLSv1.2"`` or ``"TLSv1.3"``."""
+        return _VERSION_NAMES.get(tuple(self._tls.version))
+
+    def cipher(self) -> tuple[str, str | None, int | None]:
+        """(cipher name, protocol, secret bits) like :meth:`ssl.SSLSocket.cipher`."""
+        return (str(self._tls.getCipherName()), self.version(), None)
+
+    def cipher_implementation(self) -> str:
+        """Which code encrypts records (``"cryptography"`` once fast ciphers are in)."""
+        return str(self._tls.getCipherImplementation())
+
+    def getpeercert(self, binary_form: bool = False) -> Any:
+        """The server's leaf certificate (DER when ``binary_form``), validated."""
+        if not self._tls.server_chain:
+            return None
+        leaf = self._tls.server_chain[0]
+        if binary_form:
+            return leaf.public_bytes(serialization.Encoding.DER)
+        return {"subject": leaf.subject.rfc4514_string(), "issuer": leaf.issuer.rfc4514_string()}
+
+    def __enter__(self) -> CardTlsSocket:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class TlsliteCardContext:
+    """Card-key client TLS context for one signer and one set of anchors.
+
+    Args:
+        signer: the card's authentication signer (or a software key).
+        trust: anchors and rules for the server.
+        client_chain: intermediates to send after the card certificate.
+        handshake_timeout: seconds allowed for the handshake (the PIN prompt excluded
+            only if the signer already holds a logged-in session).
+    """
+
+    backend_name = "tlslite"
+
+    def __init__(
+        self,
+        signer: Signer,
+        trust: TrustStore,
+        *,
+        client_chain: Sequence[x509.Certificate] = (),
+        handshake_timeout: float | None = None,
+    ) -> None:
+        fast_ciphers.install()
+        self.signer = signer
+        self.trust = trust
+        self.client_chain = list(client_chain)
+        self.handshake_timeout = handshake_timeout
+
+    def _settings(self) -> Any:
+        settings = HandshakeSettings()
+        settings.minVersion = (3, 3)
+        settings.maxVersion = (3, 4) if self.signer.supports_pss else (3, 3)
+        settings.certificate_compression_send = []
+        settings.rsaSigHashes = ["sha256"]
+        settings.cipherNames = ["aes256gcm", "aes128gcm", "chacha20-poly1305"]
+        if not self.signer.supports_pss:
+            settings.rsaSchemes = ["pkcs1"]
+        return settings
+
+    def _certificate_chain(self) -> Any:
+        ders = [
+            c.public_bytes(serialization.Encoding.DER)
+            for c in [self.signer.certificate, *self.client_chain]
+        ]
+        certificates = []
+        for der in ders:
+            certificate = X509()
+            certificate.parseBinary(bytearray(der))
+            certificates.append(certificate)
+        return X509CertChain(certificates)
+
+    def wrap_socket(
+        self,
+        sock: socket.socket,
+        server_side: bool = False,
+        do_handshake_on_connect: bool = True,
+        suppress_ragged_eofs: bool = True,
+        server_hostname: str | None = None,
+        session: Any = None,
+    ) -> CardTlsSocket:
+        """Run the client handshake over ``sock`` and return the TLS socket.
+
+        Raises:
+            TrustError: the server is not trusted (checked before the card signs).
+            ProtocolTooOld: the server offers nothing from TLS 1.2 up.
+            ClientCertificateRefused: the server refused the card certificate.
+            HandshakeFailed: any other handshake failure.
+            cps.errors.CardError: the card could not sign (PIN, removal).
+        """
+        if server_side:
+            raise ValueError("the card TLS context is client-only")
+        host = server_hostname or sock.getpeername()[0]
+        peer = sock.getpeername()
+        connection = _VerifyingConnection(sock, self.trust, host)
+        previous_timeout = sock.gettimeout()
+        if self.handshake_timeout is not None:
+            sock.settimeout(self.handshake_timeout)
+        sni = None if _is_ip(host) else host
+        try:
+            connection.handshakeClientCert(
+                certChain=self._certificate_chain(),
+                privateKey=_CardRSAKey(self.signer),
+                settings=self._settings(),
+                serverName=sni,
+            )
+        except TLSLocalAlert as exc:
+            sock.close()
+            if connection.trust_error is not None:
+                raise connection.trust_error from None
+            if exc.description == AlertDescription.protocol_version:
+                raise ProtocolTooOld(host) from exc
+            raise HandshakeFailed(host, str(exc)) from exc
+        except TLSRemoteAlert as exc:
+            sock.close()
+            if exc.description == AlertDescription.protocol_version:
+                raise ProtocolTooOld(host) from exc
+            if exc.description in _CLIENT_CERT_ALERTS:
+                raise ClientCertificateRefused(host, _CLIENT_CERT_ALERTS[exc.description]) from exc
+            if exc.description == AlertDescription.handshake_failure:
+                # An old server picks its own version (TLS 1.0) and then finds none of our
+                # TLS 1.2 AEAD suites: it says handshake_failure, not protocol_version.
+                # Ask again, offering old versions, only to learn which one it speaks.
+                old = _probe_version(peer, sni)
+                if old is not None and old < (3, 3):
+                    raise ProtocolTooOld(host, _OLD_NAMES.get(old, "")) from exc
+            raise HandshakeFailed(host, str(exc)) from exc
+        except (TLSError, OSError) as exc:
+            sock.close()
+            raise HandshakeFailed(host, str(exc) or type(exc).__name__) from exc
+        except BaseException:
+            sock.close()
+            raise
+        sock.settimeout(previous_timeout)
+        logger.debug(
+            "card TLS with %s: %s %s (%s)", host, _VERSION_NAMES.get(tuple(connection.version)),
+            connection.getCipherName(), connection.getCipherImplementation(),
+        )
+        return CardTlsSocket(connection, sock, host)
+
+
+_OLD_NAMES = {(3, 0): "SSLv3", (3, 1): "TLSv1", (3, 2): "TLSv1.1"}
+
+
+def _probe_version(peer: Any, sni: str | None) -> tuple[int, int] | None:
+    """The version a server picks when old versions are offered (no key used, no data)."""
+    settings = HandshakeSettings()
+    settings.minVersion = (3, 1)
+    settings.maxVersion = (3, 3)
+    settings.certificate_compression_send = []
+    settings.cipherNames = ["aes128gcm", "aes256gcm", "aes128", "aes256", "3des"]
+    try:
+        raw = socket.create_connection(peer[:2], timeout=10)
+    except OSError:
+        return None
+    connection = TLSConnection(raw)
+    try:
+        connection.handshakeClientCert(settings=settings, serverName=sni)
+    except (TLSError, TLSAlert, OSError):
+        logger.debug("version probe of %s ended", peer)
+    finally:
+        raw.close()
+    version = getattr(connection, "version", None)
+    return (int(version[0]), int(version[1])) if version else None
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        socket.inet_pton(socket.AF_INET6 if ":" in host else socket.AF_INET, host)
+    except OSError:
+        return False
+    return True
