@@ -6,7 +6,6 @@ from __future__ import annotations
 import socket
 import ssl
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -169,7 +168,6 @@ def test_fast_ciphers_and_bulk_read(card: tuple[rsa.RSAPrivateKey, x509.Certific
         with context.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
             assert tls.cipher_implementation() == "cryptography"
             tls.sendall(b"go\n")
-            reader: Iterator[bytes]
             with tls.makefile("rb") as stream:
                 assert stream.readline().startswith(b"hello")
                 received = stream.read(size)
