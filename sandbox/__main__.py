@@ -1,0 +1,90 @@
+"""``python -m sandbox start|stop|status|insert|remove --dir DIR``: the sandbox operator.
+
+``start`` brings everything up in the background and returns (the processes keep running,
+their PIDs in ``DIR/state.json``); ``stop`` kills exactly those processes; ``status`` says
+what runs; ``insert`` / ``remove`` move the virtual card in and out of the virtual reader
+(needs :mod:`sandbox.reader`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from sandbox.operator import Sandbox, SandboxError, sandbox_status, stop_sandbox
+
+__all__ = ["main"]
+
+logger = logging.getLogger(__name__)
+
+
+def _reader_action(action: str, directory: Path) -> int:
+    try:
+        from sandbox import reader
+    except ImportError:
+        print("The virtual reader (sandbox/reader.py) is not available in this checkout.",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    function = getattr(reader, f"{action}_card", None)
+    if function is None:
+        print(f"sandbox.reader has no {action}_card(); cannot {action} the card.",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    function(directory)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run the command; return the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m sandbox", description=__doc__.split("\n")[0])
+    parser.add_argument("command", choices=["start", "stop", "status", "insert", "remove"])
+    parser.add_argument("--dir", type=Path, default=Path(".sandbox"),
+                        help="sandbox directory (default: .sandbox)")  # fmt: skip
+    parser.add_argument("--token-lifetime", type=int, default=300,
+                        help="access-token lifetime in seconds (default 300)")  # fmt: skip
+    parser.add_argument("--no-reader", action="store_true", help="do not start the reader")
+    parser.add_argument("--json", action="store_true", help="print status as JSON")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    directory: Path = args.dir.expanduser().resolve()
+
+    if args.command == "start":
+        sandbox = Sandbox(directory, access_token_lifetime=args.token_lifetime,
+                          with_reader=not args.no_reader)  # fmt: skip
+        try:
+            sandbox.start()
+        except SandboxError as exc:
+            print(f"The sandbox did not start: {exc}", file=sys.stderr)
+            return 1
+        # The processes outlive this command: forget them without waiting.
+        sandbox._processes.clear()  # noqa: SLF001
+        p = sandbox.ports
+        print(f"Sandbox running in {directory} (started in {sandbox.start_seconds:.1f} s)")
+        print(f"  IMAP {sandbox.host}:{p.imap} (STARTTLS), {p.imaps} (TLS); "
+              f"submission {p.submission} (STARTTLS), {p.submissions} (TLS)")  # fmt: skip
+        print(f"  PSC-like provider: {sandbox.issuer}")
+        print(f"  card PIN: {sandbox.card.pin} (sandbox only); profile: {sandbox.profile}")
+        print(f"  use it: . {sandbox.env_file}")
+        return 0
+    if args.command == "stop":
+        stopped = stop_sandbox(directory)
+        print(f"Stopped: {', '.join(stopped) if stopped else 'nothing was running'}")
+        return 0
+    if args.command == "status":
+        status = sandbox_status(directory)
+        if args.json:
+            print(json.dumps(status, indent=1))
+        else:
+            state = "running" if status["running"] else "not running"
+            print(f"Sandbox in {directory}: {state}")
+            for name, info in status["processes"].items():
+                print(f"  {name}: pid {info['pid']} {'up' if info['running'] else 'down'}")
+        return 0 if status["running"] else 3
+    return _reader_action(args.command, directory)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,354 @@
+"""A private Dovecot 2.3: IMAP + submission with EXTERNAL and XOAUTH2/OAUTHBEARER.
+
+One instance runs as root from its own ``base_dir`` (``dovecot -F -c CONF``) on loopback
+ports chosen by the caller:
+
+* IMAP with STARTTLS and IMAPS (implicit TLS, RFC 8314);
+* submission with STARTTLS and submissions (implicit TLS), relaying to the sandbox SMTP
+  sink (:mod:`sandbox.smtp_sink`);
+* LMTP (plain, loopback) through which the sink delivers local mail.
+
+Authentication (design section 6 "facts learned on this machine"):
+
+* SASL EXTERNAL (RFC 4422 appendix A) from the TLS client certificate: the server asks for
+  a certificate (``ssl_verify_client_cert``), checks it against ``ssl_ca`` which holds the
+  test chain followed by the CRLs (Dovecot reads CRLs from ``ssl_ca`` only), and names the
+  user by the certificate's CN (``auth_ssl_username_from_cert``). A passwd-file passdb
+  limited to ``external`` maps that CN (the national id) to the mailbox address with
+  ``nopassword`` + ``user=``, so EXTERNAL and tokens open the same mailbox.
+* XOAUTH2 and OAUTHBEARER (RFC 7628): passdb ``oauth2`` with ``introspection_mode = local``,
+  the signature checked with the provider's public key found in a ``fs:posix`` dict at
+  ``<azp|default>/<ALG>/<kid|default>``; the user is the token's ``email`` claim.
+"""
+
+from __future__ import annotations
+
+import grp
+import logging
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sandbox.identities import Identity
+
+__all__ = [
+    "MAIL_GROUP",
+    "MAIL_USER",
+    "DovecotPorts",
+    "DovecotSetup",
+    "chown_mail",
+    "prepare_mail_root",
+    "remove_mail_root",
+    "start_dovecot",
+    "write_dovecot_config",
+]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DovecotPorts:
+    """The loopback ports of one Dovecot instance."""
+
+    imap: int
+    imaps: int
+    submission: int
+    submissions: int
+    lmtp: int
+
+
+@dataclass(frozen=True)
+class DovecotSetup:
+    """Everything needed to write a Dovecot configuration.
+
+    ``ca_with_crl`` must hold the trust chain followed by one CRL per CA.
+    ``oauth_keys`` is the directory of the local-validation key dict.
+    """
+
+    directory: Path
+    mail_root: Path
+    log_dir: Path
+    ports: DovecotPorts
+    server_cert: Path
+    server_key: Path
+    ca_with_crl: Path
+    oauth_keys: Path
+    relay_port: int
+    users: tuple[Identity, ...]
+    host: str = "127.0.0.1"
+
+    @property
+    def config_file(self) -> Path:
+        """``dovecot.conf``."""
+        return self.directory / "dovecot.conf"
+
+    @property
+    def base_dir(self) -> Path:
+        """Dovecot's runtime directory (sockets, master.pid)."""
+        return self.directory / "run"
+
+
+#: Dovecot's mail processes must not run as root; mail files belong to this account.
+MAIL_USER = "nobody"
+MAIL_GROUP = "nogroup"
+_EXTERNAL_MAIL_PREFIX = "mssante-sandbox-mail-"
+
+
+def _traversable_by_others(path: Path) -> bool:
+    for parent in [path, *path.parents]:
+        if parent.exists() and not parent.stat().st_mode & 0o001:
+            return False
+    return True
+
+
+def prepare_mail_root(directory: Path) -> Path:
+    """Return the mail store of the sandbox in ``directory`` (``directory/mail``).
+
+    Mail processes run as :data:`MAIL_USER`, which cannot reach a store inside a private
+    directory such as pytest's ``/tmp/pytest-of-root`` (mode 0700). In that case the store
+    lives in a private ``/var/tmp/mssante-sandbox-mail-*`` directory and ``directory/mail``
+    is a symbolic link to it; :func:`remove_mail_root` deletes both.
+    """
+    link = directory / "mail"
+    if link.is_symlink():
+        target = link.resolve()
+        if target.is_dir():
+            return target
+        link.unlink()
+    if link.is_dir():
+        return link
+    if _traversable_by_others(directory):
+        link.mkdir(mode=0o700)
+        chown_mail(link)
+        return link
+    target = Path(tempfile.mkdtemp(prefix=_EXTERNAL_MAIL_PREFIX, dir="/var/tmp"))
+    chown_mail(target)
+    link.symlink_to(target, target_is_directory=True)
+    return target
+
+
+def remove_mail_root(directory: Path) -> None:
+    """Delete the mail store of ``directory`` (and its external target, if any)."""
+    link = directory / "mail"
+    if link.is_symlink():
+        target = link.resolve()
+        link.unlink()
+        if target.name.startswith(_EXTERNAL_MAIL_PREFIX):
+            shutil.rmtree(target, ignore_errors=True)
+    elif link.is_dir():
+        shutil.rmtree(link, ignore_errors=True)
+
+
+def chown_mail(path: Path) -> None:
+    """Give ``path`` and everything below it to :data:`MAIL_USER` (when running as root)."""
+    if os.geteuid() != 0:
+        return
+    uid = pwd.getpwnam(MAIL_USER).pw_uid
+    gid = grp.getgrnam(MAIL_GROUP).gr_gid
+    os.chown(path, uid, gid)
+    for root, dirs, files in os.walk(path):
+        for name in dirs + files:
+            os.chown(os.path.join(root, name), uid, gid, follow_symlinks=False)
+
+
+def _user_home(setup: DovecotSetup, identity: Identity) -> Path:
+    return setup.mail_root / identity.address
+
+
+def write_dovecot_config(setup: DovecotSetup) -> Path:
+    """Write ``dovecot.conf``, the passwd-files and the OAuth2 settings; return the config."""
+    setup.directory.mkdir(parents=True, exist_ok=True)
+    setup.log_dir.mkdir(parents=True, exist_ok=True)
+    if setup.base_dir.exists():
+        shutil.rmtree(setup.base_dir)
+    setup.base_dir.mkdir(mode=0o755)
+    state_dir = setup.directory / "state"
+    state_dir.mkdir(exist_ok=True)
+    d = setup.directory
+
+    # passdb for EXTERNAL: certificate CN -> mailbox address (extra field user=).
+    (d / "passdb-external").write_text(
+        "".join(f"{u.login}:::::::nopassword=y user={u.address}\n" for u in setup.users)
+    )
+    # userdb: by address, one home (Maildir) per mailbox; uid/gid come from mail_uid.
+    (d / "userdb").write_text(
+        "".join(f"{u.address}:::::{_user_home(setup, u)}::\n" for u in setup.users)
+    )
+    (d / "oauth2.conf.ext").write_text(
+        "introspection_mode = local\n"
+        f"local_validation_key_dict = fs:posix:prefix={setup.oauth_keys}/\n"
+        "username_attribute = email\n"
+        "tokeninfo_url = \n"
+        "introspection_url = \n"
+        "send_auth_headers = no\n"
+    )
+    p = setup.ports
+    config = f"""# Written by sandbox.dovecot: a private instance, do not edit.
+base_dir = {setup.base_dir}
+state_dir = {state_dir}
+instance_name = sandbox-{p.imap}
+log_path = {setup.log_dir / "dovecot.log"}
+info_log_path = {setup.log_dir / "dovecot.log"}
+debug_log_path = {setup.log_dir / "dovecot-debug.log"}
+protocols = imap submission lmtp
+listen = {setup.host}
+hostname = mail.hopital-sandbox.mssante.fr
+login_greeting = MSSante sandbox ready.
+# Root runs everything: the sandbox directory may be private to root (pytest tmp dirs).
+default_internal_user = root
+default_internal_group = root
+# Mail processes refuse uid 0 ("userdb returned 0 as uid"): mail belongs to MAIL_USER.
+mail_uid = {MAIL_USER}
+mail_gid = {MAIL_GROUP}
+mail_location = maildir:~/Maildir
+mail_privileged_group =
+# Tests hammer logins from one address: no penalty delay for them ...
+auth_failure_delay = 0
+# ... and no anvil throttling of repeated failures (design section 6).
+login_trusted_networks =
+
+ssl = yes
+ssl_cert = <{setup.server_cert}
+ssl_key = <{setup.server_key}
+ssl_ca = <{setup.ca_with_crl}
+ssl_min_protocol = TLSv1.2
+ssl_verify_client_cert = yes
+ssl_require_crl = yes
+ssl_cert_username_field = commonName
+auth_ssl_username_from_cert = yes
+auth_mechanisms = external xoauth2 oauthbearer
+auth_username_format = %u
+auth_verbose = yes
+auth_debug = no
+disable_plaintext_auth = yes
+
+passdb {{
+  driver = passwd-file
+  args = {d / "passdb-external"}
+  mechanisms = external
+}}
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {d / "oauth2.conf.ext"}
+}}
+userdb {{
+  driver = passwd-file
+  args = {d / "userdb"}
+}}
+
+namespace inbox {{
+  inbox = yes
+  separator = /
+  mailbox Drafts {{
+    special_use = \\Drafts
+    auto = subscribe
+  }}
+  mailbox Sent {{
+    special_use = \\Sent
+    auto = subscribe
+  }}
+  mailbox Trash {{
+    special_use = \\Trash
+    auto = subscribe
+  }}
+  mailbox Junk {{
+    special_use = \\Junk
+    auto = subscribe
+  }}
+}}
+
+service imap-login {{
+  inet_listener imap {{
+    address = {setup.host}
+    port = {p.imap}
+  }}
+  inet_listener imaps {{
+    address = {setup.host}
+    port = {p.imaps}
+    ssl = yes
+  }}
+}}
+service submission-login {{
+  inet_listener submission {{
+    address = {setup.host}
+    port = {p.submission}
+  }}
+  inet_listener submissions {{
+    address = {setup.host}
+    port = {p.submissions}
+    ssl = yes
+  }}
+}}
+service lmtp {{
+  inet_listener lmtp {{
+    address = {setup.host}
+    port = {p.lmtp}
+  }}
+}}
+service imap-urlauth-login {{
+  inet_listener imap-urlauth {{
+    port = 0
+  }}
+}}
+service pop3-login {{
+  inet_listener pop3 {{
+    port = 0
+  }}
+  inet_listener pop3s {{
+    port = 0
+  }}
+}}
+service managesieve-login {{
+  inet_listener sieve {{
+    port = 0
+  }}
+}}
+service stats {{
+  inet_listener http {{
+    port = 0
+  }}
+}}
+service doveadm {{
+  inet_listener {{
+    port = 0
+  }}
+}}
+
+protocol imap {{
+  mail_max_userip_connections = 50
+  # IMAP SASL-IR (RFC 4959) carries PSC-sized XOAUTH2 responses (about 1.5 KB).
+  imap_max_line_length = 64k
+}}
+submission_relay_host = 127.0.0.1
+submission_relay_port = {setup.relay_port}
+submission_relay_trusted = yes
+submission_relay_ssl = no
+submission_max_mail_size = 40M
+lmtp_save_to_detail_mailbox = no
+recipient_delimiter =
+"""
+    setup.config_file.write_text(config)
+    return setup.config_file
+
+
+def start_dovecot(
+    setup: DovecotSetup, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """Start ``dovecot -F -c CONF`` in its own session; output goes to ``dovecot.out``."""
+    binary = shutil.which("dovecot") or "/usr/sbin/dovecot"
+    out = (setup.log_dir / "dovecot.out").open("ab")
+    try:
+        process = subprocess.Popen(
+            [binary, "-F", "-c", str(setup.config_file)],
+            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True, env=env or dict(os.environ),
+        )  # fmt: skip
+    finally:
+        out.close()
+    logger.info("dovecot started (pid %d)", process.pid)
+    return process

@@ -1,0 +1,815 @@
+"""The sandbox operator: one object that brings up a complete local MSSanté operator.
+
+``Sandbox(directory).start()`` builds (or reloads) the test PKI, provisions the virtual CPS
+card, issues the software credentials, seeds the mailboxes, starts Dovecot, the SMTP sink
+and the OpenID provider on free loopback ports (and the virtual reader when
+:mod:`sandbox.reader` is available), then writes the profiles, ``sandbox.env`` and
+``state.json``. ``stop()`` (or :func:`stop_sandbox` from another process) kills exactly the
+processes it started, by PID and process group, and removes the runtime files.
+
+Directory layout::
+
+    pki/            test PKI (kept across restarts), server certificate
+    card/           SoftHSM2 token of the doctor's card (re-provisioned on each start)
+    users/          software credentials: colleague, revoked, applicative (PKCS#12 + PEM)
+    dovecot/        configuration, passwd-files, runtime base_dir
+    oidc/           provider configuration, signing key, Dovecot key dict, admin secret
+    mail/           Maildir homes (or a link to /var/tmp/..., see sandbox.dovecot)
+    outbound.mbox   mail relayed outside the sandbox domains
+    directory/      sample national directory extraction
+    listeblanche.xml
+    logs/           every log, including sandbox.log with the start time
+    home/           MSSANTE_COMPANION_HOME for the app
+    profile.toml, profile-psc.toml, profile-certificate.toml, sandbox.env, state.json
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import mailbox
+import os
+import secrets
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import asdict, dataclass
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+
+from sandbox import dovecot as _dovecot
+from sandbox.card import VirtualCard, provision_card
+from sandbox.identities import (
+    APPLICATIVE,
+    COLLEAGUE,
+    DOCTOR,
+    DOMAINS,
+    USERS,
+    Identity,
+    SoftwareCredential,
+    issue_software_credentials,
+)
+from sandbox.pki import Pki, build_pki, write_private_key
+from sandbox.seed import maildir_folder, seed_mailboxes
+
+__all__ = [
+    "CLIENT_ID",
+    "Sandbox",
+    "SandboxError",
+    "SandboxPorts",
+    "sandbox_status",
+    "stop_sandbox",
+]
+
+logger = logging.getLogger(__name__)
+
+#: The OAuth client registered at the sandbox provider for the app (public client + PKCE).
+CLIENT_ID = "mssante-companion"
+#: Other clients the provider accepts (tests, Thunderbird).
+EXTRA_CLIENTS = ("sandbox-tests", "thunderbird")
+_HOST = "127.0.0.1"
+_STATE = "state.json"
+_READY_TIMEOUT = 20.0
+_INSTALL_SCRIPT = Path(__file__).with_name("install-system-packages.sh")
+
+
+class SandboxError(RuntimeError):
+    """A sandbox part failed to start or stop; the message names it and its log."""
+
+
+@dataclass(frozen=True)
+class SandboxPorts:
+    """Every loopback port of a running sandbox."""
+
+    imap: int
+    imaps: int
+    submission: int
+    submissions: int
+    lmtp: int
+    smtp_sink: int
+    oidc: int
+    wallet: int
+
+
+def _free_port(host: str = _HOST) -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def _free_ports(count: int) -> list[int]:
+    # Hold every socket until all are chosen so that the ports differ.
+    sockets = []
+    try:
+        for _ in range(count):
+            sock = socket.socket()
+            sock.bind((_HOST, 0))
+            sockets.append(sock)
+        return [int(s.getsockname()[1]) for s in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def _port_open(port: int, host: str = _HOST) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def _log_tail(path: Path, lines: int = 15) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie is not alive for our purpose.
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _ensure_system_packages() -> None:
+    needed = ("dovecot", "softhsm2-util", "openssl")
+    if all(shutil.which(tool) or Path("/usr/sbin", tool).exists() for tool in needed):
+        return
+    logger.info("installing the sandbox's Debian packages")
+    result = subprocess.run(["bash", str(_INSTALL_SCRIPT)], check=False)
+    if result.returncode != 0:
+        raise SandboxError(
+            f"installing Debian packages failed (exit {result.returncode}); run "
+            f"'sudo bash {_INSTALL_SCRIPT}' and retry"
+        )
+
+
+def _toml_str(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+class Sandbox:
+    """A complete local MSSanté operator under ``directory``.
+
+    Use as a context manager or call :meth:`start` / :meth:`stop`. After ``start`` every
+    attribute below is set (ports, files, card, credentials, provider URLs).
+
+    Args:
+        directory: where everything lives (created).
+        access_token_lifetime: seconds an access token lives (PSC: 2 to 5 minutes).
+        with_reader: also start the virtual reader (pcscd + vpcd + vicc) when
+            :mod:`sandbox.reader` is available.
+        install_packages: run the install script when Dovecot or SoftHSM2 are missing.
+    """
+
+    def __init__(
+        self,
+        directory: Path | str,
+        *,
+        access_token_lifetime: int = 300,
+        with_reader: bool = True,
+        install_packages: bool = True,
+    ) -> None:
+        self.directory = Path(directory).expanduser().resolve()
+        self.host = _HOST
+        self.access_token_lifetime = access_token_lifetime
+        self.with_reader = with_reader
+        self.install_packages = install_packages
+        self.client_id = CLIENT_ID
+        self.users: tuple[Identity, ...] = USERS
+        self.doctor, self.colleague, self.applicative = DOCTOR, COLLEAGUE, APPLICATIVE
+        self.logs = self.directory / "logs"
+        self.state_file = self.directory / _STATE
+        self.env_file = self.directory / "sandbox.env"
+        self.profile = self.directory / "profile.toml"
+        self.profile_psc = self.directory / "profile-psc.toml"
+        self.profile_certificate = self.directory / "profile-certificate.toml"
+        self.outbound_mbox = self.directory / "outbound.mbox"
+        self.liste_blanche = self.directory / "listeblanche.xml"
+        self.app_home = self.directory / "home"
+        self.admin_secret_file = self.directory / "oidc" / "admin-secret"
+        self.server_cert_pem = self.directory / "pki" / "server.pem"
+        self.server_key_pem = self.directory / "pki" / "server.key"
+        self.ca_with_crl = self.directory / "dovecot" / "ca-crl.pem"
+        self.directory_extraction: Path | None = None
+        self.pki: Pki
+        self.card: VirtualCard
+        self.credentials: dict[str, SoftwareCredential] = {}
+        self.ports: SandboxPorts
+        self.mail_root: Path
+        self.start_seconds = 0.0
+        self._processes: dict[str, subprocess.Popen[bytes]] = {}
+        self._reader: Any = None
+        self._started = False
+
+    # -- derived attributes ------------------------------------------------------------
+    @property
+    def ca_file(self) -> Path:
+        """The trust chain (root + PERSONNES + ORGANISATIONS), PEM."""
+        return self.pki.chain_pem
+
+    @property
+    def crl_file(self) -> Path:
+        """All CRLs, PEM."""
+        return self.pki.crl_pem
+
+    @property
+    def issuer(self) -> str:
+        """The provider's issuer URL."""
+        return f"https://{self.host}:{self.ports.oidc}/auth/realms/esante-wallet"
+
+    @property
+    def discovery_url(self) -> str:
+        """Standard OpenID discovery URL."""
+        return f"{self.issuer}/.well-known/openid-configuration"
+
+    @property
+    def wallet_discovery_url(self) -> str:
+        """PSC's non-standard discovery URL."""
+        return f"{self.issuer}/.well-known/wallet-openid-configuration"
+
+    @property
+    def authorize_url(self) -> str:
+        """The authorize endpoint on the wallet listener (client certificate required)."""
+        return f"https://{self.host}:{self.ports.wallet}/auth"
+
+    @property
+    def token_url(self) -> str:
+        """The token endpoint."""
+        return f"{self.issuer}/protocol/openid-connect/token"
+
+    @property
+    def userinfo_url(self) -> str:
+        """The userinfo endpoint."""
+        return f"{self.issuer}/protocol/openid-connect/userinfo"
+
+    @property
+    def admin_secret(self) -> str:
+        """Bearer secret of the provider's ``/sandbox-admin/`` API."""
+        return self.admin_secret_file.read_text().strip()
+
+    def home_of(self, identity: Identity | str) -> Path:
+        """The Maildir home of a user (by identity or address)."""
+        address = identity if isinstance(identity, str) else identity.address
+        return self.mail_root / address
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def start(self) -> Sandbox:
+        """Bring everything up; raise :class:`SandboxError` naming the part that failed."""
+        started = time.monotonic()
+        self.directory.mkdir(parents=True, exist_ok=True)
+        if self.state_file.exists():
+            state = json.loads(self.state_file.read_text())
+            if any(_process_alive(p["pid"]) for p in state.get("processes", {}).values()):
+                raise SandboxError(
+                    f"a sandbox is already running in {self.directory}; stop it first "
+                    f"(python -m sandbox stop --dir {self.directory})"
+                )
+            self.state_file.unlink()
+        self.logs.mkdir(exist_ok=True)
+        handler = logging.FileHandler(self.logs / "sandbox.log", encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        sandbox_logger = logging.getLogger("sandbox")
+        sandbox_logger.addHandler(handler)
+        if sandbox_logger.level == logging.NOTSET or sandbox_logger.level > logging.INFO:
+            sandbox_logger.setLevel(logging.INFO)
+        try:
+            if self.install_packages:
+                _ensure_system_packages()
+            self._prepare_files()
+            self._start_processes()
+            self._start_reader()
+            self._write_outputs()
+            self.start_seconds = time.monotonic() - started
+            self._started = True
+            self._write_state()
+            logger.info("sandbox started in %.2f s in %s", self.start_seconds, self.directory)
+        except BaseException:
+            logger.exception("sandbox start failed")
+            self.stop()
+            raise
+        finally:
+            sandbox_logger.removeHandler(handler)
+            handler.close()
+        return self
+
+    def stop(self) -> None:
+        """Stop every process this sandbox started and remove its runtime files."""
+        if self._reader is not None:
+            with contextlib.suppress(Exception):
+                self._reader.stop()
+            self._reader = None
+        for name, process in list(self._processes.items()):
+            _terminate(name, process.pid)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=5)
+        self._processes.clear()
+        if self.state_file.exists():
+            stop_sandbox(self.directory)
+        self._started = False
+
+    # -- start steps -------------------------------------------------------------------
+    def _prepare_files(self) -> None:
+        d = self.directory
+        self.pki = build_pki(d / "pki")
+        if not self.server_cert_pem.exists():
+            cert, key = self.pki.issue_server_certificate(["localhost", self.host])
+            self.server_cert_pem.write_bytes(
+                cert.public_bytes(serialization.Encoding.PEM)
+                + self.pki.orgs_ca_cert.public_bytes(serialization.Encoding.PEM)
+            )
+            write_private_key(key, self.server_key_pem)
+        self.card = provision_card(d / "card", self.pki, DOCTOR)
+        if (d / "users" / "revoked.p12").exists():
+            self.credentials = _load_credentials(d / "users")
+        else:
+            self.credentials = issue_software_credentials(d / "users", self.pki)
+        (d / "dovecot").mkdir(exist_ok=True)
+        self._write_ca_with_crl()
+        (d / "oidc").mkdir(exist_ok=True)
+        if not self.admin_secret_file.exists():
+            self.admin_secret_file.write_text(secrets.token_urlsafe(24) + "\n")
+            self.admin_secret_file.chmod(0o600)
+        self.mail_root = _dovecot.prepare_mail_root(d)
+        fresh = not any(self.mail_root.iterdir())
+        homes = {u.address: self.mail_root / u.address for u in self.users}
+        if fresh:
+            seed_mailboxes(homes)
+        for home in homes.values():
+            for folder in ("INBOX", "Sent", "Drafts", "Trash", "Junk"):
+                maildir_folder(home, folder)
+        _dovecot.chown_mail(self.mail_root)
+        self.outbound_mbox.touch()
+        self._write_liste_blanche()
+        self._write_directory_sample()
+        self.app_home.mkdir(exist_ok=True, mode=0o700)
+
+    def _write_liste_blanche(self) -> None:
+        source = Path("/work/shared/data/listeblanchemssante.xml")
+        bundled = Path(__file__).with_name("data") / "listeblanchemssante.xml"
+        text = ""
+        for candidate in (bundled, source):
+            if candidate.exists():
+                text = candidate.read_text(encoding="utf-8")
+                break
+        if not text:
+            text = (
+                '<?xml version="1.0" encoding="UTF-8"?><ListeBlancheMSSante '
+                'xmlns="https://listeblanche.mssante.fr/schema">\n    <DateDeGeneration>'
+                f'{time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}</DateDeGeneration>\n'
+                "    <ListeDomaines>\n    </ListeDomaines>\n</ListeBlancheMSSante>\n"
+            )
+        server_dn = "CN=localhost,OU=0002 187512751,O=OPERATEUR SANDBOX MSSANTE,C=FR"
+        entries = "".join(
+            "        <Domaine>\n"
+            f"            <Nom>{domain}</Nom>\n"
+            "            <Description>OPERATEUR SANDBOX MSSANTE</Description>\n"
+            f"            <DNCertificatOperateur>{server_dn}</DNCertificatOperateur>\n"
+            "            <ResponsableContact>sandbox@localhost</ResponsableContact>\n"
+            "            <SupportContact>sandbox@localhost</SupportContact>\n"
+            f"            <DateMAJ>{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}</DateMAJ>\n"
+            "        </Domaine>\n"
+            for domain in DOMAINS
+        )
+        marker = "</ListeDomaines>"
+        head, _, tail = text.rpartition(marker)
+        self.liste_blanche.write_text(head + entries.lstrip(" ") + "    " + marker + tail,
+                                      encoding="utf-8")  # fmt: skip
+
+    def _write_directory_sample(self) -> None:
+        target = self.directory / "directory"
+        target.mkdir(exist_ok=True)
+        try:
+            from sandbox.directory_sample import write_sample_extraction
+        except ImportError:
+            logger.warning("sandbox.directory_sample not available: no directory sample")
+            return
+        existing = sorted(target.glob("Extraction_Correspondance_MSSante_*.txt"))
+        self.directory_extraction = existing[0] if existing else write_sample_extraction(target)
+
+    def _spawn(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> None:
+        out = (self.logs / f"{name}.log").open("ab")
+        try:
+            process = subprocess.Popen(
+                argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True, env=env or dict(os.environ), cwd=self.directory,
+            )  # fmt: skip
+        finally:
+            out.close()
+        self._processes[name] = process
+        self._write_state()
+        logger.info("%s started (pid %d)", name, process.pid)
+
+    def _wait_ready(self, name: str, ports: list[int], log: Path) -> None:
+        deadline = time.monotonic() + _READY_TIMEOUT
+        process = self._processes[name]
+        pending = list(ports)
+        while pending:
+            if process.poll() is not None:
+                raise SandboxError(
+                    f"{name} exited with status {process.returncode} while starting; "
+                    f"see {log}:\n{_log_tail(log)}"
+                )
+            pending = [p for p in pending if not _port_open(p)]
+            if not pending:
+                break
+            if time.monotonic() > deadline:
+                raise SandboxError(
+                    f"{name} did not listen on port(s) {pending} within {_READY_TIMEOUT:.0f} s;"
+                    f" see {log}:\n{_log_tail(log)}"
+                )
+            time.sleep(0.05)
+
+    def _start_processes(self) -> None:
+        d = self.directory
+        ports = _free_ports(8)
+        self.ports = SandboxPorts(*ports)
+        p = self.ports
+        setup = _dovecot.DovecotSetup(
+            directory=d / "dovecot",
+            mail_root=self.mail_root,
+            log_dir=self.logs,
+            ports=_dovecot.DovecotPorts(p.imap, p.imaps, p.submission, p.submissions, p.lmtp),
+            server_cert=self.server_cert_pem,
+            server_key=self.server_key_pem,
+            ca_with_crl=self.ca_with_crl,
+            oauth_keys=d / "oidc" / "keys",
+            relay_port=p.smtp_sink,
+            users=self.users,
+            host=self.host,
+        )
+        _dovecot.write_dovecot_config(setup)
+        # The provider publishes its key before Dovecot validates any token.
+        provider_config = {
+            "host": self.host,
+            "auth_port": p.oidc,
+            "wallet_port": p.wallet,
+            "server_cert": str(self.server_cert_pem),
+            "server_key": str(self.server_key_pem),
+            "ca_file": str(self.pki.chain_pem),
+            "crl_file": str(self.pki.crl_pem),
+            "signing_key": str(d / "oidc" / "signing-key.pem"),
+            "key_dict": str(d / "oidc" / "keys"),
+            "admin_secret_file": str(self.admin_secret_file),
+            "clients": [CLIENT_ID, *EXTRA_CLIENTS],
+            "users": {
+                u.login: {"address": u.address, "family_name": u.family_name,
+                          "given_name": u.given_name, "profession": u.profession}
+                for u in self.users if u.id_type
+            },  # fmt: skip
+            "access_token_lifetime": self.access_token_lifetime,
+        }
+        (d / "oidc" / "provider.json").write_text(json.dumps(provider_config, indent=1))
+        sink_config = {
+            "host": self.host,
+            "port": p.smtp_sink,
+            "lmtp_port": p.lmtp,
+            "outbound_mbox": str(self.outbound_mbox),
+            "local_domains": list(DOMAINS),
+            "local_addresses": [u.address for u in self.users],
+        }
+        (d / "smtp-sink.json").write_text(json.dumps(sink_config, indent=1))
+        python = sys.executable
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+            [str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH", "")]
+        ).rstrip(os.pathsep), PYTHONUNBUFFERED="1")  # fmt: skip
+        self._spawn("oidc-provider", [python, "-m", "sandbox.oidc_provider",
+                                      str(d / "oidc" / "provider.json")], env)  # fmt: skip
+        self._spawn("smtp-sink", [python, "-m", "sandbox.smtp_sink",
+                                  str(d / "smtp-sink.json")], env)  # fmt: skip
+        binary = shutil.which("dovecot") or "/usr/sbin/dovecot"
+        self._spawn("dovecot", [binary, "-F", "-c", str(setup.config_file)])
+        self._wait_ready("dovecot", [p.imap, p.imaps, p.submission, p.submissions, p.lmtp],
+                         self.logs / "dovecot.log")  # fmt: skip
+        self._wait_ready("oidc-provider", [p.oidc, p.wallet], self.logs / "oidc-provider.log")
+        self._wait_ready("smtp-sink", [p.smtp_sink], self.logs / "smtp-sink.log")
+
+    def _start_reader(self) -> None:
+        if not self.with_reader:
+            return
+        try:
+            from sandbox import reader  # another engineer's module
+        except ImportError:
+            logger.info("sandbox.reader not available: no virtual reader")
+            return
+        starter = getattr(reader, "start_reader", None)
+        if starter is None:
+            logger.warning("sandbox.reader has no start_reader(); virtual reader not started")
+            return
+        try:
+            self._reader = starter(self.directory, self.card)
+        except Exception as exc:  # noqa: BLE001 - the mail sandbox stays usable without it
+            logger.warning("virtual reader not started: %s", exc)
+            self._reader = None
+
+    # -- outputs -----------------------------------------------------------------------
+    def _endpoint_toml(self, section: str, port: int, security: str) -> str:
+        return f'[{section}]\nhost = "{self.host}"\nport = {port}\nsecurity = "{security}"\n'
+
+    def _write_outputs(self) -> None:
+        p = self.ports
+        common = (
+            self._endpoint_toml("imap", p.imap, "starttls")
+            + self._endpoint_toml("smtp", p.submission, "starttls")
+            + '[trust]\nca_file = "pki/chain.pem"\n'
+        )
+        header = "# Written by 'python -m sandbox start': the local sandbox operator.\n"
+        self.profile.write_text(
+            header + f"[account]\naddress = {_toml_str(DOCTOR.address)}\n" + common
+            + '[auth]\nmethod = "card-tls"\n'
+            + f"pkcs11_module = {_toml_str(str(self.card.module))}\n",
+            encoding="utf-8",
+        )  # fmt: skip
+        self.profile_psc.write_text(
+            header + f"[account]\naddress = {_toml_str(DOCTOR.address)}\n" + common
+            + '[auth]\nmethod = "psc"\n'
+            + f"pkcs11_module = {_toml_str(str(self.card.module))}\n"
+            + f"issuer = {_toml_str(self.issuer)}\n"
+            + f"discovery_url = {_toml_str(self.wallet_discovery_url)}\n"
+            + f"client_id = {_toml_str(self.client_id)}\n"
+            + 'scope = "openid scope_all"\nacr_values = "eidas1"\n',
+            encoding="utf-8",
+        )  # fmt: skip
+        self.profile_certificate.write_text(
+            header + f"[account]\naddress = {_toml_str(APPLICATIVE.address)}\n" + common
+            + '[auth]\nmethod = "certificate"\ncertificate_file = "users/applicative.p12"\n',
+            encoding="utf-8",
+        )  # fmt: skip
+        env = self.environment()
+        self.env_file.write_text(
+            "# Source me: . sandbox.env\n"
+            + "".join(f"export {k}={_shell_quote(v)}\n" for k, v in env.items()),
+            encoding="utf-8",
+        )
+
+    def environment(self) -> dict[str, str]:
+        """Environment variables for the app and scripts run against this sandbox."""
+        return {
+            **self.card.environment(),
+            "MSSANTE_COMPANION_HOME": str(self.app_home),
+            "MSSANTE_COMPANION_PROFILE": str(self.profile),
+            "MSSANTE_SANDBOX_DIR": str(self.directory),
+            "MSSANTE_SANDBOX_CA": str(self.pki.chain_pem),
+            "MSSANTE_SANDBOX_CRL": str(self.pki.crl_pem),
+            "MSSANTE_SANDBOX_PKCS11_MODULE": str(self.card.module),
+            "MSSANTE_SANDBOX_PROFILE_PSC": str(self.profile_psc),
+            "MSSANTE_SANDBOX_PROFILE_CERTIFICATE": str(self.profile_certificate),
+            "MSSANTE_SANDBOX_P12_PASSWORD": self.credentials["applicative"].password,
+            "MSSANTE_SANDBOX_LISTE_BLANCHE": str(self.liste_blanche),
+            "MSSANTE_SANDBOX_DIRECTORY": str(self.directory_extraction or ""),
+            "MSSANTE_SANDBOX_OUTBOUND": str(self.outbound_mbox),
+        }
+
+    def _write_state(self) -> None:
+        state = {
+            "directory": str(self.directory),
+            "processes": {
+                name: {"pid": proc.pid, "argv": proc.args if isinstance(proc.args, list)
+                       else [str(proc.args)]}
+                for name, proc in self._processes.items()
+            },  # fmt: skip
+            "ports": asdict(self.ports) if hasattr(self, "ports") else {},
+            "mail_root": str(getattr(self, "mail_root", "")),
+            "start_seconds": round(self.start_seconds, 3),
+            "issuer": self.issuer if hasattr(self, "ports") else "",
+            "client_id": self.client_id,
+            "reader": bool(self._reader),
+        }
+        self.state_file.write_text(json.dumps(state, indent=1, default=str))
+
+    # -- admin controls ----------------------------------------------------------------
+    def _admin(self, action: str, form: dict[str, str] | None = None) -> dict[str, Any]:
+        body = "&".join(f"{k}={v}" for k, v in (form or {}).items()).encode()
+        request = urllib.request.Request(
+            f"https://{self.host}:{self.ports.oidc}/sandbox-admin/{action}",
+            data=body, method="POST",
+            headers={"Authorization": f"Bearer {self.admin_secret}",
+                     "Content-Type": "application/x-www-form-urlencoded"},
+        )  # fmt: skip
+        context = ssl.create_default_context(cafile=str(self.pki.chain_pem))
+        with urllib.request.urlopen(request, context=context, timeout=10) as response:  # noqa: S310
+            result: dict[str, Any] = json.loads(response.read())
+        return result
+
+    def revoke_refresh_tokens(self) -> int:
+        """Make the provider forget every refresh token; return how many there were."""
+        return int(self._admin("revoke-refresh-tokens")["revoked"])
+
+    def set_access_token_lifetime(self, seconds: int) -> None:
+        """Change the lifetime of access tokens issued from now on."""
+        self._admin("settings", {"access_token_lifetime": str(seconds)})
+
+    def revoke_certificate(self, identity_key: str) -> None:
+        """Revoke a software credential (``"colleague"``...) and reload Dovecot's CRL."""
+        self.pki.revoke(self.credentials[identity_key].cert)
+        self.reload_crl()
+
+    def _write_ca_with_crl(self) -> None:
+        # Dovecot reads CRLs from ssl_ca only: chain first, then one CRL per CA.
+        chain, crls = self.pki.chain_pem.read_bytes(), self.pki.crl_pem.read_bytes()
+        self.ca_with_crl.write_bytes(chain + crls)
+
+    def reload_crl(self) -> None:
+        """Rewrite Dovecot's ``ssl_ca`` (chain + CRLs) and make Dovecot reload it."""
+        self._write_ca_with_crl()
+        dovecot = self._processes.get("dovecot")
+        if dovecot is not None:
+            os.kill(dovecot.pid, signal.SIGHUP)
+            time.sleep(0.5)
+
+    # -- mailbox helpers for assertions -----------------------------------------------
+    def messages(self, identity: Identity | str, folder: str = "INBOX") -> list[EmailMessage]:
+        """Every message of a user's folder, parsed (read from the Maildir, oldest first)."""
+        directory = maildir_folder(self.home_of(identity), folder)
+        files = [f for sub in ("new", "cur") for f in (directory / sub).iterdir() if f.is_file()]
+        files.sort(key=lambda f: (f.stat().st_mtime, f.name))
+        parser = BytesParser(policy=policy.default)
+        return [parser.parsebytes(f.read_bytes()) for f in files]  # type: ignore[misc]
+
+    def wait_for_message(
+        self, identity: Identity | str, subject: str, *, folder: str = "INBOX",
+        timeout: float = 15.0,
+    ) -> EmailMessage:  # fmt: skip
+        """Wait until a message whose Subject contains ``subject`` lands in ``folder``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for message in self.messages(identity, folder):
+                if subject in str(message.get("Subject", "")):
+                    return message
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no message with subject {subject!r} in {folder}")
+            time.sleep(0.1)
+
+    def outbound_messages(self) -> list[EmailMessage]:
+        """Messages relayed outside the sandbox domains (the outbound mbox)."""
+        box = mailbox.mbox(str(self.outbound_mbox), create=False)
+        try:
+            parser = BytesParser(policy=policy.default)
+            return [parser.parsebytes(box.get_bytes(key)) for key in box.keys()]  # type: ignore[misc]
+        finally:
+            box.close()
+
+
+def _shell_quote(value: str) -> str:
+    return "'" + value.replace("'", "'\\''") + "'"
+
+
+def _load_credentials(directory: Path) -> dict[str, SoftwareCredential]:
+    from cryptography import x509
+
+    identities = {"colleague": COLLEAGUE, "revoked": USERS[2], "applicative": APPLICATIVE}
+    return {
+        key: SoftwareCredential(
+            identity,
+            x509.load_pem_x509_certificate((directory / f"{key}.crt.pem").read_bytes()),
+            directory / f"{key}.p12",
+            directory / f"{key}.crt.pem",
+            directory / f"{key}.key.pem",
+        )
+        for key, identity in identities.items()
+    }
+
+
+def _terminate(name: str, pid: int, timeout: float = 5.0) -> None:
+    """SIGTERM the process group ``pid`` leads (we started it with a new session)."""
+    try:
+        pgid = os.getpgid(pid)
+    except ProcessLookupError:
+        return
+    target_group = pgid == pid
+    try:
+        if target_group:
+            os.killpg(pgid, signal.SIGTERM)
+        else:
+            os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and _process_alive(pid):
+        time.sleep(0.05)
+    if _process_alive(pid):
+        logger.warning("%s (pid %d) ignored SIGTERM: killing it", name, pid)
+        with contextlib.suppress(ProcessLookupError):
+            if target_group:
+                os.killpg(pgid, signal.SIGKILL)
+            else:
+                os.kill(pid, signal.SIGKILL)
+    # Dovecot's children leave with their master; make sure none is left in the group.
+    if target_group:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and _group_members(pgid):
+            time.sleep(0.05)
+        if _group_members(pgid):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pgid, signal.SIGKILL)
+
+
+def _group_members(pgid: int) -> list[int]:
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            members.append(int(entry.name))
+    return members
+
+
+def stop_sandbox(directory: Path | str) -> list[str]:
+    """Stop the sandbox recorded in ``directory/state.json``; return the names stopped.
+
+    Only processes whose command line still matches what was started are signalled, so a
+    recycled PID is never hit.
+    """
+    directory = Path(directory).expanduser().resolve()
+    state_file = directory / _STATE
+    if not state_file.exists():
+        return []
+    state = json.loads(state_file.read_text())
+    stopped = []
+    if state.get("reader"):
+        with contextlib.suppress(Exception):
+            from sandbox import reader
+
+            stopper = getattr(reader, "stop_reader", None)
+            if stopper is not None:
+                stopper(directory)
+    for name, info in state.get("processes", {}).items():
+        pid = int(info["pid"])
+        argv = [str(a) for a in info.get("argv", [])]
+        if not _process_alive(pid):
+            continue
+        if argv and argv[-1] not in _cmdline(pid):
+            logger.warning("pid %d is no longer %s: left alone", pid, name)
+            continue
+        _terminate(name, pid)
+        stopped.append(name)
+    state_file.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        shutil.rmtree(directory / "dovecot" / "run")
+    logger.info("sandbox in %s stopped: %s", directory, ", ".join(stopped) or "nothing running")
+    return stopped
+
+
+def sandbox_status(directory: Path | str) -> dict[str, Any]:
+    """What runs in ``directory``: per process ``{"pid", "running"}``, plus the ports."""
+    directory = Path(directory).expanduser().resolve()
+    state_file = directory / _STATE
+    if not state_file.exists():
+        return {"directory": str(directory), "running": False, "processes": {}}
+    state = json.loads(state_file.read_text())
+    processes = {
+        name: {"pid": info["pid"], "running": _process_alive(int(info["pid"]))}
+        for name, info in state.get("processes", {}).items()
+    }
+    return {
+        "directory": str(directory),
+        "running": bool(processes) and all(p["running"] for p in processes.values()),
+        "processes": processes,
+        "ports": state.get("ports", {}),
+        "issuer": state.get("issuer", ""),
+        "start_seconds": state.get("start_seconds"),
+    }
