@@ -267,6 +267,7 @@ class Pkcs11Backend:
             max_pin_length=max_len,
             protected_authentication_path=bool(
                 info.flags & PyKCS11.CKF_PROTECTED_AUTHENTICATION_PATH),
+            initialized=bool(info.flags & PyKCS11.CKF_TOKEN_INITIALIZED),
         )
 
     def mechanisms(self, slot_id: int) -> frozenset[str]:

@@ -257,6 +257,10 @@ class CardService:
 
     def _read_slot(self, backend: TokenBackend, slot: SlotInfo) -> CardContents:
         token = backend.token_info(slot.slot_id)
+        if not token.initialized:
+            # A blank token refuses sessions (CKR_TOKEN_NOT_RECOGNIZED): an empty card.
+            return CardContents(slot=slot, token=token, certificates=(), data_labels=(),
+                                mechanisms=frozenset())
         session = backend.open_session(slot.slot_id)
         try:
             certificates = tuple(session.certificates())

@@ -39,6 +39,7 @@ CPS_PIN_TRIES = 3
 
 # PKCS#11 v2.40 section 3.2, CK_TOKEN_INFO flags.
 CKF_LOGIN_REQUIRED = 0x00000004
+CKF_TOKEN_INITIALIZED = 0x00000400
 CKF_USER_PIN_INITIALIZED = 0x00000008
 CKF_PROTECTED_AUTHENTICATION_PATH = 0x00000100
 CKF_USER_PIN_COUNT_LOW = 0x00010000
@@ -118,6 +119,8 @@ class TokenInfo:
     min_pin_length: int | None = None
     max_pin_length: int | None = None
     protected_authentication_path: bool = False
+    #: False for a blank token (CKF_TOKEN_INITIALIZED unset): nothing can be read from it.
+    initialized: bool = True
 
 
 @dataclass(frozen=True)
