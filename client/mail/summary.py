@@ -166,7 +166,7 @@ def summary_from_fetch(uid: int, data: Mapping[bytes, Any]) -> MessageSummary:
         to = format_addresses(envelope.to)
         cc = format_addresses(envelope.cc)
         subject = decode_header_text(envelope.subject)
-        message_id = _text(envelope.message_id)
+        message_id = _text(envelope.message_id).strip()
     else:
         date, sender_list, to, cc, subject, message_id = internal, (), (), (), "", ""
     modseq = data.get(b"MODSEQ")

@@ -193,7 +193,7 @@ class _SinkHandler:
         state = self.state
         if state.drop_connection:
             # Like a submission server killed mid-send: the socket closes without a reply.
-            session.transport.close()
+            server.transport.close()
             return "421 closing"
         if state.fail_with is not None:
             code, text = state.fail_with
@@ -201,9 +201,11 @@ class _SinkHandler:
         data = bytes(envelope.original_content or envelope.content)
         with state.lock:
             state.received.append((envelope.mail_from, list(envelope.rcpt_tos), data))
+        # Final delivery records the envelope sender, like an LDA (RFC 5321 4.4).
+        delivered = f"Return-Path: <{envelope.mail_from}>\r\n".encode() + data
         for rcpt in envelope.rcpt_tos:
             user = rcpt.split("@", 1)[0]
-            state.dovecot.append(user, "INBOX", data)
+            state.dovecot.append(user, "INBOX", delivered)
         return "250 OK delivered"
 
 
@@ -214,6 +216,7 @@ class SmtpSink:
     state: SinkState
     port: int
     controller: Any = None
+    data_size_limit: int = 10 * 1024 * 1024
 
     def start(self) -> None:
         from aiosmtpd.controller import Controller
@@ -222,7 +225,7 @@ class SmtpSink:
             _SinkHandler(self.state),
             hostname="127.0.0.1",
             port=self.port,
-            data_size_limit=10 * 1024 * 1024,
+            data_size_limit=self.data_size_limit,
             ready_timeout=10,
         )
         self.controller.start()

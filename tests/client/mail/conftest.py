@@ -10,7 +10,14 @@ import pytest
 from client.mail.cache import MailCache
 from client.mail.keystore import MemoryKeyStore
 from client.mail.mailbox import Mailbox
-from tests.client.mail._servers import Dovecot, PasswordSessionOpener, running_dovecot
+from tests.client.mail._servers import (
+    Dovecot,
+    PasswordSessionOpener,
+    SinkState,
+    SmtpSink,
+    free_port,
+    running_dovecot,
+)
 
 _users = itertools.count(1)
 
@@ -50,3 +57,19 @@ def keystore() -> MemoryKeyStore:
 def cache(opener: PasswordSessionOpener, keystore: MemoryKeyStore) -> Iterator[MailCache]:
     with MailCache.open(opener.address, keystore=keystore) as c:
         yield c
+
+
+@pytest.fixture
+def smtp_sink(dovecot: Dovecot) -> Iterator[SmtpSink]:
+    """An SMTP submission sink delivering into Dovecot, for this test."""
+    sink = SmtpSink(SinkState(dovecot), free_port())
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def sender_opener(dovecot: Dovecot, smtp_sink: SmtpSink) -> PasswordSessionOpener:
+    """Jean Martin's opener (IMAP and SMTP); his mailbox is emptied first."""
+    dovecot.reset_user("jean.martin")
+    return PasswordSessionOpener(dovecot, "jean.martin", smtp_sink.port)

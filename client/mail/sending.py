@@ -1,0 +1,83 @@
+"""Sending under MSSanté rules: policy check, build, outbox, submit, file in Sent.
+
+:meth:`MailSender.send` is what the CLI and the desktop app call. Order matters: the
+recipient policy runs first (a refusal stores and sends nothing), then the message is
+built and stored in the outbox, then submitted.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from client.mail.compose import DEFAULT_NIL, Draft, build_message
+from client.mail.errors import SubmissionFailed
+from client.mail.mailbox import Mailbox
+from client.mail.outbox import Outbox, SubmitOutcome
+from client.mail.policy import RecipientPolicy, RecipientVerdict
+from client.sessions import SessionOpener
+
+__all__ = ["MailSender", "SendReport"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SendReport:
+    """The result of a send: the Message-ID, patients among the recipients, the outcome."""
+
+    message_id: str
+    verdicts: tuple[RecipientVerdict, ...]
+    outcome: SubmitOutcome
+
+    @property
+    def patients(self) -> tuple[str, ...]:
+        """Recipients that are patients' mailboxes."""
+        return tuple(v.address for v in self.verdicts if v.patient)
+
+
+class MailSender:
+    """Sends drafts for one account."""
+
+    def __init__(
+        self,
+        opener: SessionOpener,
+        outbox: Outbox,
+        policy: RecipientPolicy,
+        mailbox: Mailbox | None = None,
+        *,
+        nil: str = DEFAULT_NIL,
+        sender_name: str = "",
+    ) -> None:
+        self.opener = opener
+        self.outbox = outbox
+        self.policy = policy
+        self.mailbox = mailbox
+        self.nil = nil
+        self.sender_name = sender_name
+
+    def send(self, draft: Draft) -> SendReport:
+        """Check, store, submit and file ``draft``.
+
+        Raises:
+            RecipientRefused: a recipient is outside the trust space (nothing stored).
+            InvalidMessage: the draft cannot be built.
+            SubmissionFailed: not accepted now; the message stays in the outbox.
+        """
+        verdicts = self.policy.check(draft.recipients)
+        message = build_message(
+            draft, self.opener.address, nil=self.nil, sender_name=self.sender_name
+        )
+        raw = message.as_bytes()
+        message_id = self.outbox.enqueue(raw, self.opener.address, draft.recipients)
+        logger.info("message queued; submitting")
+        (outcome,) = self.outbox.flush(self.opener, self.mailbox, only=message_id)
+        if not outcome.sent:
+            raise SubmissionFailed(
+                message_id, outcome.reason, permanent=outcome.state == "failed"
+            )
+        return SendReport(message_id, tuple(verdicts), outcome)
+
+    def retry(self) -> list[SubmitOutcome]:
+        """Submit again whatever is still queued (after a failure or a restart)."""
+        return self.outbox.flush(self.opener, self.mailbox)
