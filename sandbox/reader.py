@@ -194,6 +194,19 @@ class VirtualReader:
             time.sleep(0.1)
         raise ReaderError(f"pcscd did not start; see {self.directory / 'pcscd.log'}")
 
+    def restart_pcscd(self) -> None:
+        """Stop and start again the pcscd this reader started (cards fall out).
+
+        Raises ReaderError when pcscd was not started here: a shared pcscd is not ours
+        to restart.
+        """
+        if not self.started_pcscd:
+            raise ReaderError("pcscd was not started by this virtual reader")
+        for slot in range(SLOTS):
+            self.remove(slot)
+        self._stop_pcscd()
+        self.start()
+
     # -- cards ------------------------------------------------------------------------
 
     def insert(self, kind: str = "cps", slot: int = 0, timeout: float = 10.0) -> str:
@@ -254,17 +267,21 @@ class VirtualReader:
         """Remove every card and stop pcscd if this reader started it."""
         for slot in range(SLOTS):
             self.remove(slot)
+        self._stop_pcscd()
+
+    def _stop_pcscd(self) -> None:
         pid = self._read_pid("pcscd")
         self._pid_file("pcscd").unlink(missing_ok=True)
-        if pid is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM)
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline and _alive(pid):
-                with contextlib.suppress(ChildProcessError):
-                    os.waitpid(pid, os.WNOHANG)
-                time.sleep(0.05)
-            logger.info("stopped pcscd (pid %d)", pid)
+        if pid is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _alive(pid):
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, os.WNOHANG)
+            time.sleep(0.05)
+        logger.info("stopped pcscd (pid %d)", pid)
 
 
 # -- the vicc side of vpcd's protocol -----------------------------------------------------
