@@ -1,18 +1,27 @@
-"""Start the desktop application."""
+"""Start the desktop application.
+
+``run_desktop_app`` creates the application, installs the language, follows the system
+palette, assembles the services over ``cps``/``client`` (:mod:`ui.live`), runs the
+first-run assistant when no profile exists, then shows the main window, which signs in
+when the CPS card is inserted.
+"""
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow
 
 from client import __version__
+from ui.icons import APP_ICON, icon
+from ui.main_window import APP_NAME
 
-__all__ = ["create_application", "run_desktop_app"]
+__all__ = ["APP_NAME", "FirstWindow", "create_application", "run_desktop_app"]
 
-APP_NAME = "Compagnon MSSanté"
+logger = logging.getLogger(__name__)
 
 
 def create_application(argv: Sequence[str]) -> QApplication:
@@ -25,11 +34,12 @@ def create_application(argv: Sequence[str]) -> QApplication:
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName("mssante-companion")
+    app.setWindowIcon(icon(APP_ICON))
     return app
 
 
 class FirstWindow(QMainWindow):
-    """The window shown before sign-in: asks for the CPS card."""
+    """A window that only asks for the CPS card (kept for packaging smoke tests)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -43,7 +53,30 @@ class FirstWindow(QMainWindow):
 
 def run_desktop_app(argv: Sequence[str]) -> int:
     """Open the desktop application and run its event loop."""
+    from ui.first_run import FirstRunAssistant
+    from ui.i18n import install_language
+    from ui.live import build_services
+    from ui.main_window import MainWindow
+    from ui.palette import follow_system_palette
+    from ui.preferences import Preferences
+    from ui.workers import WorkerPool
+
     app = create_application(argv)
-    window = FirstWindow()
+    preferences = Preferences()
+    install_language(preferences.language or None)
+    if sys.platform.startswith("linux"):
+        app.setStyle("Fusion")
+    follow_system_palette(app)
+    pool = WorkerPool(app)
+    services = build_services(preferences)
+    if not services.has_profile() and services.profiles is not None:
+        assistant = FirstRunAssistant(services.profiles, pool)
+        if assistant.exec() != QDialog.DialogCode.Accepted:
+            return 1
+        services = build_services(preferences)
+    window = MainWindow(services, preferences, pool)
     window.show()
-    return app.exec()
+    window.start()
+    status = app.exec()
+    pool.wait_for_done(10_000)
+    return int(status)

@@ -27,11 +27,15 @@ __all__ = [
     "MessageSummary",
     "MessageView",
     "OutboxItem",
+    "PatientForm",
+    "ProfileChoice",
+    "ProfileSetup",
     "Progress",
     "Services",
     "StructuredDocument",
     "TrustService",
     "TrustVerdict",
+    "XdmService",
 ]
 
 #: ``progress(done, total)``; ``total`` 0 when unknown.
@@ -283,6 +287,71 @@ class TrustService(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class PatientForm:
+    """The patient identity typed in "attach as structured document"."""
+
+    ins: str
+    ins_oid: str
+    family_name: str
+    given_name: str
+    sex: str  # "M", "F" or "U"
+    birth_date: str  # YYYY-MM-DD
+
+
+class XdmService(Protocol):
+    """Structured documents (``client.xdm``)."""
+
+    def validate_ins(self, matricule: str, oid: str) -> None:
+        """Raise a ``client.xdm`` error naming what is wrong with the INS."""
+        ...
+
+    def pack(self, documents: Sequence[Path], patient: PatientForm, target: Path) -> Path:
+        """Build ``IHE_XDM.ZIP`` for ``documents`` and ``patient``; return its path."""
+        ...
+
+
+@dataclass(frozen=True)
+class ProfileChoice:
+    """A ready operator profile proposed by the first-run assistant."""
+
+    address: str
+    operator: str
+    imap: str  # "host:port (starttls)"
+    smtp: str
+    method: str
+    source: str = ""  # "known", "dns", "file"
+    payload: Any = None  # the ``client.profiles.Profile`` behind it
+
+
+class ProfileSetup(Protocol):
+    """Finding and saving the operator profile (``client.profiles``)."""
+
+    def operators(self) -> list[str]:
+        """Names of the known operators."""
+        ...
+
+    def from_operator(self, name: str, address: str) -> ProfileChoice:
+        """The profile of a known operator for ``address``."""
+        ...
+
+    def discover(self, address: str) -> ProfileChoice:
+        """Known operator of the address's domain, else DNS SRV (RFC 6186)."""
+        ...
+
+    def from_file(self, path: Path) -> ProfileChoice:
+        """A profile file given by the IT admin."""
+        ...
+
+    def test_connection(self, choice: ProfileChoice) -> str:
+        """Reach the operator's servers (TLS, trust); return a summary or raise."""
+        ...
+
+    def save(self, choice: ProfileChoice) -> Path:
+        """Make ``choice`` the default profile; return where it was written."""
+        ...
+
+
 class CardSignIn(Protocol):
     """The card and the operator: who holds the card, and signing in with the PIN."""
 
@@ -310,6 +379,8 @@ class Services:
     card: CardSignIn | None
     directory: DirectoryService | None = None
     trust: TrustService | None = None
+    xdm: XdmService | None = None
+    profiles: ProfileSetup | None = None
     profile_path: Path | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 

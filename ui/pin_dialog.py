@@ -43,6 +43,7 @@ class PinAsk:
     final_try: bool = False
     locked: bool = False
     retry: bool = False
+    wrong_length: bool = False
 
 
 def _holder_text(request: Any) -> tuple[str, str]:
@@ -74,6 +75,8 @@ def pin_ask_from(request: Any) -> PinAsk:
         final_try=bool(getattr(request, "final_try", False)) or attempts == 1,
         locked=bool(getattr(request, "locked", False)) or attempts == 0,
         retry=bool(retry_reason) or bool(getattr(request, "retry", False)),
+        # cps says "length" when the PIN had the wrong number of digits (no try used).
+        wrong_length=retry_reason == "length",
     )
 
 
@@ -144,7 +147,10 @@ class PinDialog(QDialog):
                 "nouvelle carte à l'ANS."
             )
         parts: list[str] = []
-        if ask.retry:
+        if ask.wrong_length:
+            parts.append(self.tr("Le code PIN doit comporter 4 chiffres. Aucun essai n'a "
+                                 "été décompté."))
+        elif ask.retry:
             parts.append(self.tr("Code PIN incorrect."))
         if ask.final_try:
             parts.append(

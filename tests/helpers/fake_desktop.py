@@ -1,0 +1,404 @@
+"""Hand-written fakes of the desktop app's services (``ui.backend`` Protocols).
+
+They stand in for ``cps``/``client`` in fast widget tests only; the integration tests in
+``tests/integration/test_desktop*.py`` drive the real card, operator and directory.
+The fake card asks the PIN exactly like ``cps``'s service does (a real
+``cps.pin.PinRequest`` handed to the prompt, retry with attempts left, locked at 0).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from cps.pin import PinRequest
+from ui.backend import (
+    AttachmentInfo,
+    CardHolder,
+    DirectoryEntry,
+    Draft,
+    Folder,
+    MessageSummary,
+    MessageView,
+    OutboxItem,
+    PatientForm,
+    ProfileChoice,
+    StructuredDocument,
+    TrustVerdict,
+)
+
+__all__ = [
+    "DOCTOR",
+    "FakeCard",
+    "FakeDirectory",
+    "FakeMailService",
+    "FakeProfileSetup",
+    "FakeTrust",
+    "FakeXdm",
+    "make_messages",
+]
+
+DOCTOR = CardHolder("810001234567", "MARTIN", "JEAN", "Médecin", "Virtual PCD 00 00")
+OTHER_DOCTOR = CardHolder("899700000001", "BERNARD", "LUCIE", "Infirmière", "Virtual PCD 00 00")
+
+
+class FakePinIncorrect(Exception):
+    """Shaped like cps.errors.PinIncorrect (named so the wording finds it)."""
+
+    def __init__(self, attempts_left: int) -> None:
+        super().__init__(attempts_left)
+        self.attempts_left = attempts_left
+
+
+FakePinIncorrect.__name__ = "PinIncorrect"
+
+
+class FakePinLocked(Exception):
+    """Shaped like cps.errors.PinLocked."""
+
+
+FakePinLocked.__name__ = "PinLocked"
+
+
+class FakePinEntryCancelled(Exception):
+    """Shaped like cps.errors.PinEntryCancelled."""
+
+
+FakePinEntryCancelled.__name__ = "PinEntryCancelled"
+
+
+def make_messages(count: int, start_uid: int = 1) -> list[MessageSummary]:
+    """``count`` plausible rows (dates descending, some unread/flagged/attached)."""
+    base = datetime(2026, 11, 20, 9, 0)
+    senders = ["Laboratoire Biomed <resultats@labo-sandbox.mssante.fr>",
+               "Dr Claire DUBOIS <claire.dubois@clinique-sandbox.mssante.fr>",
+               "Secrétariat cardiologie <cardio@hopital-sandbox.mssante.fr>"]
+    rows = []
+    for i in range(count):
+        uid = start_uid + i
+        flags = {"\\Seen"} if i % 3 else set()
+        if i % 17 == 0:
+            flags.add("\\Flagged")
+        rows.append(MessageSummary(
+            uid=uid, sender=senders[i % len(senders)],
+            subject=f"Compte rendu n°{uid} — patient {i % 97}",
+            date=base - timedelta(minutes=i), flags=frozenset(flags),
+            size=1000 + (i * 37) % 50_000, has_attachments=i % 5 == 0,
+        ))
+    return rows
+
+
+@dataclass
+class FakeMailService:
+    """An in-memory mailbox with a lab result, a discharge letter and an XDM."""
+
+    address: str = "jean.martin@hopital-sandbox.mssante.fr"
+    rows: dict[str, list[MessageSummary]] = field(default_factory=dict)
+    drafts_saved: dict[str, Draft] = field(default_factory=dict)
+    sent: list[Draft] = field(default_factory=list)
+    outbox_items: list[OutboxItem] = field(default_factory=list)
+    closed: bool = False
+    refuse: set[str] = field(default_factory=set)
+    new_mail: threading.Event = field(default_factory=threading.Event)
+    sync_delay: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not self.rows:
+            self.rows = {
+                "INBOX": [
+                    MessageSummary(1, "Laboratoire Biomed <resultats@labo-sandbox.mssante.fr>",
+                                   "Résultats d'analyses — TSH", datetime(2026, 11, 20, 8, 30),
+                                   has_attachments=True, size=42_000),
+                    MessageSummary(2, "Dr Claire DUBOIS "
+                                   "<claire.dubois@clinique-sandbox.mssante.fr>",
+                                   "Lettre de sortie de Mme DUPONT",
+                                   datetime(2026, 11, 19, 17, 5), flags=frozenset({"\\Seen"})),
+                    MessageSummary(3, "Laboratoire Biomed <resultats@labo-sandbox.mssante.fr>",
+                                   "XDM/1.0/DDM+CR-BIO DUPONT Marie 19610312",
+                                   datetime(2026, 11, 18, 11, 0), has_attachments=True,
+                                   structured=True),
+                ],
+                "Sent": [], "Drafts": [], "Trash": [],
+            }
+
+    def folders(self) -> list[Folder]:
+        self._check_open()
+        roles = {"INBOX": "inbox", "Sent": "sent", "Drafts": "drafts", "Trash": "trash"}
+        return [Folder(path, path, sum(1 for r in rows if r.unread), len(rows),
+                       roles.get(path, "")) for path, rows in self.rows.items()]
+
+    def messages(self, folder: str, progress: Callable[[int, int], None] | None = None
+                 ) -> list[MessageSummary]:
+        self._check_open()
+        rows = self.rows[folder]
+        if progress is not None:
+            progress(len(rows), len(rows))
+        return list(rows)
+
+    def message(self, folder: str, uid: int, allow_remote: bool = False) -> MessageView:
+        self._check_open()
+        row = next(r for r in self.rows[folder] if r.uid == uid)
+        self.rows[folder] = [replace(r, flags=r.flags | {"\\Seen"}) if r.uid == uid else r
+                             for r in self.rows[folder]]
+        remote = "<img src='https://tracker.example/x.png'>" if uid == 1 else ""
+        structured = None
+        attachments: tuple[AttachmentInfo, ...] = ()
+        if row.has_attachments:
+            attachments = (AttachmentInfo(0, "Résultats TSH.pdf", "application/pdf", 42_000),)
+        if row.structured:
+            attachments = (AttachmentInfo(0, "IHE_XDM.ZIP", "application/zip", 9_000),)
+            structured = StructuredDocument("DUPONT Marie, née le 12/03/1961",
+                                            "261037512345678", "CR de biologie", 0)
+        body = f"<p>Bonjour, ci-joint {row.subject}.</p>"
+        return MessageView(folder, uid, row.subject, row.sender, to=self.address,
+                           date=row.date, html=body + ("" if allow_remote else ""),
+                           text=f"Bonjour, ci-joint {row.subject}.",
+                           remote_content_blocked=bool(remote) and not allow_remote,
+                           attachments=attachments, structured=structured)
+
+    def search(self, folder: str, text: str) -> list[int]:
+        return [r.uid for r in self.rows[folder] if text.casefold() in r.subject.casefold()]
+
+    def save_attachment(self, folder: str, uid: int, index: int, target: Path) -> Path:
+        target.write_bytes(b"%PDF-1.4 fake")
+        return target
+
+    def send(self, draft: Draft) -> str:
+        self._check_open()
+        for address in draft.to + draft.cc:
+            if address in self.refuse:
+                raise _recipient_refused(address, "domaine hors liste blanche")
+        self.sent.append(draft)
+        message_id = f"<{len(self.sent)}@sandbox>"
+        self.outbox_items.append(OutboxItem(message_id, draft.subject, ", ".join(draft.to),
+                                            "sent"))
+        return message_id
+
+    def outbox(self) -> list[OutboxItem]:
+        return list(self.outbox_items)
+
+    def retry(self, message_id: str) -> None:
+        self.outbox_items = [replace(i, state="sent", reason="") if i.message_id == message_id
+                             else i for i in self.outbox_items]
+
+    def save_draft(self, draft: Draft) -> None:
+        self.drafts_saved[draft.draft_id] = draft
+
+    def drafts(self) -> list[Draft]:
+        return list(self.drafts_saved.values())
+
+    def delete_draft(self, draft_id: str) -> None:
+        self.drafts_saved.pop(draft_id, None)
+
+    def wait_for_new_mail(self, timeout: float) -> bool:
+        changed = self.new_mail.wait(min(timeout, 0.2))
+        self.new_mail.clear()
+        return changed and not self.closed
+
+    def close(self) -> None:
+        self.closed = True
+
+    def _check_open(self) -> None:
+        if self.closed:
+            raise ConnectionError("closed")
+
+
+class _RecipientRefused(Exception):
+    def __init__(self, address: str, rule: str) -> None:
+        super().__init__(address, rule)
+        self.address = address
+        self.rule = rule
+
+
+_RecipientRefused.__name__ = "RecipientRefused"
+
+
+def _recipient_refused(address: str, rule: str) -> Exception:
+    return _RecipientRefused(address, rule)
+
+
+class FakeCard:
+    """A CPS card in a reader: insert/remove call the watcher from another thread."""
+
+    def __init__(self, pin: str = "1234", holder: CardHolder = DOCTOR,
+                 inserted: bool = False) -> None:
+        self.pin = pin
+        self.current: CardHolder | None = holder if inserted else None
+        self._holder = holder
+        self.attempts_left = 3
+        self.mailboxes: list[FakeMailService] = []
+        self.on_inserted: Callable[[Any], None] | None = None
+        self.on_removed: Callable[[Any], None] | None = None
+        self.stopped = False
+        self.mail_factory: Callable[[CardHolder], FakeMailService] = \
+            lambda holder: FakeMailService()
+
+    # -- CardSignIn --------------------------------------------------------------------
+    def holder(self) -> CardHolder | None:
+        return self.current
+
+    def sign_in(self, pin_prompt: Any) -> FakeMailService:
+        retry: str | None = None
+        while True:
+            holder = self.current
+            if holder is None:
+                raise ConnectionError("card removed")
+            if self.attempts_left == 0:
+                raise FakePinLocked()
+            request = PinRequest(
+                holder_name=holder.display_name, profession=holder.profession,
+                attempts_left=self.attempts_left, count_low=self.attempts_left < 3,
+                final_try=self.attempts_left == 1, retry_reason=retry)
+            pin = pin_prompt.ask_pin(request)
+            if pin is None:
+                raise FakePinEntryCancelled()
+            if pin == self.pin:
+                self.attempts_left = 3
+                mail = self.mail_factory(holder)
+                self.mailboxes.append(mail)
+                return mail
+            self.attempts_left -= 1
+            retry = "incorrect"
+
+    def watch(self, on_inserted: Callable[[Any], None],
+              on_removed: Callable[[Any], None]) -> None:
+        self.on_inserted = on_inserted
+        self.on_removed = on_removed
+
+    def stop(self) -> None:
+        self.stopped = True
+
+    # -- test controls -----------------------------------------------------------------
+    def insert(self, holder: CardHolder | None = None) -> None:
+        self.current = holder or self._holder
+        assert self.on_inserted is not None
+        threading.Thread(target=self.on_inserted,
+                         args=(_Event("cps", self.current.reader),)).start()
+
+    def remove(self) -> None:
+        reader = self.current.reader if self.current else ""
+        self.current = None
+        assert self.on_removed is not None
+        threading.Thread(target=self.on_removed, args=(_Event("cps", reader),)).start()
+
+
+@dataclass(frozen=True)
+class _Event:
+    kind: str
+    reader: str
+
+
+SAMPLE_DIRECTORY = [
+    DirectoryEntry("claire.dubois@clinique-sandbox.mssante.fr", "DUBOIS", "Claire", "Médecin",
+                   "Cardiologie et maladies vasculaires", "Clinique Sandbox", "69003", "Lyon",
+                   "PER", "0123456789"),
+    DirectoryEntry("cardio@hopital-sandbox.mssante.fr", "", "", "", "", "Hôpital Sandbox — "
+                   "Cardiologie", "75013", "Paris", "ORG"),
+    DirectoryEntry("eloise.duboisset@hopital-sandbox.mssante.fr", "DUBOISSET", "Éloïse",
+                   "Infirmier", "", "Hôpital Sandbox", "75013", "Paris", "PER"),
+]
+
+
+class FakeDirectory:
+    """Prefix search over a few records, accent-insensitive enough for tests."""
+
+    def __init__(self, entries: list[DirectoryEntry] | None = None) -> None:
+        self.entries = entries if entries is not None else list(SAMPLE_DIRECTORY)
+        self.queries: list[str] = []
+
+    def search(self, text: str, limit: int = 20, filters: dict[str, str] | None = None
+               ) -> list[DirectoryEntry]:
+        self.queries.append(text)
+        words = text.casefold().split()
+        found = []
+        for entry in self.entries:
+            hay = " ".join([entry.family_name, entry.given_name, entry.specialty, entry.city,
+                            entry.organization, entry.address]).casefold().split()
+            if all(any(h.startswith(w) for h in hay) for w in words):
+                if filters and any(str(getattr(entry, k)).casefold() != v.casefold()
+                                   and v.casefold() not in str(getattr(entry, k)).casefold()
+                                   for k, v in filters.items()):
+                    continue
+                found.append(entry)
+        return found[:limit]
+
+    def import_file(self, path: Path, progress: Callable[[int, int], None] | None = None,
+                    cancel: Any = None) -> int:
+        lines = path.read_text(encoding="utf-8").splitlines()[1:]
+        for i, _line in enumerate(lines, 1):
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            if progress is not None:
+                progress(i, len(lines))
+        return len(lines)
+
+
+class FakeTrust:
+    """The trust space: *.mssante.fr inside, anything else outside."""
+
+    def check(self, address: str) -> TrustVerdict:
+        domain = address.rpartition("@")[2].lower()
+        inside = domain.endswith(".mssante.fr") or domain == "mssante.fr"
+        return TrustVerdict(address, inside,
+                            "" if inside else f"le domaine {domain} n'est pas dans la liste "
+                                              "blanche", domain == "patient.mssante.fr")
+
+    def import_file(self, path: Path) -> int:
+        return 2
+
+
+class FakeXdm:
+    """INS check: 15 digits; pack writes a small file."""
+
+    def validate_ins(self, matricule: str, oid: str) -> None:
+        if len(matricule) != 15 or not matricule.isdigit():
+            raise _InsInvalid("le matricule doit comporter 15 chiffres")
+
+    def pack(self, documents: list[Path], patient: PatientForm, target: Path) -> Path:
+        target.write_bytes(b"PK fake " + patient.ins.encode())
+        return target
+
+
+class _InsInvalid(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+_InsInvalid.__name__ = "InsInvalid"
+
+
+class FakeProfileSetup:
+    """Known operators and a saved-profile record."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.saved: list[ProfileChoice] = []
+
+    def operators(self) -> list[str]:
+        return ["Hôpital Sandbox"]
+
+    def _choice(self, address: str, source: str) -> ProfileChoice:
+        return ProfileChoice(address, "Hôpital Sandbox", "imap.sandbox:143 (starttls)",
+                             "smtp.sandbox:587 (starttls)", "card-tls", source)
+
+    def from_operator(self, name: str, address: str) -> ProfileChoice:
+        return self._choice(address, "known")
+
+    def discover(self, address: str) -> ProfileChoice:
+        return self._choice(address, "dns")
+
+    def from_file(self, path: Path) -> ProfileChoice:
+        return self._choice("jean.martin@hopital-sandbox.mssante.fr", "file")
+
+    def test_connection(self, choice: ProfileChoice) -> str:
+        return "IMAP et SMTP joignables (TLS 1.3)"
+
+    def save(self, choice: ProfileChoice) -> Path:
+        self.saved.append(choice)
+        self.target.write_text("[account]\n", encoding="utf-8")
+        return self.target

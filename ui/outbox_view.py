@@ -1,0 +1,89 @@
+"""The outbox: queued, sending, sent and failed messages, with the reason and retry."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.backend import OutboxItem
+
+__all__ = ["OutboxView", "state_label"]
+
+logger = logging.getLogger(__name__)
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 4
+
+
+def state_label(widget: QWidget, state: str) -> str:
+    """The state in words."""
+    return {
+        "queued": widget.tr("En attente"),
+        "sending": widget.tr("Envoi en cours"),
+        "sent": widget.tr("Envoyé"),
+        "failed": widget.tr("Échec"),
+    }.get(state, state)
+
+
+class OutboxView(QWidget):
+    """Lists :class:`OutboxItem` records; asks for a retry of a failed one."""
+
+    retry_requested = Signal(str)
+    refresh_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("outboxView")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.tree = QTreeWidget(self)
+        self.tree.setAccessibleName(self.tr("Boîte d'envoi"))
+        self.tree.setRootIsDecorated(False)
+        self.tree.setHeaderLabels([self.tr("État"), self.tr("Objet"),
+                                   self.tr("Destinataires"), self.tr("Motif")])
+        layout.addWidget(self.tree)
+        row = QHBoxLayout()
+        self.summary = QLabel(self)
+        row.addWidget(self.summary, 1)
+        self.retry_button = QPushButton(self.tr("Renvoyer"), self)
+        self.retry_button.setEnabled(False)
+        self.retry_button.clicked.connect(self._retry)
+        row.addWidget(self.retry_button)
+        refresh = QPushButton(self.tr("Actualiser"), self)
+        refresh.clicked.connect(self.refresh_requested)
+        row.addWidget(refresh)
+        layout.addLayout(row)
+        self.tree.currentItemChanged.connect(self._current_changed)
+
+    def set_items(self, items: list[OutboxItem]) -> None:
+        """Show the outbox."""
+        self.tree.clear()
+        for entry in items:
+            item = QTreeWidgetItem([state_label(self, entry.state), entry.subject,
+                                    entry.recipients, entry.reason])
+            item.setData(0, ID_ROLE, entry.message_id)
+            item.setData(1, ID_ROLE, entry.state)
+            self.tree.addTopLevelItem(item)
+        failed = sum(1 for e in items if e.state == "failed")
+        waiting = sum(1 for e in items if e.state in ("queued", "sending"))
+        self.summary.setText(
+            self.tr("%1 en attente, %2 en échec").replace("%1", str(waiting))
+            .replace("%2", str(failed))
+        )
+
+    def _current_changed(self, current: QTreeWidgetItem | None, _prev: object) -> None:
+        self.retry_button.setEnabled(current is not None and current.data(1, ID_ROLE) == "failed")
+
+    def _retry(self) -> None:
+        item = self.tree.currentItem()
+        if item is not None:
+            self.retry_requested.emit(str(item.data(0, ID_ROLE)))

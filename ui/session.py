@@ -1,0 +1,214 @@
+"""Sign-in, lock and resume: the card's life seen by the desktop app.
+
+:class:`SessionController` listens to the card watcher. A CPS card inserted: read its
+holder (off the GUI thread), ask the PIN through :class:`ui.pin_dialog.QtPinPrompt`,
+open the mailbox. The card removed: lock at once (the window is covered in the same
+event-loop turn), collect the open drafts, then save them and close the sessions on a
+worker and drop the mail service (secrets held by the authenticator go with it). The
+same card again: resume where the user was; another card: a different user.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from ui.backend import CardHolder, Draft, MailService, Services
+from ui.card_watch import CardEvent, QtCardWatcher
+from ui.pin_dialog import QtPinPrompt
+from ui.wording import describe_error, is_cancellation
+from ui.workers import WorkerPool
+
+__all__ = ["SessionController", "SessionState"]
+
+logger = logging.getLogger(__name__)
+
+
+class SessionState(enum.Enum):
+    """Where the app is in the card's life."""
+
+    WAITING_CARD = "waiting_card"
+    SIGNING_IN = "signing_in"
+    OPEN = "open"
+    LOCKED = "locked"
+    FAILED = "failed"
+
+
+class SessionController(QObject):
+    """Drives sign-in, lock and resume from card events."""
+
+    state_changed = Signal(object)
+    holder_detected = Signal(object)  # CardHolder
+    signed_in = Signal(object, object)  # CardHolder, MailService (a new user)
+    resumed = Signal(object, object)  # CardHolder, MailService (the same user again)
+    locking = Signal()  # emitted synchronously: views hand over their drafts now
+    locked = Signal()
+    sign_in_failed = Signal(str)
+    drafts_saved = Signal(int)
+
+    def __init__(
+        self,
+        services: Services,
+        pool: WorkerPool,
+        pin_prompt: QtPinPrompt,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.pool = pool
+        self.pin_prompt = pin_prompt
+        self.watcher = QtCardWatcher(self)
+        self.watcher.cps_inserted.connect(self._card_inserted)
+        self.watcher.cps_removed.connect(self._card_removed)
+        self.state = SessionState.WAITING_CARD
+        self.mail: MailService | None = None
+        self.holder: CardHolder | None = None
+        self._last_user: str | None = None
+        self._pending_drafts: list[Draft] = []
+        self._attempt = 0
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def start(self) -> None:
+        """Watch the card and sign in if a CPS card is already inserted."""
+        card = self.services.card
+        if card is None:
+            self._fail(self.tr("Aucun accès à la carte n'est configuré."))
+            return
+        card.watch(self.watcher.on_inserted, self.watcher.on_removed)
+        self._set_state(SessionState.WAITING_CARD)
+        self.pool.submit(card.holder, on_result=self._holder_read, on_error=self._failed)
+
+    def retry(self) -> None:
+        """Try signing in again (after a failure or a cancelled PIN)."""
+        card = self.services.card
+        if card is not None and self.state in (SessionState.FAILED, SessionState.WAITING_CARD):
+            self.pool.submit(card.holder, on_result=self._holder_read, on_error=self._failed)
+
+    def shutdown(self) -> None:
+        """Close the mailbox and stop watching (application exit)."""
+        self.pin_prompt.cancel_pending()
+        mail, self.mail = self.mail, None
+        if mail is not None:
+            try:
+                mail.close()
+            except Exception:  # noqa: BLE001 - closing on exit must not raise
+                logger.warning("closing the mailbox on exit failed", exc_info=True)
+        if self.services.card is not None:
+            self.services.card.stop()
+
+    def add_draft(self, draft: Draft) -> None:
+        """Called by views during :attr:`locking`: keep ``draft`` for saving."""
+        if not draft.is_empty():
+            self._pending_drafts.append(draft)
+
+    # -- card events -------------------------------------------------------------------
+    def _card_inserted(self, event: CardEvent) -> None:
+        card = self.services.card
+        if card is None or self.state in (SessionState.OPEN, SessionState.SIGNING_IN):
+            return
+        self.pool.submit(card.holder, on_result=self._holder_read, on_error=self._failed)
+
+    def _holder_read(self, holder: CardHolder | None) -> None:
+        card = self.services.card
+        if holder is None or card is None:
+            if self.state != SessionState.LOCKED:
+                self._set_state(SessionState.WAITING_CARD)
+            return
+        if self.state in (SessionState.OPEN, SessionState.SIGNING_IN):
+            return
+        self.holder = holder
+        self.holder_detected.emit(holder)
+        self._set_state(SessionState.SIGNING_IN)
+        self._attempt += 1
+        attempt = self._attempt
+        self.pool.submit(
+            card.sign_in, self.pin_prompt,
+            on_result=lambda mail: self._signed_in(attempt, holder, mail),
+            on_error=lambda exc: self._sign_in_error(attempt, exc),
+        )
+
+    def _signed_in(self, attempt: int, holder: CardHolder, mail: MailService) -> None:
+        if attempt != self._attempt or self.state != SessionState.SIGNING_IN:
+            # The card was pulled while signing in: this session is already stale.
+            self.pool.submit(mail.close)
+            return
+        self.mail = mail
+        same_user = self._last_user == holder.national_id
+        self._last_user = holder.national_id
+        self._set_state(SessionState.OPEN)
+        if same_user:
+            logger.info("session resumed")
+            self.resumed.emit(holder, mail)
+        else:
+            logger.info("signed in")
+            self.signed_in.emit(holder, mail)
+
+    def _sign_in_error(self, attempt: int, exc: BaseException) -> None:
+        if attempt != self._attempt:
+            return
+        if is_cancellation(exc) and self.state == SessionState.LOCKED:
+            return
+        self._failed(exc)
+
+    def _failed(self, exc: BaseException) -> None:
+        if self.state == SessionState.LOCKED and type(exc).__name__ == "CardRemoved":
+            return
+        self._fail(describe_error(exc))
+
+    def _fail(self, message: str) -> None:
+        self._set_state(SessionState.FAILED)
+        self.sign_in_failed.emit(message)
+
+    def _card_removed(self, _event: CardEvent) -> None:
+        if self.state == SessionState.SIGNING_IN:
+            self._attempt += 1  # whatever the pending sign-in returns is now stale
+            self.pin_prompt.cancel_pending()
+            self._set_state(SessionState.LOCKED if self._last_user else
+                            SessionState.WAITING_CARD)
+            if self.state == SessionState.LOCKED:
+                self.locked.emit()
+            return
+        if self.state != SessionState.OPEN:
+            return
+        self.lock()
+
+    def lock(self) -> None:
+        """Cover, collect drafts, then save them and close the sessions off the thread."""
+        self._set_state(SessionState.LOCKED)
+        self._pending_drafts = []
+        self.locking.emit()
+        self.locked.emit()
+        mail, self.mail = self.mail, None
+        drafts, self._pending_drafts = self._pending_drafts, []
+        if mail is not None:
+            self.pool.submit(
+                _save_then_close, mail, drafts,
+                on_result=self.drafts_saved.emit,
+                on_error=lambda exc: logger.warning("closing after lock: %s",
+                                                    type(exc).__name__),
+            )
+
+    def _set_state(self, state: SessionState) -> None:
+        self.state = state
+        self.state_changed.emit(state)
+
+    def on_state(self, callback: Callable[[Any], None]) -> None:
+        """Convenience for tests and the status bar."""
+        self.state_changed.connect(callback)
+
+
+def _save_then_close(mail: MailService, drafts: list[Draft]) -> int:
+    """Worker: drafts first (nothing typed is lost), then log out and drop secrets."""
+    saved = 0
+    for draft in drafts:
+        try:
+            mail.save_draft(draft)
+            saved += 1
+        except Exception as exc:  # noqa: BLE001 - keep closing; the draft stays in memory
+            logger.warning("draft not saved at lock: %s", type(exc).__name__)
+    mail.close()
+    return saved
