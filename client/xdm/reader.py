@@ -60,7 +60,7 @@ logger = logging.getLogger(__name__)
 
 _MIB = 1024 * 1024
 _METADATA_RE = re.compile(r"^IHE_XDM/([^/]+)/METADATA\.XML$", re.IGNORECASE)
-_CHUNK = 64 * 1024
+_CHUNK = 8 * 1024  # small reads keep the ratio check close to the real expansion
 
 
 @dataclass(frozen=True)
@@ -212,11 +212,16 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits
     """Decompress one member, counting real output against the limits."""
     chunks: list[bytes] = []
     produced = 0
-    compressed = max(info.compress_size, 1)
     try:
         with archive.open(info) as stream:
             while chunk := stream.read(_CHUNK):
                 produced += len(chunk)
+                # The ratio is measured on the compressed bytes consumed so far, so a
+                # bomb is stopped after ``ratio_threshold`` bytes, not after its whole
+                # declared size. CPython's ZipExtFile keeps that count in
+                # ``_compress_left``; without it, fall back to the whole entry.
+                left = getattr(stream, "_compress_left", 0)
+                compressed = max(info.compress_size - int(left), 1)
                 if produced > limits.max_entry_size:
                     raise ZipBombSuspected(
                         info.filename,
@@ -403,10 +408,16 @@ def extract_xdm(package: XdmPackage, target: Path) -> list[Path]:
     written: list[Path] = []
     for name, data in _iter_members(package):
         _check_name(name)
-        destination = root.joinpath(*name.split("/"))
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        if not destination.parent.resolve().is_relative_to(root):
-            raise UnsafeEntryName(name, "it would be written outside the target folder")
+        parts = name.split("/")
+        directory = root
+        # One level at a time, refusing any link already present in the target, so
+        # that no directory is ever created outside it.
+        for part in parts[:-1]:
+            directory = directory / part
+            if directory.is_symlink() or (directory.exists() and not directory.is_dir()):
+                raise UnsafeEntryName(name, "it would be written outside the target folder")
+            directory.mkdir(exist_ok=True)
+        destination = directory / parts[-1]
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) \
             | getattr(os, "O_BINARY", 0)
         try:
