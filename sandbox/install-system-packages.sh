@@ -21,7 +21,7 @@ PACKAGES=(
   libnss3-tools
   # installers (packaging/): window lookup for the .deb smoke test, and makensis to
   # compile-check the Windows installer definition
-  x11-utils nsis
+  x11-utils nsis desktop-file-utils libwayland-client0 libwayland-cursor0 libwayland-egl1
   # misc
   make ca-certificates openssl procps psmisc
 )
