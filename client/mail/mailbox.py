@@ -418,6 +418,16 @@ class Mailbox:
 
         return self._retrying(run)
 
+    def search_header(self, folder: str, name: str, value: str) -> list[int]:
+        """UIDs whose header ``name`` contains ``value`` (``SEARCH HEADER``)."""
+
+        def run(imap: IMAPClient) -> list[int]:
+            self._ensure_selected(folder, readonly=True)
+            with imap_errors("SEARCH", folder):
+                return sorted(imap.search(["HEADER", name, value]))
+
+        return self._retrying(run)
+
     def uids_with_message_id(self, folder: str, message_id: str) -> list[int]:
         """UIDs whose Message-ID header is ``message_id`` (to avoid duplicate copies)."""
 

@@ -7,6 +7,8 @@ built and stored in the outbox, then submitted.
 
 from __future__ import annotations
 
+import email.message
+import email.utils
 import logging
 from dataclasses import dataclass
 
@@ -68,8 +70,26 @@ class MailSender:
         message = build_message(
             draft, self.opener.address, nil=self.nil, sender_name=self.sender_name
         )
-        raw = message.as_bytes()
-        message_id = self.outbox.enqueue(raw, self.opener.address, draft.recipients)
+        return self._queue_and_submit(message.as_bytes(), draft.recipients, verdicts)
+
+    def send_raw(self, message: email.message.EmailMessage) -> SendReport:
+        """Send an already built message (an MDN...) through the same policy and outbox."""
+        recipients = tuple(
+            addr
+            for _, addr in email.utils.getaddresses(
+                [str(v) for h in ("To", "Cc", "Bcc") for v in message.get_all(h, [])]
+            )
+            if addr
+        )
+        verdicts = self.policy.check(recipients)
+        if "Bcc" in message:
+            del message["Bcc"]
+        return self._queue_and_submit(message.as_bytes(), recipients, verdicts)
+
+    def _queue_and_submit(
+        self, raw: bytes, recipients: tuple[str, ...], verdicts: list[RecipientVerdict]
+    ) -> SendReport:
+        message_id = self.outbox.enqueue(raw, self.opener.address, recipients)
         logger.info("message queued; submitting")
         (outcome,) = self.outbox.flush(self.opener, self.mailbox, only=message_id)
         if not outcome.sent:
