@@ -164,12 +164,21 @@ def _pack(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _person(xcn: str) -> str:
+    """``Prénom NOM (id)`` from an XCN ``id^family^given^...`` value."""
+    parts = xcn.split("^")
+    if len(parts) < 3:
+        return xcn
+    return f"{parts[2]} {parts[1]} ({parts[0]})".strip()
+
+
 def _print_package(package: XdmPackage) -> None:
     p = package.patient
     born = f", né(e) le {p.birth_date:%d/%m/%Y}" if p.birth_date else ""
     print(f"Patient: {p.display_name}{born}, INS {p.ins} ({p.ins_oid})")
     ss = package.metadata.submission_set
-    print(f"Submission set: {ss.title} ({ss.submission_time}), sent by {ss.author.person}")
+    sender = _person(ss.author.person) if ss.author.person else "an unnamed sender"
+    print(f"Submission set: {ss.title} ({ss.submission_time}), sent by {sender}")
     for doc in package.documents:
         e = doc.entry
         print(f"- {doc.path}: {doc.title} [{e.mime_type}, {e.size} bytes, SHA-1 ok]")

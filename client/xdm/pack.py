@@ -121,6 +121,33 @@ def _file_name(index: int, mime: str, original: str) -> str:
     return f"DOC{index:04d}.{ext}"
 
 
+# HL7 v2 delimiters (ITI TF-3 4.2.3.1): in a name they would shift every field after it.
+_HL7_DELIMITERS = set("^&|~\\")
+
+
+def _check_identity(patient: Patient, author: Author) -> None:
+    """Refuse identity traits that would make wrong metadata, naming the field."""
+    fields = {
+        "patient family name": patient.family, "patient given name": patient.given,
+        "author national id": author.national_id, "author family name": author.family,
+        "author given name": author.given, "author structure": author.institution_name,
+    }
+    for label, value in fields.items():
+        if _HL7_DELIMITERS & set(value):
+            raise InvalidXdmInput(
+                f"The {label} {value!r} contains one of ^ & | ~ \\; remove it."
+            )
+    for label in ("patient family name", "patient given name", "author national id"):
+        if not fields[label].strip():
+            raise InvalidXdmInput(f"The {label} is empty; give it.")
+    if patient.sex not in ("M", "F", "U"):
+        raise InvalidXdmInput(f"The patient sex {patient.sex!r} must be M, F or U.")
+    if patient.birth_date > _dt.date.today():
+        raise InvalidXdmInput(
+            f"The birth date {patient.birth_date:%Y-%m-%d} is in the future; check it."
+        )
+
+
 def _check_cda_patient(doc: DocumentInput, header: CdaHeader, patient: Patient) -> None:
     """Refuse a CDA about someone else: the package and the document must agree."""
     if header.patient_ins and (header.patient_ins, header.patient_ins_oid) != (
@@ -205,10 +232,11 @@ def pack_xdm(
 
     Raises:
         InvalidXdmInput: no document, an empty document, a CDA that is not well-formed
-            or that names another patient.
+            or that names another patient, an empty or malformed identity trait.
     """
     if not documents:
         raise InvalidXdmInput("An XDM package needs at least one document; give one or more.")
+    _check_identity(patient, author)
     moment = now or _dt.datetime.now(_dt.UTC)
     headers: list[CdaHeader | None] = []
     for doc in documents:

@@ -279,3 +279,26 @@ def test_unusable_input_is_refused(documents: list[DocumentInput], fragment: str
 )
 def test_times_are_converted_to_utc(value: str | dt.datetime, expected: str) -> None:
     assert xds_time(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [({"family": "PAT^TROIS"}, "patient family name"),
+     ({"given": "  "}, "patient given name is empty"),
+     ({"sex": "X"}, "must be M, F or U"),
+     ({"birth_date": dt.date.today() + dt.timedelta(days=2)}, "in the future")],
+)
+def test_malformed_identity_traits_are_refused(
+    change: dict[str, object], fragment: str, patient: Patient, author: Author
+) -> None:
+    import dataclasses
+
+    wrong = dataclasses.replace(patient, **change)  # type: ignore[arg-type]
+    with pytest.raises(InvalidXdmInput, match=fragment):
+        pack_xdm([DocumentInput(_pdf(), "x.pdf")], wrong, author)
+
+
+def test_author_with_hl7_delimiter_is_refused(patient: Patient) -> None:
+    with pytest.raises(InvalidXdmInput, match="author family name"):
+        pack_xdm([DocumentInput(_pdf(), "x.pdf")], patient,
+                 Author(national_id="810001234567", family="MARTIN&CO", given="JEAN"))
