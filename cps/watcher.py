@@ -25,6 +25,8 @@ from typing import Any, Protocol
 from cps.atr import CardKind, classify_atr
 
 __all__ = [
+    "ReaderStatus",
+    "read_readers",
     "CardObserver",
     "CardWatcher",
     "EventType",
@@ -114,6 +116,42 @@ def pcsc_available() -> bool:
         return False
     _scard.SCardReleaseContext(context)
     return True
+
+
+@dataclass(frozen=True)
+class ReaderStatus:
+    """One PC/SC reader at one moment."""
+
+    name: str
+    card_present: bool
+    atr: bytes
+    kind: CardKind
+
+
+def read_readers() -> list[ReaderStatus] | None:
+    """The PC/SC readers and their cards now, or None when no PC/SC service answers."""
+    if _scard is None:
+        return None
+    hresult, context = _scard.SCardEstablishContext(_scard.SCARD_SCOPE_USER)
+    if _u32(hresult) != _u32(_scard.SCARD_S_SUCCESS):
+        return None
+    try:
+        hresult, readers = _scard.SCardListReaders(context, [])
+        if _u32(hresult) != _u32(_scard.SCARD_S_SUCCESS) or not readers:
+            return []
+        hresult, states = _scard.SCardGetStatusChange(
+            context, 0, [(r, _scard.SCARD_STATE_UNAWARE) for r in readers])
+        if _u32(hresult) != _u32(_scard.SCARD_S_SUCCESS):
+            return [ReaderStatus(r, False, b"", CardKind.UNKNOWN) for r in readers]
+        result = []
+        for name, state, atr in states:
+            present = bool(state & _scard.SCARD_STATE_PRESENT)
+            data = bytes(atr or b"") if present else b""
+            result.append(ReaderStatus(name, present, data,
+                                       classify_atr(data) if present else CardKind.UNKNOWN))
+        return result
+    finally:
+        _scard.SCardReleaseContext(context)
 
 
 class CardWatcher:

@@ -1,0 +1,284 @@
+"""``mssante-companion doctor``: what works and what does not, in an IT admin's words.
+
+Checks are a list of steps (:data:`CHECKS`) run in order; each gets the shared
+:class:`DoctorContext` (the parsed options, the profile, facts found by earlier steps)
+and returns one or more :class:`CheckResult`. The card steps live here; other issues add
+theirs (operator reachability, TLS, authentication) with :func:`register_check`::
+
+    from client.cli.doctor import CheckResult, register_check
+
+    def check_imap(ctx):
+        ...
+        return CheckResult("imap", "ok", "IMAP server reachable")
+
+    register_check("imap", check_imap, after="pin")
+
+A step may read ``ctx.facts`` ("module", "contents", "readers"...) and add its own.
+Exit status: 0 when no step reported an error, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from client.cli._common import describe_error, emit_json, option
+from client.cli.card import (
+    card_anchors,
+    certificate_status,
+    profile_if_any,
+    resolve_module,
+)
+from cps.atr import CardKind
+from cps.errors import CardError, MiddlewareError
+from cps.service import CardService
+from cps.watcher import read_readers
+
+__all__ = [
+    "CHECKS",
+    "CheckResult",
+    "DoctorContext",
+    "register",
+    "register_check",
+    "run_checks",
+]
+
+logger = logging.getLogger(__name__)
+
+Status = Literal["ok", "warning", "error", "skipped"]
+EXIT_PROBLEMS = 1
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one step: a status, one sentence, and what to do about it."""
+
+    name: str
+    status: Status
+    summary: str
+    advice: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready mapping."""
+        return {"name": self.name, "status": self.status, "summary": self.summary,
+                "advice": self.advice, "details": self.details}
+
+
+@dataclass
+class DoctorContext:
+    """What the steps share."""
+
+    args: argparse.Namespace
+    facts: dict[str, Any] = field(default_factory=dict)
+    _profile: Any = None
+    _profile_loaded: bool = False
+
+    @property
+    def profile(self) -> Any | None:
+        """The operator profile, if one is configured (loaded once)."""
+        if not self._profile_loaded:
+            self._profile_loaded = True
+            try:
+                self._profile = profile_if_any(self.args)
+            except Exception as exc:  # noqa: BLE001 - reported by the profile step
+                self.facts["profile_error"] = exc
+                self._profile = None
+        return self._profile
+
+
+Check = Callable[[DoctorContext], "CheckResult | Iterable[CheckResult]"]
+
+#: The steps, in order: (name, function).
+CHECKS: list[tuple[str, Check]] = []
+# The step releasing the card library stays last.
+_LAST = "close-card"
+
+
+def register_check(name: str, check: Check, *, before: str | None = None,
+                   after: str | None = None) -> None:
+    """Add (or replace) a step, at the end or next to another one."""
+    CHECKS[:] = [(n, c) for n, c in CHECKS if n != name]
+    names = [n for n, _ in CHECKS]
+    if before in names:
+        CHECKS.insert(names.index(before), (name, check))
+    elif after in names:
+        CHECKS.insert(names.index(after) + 1, (name, check))
+    elif _LAST in names:
+        CHECKS.insert(names.index(_LAST), (name, check))
+    else:
+        CHECKS.append((name, check))
+
+
+def run_checks(args: argparse.Namespace) -> list[CheckResult]:
+    """Run every step; a step that crashes is reported as an error, not raised."""
+    context = DoctorContext(args)
+    results: list[CheckResult] = []
+    for name, check in list(CHECKS):
+        try:
+            outcome = check(context)
+        except Exception as exc:  # noqa: BLE001 - a diagnosis must go on
+            logger.debug("doctor step %s failed", name, exc_info=exc)
+            outcome = CheckResult(name, "error", describe_error(exc))
+        results.extend([outcome] if isinstance(outcome, CheckResult) else list(outcome))
+    return results
+
+
+# -- card steps -------------------------------------------------------------------------------
+
+def _skip(name: str, why: str) -> CheckResult:
+    return CheckResult(name, "skipped", why)
+
+
+def check_middleware(ctx: DoctorContext) -> CheckResult:
+    """Is the PKCS#11 library (Cryptolib CPS) installed and loadable?"""
+    try:
+        module = resolve_module(ctx.args, ctx.profile)
+        service = CardService.for_module(module)
+        try:
+            slots = service.slots()
+        except BaseException:
+            service.close()
+            raise
+    except MiddlewareError as exc:
+        return CheckResult("middleware", "error", describe_error(exc),
+                           "Install Cryptolib CPS, then run doctor again.")
+    ctx.facts["module"] = module
+    ctx.facts["service"] = service
+    ctx.facts["slots"] = slots
+    return CheckResult("middleware", "ok", f"CPS card library found: {module}",
+                       details={"module": str(module), "slots": len(slots)})
+
+
+def check_readers(ctx: DoctorContext) -> CheckResult:
+    """Does the smart-card service run, and which readers does it see?"""
+    readers = read_readers()
+    ctx.facts["readers"] = readers
+    if readers is None:
+        slots = ctx.facts.get("slots") or []
+        status: Status = "warning" if slots else "error"
+        return CheckResult(
+            "readers", status,
+            "The smart-card service (PC/SC) is not running, so no reader can be seen.",
+            "Start it: on Linux 'systemctl start pcscd.socket', on Windows the 'Carte à puce' "
+            "(Smart Card) service; then plug the reader in again.")
+    if not readers:
+        return CheckResult(
+            "readers", "error", "No smart-card reader is connected.",
+            "Plug the CPS reader in (USB), check its driver, and run doctor again.")
+    names = ", ".join(r.name for r in readers)
+    return CheckResult("readers", "ok", f"{len(readers)} reader(s): {names}",
+                       details={"readers": [r.name for r in readers]})
+
+
+def check_card(ctx: DoctorContext) -> CheckResult:
+    """Is a CPS card inserted and readable?"""
+    service: CardService | None = ctx.facts.get("service")
+    if service is None:
+        return _skip("card", "Skipped: the CPS card library is missing.")
+    readers = ctx.facts.get("readers") or []
+    vitale_only = readers and all(r.kind is CardKind.VITALE for r in readers if r.card_present) \
+        and any(r.card_present for r in readers)
+    try:
+        contents = service.read_card()
+    except CardError as exc:
+        advice = "Insert the CPS card, chip first, in the reader."
+        summary = describe_error(exc)
+        if vitale_only:
+            summary = "Only a Vitale card is in the reader(s); the CPS card is not inserted."
+            advice = "Insert the professional CPS card (not the patient's Vitale card)."
+        return CheckResult("card", "error", summary, advice)
+    if contents.auth_certificate is None:
+        return CheckResult(
+            "card", "error",
+            f"The card in {contents.slot.description!r} is not a usable CPS card "
+            "(no authentication certificate).",
+            "Insert a CPS card; a blank or foreign card cannot sign in.")
+    ctx.facts["contents"] = contents
+    who = contents.identity.display_name if contents.identity else "unknown holder"
+    return CheckResult("card", "ok", f"CPS card of {who} in {contents.slot.description!r}",
+                       details={"label": contents.token.label, "serial": contents.token.serial})
+
+
+def check_certificate(ctx: DoctorContext) -> CheckResult:
+    """Is the card's certificate valid and issued under IGC-Santé?"""
+    contents = ctx.facts.get("contents")
+    if contents is None:
+        return _skip("certificate", "Skipped: no CPS card to check.")
+    status = certificate_status(contents, card_anchors(ctx.profile))
+    advice = {
+        "expired": "The holder must renew the CPS card.",
+        "not_yet_valid": "Check the computer's date and time.",
+        "untrusted": "Add the IGC-Santé authority (admin) or use a real CPS card.",
+        "malformed": "Use a CPS card.",
+    }.get(status["status"], "")
+    return CheckResult("certificate", "ok" if status["status"] == "trusted" else "error",
+                       f"Certificate: {status['message']}", advice,
+                       details={"status": status["status"]})
+
+
+def check_pin(ctx: DoctorContext) -> CheckResult:
+    """What does the card say about its PIN?"""
+    contents = ctx.facts.get("contents")
+    if contents is None:
+        return _skip("pin", "Skipped: no CPS card to check.")
+    pin = contents.token.pin
+    details = {k: v for k, v in pin.as_dict().items() if k in ("count_low", "final_try", "locked")}
+    if pin.locked:
+        return CheckResult("pin", "error", "The PIN is locked (too many wrong tries).",
+                           "Unblock it with the card's PUK in the CPS management tool, or "
+                           "order a new card.", details)
+    if pin.final_try:
+        return CheckResult("pin", "warning", "One PIN try left: a wrong PIN will lock the card.",
+                           "Make sure of the PIN before typing it.", details)
+    if pin.count_low:
+        return CheckResult("pin", "warning", "A wrong PIN was typed since the last success.",
+                           "", details)
+    return CheckResult("pin", "ok", "PIN not blocked, no wrong try pending.", details=details)
+
+
+def _close_service(ctx: DoctorContext) -> Iterable[CheckResult]:
+    service: CardService | None = ctx.facts.pop("service", None)
+    if service is not None:
+        service.close()
+    return []
+
+
+for _name, _check in (("middleware", check_middleware), ("readers", check_readers),
+                      ("card", check_card), ("certificate", check_certificate),
+                      ("pin", check_pin)):
+    register_check(_name, _check)
+CHECKS.append((_LAST, _close_service))
+
+
+# -- command ----------------------------------------------------------------------------------
+
+_MARK = {"ok": "OK  ", "warning": "WARN", "error": "FAIL", "skipped": "SKIP"}
+
+
+def _run(args: argparse.Namespace) -> int:
+    results = run_checks(args)
+    failed = any(r.status == "error" for r in results)
+    if option(args, "json", False):
+        emit_json({"ok": not failed, "checks": [r.as_dict() for r in results]})
+    else:
+        for result in results:
+            print(f"[{_MARK[result.status]}] {result.name}: {result.summary}")
+            if result.advice and result.status in ("error", "warning"):
+                print(f"       -> {result.advice}")
+    return EXIT_PROBLEMS if failed else 0
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+             common: argparse.ArgumentParser) -> None:
+    """Register ``doctor``."""
+    parser = subparsers.add_parser(
+        "doctor", parents=[common], help="diagnose the card, the reader and the operator",
+        description="Check the CPS card library, the readers, the card, its certificate and "
+                    "PIN state, and explain what to fix.")
+    parser.add_argument("--module", metavar="PATH",
+                        help="PKCS#11 library to use instead of Cryptolib CPS")
+    parser.set_defaults(handler=_run)
