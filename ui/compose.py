@@ -189,7 +189,7 @@ class ComposeWindow(QMainWindow):
             return
         self.pool.submit(mail.save_draft, draft,
                          on_result=lambda _r: self._draft_saved(draft),
-                         on_error=lambda exc: self.status.setText(describe_error(exc)))
+                         on_error=lambda exc: self.status.setText(describe_error(exc)), owner=self)
 
     def _draft_saved(self, draft: Draft) -> None:
         self.status.setText(self.tr("Brouillon enregistré."))
@@ -266,7 +266,7 @@ class ComposeWindow(QMainWindow):
         self.status.setText(self.tr("Envoi en cours…"))
         self._autosave.stop()
         self.pool.submit(mail.send, self.draft(), on_result=self._sent,
-                         on_error=self._send_failed)
+                         on_error=self._send_failed, owner=self)
 
     def _sent(self, message_id: str) -> None:
         self._sending = False
@@ -274,7 +274,7 @@ class ComposeWindow(QMainWindow):
         self.status.setText(self.tr("Message envoyé."))
         mail = self._mail()
         if mail is not None:
-            self.pool.submit(mail.delete_draft, self.draft_id)
+            self.pool.submit(mail.delete_draft, self.draft_id, owner=self)
         self.sent.emit(message_id)
         self.close()
 
@@ -298,5 +298,5 @@ class ComposeWindow(QMainWindow):
             self._discarded = True
             mail = self._mail()
             if mail is not None:
-                self.pool.submit(mail.delete_draft, self.draft_id)
+                self.pool.submit(mail.delete_draft, self.draft_id, owner=self)
             self.close()

@@ -174,7 +174,8 @@ class DirectoryWindow(QMainWindow):
         serial = self._serial
         self.pool.submit(directory.search, text, 200, filters,
                          on_result=lambda entries: self._show(serial, entries),
-                         on_error=lambda exc: self.import_status.setText(describe_error(exc)))
+                         on_error=lambda exc: self.import_status.setText(describe_error(exc)),
+                         owner=self)
 
     def _show(self, serial: int, entries: list[DirectoryEntry]) -> None:
         if serial != self._serial:
@@ -239,7 +240,7 @@ class DirectoryWindow(QMainWindow):
         self.import_status.setText(self.tr("Import de %1…").replace("%1", path.name))
         self.pool.submit(directory.import_file, path, cancel=self._cancel,
                          on_progress=self._import_progress, on_result=self._imported,
-                         on_error=self._import_failed, on_finished=self._import_ended)
+                         on_error=self._import_failed, on_finished=self._import_ended, owner=self)
 
     def cancel_import(self) -> None:
         """Stop the import; the previous index stays in place."""

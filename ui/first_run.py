@@ -144,7 +144,8 @@ class _TestPage(QWizardPage):
             job, args = setup.from_operator, (page.operator.currentText(), address)
         else:
             job, args = setup.discover, (address,)
-        self.assistant.pool.submit(job, *args, on_result=self._found, on_error=self._failed)
+        self.assistant.pool.submit(job, *args, on_result=self._found, on_error=self._failed,
+                                   owner=self)
 
     def _found(self, choice: ProfileChoice) -> None:
         self.choice = choice
@@ -164,7 +165,7 @@ class _TestPage(QWizardPage):
             return
         self.result.setText(self.tr("Connexion aux serveurs de l'opérateur…"))
         self.assistant.pool.submit(setup.test_connection, self.choice,
-                                   on_result=self._tested, on_error=self._failed)
+                                   on_result=self._tested, on_error=self._failed, owner=self)
 
     def _tested(self, summary: str) -> None:
         self.tested = True

@@ -28,6 +28,10 @@ _ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 ADDRESS_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
 def split_addresses(text: str) -> list[str]:
     """Addresses typed in a field, separated by commas or semicolons."""
     return [part.strip() for part in _SPLIT.split(text) if part.strip()]
@@ -126,8 +130,7 @@ class RecipientField(QWidget):
             self.directory.search, fragment, 12,
             on_result=lambda entries: self._show_suggestions(serial, entries),
             on_error=lambda exc: logger.info("directory lookup failed: %s",
-                                             type(exc).__name__),
-        )
+                                             type(exc).__name__), owner=self)
 
     def _show_suggestions(self, serial: int, entries: list[DirectoryEntry]) -> None:
         if serial != self._query_serial:
@@ -163,7 +166,7 @@ class RecipientField(QWidget):
                 continue
             self.pool.submit(self.trust.check, address, on_result=self._verdict,
                              on_error=lambda exc: logger.info("trust check failed: %s",
-                                                              type(exc).__name__))
+                                                              type(exc).__name__), owner=self)
         self._render()
 
     def _verdict(self, verdict: TrustVerdict) -> None:
@@ -176,13 +179,13 @@ class RecipientField(QWidget):
         for verdict in self.refused():
             reason = verdict.reason or self.tr("domaine absent de la liste blanche MSSanté")
             lines.append(
-                "⚠ " + html.escape(
+                "⚠ " + _esc(
                     self.tr("%1 est hors de l'espace de confiance MSSanté : %2")
                     .replace("%1", verdict.address).replace("%2", reason)
                 )
             )
         for address in self.invalid():
-            lines.append("⚠ " + html.escape(
+            lines.append("⚠ " + _esc(
                 self.tr("« %1 » n'est pas une adresse valide.").replace("%1", address)))
         self.warning.setText("<br>".join(f"<span style='color:#c5221f'>{line}</span>"
                                          for line in lines))

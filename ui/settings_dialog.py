@@ -165,7 +165,7 @@ class SettingsDialog(QDialog):
                              on_result=lambda n: self.data_status.setText(
                                  self.tr("%n domaine(s) importé(s).", "", int(n))),
                              on_error=lambda exc: self.data_status.setText(
-                                 describe_error(exc)))
+                                 describe_error(exc)), owner=self)
 
     def _open_directory(self) -> None:
         parent = self.parent()

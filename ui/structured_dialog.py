@@ -172,7 +172,7 @@ class StructuredDocumentDialog(QDialog):
         self.error.setText(self.tr("Préparation du document structuré…"))
         target = self.target_dir / "IHE_XDM.ZIP"
         self.pool.submit(self.xdm.pack, list(self.documents), self.patient(), target,
-                         on_result=self._packed, on_error=self._failed)
+                         on_result=self._packed, on_error=self._failed, owner=self)
 
     def _packed(self, path: Path) -> None:
         self.packed.emit(path)

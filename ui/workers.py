@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 __all__ = ["CancelToken", "Cancelled", "Worker", "WorkerPool", "WorkerSignals"]
@@ -114,18 +115,34 @@ class WorkerPool(QObject):
         on_error: Callable[[BaseException], None] | None = None,
         on_progress: Callable[[int, int], None] | None = None,
         on_finished: Callable[[], None] | None = None,
+        owner: QObject | None = None,
         **kwargs: Any,
     ) -> Worker:
-        """Start ``fn`` on a pool thread; the callbacks run on the GUI thread."""
+        """Start ``fn`` on a pool thread; the callbacks run on the GUI thread.
+
+        With ``owner``, the callbacks are skipped once that widget was deleted (a window
+        closed while its task was still running).
+        """
         worker = Worker(fn, *args, with_progress=on_progress is not None, **kwargs)
+
+        def guarded(callback: Callable[..., None]) -> Callable[..., None]:
+            if owner is None:
+                return callback
+
+            def call(*values: Any) -> None:
+                if shiboken6.isValid(owner):
+                    callback(*values)
+
+            return call
+
         if on_result is not None:
-            worker.signals.succeeded.connect(on_result)
+            worker.signals.succeeded.connect(guarded(on_result))
         if on_error is not None:
-            worker.signals.failed.connect(on_error)
+            worker.signals.failed.connect(guarded(on_error))
         if on_progress is not None:
-            worker.signals.progress.connect(on_progress)
+            worker.signals.progress.connect(guarded(on_progress))
         if on_finished is not None:
-            worker.signals.finished.connect(on_finished)
+            worker.signals.finished.connect(guarded(on_finished))
         worker.signals.finished.connect(lambda: self._active.discard(worker))
         self._active.add(worker)
         self._pool.start(worker)

@@ -1,0 +1,52 @@
+"""Settings are saved; the first-run assistant finds, tests and saves a profile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QWizard
+from pytestqt.qtbot import QtBot
+
+from tests.helpers.fake_desktop import FakeProfileSetup, FakeTrust
+from ui.backend import Services
+from ui.first_run import FirstRunAssistant
+from ui.preferences import Preferences
+from ui.settings_dialog import SettingsDialog
+from ui.workers import WorkerPool
+
+
+def test_settings_are_saved(qtbot: QtBot, app_home: Path) -> None:
+    prefs = Preferences()
+    dialog = SettingsDialog(Services(card=None, trust=FakeTrust()), prefs, WorkerPool())
+    qtbot.addWidget(dialog)
+    dialog.module.setText("/opt/santesocial/CPS/lib/libcps3_pkcs11_lux.so")
+    dialog.remote.setCurrentIndex(dialog.remote.findData("block"))
+    dialog.language.setCurrentIndex(dialog.language.findData("fr"))
+    dialog.anchors.addItem("/etc/igc-sante/extra.pem")
+    dialog.accept()
+    again = Preferences()
+    assert again.pkcs11_module == "/opt/santesocial/CPS/lib/libcps3_pkcs11_lux.so"
+    assert again.remote_content == "block"
+    assert again.language == "fr"
+    assert again.extra_anchors == ["/etc/igc-sante/extra.pem"]
+    assert again.path.is_relative_to(app_home)
+
+
+def test_first_run_discovers_tests_and_saves(qtbot: QtBot, tmp_path: Path) -> None:
+    setup = FakeProfileSetup(tmp_path / "profile.toml")
+    assistant = FirstRunAssistant(setup, WorkerPool())
+    qtbot.addWidget(assistant)
+    assistant.show()
+    page = assistant.choose_page
+    assert not page.isComplete()
+    qtbot.keyClicks(page.address, "jean.martin@hopital-sandbox.mssante.fr")
+    assert page.isComplete()
+    assert page.operator.count() == 1
+    assistant.next()
+    qtbot.wait_until(lambda: assistant.test_page.tested, timeout=5000)
+    assert "Connexion réussie" in assistant.test_page.result.text()
+    assert "Hôpital Sandbox" in assistant.test_page.summary.text()
+    with qtbot.wait_signal(assistant.profile_saved, timeout=3000) as saved:
+        assistant.button(QWizard.WizardButton.FinishButton).click()
+    assert saved.args == [tmp_path / "profile.toml"]
+    assert [c.source for c in setup.saved] == ["dns"]
