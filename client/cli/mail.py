@@ -1,0 +1,515 @@
+"""``mssante-companion mail``: read, sync and send MSSanté mail (design section 5).
+
+``mail folders``, ``mail list FOLDER [--limit N] [--offline]``, ``mail show FOLDER UID``,
+``mail save-attachments FOLDER UID DIR``, ``mail send ...``, ``mail sync [FOLDER]``, and
+two additions: ``mail outbox [--retry]`` (what is still queued) and
+``mail receipts [--scan]`` (read receipts linked to sent messages), plus
+``mail send-receipt FOLDER UID --yes`` (answer an MDN request, with consent).
+Errors are worded here (:func:`client.cli._common.describe_error`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from client.cli._common import EXIT_ERROR, EXIT_OK, describe_error, emit_json, option
+from client.errors import ClientError
+from client.mail.attachments import save_attachments
+from client.mail.cache import MailCache
+from client.mail.compose import AttachmentSource, Draft
+from client.mail.errors import (
+    AttachmentExists,
+    CacheCorrupted,
+    CacheKeyUnavailable,
+    FolderNotFound,
+    InvalidMessage,
+    MailConnectionError,
+    MailProtocolError,
+    MessageNotFound,
+    MessageTooLarge,
+    RecipientRefused,
+    SubmissionFailed,
+    UnsafeAttachmentName,
+)
+from client.mail.mailbox import Mailbox
+from client.mail.outbox import Outbox
+from client.mail.policy import RecipientPolicy, load_trust_space
+from client.mail.reading import parse_message
+from client.mail.receipts import (
+    MDN_SENT_FLAG,
+    ReceiptBook,
+    build_mdn,
+    mdn_decision,
+    scan_reports,
+)
+from client.mail.sending import MailSender
+from client.mail.summary import MessageSummary
+from client.mail.sync import Synchronizer
+from client.sessions import SessionOpener
+
+__all__ = ["OpenerFactory", "SignInUnavailable", "opener_factory", "register"]
+
+logger = logging.getLogger(__name__)
+
+#: Builds a signed-in :class:`SessionOpener` from the CLI arguments (profile, PIN...).
+OpenerFactory = Callable[[argparse.Namespace], SessionOpener]
+
+#: Set by tests or by the authentication layer; otherwise found in ``client.auth``.
+opener_factory: OpenerFactory | None = None
+
+_AUTH_FACTORY_NAMES = ("opener_from_args", "open_session_from_args", "session_opener_for_cli")
+
+
+class SignInUnavailable(ClientError):
+    """This build has no sign-in for the profile (authentication layer missing)."""
+
+
+def _make_opener(args: argparse.Namespace) -> SessionOpener:
+    if opener_factory is not None:
+        return opener_factory(args)
+    for module_name in ("client.auth.cli", "client.auth"):
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError:
+            continue
+        for name in _AUTH_FACTORY_NAMES:
+            factory = getattr(module, name, None)
+            if callable(factory):
+                opener: SessionOpener = factory(args)
+                return opener
+    raise SignInUnavailable("no sign-in method is available in this build")
+
+
+def _account_address(args: argparse.Namespace) -> str:
+    """The profile's address, without signing in (for offline commands)."""
+    from client.profiles.loader import load_default_profile
+
+    return load_default_profile(option(args, "profile")).address
+
+
+@contextlib.contextmanager
+def _session(args: argparse.Namespace) -> Iterator[tuple[SessionOpener, Mailbox]]:
+    opener = _make_opener(args)
+    with Mailbox(opener) as mailbox:
+        yield opener, mailbox
+
+
+def _json(args: argparse.Namespace) -> bool:
+    return bool(option(args, "json", False))
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    """Add the ``mail`` command group."""
+    mail = subparsers.add_parser("mail", parents=[common], help="read, sync and send mail")
+    commands = mail.add_subparsers(dest="mail_command", metavar="SUBCOMMAND")
+    mail.set_defaults(handler=lambda _args: _usage(mail))
+
+    folders = commands.add_parser("folders", parents=[common], help="list the folders")
+    folders.set_defaults(handler=_folders)
+
+    listing = commands.add_parser("list", parents=[common], help="list a folder's messages")
+    listing.add_argument("folder", metavar="FOLDER")
+    listing.add_argument("--limit", type=_positive, default=50, metavar="N")
+    listing.add_argument("--offset", type=_non_negative, default=0, metavar="N")
+    listing.add_argument("--sort", choices=("arrival", "date", "from", "subject", "size"),
+                         default="arrival")
+    listing.add_argument("--offline", action="store_true",
+                         help="answer from the encrypted cache only (after 'mail sync')")
+    listing.set_defaults(handler=_list)
+
+    show = commands.add_parser("show", parents=[common], help="show one message")
+    show.add_argument("folder", metavar="FOLDER")
+    show.add_argument("uid", type=_positive, metavar="UID")
+    show.add_argument("--allow-remote", action="store_true",
+                      help="let the HTML part load remote images (they can track you)")
+    show.add_argument("--mark-read", action="store_true", help="mark the message as read")
+    show.set_defaults(handler=_show)
+
+    save = commands.add_parser("save-attachments", parents=[common],
+                               help="write a message's attachments under safe names")
+    save.add_argument("folder", metavar="FOLDER")
+    save.add_argument("uid", type=_positive, metavar="UID")
+    save.add_argument("directory", type=Path, metavar="DIR")
+    save.add_argument("--overwrite", action="store_true",
+                      help="replace files that already exist")
+    save.set_defaults(handler=_save_attachments)
+
+    send = commands.add_parser("send", parents=[common],
+                               help="send a message inside the MSSanté trust space")
+    send.add_argument("--to", action="append", default=[], metavar="ADDRESS")
+    send.add_argument("--cc", action="append", default=[], metavar="ADDRESS")
+    send.add_argument("--bcc", action="append", default=[], metavar="ADDRESS")
+    send.add_argument("--subject", required=True)
+    body = send.add_mutually_exclusive_group(required=True)
+    body.add_argument("--body", metavar="TEXT")
+    body.add_argument("--body-file", type=Path, metavar="FILE")
+    send.add_argument("--attach", action="append", default=[], type=Path, metavar="FILE")
+    send.add_argument("--xdm", type=Path, metavar="XDM.zip",
+                      help="attach an IHE_XDM.ZIP and set X-MSS-CODECDA / X-MSS-INS")
+    send.add_argument("--receipt", action="store_true", help="ask for a read receipt (MDN)")
+    send.add_argument("--no-patient-reply", action="store_true",
+                      help="X-MSS-MES: FIN (the patient cannot reply)")
+    send.set_defaults(handler=_send)
+
+    sync = commands.add_parser("sync", parents=[common], help="fill the encrypted cache")
+    sync.add_argument("folder", nargs="?", metavar="FOLDER")
+    sync.set_defaults(handler=_sync)
+
+    outbox = commands.add_parser("outbox", parents=[common],
+                                 help="messages not sent yet; --retry submits them again")
+    outbox.add_argument("--retry", action="store_true")
+    outbox.set_defaults(handler=_outbox)
+
+    receipts = commands.add_parser("receipts", parents=[common],
+                                   help="read receipts and delivery errors of a sent message")
+    receipts.add_argument("message_id", metavar="MESSAGE-ID")
+    receipts.add_argument("--folder", default="INBOX", help="where reports arrive")
+    receipts.set_defaults(handler=_receipts)
+
+    answer = commands.add_parser("send-receipt", parents=[common],
+                                 help="answer a read-receipt request (RFC 8098), with consent")
+    answer.add_argument("folder", metavar="FOLDER")
+    answer.add_argument("uid", type=_positive, metavar="UID")
+    answer.add_argument("--yes", action="store_true", help="I agree to send the receipt")
+    answer.set_defaults(handler=_send_receipt)
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return EXIT_ERROR
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
+    return value
+
+
+def _print_summaries(total: int, items: list[MessageSummary]) -> None:
+    for item in items:
+        flags = ("" if item.seen else "N") + ("@" if item.has_attachments else " ")
+        date = item.date.strftime("%Y-%m-%d %H:%M") if item.date else " " * 16
+        print(f"{item.uid:>7} {flags:2} {date}  {item.sender[:30]:30}  {item.subject}")
+    print(f"{len(items)} of {total} message(s)")
+
+
+def _folders(args: argparse.Namespace) -> int:
+    with _session(args) as (_, mailbox):
+        folders = mailbox.folders()
+    if _json(args):
+        emit_json([f.to_json() for f in folders])
+    else:
+        for folder in folders:
+            print(f"{folder.name}" + (f"  ({folder.role})" if folder.role else ""))
+    return EXIT_OK
+
+
+def _list(args: argparse.Namespace) -> int:
+    if args.offline:
+        return _list_offline(args, None)
+    try:
+        with _session(args) as (_, mailbox):
+            page = mailbox.list_messages(
+                args.folder, limit=args.limit, offset=args.offset, sort=args.sort
+            )
+    except MailConnectionError as exc:
+        return _list_offline(args, exc)
+    if _json(args):
+        emit_json({"folder": page.folder, "total": page.total, "offset": page.offset,
+                   "offline": False, "messages": [m.to_json() for m in page.messages]})
+    else:
+        _print_summaries(page.total, list(page.messages))
+    return EXIT_OK
+
+
+def _list_offline(args: argparse.Namespace, reason: Exception | None) -> int:
+    if reason is not None:
+        print(f"Server unreachable ({describe_error(reason)}); showing the local cache.",
+              file=sys.stderr)
+    with MailCache.open(_account_address(args)) as cache:
+        total, items = cache.list_messages(args.folder, limit=args.limit, offset=args.offset)
+    if _json(args):
+        emit_json({"folder": args.folder, "total": total, "offset": args.offset,
+                   "offline": True, "messages": [m.to_json() for m in items]})
+    else:
+        _print_summaries(total, items)
+    return EXIT_OK
+
+
+def _fetch(args: argparse.Namespace, mailbox: Mailbox, *, mark_seen: bool = False) -> bytes:
+    raw = mailbox.fetch_raw(args.folder, args.uid, mark_seen=mark_seen)
+    # Keep what the user opened for offline reading, when that folder is cached.
+    with contextlib.suppress(CacheKeyUnavailable, CacheCorrupted), MailCache.open(
+        mailbox.address
+    ) as cache:
+        cache.put_body(args.folder, args.uid, raw)
+    return raw
+
+
+def _show(args: argparse.Namespace) -> int:
+    with _session(args) as (_, mailbox):
+        raw = _fetch(args, mailbox, mark_seen=args.mark_read)
+        flags = mailbox.summaries(args.folder, [args.uid])[0].flags
+    read = parse_message(raw, allow_remote=args.allow_remote)
+    decision = mdn_decision(read, flags)
+    if _json(args):
+        document = read.to_json()
+        document.update(uid=args.uid, folder=args.folder, flags=list(flags),
+                        receipt_can_be_sent=decision.allowed)
+        emit_json(document)
+        return EXIT_OK
+    print(f"From:    {read.sender}")
+    print(f"To:      {', '.join(read.to)}")
+    if read.cc:
+        print(f"Cc:      {', '.join(read.cc)}")
+    print(f"Date:    {read.date.isoformat() if read.date else ''}")
+    print(f"Subject: {read.display_subject}")
+    for name, value in read.mss_headers.items():
+        print(f"{name}: {value}")
+    for attachment in read.attachments:
+        print(f"[{attachment.index}] {attachment.filename or '(sans nom)'}  "
+              f"{attachment.content_type}  {attachment.size} bytes")
+    if read.remote_content_blocked:
+        print("(remote images blocked; --allow-remote to load them)")
+    if read.disposition_notification_to:
+        print("The sender asks for a read receipt"
+              + (": 'mail send-receipt FOLDER UID --yes' sends it." if decision.allowed
+                 else f" (not possible: {decision.reason})."))
+    print()
+    print(read.text)
+    return EXIT_OK
+
+
+def _save_attachments(args: argparse.Namespace) -> int:
+    with _session(args) as (_, mailbox):
+        raw = _fetch(args, mailbox)
+    read = parse_message(raw)
+    paths = save_attachments(read.attachments, args.directory, overwrite=args.overwrite)
+    if _json(args):
+        emit_json([str(p) for p in paths])
+    else:
+        for path in paths:
+            print(path)
+    return EXIT_OK
+
+
+def _draft(args: argparse.Namespace) -> Draft:
+    if args.body_file is not None:
+        try:
+            body = args.body_file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidMessage(f"{args.body_file} is not UTF-8 text") from exc
+    else:
+        body = args.body
+    attachments = tuple(AttachmentSource.from_path(p) for p in args.attach)
+    xdm = args.xdm.read_bytes() if args.xdm is not None else None
+    return Draft(
+        to=tuple(args.to), cc=tuple(args.cc), bcc=tuple(args.bcc), subject=args.subject,
+        body=body, attachments=attachments, xdm=xdm, receipt=args.receipt,
+        no_patient_reply=args.no_patient_reply,
+    )
+
+
+def _send(args: argparse.Namespace) -> int:
+    draft = _draft(args)
+    # Policy before sign-in: a refused recipient costs no PIN and reaches no server.
+    policy = RecipientPolicy(load_trust_space())
+    verdicts = policy.check(draft.recipients)
+    with _session(args) as (opener, mailbox), MailCache.open(opener.address) as cache:
+        sender = MailSender(opener, Outbox(cache.store), policy, mailbox)
+        report = sender.send(draft)
+    patients = [v.address for v in verdicts if v.patient]
+    if _json(args):
+        emit_json({"message_id": report.message_id, "state": report.outcome.state,
+                   "copied_to_sent": report.outcome.copied_to_sent,
+                   "refused": report.outcome.refused, "patients": patients})
+    else:
+        print(report.message_id)
+        for address, reason in report.outcome.refused.items():
+            print(f"Warning: {address} was refused by the server: {reason}", file=sys.stderr)
+        if report.outcome.state != "sent":
+            print(f"Sent; {report.outcome.reason or 'not yet filed in Sent'}.", file=sys.stderr)
+    return EXIT_OK
+
+
+def _sync(args: argparse.Namespace) -> int:
+    with _session(args) as (opener, mailbox), MailCache.open(opener.address) as cache:
+        sync = Synchronizer(mailbox, cache)
+        results = [sync.sync_folder(args.folder)] if args.folder else sync.sync_all()
+    if _json(args):
+        emit_json([r.to_json() for r in results])
+    else:
+        for r in results:
+            state = "unchanged" if r.unchanged else (
+                f"+{r.added} ~{r.updated} -{r.removed}" + (" (full)" if r.full else ""))
+            print(f"{r.folder}: {r.total} message(s), {state}")
+    return EXIT_OK
+
+
+def _outbox(args: argparse.Namespace) -> int:
+    if args.retry:
+        with _session(args) as (opener, mailbox), MailCache.open(opener.address) as cache:
+            outcomes = Outbox(cache.store).flush(opener, mailbox)
+            entries = Outbox(cache.store).entries()
+        for outcome in outcomes:
+            if not _json(args):
+                print(f"{outcome.message_id}: {outcome.state} {outcome.reason}".rstrip())
+    else:
+        with MailCache.open(_account_address(args)) as cache:
+            entries = Outbox(cache.store).entries()
+    if _json(args):
+        emit_json([e.to_json() for e in entries])
+    elif not args.retry:
+        for entry in entries:
+            print(f"{entry.message_id}  {entry.state}  {entry.attempts} attempt(s)  "
+                  f"{entry.reason}")
+        print(f"{len(entries)} message(s) waiting")
+    return EXIT_OK
+
+
+def _receipts(args: argparse.Namespace) -> int:
+    with _session(args) as (opener, mailbox), MailCache.open(opener.address) as cache:
+        book = ReceiptBook(cache.store)
+        scan_reports(mailbox, book, args.folder)
+        reports = book.for_message(args.message_id)
+    if _json(args):
+        emit_json(reports)
+    else:
+        for report in reports:
+            print(report["description"])
+        if not reports:
+            print("No receipt or delivery report for this message yet.")
+    return EXIT_OK
+
+
+def _send_receipt(args: argparse.Namespace) -> int:
+    with _session(args) as (opener, mailbox):
+        raw = mailbox.fetch_raw(args.folder, args.uid)
+        flags = mailbox.summaries(args.folder, [args.uid])[0].flags
+        read = parse_message(raw)
+        decision = mdn_decision(read, flags)
+        if not decision.allowed:
+            print(f"No receipt sent: {decision.reason}.", file=sys.stderr)
+            return EXIT_ERROR
+        if not args.yes:
+            print(f"The sender asks for a read receipt to {decision.to}. "
+                  "Run again with --yes to send it.", file=sys.stderr)
+            return EXIT_ERROR
+        mdn = build_mdn(read, opener.address)
+        with MailCache.open(opener.address) as cache:
+            sender = MailSender(opener, Outbox(cache.store),
+                                RecipientPolicy(load_trust_space()), mailbox)
+            report = sender.send_raw(mdn)
+        mailbox.add_flags(args.folder, [args.uid], [MDN_SENT_FLAG])
+    if _json(args):
+        emit_json({"message_id": report.message_id, "to": decision.to})
+    else:
+        print(report.message_id)
+    return EXIT_OK
+
+
+# -- wording (one sentence: what is wrong and what to do) ----------------------------------
+
+
+@describe_error.register
+def _(exc: RecipientRefused) -> str:
+    if exc.rule == "no-recipient":
+        return "The message has no recipient: add one with --to."
+    if exc.rule == "invalid-address":
+        return f"'{exc.address}' is not a valid mail address: check it."
+    if exc.rule == "no-trust-list":
+        return ("The MSSanté liste blanche is not imported, so recipients cannot be "
+                "checked: run 'mssante-companion whitelist import FILE' first.")
+    return (f"{exc.address} is outside the MSSanté trust space (its domain is not on the "
+            "liste blanche): nothing was sent; use the recipient's MSSanté address.")
+
+
+@describe_error.register
+def _(exc: SubmissionFailed) -> str:
+    if exc.permanent:
+        return (f"The server refused the message ({exc.reason}); it is kept in the outbox: "
+                "fix the cause, then 'mail outbox --retry'.")
+    return (f"The message could not be sent now ({exc.reason}); it is kept in the outbox "
+            "and will be sent once with 'mail outbox --retry'.")
+
+
+@describe_error.register
+def _(exc: MessageTooLarge) -> str:
+    return (f"The message is {exc.size} bytes but the server accepts at most {exc.limit}: "
+            "remove or shrink attachments.")
+
+
+@describe_error.register
+def _(exc: FolderNotFound) -> str:
+    return f"There is no folder '{exc.folder}': see 'mail folders' (and 'mail sync' offline)."
+
+
+@describe_error.register
+def _(exc: MessageNotFound) -> str:
+    return (f"There is no message {exc.uid} in {exc.folder}: see 'mail list {exc.folder}'.")
+
+
+@describe_error.register
+def _(exc: AttachmentExists) -> str:
+    return (f"{exc.path} already exists; nothing was written: choose another directory "
+            "or add --overwrite.")
+
+
+@describe_error.register
+def _(exc: UnsafeAttachmentName) -> str:
+    return f"The attachment name {exc.name!r} cannot be saved safely: nothing was written."
+
+
+@describe_error.register
+def _(exc: InvalidMessage) -> str:
+    return f"The message cannot be sent: {exc.reason}."
+
+
+@describe_error.register
+def _(exc: MailConnectionError) -> str:
+    return (f"The mail server could not be reached or dropped the connection ({exc.reason}): "
+            "check the network and try again.")
+
+
+@describe_error.register
+def _(exc: MailProtocolError) -> str:
+    return f"The mail server refused the command ({exc.reason}): try again later."
+
+
+@describe_error.register
+def _(exc: CacheKeyUnavailable) -> str:
+    return (f"The local mail cache key is not available ({exc.reason}): unlock the system "
+            "keyring and try again.")
+
+
+@describe_error.register
+def _(exc: CacheCorrupted) -> str:
+    return (f"The local mail cache cannot be read ({exc.reason}): delete the cache "
+            "directory and run 'mail sync' to rebuild it.")
+
+
+@describe_error.register
+def _(exc: SignInUnavailable) -> str:
+    return ("Signing in is not available in this build: install the full application or "
+            "check the profile's [auth] method.")

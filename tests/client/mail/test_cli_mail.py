@@ -1,0 +1,188 @@
+"""``mssante-companion mail ...`` end to end against the private Dovecot and SMTP sink."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import keyring
+import pytest
+
+import client.cli.mail as cli_mail
+from client.cli import main
+from client.mail.policy import DomainList
+from tests.client.mail._fakes import FakeKeyring
+from tests.client.mail._messages import letter, xdm_letter
+from tests.client.mail._servers import (
+    COLLEAGUE_DOMAIN,
+    DOMAIN,
+    Dovecot,
+    PasswordSessionOpener,
+    SmtpSink,
+)
+
+CLAIRE = f"claire.dubois@{COLLEAGUE_DOMAIN}"
+
+
+@pytest.fixture
+def fake_keyring() -> Iterator[FakeKeyring]:
+    previous = keyring.get_keyring()
+    fake = FakeKeyring()
+    keyring.set_keyring(fake)
+    yield fake
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def signed_in(
+    sender_opener: PasswordSessionOpener,
+    fake_keyring: FakeKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> Path:
+    """The CLI signs in as Jean (test opener); returns the profile path."""
+    calls: list[argparse.Namespace] = []
+
+    def factory(args: argparse.Namespace) -> PasswordSessionOpener:
+        calls.append(args)
+        return sender_opener
+
+    monkeypatch.setattr(cli_mail, "opener_factory", factory)
+    monkeypatch.setattr(
+        cli_mail, "load_trust_space", lambda: DomainList.of([DOMAIN, COLLEAGUE_DOMAIN])
+    )
+    profile = tmp_path / "profile.toml"
+    profile.write_text(
+        f'[account]\naddress = "{sender_opener.address}"\n'
+        '[imap]\nhost = "127.0.0.1"\nport = 143\nsecurity = "starttls"\n'
+        '[smtp]\nhost = "127.0.0.1"\nport = 587\nsecurity = "starttls"\n'
+        '[auth]\nmethod = "card-tls"\n',
+        encoding="utf-8",
+    )
+    return profile
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_folders_list_show_save(
+    dovecot: Dovecot, signed_in: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    dovecot.append("jean.martin", "INBOX", letter().as_bytes())
+    dovecot.append("jean.martin", "INBOX", xdm_letter().as_bytes())
+    status, out, _ = _run(capsys, "mail", "folders", "--json")
+    assert status == 0
+    assert {f["role"] for f in json.loads(out)} >= {"inbox", "sent", "trash"}
+
+    status, out, _ = _run(capsys, "mail", "list", "INBOX", "--limit", "1", "--json")
+    document = json.loads(out)
+    assert status == 0 and document["total"] == 2 and not document["offline"]
+    (item,) = document["messages"]
+    assert set(item) >= {"uid", "from", "to", "subject", "date", "flags", "size",
+                         "has_attachments"}
+    assert item["has_attachments"] is True and "LEFÈVRE" in item["subject"]
+
+    status, out, _ = _run(capsys, "mail", "show", "INBOX", str(item["uid"]), "--json")
+    shown = json.loads(out)
+    assert shown["display_subject"] == "Compte rendu biologie LEFÈVRE Hélène 19650312"
+    assert [a["filename"] for a in shown["attachments"]] == [
+        "IHE_XDM.ZIP", "Compte rendu Hélène.pdf"
+    ]
+
+    target = tmp_path / "pj"
+    status, out, _ = _run(capsys, "mail", "save-attachments", "INBOX", str(item["uid"]),
+                          str(target), "--json")
+    assert status == 0 and sorted(Path(p).name for p in json.loads(out)) == [
+        "Compte rendu Hélène.pdf", "IHE_XDM.ZIP"
+    ]
+    status, _, err = _run(capsys, "mail", "save-attachments", "INBOX", str(item["uid"]),
+                          str(target))
+    assert status == 5 and "already exists" in err and "--overwrite" in err
+
+    status, out, _ = _run(capsys, "mail", "show", "INBOX", str(item["uid"]))
+    assert status == 0 and "IHE_XDM.ZIP" in out and "Subject: Compte rendu" in out
+
+
+def test_sync_then_offline_list(
+    dovecot: Dovecot, signed_in: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch, fake_keyring: FakeKeyring,
+) -> None:
+    dovecot.append("jean.martin", "INBOX", letter(subject="Hémogramme").as_bytes())
+    status, out, _ = _run(capsys, "mail", "sync", "--json")
+    assert status == 0
+    inbox = next(r for r in json.loads(out) if r["folder"] == "INBOX")
+    assert inbox["added"] == 1 and inbox["full"]
+    assert any(k[1].startswith("mail-cache:") for k in fake_keyring.entries)
+
+    class Unreachable(PasswordSessionOpener):
+        def open_imap(self) -> Any:
+            raise ConnectionRefusedError(111, "Connection refused")
+
+    down = Unreachable(dovecot, "jean.martin")
+    monkeypatch.setattr(cli_mail, "opener_factory", lambda _args: down)
+    status, out, err = _run(capsys, "--profile", str(signed_in), "mail", "list", "INBOX",
+                            "--json")
+    document = json.loads(out)
+    assert status == 0 and document["offline"] and "local cache" in err
+    assert [m["subject"] for m in document["messages"]] == ["Hémogramme"]
+    status, out, _ = _run(capsys, "mail", "list", "INBOX", "--offline",
+                          "--profile", str(signed_in))
+    assert status == 0 and "Hémogramme" in out
+
+
+def test_send_and_refusals(
+    dovecot: Dovecot, smtp_sink: SmtpSink, signed_in: Path,
+    capsys: pytest.CaptureFixture[str], tmp_path: Path,
+) -> None:
+    dovecot.reset_user("claire.dubois")
+    body = tmp_path / "lettre.txt"
+    body.write_text("Chère consœur,\nci-joint le compte rendu.\n", encoding="utf-8")
+    attachment = tmp_path / "cr.pdf"
+    attachment.write_bytes(b"%PDF-1.4")
+    status, out, err = _run(
+        capsys, "mail", "send", "--to", CLAIRE, "--subject", "Compte rendu",
+        "--body-file", str(body), "--attach", str(attachment), "--receipt", "--json",
+    )
+    assert status == 0, err
+    sent = json.loads(out)
+    assert sent["message_id"].startswith("<") and sent["state"] == "sent"
+    delivered = smtp_sink.state.received[-1][2]
+    assert b"Disposition-Notification-To: jean.martin@" in delivered
+
+    status, _, err = _run(capsys, "mail", "send", "--to", "x@gmail.com", "--subject", "s",
+                          "--body", "b")
+    assert status == 4 and "outside the MSSanté trust space" in err
+    assert len(smtp_sink.state.received) == 1
+
+    smtp_sink.state.drop_connection = True
+    status, _, err = _run(capsys, "mail", "send", "--to", CLAIRE, "--subject", "t",
+                          "--body", "b")
+    assert status != 0 and "kept in the outbox" in err
+    status, out, _ = _run(capsys, "mail", "outbox", "--json", "--profile", str(signed_in))
+    assert [e["state"] for e in json.loads(out)] == ["queued"]
+    smtp_sink.state.drop_connection = False
+    status, out, _ = _run(capsys, "mail", "outbox", "--retry", "--json")
+    assert status == 0 and json.loads(out) == []
+    assert len(smtp_sink.state.received) == 2
+
+
+def test_bad_input_is_worded(
+    signed_in: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    status, _, err = _run(capsys, "mail", "show", "INBOX", "999")
+    assert status == 3 and "There is no message 999" in err
+    status, _, err = _run(capsys, "mail", "list", "Nowhere")
+    assert status == 3 and "no folder 'Nowhere'" in err
+    with pytest.raises(SystemExit):
+        main(["mail", "list", "INBOX", "--limit", "0"])
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes(b"d\xe9j\xe0")
+    status, _, err = _run(capsys, "mail", "send", "--to", CLAIRE, "--subject", "s",
+                          "--body-file", str(bad))
+    assert status == 2 and "not UTF-8" in err
