@@ -114,6 +114,8 @@ class DocumentEntry:
     legal_authenticator: str = ""
     service_start: str = ""
     service_stop: str = ""
+    missing: tuple[str, ...] = ()
+    """Attributes XDS requires that a received entry lacks (reading only)."""
 
 
 @dataclass(frozen=True)
@@ -298,10 +300,19 @@ def _codes(element: ET.Element, scheme: str) -> list[Code]:
     return codes
 
 
-def _required_code(element: ET.Element, scheme: str, where: str) -> Code:
+_EMPTY_CODE = Code("", "", "")
+
+
+def _optional_code(element: ET.Element, scheme: str, missing: list[str]) -> Code:
+    """The first code of ``scheme``; an empty code (noted in ``missing``) if absent.
+
+    XDS requires these codes of a sender, but a receiver files what it can: a missing
+    code is reported as a warning, not a refusal (integrity items stay mandatory).
+    """
     codes = _codes(element, scheme)
     if not codes:
-        raise MetadataInvalid(f"{where} has no {scheme.split('.', 1)[1]} classification")
+        missing.append(scheme.split(".", 1)[1])
+        return _EMPTY_CODE
     return codes[0]
 
 
@@ -346,6 +357,7 @@ def _parse_document(element: ET.Element) -> DocumentEntry:
     size_text = _one(slots, "size", where)
     if not size_text.isdigit():
         raise MetadataInvalid(f"{where} has a non-numeric size {size_text!r}")
+    missing: list[str] = []
     hash_text = _one(slots, "hash", where).lower()
     if len(hash_text) != 40 or any(c not in "0123456789abcdef" for c in hash_text):
         raise MetadataInvalid(f"{where} has a hash that is not a SHA-1 in hexadecimal")
@@ -356,23 +368,24 @@ def _parse_document(element: ET.Element) -> DocumentEntry:
         hash_sha1=hash_text,
         size=int(size_text),
         title=_name(element),
-        creation_time=_one(slots, "creationTime", where),
+        creation_time=(slots.get("creationTime") or [""])[0],
         language=(slots.get("languageCode") or [""])[0],
         unique_id=_ext_id(element, "DE.uniqueId", where),
         patient_id=_ext_id(element, "DE.patientId", where),
         source_patient_id=(slots.get("sourcePatientId") or [""])[0],
         source_patient_info=tuple(slots.get("sourcePatientInfo", [])),
-        class_code=_required_code(element, "DE.classCode", where),
-        type_code=_required_code(element, "DE.typeCode", where),
-        format_code=_required_code(element, "DE.formatCode", where),
-        confidentiality=_required_code(element, "DE.confidentialityCode", where),
-        facility_type=_required_code(element, "DE.healthcareFacilityTypeCode", where),
-        practice_setting=_required_code(element, "DE.practiceSettingCode", where),
+        class_code=_optional_code(element, "DE.classCode", missing),
+        type_code=_optional_code(element, "DE.typeCode", missing),
+        format_code=_optional_code(element, "DE.formatCode", missing),
+        confidentiality=_optional_code(element, "DE.confidentialityCode", missing),
+        facility_type=_optional_code(element, "DE.healthcareFacilityTypeCode", missing),
+        practice_setting=_optional_code(element, "DE.practiceSettingCode", missing),
         author=_author_info(element, "DE.author"),
         event_codes=tuple(_codes(element, "DE.eventCodeList")),
         legal_authenticator=(slots.get("legalAuthenticator") or [""])[0],
         service_start=(slots.get("serviceStartTime") or [""])[0],
         service_stop=(slots.get("serviceStopTime") or [""])[0],
+        missing=tuple(missing + ([] if slots.get("creationTime") else ["creationTime"])),
     )
 
 
@@ -400,13 +413,15 @@ def parse_metadata(data: bytes) -> XdsMetadata:
     if objects is None:
         raise MetadataInvalid("no rim:RegistryObjectList in the rim:3.0 namespace")
     packages = objects.findall(_q("RegistryPackage"))
+    # The SubmissionSet node classification may sit beside the package or inside it
+    # (both forms are valid ebRIM); a lone package is taken as the submission set.
     node_classified = {
-        c.get("classifiedObject") for c in objects.findall(_q("Classification"))
+        c.get("classifiedObject") for c in objects.iter(_q("Classification"))
         if c.get("classificationNode") == SUBMISSION_SET_NODE
     }
-    sets = [p for p in packages
-            if p.get("id") in node_classified or p.find(_q("Classification")) is not None
-            and _codes(p, "SS.contentTypeCode")]
+    sets = [p for p in packages if p.get("id") in node_classified]
+    if not sets and len(packages) == 1:
+        sets = packages
     if len(sets) != 1:
         raise MetadataInvalid(f"expected one submission set, found {len(sets)}")
     package = sets[0]

@@ -158,6 +158,7 @@ def _document_dict(doc: XdmDocument) -> dict[str, Any]:
         "class_code": e.class_code.code, "type_code": e.type_code.code,
         "type_display": e.type_code.display, "format_code": e.format_code.code,
         "author": e.author.person, "integrity": "ok", "cda": None,
+        "missing_metadata": list(e.missing),
     }
     if doc.cda is not None:
         c = doc.cda
@@ -377,6 +378,8 @@ def read_xdm(source: bytes | Path | IO[bytes], limits: Limits = DEFAULT_LIMITS) 
         if doc.cda and doc.cda.patient_ins and doc.cda.patient_ins != patient.ins:
             warnings.append(f"{doc.path}: the CDA names INS {doc.cda.patient_ins}, "
                             f"the metadata {patient.ins}")
+        if doc.entry.missing:
+            warnings.append(f"{doc.path}: METADATA.XML lacks {', '.join(doc.entry.missing)}")
         if doc.cda_error:
             warnings.append(f"{doc.path}: declared as XML but unreadable as CDA ({doc.cda_error})")
     return XdmPackage(
