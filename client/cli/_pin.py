@@ -13,6 +13,7 @@ import sys
 from typing import BinaryIO, TextIO
 
 from client.cli._common import option
+from cps.errors import PinIncorrect, PinLengthInvalid
 from cps.pin import RETRY_INCORRECT, RETRY_LENGTH, PinRequest
 
 __all__ = ["TerminalPinPrompt", "describe_request", "pin_prompt_for"]
@@ -60,6 +61,11 @@ class TerminalPinPrompt:
         err = self._stderr or sys.stderr
         if self._from_stdin:
             if self._used:
+                # Standard input gives one PIN: report why it failed instead of asking.
+                if request.retry_reason == RETRY_INCORRECT:
+                    raise PinIncorrect(request.attempts_left)
+                if request.retry_reason == RETRY_LENGTH:
+                    raise PinLengthInvalid(request.min_length, request.max_length)
                 return None
             self._used = True
             return self._read_stdin()

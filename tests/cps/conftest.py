@@ -8,6 +8,7 @@ import pytest
 
 from cps.service import CardService
 from sandbox.card import VirtualCard
+from tests.helpers.fake_token import FakePinPrompt
 
 
 @pytest.fixture
@@ -15,6 +16,12 @@ def card_env(sandbox_card: VirtualCard, monkeypatch: pytest.MonkeyPatch) -> Virt
     """The sandbox card, with SOFTHSM2_CONF set for this test."""
     for name, value in sandbox_card.environment().items():
         monkeypatch.setenv(name, value)
+    # The token is shared by the session: a right PIN clears a count-low flag left behind.
+    service = CardService.for_module(sandbox_card.module)
+    try:
+        service.login(FakePinPrompt(sandbox_card.pin))
+    finally:
+        service.close()
     return sandbox_card
 
 
