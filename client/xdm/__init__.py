@@ -12,6 +12,7 @@ Packing (``mail send --xdm``, ``xdm pack``)::
     patient = Patient(ins, family="PAT-TROIS", given="DOMINIQUE", sex="F",
                       birth_date=date(1979, 3, 28))
     author = Author(national_id="810001234567", family="MARTIN", given="JEAN")
+    author = Author.from_card(card_identity)     # or from cps.identity.CardIdentity
     result = pack_xdm([DocumentInput(cda_bytes, "cr.xml"), DocumentInput(pdf, "cr.pdf")],
                       patient, author)
     result.data          # the IHE_XDM.ZIP bytes; result.metadata the XdsMetadata

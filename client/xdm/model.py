@@ -8,7 +8,9 @@ organisations, ``code^display^system`` for specialties).
 from __future__ import annotations
 
 import datetime as _dt
+import unicodedata
 from dataclasses import dataclass
+from typing import Protocol
 
 from client.xdm.ins import Ins
 
@@ -17,6 +19,7 @@ __all__ = [
     "IDNST_OID",
     "PROFESSION_OID",
     "Author",
+    "CardHolder",
     "Code",
     "DocumentInput",
     "Patient",
@@ -77,6 +80,24 @@ class Patient:
         ]
 
 
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+
+
+class CardHolder(Protocol):
+    """What :meth:`Author.from_card` needs (``cps.identity.CardIdentity`` fits)."""
+
+    @property
+    def national_id(self) -> str: ...
+    @property
+    def family_name(self) -> str: ...
+    @property
+    def given_name(self) -> str: ...
+    @property
+    def profession(self) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class Author:
     """The professional who authors or sends the documents (from the CPS identity).
@@ -98,6 +119,20 @@ class Author:
     institution_id: str = ""
     institution_id_oid: str = IDNST_OID
     id_oid: str = IDNPS_OID
+
+    @classmethod
+    def from_card(cls, holder: CardHolder) -> Author:
+        """The signed-in professional as XDM author, from the CPS certificate identity.
+
+        The certificate's ``title`` (``Médecin``, ``Pharmacien``...) is mapped to its
+        TRE_G15 code; an unknown title is kept as the specialty's label.
+        """
+        title = (holder.profession or "").strip()
+        by_label = {_fold(label): code for code, label in _PROFESSIONS.items()}
+        code = title if title in _PROFESSIONS else by_label.get(_fold(title), "")
+        specialty = None if code or not title else Code(title, title, PROFESSION_OID)
+        return cls(national_id=holder.national_id, family=holder.family_name,
+                   given=holder.given_name, profession=code or "10", specialty=specialty)
 
     def xcn(self) -> str:
         """``authorPerson`` in XCN form, identifier type ``IDNPS`` (CI-SIS)."""

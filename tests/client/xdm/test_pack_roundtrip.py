@@ -302,3 +302,21 @@ def test_author_with_hl7_delimiter_is_refused(patient: Patient) -> None:
     with pytest.raises(InvalidXdmInput, match="author family name"):
         pack_xdm([DocumentInput(_pdf(), "x.pdf")], patient,
                  Author(national_id="810001234567", family="MARTIN&CO", given="JEAN"))
+
+
+@pytest.mark.parametrize(("title", "code", "specialty"),
+                         [("Médecin", "10", None), ("PHARMACIEN", "21", None),
+                          ("Orthophoniste", "10", "Orthophoniste"), (None, "10", None)])
+def test_author_from_the_card_identity(title: str | None, code: str,
+                                       specialty: str | None) -> None:
+    from cps.identity import CardIdentity
+
+    when = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    identity = CardIdentity(
+        national_id="810001234567", id_type="RPPS", rpps="10001234567", adeli=None,
+        family_name="MARTIN", given_name="JEAN", profession=title,
+        subject="CN=810001234567", issuer="CN=TEST AC", not_before=when, not_after=when)
+    author = Author.from_card(identity)
+    assert author.xcn().startswith("810001234567^MARTIN^JEAN^^^^^^&1.2.250.1.71.4.2.1&ISO")
+    assert author.profession == code
+    assert author.specialty_code().code == (specialty or code)
