@@ -47,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="access-token lifetime in seconds (default 300)")  # fmt: skip
     parser.add_argument("--no-reader", action="store_true", help="do not start the reader")
     parser.add_argument("--json", action="store_true", help="print status as JSON")
+    parser.add_argument("--purge", action="store_true",
+                        help="stop: also delete the sandbox directory and its mail")  # fmt: skip
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     directory: Path = args.dir.expanduser().resolve()
@@ -70,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  use it: . {sandbox.env_file}")
         return 0
     if args.command == "stop":
-        stopped = stop_sandbox(directory)
+        stopped = stop_sandbox(directory, purge=args.purge)
         print(f"Stopped: {', '.join(stopped) if stopped else 'nothing was running'}")
         return 0
     if args.command == "status":

@@ -472,10 +472,15 @@ class _WalletHandler(_Handler):
             if state is not None:
                 params["state"] = state
             separator = "&" if "?" in redirect_uri else "?"
+            # A small body, as Keycloak sends: some TLS stacks (tlslite-ng 0.8) block on a
+            # zero-length read.
+            body = b"<html><body>Redirecting...</body></html>"
             self.send_response(302)
             self.send_header("Location", f"{redirect_uri}{separator}{urlencode(params)}")
-            self.send_header("Content-Length", "0")
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
             self.end_headers()
+            self.wfile.write(body)
 
         if query.get("response_type") != "code":
             redirect({"error": "unsupported_response_type"})

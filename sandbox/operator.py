@@ -189,6 +189,10 @@ class Sandbox:
         with_reader: also start the virtual reader (pcscd + vpcd + vicc) when
             :mod:`sandbox.reader` is available.
         install_packages: run the install script when Dovecot or SoftHSM2 are missing.
+        pki_directory: use (or build) the PKI there instead of ``directory/pki``.
+        card: an already provisioned card from that PKI to use instead of a new one (one
+            SoftHSM2 token directory per test process: a PKCS#11 library is initialised
+            once per process with the ``SOFTHSM2_CONF`` of that moment).
     """
 
     def __init__(
@@ -198,12 +202,16 @@ class Sandbox:
         access_token_lifetime: int = 300,
         with_reader: bool = True,
         install_packages: bool = True,
+        pki_directory: Path | None = None,
+        card: VirtualCard | None = None,
     ) -> None:
         self.directory = Path(directory).expanduser().resolve()
         self.host = _HOST
         self.access_token_lifetime = access_token_lifetime
         self.with_reader = with_reader
         self.install_packages = install_packages
+        self._pki_directory = pki_directory
+        self._given_card = card
         self.client_id = CLIENT_ID
         self.users: tuple[Identity, ...] = USERS
         self.doctor, self.colleague, self.applicative = DOCTOR, COLLEAGUE, APPLICATIVE
@@ -333,8 +341,12 @@ class Sandbox:
             handler.close()
         return self
 
-    def stop(self) -> None:
-        """Stop every process this sandbox started and remove its runtime files."""
+    def stop(self, *, purge: bool = False) -> None:
+        """Stop every process this sandbox started and remove its runtime files.
+
+        Args:
+            purge: also delete the whole sandbox directory and its mail store.
+        """
         if self._reader is not None:
             with contextlib.suppress(Exception):
                 self._reader.stop()
@@ -344,14 +356,15 @@ class Sandbox:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=5)
         self._processes.clear()
-        if self.state_file.exists():
-            stop_sandbox(self.directory)
+        if self.state_file.exists() or purge:
+            stop_sandbox(self.directory, purge=purge)
         self._started = False
 
     # -- start steps -------------------------------------------------------------------
     def _prepare_files(self) -> None:
         d = self.directory
-        self.pki = build_pki(d / "pki")
+        self.pki = build_pki(self._pki_directory or d / "pki")
+        (d / "pki").mkdir(exist_ok=True)
         if not self.server_cert_pem.exists():
             cert, key = self.pki.issue_server_certificate(["localhost", self.host])
             self.server_cert_pem.write_bytes(
@@ -359,7 +372,7 @@ class Sandbox:
                 + self.pki.orgs_ca_cert.public_bytes(serialization.Encoding.PEM)
             )
             write_private_key(key, self.server_key_pem)
-        self.card = provision_card(d / "card", self.pki, DOCTOR)
+        self.card = self._given_card or provision_card(d / "card", self.pki, DOCTOR)
         if (d / "users" / "revoked.p12").exists():
             self.credentials = _load_credentials(d / "users")
         else:
@@ -551,7 +564,7 @@ class Sandbox:
         common = (
             self._endpoint_toml("imap", p.imap, "starttls")
             + self._endpoint_toml("smtp", p.submission, "starttls")
-            + '[trust]\nca_file = "pki/chain.pem"\n'
+            + f"[trust]\nca_file = {_toml_str(str(self.pki.chain_pem))}\n"
         )
         header = "# Written by 'python -m sandbox start': the local sandbox operator.\n"
         self.profile.write_text(
@@ -758,17 +771,15 @@ def _group_members(pgid: int) -> list[int]:
     return members
 
 
-def stop_sandbox(directory: Path | str) -> list[str]:
+def stop_sandbox(directory: Path | str, *, purge: bool = False) -> list[str]:
     """Stop the sandbox recorded in ``directory/state.json``; return the names stopped.
 
     Only processes whose command line still matches what was started are signalled, so a
-    recycled PID is never hit.
+    recycled PID is never hit. ``purge`` then deletes the directory and its mail store.
     """
     directory = Path(directory).expanduser().resolve()
     state_file = directory / _STATE
-    if not state_file.exists():
-        return []
-    state = json.loads(state_file.read_text())
+    state = json.loads(state_file.read_text()) if state_file.exists() else {}
     stopped = []
     if state.get("reader"):
         with contextlib.suppress(Exception):
@@ -790,6 +801,9 @@ def stop_sandbox(directory: Path | str) -> list[str]:
     state_file.unlink(missing_ok=True)
     with contextlib.suppress(OSError):
         shutil.rmtree(directory / "dovecot" / "run")
+    if purge and directory.exists():
+        _dovecot.remove_mail_root(directory)
+        shutil.rmtree(directory, ignore_errors=True)
     logger.info("sandbox in %s stopped: %s", directory, ", ".join(stopped) or "nothing running")
     return stopped
 

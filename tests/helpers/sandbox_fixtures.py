@@ -1,20 +1,33 @@
 """Session-scoped fixtures that start the sandbox parts a test needs.
 
-``sandbox_pki`` (a test PKI; fast), ``sandbox_card`` (the PKI plus a SoftHSM2 virtual CPS
-card), ``sandbox_operator`` (everything: Dovecot, the SMTP sink, the OpenID provider,
-seeded mailboxes). Logs of a failed session are copied under ``.test-artifacts/``.
+* ``sandbox_pki``: a test PKI shaped like IGC-Santé TEST (fast, no process);
+* ``sandbox_card``: the PKI plus a SoftHSM2 virtual CPS card for the doctor (no process);
+* ``sandbox_operator``: everything (:class:`sandbox.operator.Sandbox`): Dovecot, the SMTP
+  sink, the PSC-like provider, seeded mailboxes, profiles. Access tokens live 300 s unless
+  a test calls ``sandbox_operator.set_access_token_lifetime(5)`` (restore it afterwards).
+
+When a test failed during the session, the sandbox logs are copied under
+``.test-artifacts/sandbox-<timestamp>/`` before teardown. Teardown stops every process the
+sandbox started and deletes its directory.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from sandbox.card import VirtualCard, provision_card
+from sandbox.operator import Sandbox
 from sandbox.pki import Pki, build_pki
 
-__all__ = ["sandbox_card", "sandbox_pki"]
+__all__ = ["ARTIFACTS", "keep_logs", "sandbox_card", "sandbox_operator", "sandbox_pki"]
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / ".test-artifacts"
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +42,55 @@ def sandbox_card(
 ) -> Iterator[VirtualCard]:
     """A virtual CPS card (SoftHSM2 token, PIN ``1234``) for the doctor; no servers.
 
-    Set ``SOFTHSM2_CONF`` from ``sandbox_card.environment()`` before loading the module.
+    ``SOFTHSM2_CONF`` is set for the whole session (and restored after): SoftHSM2 reads it
+    once per process, when the library is first initialised, so every test of the session
+    sees this one token directory (``sandbox_operator`` uses the same card).
     """
-    yield provision_card(tmp_path_factory.mktemp("card"), sandbox_pki)
+    card = provision_card(tmp_path_factory.mktemp("card"), sandbox_pki)
+    previous = os.environ.get("SOFTHSM2_CONF")
+    os.environ.update(card.environment())
+    try:
+        yield card
+    finally:
+        if previous is None:
+            os.environ.pop("SOFTHSM2_CONF", None)
+        else:
+            os.environ["SOFTHSM2_CONF"] = previous
+
+
+def keep_logs(logs: Path, label: str) -> Path | None:
+    """Copy a sandbox's ``logs/`` under ``.test-artifacts/``; return the copy."""
+    if not logs.is_dir():
+        return None
+    target = ARTIFACTS / f"{label}-{time.strftime('%Y%m%d-%H%M%S')}"
+    shutil.copytree(logs, target, dirs_exist_ok=True)
+    return target
+
+
+@pytest.fixture(scope="session")
+def sandbox_operator(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    sandbox_pki: Pki,
+    sandbox_card: VirtualCard,
+) -> Iterator[Sandbox]:
+    """The whole sandbox operator, started once per test session (card: ``sandbox_card``)."""
+    sandbox = Sandbox(
+        tmp_path_factory.mktemp("sandbox"),
+        with_reader=False,
+        pki_directory=sandbox_pki.directory,
+        card=sandbox_card,
+    )
+    failures_before = request.session.testsfailed
+    try:
+        sandbox.start()
+    except Exception:
+        keep_logs(sandbox.logs, "sandbox-start")
+        sandbox.stop(purge=True)
+        raise
+    try:
+        yield sandbox
+    finally:
+        if request.session.testsfailed > failures_before:
+            keep_logs(sandbox.logs, "sandbox")
+        sandbox.stop(purge=True)
