@@ -21,13 +21,12 @@ _ROLE_ORDER = {"inbox": 0, "drafts": 1, "sent": 2, "junk": 3, "trash": 4}
 
 
 def _role_name(role: str) -> str:
-    tr = QCoreApplication.translate
     return {
-        "inbox": tr("FolderTree", "Boîte de réception"),
-        "sent": tr("FolderTree", "Envoyés"),
-        "drafts": tr("FolderTree", "Brouillons"),
-        "trash": tr("FolderTree", "Corbeille"),
-        "junk": tr("FolderTree", "Indésirables"),
+        "inbox": QCoreApplication.translate("FolderTree", "Boîte de réception"),
+        "sent": QCoreApplication.translate("FolderTree", "Envoyés"),
+        "drafts": QCoreApplication.translate("FolderTree", "Brouillons"),
+        "trash": QCoreApplication.translate("FolderTree", "Corbeille"),
+        "junk": QCoreApplication.translate("FolderTree", "Indésirables"),
     }.get(role, "")
 
 

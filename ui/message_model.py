@@ -227,20 +227,22 @@ class MessageTableModel(QAbstractTableModel):
         return QIcon()
 
     def _status_text(self, message: MessageSummary) -> str:
-        tr = QCoreApplication.translate
         parts = []
         if message.unread:
-            parts.append(tr("MessageTableModel", "non lu"))
+            parts.append(QCoreApplication.translate("MessageTableModel", "non lu"))
         if message.flagged:
-            parts.append(tr("MessageTableModel", "suivi"))
+            parts.append(QCoreApplication.translate("MessageTableModel", "suivi"))
         if message.has_attachments:
-            parts.append(tr("MessageTableModel", "pièce jointe"))
+            parts.append(QCoreApplication.translate("MessageTableModel", "pièce jointe"))
         if message.structured:
-            parts.append(tr("MessageTableModel", "document structuré"))
+            parts.append(QCoreApplication.translate("MessageTableModel",
+                                                    "document structuré"))
         if message.receipt == "read":
-            parts.append(tr("MessageTableModel", "accusé de lecture reçu"))
+            parts.append(QCoreApplication.translate("MessageTableModel",
+                                                    "accusé de lecture reçu"))
         elif message.receipt == "requested":
-            parts.append(tr("MessageTableModel", "accusé de lecture demandé"))
+            parts.append(QCoreApplication.translate("MessageTableModel",
+                                                    "accusé de lecture demandé"))
         return ", ".join(parts)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -73,8 +73,10 @@ class StructuredDocumentDialog(QDialog):
         form.addRow(self.tr("INS"), self.ins)
         self.oid = QComboBox(self)
         self.oid.setAccessibleName(self.tr("Type d'INS"))
+        labels = {"NIR": self.tr("NIR"), "NIA": self.tr("NIA"),
+                  "NIR de test": self.tr("NIR de test"), "NIA de test": self.tr("NIA de test")}
         for oid, label in INS_OIDS.items():
-            self.oid.addItem(self.tr(label), oid)
+            self.oid.addItem(labels[label], oid)
         form.addRow(self.tr("Type d'INS"), self.oid)
         self.ins_status = QLabel(self)
         self.ins_status.setObjectName("insStatus")
