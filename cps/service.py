@@ -37,6 +37,7 @@ from cps.errors import (
     PinLengthInvalid,
     PinLocked,
     TokenNotPresent,
+    TokenOperationFailed,
 )
 from cps.identity import CardIdentity
 from cps.pin import RETRY_INCORRECT, RETRY_LENGTH, PinPrompt, PinRequest
@@ -62,6 +63,8 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _CPS_DATA_LABELS = frozenset({"CPS_ID_CARD", "CPS_NAME_PS", "CPS_INFO_PS"})
+_SESSION_LOST_CODES = frozenset({"CKR_USER_NOT_LOGGED_IN", "CKR_KEY_HANDLE_INVALID",
+                                 "CKR_OBJECT_HANDLE_INVALID"})
 # How often a caller waiting for the card thread checks for a removal.
 _REMOVAL_POLL = 0.02
 
@@ -419,6 +422,12 @@ class CardService:
                 return fn(session.token_session)
             except CardRemoved:
                 self._invalidate(session)
+                raise
+            except TokenOperationFailed as exc:
+                # Another program reset the card or logged it out: this session is over,
+                # the next login asks the PIN again.
+                if exc.code in _SESSION_LOST_CODES:
+                    self._invalidate(session)
                 raise
 
         if on_card_thread():

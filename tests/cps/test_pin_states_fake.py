@@ -19,6 +19,7 @@ from cps.errors import (
     PinIncorrect,
     PinLocked,
     TokenNotPresent,
+    TokenOperationFailed,
 )
 from cps.pin import RETRY_INCORRECT
 from cps.service import CardService
@@ -114,3 +115,16 @@ def test_no_card_in_the_reader() -> None:
             service.read_card()
     finally:
         service.close()
+
+
+def test_card_reset_by_another_program_ends_the_session(
+    service: CardService, card: FakeCard
+) -> None:
+    prompt = FakePinPrompt("1234", "1234")
+    signer = service.signer(prompt)
+    card.reset()
+    with pytest.raises(TokenOperationFailed, match="CKR_USER_NOT_LOGGED_IN"):
+        signer.sign(b"x")
+    assert service.session is None
+    assert len(service.signer(prompt).sign(b"y")) == 256
+    assert len(prompt.requests) == 2  # the PIN was asked again

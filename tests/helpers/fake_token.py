@@ -20,7 +20,13 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 
 from cps.card_thread import assert_on_card_thread
-from cps.errors import CardRemoved, MechanismNotSupported, PinIncorrect, PinLocked
+from cps.errors import (
+    CardRemoved,
+    MechanismNotSupported,
+    PinIncorrect,
+    PinLocked,
+    TokenOperationFailed,
+)
 from cps.pin import PinRequest
 from cps.token import (
     CertificateObject,
@@ -57,6 +63,12 @@ class FakeCard:
     sign_calls: int = 0
     mechanisms: frozenset[str] = _MECHANISMS
     data: dict[str, bytes] = field(default_factory=lambda: {"CPS_ID_CARD": b"fake"})
+    #: Bumped by :meth:`reset`: sessions logged in before are logged out.
+    generation: int = 0
+
+    def reset(self) -> None:
+        """Another program reset the card: every session loses its login."""
+        self.generation += 1
 
     @property
     def state(self) -> PinState:
@@ -102,6 +114,7 @@ class FakeTokenSession:
         self._card = card
         self.logged_in = False
         self.closed = False
+        self._generation = card.generation
 
     def _check(self) -> None:
         assert_on_card_thread()
@@ -120,6 +133,7 @@ class FakeTokenSession:
             raise PinIncorrect(card.state.attempts_left(card.max_tries))
         card.failures = 0
         self.logged_in = True
+        self._generation = card.generation
 
     def logout(self) -> None:
         assert_on_card_thread()
@@ -152,8 +166,8 @@ class FakeTokenSession:
     def sign(self, key: KeyObject, mechanism: str, data: bytes, *,
              hash_name: str | None = None, salt_length: int | None = None) -> bytes:
         self._check()
-        if not self.logged_in:
-            raise PinIncorrect(None)
+        if not self.logged_in or self._generation != self._card.generation:
+            raise TokenOperationFailed(mechanism, "CKR_USER_NOT_LOGGED_IN")
         if mechanism not in self._card.mechanisms:
             raise MechanismNotSupported(mechanism)
         self._card.sign_calls += 1
