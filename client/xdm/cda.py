@@ -224,7 +224,7 @@ def parse_cda_header(data: bytes) -> CdaHeader:
     """
     try:
         root = SafeET.fromstring(data, forbid_dtd=True)
-    except (ET.ParseError, DefusedXmlException) as exc:
+    except (ET.ParseError, DefusedXmlException, LookupError, ValueError) as exc:
         raise ValueError(f"not a well-formed, safe XML document ({exc})") from exc
     if root.tag != f"{{{CDA_NS}}}ClinicalDocument":
         raise ValueError("the root element is not an HL7 CDA ClinicalDocument")

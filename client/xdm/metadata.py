@@ -403,7 +403,8 @@ def parse_metadata(data: bytes) -> XdsMetadata:
         raise MetadataInvalid(
             f"it declares a DTD or entities ({type(exc).__name__}), refused as hostile"
         ) from exc
-    except ET.ParseError as exc:
+    except (ET.ParseError, LookupError, ValueError) as exc:
+        # LookupError: an unknown encoding in the XML declaration.
         raise MetadataInvalid(f"not well-formed XML ({exc})") from exc
     if root.tag != f"{{{LCM_NS}}}SubmitObjectsRequest":
         raise MetadataInvalid(

@@ -22,11 +22,14 @@ import datetime as _dt
 import hashlib
 import io
 import logging
+import lzma
 import os
 import posixpath
 import re
 import stat
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -239,7 +242,7 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits
                         f"compression ratio above {limits.max_ratio:.0f}:1",
                     )
                 chunks.append(chunk)
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, ValueError) as exc:
         raise UnsafePackage(info.filename, f"corrupt data ({exc})") from exc
     except (NotImplementedError, RuntimeError) as exc:
         raise UnsafePackage(info.filename, f"unsupported entry ({exc})") from exc
@@ -264,7 +267,8 @@ def _open_zip(source: bytes | Path | IO[bytes], limits: Limits) -> zipfile.ZipFi
         raise ZipBombSuspected("", f"the archive is larger than {limits.max_archive_size} bytes")
     try:
         return zipfile.ZipFile(target)
-    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, struct.error,
+            NotImplementedError) as exc:
         raise NotAnXdmPackage(f"not a readable ZIP archive ({exc})") from exc
 
 
