@@ -36,6 +36,7 @@ __all__ = [
     "build_deb",
     "build_tarball",
     "deb_path",
+    "render_control",
     "system_depends",
 ]
 
@@ -148,6 +149,25 @@ def system_depends(bundle: Path) -> list[str]:
     return depends
 
 
+def render_control(
+    *, version: str, arch: str, maintainer: str, installed_size_kib: int, depends: list[str]
+) -> str:
+    """Return ``DEBIAN/control`` from ``packaging/linux/control.in``, every field filled."""
+    control = (LINUX / "control.in").read_text(encoding="utf-8")
+    for key, value in {
+        "@VERSION@": version,
+        "@ARCH@": arch,
+        "@MAINTAINER@": maintainer,
+        "@INSTALLED_SIZE@": str(installed_size_kib),
+        "@DEPENDS@": ", ".join(depends),
+    }.items():
+        control = control.replace(key, value)
+    left = re.findall(r"@[A-Z_]+@", control)
+    if left:
+        raise ValueError(f"control.in has placeholders that nothing fills: {left}")
+    return control
+
+
 def _deb_arch() -> str:
     return _run(["dpkg", "--print-architecture"], capture_output=True).stdout.strip()
 
@@ -216,15 +236,13 @@ def build_deb(
     size_kib = sum(
         p.lstat().st_size for p in stage.rglob("*") if p.is_file() and not p.is_symlink()
     ) // 1024
-    control = (LINUX / "control.in").read_text(encoding="utf-8")
-    for key, value in {
-        "@VERSION@": deb_version(version),
-        "@ARCH@": _deb_arch(),
-        "@MAINTAINER@": maintainer,
-        "@INSTALLED_SIZE@": str(size_kib),
-        "@DEPENDS@": ", ".join(system_depends(bundle)),
-    }.items():
-        control = control.replace(key, value)
+    control = render_control(
+        version=deb_version(version),
+        arch=_deb_arch(),
+        maintainer=maintainer,
+        installed_size_kib=size_kib,
+        depends=system_depends(bundle),
+    )
     (control_dir / "control").write_text(control, encoding="utf-8")
     for script in ("postinst", "postrm"):
         shutil.copy2(LINUX / script, control_dir / script)

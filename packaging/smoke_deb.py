@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from version import app_version  # noqa: E402
+from version import REPO, app_version  # noqa: E402
 
 __all__ = ["SmokeFailure", "smoke_test"]
 
@@ -366,12 +366,18 @@ def smoke_test(deb: Path, screenshot: Path) -> dict[str, object]:
 def main(argv: list[str] | None = None) -> int:
     """Run the smoke test; print the JSON report; exit 1 with the reason on failure."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("deb", type=Path)
+    parser.add_argument(
+        "deb", type=Path, nargs="?", help="default: the package `build_linux.py deb` writes"
+    )
     parser.add_argument(
         "--screenshot", type=Path,
-        default=Path(".test-artifacts") / "packaging" / "first-window.png",
+        default=REPO / ".test-artifacts" / "packaging" / "first-window.png",
     )
     args = parser.parse_args(argv)
+    if args.deb is None:
+        from build_linux import deb_path
+
+        args.deb = deb_path(REPO / "dist")
     try:
         report = smoke_test(args.deb, args.screenshot.resolve())
     except SmokeFailure as exc:
