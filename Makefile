@@ -44,3 +44,13 @@ bench: deps
 
 clean: sandbox-stop
 	rm -rf $(VENV) .sandbox
+
+# Installers (packaging/README.md): the Linux bundle, .deb and .tar.gz into dist/, then the
+# .deb smoke test (dpkg -i, --version, offscreen run, Xvfb screenshot, dpkg -r; needs root).
+.PHONY: package package-smoke
+package: deps
+	$(PY) -m pip install -q -e '.[packaging]'
+	$(PY) packaging/build_linux.py all
+
+package-smoke: package
+	$(PY) packaging/smoke_deb.py
