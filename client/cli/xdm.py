@@ -75,6 +75,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     pack.add_argument("--author-org-name", default="", help="sender's structure name")
     pack.add_argument("--author-org-id", default="", help="sender's structure id (IDNST)")
     pack.add_argument("--title", default="", help="title of the submission set")
+    pack.add_argument("--recipient", action="append", default=[], metavar="ADDRESS",
+                      help="MSSanté address the package is for (repeatable; intendedRecipient)")
     pack.add_argument("-o", "--output", required=True, type=Path, metavar="OUT",
                       help="where to write the IHE_XDM.ZIP")
     pack.set_defaults(handler=_pack)
@@ -143,7 +145,8 @@ def _pack(args: argparse.Namespace) -> int:
     documents = [DocumentInput(data=p.read_bytes(), filename=p.name) for p in args.documents]
     patient = Patient(ins=ins, family=args.family.strip(), given=args.given.strip(),
                       sex=args.sex, birth_date=args.birth_date)
-    result = pack_xdm(documents, patient, _author(args, documents), title=args.title)
+    result = pack_xdm(documents, patient, _author(args, documents), title=args.title,
+                      recipients=args.recipient)
     _write_atomically(args.output, result.data)
     headers = xdm_message_headers(result.metadata)
     subject = integration_subject(patient, result.metadata.submission_set.title)

@@ -130,6 +130,8 @@ class SubmissionSet:
     title: str
     content_type: Code
     author: AuthorInfo
+    intended_recipients: tuple[str, ...] = ()
+    """``intendedRecipient`` values (XON|XCN|XTN; an address is ``|^^Internet^addr``)."""
 
 
 @dataclass(frozen=True)
@@ -248,6 +250,8 @@ def serialize_metadata(metadata: XdsMetadata) -> bytes:
     objects = ET.SubElement(root, _q("RegistryObjectList"))
     package = ET.SubElement(objects, _q("RegistryPackage"),
                             {"id": ss.entry_id, "objectType": _PACKAGE_TYPE})
+    if ss.intended_recipients:
+        _slot(package, "intendedRecipient", *ss.intended_recipients)
     _slot(package, "submissionTime", ss.submission_time)
     _localized(package, "Name", ss.title)
     _author(package, ids, "SS.author", ss.entry_id, ss.author)
@@ -439,6 +443,7 @@ def parse_metadata(data: bytes) -> XdsMetadata:
         title=_name(package),
         content_type=content[0] if content else Code("", "", ""),
         author=_author_info(package, "SS.author"),
+        intended_recipients=tuple(slots.get("intendedRecipient", [])),
     )
     documents = tuple(_parse_document(e) for e in objects.findall(_q("ExtrinsicObject")))
     if not documents:

@@ -148,6 +148,13 @@ def _check_identity(patient: Patient, author: Author) -> None:
         )
 
 
+def _recipient(address: str) -> str:
+    address = address.strip()
+    if not address or "@" not in address or _HL7_DELIMITERS & set(address):
+        raise InvalidXdmInput(f"The recipient {address!r} is not a mail address; check it.")
+    return f"|^^Internet^{address}"
+
+
 def _check_cda_patient(doc: DocumentInput, header: CdaHeader, patient: Patient) -> None:
     """Refuse a CDA about someone else: the package and the document must agree."""
     if header.patient_ins and (header.patient_ins, header.patient_ins_oid) != (
@@ -218,6 +225,7 @@ def pack_xdm(
     author: Author,
     *,
     title: str = "",
+    recipients: Sequence[str] = (),
     now: _dt.datetime | None = None,
 ) -> PackResult:
     """Build an ``IHE_XDM.ZIP`` for ``patient`` holding ``documents``.
@@ -228,6 +236,8 @@ def pack_xdm(
         author: the sending professional (submission set author; also the document
             author when a document has no CDA header naming one).
         title: the submission set title; defaults to the first document's title.
+        recipients: MSSanté addresses the package is for (``intendedRecipient``, ITI
+            TF-3 4.2.3.1.7: XTN ``|^^Internet^<address>``).
         now: the submission time (tests); defaults to the current time.
 
     Raises:
@@ -251,6 +261,12 @@ def pack_xdm(
                     from exc
             _check_cda_patient(doc, header, patient)
         headers.append(header)
+    unique_ids = [h.document_id for h in headers if h is not None and h.document_id]
+    for unique_id in unique_ids:
+        if unique_ids.count(unique_id) > 1:
+            raise InvalidXdmInput(
+                f"The same CDA document (id {unique_id}) is given twice; give it once."
+            )
     first_cda = next((h for h in headers if h is not None), None)
     sender = _author_info(author)
     entries: list[DocumentEntry] = []
@@ -309,6 +325,7 @@ def pack_xdm(
         # what the exchange is about.
         content_type=entries[0].type_code,
         author=sender,
+        intended_recipients=tuple(_recipient(r) for r in recipients),
     )
     metadata = XdsMetadata(submission_set=submission, documents=tuple(entries))
     listing = [(name, entry.title) for (name, _), entry in zip(files, entries, strict=True)]

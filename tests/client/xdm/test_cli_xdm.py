@@ -30,7 +30,8 @@ def _pack(tmp_path: Path, *extra: str) -> Path:
 
 
 def test_pack_then_inspect_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    out = _pack(tmp_path, *AUTHOR_ARGS, "--json")
+    out = _pack(tmp_path, *AUTHOR_ARGS, "--recipient", "claire.dubois@clinique-sandbox.mssante.fr",
+                "--json")
     packed = json.loads(capsys.readouterr().out)
     assert packed["output"] == str(out)
     assert packed["headers"]["X-MSS-CODECDA"] == "11502-2"

@@ -320,3 +320,20 @@ def test_author_from_the_card_identity(title: str | None, code: str,
     assert author.xcn().startswith("810001234567^MARTIN^JEAN^^^^^^&1.2.250.1.71.4.2.1&ISO")
     assert author.profession == code
     assert author.specialty_code().code == (specialty or code)
+
+
+def test_recipients_become_intended_recipient_slots(patient: Patient, author: Author) -> None:
+    result = pack_xdm([DocumentInput(_pdf(), "x.pdf")], patient, author,
+                      recipients=["claire.dubois@clinique-sandbox.mssante.fr"])
+    package = read_xdm(result.data)
+    assert package.metadata.submission_set.intended_recipients == (
+        "|^^Internet^claire.dubois@clinique-sandbox.mssante.fr",)
+    with pytest.raises(InvalidXdmInput, match="not a mail address"):
+        pack_xdm([DocumentInput(_pdf(), "x.pdf")], patient, author, recipients=["nobody"])
+
+
+def test_the_same_cda_twice_is_refused(patient: Patient, author: Author) -> None:
+    cda = cda_files()[0]
+    with pytest.raises(InvalidXdmInput, match="given twice"):
+        pack_xdm([DocumentInput(cda.read_bytes(), "a.xml"),
+                  DocumentInput(cda.read_bytes(), "b.xml")], patient, author)
