@@ -56,8 +56,10 @@ def _run(cmd: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
 
 
 def build_bundle(dist: Path, work: Path) -> Path:
-    """Render the icons and run PyInstaller; return the one-folder bundle directory."""
-    render_icons(REPO / "build" / "icons")
+    """Run PyInstaller on the spec; return the one-folder bundle directory.
+
+    (The Linux bundle carries no icon of its own: the .deb installs it in the icon theme.)
+    """
     _run(
         [
             sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",
@@ -195,6 +197,7 @@ def build_deb(
     out: Path,
     maintainer: str = DEFAULT_MAINTAINER,
     compression: str = "zstd",
+    stage_root: Path | None = None,
 ) -> Path:
     """Lay out the package tree around ``bundle`` and build it with ``dpkg-deb``.
 
@@ -203,7 +206,7 @@ def build_deb(
     of the bundle requires anyway) or ``xz`` (about 20% smaller, any dpkg).
     """
     version = app_version()
-    stage = REPO / "build" / "deb" / APP_ID
+    stage = (stage_root or REPO / "build" / "deb") / APP_ID
     if stage.exists():
         shutil.rmtree(stage)
     root_install = stage / INSTALL_DIR.lstrip("/")
@@ -213,7 +216,7 @@ def build_deb(
     applications = stage / "usr" / "share" / "applications"
     applications.mkdir(parents=True)
     shutil.copy2(LINUX / f"{APP_ID}.desktop", applications / f"{APP_ID}.desktop")
-    icons = render_icons(REPO / "build" / "icons")
+    icons = render_icons(stage.parent / "icons")
     for size, png in icons.items():
         target = stage / "usr/share/icons/hicolor" / f"{size}x{size}" / "apps" / png.name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -298,7 +301,11 @@ def main(argv: list[str] | None = None) -> int:
     elif not (bundle / APP_ID).is_file():
         raise SystemExit(f"no bundle at {bundle}: run `build_linux.py bundle` first")
     if args.what in ("all", "deb"):
-        print(build_deb(bundle, args.dist, args.maintainer, args.compression))
+        print(
+            build_deb(
+                bundle, args.dist, args.maintainer, args.compression, stage_root=args.work / "deb"
+            )
+        )
     if args.what in ("all", "tarball"):
         print(build_tarball(bundle, args.dist))
     return 0
