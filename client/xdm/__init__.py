@@ -23,6 +23,9 @@ Reading (the reader, ``xdm inspect``)::
     package.patient, package.documents      # each with .entry (metadata), .data, .cda
     extract_xdm(package, Path("out"))       # writes only below out/
 
+Desktop dialog: ``client.xdm.service.XdmPackService(author)`` fits ``ui.backend.XdmService``
+(``validate_ins(matricule, oid)``, ``pack(paths, patient_form, target) -> target``).
+
 Message integration (the mail engineer)::
 
     headers = xdm_message_headers(result.metadata)   # or the ZIP bytes
