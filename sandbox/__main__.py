@@ -21,19 +21,24 @@ __all__ = ["main"]
 logger = logging.getLogger(__name__)
 
 
-def _reader_action(action: str, directory: Path) -> int:
+def _reader_action(action: str, directory: Path, kind: str, slot: int) -> int:
     try:
-        from sandbox import reader
+        from sandbox.reader import ReaderError, VirtualReader
     except ImportError:
         print("The virtual reader (sandbox/reader.py) is not available in this checkout.",
               file=sys.stderr)  # fmt: skip
         return 2
-    function = getattr(reader, f"{action}_card", None)
-    if function is None:
-        print(f"sandbox.reader has no {action}_card(); cannot {action} the card.",
-              file=sys.stderr)  # fmt: skip
-        return 2
-    function(directory)
+    reader = VirtualReader(directory / "reader")
+    try:
+        if action == "insert":
+            reader.start()
+            print(f"{kind} card inserted in {reader.insert(kind, slot)}")
+        else:
+            reader.remove(slot)
+            print(f"card removed from slot {slot}")
+    except ReaderError as exc:
+        print(f"The virtual reader failed: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -47,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="access-token lifetime in seconds (default 300)")  # fmt: skip
     parser.add_argument("--no-reader", action="store_true", help="do not start the reader")
     parser.add_argument("--json", action="store_true", help="print status as JSON")
+    parser.add_argument("--kind", default="cps",
+                        help="insert: cps, cps4, vitale or other (default cps)")  # fmt: skip
+    parser.add_argument("--slot", type=int, default=0, help="insert/remove: reader slot 0 or 1")
     parser.add_argument("--purge", action="store_true",
                         help="stop: also delete the sandbox directory and its mail")  # fmt: skip
     args = parser.parse_args(argv)
@@ -85,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             for name, info in status["processes"].items():
                 print(f"  {name}: pid {info['pid']} {'up' if info['running'] else 'down'}")
         return 0 if status["running"] else 3
-    return _reader_action(args.command, directory)
+    return _reader_action(args.command, directory, args.kind, args.slot)
 
 
 if __name__ == "__main__":

@@ -398,10 +398,10 @@ class Sandbox:
         self.app_home.mkdir(exist_ok=True, mode=0o700)
 
     def _write_liste_blanche(self) -> None:
-        source = Path("/work/shared/data/listeblanchemssante.xml")
+        # The real liste blanche (ansforge/MSS-liste-blanche, 2025-03-13) ships in sandbox/data.
         bundled = Path(__file__).with_name("data") / "listeblanchemssante.xml"
         text = ""
-        for candidate in (bundled, source):
+        for candidate in (bundled,):
             if candidate.exists():
                 text = candidate.read_text(encoding="utf-8")
                 break
@@ -426,6 +426,10 @@ class Sandbox:
         )
         marker = "</ListeDomaines>"
         head, _, tail = text.rpartition(marker)
+        # The file published on 2025-03-13 ends without its closing root tag; the sandbox
+        # writes a well-formed document (importers should tolerate both).
+        if "</ListeBlancheMSSante>" not in tail:
+            tail = tail.rstrip() + "\n</ListeBlancheMSSante>\n"
         self.liste_blanche.write_text(head + entries.lstrip(" ") + "    " + marker + tail,
                                       encoding="utf-8")  # fmt: skip
 
@@ -541,19 +545,18 @@ class Sandbox:
         if not self.with_reader:
             return
         try:
-            from sandbox import reader  # another engineer's module
+            from sandbox.reader import VirtualReader  # another engineer's module
         except ImportError:
             logger.info("sandbox.reader not available: no virtual reader")
             return
-        starter = getattr(reader, "start_reader", None)
-        if starter is None:
-            logger.warning("sandbox.reader has no start_reader(); virtual reader not started")
-            return
         try:
-            self._reader = starter(self.directory, self.card)
-        except Exception as exc:  # noqa: BLE001 - the mail sandbox stays usable without it
+            reader = VirtualReader(self.directory / "reader").start()
+            self._reader = reader
+            # The demo starts with the card in the reader; `python -m sandbox remove` and
+            # `insert` make the events.
+            reader.insert("cps", 0)
+        except Exception as exc:  # noqa: BLE001 - mail works without the reader
             logger.warning("virtual reader not started: %s", exc)
-            self._reader = None
 
     # -- outputs -----------------------------------------------------------------------
     def _endpoint_toml(self, section: str, port: int, security: str) -> str:
@@ -781,13 +784,14 @@ def stop_sandbox(directory: Path | str, *, purge: bool = False) -> list[str]:
     state_file = directory / _STATE
     state = json.loads(state_file.read_text()) if state_file.exists() else {}
     stopped = []
-    if state.get("reader"):
-        with contextlib.suppress(Exception):
-            from sandbox import reader
+    if any((directory / "reader").glob("*.pid")):
+        try:
+            from sandbox.reader import VirtualReader
 
-            stopper = getattr(reader, "stop_reader", None)
-            if stopper is not None:
-                stopper(directory)
+            VirtualReader(directory / "reader").stop()
+            stopped.append("virtual reader")
+        except Exception as exc:  # noqa: BLE001 - keep stopping the rest
+            logger.warning("virtual reader not stopped cleanly: %s", exc)
     for name, info in state.get("processes", {}).items():
         pid = int(info["pid"])
         argv = [str(a) for a in info.get("argv", [])]

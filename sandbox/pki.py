@@ -20,9 +20,12 @@ multi-valued; issuers carry ``O=ASIP-SANTE, OU=0002 187512751, OU=IGC-SANTE TEST
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
+import fcntl
 import json
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, ip_address
 from pathlib import Path
@@ -362,10 +365,14 @@ class Pki:
     def revoke(self, cert: x509.Certificate) -> None:
         """Revoke ``cert`` (keyCompromise) and rewrite the CRLs."""
         authority = self._authority_of(cert)
-        entries = self._revoked.setdefault(authority.key_name, {})
-        entries[str(cert.serial_number)] = _now().isoformat()
-        (self.directory / "revoked.json").write_text(json.dumps(self._revoked, indent=1))
-        self.write_crls()
+        # Several Pki objects (processes, fixtures) may share the directory: merge with what
+        # is on disk under a lock rather than overwrite another one's revocations.
+        with _locked(self.directory):
+            self._reload_revoked()
+            entries = self._revoked.setdefault(authority.key_name, {})
+            entries[str(cert.serial_number)] = _now().isoformat()
+            (self.directory / "revoked.json").write_text(json.dumps(self._revoked, indent=1))
+            self._write_crls()
         logger.info("revoked %s", cert.subject.rfc4514_string())
 
     def is_revoked(self, cert: x509.Certificate) -> bool:
@@ -376,8 +383,20 @@ class Pki:
             return False
         return str(cert.serial_number) in self._revoked.get(authority.key_name, {})
 
+    def _reload_revoked(self) -> None:
+        revoked_file = self.directory / "revoked.json"
+        if revoked_file.exists():
+            on_disk: dict[str, dict[str, str]] = json.loads(revoked_file.read_text())
+            for key, entries in on_disk.items():
+                self._revoked.setdefault(key, {}).update(entries)
+
     def write_crls(self) -> None:
         """Write one CRL per authority and the concatenated ``crl.pem`` (valid 7 days)."""
+        with _locked(self.directory):
+            self._reload_revoked()
+            self._write_crls()
+
+    def _write_crls(self) -> None:
         now = _now()
         blobs: list[bytes] = []
         for authority in (self._root, self._persons, self._orgs):
@@ -409,6 +428,16 @@ class Pki:
             _atomic_write(target, blob)
             blobs.append(blob)
         _atomic_write(self.crl_pem, b"".join(blobs))
+
+
+@contextlib.contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    with (directory / ".lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
