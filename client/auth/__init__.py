@@ -1,0 +1,201 @@
+"""Strong authentication to the operator: from a profile to ready IMAP/SMTP sessions.
+
+:func:`build_authenticator` turns a validated profile into a
+:class:`client.sessions.SessionOpener`:
+
+- ``card-tls``: :class:`~client.auth.card_tls.CertificateTlsAuthenticator` over the CPS
+  card signer (card TLS + SASL EXTERNAL);
+- ``psc``: :class:`~client.auth.psc.PscAuthenticator` (PSC sign-in over card TLS, then
+  XOAUTH2 sessions on stdlib TLS, tokens refreshed without the card);
+- ``certificate``: :class:`~client.auth.card_tls.CertificateTlsAuthenticator` over the
+  PKCS#12 file's key (password from the keyring, asked once).
+
+Every authenticator has ``address``, ``open_imap()``, ``open_smtp()``, ``describe()`` and
+``close()``. Errors are :mod:`client.auth.errors`, :mod:`client.trust`,
+:mod:`client.tls.errors` and ``cps.errors`` (PIN, card).
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from client.auth.card_tls import CertificateTlsAuthenticator
+from client.auth.certificate import PasswordAnswer, PasswordPrompt, load_certificate_signer
+from client.auth.errors import (
+    AuthenticationRefused,
+    AuthError,
+    CertificateFileError,
+    CertificatePasswordRequired,
+    IdTokenInvalid,
+    InteractiveLoginRequired,
+    IssuerMismatch,
+    OidcError,
+    OperatorUnreachable,
+    ProviderError,
+    ProviderUnreachable,
+    SessionEnded,
+    TokenRejected,
+    UnknownClient,
+)
+from client.auth.psc import PscAuthenticator
+from client.profiles.model import Profile
+from client.trust import CrlStore, TrustStore
+
+if TYPE_CHECKING:
+    from imapclient import IMAPClient
+
+    from cps.pin import PinPrompt
+    from cps.service import CardService
+
+__all__ = [
+    "AuthError",
+    "AuthenticationRefused",
+    "Authenticator",
+    "CertificateFileError",
+    "CertificatePasswordRequired",
+    "CertificateTlsAuthenticator",
+    "IdTokenInvalid",
+    "InteractiveLoginRequired",
+    "IssuerMismatch",
+    "OidcError",
+    "OperatorUnreachable",
+    "PasswordAnswer",
+    "PasswordPrompt",
+    "ProviderError",
+    "ProviderUnreachable",
+    "PscAuthenticator",
+    "SessionEnded",
+    "TokenRejected",
+    "UnknownClient",
+    "build_authenticator",
+    "trust_for_profile",
+]
+
+logger = logging.getLogger(__name__)
+
+
+class Authenticator(Protocol):
+    """A :class:`client.sessions.SessionOpener` that can also say who it is and close."""
+
+    @property
+    def address(self) -> str:
+        """The mailbox address."""
+        ...
+
+    def open_imap(self) -> IMAPClient:
+        """A connected, authenticated IMAP client."""
+        ...
+
+    def open_smtp(self) -> smtplib.SMTP:
+        """A connected, authenticated SMTP client."""
+        ...
+
+    def describe(self) -> dict[str, Any]:
+        """Who is signed in and by which method."""
+        ...
+
+    def close(self) -> None:
+        """Forget the sign-in."""
+        ...
+
+
+def trust_for_profile(profile: Profile, *, crls: CrlStore | None = None) -> TrustStore:
+    """Anchors for the profile: system store, shipped IGC-Santé root, profile ``ca_file``."""
+    files = [profile.ca_file] if profile.ca_file else []
+    return TrustStore.from_files(files, crls=crls)
+
+
+class _ClosingCard:
+    """Closes the card service the factory created when the authenticator closes."""
+
+    def __init__(self, inner: Any, service: CardService | None) -> None:
+        self._inner = inner
+        self._service = service
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    @property
+    def address(self) -> str:
+        return str(self._inner.address)
+
+    def open_imap(self) -> IMAPClient:
+        return self._inner.open_imap()
+
+    def open_smtp(self) -> smtplib.SMTP:
+        return self._inner.open_smtp()  # type: ignore[no-any-return]
+
+    def describe(self) -> dict[str, Any]:
+        return self._inner.describe()  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        try:
+            self._inner.close()
+        finally:
+            if self._service is not None:
+                self._service.close()
+                self._service = None
+
+
+def build_authenticator(
+    profile: Profile,
+    *,
+    pin_prompt: PinPrompt | None = None,
+    password_prompt: PasswordPrompt | None = None,
+    card_service: CardService | None = None,
+    trust: TrustStore | None = None,
+    module: str | None = None,
+    open_browser: Callable[[str], object] | None = None,
+) -> Authenticator:
+    """The authenticator for ``profile``'s method.
+
+    For ``card-tls`` the PIN is asked now (through ``pin_prompt``); for ``psc`` it is
+    asked at the first session (the sign-in); ``certificate`` asks its password now if
+    the keyring does not have it.
+
+    Args:
+        card_service: an already running card service (the desktop app's); else one is
+            created for the profile's PKCS#11 module (or ``module``) and closed with the
+            authenticator.
+    """
+    trust = trust or trust_for_profile(profile)
+    method = profile.auth.method
+    if method == "certificate":
+        if profile.auth.certificate_file is None:
+            raise CertificateFileError(profile.source or profile.ca_file or _nowhere(),
+                                       "no certificate_file in the profile")
+        signer = load_certificate_signer(profile.auth.certificate_file, password_prompt)
+        return CertificateTlsAuthenticator(profile, signer, trust, method="certificate")
+
+    owned: CardService | None = None
+    service = card_service
+    if service is None:
+        from cps.middleware import find_pkcs11_module
+        from cps.service import CardService
+
+        path = find_pkcs11_module(module, profile.auth.pkcs11_module)
+        service = owned = CardService.for_module(path)
+    if pin_prompt is None:
+        raise ValueError("a PIN prompt is needed for card methods")
+    prompt = pin_prompt
+    card = service
+    try:
+        if method == "card-tls":
+            inner: Any = CertificateTlsAuthenticator(profile, card.signer(prompt), trust)
+        else:
+            inner = PscAuthenticator(profile, trust, lambda: card.signer(prompt),
+                                     open_browser=open_browser)
+    except BaseException:
+        if owned is not None:
+            owned.close()
+        raise
+    return _ClosingCard(inner, owned)
+
+
+def _nowhere() -> Any:
+    from pathlib import Path
+
+    return Path("profile")

@@ -1,0 +1,122 @@
+"""``card-tls``: TLS client authentication with the CPS card, then SASL EXTERNAL.
+
+The historic MSSanté client baseline (design section 2): the card's authentication key
+proves the professional in the TLS handshake (one card signature per handshake), and
+SASL EXTERNAL (RFC 4422 appendix A) asks the server to name the user from the certificate.
+Every session opened here is a new handshake, so a new card signature; the card layer keeps
+one logged-in session per insertion, so the PIN is asked once.
+
+The same class serves the ``certificate`` method (applicative mailboxes): only the signer
+differs (a key from a PKCS#12 file instead of the card).
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from client.auth.connect import DEFAULT_TIMEOUT, connect_imap, connect_smtp
+from client.auth.sasl import imap_external, smtp_external
+from client.profiles.model import Profile
+from client.tls import card_tls_context
+from client.tls.signer import Signer
+from client.trust import TrustStore
+
+if TYPE_CHECKING:
+    from imapclient import IMAPClient
+
+__all__ = ["CertificateTlsAuthenticator"]
+
+logger = logging.getLogger(__name__)
+
+
+class CertificateTlsAuthenticator:
+    """Opens IMAP/SMTP sessions authenticated by a TLS client certificate + EXTERNAL.
+
+    Implements :class:`client.sessions.SessionOpener`.
+
+    Args:
+        profile: the operator profile.
+        signer: the card signer (``cps``) or a software signer (certificate file).
+        trust: server anchors; the signer's certificate is checked against the kept CRL.
+        method: ``"card-tls"`` or ``"certificate"`` (reported to the user).
+        crl_fetch: downloads a CRL distribution point (None: use the kept CRL only).
+    """
+
+    def __init__(
+        self,
+        profile: Profile,
+        signer: Signer,
+        trust: TrustStore,
+        *,
+        method: str = "card-tls",
+        timeout: float = DEFAULT_TIMEOUT,
+        crl_fetch: Callable[[str], bytes] | None = None,
+    ) -> None:
+        self.profile = profile
+        self.signer = signer
+        self.trust = trust
+        self.method = method
+        self.timeout = timeout
+        self._crl_fetch = crl_fetch
+        self._context = card_tls_context(
+            signer, trust, client_chain=list(getattr(signer, "chain", []) or [])
+        )
+        self._revocation_checked = False
+
+    @property
+    def address(self) -> str:
+        """The mailbox address (from the profile)."""
+        return self.profile.address
+
+    def _check_revocation(self) -> None:
+        # Before any connection: a revoked certificate must not even be offered.
+        if not self._revocation_checked:
+            self.trust.check_revocation(self.signer.certificate, fetch=self._crl_fetch)
+            self._revocation_checked = True
+
+    def open_imap(self) -> IMAPClient:
+        """A new IMAP session: card TLS handshake (one signature), AUTHENTICATE EXTERNAL."""
+        self._check_revocation()
+        client = connect_imap(self.profile.imap, self._context, timeout=self.timeout)
+        try:
+            imap_external(client)
+        except BaseException:
+            client.shutdown()
+            raise
+        return client
+
+    def open_smtp(self) -> smtplib.SMTP:
+        """A new SMTP session: card TLS handshake (one signature), AUTH EXTERNAL."""
+        self._check_revocation()
+        smtp = connect_smtp(self.profile.smtp, self._context, timeout=self.timeout)
+        try:
+            smtp_external(smtp)
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def describe(self) -> dict[str, Any]:
+        """Who signs in and how (for ``login`` and the status bar)."""
+        from cryptography.x509.oid import NameOID
+
+        subject = self.signer.certificate.subject
+
+        def first(oid: Any) -> str:
+            values = subject.get_attributes_for_oid(oid)
+            return str(values[0].value) if values else ""
+
+        return {
+            "method": self.method,
+            "address": self.address,
+            "national_id": first(NameOID.COMMON_NAME),
+            "family_name": first(NameOID.SURNAME),
+            "given_name": first(NameOID.GIVEN_NAME),
+            "subject": subject.rfc4514_string(),
+        }
+
+    def close(self) -> None:
+        """Nothing held between sessions (the card session belongs to ``cps``)."""

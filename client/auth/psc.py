@@ -1,0 +1,243 @@
+"""``psc``: Pro Santé Connect sign-in with the CPS card, then XOAUTH2/OAUTHBEARER sessions.
+
+Sign-in (:meth:`PscAuthenticator.sign_in`): discovery, an authorization request with PKCE
+sent over card TLS (the one card signature of the sign-in), the code traded for tokens,
+the ID token checked, userinfo read. Sessions then use plain server-authenticated TLS
+(stdlib ``ssl``, no client certificate: with ``auth_ssl_username_from_cert`` a certificate
+would name the session, design section 6) and the access token in SASL.
+
+Access tokens live 2 to 5 minutes (design section 2): each ``open_*`` refreshes the token
+when it expires within ``refresh_margin`` seconds (no card involved), and a token refused
+by the server is refreshed once and the session retried. A refused refresh token ends the
+sign-in with :class:`SessionEnded`. Tokens are kept in memory only; the refresh token may
+be kept in the OS keyring when ``keep_refresh_token`` is set (off by default).
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import threading
+import time
+import webbrowser
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from client.auth.connect import DEFAULT_TIMEOUT, connect_imap, connect_smtp
+from client.auth.errors import InteractiveLoginRequired, SessionEnded, TokenRejected
+from client.auth.oidc import OidcClient, TokenSet
+from client.auth.sasl import TokenMechanism, imap_token, smtp_token
+from client.profiles.model import Profile
+from client.tls import card_tls_context
+from client.tls.signer import Signer
+from client.trust import TrustStore
+
+if TYPE_CHECKING:
+    from imapclient import IMAPClient
+
+__all__ = ["PscAuthenticator"]
+
+logger = logging.getLogger(__name__)
+
+
+class PscAuthenticator:
+    """Signs in with Pro Santé Connect and opens token-authenticated sessions.
+
+    Implements :class:`client.sessions.SessionOpener`.
+
+    Args:
+        profile: the operator profile (``[auth] method = "psc"``).
+        trust: anchors for the operator and the provider.
+        signer: the card's authentication signer (asked for its one signature), or a
+            callable returning it (so the PIN is asked only when a sign-in is needed).
+        mechanism: ``XOAUTH2`` (Ségur requirement) or ``OAUTHBEARER``.
+        refresh_margin: refresh when the access token expires within this many seconds.
+        open_browser: opens a URL for the RFC 8252 fallback (default: the system browser).
+        clock: monotonic clock.
+    """
+
+    method = "psc"
+
+    def __init__(
+        self,
+        profile: Profile,
+        trust: TrustStore,
+        signer: Signer | Callable[[], Signer],
+        *,
+        mechanism: TokenMechanism = "XOAUTH2",
+        refresh_margin: float = 30.0,
+        open_browser: Callable[[str], object] | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        clock: Callable[[], float] = time.monotonic,
+        oidc: OidcClient | None = None,
+    ) -> None:
+        self.profile = profile
+        self.trust = trust
+        self._signer_source = signer
+        self.mechanism: TokenMechanism = mechanism
+        self.refresh_margin = refresh_margin
+        self.timeout = timeout
+        self._open_browser = open_browser or webbrowser.open
+        self._clock = clock
+        self.oidc = oidc or OidcClient(profile.auth, trust, clock=clock)
+        self._tokens: TokenSet | None = None
+        self._lock = threading.RLock()
+        self.userinfo: dict[str, Any] = {}
+        self.refresh_count = 0
+        self._signer: Signer | None = None
+
+    @property
+    def address(self) -> str:
+        """The mailbox address (from the profile)."""
+        return self.profile.address
+
+    @property
+    def signer(self) -> Signer:
+        """The card signer (obtained on first use: that is when the PIN is asked)."""
+        signer = self._signer
+        if signer is None:
+            source = self._signer_source
+            signer = source if isinstance(source, Signer) else source()
+            self._signer = signer
+        return signer
+
+    @property
+    def signed_in(self) -> bool:
+        """True while a token set is held."""
+        return self._tokens is not None
+
+    # -- sign-in ----------------------------------------------------------------------
+    def sign_in(self) -> dict[str, Any]:
+        """Run the card sign-in once; return the userinfo claims.
+
+        Raises:
+            IssuerMismatch, UnknownClient, ProviderError, ProviderUnreachable,
+            TrustError, TlsError, CardError (PIN...).
+        """
+        with self._lock:
+            if self._tokens is not None:
+                return self.userinfo
+            from client.auth.oidc import LoopbackReceiver
+
+            self.oidc.discover()
+            # The redirect is read from the Location header; the loopback address only
+            # has to be well-formed and the same in the token request (RFC 8252 7.3).
+            receiver = LoopbackReceiver()
+            try:
+                request = self.oidc.authorization_request(receiver.redirect_uri)
+            finally:
+                receiver.close()
+            context = card_tls_context(self.signer, self.trust)
+            try:
+                code = self.oidc.authorize_with_card(request, context)
+            except InteractiveLoginRequired:
+                logger.info("PSC asks for an interactive sign-in: opening the browser")
+                code, request = self.oidc.authorize_in_browser(self._open_browser)
+            tokens = self.oidc.exchange_code(code, request)
+            self._tokens = tokens
+            self.userinfo = self.oidc.userinfo(tokens)
+            logger.info("signed in with Pro Santé Connect as %s",
+                        self.userinfo.get("SubjectNameID", "?"))
+            return self.userinfo
+
+    def _current_token(self, *, force_refresh: bool = False) -> str:
+        with self._lock:
+            if self._tokens is None:
+                self.sign_in()
+            tokens = self._held_tokens()
+            if force_refresh or tokens.expires_at - self._clock() <= self.refresh_margin:
+                self._refresh_locked(tokens)
+                tokens = self._held_tokens()
+            return tokens.access_token
+
+    def _held_tokens(self) -> TokenSet:
+        if self._tokens is None:
+            raise SessionEnded("not signed in")
+        return self._tokens
+
+    def _refresh_locked(self, tokens: TokenSet) -> None:
+        try:
+            self._tokens = self.oidc.refresh(tokens)
+        except SessionEnded:
+            # The PSC session is over: forget everything; the next use asks a new sign-in.
+            self._tokens = None
+            self.userinfo = {}
+            raise
+        self.refresh_count += 1
+        logger.info("access token refreshed (no card needed)")
+
+    def refresh(self) -> None:
+        """Refresh the access token now.
+
+        Raises:
+            SessionEnded: the provider refused the refresh token.
+        """
+        self._current_token(force_refresh=True)
+
+    # -- sessions ---------------------------------------------------------------------
+    def open_imap(self) -> IMAPClient:
+        """An IMAP session with the current (refreshed if needed) token.
+
+        Raises:
+            SessionEnded: the token could not be refreshed (sign in again).
+            TokenRejected: the server refused even a fresh token.
+        """
+        for attempt in (1, 2):
+            token = self._current_token(force_refresh=attempt == 2)
+            client = connect_imap(self.profile.imap, self.trust.ssl_context(),
+                                  timeout=self.timeout)
+            try:
+                imap_token(client, self.mechanism, self.address, token,
+                           self.profile.imap.host, self.profile.imap.port)
+            except TokenRejected:
+                client.shutdown()
+                if attempt == 2:
+                    raise
+                logger.info("the server refused the access token: refreshing once")
+                continue
+            except BaseException:
+                client.shutdown()
+                raise
+            return client
+        raise AssertionError("unreachable")
+
+    def open_smtp(self) -> smtplib.SMTP:
+        """An SMTP submission session with the current token (see :meth:`open_imap`)."""
+        for attempt in (1, 2):
+            token = self._current_token(force_refresh=attempt == 2)
+            smtp = connect_smtp(self.profile.smtp, self.trust.ssl_context(),
+                                timeout=self.timeout)
+            try:
+                smtp_token(smtp, self.mechanism, self.address, token,
+                           self.profile.smtp.host, self.profile.smtp.port)
+            except TokenRejected:
+                smtp.close()
+                if attempt == 2:
+                    raise
+                logger.info("the server refused the access token: refreshing once")
+                continue
+            except BaseException:
+                smtp.close()
+                raise
+            return smtp
+        raise AssertionError("unreachable")
+
+    def describe(self) -> dict[str, Any]:
+        """Who is signed in and how."""
+        info = self.userinfo
+        return {
+            "method": self.method,
+            "address": self.address,
+            "national_id": str(info.get("SubjectNameID", "")),
+            "family_name": str(info.get("family_name", "")),
+            "given_name": str(info.get("given_name", "")),
+            "mechanism": self.mechanism,
+        }
+
+    def close(self) -> None:
+        """Sign out: revoke the refresh token if the provider allows, forget the tokens."""
+        with self._lock:
+            if self._tokens is not None:
+                self.oidc.revoke(self._tokens)
+            self._tokens = None
+        self.oidc.close()
