@@ -220,6 +220,11 @@ class VirtualReader:
             raise ReaderError(f"slot must be 0 or 1, not {slot}")
         self.remove(slot)
         reader = self.reader_name(slot)
+        if _card_present(reader):
+            # vpcd serves one card per reader: another vicc (a running sandbox demo?)
+            # holds this one.
+            raise ReaderError(f"{reader} already holds a card inserted by another program "
+                              "(a running sandbox?); remove it there first")
         log = (self.directory / f"vicc-{slot}.log").open("ab")
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_ROOT), env.get("PYTHONPATH")) if p)
