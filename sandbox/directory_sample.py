@@ -348,7 +348,7 @@ class _Generator:
         place = self._place()
         place.pop("_city")
         if rng.random() < 0.5:
-            domain = _PROFESSION_DOMAINS.get(prof, _OPERATOR_DOMAINS[4])
+            domain = _PROFESSION_DOMAINS.get(prof, "pro.mssante.fr")
         else:
             domain = f"{rng.choice(('chu', 'ch', 'clinique', 'ght'))}-{_city_slug(place['l6'][6:])}"
             domain = f"{domain}.mssante.fr"

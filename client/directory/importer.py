@@ -1,0 +1,294 @@
+"""Import of the national extraction into the local index, atomically.
+
+The new index is built in a temporary file beside the current one (same file system),
+then moved over it with :func:`os.replace`: readers see the old index or the new one,
+never a half-built one, and a failed or cancelled import leaves the old one intact.
+While building, durability is off (``journal_mode=OFF``, ``synchronous=OFF``): a crash
+only loses the temporary file. Rows go in with ``executemany`` in large batches, into
+the table and the FTS5 index in the same pass; the FTS segments are merged at the end.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from client.directory.errors import ExtractionEmptyError, ImportCancelled
+from client.directory.extraction import (
+    BadRow,
+    ExtractionReader,
+    extraction_stamp,
+    open_extraction,
+)
+from client.directory.index import (
+    BAL_TIERS,
+    SCHEMA,
+    SCHEMA_VERSION,
+    TIER_SPAN,
+    default_index_path,
+)
+
+__all__ = ["ImportProgress", "ImportReport", "ProgressCallback", "import_extraction"]
+
+logger = logging.getLogger(__name__)
+
+BATCH_ROWS = 50_000
+PROGRESS_ROWS = 10_000  # BATCH_ROWS is a multiple of it
+
+# Parameters: ?1 the row id, then the fields in FIELD_COLUMNS order (bal_type, address,
+# national_id, service, civility, family, given, profession code and label, specialty
+# code and label, organisation, trade name, L6 delivery line, postal code).
+_INSERT_ENTRY = (
+    "INSERT INTO entry(id, bal_type, address, national_id, service, civility, family_name,"
+    " given_name, profession_code, profession, specialty_code, specialty, organization,"
+    " trade_name, postal_code, city) VALUES (?1, ?2, trim(?3), trim(?4), ?5, ?6, ?7, ?8,"
+    " ?9, ?10, ?11, ?12, iif(?13 = '', ?14, ?13), ?14, ?16,"
+    # "69003 LYON" -> "LYON": the L6 line starts with the postal code (5 characters).
+    " iif(substr(?15, 6, 1) = ' ', trim(substr(?15, 7)), trim(?15)))"
+)
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    """Where an import stands: bytes of text read (of ``bytes_total`` when known), rows."""
+
+    bytes_read: int
+    bytes_total: int | None
+    rows: int
+
+    @property
+    def fraction(self) -> float | None:
+        """Done fraction in [0, 1], or ``None`` when the size is unknown."""
+        if not self.bytes_total:
+            return None
+        return min(1.0, self.bytes_read / self.bytes_total)
+
+
+ProgressCallback = Callable[[ImportProgress], None]
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """The outcome of an import: rows indexed, rows skipped (first ones by line number)."""
+
+    path: Path
+    source: str
+    rows: int
+    bad_rows_count: int
+    bad_rows: list[BadRow] = field(default_factory=list)
+    seconds: float = 0.0
+    extraction_date: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready mapping for ``directory import --json``."""
+        return {
+            "index": str(self.path),
+            "source": self.source,
+            "rows": self.rows,
+            "bad_rows_count": self.bad_rows_count,
+            "bad_rows": [{"line": b.line, "reason": b.reason} for b in self.bad_rows],
+            "seconds": round(self.seconds, 3),
+            "extraction_date": self.extraction_date,
+        }
+
+
+def import_extraction(
+    source: Path,
+    index_path: Path | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> ImportReport:
+    """Import an extraction (ZIP or .txt) and replace the local index with it.
+
+    Args:
+        source: the downloaded ``Extraction_Correspondance_MSSante`` ZIP or text file.
+        index_path: the index to replace (default: :func:`default_index_path`).
+        progress: called every few thousand rows (from this thread) with an
+            :class:`ImportProgress`; an exception it raises aborts the import.
+        cancel: set it (from any thread) to stop the import.
+
+    Raises:
+        ExtractionHeaderError: the header lacks required columns (named).
+        ExtractionEmptyError: no header, or not one valid row.
+        ExtractionError: the ZIP is damaged or holds no text file.
+        ImportCancelled: ``cancel`` was set.
+        OSError: the source cannot be read or the index cannot be written.
+    In every failure the previous index is left as it was.
+    """
+    started = time.monotonic()
+    target = Path(index_path) if index_path is not None else default_index_path()
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    handle, temp_name = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".importing", dir=target.parent
+    )
+    os.close(handle)
+    temp_path = Path(temp_name)
+    try:
+        with open_extraction(Path(source)) as reader:
+            reader.read_header()
+            rows = _build(temp_path, reader, progress, cancel)
+            if rows == 0:
+                raise ExtractionEmptyError(
+                    reader.name,
+                    f"no valid row ({reader.bad_rows_count} rows skipped)",
+                )
+            stamp = extraction_stamp(reader.name) or extraction_stamp(Path(source).name)
+            extraction_date = stamp.isoformat(timespec="minutes") if stamp else ""
+            _write_meta(temp_path, {
+                "rows": str(rows),
+                "bad_rows": str(reader.bad_rows_count),
+                "source": reader.name,
+                "extraction_date": extraction_date,
+                "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            })
+        _fsync(temp_path)
+        os.replace(temp_path, target)
+    except BaseException:
+        temp_path.unlink(missing_ok=True)
+        raise
+    report = ImportReport(
+        path=target,
+        source=reader.name,
+        rows=rows,
+        bad_rows_count=reader.bad_rows_count,
+        bad_rows=list(reader.bad_rows),
+        seconds=time.monotonic() - started,
+        extraction_date=extraction_date,
+    )
+    logger.info("directory index: %d rows from %s (%d skipped) in %.1f s",
+                rows, reader.name, reader.bad_rows_count, report.seconds)
+    return report
+
+
+def _build(
+    path: Path,
+    reader: ExtractionReader,
+    progress: ProgressCallback | None,
+    cancel: threading.Event | None,
+) -> int:
+    """Fill the database at ``path`` from ``reader``; return the number of rows."""
+    started = time.perf_counter()
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        for pragma in (
+            "journal_mode = OFF", "synchronous = OFF", "locking_mode = EXCLUSIVE",
+            "temp_store = MEMORY", "cache_size = -262144", "page_size = 8192",
+        ):
+            conn.execute(f"PRAGMA {pragma}")
+        conn.executescript(SCHEMA)
+        conn.execute("BEGIN")
+        counters = dict.fromkeys(BAL_TIERS, 0)
+        tiers = {bal: tier * TIER_SPAN for bal, tier in BAL_TIERS.items()}
+        entries: list[tuple[str | int, ...]] = []
+        rows = 0
+        # Per-row work stays in C where it can: the reader yields the fields in
+        # FIELD_COLUMNS order and the statement trims, picks and derives the city.
+        for fields in reader.rows():
+            bal_type = fields[0]
+            counters[bal_type] += 1
+            entries.append((tiers[bal_type] + counters[bal_type], *fields))
+            if len(entries) % PROGRESS_ROWS == 0:
+                if len(entries) >= BATCH_ROWS:
+                    conn.executemany(_INSERT_ENTRY, entries)
+                    rows += len(entries)
+                    entries.clear()
+                _report(reader.bytes_read, reader.size, rows + len(entries), progress, cancel)
+        if entries:
+            conn.executemany(_INSERT_ENTRY, entries)
+            rows += len(entries)
+        _report(reader.bytes_read, reader.size, rows, progress, cancel)
+        phases = [("rows", time.perf_counter())]
+        _index_text(conn)
+        phases.append(("fts", time.perf_counter()))
+        _report(reader.bytes_read, reader.size, rows, progress, cancel)
+        _index_terms(conn)
+        phases.append(("terms", time.perf_counter()))
+        logger.debug("directory build phases: %s", ", ".join(
+            f"{name} {end - start:.2f}s" for (_, start), (name, end) in zip(
+                [("start", started)] + phases[:-1], phases, strict=True)))
+        conn.execute(
+            "INSERT INTO meta(key, value) VALUES('schema_version', ?)", (SCHEMA_VERSION,)
+        )
+        conn.execute("COMMIT")
+        return rows
+    finally:
+        conn.close()
+
+
+def _index_terms(conn: sqlite3.Connection) -> None:
+    """Copy the FTS5 vocabulary (term, column, documents) into the ``term`` table.
+
+    Search expands a typed prefix into the few full terms it stands for, so that FTS5
+    iterates their doclists lazily and stops at ``LIMIT`` instead of materialising a
+    merged prefix doclist; and it looks up whether a word is a whole name.
+    """
+    conn.execute("CREATE VIRTUAL TABLE temp.vocabulary USING fts5vocab(main, entry_fts, col)")
+    try:
+        conn.execute("INSERT INTO term(term, col, docs) SELECT term, col, doc FROM vocabulary")
+    finally:
+        conn.execute("DROP TABLE temp.vocabulary")
+
+
+def _index_text(conn: sqlite3.Connection) -> None:
+    """Fill the FTS5 index from the entry table, in row id order.
+
+    FTS5 flushes its pending terms whenever a row id is not larger than the previous
+    one, so rows arriving in file order with tiered ids would produce thousands of tiny
+    segments; reading the table back in id order gives one sorted pass. A 64 MB term
+    hash (instead of 1 MB) keeps the segment count low, and automatic merging is off.
+    """
+    conn.execute("INSERT INTO entry_fts(entry_fts, rank) VALUES('automerge', 0)")
+    conn.execute("INSERT INTO entry_fts(entry_fts, rank) VALUES('hashsize', ?)", (64 << 20,))
+    # The operator suffix ".mssante.fr" is on every address: indexing it would only
+    # add two giant doclists that no search needs. National ids are not indexed
+    # (a million unique terms); search finds them with an exact comparison.
+    conn.execute(
+        "INSERT INTO entry_fts(rowid, name, organization, place, work, ident) "
+        "SELECT id, family_name || ' ' || given_name, "
+        "organization || ' ' || iif(trade_name = organization, '', trade_name) "
+        "|| ' ' || service, "
+        "city || ' ' || postal_code, profession || ' ' || specialty, "
+        "replace(address, '.mssante.fr', '') FROM entry ORDER BY id"
+    )
+
+
+def _report(
+    bytes_read: int,
+    bytes_total: int | None,
+    rows: int,
+    progress: ProgressCallback | None,
+    cancel: threading.Event | None,
+) -> None:
+    if cancel is not None and cancel.is_set():
+        raise ImportCancelled(rows)
+    if progress is not None:
+        progress(ImportProgress(bytes_read, bytes_total, rows))
+
+
+def _write_meta(path: Path, values: dict[str, str]) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.executemany(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", list(values.items())
+        )
+    finally:
+        conn.close()
+
+
+def _fsync(path: Path) -> None:
+    """Flush the finished index to disk before it replaces the current one."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,198 @@
+"""Import of the extraction: formats, bad input, atomic replacement, progress, cancel."""
+
+from __future__ import annotations
+
+import threading
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from client.directory.columns import COLUMNS, HEADER_LINE
+from client.directory.errors import (
+    ExtractionEmptyError,
+    ExtractionError,
+    ExtractionHeaderError,
+    ImportCancelled,
+)
+from client.directory.importer import ImportProgress, import_extraction
+from client.directory.index import DirectoryIndex, default_index_path
+from sandbox.directory_sample import iter_sample_rows, write_sample_extraction, write_sample_zip
+
+JEAN = "jean.martin@hopital-sandbox.mssante.fr"
+
+
+def _write(path: Path, lines: list[str], *, ending: str = "\n") -> Path:
+    path.write_bytes(ending.join(lines).encode("utf-8") + ending.encode())
+    return path
+
+
+def _sample_lines(rows: int = 20, seed: int = 0) -> list[str]:
+    return [HEADER_LINE, *("|".join(row) for row in iter_sample_rows(rows, seed))]
+
+
+@pytest.fixture
+def previous_index(tmp_path: Path) -> Path:
+    """An index already in place (the sandbox sample), to check it survives failures."""
+    path = tmp_path / "index" / "directory.sqlite3"
+    import_extraction(write_sample_extraction(tmp_path / "old.txt", rows=50), path)
+    return path
+
+
+def _assert_intact(path: Path) -> None:
+    with DirectoryIndex(path) as index:
+        assert index.info().rows == 50
+        assert index.search("jean martin")[0].address == JEAN
+    assert [p.name for p in path.parent.iterdir()] == [path.name], "temporary file left"
+
+
+def test_zip_import_into_app_data(tmp_path: Path, app_home: Path) -> None:
+    txt = write_sample_extraction(tmp_path / "x.txt", rows=120, seed=4)
+    report = import_extraction(write_sample_zip(txt))
+    assert report.path == default_index_path()
+    assert report.path.is_relative_to(app_home)
+    assert (report.rows, report.bad_rows_count) == (120, 0)
+    assert report.extraction_date == "2026-11-02T06:30"
+    with DirectoryIndex() as index:
+        assert index.search("claire dubois cardio")[0].given_name == "Claire"
+
+
+def test_bom_crlf_and_reordered_columns(tmp_path: Path) -> None:
+    lines = _sample_lines()
+    # Reverse the column order: the importer maps columns by header name.
+    reordered = ["|".join(reversed(line.split("|"))) for line in lines]
+    source = tmp_path / "x.txt"
+    source.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(reordered).encode() + b"\r\n")
+    report = import_extraction(source, tmp_path / "i.sqlite3")
+    assert (report.rows, report.bad_rows_count) == (20, 0)
+    with DirectoryIndex(tmp_path / "i.sqlite3") as index:
+        jean = index.lookup(JEAN)
+        assert jean is not None
+        assert (jean.family_name, jean.postal_code, jean.city) == ("MARTIN", "69002", "LYON")
+
+
+def test_wrong_header_names_the_missing_columns(tmp_path: Path, previous_index: Path) -> None:
+    lines = _sample_lines()
+    lines[0] = lines[0].replace("Adresse BAL", "Adresse").replace("Nom d'exercice", "Nom")
+    with pytest.raises(ExtractionHeaderError) as caught:
+        import_extraction(_write(tmp_path / "x.txt", lines), previous_index)
+    assert caught.value.missing == ("Adresse BAL", "Nom d'exercice")
+    assert "Adresse BAL" in str(caught.value)
+    _assert_intact(previous_index)
+
+
+def test_data_without_header_is_refused(tmp_path: Path, previous_index: Path) -> None:
+    with pytest.raises(ExtractionHeaderError) as caught:
+        import_extraction(_write(tmp_path / "x.txt", _sample_lines()[1:]), previous_index)
+    assert len(caught.value.missing) > 10
+    _assert_intact(previous_index)
+
+
+def test_bad_rows_are_counted_by_line_number(tmp_path: Path) -> None:
+    lines = _sample_lines(30)
+    lines[3] = "|".join(lines[3].split("|")[:30])  # a row with 30 fields (line 4)
+    lines[5] = lines[5].replace("|", "\x00|", 1)  # a NUL byte (line 6)
+    lines[8] = "ZZZ" + lines[8][3:]  # an unknown BAL type (line 9)
+    lines[10] = lines[10] + "|extra"  # 32 fields (line 11)
+    raw = b"\n".join(line.encode() for line in lines) + b"\n"
+    raw = raw.replace(b"MORIN", b"MOR\xffN", 1) if b"MORIN" in raw else raw
+    source = tmp_path / "x.txt"
+    source.write_bytes(raw)
+    report = import_extraction(source, tmp_path / "i.sqlite3")
+    reasons = {bad.line: bad.reason for bad in report.bad_rows}
+    assert reasons[4] == "30 fields, expected 31"
+    assert reasons[6] == "NUL byte in the row"
+    assert reasons[9].startswith("unknown BAL type")
+    assert reasons[11] == "32 fields, expected 31"
+    assert report.bad_rows_count == len(reasons) >= 4
+    assert report.rows == 30 - report.bad_rows_count
+    with DirectoryIndex(tmp_path / "i.sqlite3") as index:
+        assert index.info().bad_rows == report.bad_rows_count
+
+
+def test_invalid_utf8_row(tmp_path: Path) -> None:
+    lines = [line.encode() for line in _sample_lines(10)]
+    lines[2] = lines[2].replace(b"Claire", b"Cl\xe9ire")  # Latin-1 leftovers
+    source = tmp_path / "x.txt"
+    source.write_bytes(b"\n".join(lines))
+    report = import_extraction(source, tmp_path / "i.sqlite3")
+    assert [(b.line, b.reason) for b in report.bad_rows] == [(3, "not valid UTF-8")]
+    assert report.rows == 9
+
+
+def test_nothing_valid_is_refused(tmp_path: Path, previous_index: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    with pytest.raises(ExtractionEmptyError):
+        import_extraction(empty, previous_index)
+    only_bad = _write(tmp_path / "bad.txt", [HEADER_LINE, "PER|a@b.mssante.fr|too|short"])
+    with pytest.raises(ExtractionEmptyError, match="1 rows skipped"):
+        import_extraction(only_bad, previous_index)
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(b"\x00\x01\x02PK garbage\n")
+    with pytest.raises(ExtractionEmptyError):
+        import_extraction(binary, previous_index)
+    _assert_intact(previous_index)
+
+
+def test_zip_without_text_and_truncated_zip(tmp_path: Path, previous_index: Path) -> None:
+    no_text = tmp_path / "a.zip"
+    with zipfile.ZipFile(no_text, "w") as archive:
+        archive.writestr("README.pdf", b"%PDF-1.4")
+    with pytest.raises(ExtractionError, match="no .txt"):
+        import_extraction(no_text, previous_index)
+    whole = write_sample_zip(write_sample_extraction(tmp_path / "x.txt", rows=5000))
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    with pytest.raises(ExtractionError):
+        import_extraction(cut, previous_index)
+    _assert_intact(previous_index)
+
+
+def test_big_file_stopped_halfway_keeps_previous_index(
+    tmp_path: Path, previous_index: Path
+) -> None:
+    """The issue's "2 GB file stopped halfway", at test scale: cancel at 50 %."""
+    big = write_sample_extraction(tmp_path / "big.txt", rows=150_000, seed=9)
+    cancel = threading.Event()
+    seen: list[ImportProgress] = []
+
+    def progress(step: ImportProgress) -> None:
+        seen.append(step)
+        if (step.fraction or 0) >= 0.5:
+            cancel.set()
+
+    with pytest.raises(ImportCancelled) as caught:
+        import_extraction(big, previous_index, progress=progress, cancel=cancel)
+    assert 0 < caught.value.rows_done < 150_000
+    assert seen and seen[-1].fraction is not None and 0.5 <= seen[-1].fraction < 1
+    _assert_intact(previous_index)
+
+
+def test_failing_progress_callback_aborts_cleanly(tmp_path: Path, previous_index: Path) -> None:
+    source = write_sample_extraction(tmp_path / "x.txt", rows=60_000, seed=2)
+
+    def progress(step: ImportProgress) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_extraction(source, previous_index, progress=progress)
+    _assert_intact(previous_index)
+
+
+def test_progress_reaches_the_end_and_reader_sees_new_index(
+    tmp_path: Path, previous_index: Path
+) -> None:
+    with DirectoryIndex(previous_index) as reader:
+        assert reader.info().rows == 50
+        steps: list[ImportProgress] = []
+        source = write_sample_extraction(tmp_path / "new.txt", rows=700, seed=5)
+        import_extraction(source, previous_index, progress=steps.append)
+        assert steps[-1].fraction == 1.0 and steps[-1].rows == 700
+        assert [s.bytes_read for s in steps] == sorted(s.bytes_read for s in steps)
+        # The open reader notices the replaced file.
+        assert reader.info().rows == 700
+
+
+def test_all_31_columns_present_in_header_constant() -> None:
+    assert len(COLUMNS) == 31 and HEADER_LINE.count("|") == 30
