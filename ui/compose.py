@@ -97,6 +97,9 @@ class ComposeWindow(QMainWindow):
         layout.addWidget(self.body, 1)
 
         self.attachments = AttachmentList(central)
+        self.attachments.hide()  # shown once something is attached (drops work anywhere)
+        self.attachments.changed.connect(
+            lambda: self.attachments.setVisible(self.attachments.count() > 0))
         layout.addWidget(self.attachments)
         self.structured_label = QLabel(central)
         self.structured_label.setObjectName("structuredAttached")

@@ -132,6 +132,7 @@ class DirectoryWindow(QMainWindow):
         row.addWidget(self.import_button)
         row.addWidget(self.import_progress, 1)
         row.addWidget(self.cancel_button)
+        row.addStretch(1)
         import_row.addRow(row)
         self.import_status = QLabel(central)
         self.import_status.setObjectName("directoryImportStatus")

@@ -105,6 +105,8 @@ def install_language(preference: str | None = None) -> str:
     """Install the translators for ``preference`` (None: system); return the language."""
     app = QCoreApplication.instance()
     language = resolve_language(preference)
+    # Dates and numbers follow the interface language (French dates in French).
+    QLocale.setDefault(QLocale(language))
     if app is None:
         return language
     for translator in _installed:

@@ -335,11 +335,15 @@ class MainWindow(QMainWindow):
 
     # -- status ------------------------------------------------------------------------
     def _busy(self, text: str) -> None:
+        self._busy_text = text
         self.status_text.setText(text)
 
     def _idle(self) -> None:
         if self.pool.active_count <= 2:  # the IDLE loop may stay active
             self.progress.hide()
+            # A finished task's "…in progress" text goes; results and errors stay.
+            if self.status_text.text() == getattr(self, "_busy_text", None):
+                self.status_text.setText("")
 
     def _progress(self, done: int, total: int) -> None:
         self.progress.show()

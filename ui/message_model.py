@@ -9,6 +9,7 @@ The quick filter (search bar) keeps an index of matching rows the same way.
 
 from __future__ import annotations
 
+import email.utils
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -77,6 +78,11 @@ def _size_text(size: int) -> str:
 _EPOCH = datetime(1970, 1, 1)
 
 
+def _sender_name(sender: str) -> str:
+    name, address = email.utils.parseaddr(sender)
+    return name or address or sender
+
+
 class MessageTableModel(QAbstractTableModel):
     """Messages of one folder; sortable and filterable without a proxy."""
 
@@ -85,6 +91,7 @@ class MessageTableModel(QAbstractTableModel):
         self._all: list[MessageSummary] = []
         self._rows: list[MessageSummary] = []
         self._subjects: dict[int, str] = {}
+        self._senders: dict[int, str] = {}
         self._filter = ""
         self._sort_column = Column.DATE
         self._sort_order = Qt.SortOrder.DescendingOrder
@@ -98,6 +105,8 @@ class MessageTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._all = list(messages)
         self._subjects = {m.uid: display_subject(m.subject) for m in self._all}
+        # The list shows the sender's name; the address is in the tooltip and the pane.
+        self._senders = {m.uid: _sender_name(m.sender) for m in self._all}
         self._rebuild()
         self.endResetModel()
 
@@ -189,7 +198,7 @@ class MessageTableModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == Column.SENDER:
-                return message.sender
+                return self._senders.get(message.uid, message.sender)
             if column == Column.SUBJECT:
                 return self._subjects[message.uid]
             if column == Column.DATE:
@@ -203,8 +212,11 @@ class MessageTableModel(QAbstractTableModel):
             return self._status_icon(message)
         if role == Qt.ItemDataRole.FontRole and message.unread:
             return self._bold
-        if role == Qt.ItemDataRole.ToolTipRole and column == Column.STATUS:
-            return self._status_text(message)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == Column.STATUS:
+                return self._status_text(message)
+            if column == Column.SENDER:
+                return message.sender
         if role == Qt.ItemDataRole.AccessibleTextRole:
             if column == Column.STATUS:
                 return self._status_text(message)

@@ -148,7 +148,7 @@ class ReadingPane(QWidget):
         """Display ``view``."""
         self.view = view
         esc = html.escape
-        date = QLocale().toString(view.date, QLocale.FormatType.LongFormat) if view.date else ""
+        date = QLocale().toString(view.date, "dddd d MMMM yyyy, HH:mm") if view.date else ""
         lines = [f"<b style='font-size:large'>{esc(display_subject(view.subject))}</b>",
                  f"{esc(self.tr('De'))} : {esc(view.sender)}"]
         if view.to:

@@ -1,0 +1,178 @@
+"""Screenshots of the desktop app for review: main window, PIN dialog, compose, directory,
+in French and English.
+
+    python packaging/screenshots.py OUTDIR [--lang fr --lang en]
+
+Runs under Xvfb (started here on a free display when ``DISPLAY`` is not set) with the
+xcb platform, so fonts, styles and popups render as on a desktop. The windows show the
+hand-written fakes of ``tests/helpers/fake_desktop.py`` (a signed-in doctor, a lab result
+with a structured document, a colleague in the directory): no card or server is needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+LANGUAGES = ("fr", "en")
+
+
+def _start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
+    read_fd, write_fd = os.pipe()
+    xvfb = subprocess.Popen(  # noqa: S603 - fixed program, our arguments
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x860x24", "-nolisten",
+         "tcp"], pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        number = pipe.readline().strip()
+    if not number:
+        xvfb.kill()
+        raise RuntimeError("Xvfb did not start (is the xvfb package installed?)")
+    return xvfb, f":{number}"
+
+
+def _wait(app: object, seconds: float = 0.3) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+
+
+def _until(predicate: object, timeout: float = 5.0) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        QCoreApplication.processEvents()
+        if predicate():  # type: ignore[operator]
+            return
+        time.sleep(0.01)
+    raise TimeoutError("the window did not reach the expected state")
+
+
+def render(out: Path, language: str) -> list[Path]:
+    """Write the PNGs for ``language``; return their paths."""
+    import tempfile
+
+    from PySide6.QtWidgets import QApplication
+
+    os.environ.setdefault("MSSANTE_COMPANION_HOME", tempfile.mkdtemp(prefix="shots-"))
+    from tests.helpers.fake_desktop import FakeCard, FakeDirectory, FakeTrust, FakeXdm
+    from ui.app import create_application
+    from ui.backend import Services
+    from ui.i18n import install_language
+    from ui.main_window import MainWindow
+    from ui.palette import follow_system_palette
+    from ui.preferences import Preferences
+    from ui.session import SessionState
+
+    app = create_application([])
+    app.setStyle("Fusion")
+    follow_system_palette(app)
+    install_language(language)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+
+    def save(widget: object, name: str) -> None:
+        _wait(app)
+        path = out / f"{name}-{language}.png"
+        widget.grab().save(str(path))  # type: ignore[attr-defined]
+        written.append(path)
+
+    card = FakeCard(inserted=True)
+    services = Services(card=card, directory=FakeDirectory(), trust=FakeTrust(), xdm=FakeXdm(),
+                        profile_path=ROOT / "profile.toml")
+    window = MainWindow(services, Preferences())
+    window.resize(1200, 780)
+    window.show()
+    shown: list[object] = []
+    window.pin_prompt.dialog_shown.connect(shown.append)
+    window.start()
+    _until(lambda: bool(shown))
+    dialog = shown[-1]
+    _wait(app)
+    save(dialog, "pin-dialog")
+    dialog.pin_edit.setText("1234")  # type: ignore[attr-defined]
+    dialog.accept()  # type: ignore[attr-defined]
+    _until(lambda: window.session.state == SessionState.OPEN)
+    _until(lambda: window.mail_view.model.rowCount() > 0)
+    window.mail_view.select_uid(3)
+    _until(lambda: window.mail_view.pane.view is not None)
+    save(window, "main-window")
+
+    compose = window.compose()
+    if compose is None:
+        raise RuntimeError("the compose window did not open")
+    compose.to.set_addresses(["claire.dubois@clinique-sandbox.mssante.fr", "jean@gmail.com"])
+    compose.subject.setText("Avis cardiologique — Mme DUPONT" if language == "fr"
+                            else "Cardiology opinion — Mrs DUPONT")
+    compose.body.setPlainText("Chère consœur,\n\nJe vous adresse Mme DUPONT …" if language == "fr"
+                              else "Dear colleague,\n\nI am referring Mrs DUPONT …")
+    compose.receipt.setChecked(True)
+    _until(lambda: len(compose.to.verdicts) == 2)
+    compose.send()
+    save(compose, "compose")
+    compose._discarded = True  # noqa: SLF001 - a screenshot, not a draft
+    compose.close()
+
+    directory = window.open_directory()
+    if directory is None:
+        raise RuntimeError("the directory window did not open")
+    directory.query.setText("dubois")  # type: ignore[attr-defined]
+    _until(lambda: directory.table.rowCount() > 0)  # type: ignore[attr-defined]
+    save(directory, "directory")
+    directory.close()
+
+    card.remove()
+    _until(lambda: window.session.state == SessionState.LOCKED)
+    save(window, "locked")
+    window.close()
+    window.deleteLater()
+    _wait(app)
+    QApplication.processEvents()
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the arguments, start Xvfb if needed, render each language in a child."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--lang", action="append", choices=LANGUAGES)
+    parser.add_argument("--render", choices=LANGUAGES, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.render:
+        for path in render(args.out, args.render):
+            print(path)
+        return 0
+    xvfb = None
+    env = dict(os.environ)
+    if not env.get("DISPLAY"):
+        xvfb, env["DISPLAY"] = _start_xvfb()
+    env["QT_QPA_PLATFORM"] = "xcb"
+    try:
+        for language in args.lang or LANGUAGES:
+            # One process per language: a clean QApplication and translator each time.
+            subprocess.run(  # noqa: S603 - this very script
+                [sys.executable, __file__, str(args.out), "--render", language],
+                env=env, check=True, timeout=180,
+            )
+    finally:
+        if xvfb is not None:
+            xvfb.terminate()
+            xvfb.wait(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,290 @@
+"""``ui.backend.MailService`` over ``client.mail`` and a ``SessionOpener``.
+
+A thin adapter: it maps ``client.mail`` records to the records the windows show and
+serialises access to the one IMAP session and the cache (workers run in parallel; an
+IMAP connection is not thread-safe). New-mail watching uses a second IMAP session in IDLE
+(RFC 2177) so that it never holds the lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.utils
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from client.mail.cache import MailCache
+from client.mail.compose import AttachmentSource, build_message
+from client.mail.compose import Draft as ClientDraft
+from client.mail.mailbox import Mailbox, SearchQuery
+from client.mail.outbox import Outbox
+from client.mail.policy import RecipientPolicy, load_trust_space
+from client.mail.reading import ReadMessage, parse_message
+from client.mail.sending import MailSender
+from client.mail.summary import MessageSummary as ClientSummary
+from client.sessions import SessionOpener
+from ui.backend import (
+    AttachmentInfo,
+    Draft,
+    Folder,
+    MessageSummary,
+    MessageView,
+    OutboxItem,
+    Progress,
+    StructuredDocument,
+)
+
+__all__ = ["LiveMailService"]
+
+logger = logging.getLogger(__name__)
+
+DRAFT_DOMAIN = "draft.compagnon.invalid"
+
+
+def _summary(row: ClientSummary) -> MessageSummary:
+    return MessageSummary(
+        uid=row.uid, sender=row.sender, subject=row.subject, date=row.date,
+        recipients=", ".join(row.to), flags=frozenset(row.flags), size=row.size,
+        has_attachments=row.has_attachments,
+        structured=row.subject.startswith("XDM/1.0/"),
+    )
+
+
+def _structured(message: ReadMessage) -> StructuredDocument | None:
+    try:
+        from client.xdm import describe_attachment
+    except ImportError:
+        return None
+    for attachment in message.attachments:
+        info = describe_attachment(attachment.filename, attachment.data)
+        if info is not None:
+            born = f", {info.patient_birth_date:%d/%m/%Y}" if info.patient_birth_date else ""
+            return StructuredDocument(
+                patient=f"{info.patient_name}{born}", ins=info.patient_ins.split("^")[0],
+                title=", ".join(info.document_titles), attachment_index=attachment.index,
+            )
+    return None
+
+
+def _draft_message_id(draft_id: str) -> str:
+    return f"<{draft_id}@{DRAFT_DOMAIN}>"
+
+
+class LiveMailService:
+    """One signed-in mailbox for the desktop app."""
+
+    def __init__(self, opener: SessionOpener, *, cache: MailCache | None = None,
+                 on_close: Callable[[], None] | None = None) -> None:
+        self.opener = opener
+        self._lock = threading.RLock()
+        self._mailbox = Mailbox(opener)
+        self._cache = cache or MailCache.open(opener.address)
+        self._outbox = Outbox(self._cache.store)
+        self._sender = MailSender(opener, self._outbox, RecipientPolicy(load_trust_space()),
+                                  self._mailbox)
+        self._idle: Any = None
+        self._idle_lock = threading.Lock()
+        self._closed = threading.Event()
+        self._on_close = on_close
+
+    @property
+    def address(self) -> str:
+        """The mailbox address."""
+        return self.opener.address
+
+    # -- reading -----------------------------------------------------------------------
+    def folders(self) -> list[Folder]:
+        """Folders with unread and total counts (IMAP STATUS)."""
+        with self._lock:
+            folders = [f for f in self._mailbox.folders() if f.selectable]
+            imap = self._mailbox.imap()
+            result = []
+            for folder in folders:
+                try:
+                    status = imap.folder_status(folder.name, [b"MESSAGES", b"UNSEEN"])
+                except Exception:  # noqa: BLE001 - a folder we cannot STATUS shows no counts
+                    status = {}
+                result.append(Folder(
+                    path=folder.name, name=folder.name.split(folder.delimiter)[-1],
+                    unread=int(status.get(b"UNSEEN", 0)), total=int(status.get(b"MESSAGES", 0)),
+                    role=folder.role or "", delimiter=folder.delimiter,
+                ))
+            return result
+
+    def messages(self, folder: str, progress: Progress | None = None) -> list[MessageSummary]:
+        """Sync ``folder`` into the encrypted cache, then list it from the cache."""
+        from client.mail.sync import Synchronizer
+
+        def report(_folder: str, done: int, total: int) -> None:
+            if progress is not None:
+                progress(done, total)
+
+        with self._lock:
+            Synchronizer(self._mailbox, self._cache, progress=report).sync_folder(folder)
+            total, _ = self._cache.list_messages(folder, limit=1)
+            _, rows = self._cache.list_messages(folder, limit=max(total, 1))
+        return [_summary(r) for r in rows]
+
+    def _read(self, folder: str, uid: int, *, mark_seen: bool, allow_remote: bool
+              ) -> ReadMessage:
+        with self._lock:
+            raw = self._cache.body(folder, uid)
+            if raw is None:
+                raw = self._mailbox.fetch_raw(folder, uid, mark_seen=mark_seen)
+                self._cache.put_body(folder, uid, raw)
+            elif mark_seen:
+                self._mailbox.add_flags(folder, [uid], ["\\Seen"])
+        return parse_message(raw, allow_remote=allow_remote)
+
+    def message(self, folder: str, uid: int, allow_remote: bool = False) -> MessageView:
+        """The message, sanitised by ``client.mail.reading``; marked read."""
+        message = self._read(folder, uid, mark_seen=True, allow_remote=allow_remote)
+        return MessageView(
+            folder=folder, uid=uid, subject=message.subject, sender=message.sender,
+            to=", ".join(message.to), cc=", ".join(message.cc), date=message.date,
+            html=message.html or "", text=message.text,
+            remote_content_blocked=message.remote_content_blocked,
+            attachments=tuple(AttachmentInfo(a.index, a.filename, a.content_type, a.size)
+                              for a in message.attachments if not a.inline),
+            structured=_structured(message),
+            receipt_requested=bool(message.disposition_notification_to),
+        )
+
+    def search(self, folder: str, text: str) -> list[int]:
+        """Server-side search (RFC 3501 TEXT)."""
+        with self._lock:
+            return self._mailbox.search(folder, SearchQuery(text=text))
+
+    def save_attachment(self, folder: str, uid: int, index: int, target: Path) -> Path:
+        """Write one attachment to the file the user chose (the save dialog asked
+        before replacing it); a new private file when opening."""
+        message = self._read(folder, uid, mark_seen=False, allow_remote=False)
+        attachment = next(a for a in message.attachments if a.index == index)
+        target.write_bytes(attachment.data)
+        return target
+
+    # -- sending -----------------------------------------------------------------------
+    def _client_draft(self, draft: Draft) -> ClientDraft:
+        return ClientDraft(
+            to=tuple(draft.to), cc=tuple(draft.cc), subject=draft.subject, body=draft.body,
+            attachments=tuple(AttachmentSource.from_path(p) for p in draft.attachments),
+            xdm=draft.xdm.read_bytes() if draft.xdm is not None else None,
+            receipt=draft.receipt, in_reply_to=draft.in_reply_to,
+        )
+
+    def send(self, draft: Draft) -> str:
+        """Policy check, outbox, submission, copy to Sent (``client.mail.sending``)."""
+        client_draft = self._client_draft(draft)
+        with self._lock:
+            report = self._sender.send(client_draft)
+        return report.message_id
+
+    def outbox(self) -> list[OutboxItem]:
+        """The outbox entries with their state and reason."""
+        with self._lock:
+            entries = self._outbox.entries()
+        items = []
+        for entry in entries:
+            subject = ""
+            with contextlib.suppress(Exception):
+                subject = parse_message(entry.raw).subject
+            items.append(OutboxItem(entry.message_id, subject, ", ".join(entry.recipients),
+                                    "sent" if entry.state == "submitted" else entry.state,
+                                    entry.reason))
+        return items
+
+    def retry(self, message_id: str) -> None:
+        """Submit again (the outbox keys on Message-ID: never twice)."""
+        with self._lock:
+            self._outbox.flush(self.opener, self._mailbox, only=message_id, retry_failed=True)
+
+    # -- drafts (kept in the operator's Drafts folder, RFC 6154 \\Drafts) ---------------
+    def save_draft(self, draft: Draft) -> None:
+        """Replace the draft's previous copy in Drafts with this one."""
+        message = build_message(self._client_draft(draft), self.address)
+        del message["Message-ID"]
+        message["Message-ID"] = _draft_message_id(draft.draft_id)
+        with self._lock:
+            folder = self._mailbox.folder_for("drafts") or "Drafts"
+            old = self._mailbox.uids_with_message_id(folder, _draft_message_id(draft.draft_id))
+            self._mailbox.append(folder, message.as_bytes(), flags=["\\Draft", "\\Seen"])
+            if old:
+                self._mailbox.delete(folder, old)
+
+    def drafts(self) -> list[Draft]:
+        """Drafts of this app found in the Drafts folder."""
+        with self._lock:
+            folder = self._mailbox.folder_for("drafts")
+            if folder is None:
+                return []
+            uids = self._mailbox.search(folder, SearchQuery())
+            raws = [self._mailbox.fetch_raw(folder, uid) for uid in uids]
+        drafts = []
+        for raw in raws:
+            message = parse_message(raw)
+            mid = message.message_id.strip("<>")
+            if not mid.endswith("@" + DRAFT_DOMAIN):
+                continue
+            drafts.append(Draft(
+                draft_id=mid.split("@", 1)[0],
+                to=[a for _, a in email.utils.getaddresses(list(message.to))],
+                cc=[a for _, a in email.utils.getaddresses(list(message.cc))],
+                subject=message.subject, body=message.text,
+                receipt=bool(message.disposition_notification_to),
+            ))
+        return drafts
+
+    def delete_draft(self, draft_id: str) -> None:
+        """Remove a draft (sent or discarded)."""
+        with self._lock:
+            folder = self._mailbox.folder_for("drafts")
+            if folder is None:
+                return
+            uids = self._mailbox.uids_with_message_id(folder, _draft_message_id(draft_id))
+            if uids:
+                self._mailbox.delete(folder, uids)
+
+    # -- new mail ------------------------------------------------------------------------
+    def wait_for_new_mail(self, timeout: float) -> bool:
+        """IMAP IDLE on INBOX in a session of its own; True when something arrived."""
+        if self._closed.is_set():
+            raise ConnectionError("mailbox closed")
+        with self._idle_lock:
+            if self._idle is None:
+                imap = self.opener.open_imap()
+                imap.select_folder("INBOX", readonly=True)
+                if b"IDLE" not in imap.capabilities():
+                    with contextlib.suppress(Exception):
+                        imap.logout()
+                    raise ConnectionError("the server does not offer IDLE")
+                self._idle = imap
+            imap = self._idle
+        imap.idle()
+        try:
+            responses = imap.idle_check(timeout=timeout)
+        finally:
+            with contextlib.suppress(Exception):
+                imap.idle_done()
+        return any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)
+
+    def close(self) -> None:
+        """Log out both sessions, close the cache, let the opener drop its secrets."""
+        self._closed.set()
+        with self._idle_lock:
+            idle, self._idle = self._idle, None
+        if idle is not None:
+            # Shut the socket down first: this wakes a worker blocked in idle_check.
+            with contextlib.suppress(Exception):
+                idle.shutdown()
+        with self._lock:
+            self._mailbox.close()
+            self._cache.close()
+        closer = getattr(self.opener, "close", None)
+        if callable(closer):
+            with contextlib.suppress(Exception):
+                closer()
+        if self._on_close is not None:
+            self._on_close()
