@@ -148,7 +148,7 @@ def _pack(args: argparse.Namespace) -> int:
     result = pack_xdm(documents, patient, _author(args, documents), title=args.title,
                       recipients=args.recipient)
     _write_atomically(args.output, result.data)
-    headers = xdm_message_headers(result.metadata)
+    headers = xdm_message_headers(result.data)
     subject = integration_subject(patient, result.metadata.submission_set.title)
     if option(args, "json", False):
         emit_json({

@@ -28,8 +28,8 @@ Desktop dialog: ``client.xdm.service.XdmPackService(author)`` fits ``ui.backend.
 
 Message integration (the mail engineer)::
 
-    headers = xdm_message_headers(result.metadata)   # or the ZIP bytes
-    # {"X-MSS-CODECDA": "11502-2", "X-MSS-INS": "279035121518989^^^&1.2.250.1.213.1.4.10&ISO^NH"}
+    headers = xdm_message_headers(result.data)       # ZIP bytes, a Path or an XdmPackage
+    # {"X-MSS-CODECDA": "11502-2", "X-MSS-INS": "O"}  (Référentiel MSSanté #2, ECO.2.4.x)
     subject = integration_subject(patient, "CR de biologie")
     # "XDM/1.0/DDM+CR de biologie PAT-TROIS DOMINIQUE 28/03/1979"
     display_subject(subject)                          # prefix hidden for people

@@ -1,10 +1,11 @@
 """Mail integration of XDM packages: MSSanté headers, subject convention, reader label.
 
-MSSanté (DATIS / "Guide d'intégration MSSanté" for software vendors) asks a message that
-carries an ``IHE_XDM.ZIP`` to announce it: ``X-MSS-CODECDA`` with the CDA ``code`` of the
-structured documents and ``X-MSS-INS`` with the patient's INS. Integrations that file
-documents automatically recognise the subject ``XDM/1.0/DDM+<label> <NOM> <prénom>
-<date de naissance>``; people should not see that prefix.
+The Référentiel socle MSSanté #2 (clients, §3.8) asks a message that carries an
+``IHE_XDM.ZIP`` with CDA documents to announce it: ``X-MSS-CODECDA`` with the CDA ``code``
+of the documents and ``X-MSS-INS: O|N`` saying whether a qualified INS is inside.
+Integrations that file documents automatically recognise the subject
+``XDM/1.0/DDM+<label> <NOM> <prénom> <date de naissance>``; people should not see that
+prefix.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import datetime as _dt
 import logging
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
+from client.xdm.cda import CdaHeader
 from client.xdm.errors import XdmError
 from client.xdm.ins import INS_OIDS
-from client.xdm.metadata import XdsMetadata
 from client.xdm.model import Patient
+from client.xdm.reader import XdmPackage, read_xdm
 
 __all__ = [
     "SUBJECT_PREFIX",
@@ -25,7 +28,6 @@ __all__ = [
     "describe_attachment",
     "display_subject",
     "integration_subject",
-    "metadata_message_headers",
     "xdm_message_headers",
 ]
 
@@ -48,43 +50,43 @@ def _ins_of(patient_id: str) -> tuple[str, str] | None:
     return (parts[0], oid) if oid in INS_OIDS else None
 
 
-def metadata_message_headers(metadata: XdsMetadata) -> dict[str, str]:
-    """The MSSanté headers for a package described by ``metadata``.
+def _qualified_ins(cda: CdaHeader) -> bool:
+    """The CDA carries an INS: matricule, register OID and the four identity traits.
 
-    ``X-MSS-CODECDA`` lists the distinct CDA type codes, in document order, separated by
-    ``", "`` (one value per CDA code); ``X-MSS-INS`` is the INS in CX form
-    (``<matricule>^^^&<OID>&ISO^NH``). Both are absent when no CDA document is packed.
+    Référentiel socle MSSanté #2, ECO.2.4.2: ``O`` when an INS is present with its OID,
+    birth name, first given name, birth date and sex. Test registers (``...4.10``/``.11``)
+    count, so that test platforms behave as production does.
     """
-    codes: list[str] = []
-    ins_values: list[str] = []
-    for doc in metadata.documents:
-        if doc.mime_type not in _CDA_MIME or not doc.type_code.code:
-            continue
-        if doc.type_code.code not in codes:
-            codes.append(doc.type_code.code)
-        ins = _ins_of(doc.patient_id)
-        value = f"{ins[0]}^^^&{ins[1]}&ISO^NH" if ins else ""
-        if value and value not in ins_values:
-            ins_values.append(value)
-    headers: dict[str, str] = {}
-    if codes:
-        headers[HEADER_CODECDA] = ", ".join(codes)
-    if ins_values:
-        headers[HEADER_INS] = ins_values[0]
-    return headers
+    return bool(cda.patient_ins and cda.patient_ins_oid in INS_OIDS and cda.patient_family
+                and cda.patient_given and cda.patient_birth_time
+                and cda.patient_sex in ("M", "F", "U"))
 
 
-def xdm_message_headers(package: bytes | XdsMetadata) -> dict[str, str]:
-    """The MSSanté headers for an ``IHE_XDM.ZIP`` (bytes) or its parsed metadata.
+def xdm_message_headers(package: bytes | Path | XdmPackage) -> dict[str, str]:
+    """The MSSanté headers for a message carrying this ``IHE_XDM.ZIP``.
+
+    Référentiel socle MSSanté #2 (ECO.2.4.1, ECO.2.4.2): ``X-MSS-CODECDA`` holds the
+    ``code`` of each CDA document of the archive, comma-separated (each distinct code
+    once, in document order); ``X-MSS-INS`` is ``O`` when a CDA carries a qualified INS
+    (see :func:`_qualified_ins`), ``N`` otherwise. Neither is set when the archive holds
+    no CDA document.
 
     Raises:
         XdmError: the bytes are not a safe, valid XDM package.
     """
-    if isinstance(package, XdsMetadata):
-        return metadata_message_headers(package)
-    from client.xdm.reader import read_xdm  # late: the reader imports this module's peers
-
-    return metadata_message_headers(read_xdm(package).metadata)
+    checked = package if isinstance(package, XdmPackage) else read_xdm(package)
+    cdas = [d.cda for d in checked.documents if d.cda is not None]
+    if not cdas:
+        return {}
+    codes: list[str] = []
+    for cda in cdas:
+        if cda.code is not None and cda.code.code and cda.code.code not in codes:
+            codes.append(cda.code.code)
+    headers: dict[str, str] = {}
+    if codes:
+        headers[HEADER_CODECDA] = ",".join(codes)
+    headers[HEADER_INS] = "O" if any(_qualified_ins(c) for c in cdas) else "N"
+    return headers
 
 
 def integration_subject(patient: Patient, label: str) -> str:
@@ -139,8 +141,6 @@ def describe_attachment(filename: str, data: bytes) -> StructuredDocumentInfo | 
     """
     if not (filename.lower().endswith(".zip") or data[:4] == b"PK\x03\x04"):
         return None
-    from client.xdm.reader import read_xdm
-
     try:
         package = read_xdm(data)
     except XdmError as exc:

@@ -14,9 +14,11 @@ from client.xdm import (
     display_subject,
     integration_subject,
     pack_xdm,
+    parse_cda_header,
+    read_xdm,
     xdm_message_headers,
 )
-from sandbox.xdm_sample import build_sample_xdm_zip, minimal_pdf
+from sandbox.xdm_sample import SAMPLE_CDA_PATH, build_sample_xdm_zip, minimal_pdf
 
 from .conftest import cda_files
 
@@ -26,15 +28,22 @@ def test_headers_list_each_cda_code_once_in_order(patient: Patient, author: Auth
     docs.append(DocumentInput(minimal_pdf(["x"]), "x.pdf"))
     result = pack_xdm(docs, patient, author)
     expected_codes: list[str] = []
-    for entry in result.metadata.documents[:-1]:
-        if entry.type_code.code not in expected_codes:
-            expected_codes.append(entry.type_code.code)
-    headers = xdm_message_headers(result.metadata)
-    assert headers["X-MSS-CODECDA"] == ", ".join(expected_codes)
-    assert "11502-2" in headers["X-MSS-CODECDA"]
-    assert headers["X-MSS-INS"] == "279035121518989^^^&1.2.250.1.213.1.4.10&ISO^NH"
-    # The same from the ZIP bytes.
-    assert xdm_message_headers(result.data) == headers
+    for doc in docs[:-1]:
+        code = parse_cda_header(doc.data).code
+        assert code is not None
+        if code.code not in expected_codes:
+            expected_codes.append(code.code)
+    headers = xdm_message_headers(result.data)
+    # Référentiel socle MSSanté #2, ECO.2.4.1/2: comma-separated codes; O = qualified INS.
+    assert headers == {"X-MSS-CODECDA": ",".join(expected_codes), "X-MSS-INS": "O"}
+    assert xdm_message_headers(read_xdm(result.data)) == headers
+
+
+def test_cda_without_identity_traits_gives_ins_n(patient: Patient, author: Author) -> None:
+    cda = SAMPLE_CDA_PATH.read_bytes().replace(b'<birthTime value="19790328"/>', b"", 1)
+    assert b"birthTime" not in cda.split(b"<author>")[0]
+    result = pack_xdm([DocumentInput(cda, "cr.xml")], patient, author)
+    assert xdm_message_headers(result.data) == {"X-MSS-CODECDA": "11502-2", "X-MSS-INS": "N"}
 
 
 def test_no_cda_means_no_mssante_headers(patient: Patient, author: Author) -> None:

@@ -37,7 +37,7 @@ def test_sample_package_reads_back_with_cda_and_pdf(tmp_path: Path) -> None:
 def test_sample_headers_and_subject() -> None:
     assert sample_xdm_headers() == {
         "X-MSS-CODECDA": "11502-2",
-        "X-MSS-INS": "279035121518989^^^&1.2.250.1.213.1.4.10&ISO^NH",
+        "X-MSS-INS": "O",
     }
     subject = sample_xdm_subject()
     assert subject.startswith("XDM/1.0/DDM+")
