@@ -10,7 +10,8 @@ import pytest
 from client.xdm import Author, Patient, validate_ins
 from sandbox.xdm_sample import SAMPLE_CDA_PATH
 
-CDA_DIR = Path("/work/shared/data/cda")
+# shared/ sits beside the checkout, in development as in CI.
+CDA_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "cda"
 
 
 def cda_files() -> list[Path]:
