@@ -37,7 +37,8 @@ SUBJECT_PREFIX = "XDM/1.0/DDM+"
 HEADER_CODECDA = "X-MSS-CODECDA"
 HEADER_INS = "X-MSS-INS"
 _CDA_MIME = ("text/xml", "application/xml")
-_PREFIX_RE = re.compile(r"^\s*XDM/1\.0/DDM\+\s*", re.IGNORECASE)
+# The marker may follow a reply or report prefix ("Re: ", "[KO Intégration système !][E1] ").
+_PREFIX_RE = re.compile(r"(?:^|(?<=[\s\]:]))XDM/1\.0/DDM\+\s*", re.IGNORECASE)
 
 
 def _ins_of(patient_id: str) -> tuple[str, str] | None:
@@ -97,8 +98,12 @@ def integration_subject(patient: Patient, label: str) -> str:
 
 
 def display_subject(subject: str) -> str:
-    """The subject a person reads: the ``XDM/1.0/DDM+`` prefix removed, if present."""
-    return _PREFIX_RE.sub("", subject, count=1)
+    """The subject a person reads: the ``XDM/1.0/DDM+`` marker removed, if present.
+
+    The marker is also hidden after a reply or MDN prefix (``Re: XDM/1.0/DDM+...``,
+    ``[KO Intégration système !][code] XDM/1.0/DDM+...``).
+    """
+    return _PREFIX_RE.sub("", subject.strip(), count=1)
 
 
 @dataclass(frozen=True)

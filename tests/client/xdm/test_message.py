@@ -57,6 +57,10 @@ def test_integration_subject_and_its_display(patient: Patient) -> None:
     assert display_subject(subject) == "CR de biologie PAT-TROIS DOMINIQUE 28/03/1979"
     assert display_subject("Re: résultats") == "Re: résultats"
     assert display_subject("xdm/1.0/ddm+Bilan") == "Bilan"
+    assert display_subject("Re: XDM/1.0/DDM+Bilan X Y") == "Re: Bilan X Y"
+    assert display_subject("[KO Intégration système !][E12] XDM/1.0/DDM+Bilan") == (
+        "[KO Intégration système !][E12] Bilan")
+    assert display_subject("Voir AXDM/1.0/DDM+x") == "Voir AXDM/1.0/DDM+x"
 
 
 def test_integration_subject_upper_cases_the_family_name() -> None:
