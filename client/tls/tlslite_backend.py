@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import logging
 import socket
+import ssl
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -344,6 +345,12 @@ class TlsliteCardContext:
     """
 
     backend_name = "tlslite"
+    # What http.client and smtplib read on a context: the server is always verified
+    # (by :class:`TrustStore`, host name included) and nothing below TLS 1.2 is offered.
+    verify_mode = ssl.CERT_REQUIRED
+    check_hostname = True
+    minimum_version = ssl.TLSVersion.TLSv1_2
+    post_handshake_auth = None
 
     def __init__(
         self,
