@@ -283,6 +283,10 @@ def _members(archive: zipfile.ZipFile, limits: Limits) -> dict[str, bytes]:
         if key in seen:
             raise DuplicateEntry(info.filename, f"same name as {seen[key]!r}")
         seen[key] = info.filename
+    # Nothing is decompressed from an archive that cannot be a package (a photo ZIP
+    # shown in the reader, a nested bomb): the central directory says so already.
+    if not any(_METADATA_RE.match(i.filename) for i in infos):
+        raise NotAnXdmPackage("no IHE_XDM/SUBSETnn/METADATA.XML in the archive")
     # Headers may lie, so they can only make us stop earlier.
     declared = sum(i.file_size for i in infos)
     if declared > limits.max_total_size:

@@ -85,11 +85,17 @@ def test_nested_42_style_bomb_is_never_expanded(bomb: bytes, tmp_path: Path) -> 
     assert time.monotonic() - started < 30
 
 
-def test_inner_layer_of_the_bomb_is_refused_by_the_declared_sizes(bomb: bytes) -> None:
+def test_bomb_layer_dressed_as_a_package_is_refused_by_the_declared_sizes(
+    bomb: bytes,
+) -> None:
     (_, layer), *_ = _members(bomb)
     (_, leaves), *_ = _members(layer)
-    with pytest.raises(ZipBombSuspected, match="declares"):
+    with pytest.raises(NotAnXdmPackage):  # refused from the central directory alone
         read_xdm(leaves)
+    dressed = build_zip([deflate(METADATA, b"<x/>")]
+                        + [deflate_zeros(f"IHE_XDM/SUBSET01/{i:X}.BIN", 64) for i in range(16)])
+    with pytest.raises(ZipBombSuspected, match="declares"):
+        read_xdm(dressed)
 
 
 def test_high_ratio_entry_is_stopped_while_streaming(sample: bytes) -> None:
