@@ -69,8 +69,9 @@ def main(argv: list[str] | None = None) -> int:
         except SandboxError as exc:
             print(f"The sandbox did not start: {exc}", file=sys.stderr)
             return 1
-        # The processes outlive this command: forget them without waiting.
-        sandbox._processes.clear()  # noqa: SLF001
+        # The processes outlive this command (state.json keeps their PIDs): forget them
+        # without waiting, and without Popen's "still running" warning.
+        sandbox.detach()
         p = sandbox.ports
         print(f"Sandbox running in {directory} (started in {sandbox.start_seconds:.1f} s)")
         print(f"  IMAP {sandbox.host}:{p.imap} (STARTTLS), {p.imaps} (TLS); "

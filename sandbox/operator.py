@@ -360,6 +360,16 @@ class Sandbox:
             stop_sandbox(self.directory, purge=purge)
         self._started = False
 
+    def detach(self) -> None:
+        """Let the processes outlive this object (``python -m sandbox start`` returns).
+
+        ``stop_sandbox(directory)`` stops them later from ``state.json``.
+        """
+        for process in self._processes.values():
+            process.returncode = 0  # detached on purpose: no ResourceWarning when collected
+        self._processes.clear()
+        self._reader = None
+
     # -- start steps -------------------------------------------------------------------
     def _prepare_files(self) -> None:
         d = self.directory

@@ -246,6 +246,21 @@ def test_card_submits_with_external_and_colleague_reads_it(
     assert body is not None and "voici mon avis" in body.get_content()
 
 
+def test_unknown_local_recipient_is_refused_at_rcpt(sandbox_operator: Sandbox) -> None:
+    with smtplib.SMTP(sandbox_operator.host, sandbox_operator.ports.submission,
+                      timeout=30) as smtp:  # fmt: skip
+        smtp.starttls(context=_client_context(sandbox_operator, "colleague"))
+        smtp.ehlo()
+        code, _ = smtp.docmd("AUTH", "EXTERNAL =")
+        assert code == 235
+        smtp.mail(COLLEAGUE.address)
+        code, reply = smtp.rcpt("inconnu@hopital-sandbox.mssante.fr")
+        assert code == 550 and b"unknown" in reply
+        code, _ = smtp.rcpt(DOCTOR.address)
+        assert code == 250
+        smtp.rset()
+
+
 # -- PSC-like provider + XOAUTH2 / OAUTHBEARER -------------------------------------------
 def test_discovery_documents(sandbox_operator: Sandbox) -> None:
     for url in (sandbox_operator.discovery_url, sandbox_operator.wallet_discovery_url):
