@@ -62,6 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     directory: Path = args.dir.expanduser().resolve()
 
     if args.command == "start":
+        if sandbox_status(directory)["running"]:
+            # `make demo` twice: the running sandbox is reused, its files are still valid.
+            print(f"Sandbox already running in {directory}; "
+                  f"'python -m sandbox stop --dir {directory}' stops it.")  # fmt: skip
+            return 0
         sandbox = Sandbox(directory, access_token_lifetime=args.token_lifetime,
                           with_reader=not args.no_reader)  # fmt: skip
         try:
