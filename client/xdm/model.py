@@ -8,6 +8,7 @@ organisations, ``code^display^system`` for specialties).
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 import unicodedata
 from dataclasses import dataclass
 from typing import Protocol
@@ -17,6 +18,7 @@ from client.xdm.ins import Ins
 __all__ = [
     "IDNPS_OID",
     "IDNST_OID",
+    "AUTHOR_SPECIALTY_OID",
     "PROFESSION_OID",
     "Author",
     "CardHolder",
@@ -25,20 +27,29 @@ __all__ = [
     "Patient",
 ]
 
+logger = logging.getLogger(__name__)
+
 # ANS identifier OIDs (CI-SIS, "Volet Structuration minimale"): national id of a
 # professional (IDNPS = 8+RPPS or 0+ADELI) and of a structure (IDNST).
 IDNPS_OID = "1.2.250.1.71.4.2.1"
 IDNST_OID = "1.2.250.1.71.4.2.2"
-# TRE_G15-ProfessionSante.
+# TRE_G15-ProfessionSante, and JDV_J01-XdsAuthorSpecialty-CISIS, whose codes for a
+# profession are "G15_<code>" in the system below (CI-SIS "Volet Partage de documents").
 PROFESSION_OID = "1.2.250.1.71.1.2.7"
+AUTHOR_SPECIALTY_OID = "1.2.250.1.213.1.1.4.5"
 
 _PROFESSIONS = {
-    "10": "Médecin",
-    "21": "Pharmacien",
-    "40": "Chirurgien-Dentiste",
-    "50": "Sage-Femme",
-    "60": "Infirmier",
-    "70": "Masseur-Kinésithérapeute",
+    "10": "Médecin", "21": "Pharmacien", "26": "Audioprothésiste",
+    "28": "Opticien-Lunetier", "31": "Assistant dentaire", "32": "Physicien médical",
+    "35": "Aide-soignant", "36": "Ambulancier", "37": "Auxiliaire de puériculture",
+    "38": "Préparateur en pharmacie hospitalière",
+    "39": "Préparateur en pharmacie (officine)", "40": "Chirurgien-Dentiste",
+    "50": "Sage-Femme", "60": "Infirmier", "69": "Infirmier psychiatrique",
+    "70": "Masseur-Kinésithérapeute", "80": "Pédicure-Podologue", "81": "Orthoprothésiste",
+    "82": "Podo-Orthésiste", "83": "Orthopédiste-Orthésiste", "84": "Oculariste",
+    "85": "Epithésiste", "86": "Technicien de laboratoire médical", "91": "Orthophoniste",
+    "92": "Orthoptiste", "94": "Ergothérapeute", "95": "Diététicien",
+    "96": "Psychomotricien", "98": "Manipulateur ERM",
 }
 
 
@@ -125,12 +136,15 @@ class Author:
         """The signed-in professional as XDM author, from the CPS certificate identity.
 
         The certificate's ``title`` (``Médecin``, ``Pharmacien``...) is mapped to its
-        TRE_G15 code; an unknown title is kept as the specialty's label.
+        TRE_G15 code; an unknown title is kept as the specialty's label, without a code.
         """
         title = (holder.profession or "").strip()
         by_label = {_fold(label): code for code, label in _PROFESSIONS.items()}
         code = title if title in _PROFESSIONS else by_label.get(_fold(title), "")
-        specialty = None if code or not title else Code(title, title, PROFESSION_OID)
+        if not code and title:
+            logger.warning("unknown profession %r on the card; author specialty left as text",
+                           title)
+        specialty = None if code or not title else Code("", title, AUTHOR_SPECIALTY_OID)
         return cls(national_id=holder.national_id, family=holder.family_name,
                    given=holder.given_name, profession=code or "10", specialty=specialty)
 
@@ -151,11 +165,11 @@ class Author:
         )
 
     def specialty_code(self) -> Code:
-        """The ``authorSpecialty``: the given code, else the TRE_G15 profession."""
+        """The ``authorSpecialty``: the given code, else ``G15_<profession>`` (JDV_J01)."""
         if self.specialty is not None:
             return self.specialty
         display = _PROFESSIONS.get(self.profession, self.profession)
-        return Code(self.profession, display, PROFESSION_OID)
+        return Code(f"G15_{self.profession}", display, AUTHOR_SPECIALTY_OID)
 
     @property
     def display_name(self) -> str:

@@ -305,10 +305,13 @@ def test_author_with_hl7_delimiter_is_refused(patient: Patient) -> None:
 
 
 @pytest.mark.parametrize(("title", "code", "specialty"),
-                         [("Médecin", "10", None), ("PHARMACIEN", "21", None),
-                          ("Orthophoniste", "10", "Orthophoniste"), (None, "10", None)])
+                         [("Médecin", "10", "G15_10^Médecin^1.2.250.1.213.1.1.4.5"),
+                          ("PHARMACIEN", "21", "G15_21^Pharmacien^1.2.250.1.213.1.1.4.5"),
+                          ("sage-femme", "50", "G15_50^Sage-Femme^1.2.250.1.213.1.1.4.5"),
+                          ("Magnétiseur", "10", "^Magnétiseur^1.2.250.1.213.1.1.4.5"),
+                          (None, "10", "G15_10^Médecin^1.2.250.1.213.1.1.4.5")])
 def test_author_from_the_card_identity(title: str | None, code: str,
-                                       specialty: str | None) -> None:
+                                       specialty: str) -> None:
     from cps.identity import CardIdentity
 
     when = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
@@ -319,7 +322,7 @@ def test_author_from_the_card_identity(title: str | None, code: str,
     author = Author.from_card(identity)
     assert author.xcn().startswith("810001234567^MARTIN^JEAN^^^^^^&1.2.250.1.71.4.2.1&ISO")
     assert author.profession == code
-    assert author.specialty_code().code == (specialty or code)
+    assert author.specialty_code().hl7() == specialty
 
 
 def test_recipients_become_intended_recipient_slots(patient: Patient, author: Author) -> None:
