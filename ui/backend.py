@@ -381,6 +381,7 @@ class Services:
     trust: TrustService | None = None
     xdm: XdmService | None = None
     profiles: ProfileSetup | None = None
+    holder: CardHolder | None = None  # who is signed in (XDM author), set by the window
     profile_path: Path | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 

@@ -215,6 +215,7 @@ class MainWindow(QMainWindow):
         self._hidden_composers.clear()
 
     def _open_session(self, holder: CardHolder, mail: MailService, *, resume: bool) -> None:
+        self.services.holder = holder
         self.identity_label.setText(f"{holder.display_name} — {mail.address}")
         self.lock_screen.uncover()
         self._set_unlocked_ui(True)

@@ -76,7 +76,9 @@ class SessionController(QObject):
         """Watch the card and sign in if a CPS card is already inserted."""
         card = self.services.card
         if card is None:
-            self._fail(self.tr("Aucun accès à la carte n'est configuré."))
+            problem = self.services.extras.get("card_error")
+            self._fail(describe_error(problem) if isinstance(problem, BaseException)
+                       else self.tr("Aucun accès à la carte n'est configuré."))
             return
         card.watch(self.watcher.on_inserted, self.watcher.on_removed)
         self._set_state(SessionState.WAITING_CARD)

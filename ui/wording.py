@@ -44,9 +44,22 @@ def _middleware(exc: BaseException) -> str:
     return f"{text} ({where})" if where else text
 
 
+def _rule_text(rule: str) -> str:
+    """``client.mail.policy`` rule codes in words."""
+    rules = {
+        "outside-trust-space": QCoreApplication.translate(
+            "wording", "domaine absent de la liste blanche MSSanté"),
+        "no-trust-list": QCoreApplication.translate(
+            "wording", "liste blanche non importée : importez-la dans les paramètres"),
+        "invalid-address": QCoreApplication.translate("wording", "adresse invalide"),
+        "no-recipient": QCoreApplication.translate("wording", "aucun destinataire"),
+    }
+    return rules.get(rule, rule)
+
+
 def _refused(exc: BaseException) -> str:
     address = str(getattr(exc, "address", "") or "")
-    rule = str(getattr(exc, "rule", "") or getattr(exc, "reason", "") or "")
+    rule = _rule_text(str(getattr(exc, "rule", "") or getattr(exc, "reason", "") or ""))
     text = QCoreApplication.translate(
         "wording",
         "Le destinataire %1 est refusé : il n'appartient pas à l'espace de confiance "
@@ -149,6 +162,70 @@ _WORDINGS: dict[str, Callable[[BaseException], str]] = {
     "DirectoryFormatError": _with_reason(QT_TRANSLATE_NOOP(
         "wording", "Le fichier n'est pas une extraction de l'annuaire MSSanté valide.")),
     "Cancelled": _fixed(QT_TRANSLATE_NOOP("wording", "Opération annulée.")),
+    "ImportCancelled": _fixed(QT_TRANSLATE_NOOP("wording", "Opération annulée.")),
+    "OperatorUnreachable": _with_reason(QT_TRANSLATE_NOOP(
+        "wording",
+        "Les serveurs de l'opérateur sont injoignables. Vérifiez la connexion réseau et "
+        "réessayez.")),
+    "AuthenticationRefused": _with_reason(QT_TRANSLATE_NOOP(
+        "wording",
+        "L'opérateur a refusé la connexion. Vérifiez votre carte et le profil de "
+        "l'opérateur.")),
+    "SessionEnded": _fixed(QT_TRANSLATE_NOOP(
+        "wording",
+        "Votre session a pris fin. Saisissez à nouveau votre code PIN pour continuer.")),
+    "ServerCertificateError": _with_reason(QT_TRANSLATE_NOOP(
+        "wording",
+        "Le serveur de l'opérateur ne présente pas un certificat de confiance. Ne "
+        "poursuivez pas et prévenez votre support.")),
+    "ProtocolTooOld": _fixed(QT_TRANSLATE_NOOP(
+        "wording",
+        "Le serveur de l'opérateur utilise une version de TLS trop ancienne (TLS 1.2 "
+        "minimum). Prévenez votre support.")),
+    "ClientCertificateRefused": _fixed(QT_TRANSLATE_NOOP(
+        "wording",
+        "Le serveur a refusé le certificat de votre carte. Vérifiez que votre carte est "
+        "valide et que le profil désigne le bon opérateur.")),
+    "TlsError": _with_reason(QT_TRANSLATE_NOOP(
+        "wording", "La connexion sécurisée a échoué. Réessayez ; si cela persiste, "
+        "prévenez votre support.")),
+    "ReaderUnavailable": _fixed(QT_TRANSLATE_NOOP(
+        "wording",
+        "Le service des lecteurs de carte (PC/SC) ne répond pas. Rebranchez le lecteur ou "
+        "redémarrez l'ordinateur.")),
+    "CertificateNotFound": _fixed(QT_TRANSLATE_NOOP(
+        "wording",
+        "Cette carte ne contient pas de certificat d'authentification. Utilisez votre "
+        "carte CPS.")),
+    "KeyNotFound": _fixed(QT_TRANSLATE_NOOP(
+        "wording",
+        "Cette carte ne contient pas de clé d'authentification. Utilisez votre carte CPS.")),
+    "DirectoryNotImported": _fixed(QT_TRANSLATE_NOOP(
+        "wording",
+        "L'annuaire n'est pas encore importé. Importez l'extraction depuis la fenêtre "
+        "Annuaire.")),
+    "ExtractionError": _with_reason(QT_TRANSLATE_NOOP(
+        "wording", "Le fichier n'est pas une extraction de l'annuaire MSSanté valide.")),
+    "WhitelistError": _with_reason(QT_TRANSLATE_NOOP(
+        "wording", "La liste blanche MSSanté n'a pas pu être importée.")),
+    "SubmissionFailed": _with_reason(QT_TRANSLATE_NOOP(
+        "wording",
+        "Le message n'a pas pu être remis à l'opérateur ; il reste dans la boîte d'envoi. "
+        "Renvoyez-le plus tard.")),
+    "MailConnectionError": _with_reason(QT_TRANSLATE_NOOP(
+        "wording",
+        "La connexion à la messagerie a été perdue. Vérifiez la connexion réseau et "
+        "réessayez.")),
+    "CacheKeyUnavailable": _fixed(QT_TRANSLATE_NOOP(
+        "wording",
+        "Le trousseau du système est verrouillé : déverrouillez-le pour ouvrir le cache "
+        "chiffré des messages.")),
+    "SecretStoreUnavailable": _fixed(QT_TRANSLATE_NOOP(
+        "wording",
+        "Le trousseau du système est indisponible ou verrouillé. Déverrouillez-le et "
+        "réessayez.")),
+    "InvalidXdmInput": _with_reason(QT_TRANSLATE_NOOP(
+        "wording", "Le document structuré ne peut pas être préparé.")),
     "TimeoutError": _fixed(QT_TRANSLATE_NOOP(
         "wording", "Le serveur ne répond pas. Vérifiez la connexion réseau et réessayez.")),
     "ConnectionError": _fixed(QT_TRANSLATE_NOOP(
@@ -159,7 +236,7 @@ _WORDINGS: dict[str, Callable[[BaseException], str]] = {
     "FileNotFoundError": _file_missing,
 }
 
-_CANCELLATIONS = {"PinEntryCancelled", "Cancelled"}
+_CANCELLATIONS = {"PinEntryCancelled", "Cancelled", "ImportCancelled"}
 
 
 def describe_error(exc: BaseException) -> str:

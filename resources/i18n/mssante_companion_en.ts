@@ -140,7 +140,7 @@
         <translation>Message text</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+14" />
         <source>Joindre un fichier…</source>
         <translation>Attach a file…</translation>
     </message>
@@ -246,34 +246,34 @@
     <message>
         <location line="+6" />
         <location line="+23" />
-        <location line="+114" />
+        <location line="+115" />
         <source>Profession</source>
         <translation>Profession</translation>
     </message>
     <message>
-        <location line="-136" />
+        <location line="-137" />
         <source>Filtre profession</source>
         <translation>Profession filter</translation>
     </message>
     <message>
         <location line="+2" />
-        <location line="+135" />
+        <location line="+136" />
         <source>Spécialité</source>
         <translation>Specialty</translation>
     </message>
     <message>
-        <location line="-134" />
+        <location line="-135" />
         <source>Filtre spécialité</source>
         <translation>Specialty filter</translation>
     </message>
     <message>
         <location line="+2" />
-        <location line="+135" />
+        <location line="+136" />
         <source>Type de boîte</source>
         <translation>Mailbox type</translation>
     </message>
     <message>
-        <location line="-134" />
+        <location line="-135" />
         <source>Tous types</source>
         <translation>All types</translation>
     </message>
@@ -319,18 +319,18 @@
     </message>
     <message>
         <location line="+1" />
-        <location line="+115" />
+        <location line="+116" />
         <source>Organisation</source>
         <translation>Organisation</translation>
     </message>
     <message>
-        <location line="-115" />
-        <location line="+116" />
+        <location line="-116" />
+        <location line="+117" />
         <source>Ville</source>
         <translation>City</translation>
     </message>
     <message>
-        <location line="-115" />
+        <location line="-116" />
         <source>Adresse MSSanté</source>
         <translation>MSSanté address</translation>
     </message>
@@ -355,7 +355,7 @@
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="+25" />
+        <location line="+26" />
         <source>L'annuaire n'est pas disponible.</source>
         <translation>The directory is not available.</translation>
     </message>
@@ -363,7 +363,9 @@
         <location line="+38" />
         <source>%n résultat(s)</source>
         <translation>
-            <numerusform>%n result</numerusform><numerusform>%n results</numerusform></translation>
+            <numerusform>%n result</numerusform>
+            <numerusform>%n results</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+19" />
@@ -404,7 +406,9 @@
         <location line="+4" />
         <source>%n fiche(s) importée(s).</source>
         <translation>
-            <numerusform>%n record imported.</numerusform><numerusform>%n records imported.</numerusform></translation>
+            <numerusform>%n record imported.</numerusform>
+            <numerusform>%n records imported.</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+6" />
@@ -489,7 +493,9 @@
         <location line="+46" />
         <source>%1, %n non lu(s)</source>
         <translation>
-            <numerusform>%1, %n unread</numerusform><numerusform>%1, %n unread</numerusform></translation>
+            <numerusform>%1, %n unread</numerusform>
+            <numerusform>%1, %n unread</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -604,13 +610,17 @@
         <location line="+97" />
         <source>%1 : %n message(s)</source>
         <translation>
-            <numerusform>%1: %n message</numerusform><numerusform>%1: %n messages</numerusform></translation>
+            <numerusform>%1: %n message</numerusform>
+            <numerusform>%1: %n messages</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location line="+61" />
+        <location line="+62" />
         <source>%n brouillon(s) enregistré(s) dans Brouillons.</source>
         <translation>
-            <numerusform>%n draft saved in Drafts.</numerusform><numerusform>%n drafts saved in Drafts.</numerusform></translation>
+            <numerusform>%n draft saved in Drafts.</numerusform>
+            <numerusform>%n drafts saved in Drafts.</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+61" />
@@ -621,7 +631,7 @@
 <context>
     <name>MessageTableModel</name>
     <message>
-        <location filename="../../ui/message_model.py" line="+61" />
+        <location filename="../../ui/message_model.py" line="+62" />
         <source>Expéditeur</source>
         <translation>From</translation>
     </message>
@@ -641,12 +651,12 @@
         <translation>Size</translation>
     </message>
     <message>
-        <location line="+117" />
+        <location line="+125" />
         <source>État</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location line="+51" />
+        <location line="+54" />
         <source>non lu</source>
         <translation>unread</translation>
     </message>
@@ -775,7 +785,9 @@
         <location line="+4" />
         <source>Il reste %n essai(s).</source>
         <translation>
-            <numerusform>%n try left.</numerusform><numerusform>%n tries left.</numerusform></translation>
+            <numerusform>%n try left.</numerusform>
+            <numerusform>%n tries left.</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+2" />
@@ -852,7 +864,7 @@
 <context>
     <name>SessionController</name>
     <message>
-        <location filename="../../ui/session.py" line="+79" />
+        <location filename="../../ui/session.py" line="+81" />
         <source>Aucun accès à la carte n'est configuré.</source>
         <translation>No card access is configured.</translation>
     </message>
@@ -1017,7 +1029,9 @@
         <location line="+3" />
         <source>%n domaine(s) importé(s).</source>
         <translation>
-            <numerusform>%n domain imported.</numerusform><numerusform>%n domains imported.</numerusform></translation>
+            <numerusform>%n domain imported.</numerusform>
+            <numerusform>%n domains imported.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1186,7 +1200,9 @@
         <location line="+14" />
         <source>%n nouveau(x) message(s)</source>
         <translation>
-            <numerusform>%n new message</numerusform><numerusform>%n new messages</numerusform></translation>
+            <numerusform>%n new message</numerusform>
+            <numerusform>%n new messages</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+1" />
@@ -1298,6 +1314,25 @@
     </message>
 </context>
 <context>
+    <name>live</name>
+    <message>
+        <location filename="../../ui/live.py" line="+139" />
+        <source>liste blanche non importée : importez-la dans les paramètres</source>
+        <extracomment>Names under which ``client.auth`` may offer "profile + card + PIN prompt -&gt; opener".</extracomment>
+        <translation>whitelist not imported: import it in the settings</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>le domaine %1 n'est pas dans la liste blanche MSSanté</source>
+        <translation>domain %1 is not on the MSSanté whitelist</translation>
+    </message>
+    <message>
+        <location line="+135" />
+        <source>IMAP et SMTP joignables, certificats des serveurs vérifiés.</source>
+        <translation>IMAP and SMTP reachable, server certificates checked.</translation>
+    </message>
+</context>
+<context>
     <name>parent</name>
     <message>
         <location filename="../../ui/settings_dialog.py" line="-126" />
@@ -1339,7 +1374,9 @@
         <location line="+4" />
         <source>Code PIN incorrect. Il reste %n essai(s).</source>
         <translation>
-            <numerusform>Wrong PIN. %n try left.</numerusform><numerusform>Wrong PIN. %n tries left.</numerusform></translation>
+            <numerusform>Wrong PIN. %n try left.</numerusform>
+            <numerusform>Wrong PIN. %n tries left.</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+2" />
@@ -1353,6 +1390,26 @@
     </message>
     <message>
         <location line="+11" />
+        <source>domaine absent de la liste blanche MSSanté</source>
+        <translation>domain not on the MSSanté whitelist</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>liste blanche non importée : importez-la dans les paramètres</source>
+        <translation>whitelist not imported: import it in the settings</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>adresse invalide</source>
+        <translation>invalid address</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>aucun destinataire</source>
+        <translation>no recipient</translation>
+    </message>
+    <message>
+        <location line="+8" />
         <source>Le destinataire %1 est refusé : il n'appartient pas à l'espace de confiance MSSanté. Retirez-le ou choisissez une adresse MSSanté.</source>
         <translation>Recipient %1 is refused: it is outside the MSSanté trust space. Remove it or choose an MSSanté address.</translation>
     </message>
@@ -1418,11 +1475,12 @@
     </message>
     <message>
         <location line="+3" />
+        <location line="+35" />
         <source>L'opérateur a refusé la connexion. Vérifiez votre carte et le profil de l'opérateur.</source>
         <translation>The operator refused the sign-in. Check your card and the operator profile.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="-31" />
         <source>Votre session Pro Santé Connect a expiré. Saisissez à nouveau votre code PIN.</source>
         <translation>Your Pro Santé Connect session has expired. Enter your PIN again.</translation>
     </message>
@@ -1438,11 +1496,12 @@
     </message>
     <message>
         <location line="+3" />
+        <location line="+28" />
         <source>Le serveur de l'opérateur ne présente pas un certificat de confiance. Ne poursuivez pas et prévenez votre support.</source>
         <translation>The operator's server does not present a trusted certificate. Do not go on and tell your support.</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="-23" />
         <source>Le message dépasse la taille acceptée par l'opérateur. Retirez des pièces jointes.</source>
         <translation>The message is larger than the operator accepts. Remove some attachments.</translation>
     </message>
@@ -1454,16 +1513,93 @@
     </message>
     <message>
         <location line="+2" />
+        <location line="+45" />
         <source>Le fichier n'est pas une extraction de l'annuaire MSSanté valide.</source>
         <translation>The file is not a valid MSSanté directory extraction.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="-43" />
+        <location line="+1" />
         <source>Opération annulée.</source>
         <translation>Cancelled.</translation>
     </message>
     <message>
         <location line="+1" />
+        <source>Les serveurs de l'opérateur sont injoignables. Vérifiez la connexion réseau et réessayez.</source>
+        <translation>The operator's servers cannot be reached. Check the network connection and try again.</translation>
+    </message>
+    <message>
+        <location line="+8" />
+        <source>Votre session a pris fin. Saisissez à nouveau votre code PIN pour continuer.</source>
+        <translation>Your session has ended. Enter your PIN again to continue.</translation>
+    </message>
+    <message>
+        <location line="+7" />
+        <source>Le serveur de l'opérateur utilise une version de TLS trop ancienne (TLS 1.2 minimum). Prévenez votre support.</source>
+        <translation>The operator's server uses a TLS version that is too old (TLS 1.2 at least). Tell your support.</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Le serveur a refusé le certificat de votre carte. Vérifiez que votre carte est valide et que le profil désigne le bon opérateur.</source>
+        <translation>The server refused your card's certificate. Check that your card is valid and that the profile names the right operator.</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>La connexion sécurisée a échoué. Réessayez ; si cela persiste, prévenez votre support.</source>
+        <translation>The secure connection failed. Try again; if it persists, tell your support.</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Le service des lecteurs de carte (PC/SC) ne répond pas. Rebranchez le lecteur ou redémarrez l'ordinateur.</source>
+        <translation>The card reader service (PC/SC) does not answer. Plug the reader in again or restart the computer.</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Cette carte ne contient pas de certificat d'authentification. Utilisez votre carte CPS.</source>
+        <translation>This card holds no authentication certificate. Use your CPS card.</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Cette carte ne contient pas de clé d'authentification. Utilisez votre carte CPS.</source>
+        <translation>This card holds no authentication key. Use your CPS card.</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>L'annuaire n'est pas encore importé. Importez l'extraction depuis la fenêtre Annuaire.</source>
+        <translation>The directory is not imported yet. Import the extraction from the Directory window.</translation>
+    </message>
+    <message>
+        <location line="+6" />
+        <source>La liste blanche MSSanté n'a pas pu être importée.</source>
+        <translation>The MSSanté whitelist could not be imported.</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Le message n'a pas pu être remis à l'opérateur ; il reste dans la boîte d'envoi. Renvoyez-le plus tard.</source>
+        <translation>The message could not be handed to the operator; it stays in the outbox. Send it again later.</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>La connexion à la messagerie a été perdue. Vérifiez la connexion réseau et réessayez.</source>
+        <translation>The connection to the mailbox was lost. Check the network connection and try again.</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Le trousseau du système est verrouillé : déverrouillez-le pour ouvrir le cache chiffré des messages.</source>
+        <translation>The system keyring is locked: unlock it to open the encrypted message cache.</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Le trousseau du système est indisponible ou verrouillé. Déverrouillez-le et réessayez.</source>
+        <translation>The system keyring is unavailable or locked. Unlock it and try again.</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Le document structuré ne peut pas être préparé.</source>
+        <translation>The structured document cannot be prepared.</translation>
+    </message>
+    <message>
+        <location line="+2" />
         <source>Le serveur ne répond pas. Vérifiez la connexion réseau et réessayez.</source>
         <translation>The server does not answer. Check the network connection and try again.</translation>
     </message>
