@@ -162,6 +162,7 @@ class Mailbox:
         self._imap: IMAPClient | None = None
         self._selected: tuple[str, bool] | None = None
         self._folders: list[Folder] | None = None
+        self._condstore_session: IMAPClient | None = None
 
     # -- session ---------------------------------------------------------------------------
 
@@ -209,6 +210,28 @@ class Mailbox:
             logger.info("IMAP session dropped; reopening once")
             self.close()
             return action(self.imap())
+
+    def enable_condstore(self) -> bool:
+        """Turn on CONDSTORE (RFC 7162 section 3.1) for this session; False if not offered.
+
+        ENABLE is only valid outside a selected folder (RFC 5161 section 3.1), so a
+        selected folder is closed first; the state lasts as long as the session.
+        """
+        imap = self.imap()
+        if self._condstore_session is imap:
+            return True
+        if b"CONDSTORE" not in imap.capabilities():
+            return False
+        with imap_errors("ENABLE"):
+            if self._selected is not None:
+                if b"UNSELECT" in imap.capabilities():
+                    imap.unselect_folder()
+                else:
+                    imap.close_folder()
+                self._selected = None
+            imap.enable("CONDSTORE")
+        self._condstore_session = imap
+        return True
 
     def select(self, folder: str, *, readonly: bool = False) -> dict[bytes, Any]:
         """Select ``folder`` (EXAMINE when ``readonly``); returns the SELECT response."""

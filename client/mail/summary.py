@@ -7,9 +7,14 @@ fast path for headers that carry no RFC 2047 encoded word.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+import email.errors
 import email.header
+import functools
 import logging
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,15 +87,63 @@ def _text(value: bytes | str | None) -> str:
     return value
 
 
+_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=")
+_QP_ESCAPE = re.compile(rb"=([0-9A-Fa-f]{2})")
+
+
+def _word_bytes(encoding: str, data: str) -> bytes:
+    if encoding in "Bb":
+        return base64.b64decode(data + "=" * (-len(data) % 4))
+    raw = data.replace("_", " ").encode("ascii")
+    return _QP_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw)
+
+
+def _decode_words(text: str) -> str:
+    """RFC 2047 decoding (section 6.2: whitespace between adjacent words is dropped).
+
+    Adjacent words in one charset are joined as bytes before decoding, since a
+    multi-byte character may be split across two words. Raises on anything odd; the
+    caller falls back to the standard library.
+    """
+    out: list[str] = []
+    pending = bytearray()
+    pending_charset = ""
+    position = 0
+    for match in _ENCODED_WORD.finditer(text):
+        between = text[position : match.start()]
+        charset = match.group(1).split("*", 1)[0].lower()  # RFC 2231 language suffix
+        adjacent = position > 0 and not between.strip() and pending_charset
+        if not adjacent or charset != pending_charset:
+            if pending:
+                out.append(bytes(pending).decode(pending_charset))
+                pending.clear()
+            if not adjacent or charset != pending_charset:
+                out.append(between if not adjacent else "")
+        pending += _word_bytes(match.group(2), match.group(3))
+        pending_charset = charset
+        position = match.end()
+    if pending:
+        out.append(bytes(pending).decode(pending_charset))
+    out.append(text[position:])
+    return "".join(out)
+
+
 def decode_header_text(value: bytes | str | None) -> str:
     """Decode an RFC 2047 header value (encoded words in any charset) into text.
 
     Unknown charsets and broken encoded words give the raw text rather than an error:
-    a list must show something for a malformed header.
+    a list must show something for a malformed header. This is on the sync hot path, so
+    a small decoder handles the common case and the ``email`` package the rest.
     """
     text = _text(value)
+    if "\n" in text or "\r" in text:
+        text = " ".join(text.split())
     if "=?" not in text:
-        return " ".join(text.split()) if "\n" in text or "\r" in text else text
+        return text
+    try:
+        return _decode_words(text)
+    except (LookupError, UnicodeError, ValueError, binascii.Error):
+        pass
     try:
         return str(email.header.make_header(email.header.decode_header(text)))
     except (LookupError, UnicodeError, ValueError, email.errors.HeaderParseError):
@@ -99,9 +152,17 @@ def decode_header_text(value: bytes | str | None) -> str:
 
 
 def _format_address(address: Any) -> str:
-    name = decode_header_text(address.name) if address.name else ""
-    mailbox = _text(address.mailbox)
-    host = _text(address.host)
+    return _format_parts(address.name, address.mailbox, address.host)
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_parts(
+    raw_name: bytes | None, raw_mailbox: bytes | None, raw_host: bytes | None
+) -> str:
+    # Correspondents repeat across a mailbox: caching their formatting pays on a sync.
+    name = decode_header_text(raw_name) if raw_name else ""
+    mailbox = _text(raw_mailbox)
+    host = _text(raw_host)
     addr = f"{mailbox}@{host}" if host else mailbox
     if name and name != addr:
         return f"{name} <{addr}>"

@@ -90,18 +90,6 @@ class Synchronizer:
         self.mailbox = mailbox
         self.cache = cache
         self._progress = progress
-        self._condstore_session: object | None = None
-
-    def _condstore(self, imap: IMAPClient) -> bool:
-        if b"CONDSTORE" not in imap.capabilities():
-            return False
-        if self._condstore_session is not imap:
-            # ENABLE CONDSTORE (RFC 7162 section 3.1) makes SELECT report HIGHESTMODSEQ
-            # and FETCH accept CHANGEDSINCE; it lasts for the session.
-            with imap_errors("ENABLE"):
-                imap.enable("CONDSTORE")
-            self._condstore_session = imap
-        return True
 
     def sync_all(self) -> list[SyncResult]:
         """Sync every selectable folder."""
@@ -111,8 +99,8 @@ class Synchronizer:
 
     def sync_folder(self, folder: str) -> SyncResult:
         """Sync one folder; see the module docstring for the algorithm."""
+        condstore = self.mailbox.enable_condstore()
         imap = self.mailbox.imap()
-        condstore = self._condstore(imap)
         response = self.mailbox.select(folder, readonly=True)
         uidvalidity = _int(response, b"UIDVALIDITY")
         uidnext = _int(response, b"UIDNEXT")

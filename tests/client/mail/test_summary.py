@@ -1,0 +1,49 @@
+"""Header decoding and attachment detection used by lists and the sync."""
+
+from __future__ import annotations
+
+import pytest
+
+from client.mail.imapfetch import uid_set
+from client.mail.summary import decode_header_text, has_attachments
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("=?UTF-8?B?w4ljaG9ncmFwaGllIGNhcmRpYXF1ZQ==?=", "Échographie cardiaque"),
+        ("=?ISO-8859-1?Q?Dr_H=E9l=E8ne_L=E9vy?=", "Dr Hélène Lévy"),
+        ("a =?utf-8?q?caf=C3=A9?= b", "a café b"),
+        ("=?utf-8?q?a?= =?utf-8?q?b?=", "ab"),  # RFC 2047 6.2: no space between words
+        ("=?utf-8?b?w4k=?=\r\n =?utf-8?b?w6k=?=", "Éé"),
+        ("=?utf-8?B?4p?= =?utf-8?B?gJQ=?=", "—"),  # a character split across two words
+        ("=?utf-8*fr?q?d=C3=A9j=C3=A0?=", "déjà"),  # RFC 2231 language suffix
+        ("=?iso-8859-1?q?=E9?= =?utf-8?q?=C3=A9?=", "éé"),
+        ("=?utf-8?q?broken", "=?utf-8?q?broken"),
+        ("Objet\r\n suite", "Objet suite"),
+        (b"bytes =?utf-8?q?=C3=A9?=", "bytes é"),
+        (None, ""),
+    ],
+)
+def test_decode_header_text(raw: str | bytes | None, expected: str) -> None:
+    assert decode_header_text(raw) == expected
+
+
+def test_unknown_charset_keeps_something() -> None:
+    assert "abc" in decode_header_text("=?x-unknown?Q?abc?=")
+
+
+def test_has_attachments_from_bodystructure_shapes() -> None:
+    text = (b"text", b"plain", (b"charset", b"utf-8"), None, None, b"7bit", 10, 1)
+    pdf = (b"application", b"pdf", (b"name", b"cr.pdf"), None, None, b"base64", 100,
+           None, (b"attachment", (b"filename", b"cr.pdf")), None)
+    assert not has_attachments(text)
+    assert has_attachments(([text, pdf], b"mixed"))
+    assert not has_attachments(([text, text], b"alternative"))
+    assert not has_attachments(None)
+
+
+def test_uid_set_compresses_runs() -> None:
+    assert uid_set([5, 1, 2, 3, 9, 10, 12]) == "1:3,5,9:10,12"
+    with pytest.raises(ValueError):
+        uid_set([])
