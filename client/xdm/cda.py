@@ -87,7 +87,8 @@ _UNLISTED_MODEL = Code(
     ANS_FORMAT_SCHEME,
 )
 
-# LOINC typeCode -> TRE_A03 classCode (JDV_J06); reports are "10 Compte rendu".
+# LOINC typeCode -> TRE_A03 classCode: a subset of ANS's ASS_X04-CorrespondanceType-Classe
+# for the common documents; other reports are "10 Compte rendu".
 _CLASS_NAMES = {"10": "Compte rendu", "11": "Synthèse", "31": "Imagerie médicale",
                 "42": "Prescription", "52": "Certificat, déclaration"}
 _CLASS_BY_TYPE = {
@@ -95,6 +96,8 @@ _CLASS_BY_TYPE = {
     "34133-9": "11",  # synthèse d'épisode de soins
     "60591-5": "11",  # synthèse médicale (VSM)
     "57833-6": "42",  # prescription
+    "18748-4": "31",  # compte rendu d'imagerie médicale
+    "85895-1": "31",  # compte rendu de médecine nucléaire
 }
 
 

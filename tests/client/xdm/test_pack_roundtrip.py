@@ -127,6 +127,9 @@ def test_cda_headers_map_to_the_expected_codes() -> None:
         img = by_name["IMG_CR_IMG_2024.01_CDA-R2-Niveau-1.xml"]
         assert img.body_media_type == "application/pdf"
         assert img.format_code.code == "urn:ihe:iti:xds-sd:pdf:2008"
+        assert img.class_code is not None and img.class_code.code == "31"
+        ldl = by_name["LDL-SES_2022.01.xml"]
+        assert ldl.class_code is not None and ldl.class_code.code == "11"
 
 
 def test_metadata_xml_has_the_structure_receivers_expect(
