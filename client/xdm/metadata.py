@@ -208,8 +208,8 @@ def _external_id(parent: ET.Element, ids: _Ids, scheme: str, target: str, value:
 
 def _document(parent: ET.Element, ids: _Ids, doc: DocumentEntry) -> None:
     element = ET.SubElement(parent, _q("ExtrinsicObject"), {
+        # No ``status``: the receiving registry or application sets it (ITI TF-3 4.2.3.2).
         "id": doc.entry_id, "mimeType": doc.mime_type, "objectType": DOCUMENT_ENTRY_TYPE,
-        "status": "urn:oasis:names:tc:ebxml-regrep:StatusType:Approved",
     })
     _slot(element, "creationTime", doc.creation_time)
     _slot(element, "hash", doc.hash_sha1)
