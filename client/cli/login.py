@@ -1,0 +1,321 @@
+"""``mssante-companion login``: strong authentication with the profile, and who is signed in.
+
+Opens one IMAP and one SMTP session with the profile's method (card TLS, Pro Santé
+Connect, certificate file), then prints who is signed in, the mailbox and the method.
+The PIN is typed on the terminal or read once from standard input (``--pin-stdin``);
+a certificate file's password comes from the keyring, else is asked on the terminal (or
+read from standard input with ``--password-stdin``) and kept only if the user agrees.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from client.auth import (
+    AuthenticationRefused,
+    CertificateFileError,
+    CertificatePasswordRequired,
+    IdTokenInvalid,
+    InteractiveLoginRequired,
+    IssuerMismatch,
+    OperatorUnreachable,
+    PasswordAnswer,
+    ProviderError,
+    ProviderUnreachable,
+    SessionEnded,
+    TokenRejected,
+    UnknownClient,
+    build_authenticator,
+)
+from client.cli._common import EXIT_OK, describe_error, emit_json, option
+from client.profiles import NoProfile, ProfileError, load_default_profile
+from client.profiles.discovery import DiscoveryFailed
+from client.secrets import SecretStoreError, SecretStoreUnavailable
+from client.tls.errors import ClientCertificateRefused, HandshakeFailed, TlsBackendUnavailable
+from client.trust import (
+    CertificateRevoked,
+    HostnameMismatch,
+    ProtocolTooOld,
+    SelfSignedServer,
+    ServerCertificateError,
+    ServerCertificateExpired,
+)
+
+__all__ = ["register", "sign_in_report"]
+
+logger = logging.getLogger(__name__)
+
+_METHOD_NAMES = {
+    "card-tls": "CPS card (TLS client authentication + SASL EXTERNAL)",
+    "psc": "Pro Santé Connect with the CPS card (access token, SASL {mechanism})",
+    "certificate": "certificate file (TLS client authentication + SASL EXTERNAL)",
+}
+
+
+# -- wording ----------------------------------------------------------------------------
+
+
+@describe_error.register
+def _(exc: NoProfile) -> str:
+    return (f"No operator profile: none given with --profile and none at {exc.searched}. "
+            "Give one with --profile FILE (your operator or IT department provides it).")
+
+
+@describe_error.register
+def _(exc: ProfileError) -> str:
+    where = f" key '{exc.key}'" if exc.key else ""
+    return f"The profile {exc.path}{where}: {exc.problem}. Fix the file and try again."
+
+
+@describe_error.register
+def _(exc: DiscoveryFailed) -> str:
+    return (f"The domain {exc.domain} publishes no {exc.missing.upper()} service in DNS. "
+            "Ask your operator for a profile file.")
+
+
+@describe_error.register
+def _(exc: OperatorUnreachable) -> str:
+    return (f"The operator's server {exc.host}:{exc.port} does not answer ({exc.reason}). "
+            "Check the network connection and the profile's host and port.")
+
+
+@describe_error.register
+def _(exc: HostnameMismatch) -> str:
+    return (f"The server's certificate is not for {exc.host}: this may not be your "
+            "operator's server. Check the host name in the profile; do not go on.")
+
+
+@describe_error.register
+def _(exc: SelfSignedServer) -> str:
+    return (f"The server {exc.host} presents a self-signed certificate that no trusted "
+            "authority vouches for. Check the host in the profile, or ask the administrator "
+            "to add the operator's authority ([trust] ca_file).")
+
+
+@describe_error.register
+def _(exc: ServerCertificateExpired) -> str:
+    return (f"The certificate of {exc.host} is expired or not yet valid ({exc.reason}). "
+            "Check the computer's date; otherwise tell the operator.")
+
+
+@describe_error.register
+def _(exc: ServerCertificateError) -> str:
+    return (f"The server {exc.host} is not trusted ({exc.reason}). Ask the administrator to "
+            "add the operator's authority to the profile ([trust] ca_file).")
+
+
+@describe_error.register
+def _(exc: ProtocolTooOld) -> str:
+    version = f" (it offers {exc.version})" if exc.version else ""
+    return (f"The server {exc.host} does not offer TLS 1.2 or later{version}, which MSSanté "
+            "requires. Tell the operator; the connection was refused.")
+
+
+@describe_error.register
+def _(exc: CertificateRevoked) -> str:
+    return (f"The certificate {exc.subject} was revoked on {exc.revoked_at:%d/%m/%Y}. "
+            "It can no longer be used: order a new card or certificate.")
+
+
+@describe_error.register
+def _(exc: ClientCertificateRefused) -> str:
+    reasons = {
+        "certificate_revoked": "it is revoked",
+        "certificate_expired": "it is expired",
+        "unknown_ca": "its authority is unknown to the server",
+    }
+    why = reasons.get(exc.alert, f"the server said {exc.alert}")
+    return (f"{exc.host} refused the certificate ({why}). Check the card or certificate "
+            "file; a revoked or expired one must be renewed.")
+
+
+@describe_error.register
+def _(exc: HandshakeFailed) -> str:
+    return (f"The secure connection with {exc.host} failed ({exc.reason}). Run "
+            "'mssante-companion doctor' and tell your IT department what it prints.")
+
+
+@describe_error.register
+def _(exc: TlsBackendUnavailable) -> str:
+    return f"The TLS backend {exc.backend} cannot be used here ({exc.reason})."
+
+
+@describe_error.register
+def _(exc: TokenRejected) -> str:
+    return ("The mail server refused the access token even after a refresh. Sign in again "
+            "with 'mssante-companion login'; if it persists, tell the operator.")
+
+
+@describe_error.register
+def _(exc: AuthenticationRefused) -> str:
+    if exc.method == "EXTERNAL":
+        return ("The mail server refused the certificate sign-in: the certificate may be "
+                "revoked, expired, or not registered for this mailbox. Check the address in "
+                "the profile, then ask the operator.")
+    return f"The mail server refused the sign-in ({exc.method}: {exc.server_message})."
+
+
+@describe_error.register
+def _(exc: SessionEnded) -> str:
+    return ("Your Pro Santé Connect session has ended (" + exc.reason + "). Sign in again "
+            "with your CPS card.")
+
+
+@describe_error.register
+def _(exc: UnknownClient) -> str:
+    return (f"Pro Santé Connect does not know this application (client_id "
+            f"'{exc.client_id}'). Check [auth] client_id in the profile with your operator.")
+
+
+@describe_error.register
+def _(exc: IssuerMismatch) -> str:
+    return (f"The identity provider at the discovery URL says it is {exc.found}, not "
+            f"{exc.expected}. Check [auth] issuer and discovery_url in the profile.")
+
+
+@describe_error.register
+def _(exc: ProviderUnreachable) -> str:
+    return (f"Pro Santé Connect cannot be reached ({exc.reason}). Check the network and "
+            "the profile's issuer.")
+
+
+@describe_error.register
+def _(exc: IdTokenInvalid) -> str:
+    return (f"The identity provider's answer does not check ({exc.reason}). Sign in again; "
+            "if it persists, tell the operator.")
+
+
+@describe_error.register
+def _(exc: InteractiveLoginRequired) -> str:
+    return "Pro Santé Connect asks for an interactive sign-in: finish it in the browser."
+
+
+@describe_error.register
+def _(exc: ProviderError) -> str:
+    detail = f": {exc.description}" if exc.description else ""
+    return f"Pro Santé Connect refused the sign-in ({exc.error}{detail}). Try again later."
+
+
+@describe_error.register
+def _(exc: CertificatePasswordRequired) -> str:
+    return (f"The certificate file {exc.path} needs its password: type it when asked, or "
+            "use --password-stdin, or store it in the keyring with consent.")
+
+
+@describe_error.register
+def _(exc: CertificateFileError) -> str:
+    return f"The certificate file {exc.path} cannot be used: {exc.reason}."
+
+
+@describe_error.register
+def _(exc: SecretStoreUnavailable) -> str:
+    return (f"The system keyring is not available ({exc.reason}). Unlock it (log in to the "
+            "desktop session) or type the password when asked; nothing was deleted.")
+
+
+@describe_error.register
+def _(exc: SecretStoreError) -> str:
+    return f"The system keyring failed ({exc.reason}); nothing was deleted."
+
+
+# -- password prompts -------------------------------------------------------------------
+
+
+def _terminal_password(path: Path, retry: bool) -> PasswordAnswer | None:
+    if retry:
+        print("Wrong password.", file=sys.stderr)
+    try:
+        password = getpass.getpass(f"Password of {path.name}: ", stream=sys.stderr)
+        keep = input("Keep it in the system keyring? [y/N] ").strip().lower()
+    except (EOFError, KeyboardInterrupt):
+        print("", file=sys.stderr)
+        return None
+    return PasswordAnswer(password, remember=keep in ("y", "yes", "o", "oui"))
+
+
+def _stdin_password() -> Any:
+    used: list[bool] = []
+
+    def prompt(path: Path, retry: bool) -> PasswordAnswer | None:
+        if used:
+            return None  # one line of standard input: a wrong password is reported
+        used.append(True)
+        line = sys.stdin.readline()
+        return PasswordAnswer(line.rstrip("\r\n")) if line else None
+
+    return prompt
+
+
+# -- command ----------------------------------------------------------------------------
+
+
+def sign_in_report(auth: Any) -> dict[str, Any]:
+    """Open one IMAP and one SMTP session with ``auth`` and describe the sign-in."""
+    imap = auth.open_imap()
+    try:
+        capabilities = sorted(c.decode() if isinstance(c, bytes) else str(c)
+                              for c in imap.capabilities())
+    finally:
+        imap.logout()
+    smtp = auth.open_smtp()
+    try:
+        size = smtp.esmtp_features.get("size", "")
+    finally:
+        smtp.quit()
+    report = dict(auth.describe())
+    report.update(
+        signed_in=True,
+        imap_capabilities=capabilities,
+        smtp_max_size=int(size) if size.isdigit() else None,
+    )
+    return report
+
+
+def _run(args: argparse.Namespace) -> int:
+    from client.cli._pin import pin_prompt_for
+
+    profile = load_default_profile(option(args, "profile"))
+    pin_prompt, _max_prompts = pin_prompt_for(args)
+    password_prompt = _stdin_password() if args.password_stdin else _terminal_password
+    auth = build_authenticator(profile, pin_prompt=pin_prompt,
+                               password_prompt=password_prompt, module=args.module)
+    try:
+        report = sign_in_report(auth)
+    finally:
+        auth.close()
+    report["imap"] = {"host": profile.imap.host, "port": profile.imap.port,
+                      "security": profile.imap.security}
+    report["smtp"] = {"host": profile.smtp.host, "port": profile.smtp.port,
+                      "security": profile.smtp.security}
+    report["profile"] = str(profile.source) if profile.source else None
+    if option(args, "json", False):
+        emit_json(report)
+        return EXIT_OK
+    who = " ".join(p for p in (report.get("given_name"), report.get("family_name")) if p)
+    national = f" ({report['national_id']})" if report.get("national_id") else ""
+    method = _METHOD_NAMES[report["method"]].format(mechanism=report.get("mechanism", ""))
+    print(f"Signed in: {who or report['address']}{national}")
+    print(f"Mailbox:   {report['address']}")
+    print(f"Method:    {method}")
+    print(f"Servers:   IMAP {profile.imap.host}:{profile.imap.port} ({profile.imap.security}), "
+          f"SMTP {profile.smtp.host}:{profile.smtp.port} ({profile.smtp.security})")
+    return EXIT_OK
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+             common: argparse.ArgumentParser) -> None:
+    """Register ``login``."""
+    parser = subparsers.add_parser(
+        "login", parents=[common], help="sign in to the mailbox with the profile's method",
+        description="Sign in to the MSSanté mailbox of the profile (CPS card, Pro Santé "
+                    "Connect or certificate file) and print who is signed in.")
+    parser.add_argument("--module", metavar="PATH",
+                        help="PKCS#11 library to use instead of the profile's or Cryptolib CPS")
+    parser.add_argument("--password-stdin", action="store_true",
+                        help="read a certificate file's password from standard input")
+    parser.set_defaults(handler=_run)
