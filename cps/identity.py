@@ -193,7 +193,7 @@ def load_anchors(extra: Iterable[Path] = (), *, include_bundled: bool = True,
             logger.debug("no anchors at %s", source)
         for file in files:
             for cert in load_certificates(file):
-                fingerprint = cert.fingerprint(cert.signature_hash_algorithm or _sha256())
+                fingerprint = cert.fingerprint(_sha256())
                 if fingerprint not in seen:
                     seen.add(fingerprint)
                     anchors.append(cert)

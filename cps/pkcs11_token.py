@@ -91,7 +91,7 @@ class Pkcs11Session:
         self._session = session
         self._mechanisms: frozenset[str] | None = None
 
-    def login(self, pin: str) -> None:
+    def login(self, pin: str | None) -> None:
         """Log the user in (see :class:`cps.token.TokenSession`)."""
         assert_on_card_thread()
         try:

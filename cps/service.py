@@ -359,10 +359,16 @@ class CardService:
                     holder=contents.identity, token_label=token.label, state=token.pin,
                     retry_reason=retry, min_length=token.min_pin_length,
                     max_length=token.max_pin_length)
-                pin = prompt.ask_pin(request)
-                if pin is None:
-                    raise PinEntryCancelled()
-                if not _length_ok(pin, token):
+                if token.protected_authentication_path:
+                    # A PIN-pad reader: the PIN is typed on the reader (C_Login with NULL,
+                    # PKCS#11 v2.40 section 5.6), never seen by this program.
+                    logger.info("PIN to be typed on the reader's PIN pad")
+                    pin: str | None = None
+                else:
+                    pin = prompt.ask_pin(request)
+                    if pin is None:
+                        raise PinEntryCancelled()
+                if pin is not None and not _length_ok(pin, token):
                     del pin
                     last_error = PinLengthInvalid(token.min_pin_length, token.max_pin_length)
                     retry = RETRY_LENGTH
@@ -383,8 +389,8 @@ class CardService:
                 return session
             raise last_error or PinEntryCancelled()
 
-    def _open_logged_in(self, contents: CardContents, auth_obj: CertificateObject, pin: str,
-                        reader: str | None) -> CardSession:
+    def _open_logged_in(self, contents: CardContents, auth_obj: CertificateObject,
+                        pin: str | None, reader: str | None) -> CardSession:
         assert_on_card_thread()
         backend = self._get_backend()
         token_session = backend.open_session(contents.slot.slot_id)

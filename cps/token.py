@@ -162,8 +162,8 @@ class TokenSession(Protocol):
 
     slot_id: int
 
-    def login(self, pin: str) -> None:
-        """Log the user in.
+    def login(self, pin: str | None) -> None:
+        """Log the user in (``None``: the PIN is typed on the reader's PIN pad).
 
         Raises: PinIncorrect(attempts_left), PinLocked, PinLengthInvalid, CardRemoved.
         """

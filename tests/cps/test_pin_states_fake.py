@@ -128,3 +128,13 @@ def test_card_reset_by_another_program_ends_the_session(
     assert service.session is None
     assert len(service.signer(prompt).sign(b"y")) == 256
     assert len(prompt.requests) == 2  # the PIN was asked again
+
+
+def test_pin_pad_reader_never_asks_the_pin_here(service: CardService, card: FakeCard) -> None:
+    card.pin_pad = True
+    card.pad_entries = ["0000", "1234"]
+    prompt = FakePinPrompt()
+    signer = service.signer(prompt)
+    assert prompt.requests == []
+    assert card.pad_entries == [] and card.failures == 0
+    assert len(signer.sign(b"x")) == 256

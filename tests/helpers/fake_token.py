@@ -63,6 +63,9 @@ class FakeCard:
     sign_calls: int = 0
     mechanisms: frozenset[str] = _MECHANISMS
     data: dict[str, bytes] = field(default_factory=lambda: {"CPS_ID_CARD": b"fake"})
+    #: A PIN-pad reader: ``login(None)`` takes the next PIN "typed on the pad".
+    pin_pad: bool = False
+    pad_entries: list[str] = field(default_factory=list)
     #: Bumped by :meth:`reset`: sessions logged in before are logged out.
     generation: int = 0
 
@@ -121,9 +124,13 @@ class FakeTokenSession:
         if not self._card.present or self.closed:
             raise CardRemoved()
 
-    def login(self, pin: str) -> None:
+    def login(self, pin: str | None) -> None:
         self._check()
         card = self._card
+        if pin is None:
+            if not card.pin_pad:
+                raise PinIncorrect(card.state.attempts_left(card.max_tries))
+            pin = card.pad_entries.pop(0)
         if card.state.locked:
             raise PinLocked()
         if pin != card.pin:
@@ -206,7 +213,8 @@ class FakeTokenBackend:
             raise TokenNotPresent(slot_id)
         return TokenInfo(slot_id=slot_id, label=self.card.label, serial=self.card.serial,
                          manufacturer="FAKE", model="FAKE CPS3", pin=self.card.state,
-                         min_pin_length=4, max_pin_length=8)
+                         min_pin_length=4, max_pin_length=8,
+                         protected_authentication_path=self.card.pin_pad)
 
     def open_session(self, slot_id: int) -> FakeTokenSession:
         assert_on_card_thread()
