@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import logging
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from client.auth.certificate import PasswordAnswer
 from client.cli._common import EXIT_ERROR, EXIT_OK, describe_error, emit_json, option
-from client.errors import ClientError
 from client.mail.attachments import save_attachments
 from client.mail.cache import MailCache
 from client.mail.compose import AttachmentSource, Draft
@@ -54,37 +53,44 @@ from client.mail.summary import MessageSummary
 from client.mail.sync import Synchronizer
 from client.sessions import SessionOpener
 
-__all__ = ["OpenerFactory", "SignInUnavailable", "opener_factory", "register"]
+__all__ = ["OpenerFactory", "opener_factory", "register"]
 
 logger = logging.getLogger(__name__)
 
 #: Builds a signed-in :class:`SessionOpener` from the CLI arguments (profile, PIN...).
 OpenerFactory = Callable[[argparse.Namespace], SessionOpener]
 
-#: Set by tests or by the authentication layer; otherwise found in ``client.auth``.
+#: Replaces :func:`client.auth.build_authenticator` (tests, embedding programs).
 opener_factory: OpenerFactory | None = None
 
-_AUTH_FACTORY_NAMES = ("opener_from_args", "open_session_from_args", "session_opener_for_cli")
 
+def _terminal_password(path: Path, retry: bool) -> PasswordAnswer | None:
+    """Ask a certificate file's password on the terminal (not kept in the keyring)."""
+    import getpass
 
-class SignInUnavailable(ClientError):
-    """This build has no sign-in for the profile (authentication layer missing)."""
+    if retry:
+        print("Wrong password.", file=sys.stderr)
+    try:
+        password = getpass.getpass(f"Password of {path.name}: ")
+    except (EOFError, KeyboardInterrupt):
+        return None
+    return PasswordAnswer(password, remember=False) if password else None
 
 
 def _make_opener(args: argparse.Namespace) -> SessionOpener:
+    """Sign in with the profile's method (PIN on the terminal or ``--pin-stdin``)."""
     if opener_factory is not None:
         return opener_factory(args)
-    for module_name in ("client.auth.cli", "client.auth"):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError:
-            continue
-        for name in _AUTH_FACTORY_NAMES:
-            factory = getattr(module, name, None)
-            if callable(factory):
-                opener: SessionOpener = factory(args)
-                return opener
-    raise SignInUnavailable("no sign-in method is available in this build")
+    from client.auth import build_authenticator
+    from client.cli._pin import pin_prompt_for
+    from client.profiles.loader import load_default_profile
+
+    profile = load_default_profile(option(args, "profile"))
+    pin_prompt, _ = pin_prompt_for(args)
+    opener: SessionOpener = build_authenticator(
+        profile, pin_prompt=pin_prompt, password_prompt=_terminal_password
+    )
+    return opener
 
 
 def _account_address(args: argparse.Namespace) -> str:
@@ -97,8 +103,13 @@ def _account_address(args: argparse.Namespace) -> str:
 @contextlib.contextmanager
 def _session(args: argparse.Namespace) -> Iterator[tuple[SessionOpener, Mailbox]]:
     opener = _make_opener(args)
-    with Mailbox(opener) as mailbox:
-        yield opener, mailbox
+    try:
+        with Mailbox(opener) as mailbox:
+            yield opener, mailbox
+    finally:
+        close = getattr(opener, "close", None)
+        if callable(close):
+            close()  # forget the sign-in (card session, tokens) when the command ends
 
 
 def _json(args: argparse.Namespace) -> bool:
@@ -507,9 +518,3 @@ def _(exc: CacheKeyUnavailable) -> str:
 def _(exc: CacheCorrupted) -> str:
     return (f"The local mail cache cannot be read ({exc.reason}): delete the cache "
             "directory and run 'mail sync' to rebuild it.")
-
-
-@describe_error.register
-def _(exc: SignInUnavailable) -> str:
-    return ("Signing in is not available in this build: install the full application or "
-            "check the profile's [auth] method.")

@@ -24,6 +24,7 @@ __all__ = [
     "RecipientPolicy",
     "RecipientVerdict",
     "TrustSpace",
+    "WhitelistTrust",
     "load_trust_space",
 ]
 
@@ -60,42 +61,27 @@ class DomainList:
         return address.rsplit("@", 1)[-1].lower() in self.domains
 
 
-class _WhitelistAdapter:
-    """Adapts ``client.whitelist``'s checker, whatever its result type, to TrustSpace."""
+class WhitelistTrust:
+    """The imported liste blanche (:class:`client.whitelist.TrustSpace`) as a TrustSpace."""
 
-    def __init__(self, checker: Any) -> None:
-        self._checker = checker
+    def __init__(self, space: Any) -> None:
+        self.space = space
 
     def is_trusted(self, address: str) -> bool:
-        result = self._checker.check(address)
-        if isinstance(result, bool):
-            return result
-        for name in ("inside", "in_trust_space", "trusted", "allowed"):
-            value = getattr(result, name, None)
-            if isinstance(value, bool):
-                return value
-        return bool(result)
+        """Whether the liste blanche holds the address's domain."""
+        return bool(self.space.check(address).inside)
 
 
 def load_trust_space() -> TrustSpace | None:
-    """The imported liste blanche (``client.whitelist``), or None when there is none."""
+    """The imported liste blanche, or None when none was imported (or it is unreadable)."""
+    from client.whitelist import TrustSpace as ListeBlanche
+    from client.whitelist import WhitelistError
+
     try:
-        from client import whitelist  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:
-        logger.warning("no liste blanche module: recipients cannot be checked")
+        return WhitelistTrust(ListeBlanche.load())
+    except WhitelistError as exc:
+        logger.warning("no usable liste blanche (%s): recipients cannot be checked", exc)
         return None
-    for factory in ("load_trust_space", "TrustSpace"):
-        target = getattr(whitelist, factory, None)
-        if target is None:
-            continue
-        loader = getattr(target, "load", target)
-        try:
-            checker = loader()
-        except Exception:  # noqa: BLE001 - no list imported yet is not a crash
-            logger.warning("the liste blanche could not be loaded", exc_info=True)
-            return None
-        return checker if hasattr(checker, "is_trusted") else _WhitelistAdapter(checker)
-    return None
 
 
 @dataclass(frozen=True)
