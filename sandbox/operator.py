@@ -193,6 +193,8 @@ class Sandbox:
         card: an already provisioned card from that PKI to use instead of a new one (one
             SoftHSM2 token directory per test process: a PKCS#11 library is initialised
             once per process with the ``SOFTHSM2_CONF`` of that moment).
+        stop_with_owner: a PID (e.g. the test session's): a watchdog stops and purges the
+            sandbox if that process dies without stopping it.
     """
 
     def __init__(
@@ -204,6 +206,7 @@ class Sandbox:
         install_packages: bool = True,
         pki_directory: Path | None = None,
         card: VirtualCard | None = None,
+        stop_with_owner: int | None = None,
     ) -> None:
         self.directory = Path(directory).expanduser().resolve()
         self.host = _HOST
@@ -212,6 +215,7 @@ class Sandbox:
         self.install_packages = install_packages
         self._pki_directory = pki_directory
         self._given_card = card
+        self._owner = stop_with_owner
         self.client_id = CLIENT_ID
         self.users: tuple[Identity, ...] = USERS
         self.doctor, self.colleague, self.applicative = DOCTOR, COLLEAGUE, APPLICATIVE
@@ -550,6 +554,9 @@ class Sandbox:
                          self.logs / "dovecot.log")  # fmt: skip
         self._wait_ready("oidc-provider", [p.oidc, p.wallet], self.logs / "oidc-provider.log")
         self._wait_ready("smtp-sink", [p.smtp_sink], self.logs / "smtp-sink.log")
+        if self._owner is not None:
+            self._spawn("watchdog", [python, "-m", "sandbox.watchdog", str(self._owner),
+                                     str(self.directory)], env)  # fmt: skip
 
     def _start_reader(self) -> None:
         if not self.with_reader:
@@ -805,7 +812,7 @@ def stop_sandbox(directory: Path | str, *, purge: bool = False) -> list[str]:
     for name, info in state.get("processes", {}).items():
         pid = int(info["pid"])
         argv = [str(a) for a in info.get("argv", [])]
-        if not _process_alive(pid):
+        if not _process_alive(pid) or pid == os.getpid():
             continue
         if argv and argv[-1] not in _cmdline(pid):
             logger.warning("pid %d is no longer %s: left alone", pid, name)

@@ -80,6 +80,8 @@ def sandbox_operator(
         with_reader=False,
         pki_directory=sandbox_pki.directory,
         card=sandbox_card,
+        # Killed sessions (CI timeouts) must not leave Dovecot and friends running.
+        stop_with_owner=os.getpid(),
     )
     failures_before = request.session.testsfailed
     try:

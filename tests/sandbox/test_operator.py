@@ -175,3 +175,26 @@ def test_runtime_revocation_reaches_dovecot(
         pids = [p.pid for p in sandbox._processes.values()]  # noqa: SLF001
     assert [pid for pid in pids if _alive(pid)] == []
     sandbox.stop(purge=True)
+
+
+def test_watchdog_stops_the_sandbox_of_a_dead_owner(
+    tmp_path: Path, sandbox_pki: Pki, sandbox_card: VirtualCard
+) -> None:
+    owner = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        sandbox = Sandbox(tmp_path / "sbx", with_reader=False, install_packages=False,
+                          pki_directory=sandbox_pki.directory, card=sandbox_card,
+                          stop_with_owner=owner.pid)  # fmt: skip
+        sandbox.start()
+        sandbox.detach()  # as if the owner had started it and gone
+        state = json.loads((tmp_path / "sbx" / "state.json").read_text())
+        pids = [info["pid"] for info in state["processes"].values()]
+        assert "watchdog" in state["processes"]
+    finally:
+        owner.kill()
+        owner.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
+        time.sleep(0.2)
+    assert [pid for pid in pids if _alive(pid)] == []
+    assert not (tmp_path / "sbx").exists()
