@@ -9,10 +9,8 @@ The quick filter (search bar) keeps an index of matching rows the same way.
 
 from __future__ import annotations
 
-import email.utils
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -48,6 +46,8 @@ class Column:
 
 def display_subject(subject: str) -> str:
     """Hide the integration prefix ``XDM/1.0/DDM+`` (design section 2), via ``client.xdm``."""
+    if not subject.startswith("XDM/"):
+        return subject  # the common case, without a regex: 10,000 rows load in a blink
     try:
         from client.xdm import display_subject as client_display_subject
     except ImportError:
@@ -75,12 +75,19 @@ def _size_text(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} Mo"
 
 
-_EPOCH = datetime(1970, 1, 1)
+def _date_key(message: MessageSummary) -> float:
+    return message.date.timestamp() if message.date is not None else 0.0
 
 
 def _sender_name(sender: str) -> str:
-    name, address = email.utils.parseaddr(sender)
-    return name or address or sender
+    # ``Name <address>`` -> Name. email.utils.parseaddr costs ~0.3 ms a call, too slow for
+    # 100,000 rows on the GUI thread; the list only needs the display part.
+    cut = sender.find("<")
+    if cut > 0:
+        name = sender[:cut].strip().strip('"').strip()
+        if name:
+            return name
+    return sender.strip().strip("<>")
 
 
 class MessageTableModel(QAbstractTableModel):
@@ -104,9 +111,10 @@ class MessageTableModel(QAbstractTableModel):
         """Replace every row (after a sync)."""
         self.beginResetModel()
         self._all = list(messages)
-        self._subjects = {m.uid: display_subject(m.subject) for m in self._all}
-        # The list shows the sender's name; the address is in the tooltip and the pane.
-        self._senders = {m.uid: _sender_name(m.sender) for m in self._all}
+        # Display texts are computed when a row is first shown (or sorted on): loading
+        # 100,000 rows must not stall the GUI thread.
+        self._subjects = {}
+        self._senders = {}
         self._rebuild()
         self.endResetModel()
 
@@ -153,7 +161,7 @@ class MessageTableModel(QAbstractTableModel):
                 m for m in rows
                 if (wanted is not None and m.uid in wanted)
                 or (needle and (needle in m.sender.casefold()
-                                or needle in self._subjects[m.uid].casefold()))
+                                or needle in self._subject_of(m).casefold()))
             ]
         self._rows = list(rows)
         self._sort_rows()
@@ -163,8 +171,8 @@ class MessageTableModel(QAbstractTableModel):
         keyfuncs: dict[int, Any] = {
             Column.STATUS: lambda m: (m.unread, m.flagged, m.has_attachments),
             Column.SENDER: lambda m: m.sender.casefold(),
-            Column.SUBJECT: lambda m: self._subjects[m.uid].casefold(),
-            Column.DATE: lambda m: m.date.replace(tzinfo=None) if m.date else _EPOCH,
+            Column.SUBJECT: lambda m: self._subject_of(m).casefold(),
+            Column.DATE: _date_key,
             Column.SIZE: lambda m: m.size,
         }
         key = keyfuncs.get(column, keyfuncs[Column.DATE])
@@ -198,9 +206,9 @@ class MessageTableModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == Column.SENDER:
-                return self._senders.get(message.uid, message.sender)
+                return self._sender_of(message)
             if column == Column.SUBJECT:
-                return self._subjects[message.uid]
+                return self._subject_of(message)
             if column == Column.DATE:
                 if message.date is None:
                     return ""
@@ -224,6 +232,19 @@ class MessageTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return message.uid
         return None
+
+    def _subject_of(self, message: MessageSummary) -> str:
+        text = self._subjects.get(message.uid)
+        if text is None:
+            text = self._subjects[message.uid] = display_subject(message.subject)
+        return text
+
+    def _sender_of(self, message: MessageSummary) -> str:
+        # The list shows the sender's name; the address is in the tooltip and the pane.
+        text = self._senders.get(message.uid)
+        if text is None:
+            text = self._senders[message.uid] = _sender_name(message.sender)
+        return text
 
     def _status_icon(self, message: MessageSummary) -> QIcon:
         if message.structured:
