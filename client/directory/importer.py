@@ -238,6 +238,24 @@ def _index_terms(conn: sqlite3.Connection) -> None:
         conn.execute("DROP TABLE temp.vocabulary")
 
 
+# The address as indexed: the operator suffix ".mssante.fr" is on every address
+# (indexing it would only add two giant doclists), and digits are dropped: local parts
+# such as "jean.martin2" would otherwise add thousands of "martin2"-like terms that
+# make every prefix expand into too many terms. National ids are not indexed either
+# (a million unique terms); search finds them with an exact comparison.
+_ADDRESS_TEXT = "replace(address, '.mssante.fr', '')"
+for _digit in "0123456789":
+    _ADDRESS_TEXT = f"replace({_ADDRESS_TEXT}, '{_digit}', ' ')"
+
+_FILL_FTS = (
+    "INSERT INTO entry_fts(rowid, name, organization, place, work, ident) "  # noqa: S608
+    "SELECT id, family_name || ' ' || given_name, "
+    "organization || ' ' || iif(trade_name = organization, '', trade_name) || ' ' || service, "
+    "city || ' ' || postal_code, profession || ' ' || specialty, "
+    f"{_ADDRESS_TEXT} FROM entry ORDER BY id"
+)
+
+
 def _index_text(conn: sqlite3.Connection) -> None:
     """Fill the FTS5 index from the entry table, in row id order.
 
@@ -248,17 +266,7 @@ def _index_text(conn: sqlite3.Connection) -> None:
     """
     conn.execute("INSERT INTO entry_fts(entry_fts, rank) VALUES('automerge', 0)")
     conn.execute("INSERT INTO entry_fts(entry_fts, rank) VALUES('hashsize', ?)", (64 << 20,))
-    # The operator suffix ".mssante.fr" is on every address: indexing it would only
-    # add two giant doclists that no search needs. National ids are not indexed
-    # (a million unique terms); search finds them with an exact comparison.
-    conn.execute(
-        "INSERT INTO entry_fts(rowid, name, organization, place, work, ident) "
-        "SELECT id, family_name || ' ' || given_name, "
-        "organization || ' ' || iif(trade_name = organization, '', trade_name) "
-        "|| ' ' || service, "
-        "city || ' ' || postal_code, profession || ' ' || specialty, "
-        "replace(address, '.mssante.fr', '') FROM entry ORDER BY id"
-    )
+    conn.execute(_FILL_FTS)
 
 
 def _report(

@@ -182,7 +182,7 @@ class _Search:
         # One-letter words would need a huge merged doclist: they filter the results
         # of the other words instead (autocomplete never sends them alone).
         self.letters = [w for w in words if len(w) == 1]
-        self.words = [w for w in words if len(w) > 1] or words
+        self.words = [w for w in words if len(w) > 1]
 
     def _expression(self, word: str) -> str | None:
         """FTS5 expression for a typed word, or ``None`` when no term starts with it."""
@@ -202,39 +202,57 @@ class _Search:
         # prefix without a prefix index would first merge every matching doclist.
         return "(" + " OR ".join(_quote(t) for t in terms) + ")"
 
-    def _is_name(self, word: str) -> bool:
-        row = self.conn.execute(
-            "SELECT 1 FROM term WHERE term = ? AND col = 'name'", (word,)
-        ).fetchone()
-        return row is not None
+    def _name_words(self) -> set[str]:
+        """Words that are whole name terms, and mostly names (see :meth:`run`)."""
+        marks = ", ".join("?" * len(self.words))
+        docs: dict[str, dict[str, int]] = {}
+        for term, column, count in self.conn.execute(
+            f"SELECT term, col, docs FROM term WHERE term IN ({marks})",  # noqa: S608
+            self.words,
+        ):
+            docs.setdefault(term, {})[column] = count
+        # FTS5 checks a column filter by walking the term's whole doclist: a word that
+        # is rarely a name but often a city or an article ("la", "paris") would make the
+        # name query slow and sparse; those are ranked from the general query instead.
+        return {
+            word for word, columns in docs.items()
+            if columns.get("name", 0) * 4 >= sum(columns.values())
+        }
 
     def _match(self, match: str, limit: int) -> list[DirectoryEntry]:
         return [_entry(row) for row in self.conn.execute(_MATCH_SQL, (match, limit))]
 
     def run(self) -> list[DirectoryEntry]:
+        if not self.words:
+            return []  # single letters alone would match nearly everything
         expressions: dict[str, str] = {}
         for word in self.words:
             expression = self._expression(word)
             if expression is None:
                 return []  # a word nothing starts with: no need to ask FTS5
             expressions[word] = expression
-        names = {w for w in self.words if self._is_name(w)}
-        window = max(self.limit * 4, 64) + 8 * len(self.letters) * self.limit
+        names = self._name_words()
+        # Letters filter afterwards, so they need a wider window; duplicates need a few.
+        spare = 8 + 8 * len(self.letters) * self.limit
         ranked: list[DirectoryEntry] = []
         if names:
             # Exact name matches first, even when prefix matches come earlier by id.
             exact = " AND ".join(
                 "name:" + _quote(w) if w in names else expressions[w] for w in self.words
             )
-            ranked.extend(self._match(exact, window))
-        candidates = self._match(" AND ".join(expressions.values()), window)
-        if names:
-            candidates.sort(key=lambda e: not names & set(query_words(
-                f"{e.family_name} {e.given_name}")))
-        ranked.extend(candidates)
-        if self.letters:
-            ranked = [e for e in ranked if self._has_letters(e)]
+            ranked.extend(self._filter(self._match(exact, self.limit + spare)))
+        found = _unique(ranked, self.limit)
+        if len(found) < self.limit:
+            candidates = self._match(
+                " AND ".join(expressions.values()), self.limit + len(ranked) + spare
+            )
+            ranked.extend(self._filter(candidates))
         return _unique(ranked, self.limit)
+
+    def _filter(self, entries: list[DirectoryEntry]) -> list[DirectoryEntry]:
+        if not self.letters:
+            return entries
+        return [e for e in entries if self._has_letters(e)]
 
     def _has_letters(self, entry: DirectoryEntry) -> bool:
         tokens = query_words(" ".join((
@@ -300,6 +318,10 @@ class DirectoryIndex:
         self._close_locked()
         uri = f"{self.path.resolve().as_uri()}?mode=ro"
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        # Searches jump across the FTS b-trees: map the file (no read() per page) and
+        # keep a larger page cache than the 2 MB default.
+        conn.execute("PRAGMA mmap_size = 1073741824")
+        conn.execute("PRAGMA cache_size = -32768")
         try:
             version = conn.execute(
                 "SELECT value FROM meta WHERE key = 'schema_version'"
