@@ -63,7 +63,7 @@ logger = logging.getLogger(__name__)
 
 _MIB = 1024 * 1024
 _METADATA_RE = re.compile(r"^IHE_XDM/([^/]+)/METADATA\.XML$", re.IGNORECASE)
-_CHUNK = 8 * 1024  # small reads keep the ratio check close to the real expansion
+_CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -211,6 +211,20 @@ def _check_member(info: zipfile.ZipInfo) -> None:
             raise SymlinkEntry(info.filename, "special file (device, pipe or socket)")
 
 
+def _compressed_consumed(stream: IO[bytes], info: zipfile.ZipInfo) -> int:
+    """Compressed bytes the decompressor has really used so far (at least 1).
+
+    The ratio is measured on them, so that a bomb is stopped once it has produced
+    ``ratio_threshold`` bytes, not after its declared size. CPython's ZipExtFile counts
+    what it read from the archive (``_compress_left``) and zlib keeps what it has not
+    used yet (``unconsumed_tail``); without them, the whole entry's size is used.
+    """
+    left = int(getattr(stream, "_compress_left", 0) or 0)
+    decompressor = getattr(stream, "_decompressor", None)
+    tail = len(getattr(decompressor, "unconsumed_tail", b"") or b"")
+    return max(info.compress_size - left - tail, 1)
+
+
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits,
                  total: int) -> bytes:
     """Decompress one member, counting real output against the limits."""
@@ -220,12 +234,7 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits
         with archive.open(info) as stream:
             while chunk := stream.read(_CHUNK):
                 produced += len(chunk)
-                # The ratio is measured on the compressed bytes consumed so far, so a
-                # bomb is stopped after ``ratio_threshold`` bytes, not after its whole
-                # declared size. CPython's ZipExtFile keeps that count in
-                # ``_compress_left``; without it, fall back to the whole entry.
-                left = getattr(stream, "_compress_left", 0)
-                compressed = max(info.compress_size - int(left), 1)
+                compressed = _compressed_consumed(stream, info)
                 if produced > limits.max_entry_size:
                     raise ZipBombSuspected(
                         info.filename,
