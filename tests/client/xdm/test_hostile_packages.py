@@ -111,7 +111,7 @@ def test_high_ratio_entry_is_stopped_while_streaming(sample: bytes) -> None:
     finally:
         tracemalloc.stop()
     assert info.value.entry == "IHE_XDM/SUBSET01/ZEROS.BIN"
-    assert peak < 16 * 1024 * 1024
+    assert peak < 8 * 1024 * 1024
 
 
 def test_lying_size_header_does_not_let_data_through(sample: bytes) -> None:
