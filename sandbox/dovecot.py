@@ -24,6 +24,7 @@ Authentication (design section 6 "facts learned on this machine"):
 from __future__ import annotations
 
 import grp
+import hashlib
 import logging
 import os
 import pwd
@@ -43,6 +44,7 @@ __all__ = [
     "chown_mail",
     "prepare_mail_root",
     "remove_mail_root",
+    "runtime_dir",
     "start_dovecot",
     "write_dovecot_config",
 ]
@@ -88,8 +90,22 @@ class DovecotSetup:
 
     @property
     def base_dir(self) -> Path:
-        """Dovecot's runtime directory (sockets, master.pid)."""
-        return self.directory / "run"
+        """Dovecot's runtime directory (sockets, master.pid); see :func:`runtime_dir`."""
+        return runtime_dir(self.directory)
+
+
+#: Unix socket paths are limited to 108 bytes (sun_path); Dovecot's longest socket name
+#: under base_dir is about 30 bytes.
+_MAX_BASE_DIR = 70
+
+
+def runtime_dir(directory: Path) -> Path:
+    """``directory/run``, or a short ``/tmp/mss-sandbox-<hash>`` when that path is too long."""
+    local = directory / "run"
+    if len(str(local)) <= _MAX_BASE_DIR:
+        return local
+    digest = hashlib.sha256(str(directory).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"mss-sandbox-{digest}"
 
 
 #: Dovecot's mail processes must not run as root; mail files belong to this account.

@@ -821,7 +821,7 @@ def stop_sandbox(directory: Path | str, *, purge: bool = False) -> list[str]:
         stopped.append(name)
     state_file.unlink(missing_ok=True)
     with contextlib.suppress(OSError):
-        shutil.rmtree(directory / "dovecot" / "run")
+        shutil.rmtree(_dovecot.runtime_dir(directory / "dovecot"))
     if purge and directory.exists():
         _dovecot.remove_mail_root(directory)
         shutil.rmtree(directory, ignore_errors=True)
