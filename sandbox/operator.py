@@ -50,7 +50,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 
 from sandbox import dovecot as _dovecot
-from sandbox.card import VirtualCard, provision_card
+from sandbox.card import SOFTHSM_MODULE, VirtualCard, provision_card
 from sandbox.identities import (
     APPLICATIVE,
     COLLEAGUE,
@@ -162,7 +162,10 @@ def _cmdline(pid: int) -> str:
 
 def _ensure_system_packages() -> None:
     needed = ("dovecot", "softhsm2-util", "openssl")
-    if all(shutil.which(tool) or Path("/usr/sbin", tool).exists() for tool in needed):
+    services = ("imap", "submission", "lmtp")  # dovecot-imapd, -submissiond, -lmtpd
+    if all(shutil.which(tool) or Path("/usr/sbin", tool).exists() for tool in needed) and all(
+        Path("/usr/lib/dovecot", service).exists() for service in services
+    ) and SOFTHSM_MODULE.exists():
         return
     logger.info("installing the sandbox's Debian packages")
     result = subprocess.run(["bash", str(_INSTALL_SCRIPT)], check=False)

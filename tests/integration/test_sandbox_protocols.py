@@ -401,6 +401,21 @@ def test_expired_token_is_refused(
             imap.authenticate("XOAUTH2", lambda _: expired)
 
 
+def test_rejected_token_on_smtp_gets_the_json_challenge(sandbox_operator: Sandbox) -> None:
+    # Design section 2: a refused token on SMTP gets a 334 with base64 JSON, then 535.
+    with smtplib.SMTP(sandbox_operator.host, sandbox_operator.ports.submission, timeout=30,
+                      source_address=("127.0.0.5", 0)) as smtp:  # fmt: skip
+        smtp.starttls(context=_server_context(sandbox_operator))
+        smtp.ehlo()
+        assert smtp.docmd("AUTH", "XOAUTH2")[0] == 334
+        bogus = _xoauth2(DOCTOR.address, "eyJhbGciOiJSUzI1NiJ9.e30.c2lnbmF0dXJl")
+        code, challenge = smtp.docmd(base64.b64encode(bogus).decode())
+        assert code == 334
+        assert json.loads(base64.b64decode(challenge)) == {
+            "status": "401", "schemes": "bearer", "scope": "mail"}
+        assert smtp.docmd("")[0] == 535
+
+
 def test_token_of_another_user_is_refused(
     sandbox_operator: Sandbox, psc_tokens: dict[str, Any]
 ) -> None:
