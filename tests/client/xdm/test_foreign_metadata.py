@@ -98,3 +98,29 @@ def test_entry_outside_the_submission_set_is_refused() -> None:
                                                      'targetObject="Other"')
     with pytest.raises(MetadataInvalid, match="not a member"):
         read_xdm(_package(metadata, cda))
+
+
+def test_cda_naming_another_patient_than_the_metadata_is_a_warning() -> None:
+    cda = SAMPLE_CDA_PATH.read_bytes()
+    other = "185022A12345656^^^&amp;1.2.250.1.213.1.4.10&amp;ISO^NH"
+    metadata = FOREIGN.format(pid=other, author=AUTHOR,
+                              sha1=hashlib.sha1(cda).hexdigest(),  # noqa: S324
+                              size=len(cda))
+    package = read_xdm(_package(metadata, cda))
+    assert package.patient.ins == "185022A12345656"
+    assert any("the CDA names INS 279035121518989" in w for w in package.warnings)
+
+
+def test_two_submission_sets_are_both_read() -> None:
+    cda = SAMPLE_CDA_PATH.read_bytes()
+    metadata = FOREIGN.format(pid=PID, author=AUTHOR, sha1=hashlib.sha1(cda).hexdigest(),  # noqa: S324
+                              size=len(cda))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for subset in ("SUBSET01", "SUBSET02"):
+            archive.writestr(f"IHE_XDM/{subset}/METADATA.XML", metadata)
+            archive.writestr(f"IHE_XDM/{subset}/CRBIO.XML", cda)
+    package = read_xdm(buffer.getvalue())
+    assert len(package.subsets) == 2
+    assert [d.path for d in package.documents] == [
+        "IHE_XDM/SUBSET01/CRBIO.XML", "IHE_XDM/SUBSET02/CRBIO.XML"]
