@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from client.mail.cache import MailCache
+from client.mail.errors import MailConnectionError
 from client.mail.imapfetch import fetch_uid_set, uid_set
 from client.mail.mailbox import Mailbox, imap_errors
 from client.mail.summary import SUMMARY_ITEMS, summary_from_fetch
@@ -98,7 +99,23 @@ class Synchronizer:
         ]
 
     def sync_folder(self, folder: str) -> SyncResult:
-        """Sync one folder; see the module docstring for the algorithm."""
+        """Sync one folder; see the module docstring for the algorithm.
+
+        A dropped session is reopened once and the sync resumed from what the cache
+        holds (each batch was committed); a second drop raises MailConnectionError.
+        """
+        try:
+            return self._sync_folder(folder)
+        except MailConnectionError:
+            logger.info("connection lost during sync; reopening once")
+            self.mailbox.close()
+        try:
+            return self._sync_folder(folder)
+        except MailConnectionError:
+            self.mailbox.close()
+            raise
+
+    def _sync_folder(self, folder: str) -> SyncResult:
         condstore = self.mailbox.enable_condstore()
         imap = self.mailbox.imap()
         response = self.mailbox.select(folder, readonly=True)

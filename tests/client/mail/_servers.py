@@ -156,10 +156,14 @@ class Dovecot:
                 self.process.wait()
         self.process = None
 
-    def client(self, user: str) -> IMAPClient:
-        """A logged-in IMAP client for ``user`` (the caller logs out)."""
-        imap = IMAPClient("127.0.0.1", port=self.port, ssl=False, timeout=30)
-        imap.login(user, PASSWORD)
+    def client(self, user: str, port: int | None = None) -> IMAPClient:
+        """A logged-in IMAP client for ``user`` (the caller logs out); ``port``: a proxy."""
+        imap = IMAPClient("127.0.0.1", port=port or self.port, ssl=False, timeout=30)
+        try:
+            imap.login(user, PASSWORD)
+        except BaseException:
+            imap.shutdown()
+            raise
         return imap
 
     def reset_user(self, user: str) -> None:
@@ -282,10 +286,14 @@ class PasswordSessionOpener:
     this one lets mail tests run against a real IMAP server and SMTP sink.
     """
 
-    def __init__(self, dovecot: Dovecot, user: str, smtp_port: int | None = None) -> None:
+    def __init__(
+        self, dovecot: Dovecot, user: str, smtp_port: int | None = None,
+        imap_port: int | None = None,
+    ) -> None:
         self.dovecot = dovecot
         self.user = user
         self.smtp_port = smtp_port
+        self.imap_port = imap_port
         self.imap_opens = 0
 
     @property
@@ -294,9 +302,87 @@ class PasswordSessionOpener:
 
     def open_imap(self) -> IMAPClient:
         self.imap_opens += 1
-        return self.dovecot.client(self.user)
+        return self.dovecot.client(self.user, self.imap_port)
 
     def open_smtp(self) -> smtplib.SMTP:
         if self.smtp_port is None:
             raise ConnectionRefusedError("no SMTP server in this test")
         return smtplib.SMTP("127.0.0.1", self.smtp_port, timeout=10)
+
+
+class CuttingProxy:
+    """A TCP proxy on loopback that can cut connections after some bytes.
+
+    ``cut_upstream`` / ``cut_downstream``: after that many bytes from the client (or
+    from the server) on a connection, both sockets are closed abruptly: a server killed
+    mid-DATA, or a connection dropped mid-FETCH. ``None`` passes everything through.
+    """
+
+    def __init__(self, target_port: int, target_host: str = "127.0.0.1") -> None:
+        self.target = (target_host, target_port)
+        self.cut_upstream: int | None = None
+        self.cut_downstream: int | None = None
+        self.cuts = 0
+        self._listener = socket.socket()
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(16)
+        self.port = int(self._listener.getsockname()[1])
+        self._stopped = threading.Event()
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            try:
+                server = socket.create_connection(self.target, timeout=10)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._sockets += [client, server]
+            limits = (self.cut_upstream, self.cut_downstream)
+            for src, dst, limit in ((client, server, limits[0]), (server, client, limits[1])):
+                threading.Thread(
+                    target=self._pump, args=(src, dst, limit, (client, server)), daemon=True
+                ).start()
+
+    def _pump(
+        self, src: socket.socket, dst: socket.socket, limit: int | None,
+        pair: tuple[socket.socket, socket.socket],
+    ) -> None:
+        sent = 0
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                if limit is not None and sent + len(data) > limit:
+                    dst.sendall(data[: max(0, limit - sent)])
+                    self.cuts += 1
+                    for sock in pair:
+                        with contextlib.suppress(OSError):
+                            sock.shutdown(socket.SHUT_RDWR)
+                    break
+                dst.sendall(data)
+                sent += len(data)
+        except OSError:
+            pass
+        finally:
+            for sock in pair:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        self._stopped.set()
+        self._listener.close()
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
+            self._sockets.clear()
+        self._thread.join(timeout=5)

@@ -14,8 +14,13 @@ from tests.client.mail._servers import Dovecot, PasswordSessionOpener
 
 
 def _seed(dovecot: Dovecot, user: str, n: int) -> None:
-    for i in range(n):
-        dovecot.append(user, "INBOX", letter(subject=f"Bilan sanguin Hélène n°{i}").as_bytes())
+    imap = dovecot.client(user)
+    try:
+        imap.multiappend(
+            "INBOX", [letter(subject=f"Bilan sanguin Hélène n°{i}").as_bytes() for i in range(n)]
+        )
+    finally:
+        imap.logout()
 
 
 def test_full_then_unchanged_then_incremental(
@@ -120,3 +125,29 @@ def test_sync_survives_a_dropped_session(
     _seed(dovecot, user, 1)
     result = sync.sync_folder("INBOX")
     assert result.added == 1 and cache.list_messages("INBOX")[0] == 3
+
+
+def test_connection_dropped_mid_fetch_keeps_the_cache_consistent(
+    dovecot: Dovecot, user: str, keystore: MemoryKeyStore
+) -> None:
+    from client.mail.errors import MailConnectionError
+    from tests.client.mail._servers import CuttingProxy
+
+    _seed(dovecot, user, 40)
+    proxy = CuttingProxy(dovecot.port)
+    try:
+        opener = PasswordSessionOpener(dovecot, user, imap_port=proxy.port)
+        # Enough for the greeting, login, ENABLE, SELECT and SEARCH, not for the FETCH.
+        proxy.cut_downstream = 3000
+        with Mailbox(opener) as box, MailCache.open(opener.address, keystore=keystore) as c:
+            with pytest.raises(MailConnectionError):
+                Synchronizer(box, c).sync_folder("INBOX")
+            assert proxy.cuts >= 1
+            state = c.folder_state("INBOX")
+            # Nothing half-done is taken for done: the next sync starts again.
+            assert state is None or state.uidnext == 1
+            proxy.cut_downstream = None
+            result = Synchronizer(box, c).sync_folder("INBOX")
+            assert result.total == 40 and c.list_messages("INBOX")[0] == 40
+    finally:
+        proxy.close()
