@@ -116,6 +116,8 @@ class StructuredDocumentInfo:
     patient_birth_date: _dt.date | None
     document_titles: tuple[str, ...]
     cda_codes: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+    """Identity or metadata inconsistencies to show (e.g. a CDA about another INS)."""
 
 
 def _birth_date(info: tuple[str, ...]) -> _dt.date | None:
@@ -162,4 +164,5 @@ def describe_attachment(filename: str, data: bytes) -> StructuredDocumentInfo | 
         patient_birth_date=_birth_date(first.source_patient_info),
         document_titles=tuple(d.title for d in docs),
         cda_codes=tuple(d.type_code.code for d in docs if d.mime_type in _CDA_MIME),
+        warnings=package.warnings,
     )

@@ -80,6 +80,7 @@ def test_describe_attachment_recognises_an_xdm_package() -> None:
     assert info.patient_birth_date == dt.date(1979, 3, 28)
     assert info.cda_codes == ("11502-2",)
     assert len(info.document_titles) == 2
+    assert info.warnings == ()
 
 
 def test_describe_attachment_ignores_other_files() -> None:
