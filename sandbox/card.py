@@ -31,6 +31,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import PyKCS11
 from cryptography import x509
@@ -230,6 +231,15 @@ def _data_objects(holder: Identity, serial: str) -> dict[str, bytes]:
     }
 
 
+def _issue(
+    pki: Pki, public: rsa.RSAPublicKey, holder: Identity, usage: Literal["auth", "sign"]
+) -> x509.Certificate:
+    return pki.issue_person_certificate(
+        public, usage=usage, national_id=holder.national_id, family_name=holder.family_name,
+        given_name=holder.given_name, profession=holder.profession, email=holder.address,
+    )  # fmt: skip
+
+
 def provision_card(
     directory: Path, pki: Pki, holder: Identity = DOCTOR, pin: str = "1234"
 ) -> VirtualCard:
@@ -265,15 +275,8 @@ def provision_card(
             session.login(pin)
             auth_public = _generate_key_pair(session, AUTH_KEY_ID, AUTH_KEY_LABEL, "auth")
             sign_public = _generate_key_pair(session, SIGN_KEY_ID, SIGN_KEY_LABEL, "sign")
-            person = {
-                "national_id": holder.national_id,
-                "family_name": holder.family_name,
-                "given_name": holder.given_name,
-                "profession": holder.profession,
-                "email": holder.address,
-            }
-            auth_cert = pki.issue_person_certificate(auth_public, usage="auth", **person)
-            sign_cert = pki.issue_person_certificate(sign_public, usage="sign", **person)
+            auth_cert = _issue(pki, auth_public, holder, "auth")
+            sign_cert = _issue(pki, sign_public, holder, "sign")
             _store_certificate(session, auth_cert, AUTH_KEY_ID, AUTH_LABEL, ca=False)
             _store_certificate(session, sign_cert, SIGN_KEY_ID, SIGN_LABEL, ca=False)
             _store_certificate(

@@ -503,7 +503,7 @@ class _WalletHandler(_Handler):
         redirect({"code": code, "session_state": self.state.codes[code].session_id})
 
     def _certificate_login(self) -> str:
-        der = self.connection.getpeercert(binary_form=True)  # type: ignore[attr-defined]
+        der = self.connection.getpeercert(binary_form=True)
         if not der:
             return ""
         cert = x509.load_der_x509_certificate(der)

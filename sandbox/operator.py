@@ -700,7 +700,7 @@ class Sandbox:
         files = [f for sub in ("new", "cur") for f in (directory / sub).iterdir() if f.is_file()]
         files.sort(key=lambda f: (f.stat().st_mtime, f.name))
         parser = BytesParser(policy=policy.default)
-        return [parser.parsebytes(f.read_bytes()) for f in files]  # type: ignore[misc]
+        return [parser.parsebytes(f.read_bytes()) for f in files]
 
     def wait_for_message(
         self, identity: Identity | str, subject: str, *, folder: str = "INBOX",
@@ -721,7 +721,7 @@ class Sandbox:
         box = mailbox.mbox(str(self.outbound_mbox), create=False)
         try:
             parser = BytesParser(policy=policy.default)
-            return [parser.parsebytes(box.get_bytes(key)) for key in box.keys()]  # type: ignore[misc]
+            return [parser.parsebytes(box.get_bytes(key)) for key in box.keys()]
         finally:
             box.close()
 
