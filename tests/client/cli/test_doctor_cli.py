@@ -88,8 +88,10 @@ def test_everything_fine_with_the_sandbox_card(
     finally:
         service.close()
     status, checks = _doctor(capsys)
-    assert {name: c["status"] for name, c in checks.items()} == {
-        "middleware": "ok", "readers": "ok", "card": "ok", "certificate": "ok", "pin": "ok"}
+    card_steps = ("middleware", "readers", "card", "certificate", "pin")
+    assert {name: checks[name]["status"] for name in card_steps} == dict.fromkeys(card_steps, "ok")
+    # Steps added by other issues (operator, sign-in) may be skipped without a profile.
+    assert all(c["status"] in ("ok", "skipped") for c in checks.values())
     assert status == 0
     assert set(cps_in_reader.reader_names) <= set(checks["readers"]["details"]["readers"])
     assert "JEAN MARTIN" in str(checks["card"]["summary"])
