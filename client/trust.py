@@ -55,6 +55,7 @@ __all__ = [
     "ServerCertificateExpired",
     "TrustError",
     "TrustStore",
+    "http_fetch",
     "load_pem_objects",
     "shipped_anchor_files",
     "translate_ssl_error",
@@ -194,6 +195,16 @@ def _host_matches(certificate: x509.Certificate, host: str) -> bool:
     return False
 
 
+def _crl_order(crl: x509.CertificateRevocationList) -> tuple[_dt.datetime, int, int]:
+    """Which CRL is newer: thisUpdate, then the cRLNumber (RFC 5280 section 5.2.3), then
+    the number of entries (issuers with a one-second clock may issue two in a second)."""
+    try:
+        number = crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
+    except x509.ExtensionNotFound:
+        number = 0
+    return crl.last_update_utc, number, len(crl)
+
+
 class CrlStore:
     """The last valid CRL of each authority, kept on disk (``cache/crl/<issuer>.der``)."""
 
@@ -234,8 +245,8 @@ class CrlStore:
             logger.info("ignoring a CRL of %s: no trusted authority signed it", crl.issuer)
             return False
         kept = self.get(crl.issuer)
-        if kept is not None and kept.last_update_utc >= crl.last_update_utc:
-            return kept.last_update_utc == crl.last_update_utc
+        if kept is not None and _crl_order(kept) >= _crl_order(crl):
+            return _crl_order(kept) == _crl_order(crl)
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         path = self._path_for(crl.issuer)
         temporary = path.with_suffix(".tmp")
@@ -383,7 +394,13 @@ class TrustStore:
         Raises:
             CertificateRevoked: the certificate is revoked.
         """
-        if fetch is not None:
+        kept = self.crls.get(certificate.issuer)
+        fresh = kept is not None and (
+            kept.next_update_utc is None or kept.next_update_utc > _utcnow()
+        )
+        if fetch is not None and not fresh:
+            # IGC-Santé CRLs are published daily: download only when the kept one is
+            # missing or past its nextUpdate (RFC 5280 section 5.1.2.5).
             for url in _distribution_points(certificate):
                 try:
                     data = fetch(url)
@@ -401,6 +418,25 @@ class TrustStore:
                     continue
                 self.crls.add(crl, self.anchors)
         return self.crls.check(certificate)
+
+
+_MAX_CRL_BYTES = 32 * 1024 * 1024
+
+
+def http_fetch(url: str, *, timeout: float = 10.0) -> bytes:
+    """Download a CRL (http or https); raises on any failure (the caller keeps the last)."""
+    import httpx
+
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"unsupported CRL URL {url}")
+    with httpx.stream("GET", url, timeout=timeout, follow_redirects=True) as response:
+        response.raise_for_status()
+        data = bytearray()
+        for chunk in response.iter_bytes():
+            data += chunk
+            if len(data) > _MAX_CRL_BYTES:
+                raise ValueError(f"CRL at {url} is too large")
+    return bytes(data)
 
 
 def _distribution_points(certificate: x509.Certificate) -> list[str]:

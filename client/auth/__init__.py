@@ -42,7 +42,7 @@ from client.auth.errors import (
 )
 from client.auth.psc import PscAuthenticator
 from client.profiles.model import Profile
-from client.trust import CrlStore, TrustStore
+from client.trust import CrlStore, TrustStore, http_fetch
 
 if TYPE_CHECKING:
     from imapclient import IMAPClient
@@ -168,7 +168,8 @@ def build_authenticator(
             raise CertificateFileError(profile.source or profile.ca_file or _nowhere(),
                                        "no certificate_file in the profile")
         signer = load_certificate_signer(profile.auth.certificate_file, password_prompt)
-        return CertificateTlsAuthenticator(profile, signer, trust, method="certificate")
+        return CertificateTlsAuthenticator(profile, signer, trust, method="certificate",
+                                           crl_fetch=http_fetch)
 
     owned: CardService | None = None
     service = card_service
@@ -184,7 +185,8 @@ def build_authenticator(
     card = service
     try:
         if method == "card-tls":
-            inner: Any = CertificateTlsAuthenticator(profile, card.signer(prompt), trust)
+            inner: Any = CertificateTlsAuthenticator(profile, card.signer(prompt), trust,
+                                                     crl_fetch=http_fetch)
         else:
             inner = PscAuthenticator(profile, trust, lambda: card.signer(prompt),
                                      open_browser=open_browser)

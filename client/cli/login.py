@@ -307,6 +307,93 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- doctor steps (through doctor's extension point) ----------------------------------------
+
+
+def _doctor_steps() -> None:
+    try:
+        from client.cli import doctor
+    except ImportError:  # doctor is not part of this build
+        return
+    from client.auth import trust_for_profile
+    from client.auth.diagnose import (
+        Finding,
+        check_authentication_setup,
+        check_reachability,
+        check_tls,
+    )
+
+    def result(finding: Finding) -> Any:
+        return doctor.CheckResult(finding.name, finding.status, finding.summary,
+                                  finding.advice, finding.details)
+
+    def profile_of(ctx: Any) -> Any:
+        error = ctx.facts.get("profile_error")
+        if error is not None:
+            raise error
+        return ctx.profile
+
+    def reachability(ctx: Any) -> Any:
+        profile = profile_of(ctx)
+        if profile is None:
+            return doctor.CheckResult(
+                "operator-reachability", "skipped",
+                "No operator profile: operator checks skipped.",
+                "Give one with --profile FILE to check the operator too.")
+        ctx.facts["operator_trust"] = trust_for_profile(profile)
+        finding = check_reachability(profile)
+        ctx.facts["operator_reachable"] = finding.status == "ok"
+        return result(finding)
+
+    def tls(ctx: Any) -> Any:
+        if not ctx.facts.get("operator_reachable"):
+            return doctor.CheckResult("operator-tls", "skipped",
+                                      "Skipped: the operator is not reachable.")
+        return result(check_tls(ctx.profile, ctx.facts["operator_trust"]))
+
+    def authentication(ctx: Any) -> Any:
+        if "operator_trust" not in ctx.facts:
+            return doctor.CheckResult("authentication", "skipped",
+                                      "Skipped: no operator profile.")
+        contents = ctx.facts.get("contents")
+        certificate = getattr(contents, "auth_certificate", None)
+        finding = check_authentication_setup(ctx.profile, ctx.facts["operator_trust"],
+                                             certificate)
+        return result(finding)
+
+    def sign_in(ctx: Any) -> Any:
+        # A full sign-in only when a PIN can be read without a terminal dialog.
+        if "operator_trust" not in ctx.facts or not option(ctx.args, "pin_stdin", False):
+            return doctor.CheckResult(
+                "sign-in", "skipped",
+                "Full sign-in not tried (it needs the PIN).",
+                "Run 'mssante-companion login' or doctor with --pin-stdin.")
+        from client.cli._pin import pin_prompt_for
+
+        service = ctx.facts.get("service")
+        prompt, _ = pin_prompt_for(ctx.args)
+        auth = build_authenticator(ctx.profile, pin_prompt=prompt, card_service=service,
+                                   trust=ctx.facts["operator_trust"],
+                                   password_prompt=_stdin_password())
+        try:
+            report = sign_in_report(auth)
+        except Exception as exc:  # noqa: BLE001 - worded for the admin
+            return doctor.CheckResult("sign-in", "error", describe_error(exc))
+        finally:
+            auth.close()
+        return doctor.CheckResult(
+            "sign-in", "ok",
+            f"Signed in to {report['address']} by {report['method']}.", details=report)
+
+    doctor.register_check("operator-reachability", reachability)
+    doctor.register_check("operator-tls", tls, after="operator-reachability")
+    doctor.register_check("authentication", authentication, after="operator-tls")
+    doctor.register_check("sign-in", sign_in, after="authentication")
+
+
+_doctor_steps()
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
              common: argparse.ArgumentParser) -> None:
     """Register ``login``."""

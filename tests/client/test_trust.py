@@ -105,21 +105,32 @@ def test_revoked_card_certificate(sandbox_pki: Pki, tmp_path: Path) -> None:
     crls = CrlStore(tmp_path / "crl")
     store = TrustStore.from_files([sandbox_pki.chain_pem], use_system=False, crls=crls)
     assert store.check_revocation(cert) is None  # no CRL of PERSONNES kept yet
-    persons_crl = load_pem_objects(sandbox_pki.crl_path("persons").read_bytes())[1][0]
-    assert crls.add(persons_crl, store.anchors)
-    assert store.check_revocation(cert) is True
+    first = sandbox_pki.crl_path("persons").read_bytes()
+    fetched: list[str] = []
+
+    def fetch(url: str) -> bytes:
+        fetched.append(url)
+        return first
+
+    # No CRL kept: it is downloaded from the certificate's distribution point.
+    assert store.check_revocation(cert, fetch=fetch) is True
+    assert fetched == ["http://igc-sante.sandbox.invalid/crl/persons.crl"]
+    # Kept and not past nextUpdate: no download.
+    assert store.check_revocation(cert, fetch=fetch) is True
+    assert len(fetched) == 1
 
     sandbox_pki.revoke(cert)
-    newer = sandbox_pki.crl_path("persons").read_bytes()
-    # The fetch path refreshes the kept CRL from the distribution point.
-    assert store.crls.get(cert.issuer) is not None
+    newer = load_pem_objects(sandbox_pki.crl_path("persons").read_bytes())[1][0]
+    assert crls.add(newer, store.anchors)  # a newer CRL replaces the kept one
     with pytest.raises(CertificateRevoked) as info:
-        store.check_revocation(cert, fetch=lambda url: newer)
+        store.check_revocation(cert)
     assert info.value.serial == cert.serial_number
     # The last valid CRL was kept on disk: a new store (offline) still knows.
     offline = TrustStore(use_system=False, crls=CrlStore(tmp_path / "crl"))
     with pytest.raises(CertificateRevoked):
         offline.check_revocation(cert, fetch=lambda url: (_ for _ in ()).throw(OSError("down")))
+    # An older CRL never replaces a newer one.
+    assert not crls.add(load_pem_objects(first)[1][0], store.anchors)
 
 
 def test_crl_not_signed_by_an_anchor_is_ignored(sandbox_pki: Pki, tmp_path: Path) -> None:
