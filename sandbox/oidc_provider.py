@@ -386,10 +386,14 @@ class _AuthHandler(_Handler):
 
     def _admin(self, action: str, form: dict[str, str]) -> None:
         if action == "revoke-refresh-tokens":
+            # Optionally one client's only: tests sharing a provider keep each other's.
+            client_id = form.get("client_id")
             with self.state.lock:
-                count = len(self.state.refresh_tokens)
-                self.state.refresh_tokens.clear()
-            self._send_json(200, {"revoked": count})
+                doomed = [t for t, g in self.state.refresh_tokens.items()
+                          if client_id is None or g.client_id == client_id]  # fmt: skip
+                for token in doomed:
+                    del self.state.refresh_tokens[token]
+            self._send_json(200, {"revoked": len(doomed)})
         elif action == "settings":
             if "access_token_lifetime" in form:
                 self.state.config.access_token_lifetime = int(form["access_token_lifetime"])

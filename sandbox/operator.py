@@ -667,9 +667,14 @@ class Sandbox:
             result: dict[str, Any] = json.loads(response.read())
         return result
 
-    def revoke_refresh_tokens(self) -> int:
-        """Make the provider forget every refresh token; return how many there were."""
-        return int(self._admin("revoke-refresh-tokens")["revoked"])
+    def revoke_refresh_tokens(self, client_id: str | None = None) -> int:
+        """Make the provider forget refresh tokens (of ``client_id`` only, if given).
+
+        Returns how many were revoked. The next refresh gets ``invalid_grant``, as PSC
+        answers when its session ended.
+        """
+        form = {"client_id": client_id} if client_id else None
+        return int(self._admin("revoke-refresh-tokens", form)["revoked"])
 
     def set_access_token_lifetime(self, seconds: int) -> None:
         """Change the lifetime of access tokens issued from now on."""

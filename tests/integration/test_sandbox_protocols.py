@@ -356,7 +356,7 @@ def test_refresh_then_revoked_refresh_tokens(
         "client_id": "sandbox-tests",
     })  # fmt: skip
     assert status == 200 and refreshed["access_token"] != tokens["access_token"]
-    assert sandbox_operator.revoke_refresh_tokens() >= 1
+    assert sandbox_operator.revoke_refresh_tokens("sandbox-tests") >= 1
     status, error = _post_form(sandbox_operator, sandbox_operator.token_url, {
         "grant_type": "refresh_token", "refresh_token": refreshed["refresh_token"],
         "client_id": "sandbox-tests",
