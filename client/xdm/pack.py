@@ -15,6 +15,7 @@ import html
 import io
 import logging
 import mimetypes
+import unicodedata
 import uuid
 import zipfile
 from collections.abc import Sequence
@@ -163,8 +164,27 @@ def _check_cda_patient(doc: DocumentInput, header: CdaHeader, patient: Patient) 
         raise InvalidXdmInput(
             f"{doc.filename} is about the patient with INS {header.patient_ins} "
             f"({header.patient_ins_oid}), not {patient.ins.matricule} ({patient.ins.oid}); "
-            "pack it for its own patient"
+            "pack it for its own patient."
         )
+    # Identity vigilance: the traits typed for the package must be the document's.
+    checks = [
+        ("birth date", header.patient_birth_time[:8], f"{patient.birth_date:%Y%m%d}"),
+        ("sex", header.patient_sex, patient.sex),
+        ("birth family name", _fold(header.patient_family), _fold(patient.family)),
+    ]
+    for label, in_cda, given in checks:
+        if in_cda and given and in_cda != given:
+            raise InvalidXdmInput(
+                f"{doc.filename} gives the patient's {label} as {in_cda!r}, the package "
+                f"{given!r}; correct the patient identity (INS traits) before packing."
+            )
+
+
+def _fold(text: str) -> str:
+    """Names compared without case, accents or spacing differences."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(kept.upper().replace("-", " ").split())
 
 
 def _cda_author(header: CdaHeader, fallback: AuthorInfo) -> AuthorInfo:

@@ -343,3 +343,28 @@ def test_the_same_cda_twice_is_refused(patient: Patient, author: Author) -> None
     with pytest.raises(InvalidXdmInput, match="given twice"):
         pack_xdm([DocumentInput(cda.read_bytes(), "a.xml"),
                   DocumentInput(cda.read_bytes(), "b.xml")], patient, author)
+
+
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [({"birth_date": dt.date(1979, 3, 29)}, "birth date as '19790328'"),
+     ({"sex": "M"}, "sex as 'F'"),
+     ({"family": "PAT-QUATRE"}, "birth family name")],
+)
+def test_traits_differing_from_the_cda_are_refused(
+    change: dict[str, object], fragment: str, patient: Patient, author: Author
+) -> None:
+    import dataclasses
+
+    wrong = dataclasses.replace(patient, **change)  # type: ignore[arg-type]
+    cda = cda_files()[0]
+    with pytest.raises(InvalidXdmInput, match=fragment):
+        pack_xdm([DocumentInput(cda.read_bytes(), cda.name)], wrong, author)
+
+
+def test_family_name_case_and_accents_do_not_matter(patient: Patient, author: Author) -> None:
+    import dataclasses
+
+    relaxed = dataclasses.replace(patient, family="Pat Trois")
+    cda = cda_files()[0]
+    assert pack_xdm([DocumentInput(cda.read_bytes(), cda.name)], relaxed, author).data
