@@ -14,7 +14,7 @@ Packing (``mail send --xdm``, ``xdm pack``)::
     author = Author(national_id="810001234567", family="MARTIN", given="JEAN")
     author = Author.from_card(card_identity)     # or from cps.identity.CardIdentity
     result = pack_xdm([DocumentInput(cda_bytes, "cr.xml"), DocumentInput(pdf, "cr.pdf")],
-                      patient, author)
+                      patient, author, recipients=["claire@x.mssante.fr"])
     result.data          # the IHE_XDM.ZIP bytes; result.metadata the XdsMetadata
 
 Reading (the reader, ``xdm inspect``)::
