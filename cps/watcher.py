@@ -183,7 +183,8 @@ class CardWatcher:
     def subscribe(self, callback: Callable[[WatcherEvent], None]) -> Callable[[], None]:
         """Call ``callback(event)`` on the watcher thread for each event; returns an unsubscriber.
 
-        A new subscriber is first told about the cards already present.
+        A new subscriber is first told about the cards already present (those replayed
+        events are delivered on the caller's thread, before this method returns).
         """
         with self._lock:
             self._subscribers.append(callback)
@@ -233,6 +234,11 @@ class CardWatcher:
             result = {r: kind for r, (_, kind) in self._cards.items()}
             result.update(self._polled)
         return result
+
+    @property
+    def pcsc_active(self) -> bool:
+        """True while events come from PC/SC (not from slot polling)."""
+        return self.mode == "pcsc"
 
     def readers(self) -> list[str]:
         """The PC/SC readers seen now."""

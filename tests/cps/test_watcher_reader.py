@@ -74,7 +74,7 @@ def test_readers_are_reported(reader: VirtualReader,
                               watched: tuple[CardWatcher, EventLog]) -> None:
     watcher, log = watched
     log.wait_for(_is(EventType.READER_ADDED, reader.reader_name(0)))
-    assert watcher.mode == "pcsc"
+    assert watcher.mode == "pcsc" and watcher.pcsc_active
     assert set(reader.reader_names) <= set(watcher.readers())
 
 
@@ -192,4 +192,5 @@ def test_slot_polling_when_pcsc_is_not_used(service: CardService) -> None:
     with watcher:
         _, event = log.wait_for(lambda e: e.type is EventType.CARD_INSERTED and e.kind.is_cps)
         assert event.source == "pkcs11" and watcher.mode == "pkcs11"
+        assert not watcher.pcsc_active
         assert event.reader.startswith("SoftHSM slot")
