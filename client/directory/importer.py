@@ -14,7 +14,6 @@ import logging
 import os
 import sqlite3
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,7 +35,13 @@ from client.directory.index import (
     default_index_path,
 )
 
-__all__ = ["ImportProgress", "ImportReport", "ProgressCallback", "import_extraction"]
+__all__ = [
+    "ImportProgress",
+    "ImportReport",
+    "ProgressCallback",
+    "import_extraction",
+    "is_cancelled",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +110,7 @@ def import_extraction(
     index_path: Path | None = None,
     *,
     progress: ProgressCallback | None = None,
-    cancel: threading.Event | None = None,
+    cancel: object = None,
 ) -> ImportReport:
     """Import an extraction (ZIP or .txt) and replace the local index with it.
 
@@ -114,7 +119,8 @@ def import_extraction(
         index_path: the index to replace (default: :func:`default_index_path`).
         progress: called every few thousand rows (from this thread) with an
             :class:`ImportProgress`; an exception it raises aborts the import.
-        cancel: set it (from any thread) to stop the import.
+        cancel: a ``threading.Event``, a token with a ``cancelled`` attribute, or a
+            callable; raise it (from any thread) to stop the import.
 
     Raises:
         ExtractionHeaderError: the header lacks required columns (named).
@@ -173,7 +179,7 @@ def _build(
     path: Path,
     reader: ExtractionReader,
     progress: ProgressCallback | None,
-    cancel: threading.Event | None,
+    cancel: object,
 ) -> int:
     """Fill the database at ``path`` from ``reader``; return the number of rows."""
     started = time.perf_counter()
@@ -269,14 +275,29 @@ def _index_text(conn: sqlite3.Connection) -> None:
     conn.execute(_FILL_FTS)
 
 
+def is_cancelled(cancel: object) -> bool:
+    """Whether a cancellation flag is raised: an Event (``is_set()``), a token with a
+    ``cancelled`` attribute (the UI's CancelToken), or a callable returning a bool."""
+    if cancel is None:
+        return False
+    is_set = getattr(cancel, "is_set", None)
+    if callable(is_set):
+        return bool(is_set())
+    if hasattr(cancel, "cancelled"):
+        return bool(cancel.cancelled)
+    if callable(cancel):
+        return bool(cancel())
+    raise TypeError(f"not a cancellation flag: {cancel!r}")
+
+
 def _report(
     bytes_read: int,
     bytes_total: int | None,
     rows: int,
     progress: ProgressCallback | None,
-    cancel: threading.Event | None,
+    cancel: object,
 ) -> None:
-    if cancel is not None and cancel.is_set():
+    if is_cancelled(cancel):
         raise ImportCancelled(rows)
     if progress is not None:
         progress(ImportProgress(bytes_read, bytes_total, rows))

@@ -22,6 +22,7 @@ import re
 import sqlite3
 import threading
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -153,8 +154,19 @@ def _entry(row: tuple[Any, ...]) -> DirectoryEntry:
 
 _MATCH_SQL = (
     f"{_SELECT} JOIN (SELECT rowid AS id FROM entry_fts "  # noqa: S608 - constants
-    "WHERE entry_fts MATCH ? LIMIT ?) AS m ON e.id = m.id ORDER BY e.id"
+    "WHERE entry_fts MATCH ? AND rowid >= ? AND rowid < ? LIMIT ?) AS m "
+    "ON e.id = m.id ORDER BY e.id"
 )
+_ALL_IDS = (0, len(BAL_TIERS) * TIER_SPAN)
+
+# Search filters (the directory window's fields) -> the FTS5 column they narrow.
+FILTER_COLUMNS: dict[str, str] = {
+    "profession": "work",
+    "specialty": "work",
+    "postal_code": "place",
+    "city": "place",
+    "organization": "organization",
+}
 _MAX_EXPANSION = 16
 
 
@@ -176,9 +188,32 @@ def _next_after(prefix: str) -> str:
 class _Search:
     """One search: plans the FTS5 query from the vocabulary, runs it, ranks the rows."""
 
-    def __init__(self, conn: sqlite3.Connection, words: list[str], limit: int) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        words: list[str],
+        limit: int,
+        filters: Mapping[str, str] | None = None,
+    ) -> None:
         self.conn = conn
         self.limit = limit
+        self.filters: list[tuple[str, str]] = []
+        self.ids = _ALL_IDS
+        for key, value in (filters or {}).items():
+            if not value.strip():
+                continue
+            if key == "bal_type":
+                tier = BAL_TIERS.get(value.strip().upper())
+                if tier is None:
+                    raise ValueError(f"unknown BAL type {value!r}; use PER, CAB, ORG or APP")
+                # Row ids are tiered by BAL type: the filter is an id range.
+                self.ids = (tier * TIER_SPAN, (tier + 1) * TIER_SPAN)
+            elif key in FILTER_COLUMNS:
+                self.filters.extend(
+                    (FILTER_COLUMNS[key], w) for w in query_words(value) if len(w) > 1
+                )
+            else:
+                raise ValueError(f"unknown search filter {key!r}")
         # One-letter words would need a huge merged doclist: they filter the results
         # of the other words instead (autocomplete never sends them alone).
         self.letters = [w for w in words if len(w) == 1]
@@ -220,17 +255,34 @@ class _Search:
         }
 
     def _match(self, match: str, limit: int) -> list[DirectoryEntry]:
-        return [_entry(row) for row in self.conn.execute(_MATCH_SQL, (match, limit))]
+        return [
+            _entry(row)
+            for row in self.conn.execute(_MATCH_SQL, (match, *self.ids, limit))
+        ]
 
     def run(self) -> list[DirectoryEntry]:
-        if not self.words:
+        if not self.words and not self.filters:
+            if self.ids != _ALL_IDS:
+                return self._first_of_type()
             return []  # single letters alone would match nearly everything
+        restrictions: list[str] = []
+        for column, word in self.filters:
+            expression = self._expression(word)
+            if expression is None:
+                return []
+            restrictions.append(f"{column} : {expression}")
         expressions: dict[str, str] = {}
         for word in self.words:
             expression = self._expression(word)
             if expression is None:
                 return []  # a word nothing starts with: no need to ask FTS5
             expressions[word] = expression
+        if not expressions:
+            # Filters alone: one query, id order (BAL type tiers) is the ranking.
+            return _unique(self._filter(self._match(" AND ".join(restrictions),
+                                                    self.limit + 8)), self.limit)
+        for index, restriction in enumerate(restrictions):
+            expressions[f"\x00filter{index}"] = restriction
         names = self._name_words()
         # Letters filter afterwards, so they need a wider window; duplicates need a few.
         spare = 8 + 8 * len(self.letters) * self.limit
@@ -238,7 +290,7 @@ class _Search:
         if names:
             # Exact name matches first, even when prefix matches come earlier by id.
             exact = " AND ".join(
-                "name:" + _quote(w) if w in names else expressions[w] for w in self.words
+                "name:" + _quote(w) if w in names else e for w, e in expressions.items()
             )
             ranked.extend(self._filter(self._match(exact, self.limit + spare)))
         found = _unique(ranked, self.limit)
@@ -248,6 +300,13 @@ class _Search:
             )
             ranked.extend(self._filter(candidates))
         return _unique(ranked, self.limit)
+
+    def _first_of_type(self) -> list[DirectoryEntry]:
+        rows = self.conn.execute(
+            f"{_SELECT} WHERE e.id >= ? AND e.id < ? ORDER BY e.id LIMIT ?",  # noqa: S608
+            (*self.ids, self.limit),
+        ).fetchall()
+        return _unique([_entry(row) for row in rows], self.limit)
 
     def _filter(self, entries: list[DirectoryEntry]) -> list[DirectoryEntry]:
         if not self.letters:
@@ -340,8 +399,14 @@ class DirectoryIndex:
         self._identity = identity
         return conn
 
-    def search(self, text: str, limit: int = 20) -> list[DirectoryEntry]:
+    def search(
+        self, text: str, limit: int = 20, filters: Mapping[str, str] | None = None
+    ) -> list[DirectoryEntry]:
         """Mailboxes matching every word of ``text`` (prefixes, any case or accent).
+
+        ``filters`` narrows by field: ``profession``, ``specialty``, ``postal_code``,
+        ``city``, ``organization`` (word prefixes in that field) and ``bal_type``
+        (PER, CAB, ORG, APP); with filters, ``text`` may be empty.
 
         Exact name matches come first, then personal mailboxes before practice,
         organisational and applicative ones. A mailbox listed twice in the extraction
@@ -349,14 +414,14 @@ class DirectoryIndex:
         looked up as a national id (RPPS or ADELI, with or without its type digit).
         """
         words = query_words(text)
-        if not words or limit <= 0:
+        if (not words and not filters) or limit <= 0:
             return []
         with self._lock:
             conn = self._connection()
             ids = [w for w in words if w.isdigit() and len(w) >= 9]
             if ids:
                 return self._by_national_id(conn, ids, limit)
-            return _Search(conn, words, limit).run()
+            return _Search(conn, words, limit, filters).run()
 
     def _by_national_id(
         self, conn: sqlite3.Connection, ids: list[str], limit: int
@@ -389,7 +454,7 @@ class DirectoryIndex:
         match = " AND ".join("ident:" + _quote(w) for w in words)
         with self._lock:
             conn = self._connection()
-            rows = conn.execute(_MATCH_SQL, (match, 50)).fetchall()
+            rows = conn.execute(_MATCH_SQL, (match, *_ALL_IDS, 50)).fetchall()
         for row in rows:
             entry = _entry(row)
             if entry.address.casefold() == address.casefold():
