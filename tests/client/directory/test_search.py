@@ -129,3 +129,33 @@ def test_missing_index(tmp_path: Path) -> None:
         assert not missing.exists()
         with pytest.raises(DirectoryNotImported):
             missing.search("martin")
+
+
+def test_filters_narrow_by_field(index: DirectoryIndex) -> None:
+    cardiologists = index.search("", limit=50, filters={"specialty": "cardio"})
+    assert cardiologists
+    assert all(e.specialty.startswith("Cardiologie") for e in cardiologists)
+    in_lyon = index.search("", limit=50, filters={"specialty": "cardio", "city": "lyon"})
+    assert in_lyon and all(e.city.startswith("LYON") for e in in_lyon)
+    apps = index.search("sandbox", limit=20, filters={"bal_type": "APP"})
+    assert {e.bal_type for e in apps} == {"APP"}
+    assert {e.bal_type for e in index.search("", 30, filters={"bal_type": "org"})} == {"ORG"}
+    nurses = index.search("", limit=30, filters={"profession": "infirm", "postal_code": "75"})
+    assert nurses and all(e.postal_code.startswith("75") for e in nurses)
+    with pytest.raises(ValueError, match="unknown BAL type"):
+        index.search("x", filters={"bal_type": "XYZ"})
+    with pytest.raises(ValueError, match="unknown search filter"):
+        index.search("x", filters={"colour": "blue"})
+
+
+def test_national_id_and_single_letters(index: DirectoryIndex) -> None:
+    assert index.search("810001234567")[0].address == JEAN
+    assert index.search("10001234567")[0].address == JEAN  # RPPS without the type digit
+    assert index.search("d") == []  # a single letter alone matches nothing
+    narrowed = index.search("claire d", limit=50)
+    assert narrowed[0].address == CLAIRE
+    for entry in narrowed:
+        words = query_words(" ".join((entry.family_name, entry.given_name, entry.organization,
+                                      entry.service, entry.city, entry.profession,
+                                      entry.specialty, entry.address)), limit=None)
+        assert any(w.startswith("d") for w in words)
