@@ -26,6 +26,7 @@ from cryptography import x509
 
 from cps.atr import CardKind
 from cps.card_thread import CardThread, assert_on_card_thread, on_card_thread
+from cps.contents import CardContents, classify_certificate
 from cps.errors import (
     CardError,
     CardRemoved,
@@ -42,8 +43,6 @@ from cps.errors import (
 from cps.identity import CardIdentity
 from cps.pin import RETRY_INCORRECT, RETRY_LENGTH, PinPrompt, PinRequest
 from cps.token import (
-    CKA_ID_AUTHENTICATION,
-    CKA_ID_SIGNATURE,
     CertificateObject,
     KeyObject,
     SlotInfo,
@@ -62,82 +61,10 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-_CPS_DATA_LABELS = frozenset({"CPS_ID_CARD", "CPS_NAME_PS", "CPS_INFO_PS"})
 _SESSION_LOST_CODES = frozenset({"CKR_USER_NOT_LOGGED_IN", "CKR_KEY_HANDLE_INVALID",
                                  "CKR_OBJECT_HANDLE_INVALID"})
 # How often a caller waiting for the card thread checks for a removal.
 _REMOVAL_POLL = 0.02
-
-
-def classify_certificate(obj: CertificateObject) -> str:
-    """Return "authentication", "signature", "authority" or "other" for a card certificate.
-
-    CKA_ID decides first (CPS: last byte 0x20 authentication, 0x10 signature); key usage
-    decides when the id says nothing (nonRepudiation = signature, digitalSignature or
-    EKU clientAuth = authentication).
-    """
-    try:
-        cert = obj.certificate
-    except ValueError:
-        return "other"
-    try:
-        if cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca:
-            return "authority"
-    except x509.ExtensionNotFound:
-        pass
-    if obj.id and obj.id[-1] == CKA_ID_AUTHENTICATION:
-        return "authentication"
-    if obj.id and obj.id[-1] == CKA_ID_SIGNATURE:
-        return "signature"
-    try:
-        usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
-    except x509.ExtensionNotFound:
-        return "other"
-    if usage.content_commitment:
-        return "signature"
-    if usage.digital_signature:
-        return "authentication"
-    return "other"
-
-
-@dataclass(frozen=True)
-class CardContents:
-    """What a present card holds, read without a PIN."""
-
-    slot: SlotInfo
-    token: TokenInfo
-    certificates: tuple[CertificateObject, ...]
-    data_labels: tuple[str, ...]
-    mechanisms: frozenset[str]
-    identity: CardIdentity | None = None
-    identity_error: CardError | None = None
-
-    def _first(self, usage: str) -> CertificateObject | None:
-        return next((c for c in self.certificates if classify_certificate(c) == usage), None)
-
-    @property
-    def auth_certificate(self) -> x509.Certificate | None:
-        """The authentication certificate, if the card has one."""
-        obj = self._first("authentication")
-        return obj.certificate if obj else None
-
-    @property
-    def sign_certificate(self) -> x509.Certificate | None:
-        """The signature (non-repudiation) certificate, if the card has one."""
-        obj = self._first("signature")
-        return obj.certificate if obj else None
-
-    @property
-    def ca_certificates(self) -> list[x509.Certificate]:
-        """CA certificates stored on the card (usable as intermediates, never as anchors)."""
-        return [c.certificate for c in self.certificates if classify_certificate(c) == "authority"]
-
-    @property
-    def kind(self) -> str:
-        """"cps" when the card carries CPS data objects or an authentication certificate."""
-        if _CPS_DATA_LABELS & set(self.data_labels) or self._first("authentication"):
-            return CardKind.CPS.value
-        return CardKind.OTHER.value
 
 
 @dataclass(eq=False)
@@ -346,7 +273,7 @@ class CardService:
                 # PC/SC says no CPS is inserted although the token answers (SoftHSM2
                 # behind a virtual reader): the card is out.
                 raise TokenNotPresent(contents.slot.slot_id)
-            auth_obj = contents._first("authentication")
+            auth_obj = contents.first_certificate("authentication")
             if auth_obj is None:
                 raise CertificateNotFound("authentication")
             retry: str | None = None
