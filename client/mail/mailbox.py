@@ -447,7 +447,8 @@ class Mailbox:
         def run(imap: IMAPClient) -> list[int]:
             self._ensure_selected(folder, readonly=True)
             with imap_errors("SEARCH", folder):
-                return sorted(imap.search(["HEADER", name, value]))
+                charset = None if value.isascii() else "UTF-8"
+                return sorted(imap.search(["HEADER", name, value], charset=charset))
 
         return self._retrying(run)
 

@@ -257,7 +257,6 @@ def _submit(opener: SessionOpener, entry: OutboxEntry) -> dict[str, str]:
         raise SubmissionFailed(mid, f"cannot reach the submission server: {exc}") from exc
     try:
         smtp.ehlo_or_helo_if_needed()
-        options: list[str] = []
         if smtp.has_extn("size"):
             # RFC 1870: refuse locally what the server announced it will refuse.
             limit = int((smtp.esmtp_features.get("size") or "0").split()[0] or 0)
@@ -267,8 +266,8 @@ def _submit(opener: SessionOpener, entry: OutboxEntry) -> dict[str, str]:
                     mid, f"message of {len(entry.raw)} bytes, server limit {limit}",
                     permanent=True,
                 ) from too_large
-            options.append(f"SIZE={len(entry.raw)}")
-        refused = smtp.sendmail(entry.sender, list(entry.recipients), entry.raw, options)
+        # smtplib adds the SIZE=<n> MAIL parameter itself when the server offers SIZE.
+        refused = smtp.sendmail(entry.sender, list(entry.recipients), entry.raw)
         return {addr: _code_reason(code, text) for addr, (code, text) in refused.items()}
     except smtplib.SMTPRecipientsRefused as exc:
         permanent = all(code >= 500 for code, _ in exc.recipients.values())

@@ -122,3 +122,9 @@ def test_server_side_sort_by_size(dovecot: Dovecot, user: str, mailbox: Mailbox)
     assert [m.subject for m in page.messages] == ["taille 3000", "taille 200", "taille 10"]
     with pytest.raises(ValueError, match="unknown sort"):
         mailbox.list_messages("INBOX", sort="colour")
+
+
+def test_search_header_with_accents(dovecot: Dovecot, user: str, mailbox: Mailbox) -> None:
+    dovecot.append(user, "INBOX", letter(subject="Avis – Mme Hélène Lefèvre").as_bytes())
+    assert len(mailbox.search_header("INBOX", "Subject", "Avis – Mme Hélène")) == 1
+    assert mailbox.search_header("INBOX", "Subject", "absent") == []
