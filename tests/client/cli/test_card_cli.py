@@ -18,6 +18,7 @@ from cps.service import CardService
 from cps.token import PinState
 from sandbox.card import VirtualCard
 from sandbox.pki import Pki
+from tests.helpers.fake_token import FakeTokenBackend, make_fake_card
 
 
 @pytest.fixture
@@ -143,3 +144,20 @@ def test_prompt_wording_for_a_final_try() -> None:
     assert lines[0] == "CPS card PIN for CPS3 V3 MARTIN JEAN."
     assert "Incorrect PIN." in lines
     assert any("last try" in line for line in lines)
+
+
+def test_card_with_a_malformed_certificate(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # A card whose certificate CN is not a national id: made with the fake token, since
+    # the sandbox issues only well-formed CPS certificates.
+    card = make_fake_card(national_id="JEAN MARTIN")
+    monkeypatch.setattr(CardService, "for_module",
+                        classmethod(lambda cls, module: cls(lambda: FakeTokenBackend(card))))
+    module = tmp_path / "libcps3_pkcs11_lux.so"
+    module.write_bytes(b"\x7fELF")
+    assert main(["card", "--json", "--module", str(module)]) == 0
+    (entry,) = json.loads(capsys.readouterr().out)["cards"]
+    assert entry["identity"] is None
+    assert entry["certificate"]["status"] == "malformed"
+    assert "not a health professional national id" in entry["certificate"]["message"]
