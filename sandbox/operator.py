@@ -131,6 +131,14 @@ def _port_open(port: int, host: str = _HOST) -> bool:
         return False
 
 
+def _greets(port: int, expected: bytes, timeout: float = 5.0) -> bool:
+    try:
+        with socket.create_connection((_HOST, port), timeout=timeout) as sock:
+            return sock.recv(64).startswith(expected)
+    except OSError:
+        return False
+
+
 def _log_tail(path: Path, lines: int = 15) -> str:
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
@@ -332,7 +340,7 @@ class Sandbox:
             if self.install_packages:
                 _ensure_system_packages()
             self._prepare_files()
-            self._start_processes()
+            self._start_processes_retrying()
             self._start_reader()
             self._write_outputs()
             self.start_seconds = time.monotonic() - started
@@ -494,6 +502,24 @@ class Sandbox:
                 )
             time.sleep(0.05)
 
+    def _start_processes_retrying(self, attempts: int = 3) -> None:
+        # Free ports are chosen, released, then bound by the servers: another program may
+        # take one in between. Start again on fresh ports when that happened.
+        for attempt in range(1, attempts + 1):
+            try:
+                self._start_processes()
+                return
+            except SandboxError as exc:
+                if "already in use" not in str(exc) or attempt == attempts:
+                    raise
+                logger.warning("a port was taken while starting (attempt %d): retrying",
+                               attempt)  # fmt: skip
+                for name, process in list(self._processes.items()):
+                    _terminate(name, process.pid)
+                    with contextlib.suppress(subprocess.TimeoutExpired):
+                        process.wait(timeout=5)
+                self._processes.clear()
+
     def _start_processes(self) -> None:
         d = self.directory
         ports = _free_ports(8)
@@ -555,6 +581,16 @@ class Sandbox:
         self._spawn("dovecot", [binary, "-F", "-c", str(setup.config_file)])
         self._wait_ready("dovecot", [p.imap, p.imaps, p.submission, p.submissions, p.lmtp],
                          self.logs / "dovecot.log")  # fmt: skip
+        # An open port may belong to someone else: Dovecot must be the one greeting.
+        for port, greeting in ((p.imap, b"* OK"), (p.submission, b"220 "), (p.lmtp, b"220 ")):
+            if not _greets(port, greeting):
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self._processes["dovecot"].wait(timeout=5)  # let it log why
+                log = self.logs / "dovecot.log"
+                raise SandboxError(
+                    f"port {port} does not answer as Dovecot (another program took it?); "
+                    f"see {log}:\n{_log_tail(log)}"
+                )
         self._wait_ready("oidc-provider", [p.oidc, p.wallet], self.logs / "oidc-provider.log")
         self._wait_ready("smtp-sink", [p.smtp_sink], self.logs / "smtp-sink.log")
         if self._owner is not None:

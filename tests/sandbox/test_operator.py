@@ -198,3 +198,33 @@ def test_watchdog_stops_the_sandbox_of_a_dead_owner(
         time.sleep(0.2)
     assert [pid for pid in pids if _alive(pid)] == []
     assert not (tmp_path / "sbx").exists()
+
+
+def test_a_port_taken_meanwhile_is_retried(
+    tmp_path: Path, sandbox_pki: Pki, sandbox_card: VirtualCard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    from sandbox import operator
+
+    real = operator._free_ports  # noqa: SLF001
+    calls: list[list[int]] = []
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+
+        def first_one_taken(count: int) -> list[int]:
+            ports = real(count)
+            if not calls:
+                ports[0] = squatter.getsockname()[1]  # Dovecot's IMAP port is taken
+            calls.append(ports)
+            return ports
+
+        monkeypatch.setattr(operator, "_free_ports", first_one_taken)
+        sandbox = Sandbox(tmp_path / "sbx", with_reader=False, install_packages=False,
+                          pki_directory=sandbox_pki.directory, card=sandbox_card)  # fmt: skip
+        with sandbox:
+            assert len(calls) == 2
+            assert sandbox.ports.imap == calls[1][0] != calls[0][0]
+            assert sandbox_status(sandbox.directory)["running"]
+    sandbox.stop(purge=True)
