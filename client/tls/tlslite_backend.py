@@ -186,9 +186,15 @@ class _RawReader(io.RawIOBase):
     def __init__(self, owner: CardTlsSocket) -> None:
         super().__init__()
         self._owner = owner
+        owner._io_refs += 1
 
     def readable(self) -> bool:
         return True
+
+    def close(self) -> None:
+        if not self.closed:
+            super().close()
+            self._owner._decref_reader()
 
     def readinto(self, buffer: Any) -> int:
         return self._owner.recv_into(buffer)
@@ -202,6 +208,10 @@ class CardTlsSocket:
         self._raw = raw
         self.server_hostname = host
         self._closed = False
+        # Like socket.socket: close() waits for the files made by makefile() to close
+        # (http.client closes the connection before reading a response body).
+        self._io_refs = 0
+        self._close_requested = False
 
     # -- data --------------------------------------------------------------------
     def _translate(self, exc: Exception) -> Exception:
@@ -288,8 +298,18 @@ class CardTlsSocket:
         except OSError:
             logger.debug("shutdown of an already closed socket")
 
+    def _decref_reader(self) -> None:
+        self._io_refs -= 1
+        if self._close_requested and self._io_refs <= 0:
+            self._real_close()
+
     def close(self) -> None:
-        """Send close_notify if possible and close the socket."""
+        """Close now, or when the last reader made by :meth:`makefile` is closed."""
+        self._close_requested = True
+        if self._io_refs <= 0:
+            self._real_close()
+
+    def _real_close(self) -> None:
         if self._closed:
             return
         self._closed = True
@@ -331,6 +351,11 @@ class CardTlsSocket:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def __del__(self) -> None:
+        # A reader dropped without close() must not leak the socket.
+        if not self._closed:
+            self._raw.close()
 
 
 class TlsliteCardContext:
