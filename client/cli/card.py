@@ -17,6 +17,7 @@ from cryptography import x509
 
 from client.cli._common import EXIT_OK, describe_error, emit_json, option
 from client.paths import app_paths
+from client.trust import CertificateRevoked, CrlStore, TrustStore
 from cps.errors import (
     CardRemoved,
     CertificateExpired,
@@ -43,6 +44,7 @@ from cps.watcher import ReaderStatus, read_readers
 
 __all__ = [
     "card_anchors",
+    "card_crls",
     "card_report",
     "certificate_status",
     "profile_if_any",
@@ -200,9 +202,11 @@ def card_anchors(profile: Any | None = None) -> list[x509.Certificate]:
 
 
 def certificate_status(contents: CardContents, anchors: list[x509.Certificate],
-                       at: _dt.datetime | None = None) -> dict[str, Any]:
-    """{"status": "trusted" | "expired" | "not_yet_valid" | "untrusted" | "malformed" |
-    "missing", "message": ...} for the card's authentication certificate."""
+                       at: _dt.datetime | None = None,
+                       crls: CrlStore | None = None) -> dict[str, Any]:
+    """{"status": "trusted" | "revoked" | "expired" | "not_yet_valid" | "untrusted" |
+    "malformed" | "missing", "message": ..., "revocation": "good" | "unknown"} for the
+    card's authentication certificate (revocation from the kept CRLs, when ``crls``)."""
     cert = contents.auth_certificate
     if cert is None:
         return {"status": "missing", "message": describe_error(
@@ -217,8 +221,27 @@ def certificate_status(contents: CardContents, anchors: list[x509.Certificate],
         return {"status": "not_yet_valid", "message": describe_error(exc)}
     except CertificateUntrusted as exc:
         return {"status": "untrusted", "message": describe_error(exc)}
-    return {"status": "trusted", "message": "valid and issued under IGC-Santé",
+    revocation = "unknown"
+    if crls is not None:
+        try:
+            revocation = "good" if crls.check(cert) else "unknown"
+        except CertificateRevoked as exc:
+            return {"status": "revoked", "revocation": "revoked", "message": (
+                f"The card's certificate was revoked on {exc.revoked_at:%Y-%m-%d}: it can no "
+                "longer sign in. The holder must ask ANS for a new CPS card.")}
+    message = "valid and issued under IGC-Santé"
+    if revocation == "unknown":
+        message += " (revocation not checked: no CRL kept yet)"
+    return {"status": "trusted", "message": message, "revocation": revocation,
             "chain": [c.subject.rfc4514_string() for c in chain[1:]]}
+
+
+def card_crls(profile: Any | None = None) -> CrlStore:
+    """The kept CRLs, plus those in the profile's ``ca_file``."""
+    ca_file = getattr(profile, "ca_file", None)
+    if ca_file:
+        return TrustStore.from_files([Path(ca_file)], use_system=False).crls
+    return CrlStore()
 
 
 def _reader_dict(reader: ReaderStatus) -> dict[str, Any]:
@@ -228,7 +251,7 @@ def _reader_dict(reader: ReaderStatus) -> dict[str, Any]:
 
 
 def _card_dict(contents: CardContents, readers: list[ReaderStatus],
-               anchors: list[x509.Certificate]) -> dict[str, Any]:
+               anchors: list[x509.Certificate], crls: CrlStore | None) -> dict[str, Any]:
     token = contents.token
     kind = contents.kind
     for reader in readers:
@@ -248,11 +271,13 @@ def _card_dict(contents: CardContents, readers: list[ReaderStatus],
         "pin_state": {k: v for k, v in token.pin.as_dict().items()
                       if k in ("count_low", "final_try", "locked")},
         "identity": identity,
-        "certificate": certificate_status(contents, anchors) if token.initialized else None,
+        "certificate": (certificate_status(contents, anchors, crls=crls)
+                        if token.initialized else None),
     }
 
 
-def card_report(module: Path, anchors: list[x509.Certificate]) -> dict[str, Any]:
+def card_report(module: Path, anchors: list[x509.Certificate],
+                crls: CrlStore | None = None) -> dict[str, Any]:
     """The ``card --json`` document."""
     readers = read_readers()
     service = CardService.for_module(module)
@@ -264,7 +289,7 @@ def card_report(module: Path, anchors: list[x509.Certificate]) -> dict[str, Any]
         "module": str(module),
         "pcsc_available": readers is not None,
         "readers": [_reader_dict(r) for r in readers or []],
-        "cards": [_card_dict(c, readers or [], anchors) for c in cards],
+        "cards": [_card_dict(c, readers or [], anchors, crls) for c in cards],
     }
 
 
@@ -300,7 +325,7 @@ def _print_text(report: dict[str, Any]) -> None:
 def _run(args: argparse.Namespace) -> int:
     profile = profile_if_any(args)
     module = resolve_module(args, profile)
-    report = card_report(module, card_anchors(profile))
+    report = card_report(module, card_anchors(profile), card_crls(profile))
     if option(args, "json", False):
         emit_json(report)
     else:

@@ -28,6 +28,7 @@ from typing import Any, Literal
 from client.cli._common import describe_error, emit_json, option
 from client.cli.card import (
     card_anchors,
+    card_crls,
     certificate_status,
     profile_if_any,
     resolve_module,
@@ -208,9 +209,11 @@ def check_certificate(ctx: DoctorContext) -> CheckResult:
     contents = ctx.facts.get("contents")
     if contents is None:
         return _skip("certificate", "Skipped: no CPS card to check.")
-    status = certificate_status(contents, card_anchors(ctx.profile))
+    status = certificate_status(contents, card_anchors(ctx.profile),
+                                crls=card_crls(ctx.profile))
     advice = {
         "expired": "The holder must renew the CPS card.",
+        "revoked": "The holder must ask ANS for a new CPS card.",
         "not_yet_valid": "Check the computer's date and time.",
         "untrusted": "Add the IGC-Santé authority (admin) or use a real CPS card.",
         "malformed": "Use a CPS card.",

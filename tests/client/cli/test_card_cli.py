@@ -7,9 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
+from cryptography import x509
 
 from client.cli import main
 from client.cli._pin import TerminalPinPrompt, describe_request
+from client.cli.card import certificate_status
+from client.trust import CrlStore
 from cps.errors import PinIncorrect
 from cps.identity import EXTRA_ANCHORS_ENV
 from cps.middleware import MODULE_ENV
@@ -17,8 +20,8 @@ from cps.pin import RETRY_INCORRECT, PinRequest
 from cps.service import CardService
 from cps.token import PinState
 from sandbox.card import VirtualCard
-from sandbox.pki import Pki
-from tests.helpers.fake_token import FakeTokenBackend, make_fake_card
+from sandbox.pki import Pki, build_pki, generate_rsa_key
+from tests.helpers.fake_token import FakeCard, FakeTokenBackend, make_fake_card
 
 
 @pytest.fixture
@@ -161,3 +164,29 @@ def test_card_with_a_malformed_certificate(
     assert entry["identity"] is None
     assert entry["certificate"]["status"] == "malformed"
     assert "not a health professional national id" in entry["certificate"]["message"]
+
+
+def test_revoked_card_certificate(tmp_path: Path) -> None:
+    # A private PKI: revoking in the session's sandbox PKI would change what other tests see.
+    pki = build_pki(tmp_path / "pki")
+    key = generate_rsa_key()
+    cert = pki.issue_person_certificate(
+        key.public_key(), national_id="810009999999", family_name="BLOQUE", given_name="PAUL",
+        profession="Médecin", usage="auth")
+    card = FakeCard(pin="1234", key=key, certificate=cert)
+    service = CardService(lambda: FakeTokenBackend(card))
+    try:
+        contents = service.read_card()
+    finally:
+        service.close()
+    crls = CrlStore(tmp_path / "crl")
+    anchors = [pki.root_cert, pki.persons_ca_cert]  # as a profile ca_file gives them
+    good = certificate_status(contents, anchors, crls=crls)
+    assert (good["status"], good["revocation"]) == ("trusted", "unknown")
+    pki.revoke(cert)
+    pki.write_crls()
+    crl = x509.load_pem_x509_crl(pki.crl_path("persons").read_bytes())
+    assert crls.add(crl, [pki.persons_ca_cert])
+    revoked = certificate_status(contents, anchors, crls=crls)
+    assert revoked["status"] == "revoked"
+    assert "revoked on" in revoked["message"]
