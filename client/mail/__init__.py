@@ -22,6 +22,7 @@ from client.mail.errors import (
     SubmissionFailed,
     UnsafeAttachmentName,
 )
+from client.mail.idle import IdleEvent, IdleWatcher
 from client.mail.mailbox import Folder, Mailbox, Page, SearchQuery
 from client.mail.summary import MessageSummary
 from client.mail.sync import Synchronizer, SyncResult
@@ -33,6 +34,8 @@ __all__ = [
     "Folder",
     "FolderNotFound",
     "FolderState",
+    "IdleEvent",
+    "IdleWatcher",
     "InvalidMessage",
     "MailCache",
     "MailConnectionError",

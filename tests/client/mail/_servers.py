@@ -378,6 +378,13 @@ class CuttingProxy:
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
 
+    def drop_all(self) -> None:
+        """Cut every open connection now (a network failure, a server restart)."""
+        with self._lock:
+            for sock in self._sockets:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
     def close(self) -> None:
         self._stopped.set()
         self._listener.close()
