@@ -38,7 +38,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from types import MappingProxyType
 from xml.etree.ElementTree import Element, ParseError  # noqa: S405 - types only
 
 import defusedxml
@@ -61,6 +60,7 @@ __all__ = [
     "WhitelistNotImported",
     "WhitelistUnsafeXml",
     "default_whitelist_path",
+    "import_file",
     "import_whitelist",
     "verify_checksum",
 ]
@@ -185,7 +185,8 @@ class TrustSpace:
     repaired: bool = False
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "domains", MappingProxyType(dict(self.domains)))
+        # A private copy: the caller's mapping may change, this one does not.
+        object.__setattr__(self, "domains", dict(self.domains))
 
     def __len__(self) -> int:
         return len(self.domains)
@@ -381,3 +382,7 @@ def import_whitelist(
     logger.info("liste blanche: %d domains from %s (generated %s)",
                 len(space), source.name, space.generated)
     return space
+
+
+# The name the desktop app's settings dialog looks for.
+import_file = import_whitelist
