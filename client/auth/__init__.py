@@ -71,6 +71,7 @@ __all__ = [
     "TokenRejected",
     "UnknownClient",
     "build_authenticator",
+    "open_session",
     "trust_for_profile",
 ]
 
@@ -195,6 +196,10 @@ def build_authenticator(
             owned.close()
         raise
     return _ClosingCard(inner, owned)
+
+
+#: The name the desktop app looks for ("profile + card service + PIN prompt -> opener").
+open_session = build_authenticator
 
 
 def _nowhere() -> Any:

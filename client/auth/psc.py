@@ -54,6 +54,9 @@ class PscAuthenticator:
         refresh_margin: refresh when the access token expires within this many seconds.
         open_browser: opens a URL for the RFC 8252 fallback (default: the system browser).
         clock: monotonic clock.
+        keep_refresh_token: keep the refresh token in the OS keyring (off by default), so
+            that a restart within the PSC session needs no card; the access token is never
+            kept.
     """
 
     method = "psc"
@@ -70,6 +73,7 @@ class PscAuthenticator:
         timeout: float = DEFAULT_TIMEOUT,
         clock: Callable[[], float] = time.monotonic,
         oidc: OidcClient | None = None,
+        keep_refresh_token: bool = False,
     ) -> None:
         self.profile = profile
         self.trust = trust
@@ -85,6 +89,7 @@ class PscAuthenticator:
         self.userinfo: dict[str, Any] = {}
         self.refresh_count = 0
         self._signer: Signer | None = None
+        self.keep_refresh_token = keep_refresh_token
 
     @property
     def address(self) -> str:
@@ -120,6 +125,8 @@ class PscAuthenticator:
             from client.auth.oidc import LoopbackReceiver
 
             self.oidc.discover()
+            if self.keep_refresh_token and self._resume_from_keyring():
+                return self.userinfo
             # The redirect is read from the Location header; the loopback address only
             # has to be well-formed and the same in the token request (RFC 8252 7.3).
             receiver = LoopbackReceiver()
@@ -135,6 +142,7 @@ class PscAuthenticator:
                 code, request = self.oidc.authorize_in_browser(self._open_browser)
             tokens = self.oidc.exchange_code(code, request)
             self._tokens = tokens
+            self._keep(tokens)
             self.userinfo = self.oidc.userinfo(tokens)
             logger.info("signed in with Pro Santé Connect as %s",
                         self.userinfo.get("SubjectNameID", "?"))
@@ -164,7 +172,46 @@ class PscAuthenticator:
             self.userinfo = {}
             raise
         self.refresh_count += 1
+        if self._tokens is not None and self._tokens.refresh_token != tokens.refresh_token:
+            self._keep(self._tokens)
         logger.info("access token refreshed (no card needed)")
+
+    # -- refresh token in the keyring (opt-in) ------------------------------------------
+    def _secret_name(self) -> str:
+        auth = self.profile.auth
+        return f"psc-refresh:{auth.issuer}|{auth.client_id}|{self.address}"
+
+    def _keep(self, tokens: TokenSet) -> None:
+        if not self.keep_refresh_token or not tokens.refresh_token:
+            return
+        from client import secrets
+
+        try:
+            secrets.store(self._secret_name(), tokens.refresh_token)
+        except secrets.SecretStoreError as exc:
+            logger.warning("refresh token not kept: %s", exc.reason)
+
+    def _resume_from_keyring(self) -> bool:
+        from client import secrets
+
+        try:
+            stored = secrets.load(self._secret_name())
+        except secrets.SecretStoreError as exc:
+            logger.info("keyring not usable: %s", exc.reason)
+            return False
+        if not stored:
+            return False
+        try:
+            tokens = self.oidc.refresh(TokenSet(access_token="", expires_at=0.0,
+                                                refresh_token=stored))
+        except SessionEnded:
+            logger.info("the kept PSC session has ended: signing in with the card")
+            return False
+        self._tokens = tokens
+        self._keep(tokens)
+        self.userinfo = self.oidc.userinfo(tokens)
+        logger.info("PSC session resumed from the keyring (no card needed)")
+        return True
 
     def refresh(self) -> None:
         """Refresh the access token now.
@@ -235,9 +282,9 @@ class PscAuthenticator:
         }
 
     def close(self) -> None:
-        """Sign out: revoke the refresh token if the provider allows, forget the tokens."""
+        """Forget the tokens; revoke the refresh token unless it is kept in the keyring."""
         with self._lock:
-            if self._tokens is not None:
+            if self._tokens is not None and not self.keep_refresh_token:
                 self.oidc.revoke(self._tokens)
             self._tokens = None
         self.oidc.close()

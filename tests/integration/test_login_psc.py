@@ -199,3 +199,37 @@ def test_revoked_certificate_refused_by_the_wallet(
         assert info.value.alert == "certificate_revoked"
     finally:
         auth.close()
+
+
+def test_kept_refresh_token_resumes_without_the_card(
+    profile: Profile, signer: CardSigner, sandbox_operator: Sandbox
+) -> None:
+    from tests.helpers.fake_keyring import fake_keyring
+
+    def no_card() -> CardSigner:
+        raise AssertionError("the card must not be needed")
+
+    with fake_keyring() as store:
+        first = PscAuthenticator(profile, trust_for_profile(profile), signer,
+                                 keep_refresh_token=True)
+        first.sign_in()
+        first.close()
+        assert len(store.secrets) == 1
+        assert not any("ey" in v[:2] for v in store.secrets.values())  # no JWT access token
+        resumed = PscAuthenticator(profile, trust_for_profile(profile), no_card,
+                                   keep_refresh_token=True)
+        try:
+            assert resumed.sign_in()["SubjectNameID"] == DOCTOR.national_id
+            _imap_works(resumed)
+        finally:
+            resumed.close()
+        assert signer.signature_count == 1
+        # Once the provider ends the session, the card is asked again.
+        sandbox_operator.revoke_refresh_tokens()
+        again = PscAuthenticator(profile, trust_for_profile(profile), signer,
+                                 keep_refresh_token=True)
+        try:
+            again.sign_in()
+        finally:
+            again.close()
+        assert signer.signature_count == 2
