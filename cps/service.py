@@ -103,6 +103,7 @@ class CardService:
         self._cps_readers: set[str] | None = None
         self._known_readers: set[str] = set()
         self._kinds: dict[tuple[int, str], CardKind] = {}
+        self._closed = False
 
     @classmethod
     def for_module(cls, module: Path) -> CardService:
@@ -129,13 +130,16 @@ class CardService:
         return self._thread.call(lambda: fn(self._get_backend()))
 
     def close(self) -> None:
-        """Log out, unload the module and stop the card thread."""
+        """Log out, unload the module and stop the card thread (idempotent)."""
         def shutdown() -> None:
             self._end_session_on_thread()
             if self._backend is not None:
                 self._backend.close()
                 self._backend = None
 
+        if self._closed:
+            return
+        self._closed = True
         try:
             self._thread.call(shutdown)
         finally:

@@ -115,6 +115,7 @@ def test_no_card_in_the_reader() -> None:
             service.read_card()
     finally:
         service.close()
+    service.close()  # closing twice is harmless
 
 
 def test_card_reset_by_another_program_ends_the_session(
