@@ -251,6 +251,7 @@ class Sandbox:
         self.mail_root: Path
         self.start_seconds = 0.0
         self._processes: dict[str, subprocess.Popen[bytes]] = {}
+        self._log_offsets: dict[str, int] = {}
         self._reader: Any = None
         self._started = False
 
@@ -470,7 +471,9 @@ class Sandbox:
         self.directory_extraction = existing[0] if existing else write_sample_extraction(target)
 
     def _spawn(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> None:
-        out = (self.logs / f"{name}.log").open("ab")
+        log = self.logs / f"{name}.log"
+        self._log_offsets[name] = log.stat().st_size if log.exists() else 0
+        out = log.open("ab")
         try:
             process = subprocess.Popen(
                 argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
@@ -482,23 +485,37 @@ class Sandbox:
         self._write_state()
         logger.info("%s started (pid %d)", name, process.pid)
 
-    def _wait_ready(self, name: str, ports: list[int], log: Path) -> None:
+    def _ready_marker_seen(self, name: str, log: Path, marker: bytes | None) -> bool:
+        if marker is None:
+            return True
+        with log.open("rb") as handle:
+            handle.seek(self._log_offsets.get(name, 0))
+            return marker in handle.read()
+
+    def _wait_ready(
+        self, name: str, ports: list[int], log: Path, marker: bytes | None = None
+    ) -> None:
+        """Wait until ``name`` listens on ``ports`` and (if given) logged ``marker``.
+
+        The marker is what our own servers print once bound: an open port alone may
+        belong to another program.
+        """
         deadline = time.monotonic() + _READY_TIMEOUT
         process = self._processes[name]
         pending = list(ports)
-        while pending:
+        while pending or not self._ready_marker_seen(name, log, marker):
             if process.poll() is not None:
                 raise SandboxError(
                     f"{name} exited with status {process.returncode} while starting; "
                     f"see {log}:\n{_log_tail(log)}"
                 )
             pending = [p for p in pending if not _port_open(p)]
-            if not pending:
+            if not pending and self._ready_marker_seen(name, log, marker):
                 break
             if time.monotonic() > deadline:
                 raise SandboxError(
-                    f"{name} did not listen on port(s) {pending} within {_READY_TIMEOUT:.0f} s;"
-                    f" see {log}:\n{_log_tail(log)}"
+                    f"{name} was not ready within {_READY_TIMEOUT:.0f} s (ports not listening:"
+                    f" {pending or 'none'}); see {log}:\n{_log_tail(log)}"
                 )
             time.sleep(0.05)
 
@@ -591,8 +608,9 @@ class Sandbox:
                     f"port {port} does not answer as Dovecot (another program took it?); "
                     f"see {log}:\n{_log_tail(log)}"
                 )
-        self._wait_ready("oidc-provider", [p.oidc, p.wallet], self.logs / "oidc-provider.log")
-        self._wait_ready("smtp-sink", [p.smtp_sink], self.logs / "smtp-sink.log")
+        self._wait_ready("oidc-provider", [p.oidc, p.wallet], self.logs / "oidc-provider.log",
+                         b"READY")  # fmt: skip
+        self._wait_ready("smtp-sink", [p.smtp_sink], self.logs / "smtp-sink.log", b"READY")
         if self._owner is not None:
             self._spawn("watchdog", [python, "-m", "sandbox.watchdog", str(self._owner),
                                      str(self.directory)], env)  # fmt: skip

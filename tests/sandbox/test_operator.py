@@ -200,9 +200,11 @@ def test_watchdog_stops_the_sandbox_of_a_dead_owner(
     assert not (tmp_path / "sbx").exists()
 
 
+@pytest.mark.parametrize(("index", "attribute"), [(0, "imap"), (6, "oidc"), (5, "smtp_sink")])
 def test_a_port_taken_meanwhile_is_retried(
-    tmp_path: Path, sandbox_pki: Pki, sandbox_card: VirtualCard, monkeypatch: pytest.MonkeyPatch
-) -> None:
+    tmp_path: Path, sandbox_pki: Pki, sandbox_card: VirtualCard, monkeypatch: pytest.MonkeyPatch,
+    index: int, attribute: str,
+) -> None:  # fmt: skip
     import socket
 
     from sandbox import operator
@@ -216,7 +218,7 @@ def test_a_port_taken_meanwhile_is_retried(
         def first_one_taken(count: int) -> list[int]:
             ports = real(count)
             if not calls:
-                ports[0] = squatter.getsockname()[1]  # Dovecot's IMAP port is taken
+                ports[index] = squatter.getsockname()[1]  # one server's port is taken
             calls.append(ports)
             return ports
 
@@ -225,6 +227,6 @@ def test_a_port_taken_meanwhile_is_retried(
                           pki_directory=sandbox_pki.directory, card=sandbox_card)  # fmt: skip
         with sandbox:
             assert len(calls) == 2
-            assert sandbox.ports.imap == calls[1][0] != calls[0][0]
+            assert getattr(sandbox.ports, attribute) == calls[1][index] != calls[0][index]
             assert sandbox_status(sandbox.directory)["running"]
     sandbox.stop(purge=True)
