@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import imaplib
 import json
 import os
@@ -172,6 +173,15 @@ def test_runtime_revocation_reaches_dovecot(
             if not refused:
                 time.sleep(0.3)
         assert refused, "Dovecot still accepts a certificate revoked at run time"
+        # The provider's wallet re-reads the CRL file when it changes.
+        wallet = http.client.HTTPSConnection(sandbox.host, sandbox.ports.wallet,
+                                             context=context, timeout=30)  # fmt: skip
+        try:
+            with pytest.raises((ssl.SSLError, ConnectionError)):
+                wallet.request("GET", "/auth")
+                wallet.getresponse().read()
+        finally:
+            wallet.close()
         pids = [p.pid for p in sandbox._processes.values()]  # noqa: SLF001
     assert [pid for pid in pids if _alive(pid)] == []
     sandbox.stop(purge=True)
