@@ -40,7 +40,7 @@ from client.mail.errors import (
 from client.mail.mailbox import Mailbox
 from client.mail.outbox import Outbox
 from client.mail.policy import RecipientPolicy, load_trust_space
-from client.mail.reading import parse_message
+from client.mail.reading import ReadMessage, parse_message
 from client.mail.receipts import (
     MDN_SENT_FLAG,
     ReceiptBook,
@@ -278,16 +278,49 @@ def _fetch(args: argparse.Namespace, mailbox: Mailbox, *, mark_seen: bool = Fals
     return raw
 
 
+def _show_raw(args: argparse.Namespace) -> tuple[bytes, tuple[str, ...], bool]:
+    """The message, its flags and whether it came from the cache (server unreachable)."""
+    try:
+        with _session(args) as (_, mailbox):
+            raw = _fetch(args, mailbox, mark_seen=args.mark_read)
+            return raw, mailbox.summaries(args.folder, [args.uid])[0].flags, False
+    except MailConnectionError as exc:
+        with MailCache.open(_account_address(args)) as cache:
+            cached = cache.body(args.folder, args.uid)
+            summary = cache.summary(args.folder, args.uid)
+        if cached is None:
+            raise
+        print(f"Server unreachable ({describe_error(exc)}); showing the cached copy.",
+              file=sys.stderr)
+        return cached, summary.flags if summary else (), True
+
+
+def _structured(read: ReadMessage) -> list[dict[str, Any]]:
+    """What the attached IHE XDM packages hold (patient, documents), for display."""
+    from client.xdm.message import describe_attachment
+
+    described = []
+    for attachment in read.attachments:
+        info = describe_attachment(attachment.filename, attachment.data)
+        if info is not None:
+            described.append({
+                "attachment": attachment.index, "label": info.label,
+                "patient_name": info.patient_name, "patient_ins": info.patient_ins,
+                "documents": list(info.document_titles), "cda_codes": list(info.cda_codes),
+            })
+    return described
+
+
 def _show(args: argparse.Namespace) -> int:
-    with _session(args) as (_, mailbox):
-        raw = _fetch(args, mailbox, mark_seen=args.mark_read)
-        flags = mailbox.summaries(args.folder, [args.uid])[0].flags
+    raw, flags, offline = _show_raw(args)
     read = parse_message(raw, allow_remote=args.allow_remote)
     decision = mdn_decision(read, flags)
+    structured = _structured(read)
     if _json(args):
         document = read.to_json()
         document.update(uid=args.uid, folder=args.folder, flags=list(flags),
-                        receipt_can_be_sent=decision.allowed)
+                        receipt_can_be_sent=decision.allowed, offline=offline,
+                        structured_documents=structured)
         emit_json(document)
         return EXIT_OK
     print(f"From:    {read.sender}")
@@ -301,6 +334,8 @@ def _show(args: argparse.Namespace) -> int:
     for attachment in read.attachments:
         print(f"[{attachment.index}] {attachment.filename or '(sans nom)'}  "
               f"{attachment.content_type}  {attachment.size} bytes")
+    for item in structured:
+        print(f"    {item['label']}: {', '.join(item['documents'])}")
     if read.remote_content_blocked:
         print("(remote images blocked; --allow-remote to load them)")
     if read.disposition_notification_to:

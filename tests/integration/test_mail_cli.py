@@ -73,6 +73,8 @@ def test_mail_commands_signed_in(
     shown = json.loads(out)
     assert "IHE_XDM.ZIP" in [a["filename"] for a in shown["attachments"]]
     assert not shown["display_subject"].startswith("XDM/")
+    (structured,) = shown["structured_documents"]
+    assert structured["patient_ins"] and structured["documents"]
 
     status, out, err = _cli(monkeypatch, capsys, pin, profile, "mail", "save-attachments",
                             "INBOX", str(xdm["uid"]), str(tmp_path / "pj"), "--json")

@@ -119,6 +119,8 @@ def test_sync_then_offline_list(
     inbox = next(r for r in json.loads(out) if r["folder"] == "INBOX")
     assert inbox["added"] == 1 and inbox["full"]
     assert any(k[1].startswith("mail-cache:") for k in fake_keyring.entries)
+    uid = json.loads(_run(capsys, "mail", "list", "INBOX", "--json")[1])["messages"][0]["uid"]
+    assert _run(capsys, "mail", "show", "INBOX", str(uid))[0] == 0  # opened: cached
 
     class Unreachable(PasswordSessionOpener):
         def open_imap(self) -> Any:
@@ -134,6 +136,11 @@ def test_sync_then_offline_list(
     status, out, _ = _run(capsys, "mail", "list", "INBOX", "--offline",
                           "--profile", str(signed_in))
     assert status == 0 and "Hémogramme" in out
+    status, out, err = _run(capsys, "--profile", str(signed_in), "mail", "show", "INBOX",
+                            str(uid), "--json")
+    shown = json.loads(out)
+    assert status == 0 and shown["offline"] and shown["subject"] == "Hémogramme"
+    assert "cached copy" in err
 
 
 def test_send_and_refusals(
