@@ -77,6 +77,9 @@ def run_desktop_app(argv: Sequence[str]) -> int:
     window = MainWindow(services, preferences, pool)
     window.show()
     window.start()
+    from ui.responsiveness import freeze_long_lived
+
+    freeze_long_lived()
     status = app.exec()
     pool.wait_for_done(10_000)
     return int(status)

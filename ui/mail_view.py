@@ -30,6 +30,7 @@ from ui.backend import Folder, MailService, MessageSummary, MessageView
 from ui.folder_tree import FolderTree
 from ui.message_model import Column, MessageTableModel
 from ui.reading_pane import ReadingPane
+from ui.responsiveness import freeze_long_lived
 from ui.wording import describe_error
 from ui.workers import WorkerPool
 
@@ -38,6 +39,7 @@ __all__ = ["MailView"]
 logger = logging.getLogger(__name__)
 
 ROW_HEIGHT = 24
+FREEZE_ROWS = 2_000
 
 
 class MailView(QWidget):
@@ -181,6 +183,10 @@ class MailView(QWidget):
         if path != self.current_folder:
             return
         self.model.set_messages(rows)
+        if len(rows) >= FREEZE_ROWS:
+            # These rows live as long as the folder is shown: keep them out of full
+            # garbage collections, which would otherwise stall the GUI thread.
+            freeze_long_lived()
         if self.search.text():
             self._run_search()
         self.folder_loaded.emit(path, len(rows))
