@@ -15,7 +15,9 @@ Authentication (design section 6 "facts learned on this machine"):
   test chain followed by the CRLs (Dovecot reads CRLs from ``ssl_ca`` only), and names the
   user by the certificate's CN (``auth_ssl_username_from_cert``). A passwd-file passdb
   limited to ``external`` maps that CN (the national id) to the mailbox address with
-  ``nopassword`` + ``user=``, so EXTERNAL and tokens open the same mailbox.
+  ``nopassword`` + ``user=``, so EXTERNAL and tokens open the same mailbox. An authzid is
+  accepted when it names the holder's own mailbox (a master passdb keyed ``CN/address``):
+  Thunderbird sends the account's user name as authzid.
 * XOAUTH2 and OAUTHBEARER (RFC 7628): passdb ``oauth2`` with ``introspection_mode = local``,
   the signature checked with the provider's public key found in a ``fs:posix`` dict at
   ``<azp|default>/<ALG>/<kid|default>``; the user is the token's ``email`` claim.
@@ -190,6 +192,12 @@ def write_dovecot_config(setup: DovecotSetup) -> Path:
     (d / "passdb-external").write_text(
         "".join(f"{u.login}:::::::nopassword=y user={u.address}\n" for u in setup.users)
     )
+    # Master passdb for an EXTERNAL authzid (RFC 4422 appendix A): clients such as
+    # Thunderbird send the account's user name, the mailbox address, as authzid; the
+    # certificate's holder may act as its own mailbox only ("CN/address" keys).
+    (d / "passdb-external-authzid").write_text(
+        "".join(f"{u.login}/{u.address}:::::::nopassword=y\n" for u in setup.users)
+    )
     # userdb: by address, one home (Maildir) per mailbox; uid/gid come from mail_uid.
     (d / "userdb").write_text(
         "".join(f"{u.address}:::::{_user_home(setup, u)}::\n" for u in setup.users)
@@ -241,6 +249,12 @@ auth_verbose = yes
 auth_debug = no
 disable_plaintext_auth = yes
 
+passdb {{
+  driver = passwd-file
+  master = yes
+  mechanisms = external
+  args = username_format=%u/%{{login_user}} {d / "passdb-external-authzid"}
+}}
 passdb {{
   driver = passwd-file
   args = {d / "passdb-external"}

@@ -246,6 +246,17 @@ def test_card_submits_with_external_and_colleague_reads_it(
     assert body is not None and "voici mon avis" in body.get_content()
 
 
+def test_external_authzid_may_name_only_the_holders_mailbox(sandbox_operator: Sandbox) -> None:
+    # Thunderbird sends the account's user name (the address) as the EXTERNAL authzid.
+    for authzid in (COLLEAGUE.address.encode(), COLLEAGUE.login.encode()):
+        with _imaps_from("127.0.0.1", sandbox_operator, "colleague") as imap:
+            assert imap.authenticate("EXTERNAL", lambda _, z=authzid: z)[0] == "OK"
+            assert imap.select("INBOX", readonly=True)[0] == "OK"
+    with _imaps_from("127.0.0.6", sandbox_operator, "colleague") as imap:
+        with pytest.raises(imaplib.IMAP4.error, match="AUTHENTICATIONFAILED"):
+            imap.authenticate("EXTERNAL", lambda _: DOCTOR.address.encode())
+
+
 def test_unknown_local_recipient_is_refused_at_rcpt(sandbox_operator: Sandbox) -> None:
     with smtplib.SMTP(sandbox_operator.host, sandbox_operator.ports.submission,
                       timeout=30) as smtp:  # fmt: skip
