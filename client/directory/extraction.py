@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import operator
 import re
 import unicodedata
 import zipfile
@@ -40,6 +41,7 @@ logger = logging.getLogger(__name__)
 MAX_BAD_ROWS_KEPT = 1000  # line numbers kept for the report; all are counted
 
 _BOM = b"\xef\xbb\xbf"
+_KNOWN_TYPES = frozenset(BAL_TYPES)
 _STAMP = re.compile(r"(\d{12})(?:\.\w+)?$")
 
 
@@ -174,43 +176,93 @@ class ExtractionReader:
             self.bad_rows.append(BadRow(self.line_number, reason))
 
     def rows(self) -> Iterator[tuple[str, ...]]:
-        """Yield, for each valid row, the wanted fields in the order given to the header.
+        """Yield, for each valid row, the wanted fields in the order given to the header."""
+        for batch in self.batches():
+            yield from batch
 
-        The first two wanted columns must be the BAL type and the address (they are
-        validated here); :meth:`read_header` must have been called.
+    def batches(self, block_size: int = 1 << 20) -> Iterator[list[tuple[str, ...]]]:
+        """Yield lists of valid rows (wanted fields, in the order given to the header).
+
+        The text is read and decoded a block at a time (about ``block_size`` bytes, cut
+        at a line end); a block that is not valid UTF-8 or holds NUL bytes is redone
+        line by line to name the bad rows. The first two wanted columns must be the BAL
+        type and the address (validated here); :meth:`read_header` must come first.
         """
         if not self._indexes:
             raise ExtractionError(self.name, "read_header() must come before rows()")
-        expected = len(self.header)
-        indexes = self._indexes
-        bal_at, address_at = indexes[0], indexes[1]
-        known_types = frozenset(BAL_TYPES)
-        separator = SEPARATOR
-        # Local names: this loop runs a million times per import.
-        for raw in self.stream:
-            self.bytes_read += len(raw)
-            self.line_number += 1
-            line = raw.rstrip(b"\r\n")
-            if not line:
-                continue  # blank lines (typically a trailing one) carry nothing
+        pending = b""
+        while True:
+            chunk = self.stream.read(block_size)
+            if not chunk:
+                break
+            chunk = pending + chunk
+            cut = chunk.rfind(b"\n") + 1
+            if cut == 0:
+                pending = chunk
+                continue
+            pending = chunk[cut:]
+            self.bytes_read += cut
+            yield self._block(chunk[:cut])
+        if pending:
+            self.bytes_read += len(pending)
+            yield self._block(pending + b"\n")
+
+    def _block(self, block: bytes) -> list[tuple[str, ...]]:
+        """The valid rows of whole lines ``block`` (ending with a line feed)."""
+        try:
+            text = block.decode("utf-8")
+        except UnicodeDecodeError:
+            return self._slow_block(block)
+        if "\x00" in text:
+            return self._slow_block(block)
+        return self._lines(text.replace("\r\n", "\n").split("\n")[:-1])
+
+    def _slow_block(self, block: bytes) -> list[tuple[str, ...]]:
+        valid: list[tuple[str, ...]] = []
+        for raw in block.split(b"\n")[:-1]:
+            line = raw.rstrip(b"\r")
             if b"\x00" in line:
+                self.line_number += 1
                 self._bad("NUL byte in the row")
                 continue
             try:
                 text = line.decode("utf-8")
             except UnicodeDecodeError:
+                self.line_number += 1
                 self._bad("not valid UTF-8")
                 continue
-            fields = text.split(separator)
+            valid.extend(self._lines([text]))
+        return valid
+
+    def _lines(self, lines: list[str]) -> list[tuple[str, ...]]:
+        # Local names: this loop runs a million times per import.
+        expected = len(self.header)
+        indexes = self._indexes
+        bal_at, address_at = indexes[0], indexes[1]
+        known_types = _KNOWN_TYPES
+        pick = operator.itemgetter(*indexes)
+        valid: list[tuple[str, ...]] = []
+        append = valid.append
+        number = self.line_number
+        for line in lines:
+            number += 1
+            fields = line.split(SEPARATOR)
             if len(fields) != expected:
-                self._bad(f"{len(fields)} fields, expected {expected}")
+                if line.strip():  # blank lines (typically a trailing one) carry nothing
+                    self.line_number = number
+                    self._bad(f"{len(fields)} fields, expected {expected}")
                 continue
-            bal_type = fields[bal_at].strip().upper()
-            if bal_type not in known_types:
-                self._bad(f"unknown BAL type {fields[bal_at]!r}")
-                continue
+            if fields[bal_at] not in known_types:
+                bal_type = fields[bal_at].strip().upper()
+                if bal_type not in known_types:
+                    self.line_number = number
+                    self._bad(f"unknown BAL type {fields[bal_at]!r}")
+                    continue
+                fields[bal_at] = bal_type
             if "@" not in fields[address_at]:
+                self.line_number = number
                 self._bad("no mailbox address")
                 continue
-            fields[bal_at] = bal_type
-            yield tuple([fields[i] for i in indexes])
+            append(pick(fields))
+        self.line_number = number
+        return valid

@@ -45,19 +45,16 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-BATCH_ROWS = 50_000
-PROGRESS_ROWS = 10_000  # BATCH_ROWS is a multiple of it
-
-# Parameters: ?1 the row id, then the fields in FIELD_COLUMNS order (bal_type, address,
-# national_id, service, civility, family, given, profession code and label, specialty
-# code and label, organisation, trade name, L6 delivery line, postal code).
+# Parameters: the fields in FIELD_COLUMNS order (bal_type, address, national_id,
+# service, civility, family, given, profession code and label, specialty code and
+# label, organisation, trade name, L6 delivery line, postal code). Ids follow the file.
 _INSERT_ENTRY = (
-    "INSERT INTO entry(id, bal_type, address, national_id, service, civility, family_name,"
+    "INSERT INTO entry(bal_type, address, national_id, service, civility, family_name,"
     " given_name, profession_code, profession, specialty_code, specialty, organization,"
-    " trade_name, postal_code, city) VALUES (?1, ?2, trim(?3), trim(?4), ?5, ?6, ?7, ?8,"
-    " ?9, ?10, ?11, ?12, iif(?13 = '', ?14, ?13), ?14, ?16,"
+    " trade_name, postal_code, city) VALUES (?1, trim(?2), trim(?3), ?4, ?5, ?6, ?7,"
+    " ?8, ?9, ?10, ?11, iif(?12 = '', ?13, ?12), ?13, ?15,"
     # "69003 LYON" -> "LYON": the L6 line starts with the postal code (5 characters).
-    " iif(substr(?15, 6, 1) = ' ', trim(substr(?15, 7)), trim(?15)))"
+    " iif(substr(?14, 6, 1) = ' ', trim(substr(?14, 7)), trim(?14)))"
 )
 
 
@@ -192,25 +189,13 @@ def _build(
             conn.execute(f"PRAGMA {pragma}")
         conn.executescript(SCHEMA)
         conn.execute("BEGIN")
-        counters = dict.fromkeys(BAL_TIERS, 0)
-        tiers = {bal: tier * TIER_SPAN for bal, tier in BAL_TIERS.items()}
-        entries: list[tuple[str | int, ...]] = []
         rows = 0
-        # Per-row work stays in C where it can: the reader yields the fields in
-        # FIELD_COLUMNS order and the statement trims, picks and derives the city.
-        for fields in reader.rows():
-            bal_type = fields[0]
-            counters[bal_type] += 1
-            entries.append((tiers[bal_type] + counters[bal_type], *fields))
-            if len(entries) % PROGRESS_ROWS == 0:
-                if len(entries) >= BATCH_ROWS:
-                    conn.executemany(_INSERT_ENTRY, entries)
-                    rows += len(entries)
-                    entries.clear()
-                _report(reader.bytes_read, reader.size, rows + len(entries), progress, cancel)
-        if entries:
-            conn.executemany(_INSERT_ENTRY, entries)
-            rows += len(entries)
+        # Per-row work stays in C: the reader splits a block of lines at a time and
+        # picks the fields with itemgetter; the statement trims, chooses and derives.
+        for batch in reader.batches():
+            conn.executemany(_INSERT_ENTRY, batch)
+            rows += len(batch)
+            _report(reader.bytes_read, reader.size, rows, progress, cancel)
         _report(reader.bytes_read, reader.size, rows, progress, cancel)
         phases = [("rows", time.perf_counter())]
         _index_text(conn)
@@ -255,24 +240,25 @@ for _digit in "0123456789":
 
 _FILL_FTS = (
     "INSERT INTO entry_fts(rowid, name, organization, place, work, ident) "  # noqa: S608
-    "SELECT id, family_name || ' ' || given_name, "
+    "SELECT ? + id, family_name || ' ' || given_name, "
     "organization || ' ' || iif(trade_name = organization, '', trade_name) || ' ' || service, "
     "city || ' ' || postal_code, profession || ' ' || specialty, "
-    f"{_ADDRESS_TEXT} FROM entry ORDER BY id"
+    f"{_ADDRESS_TEXT} FROM entry WHERE bal_type = ? ORDER BY id"
 )
 
 
 def _index_text(conn: sqlite3.Connection) -> None:
     """Fill the FTS5 index from the entry table, in row id order.
 
-    FTS5 flushes its pending terms whenever a row id is not larger than the previous
-    one, so rows arriving in file order with tiered ids would produce thousands of tiny
-    segments; reading the table back in id order gives one sorted pass. A 64 MB term
+    The FTS row id is ``tier * TIER_SPAN + entry id``: personal mailboxes first. FTS5
+    flushes its pending terms whenever a row id is not larger than the previous one,
+    so the table is read back one BAL type at a time, in id order: ids only grow. A 64 MB term
     hash (instead of 1 MB) keeps the segment count low, and automatic merging is off.
     """
     conn.execute("INSERT INTO entry_fts(entry_fts, rank) VALUES('automerge', 0)")
     conn.execute("INSERT INTO entry_fts(entry_fts, rank) VALUES('hashsize', ?)", (64 << 20,))
-    conn.execute(_FILL_FTS)
+    for bal_type, tier in sorted(BAL_TIERS.items(), key=lambda item: item[1]):
+        conn.execute(_FILL_FTS, (tier * TIER_SPAN, bal_type))
 
 
 def is_cancelled(cancel: object) -> bool:

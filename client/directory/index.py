@@ -7,8 +7,9 @@ and accents, prefix indexes make 1 to 3 letter prefixes cheap) over five columns
 names, the organisation (with service and trade name), the place (city, postal code),
 the work (profession and specialty labels) and the identifiers (address, national id).
 
-Ranking without sorting: row ids are assigned by BAL type tier (PER, then CAB, ORG,
-APP), and FTS5 returns matches in row id order, so ``LIMIT`` stops early. Exact name
+Ranking without sorting: FTS row ids are ``tier * TIER_SPAN + entry id`` with the BAL
+type tier (PER, then CAB, ORG, APP), and FTS5 returns matches in row id order, so
+``LIMIT`` stops early. Exact name
 matches come first through tiered queries: every word a whole name word, then at least
 one, then prefixes anywhere. Several words narrow (AND): "card lyon" finds
 cardiologists in Lyon.
@@ -45,7 +46,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 INDEX_FILENAME = "directory.sqlite3"
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 MAX_QUERY_WORDS = 6
 
 # Row id = tier * TIER_SPAN + sequence: personal mailboxes first (issue 6 ranking).
@@ -152,10 +153,11 @@ def _entry(row: tuple[Any, ...]) -> DirectoryEntry:
     return DirectoryEntry(**values)
 
 
+# FTS row id = tier * TIER_SPAN + entry id (see importer._index_text).
 _MATCH_SQL = (
-    f"{_SELECT} JOIN (SELECT rowid AS id FROM entry_fts "  # noqa: S608 - constants
+    f"{_SELECT} JOIN (SELECT rowid AS fid FROM entry_fts "  # noqa: S608 - constants
     "WHERE entry_fts MATCH ? AND rowid >= ? AND rowid < ? LIMIT ?) AS m "
-    "ON e.id = m.id ORDER BY e.id"
+    f"ON e.id = m.fid % {TIER_SPAN} ORDER BY m.fid"
 )
 _ALL_IDS = (0, len(BAL_TIERS) * TIER_SPAN)
 
@@ -199,6 +201,7 @@ class _Search:
         self.limit = limit
         self.filters: list[tuple[str, str]] = []
         self.ids = _ALL_IDS
+        self.bal_type = ""
         for key, value in (filters or {}).items():
             if not value.strip():
                 continue
@@ -208,6 +211,7 @@ class _Search:
                     raise ValueError(f"unknown BAL type {value!r}; use PER, CAB, ORG or APP")
                 # Row ids are tiered by BAL type: the filter is an id range.
                 self.ids = (tier * TIER_SPAN, (tier + 1) * TIER_SPAN)
+                self.bal_type = value.strip().upper()
             elif key in FILTER_COLUMNS:
                 self.filters.extend(
                     (FILTER_COLUMNS[key], w) for w in query_words(value) if len(w) > 1
@@ -303,8 +307,8 @@ class _Search:
 
     def _first_of_type(self) -> list[DirectoryEntry]:
         rows = self.conn.execute(
-            f"{_SELECT} WHERE e.id >= ? AND e.id < ? ORDER BY e.id LIMIT ?",  # noqa: S608
-            (*self.ids, self.limit),
+            f"{_SELECT} WHERE e.bal_type = ? ORDER BY e.id LIMIT ?",  # noqa: S608
+            (self.bal_type, self.limit),
         ).fetchall()
         return _unique([_entry(row) for row in rows], self.limit)
 
