@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from client.mail.cache import MailCache
@@ -151,3 +153,61 @@ def test_connection_dropped_mid_fetch_keeps_the_cache_consistent(
             assert result.total == 40 and c.list_messages("INBOX")[0] == 40
     finally:
         proxy.close()
+
+
+_KILLED_SYNC = """
+import os, signal, sys
+from pathlib import Path
+import client.mail.sync as sync_module
+from client.mail.cache import MailCache
+from client.mail.mailbox import Mailbox
+from client.mail.store import EncryptedStore
+from tests.client.mail._servers import Dovecot, PasswordSessionOpener
+
+port, user, path, key = int(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), bytes.fromhex(sys.argv[4])
+sync_module.BATCH = 10
+dovecot = Dovecot(root=Path("/nonexistent"), port=port)
+
+def die_after_two_batches(folder, done, total):
+    if done >= 20:
+        os.kill(os.getpid(), signal.SIGKILL)  # no cleanup, no commit of anything later
+
+cache = MailCache(EncryptedStore(path, key))
+box = Mailbox(PasswordSessionOpener(dovecot, user))
+sync_module.Synchronizer(box, cache, progress=die_after_two_batches).sync_folder("INBOX")
+"""
+
+
+def test_a_sync_killed_mid_way_leaves_a_cache_the_next_sync_completes(
+    dovecot: Dovecot, user: str, tmp_path: Path
+) -> None:
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    from client.mail.store import EncryptedStore
+
+    _seed(dovecot, user, 45)
+    key = os.urandom(32)
+    path = tmp_path / "cache.sqlite3"
+    root = Path(__file__).resolve().parents[3]
+    done = subprocess.run(
+        [sys.executable, "-c", _KILLED_SYNC, str(dovecot.port), user, str(path), key.hex()],
+        cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, timeout=120, check=False,
+    )
+    assert done.returncode == -9
+    check = sqlite3.connect(path)
+    try:
+        assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        check.close()
+    with MailCache(EncryptedStore(path, key)) as cache, Mailbox(
+        PasswordSessionOpener(dovecot, user)
+    ) as box:
+        state = cache.folder_state("INBOX")
+        assert state is not None and state.uidnext == 1  # the folder state is written last
+        assert state.count == 20  # the two committed batches survived the kill
+        result = Synchronizer(box, cache).sync_folder("INBOX")
+        assert result.total == 45 and cache.list_messages("INBOX")[0] == 45
+        assert Synchronizer(box, cache).sync_folder("INBOX").unchanged
