@@ -93,6 +93,14 @@ namespace inbox {{
 """
 
 
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the test process dies (a killed run leaks nothing)."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def free_port() -> int:
     """A port free on loopback right now."""
     with socket.socket() as sock:
@@ -129,6 +137,7 @@ class Dovecot:
             ["dovecot", "-F", "-c", str(conf)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 - no threads run Popen here
         )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
