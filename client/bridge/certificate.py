@@ -1,0 +1,153 @@
+"""The bridge's local TLS certificate: generated once per installation, kept under the
+application's data directory, exportable as PEM so a mail client can pin it.
+
+A self-signed ECDSA P-256 certificate for ``localhost`` and ``127.0.0.1`` (RFC 5280
+subjectAltName; mail clients match the name they connect to). No admin rights and no
+system trust store change: the mail client trusts it (Thunderbird: per profile with
+``certutil``, see :mod:`client.thunderbird`). The private key file is owner-only.
+"""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import logging
+import os
+import ssl
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from client.bridge.errors import LocalCertificateError
+from client.paths import app_paths
+
+__all__ = ["LocalCertificate", "default_certificate_dir", "load_or_create_certificate"]
+
+logger = logging.getLogger(__name__)
+
+_VALIDITY_DAYS = 825  # the longest validity clients accept for a server certificate
+_CERT = "bridge-cert.pem"
+_KEY = "bridge-key.pem"
+
+
+def default_certificate_dir() -> Path:
+    """``<data>/bridge`` under the application's directories."""
+    return app_paths().data / "bridge"
+
+
+@dataclass(frozen=True)
+class LocalCertificate:
+    """The bridge's certificate and key files."""
+
+    cert_path: Path
+    key_path: Path
+
+    @property
+    def pem(self) -> bytes:
+        """The certificate (PEM), what a mail client pins."""
+        return self.cert_path.read_bytes()
+
+    @property
+    def certificate(self) -> x509.Certificate:
+        """The parsed certificate."""
+        return x509.load_pem_x509_certificate(self.pem)
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 fingerprint, ``AB:CD:...`` as mail clients display it."""
+        digest = self.certificate.fingerprint(hashes.SHA256())
+        return ":".join(f"{b:02X}" for b in digest)
+
+    @property
+    def not_after(self) -> datetime.datetime:
+        """End of validity (UTC)."""
+        return self.certificate.not_valid_after_utc
+
+    def export(self, target: Path) -> Path:
+        """Write the certificate (never the key) to ``target``; returns the path.
+
+        Raises:
+            LocalCertificateError: the file cannot be written.
+        """
+        try:
+            target.write_bytes(self.pem)
+        except OSError as exc:
+            raise LocalCertificateError(str(target), exc.strerror or str(exc)) from exc
+        return target
+
+    def server_context(self) -> ssl.SSLContext:
+        """A server-side TLS context (TLS 1.2 minimum) for the bridge's listeners."""
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        try:
+            context.load_cert_chain(str(self.cert_path), str(self.key_path))
+        except (OSError, ssl.SSLError) as exc:
+            raise LocalCertificateError(str(self.cert_path), str(exc)) from exc
+        return context
+
+
+def _generate(cert_path: Path, key_path: Path) -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([
+        x509.NameAttribute(NameOID.COMMON_NAME, "localhost"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Compagnon MSSante local bridge"),
+    ])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=_VALIDITY_DAYS))
+        .add_extension(x509.SubjectAlternativeName([
+            x509.DNSName("localhost"),
+            x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+        ]), critical=False)
+        # A CA:FALSE leaf that NSS accepts as a trusted peer ("C,," or "P,,").
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]),
+                       critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    key_bytes = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    # Key first, owner-only from creation (no window with default permissions).
+    fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key_bytes)
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+
+
+def load_or_create_certificate(directory: Path | None = None) -> LocalCertificate:
+    """The installation's bridge certificate, created on first use or when expired.
+
+    Raises:
+        LocalCertificateError: the directory or files cannot be written or read.
+    """
+    folder = directory or default_certificate_dir()
+    cert_path, key_path = folder / _CERT, folder / _KEY
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if cert_path.exists() and key_path.exists():
+            current = LocalCertificate(cert_path, key_path)
+            try:
+                expired = current.not_after < datetime.datetime.now(datetime.UTC) + (
+                    datetime.timedelta(days=7))
+            except ValueError as exc:
+                raise LocalCertificateError(str(cert_path), f"unreadable: {exc}") from exc
+            if not expired:
+                return current
+            logger.info("bridge certificate expires soon: making a new one")
+        _generate(cert_path, key_path)
+    except OSError as exc:
+        raise LocalCertificateError(str(folder), exc.strerror or str(exc)) from exc
+    logger.info("bridge certificate created in %s", folder)
+    return LocalCertificate(cert_path, key_path)
