@@ -10,7 +10,7 @@ Steps, each failing with a sentence that says what went wrong:
    ``mimeinfo.cache`` entry that postinst's ``update-desktop-database`` writes), icons;
 3. ``mssante-companion --version`` prints the version of ``client/__init__.py``;
 4. the desktop app starts offscreen (``QT_QPA_PLATFORM=offscreen``) and keeps running;
-5. under Xvfb, the first window appears (found by title with ``xwininfo``), is
+5. under Xvfb, the first window appears (found by WM_CLASS with ``xwininfo``), is
    screenshot, and the picture shows a drawn window (light background, dark text);
 6. ``dpkg -r`` removes it: no file of the package is left, ``/opt/mssante-companion`` is
    gone and ``mimeinfo.cache`` no longer names it; ``dpkg -P`` then forgets it entirely.
@@ -44,7 +44,7 @@ __all__ = ["SmokeFailure", "smoke_test"]
 
 PACKAGE = "mssante-companion"
 COMMAND = f"/usr/bin/{PACKAGE}"
-WINDOW_TITLE = "Compagnon MSSant"  # the é may come back escaped from xwininfo
+WM_CLASS = PACKAGE  # QApplication's applicationName, the X11 WM_CLASS of its windows
 MIMEINFO = Path("/usr/share/applications/mimeinfo.cache")
 LOCK = Path(tempfile.gettempdir()) / f"{PACKAGE}-deb-smoke.lock"
 DPKG_LOCK_WAIT = 180.0
@@ -225,26 +225,33 @@ def _xvfb() -> Iterator[str]:
             server.stderr.close()
 
 
-def _find_window(display: str, timeout: float = 60.0) -> tuple[int, int, int, int]:
-    """Return x, y, width, height of the app's top-level window, waiting for it."""
+def _find_window(display: str, timeout: float = 60.0) -> tuple[str, int, int, int, int]:
+    """Return title, x, y, width, height of the app's top-level window, waiting for it.
+
+    The window is told by its WM_CLASS (``mssante-companion``, the application name), not
+    its title: the first window may be the sign-in prompt or the first-run assistant.
+    Qt also maps 1x1 helper windows with the same class: the real one is the big one.
+    """
     deadline = time.monotonic() + timeout
     pattern = re.compile(
-        r'^\s*0x[0-9a-f]+ "' + re.escape(WINDOW_TITLE) + r'[^"]*": .*?(\d+)x(\d+)\+-?\d+\+-?\d+'
-        r"\s+\+(-?\d+)\+(-?\d+)",
+        r'^\s*0x[0-9a-f]+ "([^"]*)": \("' + re.escape(WM_CLASS) + r'" "[^"]*"\)\s+'
+        r"(\d+)x(\d+)\+-?\d+\+-?\d+\s+\+(-?\d+)\+(-?\d+)",
         re.M,
     )
+    tree = ""
     while time.monotonic() < deadline:
         tree = subprocess.run(
             ["xwininfo", "-root", "-tree", "-display", display],
             capture_output=True, text=True, check=False,
         ).stdout
-        # Qt also makes 1x1 helper windows with the same title: take the real one.
         for match in pattern.finditer(tree):
-            width, height, x, y = (int(g) for g in match.groups())
+            width, height, x, y = (int(g) for g in match.groups()[1:])
             if width > 100 and height > 100:
-                return x, y, width, height
+                return match.group(1), x, y, width, height
         time.sleep(0.5)
-    raise SmokeFailure(f"no window titled {WINDOW_TITLE!r}... appeared within {timeout:.0f} s")
+    raise SmokeFailure(
+        f"no {WM_CLASS} window appeared within {timeout:.0f} s; windows seen:\n{tree[-1500:]}"
+    )
 
 
 _GRAB = """
@@ -274,7 +281,7 @@ def _screenshot(home: Path, target: Path) -> dict[str, object]:
             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
         try:
-            x, y, width, height = _find_window(display)
+            title, x, y, width, height = _find_window(display)
             time.sleep(1.0)  # let the first paint land
             target.parent.mkdir(parents=True, exist_ok=True)
             grab = subprocess.run(
@@ -297,7 +304,12 @@ def _screenshot(home: Path, target: Path) -> dict[str, object]:
             f"the screenshot {target} does not show a drawn window "
             f"({light} light and {dark} dark of {samples} samples)"
         )
-    return {"screenshot": str(target), "window": [width, height], "dark_samples": dark}
+    return {
+        "screenshot": str(target),
+        "window_title": title,
+        "window": [width, height],
+        "dark_samples": dark,
+    }
 
 
 def _remove(deb_paths: list[str]) -> dict[str, object]:

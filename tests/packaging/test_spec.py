@@ -25,16 +25,38 @@ def test_every_resource_file_ships_at_its_repository_place(
 ) -> None:
     run = spec_runner("linux")
     datas = run.analysis["datas"]
-    for source, dest in datas:
+    for source, _dest in datas:
         assert Path(source).is_file(), source
-        assert Path(REPO / dest) == Path(source).parent
-    shipped = {Path(source) for source, _dest in datas}
-    on_disk = {p for p in (REPO / "resources").rglob("*") if p.is_file()}
-    on_disk = {p for p in on_disk if not p.name.startswith(".")}
+    shipped = {
+        Path(source).relative_to(REPO)
+        for source, dest in datas
+        if Path(source).is_relative_to(REPO / "resources")
+    }
+    for source, dest in datas:
+        if Path(source).is_relative_to(REPO / "resources"):
+            assert Path(REPO / dest) == Path(source).parent
+    on_disk = {
+        p.relative_to(REPO)
+        for p in (REPO / "resources").rglob("*")
+        if p.is_file() and not p.name.startswith(".") and p.suffix not in (".ts", ".qm")
+    }
     assert shipped == on_disk
     # What the app needs at run time, whoever adds more to resources/ later.
-    assert REPO / "resources" / "igc-sante" / "AC_RACINE_IGC-SANTE_ELEMENTAIRE.pem" in shipped
-    assert REPO / "resources" / "icons" / "mssante-companion.svg" in shipped
+    assert Path("resources/igc-sante/AC_RACINE_IGC-SANTE_ELEMENTAIRE.pem") in shipped
+    assert Path("resources/icons/mssante-companion.svg") in shipped
+
+
+def test_translations_ship_compiled_and_without_their_sources(
+    spec_runner: Callable[[str], SpecRun],
+) -> None:
+    # ui/i18n.py compiles a .ts that sits beside its .qm: the bundle has no compiler, so it
+    # must carry fresh .qm files only.
+    run = spec_runner("linux")
+    i18n = [(Path(src), dest) for src, dest in run.analysis["datas"] if dest == "resources/i18n"]
+    sources = sorted((REPO / "resources" / "i18n").glob("*.ts"))
+    assert sorted(src.name for src, _dest in i18n) == sorted(f"{ts.stem}.qm" for ts in sources)
+    for qm, _dest in i18n:
+        assert qm.read_bytes()[:4] == bytes.fromhex("3cb86418")  # Qt .qm magic
 
 
 def test_command_and_desktop_modules_are_bundled_but_not_the_sandbox(
