@@ -49,110 +49,83 @@ _AUTH_FACTORIES = ("open_session", "sign_in", "opener_for_profile", "build_opene
 
 
 # -- directory ------------------------------------------------------------------------------
+def _entry(entry: Any) -> DirectoryEntry:
+    return DirectoryEntry(
+        address=entry.address, family_name=entry.family_name, given_name=entry.given_name,
+        profession=entry.profession, specialty=entry.specialty,
+        organization=entry.organization or getattr(entry, "trade_name", "")
+        or getattr(entry, "service", ""),
+        postal_code=entry.postal_code, city=entry.city, bal_type=entry.bal_type,
+        national_id=entry.national_id)
+
+
 class LiveDirectory:
-    """``client.directory``'s local index (search) and importer."""
+    """``client.directory.Directory``: the local index (search, filters) and its import."""
 
     def __init__(self) -> None:
-        from client.directory.index import DirectoryIndex
+        from client.directory import Directory
 
-        self._index = DirectoryIndex()
+        self._directory = Directory()
 
     def search(self, text: str, limit: int = 20, filters: dict[str, str] | None = None
                ) -> list[DirectoryEntry]:
-        """Index search, then the window's filters (profession, specialty, type, postcode)."""
-        filters = {k: v.casefold() for k, v in (filters or {}).items() if v}
-        query = text.strip() or " ".join(
-            filters.get(k, "") for k in ("specialty", "profession", "postal_code")).strip()
-        if not query:
+        """Accent-insensitive prefix search with the window's filters."""
+        wanted = {k: v for k, v in (filters or {}).items() if v}
+        if not text.strip() and not wanted:
             return []
-        from client.directory.index import fold
-
-        wanted = {k: fold(v) for k, v in filters.items()}
-        found = self._index.search(query, limit=limit * 5 if wanted else limit)
-        entries = []
-        for entry in found:
-            if wanted.get("bal_type") and entry.bal_type.casefold() != wanted["bal_type"]:
-                continue
-            if wanted.get("postal_code") and not entry.postal_code.startswith(
-                    filters["postal_code"]):
-                continue
-            if any(wanted.get(k) and wanted[k] not in fold(getattr(entry, k))
-                   for k in ("profession", "specialty")):
-                continue
-            entries.append(DirectoryEntry(
-                address=entry.address, family_name=entry.family_name,
-                given_name=entry.given_name, profession=entry.profession,
-                specialty=entry.specialty,
-                organization=entry.organization or entry.trade_name or entry.service,
-                postal_code=entry.postal_code, city=entry.city, bal_type=entry.bal_type,
-                national_id=entry.national_id))
-            if len(entries) >= limit:
-                break
-        return entries
+        found = self._directory.search(text, limit, wanted or None)
+        return [_entry(e) for e in found]
 
     def import_file(self, path: Path, progress: Callable[[int, int], None] | None = None,
                     cancel: Any = None) -> int:
-        """Import an extraction; the worker's cancel token stops it (index kept)."""
-        from client.directory.importer import import_extraction
-
-        stop = threading.Event()
-
-        def report(state: Any) -> None:
-            if cancel is not None and getattr(cancel, "cancelled", False):
-                stop.set()
-            if progress is not None:
-                total = state.bytes_total or 0
-                progress(state.bytes_read if total else state.rows, total)
-
-        report_ = import_extraction(path, progress=report, cancel=stop)
-        self._index.close()  # reopened on the new file
-        return int(report_.rows)
+        """Import an extraction; ``cancel`` is the worker's token (the index is kept)."""
+        return int(self._directory.import_file(path, progress, cancel))
 
 
 # -- trust space ----------------------------------------------------------------------------
 class LiveTrust:
-    """The liste blanche (``client.whitelist`` through ``client.mail.policy``)."""
-
-    PATIENT_DOMAIN = "patient.mssante.fr"
+    """The liste blanche (``client.whitelist``)."""
 
     def __init__(self) -> None:
         self._space: Any = None
-        self._loaded = False
         self._lock = threading.Lock()
 
     def _load(self) -> Any:
-        with self._lock:
-            if not self._loaded:
-                from client.mail.policy import load_trust_space
+        from client.whitelist import TrustSpace, WhitelistNotImported
 
-                self._space = load_trust_space()
-                self._loaded = True
+        with self._lock:
+            if self._space is None:
+                try:
+                    self._space = TrustSpace.load()
+                except WhitelistNotImported:
+                    return None
             return self._space
 
     def check(self, address: str) -> TrustVerdict:
         """Inside or outside, with the reason worded for the window."""
-        domain = address.rpartition("@")[2].lower()
-        if domain == self.PATIENT_DOMAIN:
-            return TrustVerdict(address, True, is_patient=True)
         space = self._load()
+        domain = address.rpartition("@")[2].lower()
         if space is None:
-            return TrustVerdict(address, False, QCoreApplication.translate("live",
-                "liste blanche non importée : importez-la dans les paramètres"))
-        if space.is_trusted(address):
-            return TrustVerdict(address, True)
-        reason = QCoreApplication.translate(
-            "live", "le domaine %1 n'est pas dans la liste blanche MSSanté")
-        return TrustVerdict(address, False, reason.replace("%1", domain))
+            if domain == "patient.mssante.fr":
+                return TrustVerdict(address, True, is_patient=True)
+            return TrustVerdict(address, False, QCoreApplication.translate(
+                "live", "liste blanche non importée : importez-la dans les paramètres"))
+        decision = space.check(address)
+        reason = "" if decision.inside else QCoreApplication.translate(
+            "live", "le domaine %1 n'est pas dans la liste blanche MSSanté").replace(
+            "%1", decision.domain or domain)
+        return TrustVerdict(address, decision.inside, reason, decision.is_patient,
+                            decision.operator)
 
     def import_file(self, path: Path) -> int:
-        """Import a liste blanche XML (``client.whitelist``); returns the domain count."""
-        whitelist = importlib.import_module("client.whitelist")
-        importer = getattr(whitelist, "import_liste_blanche", None) or whitelist.import_file
-        result = importer(path)
+        """Import a liste blanche XML; returns the number of domains."""
+        from client.whitelist import import_file
+
+        space = import_file(path)
         with self._lock:
-            self._loaded = False
-        count = getattr(result, "domains", result)
-        return len(count) if isinstance(count, list | tuple | set | dict) else int(count)
+            self._space = space
+        domains = getattr(space, "domains", {})
+        return len(domains)
 
 
 # -- structured documents -------------------------------------------------------------------
@@ -292,6 +265,16 @@ class LiveProfileSetup:
         return target
 
 
+def _open_browser(url: str) -> object:
+    """RFC 8252 fallback (PSC wallet answering with a page): the system browser.
+
+    Called on the sign-in worker, so the thread-safe standard module, not Qt.
+    """
+    import webbrowser
+
+    return webbrowser.open(url)
+
+
 # -- card and sign-in -----------------------------------------------------------------------
 class LiveCard:
     """The CPS card (``cps``) and sign-in to the operator (``client.auth``)."""
@@ -344,7 +327,8 @@ class LiveCard:
         for name in _AUTH_FACTORIES:
             factory = getattr(auth, name, None) if auth is not None else None
             if callable(factory):
-                return factory(self.profile, card_service=self.service, pin_prompt=pin_prompt)
+                return factory(self.profile, card_service=self.service, pin_prompt=pin_prompt,
+                               open_browser=_open_browser)
         # card-tls directly: the card signer, the trust store, TLS + SASL EXTERNAL.
         from client.auth.card_tls import CertificateTlsAuthenticator
 

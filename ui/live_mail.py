@@ -87,6 +87,7 @@ class LiveMailService:
                                   self._mailbox)
         self._idle: Any = None
         self._idle_lock = threading.Lock()
+        self._changed = threading.Event()
         self._closed = threading.Event()
         self._on_close = on_close
 
@@ -249,26 +250,29 @@ class LiveMailService:
 
     # -- new mail ------------------------------------------------------------------------
     def wait_for_new_mail(self, timeout: float) -> bool:
-        """IMAP IDLE on INBOX in a session of its own; True when something arrived."""
+        """True when INBOX changed within ``timeout`` (``client.mail.idle``, RFC 2177).
+
+        The IDLE watcher runs on a thread of its own with its own IMAP session, started
+        on the first call; this only waits for what it reported.
+        """
         if self._closed.is_set():
             raise ConnectionError("mailbox closed")
         with self._idle_lock:
             if self._idle is None:
-                imap = self.opener.open_imap()
-                imap.select_folder("INBOX", readonly=True)
-                if b"IDLE" not in imap.capabilities():
-                    with contextlib.suppress(Exception):
-                        imap.logout()
-                    raise ConnectionError("the server does not offer IDLE")
-                self._idle = imap
-            imap = self._idle
-        imap.idle()
-        try:
-            responses = imap.idle_check(timeout=timeout)
-        finally:
-            with contextlib.suppress(Exception):
-                imap.idle_done()
-        return any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)
+                from client.mail.idle import IdleWatcher
+
+                watcher = IdleWatcher(self.opener, "INBOX")
+
+                def on_events(events: list[Any]) -> None:
+                    if any(e.kind in ("exists", "recent", "reconnected") for e in events):
+                        self._changed.set()
+
+                threading.Thread(target=watcher.run, args=(on_events,), daemon=True,
+                                 name="imap-idle").start()
+                self._idle = watcher
+        changed = self._changed.wait(timeout)
+        self._changed.clear()
+        return changed and not self._closed.is_set()
 
     def close(self) -> None:
         """Log out both sessions, close the cache, let the opener drop its secrets."""
@@ -276,9 +280,8 @@ class LiveMailService:
         with self._idle_lock:
             idle, self._idle = self._idle, None
         if idle is not None:
-            # Shut the socket down first: this wakes a worker blocked in idle_check.
-            with contextlib.suppress(Exception):
-                idle.shutdown()
+            idle.stop()  # its thread logs out within a second
+        self._changed.set()  # wake a worker waiting for new mail
         with self._lock:
             self._mailbox.close()
             self._cache.close()

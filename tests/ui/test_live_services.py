@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,10 @@ from ui.backend import CardHolder, PatientForm
 from ui.live import LiveDirectory, LiveProfileSetup, LiveTrust, LiveXdm
 from ui.preferences import Preferences
 from ui.workers import Cancelled, CancelToken
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+REAL_LISTE_BLANCHE = SHARED / "listeblanchemssante.xml"
+FIRST_DOMAIN = re.search(rb"<Nom>([^<]+)</Nom>", REAL_LISTE_BLANCHE.read_bytes())[1].decode()
 
 MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
                b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
@@ -55,8 +60,19 @@ def test_trust_without_a_list_refuses_with_the_reason() -> None:
     patient = trust.check("marie.dupont@patient.mssante.fr")
     assert patient.inside and patient.is_patient
     verdict = trust.check("claire.dubois@clinique-sandbox.mssante.fr")
-    if not verdict.inside:  # no liste blanche imported in this test's home
-        assert "liste blanche" in verdict.reason
+    assert not verdict.inside
+    assert "liste blanche non importée" in verdict.reason
+
+
+def test_trust_with_the_real_liste_blanche() -> None:
+    trust = LiveTrust()
+    domains = trust.import_file(REAL_LISTE_BLANCHE)
+    assert domains > 100
+    inside = trust.check(f"secretariat@{FIRST_DOMAIN}")
+    assert inside.inside and inside.reason == ""
+    outside = trust.check("jean@gmail.com")
+    assert not outside.inside
+    assert outside.reason == "le domaine gmail.com n'est pas dans la liste blanche MSSanté"
 
 
 def test_xdm_validates_the_ins_and_packs(tmp_path: Path) -> None:
