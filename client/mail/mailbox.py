@@ -276,6 +276,16 @@ class Mailbox:
         self._folders = folders
         return folders
 
+    def status(self, folder: str) -> dict[str, int]:
+        """Counts of a folder without selecting it (RFC 3501 STATUS): messages, unseen."""
+
+        def run(imap: IMAPClient) -> dict[str, int]:
+            with imap_errors("STATUS", folder):
+                raw = imap.folder_status(folder, [b"MESSAGES", b"UNSEEN", b"UIDNEXT"])
+            return {_str(k).lower(): int(v) for k, v in raw.items()}
+
+        return self._retrying(run)
+
     def folder_for(self, role: str) -> str | None:
         """The name of the folder with ``role`` (``sent``, ``trash``...), if any."""
         folders = self._folders if self._folders is not None else self.folders()

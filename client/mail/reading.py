@@ -219,6 +219,19 @@ def _part_bytes(part: email.message.Message) -> bytes:
     return data if isinstance(data, bytes) else b""
 
 
+def _leaves(msg: email.message.Message) -> list[email.message.Message]:
+    """The leaf parts, a forwarded ``message/rfc822`` counting as one (not walked into)."""
+    if msg.get_content_maintype() == "multipart":
+        payload = msg.get_payload()
+        leaves: list[email.message.Message] = []
+        if isinstance(payload, list):
+            for part in payload:
+                if isinstance(part, email.message.Message):
+                    leaves += _leaves(part)
+        return leaves
+    return [msg]
+
+
 def _filename(part: email.message.Message) -> str:
     try:
         name = part.get_filename()
@@ -260,11 +273,16 @@ def parse_message(raw: bytes, *, allow_remote: bool = False) -> ReadMessage:
 
     attachments: list[Attachment] = []
     body_parts = {id(p) for p in (text_part, html_part) if p is not None}
-    for part in msg.walk():
-        if part.is_multipart() or id(part) in body_parts:
+    for part in _leaves(msg):
+        if id(part) in body_parts:
             continue
         disposition = part.get_content_disposition()
         name = _filename(part)
+        if not name and part.get_content_type() == "message/rfc822":
+            inner = part.get_payload()
+            first = inner[0] if isinstance(inner, list) and inner else None
+            title = _header(first, "Subject") if isinstance(first, email.message.Message) else ""
+            name = f"{title or 'message'}.eml"
         if part.get_content_maintype() == "text" and not name and disposition != "attachment":
             continue
         data = _part_bytes(part)

@@ -128,3 +128,28 @@ def test_search_header_with_accents(dovecot: Dovecot, user: str, mailbox: Mailbo
     dovecot.append(user, "INBOX", letter(subject="Avis – Mme Hélène Lefèvre").as_bytes())
     assert len(mailbox.search_header("INBOX", "Subject", "Avis – Mme Hélène")) == 1
     assert mailbox.search_header("INBOX", "Subject", "absent") == []
+
+
+def test_status_counts(dovecot: Dovecot, user: str, mailbox: Mailbox) -> None:
+    dovecot.append(user, "INBOX", letter().as_bytes())
+    dovecot.append(user, "INBOX", letter().as_bytes(), flags=(b"\\Seen",))
+    assert mailbox.status("INBOX") == {"messages": 2, "unseen": 1, "uidnext": 3}
+    with pytest.raises(FolderNotFound):
+        mailbox.status("Absent")
+
+
+def test_junk_on_the_server_lists_and_reads(dovecot: Dovecot, user: str, mailbox: Mailbox) -> None:
+    from client.mail.reading import parse_message
+
+    dovecot.append(user, "INBOX", b"x")
+    dovecot.append(
+        user, "INBOX",
+        b"From: =?bogus?Q?=FF?= <<a@@b>>\r\nSubject: \xff\xfe caf\xe9\r\nDate: 31 Feb 99\r\n"
+        b"Content-Type: text/plain; charset=utf-16\r\n\r\n\xe9t\xe9\r\n",
+    )
+    page = mailbox.list_messages("INBOX")
+    assert page.total == 2
+    for summary in page.messages:
+        assert isinstance(summary.subject, str)
+        read = parse_message(mailbox.fetch_raw("INBOX", summary.uid))
+        assert isinstance(read.text, str)

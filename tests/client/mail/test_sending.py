@@ -233,3 +233,19 @@ def test_reply_reply_all_and_forward() -> None:
     assert inline.subject == "Tr: Avis" and "Ligne 2" in inline.body
     attached = forward(original, b"Subject: Avis\r\n\r\nx\r\n", inline=False)
     assert attached.forwarded is not None
+
+
+def test_forward_as_attachment_builds_message_rfc822() -> None:
+    from client.mail.compose import build_message
+
+    original_raw = (
+        f"From: {CLAIRE}\r\nTo: jean.martin@{DOMAIN}\r\nSubject: Bilan\r\n"
+        "Message-ID: <o1@x>\r\n\r\nTexte original\r\n"
+    ).encode()
+    draft = forward(parse_message(original_raw), original_raw, to=[CLAIRE], inline=False,
+                    body="Pour information")
+    built = parse_message(build_message(draft, f"jean.martin@{DOMAIN}").as_bytes())
+    assert built.subject == "Tr: Bilan" and "Pour information" in built.text
+    (attached,) = built.attachments
+    assert attached.content_type == "message/rfc822" and attached.filename == "Bilan.eml"
+    assert parse_message(attached.data).subject == "Bilan"
