@@ -20,7 +20,6 @@ all that ``IMAPClient`` (implicit TLS and STARTTLS), ``smtplib`` (``SMTP_SSL`` a
 
 from __future__ import annotations
 
-import io
 import logging
 import socket
 import ssl
@@ -38,7 +37,6 @@ from client.tls._tlslite import (
     ContentType,
     HandshakeSettings,
     RSAKey,
-    TLSAbruptCloseError,
     TLSAlert,
     TLSConnection,
     TLSError,
@@ -49,25 +47,12 @@ from client.tls._tlslite import (
 )
 from client.tls.errors import ClientCertificateRefused, HandshakeFailed
 from client.tls.signer import DIGEST_INFO_PREFIXES, Signer
+from client.tls.tls_socket import CLIENT_CERT_ALERTS, VERSION_NAMES, CardTlsSocket
 from client.trust import ProtocolTooOld, TrustError, TrustStore
 
 __all__ = ["CardTlsSocket", "TlsliteCardContext"]
 
 logger = logging.getLogger(__name__)
-
-# Alerts by which a server says "your certificate is not acceptable" (RFC 8446 section 6.2).
-_CLIENT_CERT_ALERTS = {
-    AlertDescription.bad_certificate: "bad_certificate",
-    AlertDescription.certificate_revoked: "certificate_revoked",
-    AlertDescription.certificate_expired: "certificate_expired",
-    AlertDescription.certificate_unknown: "certificate_unknown",
-    AlertDescription.unknown_ca: "unknown_ca",
-    AlertDescription.access_denied: "access_denied",
-    AlertDescription.unsupported_certificate: "unsupported_certificate",
-    getattr(AlertDescription, "certificate_required", 116): "certificate_required",
-}
-_VERSION_NAMES = {(3, 3): "TLSv1.2", (3, 4): "TLSv1.3"}
-
 
 class _CardRSAKey(RSAKey):  # type: ignore[misc]
     """tlslite's RSA key interface; the private operation is a card signature."""
@@ -137,6 +122,7 @@ class _VerifyingConnection(TLSConnection):  # type: ignore[misc]
 
     def __init__(self, sock: socket.socket, trust: TrustStore, host: str) -> None:
         super().__init__(sock)
+        _bulk_reads(self.sock)
         self._trust = trust
         self._host = host
         self.trust_error: TrustError | None = None
@@ -180,182 +166,27 @@ class _VerifyingConnection(TLSConnection):  # type: ignore[misc]
             raise
 
 
-class _RawReader(io.RawIOBase):
-    """Unbuffered reader over a :class:`CardTlsSocket` (wrapped in a BufferedReader)."""
-
-    def __init__(self, owner: CardTlsSocket) -> None:
-        super().__init__()
-        self._owner = owner
-        owner._io_refs += 1
-
-    def readable(self) -> bool:
-        return True
-
-    def close(self) -> None:
-        if not self.closed:
-            super().close()
-            self._owner._decref_reader()
-
-    def readinto(self, buffer: Any) -> int:
-        return self._owner.recv_into(buffer)
+_BULK_READ = 256 * 1024
 
 
-class CardTlsSocket:
-    """A connected TLS socket (the subset of :class:`ssl.SSLSocket` mail libraries use)."""
+def _bulk_reads(buffered: Any) -> None:
+    """Make tlslite's BufferedSocket read up to 256 KiB per system call.
 
-    def __init__(self, connection: _VerifyingConnection, raw: socket.socket, host: str) -> None:
-        self._tls = connection
-        self._raw = raw
-        self.server_hostname = host
-        self._closed = False
-        # Like socket.socket: close() waits for the files made by makefile() to close
-        # (http.client closes the connection before reading a response body).
-        self._io_refs = 0
-        self._close_requested = False
+    It reads ``max(4096, wanted)`` bytes: two system calls per 16 KiB record (the 5-byte
+    header, then the rest). Reading ahead in large blocks takes one call per many records;
+    ``del buffer[:n]`` on a bytearray is amortised O(1) in CPython.
+    """
+    raw = buffered.socket
 
-    # -- data --------------------------------------------------------------------
-    def _translate(self, exc: Exception) -> Exception:
-        if isinstance(exc, TLSRemoteAlert) and exc.description in _CLIENT_CERT_ALERTS:
-            # TLS 1.3: a refused client certificate is only reported after our Finished,
-            # so it shows up on the first read (RFC 8446 section 4.4.2.4).
-            return ClientCertificateRefused(
-                self.server_hostname, _CLIENT_CERT_ALERTS[exc.description]
-            )
-        if isinstance(exc, TLSAbruptCloseError):
-            return ConnectionResetError(f"{self.server_hostname}: connection closed")
-        return ConnectionError(f"{self.server_hostname}: TLS error: {exc}")
+    def recv(bufsize: int) -> bytearray:
+        data = buffered._read_buffer
+        if not data:
+            data += raw.recv(max(_BULK_READ, bufsize))
+        chunk: bytearray = data[:bufsize]
+        del data[:bufsize]
+        return chunk
 
-    def sendall(self, data: bytes | bytearray | memoryview) -> None:
-        """Send everything (one or more TLS records)."""
-        try:
-            self._tls.write(bytes(data))
-        except (TLSError, TLSAlert) as exc:
-            raise self._translate(exc) from exc
-
-    def send(self, data: bytes | bytearray | memoryview) -> int:
-        """Send everything; return its length."""
-        self.sendall(data)
-        return len(data)
-
-    def recv(self, size: int) -> bytes:
-        """Up to ``size`` decrypted bytes; ``b""`` at the end of the stream."""
-        try:
-            data = self._tls.read(max=size, min=1)
-        except TLSRemoteAlert as exc:
-            if exc.description == AlertDescription.close_notify:
-                return b""
-            raise self._translate(exc) from exc
-        except (TLSError, TLSAlert) as exc:
-            raise self._translate(exc) from exc
-        return bytes(data)
-
-    def recv_into(self, buffer: Any, nbytes: int = 0) -> int:
-        """Read into ``buffer``; 0 at the end of the stream."""
-        view = memoryview(buffer)
-        data = self.recv(nbytes or len(view))
-        view[: len(data)] = data
-        return len(data)
-
-    def makefile(self, mode: str = "rb", buffering: int | None = None, **_: Any) -> Any:
-        """A buffered binary reader (imaplib and smtplib read lines from it)."""
-        if "w" in mode:
-            raise ValueError("write through sendall(); only reading files are offered")
-        return io.BufferedReader(_RawReader(self), buffer_size=64 * 1024)
-
-    # -- socket emulation --------------------------------------------------------
-    def settimeout(self, value: float | None) -> None:
-        """Timeout of the underlying socket."""
-        self._raw.settimeout(value)
-
-    def gettimeout(self) -> float | None:
-        """Timeout of the underlying socket."""
-        return self._raw.gettimeout()
-
-    def setblocking(self, flag: bool) -> None:
-        """Blocking mode of the underlying socket."""
-        self._raw.setblocking(flag)
-
-    def fileno(self) -> int:
-        """The underlying descriptor (for select; decrypted data may already be buffered)."""
-        return self._raw.fileno()
-
-    def getpeername(self) -> Any:
-        """The server's address."""
-        return self._raw.getpeername()
-
-    def getsockname(self) -> Any:
-        """Our address."""
-        return self._raw.getsockname()
-
-    def setsockopt(self, *args: Any) -> None:
-        """Pass a socket option through."""
-        self._raw.setsockopt(*args)
-
-    def shutdown(self, how: int) -> None:
-        """Shut down the underlying socket."""
-        try:
-            self._raw.shutdown(how)
-        except OSError:
-            logger.debug("shutdown of an already closed socket")
-
-    def _decref_reader(self) -> None:
-        self._io_refs -= 1
-        if self._close_requested and self._io_refs <= 0:
-            self._real_close()
-
-    def close(self) -> None:
-        """Close now, or when the last reader made by :meth:`makefile` is closed."""
-        self._close_requested = True
-        if self._io_refs <= 0:
-            self._real_close()
-
-    def _real_close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            self._tls.close()
-        except (TLSError, TLSAlert, OSError):
-            logger.debug("close_notify not sent to %s", self.server_hostname)
-        finally:
-            self._raw.close()
-
-    def unwrap(self) -> socket.socket:
-        """Not supported: mail sessions never return to clear text."""
-        raise OSError("TLS shutdown to clear text is not supported")
-
-    # -- introspection (like SSLSocket) ------------------------------------------
-    def version(self) -> str | None:
-        """``"TLSv1.2"`` or ``"TLSv1.3"``."""
-        return _VERSION_NAMES.get(tuple(self._tls.version))
-
-    def cipher(self) -> tuple[str, str | None, int | None]:
-        """(cipher name, protocol, secret bits) like :meth:`ssl.SSLSocket.cipher`."""
-        return (str(self._tls.getCipherName()), self.version(), None)
-
-    def cipher_implementation(self) -> str:
-        """Which code encrypts records (``"cryptography"`` once fast ciphers are in)."""
-        return str(self._tls.getCipherImplementation())
-
-    def getpeercert(self, binary_form: bool = False) -> Any:
-        """The server's leaf certificate (DER when ``binary_form``), validated."""
-        if not self._tls.server_chain:
-            return None
-        leaf = self._tls.server_chain[0]
-        if binary_form:
-            return leaf.public_bytes(serialization.Encoding.DER)
-        return {"subject": leaf.subject.rfc4514_string(), "issuer": leaf.issuer.rfc4514_string()}
-
-    def __enter__(self) -> CardTlsSocket:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        # A reader dropped without close() must not leak the socket.
-        if not self._closed:
-            self._raw.close()
+    buffered.recv = recv
 
 
 class TlsliteCardContext:
@@ -459,8 +290,8 @@ class TlsliteCardContext:
             sock.close()
             if exc.description == AlertDescription.protocol_version:
                 raise ProtocolTooOld(host) from exc
-            if exc.description in _CLIENT_CERT_ALERTS:
-                raise ClientCertificateRefused(host, _CLIENT_CERT_ALERTS[exc.description]) from exc
+            if exc.description in CLIENT_CERT_ALERTS:
+                raise ClientCertificateRefused(host, CLIENT_CERT_ALERTS[exc.description]) from exc
             if exc.description == AlertDescription.handshake_failure:
                 # An old server picks its own version (TLS 1.0) and then finds none of our
                 # TLS 1.2 AEAD suites: it says handshake_failure, not protocol_version.
@@ -477,7 +308,7 @@ class TlsliteCardContext:
             raise
         sock.settimeout(previous_timeout)
         logger.debug(
-            "card TLS with %s: %s %s (%s)", host, _VERSION_NAMES.get(tuple(connection.version)),
+            "card TLS with %s: %s %s (%s)", host, VERSION_NAMES.get(tuple(connection.version)),
             connection.getCipherName(), connection.getCipherImplementation(),
         )
         return CardTlsSocket(connection, sock, host)

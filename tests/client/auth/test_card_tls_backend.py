@@ -158,17 +158,32 @@ def test_revoked_client_certificate_refused_by_server(
     assert info.value.alert == "certificate_revoked"
 
 
-def test_fast_ciphers_and_bulk_read(card: tuple[rsa.RSAPrivateKey, x509.Certificate],
-                                    server_files: tuple[Path, Path], sandbox_pki: Pki,
-                                    trust: TrustStore) -> None:
-    size = 2 * 1024 * 1024
-    context = TlsliteCardContext(SoftwareSigner(*card), trust)
-    with serve_tls(_server_context(server_files, sandbox_pki), payload_size=size) as (port, _):
+@pytest.mark.parametrize(
+    ("pss", "ciphers"),
+    [(True, None), (False, "ECDHE-RSA-AES256-GCM-SHA384"),
+     (False, "ECDHE-RSA-CHACHA20-POLY1305")],
+    ids=["tls13", "tls12-aesgcm", "tls12-chacha20"],
+)
+def test_fast_path_bulk_read(card: tuple[rsa.RSAPrivateKey, x509.Certificate],
+                             server_files: tuple[Path, Path], sandbox_pki: Pki,
+                             trust: TrustStore, pss: bool, ciphers: str | None) -> None:
+    size = 2 * 1024 * 1024 + 17
+    signer = SoftwareSigner(*card)
+    if not pss:
+        signer.__class__ = _NoPssSigner
+    server = _server_context(server_files, sandbox_pki)
+    if ciphers:
+        server.set_ciphers(ciphers)
+    context = TlsliteCardContext(signer, trust)
+    with serve_tls(server, payload_size=size) as (port, _):
         raw = socket.create_connection(("127.0.0.1", port), timeout=30)
         with context.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
             assert tls.cipher_implementation() == "cryptography"
+            assert tls.fast_path
             tls.sendall(b"go\n")
             with tls.makefile("rb") as stream:
                 assert stream.readline().startswith(b"hello")
                 received = stream.read(size)
-    assert received == (bytes(range(256)) * 256 * 32)[:size]
+                assert stream.read(10) == b""  # the server's close_notify ends the stream
+    expected = (bytes(range(256)) * 256 * 40)[:size]
+    assert received == expected
