@@ -11,7 +11,9 @@ object forwards that digest to the card signer. Quirks (design section 6):
   ``rsaSigHashes = ["sha256"]`` (what CPS3 signs);
 - TLS 1.3 requires RSA-PSS for the client's signature (RFC 8446 section 4.2.3): a card
   without PSS (CPS3) is limited to TLS 1.2; nothing below TLS 1.2 is offered;
-- only AEAD suites are offered, and :mod:`client.tls.fast_ciphers` backs them with OpenSSL.
+- only AEAD suites are offered, and :mod:`client.tls.fast_ciphers` backs them with OpenSSL;
+  incoming application data then takes :mod:`client.tls.fast_records`'s path (about the
+  speed of stdlib ``ssl`` for a mailbox download, see ``benchmarks/card_tls_download.py``).
 
 :class:`TlsliteCardContext` has the ``wrap_socket`` of an :class:`ssl.SSLContext`, which is
 all that ``IMAPClient`` (implicit TLS and STARTTLS), ``smtplib`` (``SMTP_SSL`` and
