@@ -90,6 +90,19 @@ def test_mail_commands_signed_in(
     received = sandbox_operator.wait_for_message(COLLEAGUE, subject)
     assert received["Disposition-Notification-To"]
 
+    from sandbox.xdm_sample import build_sample_xdm_zip, sample_xdm_headers
+
+    package = tmp_path / "IHE_XDM.ZIP"
+    package.write_bytes(build_sample_xdm_zip())
+    xdm_subject = f"XDM/1.0/DDM+CR {uuid.uuid4().hex[:6]}"
+    status, out, err = _cli(monkeypatch, capsys, pin, profile, "mail", "send",
+                            "--to", COLLEAGUE.address, "--subject", xdm_subject,
+                            "--body", "CR joint", "--xdm", str(package), "--json")
+    assert status == 0, err
+    structured = sandbox_operator.wait_for_message(COLLEAGUE, xdm_subject)
+    for name, value in sample_xdm_headers().items():
+        assert structured[name] == value
+
     status, _, err = _cli(monkeypatch, capsys, pin, profile, "mail", "send",
                           "--to", "quelquun@example.org", "--subject", "non", "--body", "x")
     assert status == 4 and "outside the MSSanté trust space" in err
