@@ -754,12 +754,23 @@ class Sandbox:
 
     # -- mailbox helpers for assertions -----------------------------------------------
     def messages(self, identity: Identity | str, folder: str = "INBOX") -> list[EmailMessage]:
-        """Every message of a user's folder, parsed (read from the Maildir, oldest first)."""
-        directory = maildir_folder(self.home_of(identity), folder)
-        files = [f for sub in ("new", "cur") for f in (directory / sub).iterdir() if f.is_file()]
-        files.sort(key=lambda f: (f.stat().st_mtime, f.name))
+        """Every message of a user's folder, parsed (read from the Maildir, oldest first).
+
+        Read-only: nothing is created (Dovecot, running as the mail user, owns the store).
+        """
+        root = self.home_of(identity) / "Maildir"
+        directory = root if folder.upper() == "INBOX" else root / f".{folder.replace('/', '.')}"
         parser = BytesParser(policy=policy.default)
-        return [parser.parsebytes(f.read_bytes()) for f in files]
+        for _attempt in range(5):
+            # Dovecot renames files (new/ -> cur/, flag changes) while we read: rescan.
+            try:
+                files = [f for sub in ("new", "cur") if (directory / sub).is_dir()
+                         for f in (directory / sub).iterdir()]  # fmt: skip
+                stamped = sorted((f.stat().st_mtime, f.name, f) for f in files)
+                return [parser.parsebytes(f.read_bytes()) for _m, _n, f in stamped]
+            except FileNotFoundError:
+                time.sleep(0.05)
+        raise SandboxError(f"{directory} keeps changing; cannot read it")
 
     def wait_for_message(
         self, identity: Identity | str, subject: str, *, folder: str = "INBOX",
