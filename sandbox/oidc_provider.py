@@ -23,6 +23,7 @@ Run: ``python -m sandbox.oidc_provider CONFIG.json`` (written by :mod:`sandbox.o
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -290,16 +291,20 @@ class _HttpsServer(ThreadingHTTPServer):
         self.state = state
         self._context_factory = context_factory
 
-    def get_request(self) -> tuple[Any, Any]:
-        sock, address = self.socket.accept()
-        sock.settimeout(10)
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        # The TLS handshake runs in the request's own thread (ThreadingMixIn), so a slow or
+        # refused client never holds up the others.
+        request.settimeout(10)
         try:
-            wrapped = self._context_factory().wrap_socket(sock, server_side=True)
+            wrapped = self._context_factory().wrap_socket(request, server_side=True)
         except (ssl.SSLError, OSError) as exc:
-            logger.info("TLS handshake from %s refused: %s", address, exc)
-            sock.close()
-            raise OSError("TLS handshake failed") from exc
-        return wrapped, address
+            logger.info("TLS handshake from %s refused: %s", client_address, exc)
+            return
+        try:
+            super().finish_request(wrapped, client_address)
+        finally:
+            with contextlib.suppress(OSError):
+                wrapped.close()
 
 
 class _Handler(BaseHTTPRequestHandler):
