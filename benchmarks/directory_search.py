@@ -81,14 +81,18 @@ def run(rows: int = ROWS) -> list[dict[str, object]]:
                 ("search", index.search, 20),
             ):
                 timings: list[float] = []
+                cpu: list[float] = []
                 for query in queries:
-                    started = time.perf_counter()
+                    started, started_cpu = time.perf_counter(), time.process_time()
                     call(query, limit)
                     timings.append((time.perf_counter() - started) * 1000)
-                median = statistics.median(timings)
-                p99 = _percentile(timings, 0.99)
+                    cpu.append((time.process_time() - started_cpu) * 1000)
+                # Wall-clock is what the user feels; CPU time tells the index's own cost
+                # apart from a busy machine's scheduling (CI runners, shared hosts).
                 for stat, value, target in (
-                    ("median", median, MEDIAN_TARGET_MS), ("p99", p99, P99_TARGET_MS)
+                    ("median", statistics.median(timings), MEDIAN_TARGET_MS),
+                    ("p99", _percentile(timings, 0.99), P99_TARGET_MS),
+                    ("CPU-time p99", _percentile(cpu, 0.99), P99_TARGET_MS),
                 ):
                     results.append({
                         "name": f"directory {label} {stat}, {rows:,} rows (ms)",

@@ -289,7 +289,7 @@ class _Search:
             expressions[f"\x00filter{index}"] = restriction
         names = self._name_words()
         # Letters filter afterwards, so they need a wider window; duplicates need a few.
-        spare = 8 + 8 * len(self.letters) * self.limit
+        spare = 8 + 3 * len(self.letters) * self.limit
         ranked: list[DirectoryEntry] = []
         if names:
             # Exact name matches first, even when prefix matches come earlier by id.
