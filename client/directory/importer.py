@@ -184,7 +184,7 @@ def _build(
     try:
         for pragma in (
             "journal_mode = OFF", "synchronous = OFF", "locking_mode = EXCLUSIVE",
-            "temp_store = MEMORY", "cache_size = -262144", "page_size = 8192",
+            "temp_store = MEMORY", "cache_size = -65536", "page_size = 8192",
         ):
             conn.execute(f"PRAGMA {pragma}")
         conn.executescript(SCHEMA)
