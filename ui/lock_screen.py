@@ -23,6 +23,7 @@ class LockScreen(QWidget):
     """Opaque cover with the card prompt; resizes with the window it covers."""
 
     retry_requested = Signal()
+    settings_requested = Signal()
 
     def __init__(self, covered: QWidget) -> None:
         super().__init__(covered)
@@ -53,6 +54,12 @@ class LockScreen(QWidget):
         self.retry_button.clicked.connect(self.retry_requested)
         self.retry_button.hide()
         layout.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignCenter)
+        # Reachable while covered: the card module or the profile may be what is wrong.
+        self.settings_button = QPushButton(self.tr("Paramètres…"), self)
+        self.settings_button.setObjectName("lockSettings")
+        self.settings_button.setFlat(True)
+        self.settings_button.clicked.connect(self.settings_requested)
+        layout.addWidget(self.settings_button, 0, Qt.AlignmentFlag.AlignCenter)
         layout.addStretch(3)
         covered.installEventFilter(self)
         self.setGeometry(covered.rect())

@@ -501,7 +501,7 @@
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../../ui/lock_screen.py" line="+31" />
+        <location filename="../../ui/lock_screen.py" line="+32" />
         <source>Écran de verrouillage</source>
         <translation>Lock screen</translation>
     </message>
@@ -509,6 +509,11 @@
         <location line="+20" />
         <source>Se connecter</source>
         <translation>Sign in</translation>
+    </message>
+    <message>
+        <location line="+6" />
+        <source>Paramètres…</source>
+        <translation>Settings…</translation>
     </message>
     <message>
         <location line="+19" />
@@ -544,7 +549,7 @@
 <context>
     <name>MailView</name>
     <message>
-        <location filename="../../ui/mail_view.py" line="+66" />
+        <location filename="../../ui/mail_view.py" line="+68" />
         <source>Rechercher dans le dossier (Ctrl+F)</source>
         <translation>Search this folder (Ctrl+F)</translation>
     </message>
@@ -569,7 +574,7 @@
         <translation>Synchronising %1…</translation>
     </message>
     <message>
-        <location line="+42" />
+        <location line="+46" />
         <source>Ouverture du message…</source>
         <translation>Opening the message…</translation>
     </message>
@@ -615,7 +620,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+62" />
+        <location line="+63" />
         <source>%n brouillon(s) enregistré(s) dans Brouillons.</source>
         <translation>
             <numerusform>%n draft saved in Drafts.</numerusform>
@@ -651,12 +656,12 @@
         <translation>Size</translation>
     </message>
     <message>
-        <location line="+125" />
+        <location line="+133" />
         <source>État</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location line="+54" />
+        <location line="+67" />
         <source>non lu</source>
         <translation>unread</translation>
     </message>
@@ -1316,18 +1321,18 @@
 <context>
     <name>live</name>
     <message>
-        <location filename="../../ui/live.py" line="+139" />
+        <location filename="../../ui/live.py" line="+111" />
         <source>liste blanche non importée : importez-la dans les paramètres</source>
         <extracomment>Names under which ``client.auth`` may offer "profile + card + PIN prompt -&gt; opener".</extracomment>
         <translation>whitelist not imported: import it in the settings</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+3" />
         <source>le domaine %1 n'est pas dans la liste blanche MSSanté</source>
         <translation>domain %1 is not on the MSSanté whitelist</translation>
     </message>
     <message>
-        <location line="+135" />
+        <location line="+137" />
         <source>IMAP et SMTP joignables, certificats des serveurs vérifiés.</source>
         <translation>IMAP and SMTP reachable, server certificates checked.</translation>
     </message>
