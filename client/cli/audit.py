@@ -1,0 +1,96 @@
+"""``audit show|verify|export``: the local audit trail (:mod:`client.audit`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from client.audit import AuditError, AuditLog, AuditTampered
+from client.cli._common import EXIT_OK, describe_error, emit_json, option
+
+__all__ = ["register"]
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    """Add the ``audit`` command group."""
+    parser = subparsers.add_parser(
+        "audit", parents=[common], help="security audit trail (sign-ins, sends, receipts...)"
+    )
+    sub = parser.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+
+    show = sub.add_parser("show", parents=[common], help="list recorded events")
+    show.add_argument("--limit", type=int, default=50, help="last N events (0: all)")
+    show.add_argument("--event", action="append", default=[], help="only this event kind")
+    show.set_defaults(handler=_show)
+
+    verify = sub.add_parser("verify", parents=[common], help="check the hash chain")
+    verify.set_defaults(handler=_verify)
+
+    export = sub.add_parser("export", parents=[common], help="copy the trail to a file")
+    export.add_argument("output", type=Path, help="destination file")
+    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    export.set_defaults(handler=_export)
+
+
+def _show(args: argparse.Namespace) -> int:
+    entries = AuditLog().entries()
+    if args.event:
+        entries = [e for e in entries if e.event in set(args.event)]
+    if args.limit > 0:
+        entries = entries[-args.limit:]
+    if option(args, "json", False):
+        emit_json({"events": [e.to_json() for e in entries]})
+        return EXIT_OK
+    if not entries:
+        print("No audit events recorded.")
+    for e in entries:
+        details = " ".join(f"{k}={_plain(v)}" for k, v in sorted(e.fields.items()))
+        print(f"{e.seq:>6} {e.time} {e.event:<18} {details}".rstrip())
+    return EXIT_OK
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+
+
+def _verify(args: argparse.Namespace) -> int:
+    log = AuditLog()
+    result = log.verify()
+    if option(args, "json", False):
+        emit_json(
+            {"ok": True, "count": result.count, "last_seq": result.last_seq,
+             "last_hash": result.last_hash, "torn_lines": list(result.torn_lines),
+             "path": str(log.path)}
+        )
+        return EXIT_OK
+    note = (f" ({len(result.torn_lines)} line(s) cut by a crash, ignored)"
+            if result.torn_lines else "")
+    print(f"Audit trail intact: {result.count} events, last #{result.last_seq} "
+          f"{result.last_hash[:16]}{note}.")
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    count = AuditLog().export(args.output, fmt=args.format)
+    if option(args, "json", False):
+        emit_json({"path": str(args.output), "count": count, "format": args.format})
+    else:
+        print(f"{count} events written to {args.output}.")
+    return EXIT_OK
+
+
+@describe_error.register
+def _(exc: AuditTampered) -> str:
+    return (
+        f"The audit trail was modified or damaged at line {exc.line} ({exc.reason}); "
+        f"keep {exc.path} as evidence and tell your security officer."
+    )
+
+
+@describe_error.register
+def _(exc: AuditError) -> str:
+    return f"{exc}. Check that the application's data directory is writable."
+
