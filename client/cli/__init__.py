@@ -32,6 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "xdm",
     "bridge",
     "thunderbird",
+    "audit",
 )
 
 
