@@ -153,7 +153,7 @@ def test_big_file_stopped_halfway_keeps_previous_index(
     tmp_path: Path, previous_index: Path
 ) -> None:
     """The issue's "2 GB file stopped halfway", at test scale: cancel at 50 %."""
-    big = write_sample_extraction(tmp_path / "big.txt", rows=150_000, seed=9)
+    big = write_sample_extraction(tmp_path / "big.txt", rows=60_000, seed=9)
     cancel = threading.Event()
     seen: list[ImportProgress] = []
 
@@ -164,13 +164,13 @@ def test_big_file_stopped_halfway_keeps_previous_index(
 
     with pytest.raises(ImportCancelled) as caught:
         import_extraction(big, previous_index, progress=progress, cancel=cancel)
-    assert 0 < caught.value.rows_done < 150_000
+    assert 0 < caught.value.rows_done < 60_000
     assert seen and seen[-1].fraction is not None and 0.5 <= seen[-1].fraction < 1
     _assert_intact(previous_index)
 
 
 def test_failing_progress_callback_aborts_cleanly(tmp_path: Path, previous_index: Path) -> None:
-    source = write_sample_extraction(tmp_path / "x.txt", rows=60_000, seed=2)
+    source = write_sample_extraction(tmp_path / "x.txt", rows=20_000, seed=2)
 
     def progress(step: ImportProgress) -> None:
         raise KeyboardInterrupt
@@ -196,3 +196,33 @@ def test_progress_reaches_the_end_and_reader_sees_new_index(
 
 def test_all_31_columns_present_in_header_constant() -> None:
     assert len(COLUMNS) == 31 and HEADER_LINE.count("|") == 30
+
+
+class _UiCancelToken:
+    """Shaped like ui.workers.CancelToken (a ``cancelled`` property)."""
+
+    def __init__(self) -> None:
+        self.cancelled = False
+
+
+def test_directory_import_file_for_the_desktop_app(tmp_path: Path) -> None:
+    from client.directory import Directory
+
+    source = write_sample_extraction(tmp_path / "x.txt", rows=9000, seed=3)
+    directory = Directory(tmp_path / "index" / "directory.sqlite3")
+    try:
+        calls: list[tuple[int, int]] = []
+        assert directory.import_file(source, progress=lambda d, t: calls.append((d, t))) == 9000
+        assert calls[-1] == (source.stat().st_size, source.stat().st_size)
+        assert directory.autocomplete("dubois clai")[0].given_name == "Claire"
+        token = _UiCancelToken()
+
+        def cancel_at_once(done: int, total: int) -> None:
+            token.cancelled = True
+
+        with pytest.raises(ImportCancelled):
+            directory.import_file(source, progress=cancel_at_once, cancel=token)
+        info = directory.info()
+        assert info is not None and info.rows == 9000
+    finally:
+        directory.close()
