@@ -81,6 +81,10 @@ class LiveDirectory:
         """Import an extraction; ``cancel`` is the worker's token (the index is kept)."""
         return int(self._directory.import_file(path, progress, cancel))
 
+    def close(self) -> None:
+        """Close the index (application exit)."""
+        self._directory.close()
+
 
 # -- trust space ----------------------------------------------------------------------------
 class LiveTrust:

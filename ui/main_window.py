@@ -380,5 +380,9 @@ class MainWindow(QMainWindow):
             window.close()
         self.pool.wait_for_done(10_000)
         self.session.shutdown()
+        for service in (self.services.directory, self.services.trust):
+            closer = getattr(service, "close", None)
+            if callable(closer):
+                closer()
         self.tray.icon.hide()
         super().closeEvent(event)

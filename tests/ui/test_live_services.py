@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,14 +25,15 @@ MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
 
 
 @pytest.fixture
-def directory(tmp_path: Path) -> LiveDirectory:
+def directory(tmp_path: Path) -> Iterator[LiveDirectory]:
     extraction = write_sample_extraction(tmp_path / "extraction.txt")
     live = LiveDirectory()
     steps: list[tuple[int, int]] = []
     rows = live.import_file(extraction, progress=lambda d, t: steps.append((d, t)))
     assert rows >= 300
     assert steps and steps[-1][0] > 0
-    return live
+    yield live
+    live.close()
 
 
 def test_directory_search_and_filters(directory: LiveDirectory) -> None:
