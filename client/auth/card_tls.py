@@ -17,6 +17,7 @@ import smtplib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from client.audit import record as audit_record
 from client.auth.connect import DEFAULT_TIMEOUT, connect_imap, connect_smtp
 from client.auth.sasl import imap_external, smtp_external
 from client.profiles.model import Profile
@@ -65,6 +66,7 @@ class CertificateTlsAuthenticator:
             signer, trust, client_chain=list(getattr(signer, "chain", []) or [])
         )
         self._revocation_checked = False
+        audit_record("sign-in", address=profile.address, method=method)
 
     @property
     def address(self) -> str:

@@ -23,6 +23,7 @@ import webbrowser
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from client.audit import record as audit_record
 from client.auth.connect import DEFAULT_TIMEOUT, connect_imap, connect_smtp
 from client.auth.errors import InteractiveLoginRequired, SessionEnded, TokenRejected
 from client.auth.oidc import OidcClient, TokenSet
@@ -146,6 +147,7 @@ class PscAuthenticator:
             self.userinfo = self.oidc.userinfo(tokens)
             logger.info("signed in with Pro Santé Connect as %s",
                         self.userinfo.get("SubjectNameID", "?"))
+            audit_record("sign-in", address=self.address, method="psc")
             return self.userinfo
 
     def _current_token(self, *, force_refresh: bool = False) -> str:
