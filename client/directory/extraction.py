@@ -1,10 +1,11 @@
 """Reading an ``Extraction_Correspondance_MSSante`` file: ZIP or text, streamed.
 
 The published file is UTF-8 (seen with and without a byte order mark, with CRLF or LF
-line ends), one header line, ``|``-separated fields (design section 2). Columns are found
-by header name; a header lacking required columns is refused, naming them. Rows that
-cannot be read (wrong field count, NUL byte, invalid UTF-8, no address, unknown BAL
-type) are skipped and reported by line number; the reader never holds more than one line.
+line ends; a Windows-1252 copy is recognised by its header and read as such), one
+header line, ``|``-separated fields (design section 2). Columns are found by header
+name; a header lacking required columns is refused, naming them. Rows that cannot be
+read (wrong field count, NUL byte, invalid UTF-8, no address, unknown BAL type) are
+skipped and reported by line number; the reader holds one block of about 1 MB at a time.
 """
 
 from __future__ import annotations
@@ -139,6 +140,7 @@ class ExtractionReader:
     bad_rows_count: int = 0
     bad_rows: list[BadRow] = field(default_factory=list)
     header: tuple[str, ...] = ()
+    encoding: str = "utf-8"
     _indexes: tuple[int, ...] = ()
 
     def read_header(self, wanted: tuple[str, ...] = tuple(FIELD_COLUMNS.values())) -> None:
@@ -159,8 +161,12 @@ class ExtractionReader:
                                                   "text extraction")
         try:
             text = first.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ExtractionEmptyError(self.name, "the header line is not UTF-8 text") from exc
+        except UnicodeDecodeError:
+            # The extraction is specified as UTF-8; a file re-saved by a spreadsheet on
+            # Windows comes back as Windows-1252, which the accented header reveals.
+            text = first.decode("cp1252", errors="replace")
+            self.encoding = "cp1252"
+            logger.warning("%s is not UTF-8; reading it as Windows-1252", self.name)
         self.header = tuple(name.strip() for name in text.split(SEPARATOR))
         positions: dict[str, int] = {}
         for position, name in enumerate(self.header):
@@ -210,7 +216,7 @@ class ExtractionReader:
     def _block(self, block: bytes) -> list[tuple[str, ...]]:
         """The valid rows of whole lines ``block`` (ending with a line feed)."""
         try:
-            text = block.decode("utf-8")
+            text = block.decode(self.encoding)
         except UnicodeDecodeError:
             return self._slow_block(block)
         if "\x00" in text:
@@ -226,10 +232,10 @@ class ExtractionReader:
                 self._bad("NUL byte in the row")
                 continue
             try:
-                text = line.decode("utf-8")
+                text = line.decode(self.encoding)
             except UnicodeDecodeError:
                 self.line_number += 1
-                self._bad("not valid UTF-8")
+                self._bad(f"not valid {self.encoding.upper()}")
                 continue
             valid.extend(self._lines([text]))
         return valid

@@ -226,3 +226,14 @@ def test_directory_import_file_for_the_desktop_app(tmp_path: Path) -> None:
         assert info is not None and info.rows == 9000
     finally:
         directory.close()
+
+
+def test_windows_1252_copy_is_read(tmp_path: Path) -> None:
+    source = tmp_path / "resaved.txt"
+    source.write_bytes("\r\n".join(_sample_lines(40)).encode("cp1252", errors="replace"))
+    report = import_extraction(source, tmp_path / "i.sqlite3")
+    assert (report.rows, report.bad_rows_count) == (40, 0)
+    with DirectoryIndex(tmp_path / "i.sqlite3") as index:
+        claire = index.lookup("claire.dubois@clinique-sandbox.mssante.fr")
+        assert claire is not None and claire.specialty == "Cardiologie et maladies vasculaires"
+        assert index.search("hopital sandbox saint-eloi")
