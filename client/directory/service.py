@@ -58,6 +58,18 @@ class Directory:
             return None
         return self.index.lookup(address)
 
+    def search_online(self, text: str, limit: int = 20) -> list[DirectoryEntry]:
+        """Ask the Annuaire Santé FHIR API (key from the keyring) for mailboxes.
+
+        Raises:
+            AnnuaireAuthError: no key configured, or the key is refused.
+            AnnuaireError: the API failed or did not answer in time.
+        """
+        from client.directory.fhir import AnnuaireClient
+
+        with AnnuaireClient.from_keyring() as client:
+            return client.search_mailboxes(text, limit)
+
     def info(self) -> DirectoryInfo | None:
         """What the index holds, or ``None`` before the first import."""
         return self.index.info() if self.index.exists() else None
