@@ -80,9 +80,14 @@ class SessionController(QObject):
             self._fail(describe_error(problem) if isinstance(problem, BaseException)
                        else self.tr("Aucun accès à la carte n'est configuré."))
             return
-        card.watch(self.watcher.on_inserted, self.watcher.on_removed)
         self._set_state(SessionState.WAITING_CARD)
-        self.pool.submit(card.holder, on_result=self._holder_read, on_error=self._failed)
+
+        def watch_then_read() -> CardHolder | None:
+            # Starting the PC/SC watcher waits for its first scan: not on the GUI thread.
+            card.watch(self.watcher.on_inserted, self.watcher.on_removed)
+            return card.holder()
+
+        self.pool.submit(watch_then_read, on_result=self._holder_read, on_error=self._failed)
 
     def retry(self) -> None:
         """Try signing in again (after a failure or a cancelled PIN)."""
