@@ -31,10 +31,12 @@ class Directory:
 
     Args:
         index_path: the index file (default: under ``app_paths().data``).
+        annuaire_url: the Annuaire Santé FHIR base for online lookups.
     """
 
-    def __init__(self, index_path: Path | None = None) -> None:
+    def __init__(self, index_path: Path | None = None, annuaire_url: str | None = None) -> None:
         self.index = DirectoryIndex(index_path)
+        self.annuaire_url = annuaire_url
 
     def close(self) -> None:
         """Release the index file."""
@@ -65,9 +67,9 @@ class Directory:
             AnnuaireAuthError: no key configured, or the key is refused.
             AnnuaireError: the API failed or did not answer in time.
         """
-        from client.directory.fhir import AnnuaireClient
+        from client.directory.fhir import API_BASE, AnnuaireClient
 
-        with AnnuaireClient.from_keyring() as client:
+        with AnnuaireClient.from_keyring(self.annuaire_url or API_BASE) as client:
             return client.search_mailboxes(text, limit)
 
     def info(self) -> DirectoryInfo | None:

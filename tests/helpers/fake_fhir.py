@@ -19,7 +19,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-__all__ = ["FAKE_API_KEY", "FakeFhirServer", "fake_fhir_server", "organization", "practitioner"]
+import keyring.backend
+
+__all__ = [
+    "FAKE_API_KEY",
+    "FakeFhirServer",
+    "FakeKeyring",
+    "fake_fhir_server",
+    "organization",
+    "practitioner",
+]
 
 FAKE_API_KEY = "fake-esante-api-key"
 EMAIL_TYPE_URL = "https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-contact-point-email-type"
@@ -175,3 +184,22 @@ def fake_fhir_server(fake: FakeFhirServer) -> Iterator[FakeFhirServer]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+class FakeKeyring(keyring.backend.KeyringBackend):
+    """In-memory keyring holding the API key (the real Secret Service is for integration)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)

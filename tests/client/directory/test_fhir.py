@@ -6,37 +6,19 @@ from collections.abc import Iterator
 
 import httpx
 import keyring
-import keyring.backend
 import pytest
 
 from client.directory import fhir
 from client.directory.errors import AnnuaireAuthError, AnnuaireError
+from client.directory.service import Directory
 from tests.helpers.fake_fhir import (
     FAKE_API_KEY,
     FakeFhirServer,
+    FakeKeyring,
     fake_fhir_server,
     organization,
     practitioner,
 )
-
-
-class FakeKeyring(keyring.backend.KeyringBackend):
-    """In-memory keyring (the real Secret Service is for integration tests)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username), None)
 
 
 @pytest.fixture
@@ -150,3 +132,15 @@ def test_resources_without_mailboxes_give_nothing() -> None:
         {"system": "email", "value": "x@y.fr", "extension": [
             {"url": fhir.EMAIL_TYPE_URL, "valueCoding": {"code": "APICRYPT"}}]},
     ]}) == []
+
+
+def test_directory_search_online(server: FakeFhirServer, fake_keyring: FakeKeyring) -> None:
+    directory = Directory(annuaire_url=server.base_url)
+    try:
+        with pytest.raises(AnnuaireAuthError):
+            directory.search_online("dubois")
+        fhir.store_api_key(FAKE_API_KEY)
+        [claire] = directory.search_online("claire.dubois")
+        assert claire.address == "claire.dubois@clinique-sandbox.mssante.fr"
+    finally:
+        directory.close()
