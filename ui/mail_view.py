@@ -218,6 +218,11 @@ class MailView(QWidget):
                 MessageSummary(**{**summary.__dict__,
                                   "flags": frozenset(summary.flags | {"\\Seen"})})
             )
+            folder = self._folders.get(self.current_folder)
+            if folder is not None and folder.unread > 0:
+                folder = Folder(**{**folder.__dict__, "unread": folder.unread - 1})
+                self._folders[folder.path] = folder
+                self.folders.update_folder(folder)
 
     def _load_message(self, folder: str, uid: int, *, allow_remote: bool) -> None:
         if self.mail is None:

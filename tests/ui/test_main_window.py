@@ -42,6 +42,18 @@ def test_selecting_a_message_shows_it(qtbot: QtBot, signed_in: MainWindow) -> No
     assert not view.pane.remote_bar.isVisible()
 
 
+def test_reading_an_unread_message_updates_the_counts(
+    qtbot: QtBot, signed_in: MainWindow
+) -> None:
+    view = signed_in.mail_view
+    assert view.folders.label_of("INBOX") == "Boîte de réception (2)"
+    view.select_uid(1)
+    qtbot.wait_until(lambda: view.pane.view is not None, timeout=5000)
+    assert view.folders.label_of("INBOX") == "Boîte de réception (1)"
+    row = view.model.row_of(1)
+    assert not view.model.message_at(row).unread
+
+
 def test_remote_content_is_blocked_with_a_bar(qtbot: QtBot, signed_in: MainWindow) -> None:
     view = signed_in.mail_view
     view.select_uid(1)
