@@ -22,7 +22,7 @@ Never message content: :func:`record` refuses fields named like content or secre
 (``body``, ``subject``, ``pin``, ``token``, ``password``...) and accepts only scalars
 and lists of scalars. Events in use (:data:`EVENTS`): ``sign-in``, ``sign-in-failed``,
 ``card-removed``, ``send``, ``send-failed``, ``recipient-refused``, ``receipt-requested``,
-``receipt-sent``, ``receipt-received``, ``bridge-session``.
+``receipt-sent``, ``receipt-received``, ``bridge-session``, ``bridge-refused``.
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ EVENTS = frozenset(
         "receipt-sent",
         "receipt-received",
         "bridge-session",
+        "bridge-refused",
     }
 )
 

@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from client.audit import record as audit_record
 from client.bridge.errors import NotLoopback, PortUnavailable
 
 __all__ = ["BUFFER_SIZE", "LineConnection", "LineTooLong", "Listener", "ListenerStats",
@@ -188,6 +189,7 @@ class Listener:
                 continue
             if not _peer_is_loopback(sock):
                 logger.warning("%s: refused a connection from outside the loopback", self.name)
+                audit_record("bridge-refused", listener=self.name, reason="not-loopback")
                 sock.close()
                 continue
             threading.Thread(target=self._serve, args=(sock,), daemon=True,
@@ -199,6 +201,7 @@ class Listener:
         with self.stats.lock:
             self.stats.connected += 1
             self.stats.served += 1
+        audit_record("bridge-session", listener=self.name)
         try:
             if self._tls is not None:
                 sock.settimeout(30)

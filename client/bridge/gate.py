@@ -23,6 +23,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from client.audit import record as audit_record
 from client.bridge.errors import CardAbsent
 from client.sessions import SessionOpener
 
@@ -160,6 +161,7 @@ class CardGate:
                 with contextlib.suppress(Exception):
                     close()
         logger.info("card removed: bridge sessions closed until the card is back")
+        audit_record("card-removed", address=self.address, where="bridge")
         self._notify(False)
 
     def card_inserted(self) -> None:
