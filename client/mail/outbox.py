@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from client.audit import record as audit_record
 from client.mail.errors import (
     InvalidMessage,
     MailError,
@@ -224,11 +225,14 @@ class Outbox:
                 state = FAILED if exc.permanent else QUEUED
                 self._set_state(entry.message_id, state, exc.reason, attempt=True)
                 logger.warning("submission failed (%s): %s", state, exc.reason)
+                audit_record("send-failed", message_id=entry.message_id, state=state)
                 return SubmitOutcome(entry.message_id, state, exc.reason)
             note = (
                 "refused by the server: " + ", ".join(sorted(refused)) if refused else ""
             )
             self._set_state(entry.message_id, SUBMITTED, note, attempt=True)
+            audit_record("send", message_id=entry.message_id, recipients=list(entry.recipients),
+                         refused=sorted(refused))
         if mailbox is None:
             return SubmitOutcome(entry.message_id, SUBMITTED, refused=refused)
         try:

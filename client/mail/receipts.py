@@ -28,6 +28,7 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from typing import Any
 
+from client.audit import record as audit_record
 from client.mail.mailbox import Mailbox
 from client.mail.reading import ReadMessage, parse_message
 from client.mail.store import EncryptedStore
@@ -339,4 +340,6 @@ def scan_reports(mailbox: Mailbox, book: ReceiptBook, folder: str = "INBOX") -> 
         report = parse_report(read)
         if report is not None and book.record(report, read.message_id or f"{folder}:{uid}"):
             added += 1
+            audit_record("receipt-received", message_id=report.original_message_id,
+                         kind=type(report).__name__)
     return added

@@ -12,8 +12,9 @@ import email.utils
 import logging
 from dataclasses import dataclass
 
+from client.audit import record as audit_record
 from client.mail.compose import DEFAULT_NIL, Draft, build_message
-from client.mail.errors import SubmissionFailed
+from client.mail.errors import RecipientRefused, SubmissionFailed
 from client.mail.mailbox import Mailbox
 from client.mail.outbox import Outbox, SubmitOutcome
 from client.mail.policy import RecipientPolicy, RecipientVerdict
@@ -66,11 +67,21 @@ class MailSender:
             InvalidMessage: the draft cannot be built.
             SubmissionFailed: not accepted now; the message stays in the outbox.
         """
-        verdicts = self.policy.check(draft.recipients)
+        verdicts = self._check(draft.recipients)
         message = build_message(
             draft, self.opener.address, nil=self.nil, sender_name=self.sender_name
         )
+        if draft.receipt:  # RFC 8098 section 2.1: Disposition-Notification-To was set
+            audit_record("receipt-requested", message_id=str(message["Message-ID"]))
         return self._queue_and_submit(message.as_bytes(), draft.recipients, verdicts)
+
+    def _check(self, recipients: tuple[str, ...]) -> list[RecipientVerdict]:
+        """The policy check; a refusal is recorded in the audit trail."""
+        try:
+            return self.policy.check(recipients)
+        except RecipientRefused as exc:
+            audit_record("recipient-refused", address=exc.address, rule=exc.rule)
+            raise
 
     def send_raw(self, message: email.message.EmailMessage) -> SendReport:
         """Send an already built message (an MDN...) through the same policy and outbox."""
@@ -81,7 +92,7 @@ class MailSender:
             )
             if addr
         )
-        verdicts = self.policy.check(recipients)
+        verdicts = self._check(recipients)
         if "Bcc" in message:
             del message["Bcc"]
         return self._queue_and_submit(message.as_bytes(), recipients, verdicts)

@@ -24,7 +24,10 @@ __all__ = [
     "MessageSummary",
     "decode_header_text",
     "format_addresses",
+    "FetchedRow",
+    "fetched_row",
     "has_attachments",
+    "summary_from_envelope",
     "summary_from_fetch",
 ]
 
@@ -88,14 +91,13 @@ def _text(value: bytes | str | None) -> str:
 
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=")
-_QP_ESCAPE = re.compile(rb"=([0-9A-Fa-f]{2})")
 
 
 def _word_bytes(encoding: str, data: str) -> bytes:
     if encoding in "Bb":
         return base64.b64decode(data + "=" * (-len(data) % 4))
-    raw = data.replace("_", " ").encode("ascii")
-    return _QP_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw)
+    # binascii's C decoder; header=True maps "_" to a space (RFC 2047 section 4.2).
+    return binascii.a2b_qp(data.encode("ascii"), header=True)
 
 
 def _decode_words(text: str) -> str:
@@ -217,6 +219,104 @@ def _flags(raw: Iterable[bytes | str]) -> tuple[str, ...]:
     return tuple(_text(f) for f in raw)
 
 
+def _aware(value: Any) -> dt.datetime | None:
+    """imapclient gives naive local times (``normalise_times``): make them aware."""
+    if not isinstance(value, dt.datetime):
+        return None
+    return value if value.tzinfo is not None else value.astimezone()
+
+
+def _latin1(value: bytes | str | None) -> str | None:
+    # Lossless bytes -> str for JSON; undone with .encode("latin-1") when read.
+    if value is None or isinstance(value, str):
+        return value
+    return value.decode("latin-1")
+
+
+def _raw_addresses(addresses: Iterable[Any] | None) -> list[list[str | None]]:
+    return [
+        [_latin1(a.name), _latin1(a.mailbox), _latin1(a.host)] for a in (addresses or ())
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedRow:
+    """One message as the sync stores it: the columns sorting and resync need, and the
+    envelope still undecoded (decoding waits until a list shows it)."""
+
+    uid: int
+    modseq: int
+    flags: tuple[str, ...]
+    size: int
+    date: float | None
+    has_attachments: bool
+    envelope: list[Any]
+
+
+def fetched_row(uid: int, data: Mapping[bytes, Any]) -> FetchedRow:
+    """A :class:`FetchedRow` from one FETCH result; cheap (the sync's hot path)."""
+    envelope = data.get(b"ENVELOPE")
+    date = _aware((envelope.date if envelope is not None else None)
+                  or data.get(b"INTERNALDATE"))
+    if envelope is not None:
+        raw = [_latin1(envelope.subject), _raw_addresses(envelope.from_),
+               _raw_addresses(envelope.to), _raw_addresses(envelope.cc),
+               _latin1(envelope.message_id)]
+    else:
+        raw = [None, [], [], [], None]
+    modseq = data.get(b"MODSEQ")
+    return FetchedRow(
+        uid=uid,
+        modseq=int(modseq[0]) if isinstance(modseq, tuple | list) and modseq else 0,
+        flags=_flags(data.get(b"FLAGS", ())),
+        size=int(data.get(b"RFC822.SIZE", 0) or 0),
+        date=date.timestamp() if date is not None else None,
+        has_attachments=has_attachments(data.get(b"BODYSTRUCTURE")),
+        envelope=raw,
+    )
+
+
+def _addresses_from_raw(items: Iterable[Sequence[str | None]]) -> tuple[str, ...]:
+    out = []
+    for name, mailbox, host in items:
+        if host is None and not mailbox:
+            continue
+        out.append(_format_parts(
+            name.encode("latin-1") if name is not None else None,
+            mailbox.encode("latin-1") if mailbox is not None else None,
+            host.encode("latin-1") if host is not None else None,
+        ))
+    return tuple(out)
+
+
+def summary_from_envelope(
+    uid: int,
+    envelope: Sequence[Any],
+    *,
+    flags: tuple[str, ...],
+    size: int,
+    date: dt.datetime | None,
+    has_attachments: bool,
+    modseq: int = 0,
+) -> MessageSummary:
+    """Decode a stored raw envelope (see :func:`fetched_row`) into a summary."""
+    subject, sender, to, cc, message_id = envelope
+    senders = _addresses_from_raw(sender)
+    return MessageSummary(
+        uid=uid,
+        sender=senders[0] if senders else "",
+        to=_addresses_from_raw(to),
+        subject=decode_header_text(subject.encode("latin-1") if subject else None),
+        date=date,
+        flags=flags,
+        size=size,
+        has_attachments=has_attachments,
+        message_id=(message_id or "").encode("latin-1").decode("utf-8", "replace").strip(),
+        cc=_addresses_from_raw(cc),
+        modseq=modseq,
+    )
+
+
 def summary_from_fetch(uid: int, data: Mapping[bytes, Any]) -> MessageSummary:
     """Build a summary from one imapclient FETCH result (items of :data:`SUMMARY_ITEMS`)."""
     envelope = data.get(b"ENVELOPE")
@@ -236,7 +336,7 @@ def summary_from_fetch(uid: int, data: Mapping[bytes, Any]) -> MessageSummary:
         sender=sender_list[0] if sender_list else "",
         to=to,
         subject=subject,
-        date=date if isinstance(date, dt.datetime) else None,
+        date=_aware(date),
         flags=_flags(data.get(b"FLAGS", ())),
         size=int(data.get(b"RFC822.SIZE", 0) or 0),
         has_attachments=has_attachments(data.get(b"BODYSTRUCTURE")),

@@ -29,7 +29,7 @@ from client.mail.cache import MailCache
 from client.mail.errors import MailConnectionError
 from client.mail.imapfetch import fetch_uid_set, uid_set
 from client.mail.mailbox import Mailbox, imap_errors
-from client.mail.summary import SUMMARY_ITEMS, summary_from_fetch
+from client.mail.summary import SUMMARY_ITEMS, fetched_row
 
 if TYPE_CHECKING:
     from imapclient import IMAPClient
@@ -160,13 +160,13 @@ class Synchronizer:
         for start in range(0, len(uids), BATCH):
             chunk: Sequence[int] = uids[start : start + BATCH]
             data = fetch_uid_set(imap, uid_set(chunk), items)
-            summaries = [
-                summary_from_fetch(uid, item)
+            rows = [
+                fetched_row(uid, item)
                 for uid, item in data.items()
                 if uid >= first_uid and b"ENVELOPE" in item
             ]
             with self.cache.transaction():
-                done += self.cache.put_summaries(folder_id, summaries)
+                done += self.cache.put_rows(folder_id, rows)
             if self._progress is not None:
                 self._progress(folder, done, max(expected, len(uids)))
         return done

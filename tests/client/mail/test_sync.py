@@ -86,6 +86,12 @@ def test_offline_list_and_nothing_readable_on_disk(
         Synchronizer(box, cache).sync_all()
         raw = box.fetch_raw("INBOX", 1)
         cache.put_body("INBOX", 1, raw)
+        # What the cache gives back is what the server's FETCH gives (same instant for
+        # the date, which the cache keeps in UTC).
+        live = box.summaries("INBOX", [1])[0]
+        kept = cache.summary("INBOX", 1)
+        assert kept is not None and kept.date == live.date
+        assert {**kept.to_json(), "date": None} == {**live.to_json(), "date": None}
         path = cache.path
     # Offline: no server involved, only the file and the key.
     with MailCache.open(opener.address, keystore=keystore) as cache:
