@@ -1,10 +1,15 @@
 """The bridge's local TLS certificate: generated once per installation, kept under the
-application's data directory, exportable as PEM so a mail client can pin it.
+application's data directory, exportable as PEM so a mail client can trust it.
 
-A self-signed ECDSA P-256 certificate for ``localhost`` and ``127.0.0.1`` (RFC 5280
-subjectAltName; mail clients match the name they connect to). No admin rights and no
-system trust store change: the mail client trusts it (Thunderbird: per profile with
-``certutil``, see :mod:`client.thunderbird`). The private key file is owner-only.
+Two certificates, ECDSA P-256: a local CA and the server certificate it signs for
+``localhost`` and ``127.0.0.1`` (RFC 5280 subjectAltName). The exported PEM (what the
+mail client trusts) is the CA: Thunderbird's verifier (mozilla::pkix) refuses a
+self-signed end-entity certificate even when trusted as a peer in NSS, and accepts a
+CA trusted with ``certutil -t "C,,"`` (design section 6). The CA is harmless beyond
+the bridge: its name constraints (RFC 5280 section 4.2.1.10) only allow ``localhost``
+and 127.0.0.0/8, and its private key is thrown away once the server certificate is
+signed, so nothing else can ever be issued under it. No admin rights, no system trust
+store change. The server key file is owner-only.
 """
 
 from __future__ import annotations
@@ -30,7 +35,8 @@ __all__ = ["LocalCertificate", "default_certificate_dir", "load_or_create_certif
 logger = logging.getLogger(__name__)
 
 _VALIDITY_DAYS = 825  # the longest validity clients accept for a server certificate
-_CERT = "bridge-cert.pem"
+_CA = "bridge-ca.pem"
+_CHAIN = "bridge-cert.pem"
 _KEY = "bridge-key.pem"
 
 
@@ -41,14 +47,21 @@ def default_certificate_dir() -> Path:
 
 @dataclass(frozen=True)
 class LocalCertificate:
-    """The bridge's certificate and key files."""
+    """The bridge's certificate files.
+
+    Attributes:
+        cert_path: the local CA certificate (PEM): what the mail client trusts/exports.
+        chain_path: the server certificate followed by the CA (what the bridge presents).
+        key_path: the server key (owner-only).
+    """
 
     cert_path: Path
+    chain_path: Path
     key_path: Path
 
     @property
     def pem(self) -> bytes:
-        """The certificate (PEM), what a mail client pins."""
+        """The certificate the mail client trusts (PEM)."""
         return self.cert_path.read_bytes()
 
     @property
@@ -84,37 +97,62 @@ class LocalCertificate:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.minimum_version = ssl.TLSVersion.TLSv1_2
         try:
-            context.load_cert_chain(str(self.cert_path), str(self.key_path))
+            context.load_cert_chain(str(self.chain_path), str(self.key_path))
         except (OSError, ssl.SSLError) as exc:
             raise LocalCertificateError(str(self.cert_path), str(exc)) from exc
         return context
 
 
-def _generate(cert_path: Path, key_path: Path) -> None:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([
-        x509.NameAttribute(NameOID.COMMON_NAME, "localhost"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Compagnon MSSante local bridge"),
-    ])
+def _generate(ca_path: Path, chain_path: Path, key_path: Path) -> None:
     now = datetime.datetime.now(datetime.UTC)
-    certificate = (
+    start, end = now - datetime.timedelta(minutes=5), now + datetime.timedelta(
+        days=_VALIDITY_DAYS)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([
+        x509.NameAttribute(NameOID.COMMON_NAME, "Compagnon MSSante local bridge CA"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Compagnon MSSante"),
+        # A per-installation serial in the name: two installations never share a name.
+        x509.NameAttribute(NameOID.SERIAL_NUMBER, f"{x509.random_serial_number():x}"[:32]),
+    ])
+    ca = (
         x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
+        .subject_name(ca_name).issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start).not_valid_after(end)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(x509.KeyUsage(
+            digital_signature=False, content_commitment=False, key_encipherment=False,
+            data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
+            encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(x509.NameConstraints(
+            permitted_subtrees=[x509.DNSName("localhost"),
+                                x509.IPAddress(ipaddress.ip_network("127.0.0.0/8"))],
+            excluded_subtrees=None), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()),
+                       critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    leaf = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
+        .issuer_name(ca_name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=_VALIDITY_DAYS))
+        .not_valid_before(start).not_valid_after(end)
         .add_extension(x509.SubjectAlternativeName([
             x509.DNSName("localhost"),
             x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
         ]), critical=False)
-        # A CA:FALSE leaf that NSS accepts as a trusted peer ("C,," or "P,,").
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]),
                        critical=False)
-        .sign(key, hashes.SHA256())
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+            ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
     )
+    del ca_key  # never stored: nothing else can be issued under this CA
     key_bytes = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
@@ -123,7 +161,9 @@ def _generate(cert_path: Path, key_path: Path) -> None:
     fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(key_bytes)
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    ca_pem = ca.public_bytes(serialization.Encoding.PEM)
+    chain_path.write_bytes(leaf.public_bytes(serialization.Encoding.PEM) + ca_pem)
+    ca_path.write_bytes(ca_pem)
 
 
 def load_or_create_certificate(directory: Path | None = None) -> LocalCertificate:
@@ -133,11 +173,11 @@ def load_or_create_certificate(directory: Path | None = None) -> LocalCertificat
         LocalCertificateError: the directory or files cannot be written or read.
     """
     folder = directory or default_certificate_dir()
-    cert_path, key_path = folder / _CERT, folder / _KEY
+    cert_path, chain_path, key_path = folder / _CA, folder / _CHAIN, folder / _KEY
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if cert_path.exists() and key_path.exists():
-            current = LocalCertificate(cert_path, key_path)
+        if cert_path.exists() and chain_path.exists() and key_path.exists():
+            current = LocalCertificate(cert_path, chain_path, key_path)
             try:
                 expired = current.not_after < datetime.datetime.now(datetime.UTC) + (
                     datetime.timedelta(days=7))
@@ -146,8 +186,8 @@ def load_or_create_certificate(directory: Path | None = None) -> LocalCertificat
             if not expired:
                 return current
             logger.info("bridge certificate expires soon: making a new one")
-        _generate(cert_path, key_path)
+        _generate(cert_path, chain_path, key_path)
     except OSError as exc:
         raise LocalCertificateError(str(folder), exc.strerror or str(exc)) from exc
     logger.info("bridge certificate created in %s", folder)
-    return LocalCertificate(cert_path, key_path)
+    return LocalCertificate(cert_path, chain_path, key_path)
