@@ -19,6 +19,8 @@ PACKAGES=(
   libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core
   # NSS tools for Thunderbird profiles
   libnss3-tools
+  # headless Thunderbird for the bridge end-to-end test (about 80 MB download, ~40 s)
+  thunderbird
   # installers (packaging/): window lookup for the .deb smoke test, and makensis to
   # compile-check the Windows installer definition
   x11-utils nsis desktop-file-utils libwayland-client0 libwayland-cursor0 libwayland-egl1
