@@ -45,6 +45,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+_REPLACE_ATTEMPTS = 10
+
 # Parameters: the fields in FIELD_COLUMNS order (bal_type, address, national_id,
 # service, civility, family, given, profession code and label, specialty code and
 # label, organisation, trade name, L6 delivery line, postal code). Ids follow the file.
@@ -108,6 +110,7 @@ def import_extraction(
     *,
     progress: ProgressCallback | None = None,
     cancel: object = None,
+    before_replace: Callable[[], None] | None = None,
 ) -> ImportReport:
     """Import an extraction (ZIP or .txt) and replace the local index with it.
 
@@ -118,6 +121,9 @@ def import_extraction(
             :class:`ImportProgress`; an exception it raises aborts the import.
         cancel: a ``threading.Event``, a token with a ``cancelled`` attribute, or a
             callable; raise it (from any thread) to stop the import.
+        before_replace: called just before the new index takes the old one's place:
+            readers close their connection there (Windows refuses to replace an open
+            file; they reopen on their next query).
 
     Raises:
         ExtractionHeaderError: the header lacks required columns (named).
@@ -154,7 +160,7 @@ def import_extraction(
                 "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
             })
         _fsync(temp_path)
-        os.replace(temp_path, target)
+        _replace(temp_path, target, before_replace)
     except BaseException:
         temp_path.unlink(missing_ok=True)
         raise
@@ -298,6 +304,20 @@ def _write_meta(path: Path, values: dict[str, str]) -> None:
         )
     finally:
         conn.close()
+
+
+def _replace(temp: Path, target: Path, before: Callable[[], None] | None) -> None:
+    """Move the new index over the old one, retrying while a reader holds it (Windows)."""
+    for attempt in range(_REPLACE_ATTEMPTS):
+        if before is not None:
+            before()
+        try:
+            os.replace(temp, target)
+            return
+        except PermissionError:
+            if attempt == _REPLACE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.2)
 
 
 def _fsync(path: Path) -> None:

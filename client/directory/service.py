@@ -92,14 +92,14 @@ class Directory:
         """
         text = str(source)
         if not is_url(text):
-            return import_extraction(Path(source), self.index.path,
-                                     progress=progress, cancel=cancel)
+            return import_extraction(Path(source), self.index.path, progress=progress,
+                                     cancel=cancel, before_replace=self.index.close)
         self.index.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         with tempfile.TemporaryDirectory(dir=self.index.path.parent,
                                          prefix=".download-") as scratch:
             downloaded = download(text, Path(scratch), cancel=lambda: is_cancelled(cancel))
-            return import_extraction(downloaded, self.index.path,
-                                     progress=progress, cancel=cancel)
+            return import_extraction(downloaded, self.index.path, progress=progress,
+                                     cancel=cancel, before_replace=self.index.close)
 
     def import_file(
         self,
