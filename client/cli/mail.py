@@ -19,23 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from client.auth.certificate import PasswordAnswer
+from client.cli import _mail_words  # noqa: F401 - registers the error wordings
 from client.cli._common import EXIT_ERROR, EXIT_OK, describe_error, emit_json, option
 from client.mail.attachments import save_attachments
 from client.mail.cache import MailCache
 from client.mail.compose import AttachmentSource, Draft
 from client.mail.errors import (
-    AttachmentExists,
     CacheCorrupted,
     CacheKeyUnavailable,
-    FolderNotFound,
     InvalidMessage,
     MailConnectionError,
-    MailProtocolError,
-    MessageNotFound,
-    MessageTooLarge,
-    RecipientRefused,
-    SubmissionFailed,
-    UnsafeAttachmentName,
 )
 from client.mail.mailbox import Mailbox
 from client.mail.outbox import Outbox
@@ -473,83 +466,3 @@ def _send_receipt(args: argparse.Namespace) -> int:
     else:
         print(report.message_id)
     return EXIT_OK
-
-
-# -- wording (one sentence: what is wrong and what to do) ----------------------------------
-
-
-@describe_error.register
-def _(exc: RecipientRefused) -> str:
-    if exc.rule == "no-recipient":
-        return "The message has no recipient: add one with --to."
-    if exc.rule == "invalid-address":
-        return f"'{exc.address}' is not a valid mail address: check it."
-    if exc.rule == "no-trust-list":
-        return ("The MSSanté liste blanche is not imported, so recipients cannot be "
-                "checked: run 'mssante-companion whitelist import FILE' first.")
-    return (f"{exc.address} is outside the MSSanté trust space (its domain is not on the "
-            "liste blanche): nothing was sent; use the recipient's MSSanté address.")
-
-
-@describe_error.register
-def _(exc: SubmissionFailed) -> str:
-    if exc.permanent:
-        return (f"The server refused the message ({exc.reason}); it is kept in the outbox: "
-                "fix the cause, then 'mail outbox --retry'.")
-    return (f"The message could not be sent now ({exc.reason}); it is kept in the outbox "
-            "and will be sent once with 'mail outbox --retry'.")
-
-
-@describe_error.register
-def _(exc: MessageTooLarge) -> str:
-    return (f"The message is {exc.size} bytes but the server accepts at most {exc.limit}: "
-            "remove or shrink attachments.")
-
-
-@describe_error.register
-def _(exc: FolderNotFound) -> str:
-    return f"There is no folder '{exc.folder}': see 'mail folders' (and 'mail sync' offline)."
-
-
-@describe_error.register
-def _(exc: MessageNotFound) -> str:
-    return (f"There is no message {exc.uid} in {exc.folder}: see 'mail list {exc.folder}'.")
-
-
-@describe_error.register
-def _(exc: AttachmentExists) -> str:
-    return (f"{exc.path} already exists; nothing was written: choose another directory "
-            "or add --overwrite.")
-
-
-@describe_error.register
-def _(exc: UnsafeAttachmentName) -> str:
-    return f"The attachment name {exc.name!r} cannot be saved safely: nothing was written."
-
-
-@describe_error.register
-def _(exc: InvalidMessage) -> str:
-    return f"The message cannot be sent: {exc.reason}."
-
-
-@describe_error.register
-def _(exc: MailConnectionError) -> str:
-    return (f"The mail server could not be reached or dropped the connection ({exc.reason}): "
-            "check the network and try again.")
-
-
-@describe_error.register
-def _(exc: MailProtocolError) -> str:
-    return f"The mail server refused the command ({exc.reason}): try again later."
-
-
-@describe_error.register
-def _(exc: CacheKeyUnavailable) -> str:
-    return (f"The local mail cache key is not available ({exc.reason}): unlock the system "
-            "keyring and try again.")
-
-
-@describe_error.register
-def _(exc: CacheCorrupted) -> str:
-    return (f"The local mail cache cannot be read ({exc.reason}): delete the cache "
-            "directory and run 'mail sync' to rebuild it.")
