@@ -246,6 +246,10 @@ class MailService(Protocol):
         """Drafts saved earlier, for resuming."""
         ...
 
+    def draft(self, folder: str, uid: int) -> Draft:
+        """The message ``uid`` of the Drafts folder as a draft to go on writing."""
+        ...
+
     def delete_draft(self, draft_id: str) -> None:
         """Forget a draft (sent or discarded)."""
         ...

@@ -73,6 +73,22 @@ def _draft_message_id(draft_id: str) -> str:
     return f"<{draft_id}@{DRAFT_DOMAIN}>"
 
 
+def _draft_from(message: ReadMessage, draft_id: str = "") -> Draft | None:
+    """A draft saved by this app (its Message-ID), or any message when ``draft_id``."""
+    mid = message.message_id.strip("<>")
+    if not draft_id:
+        if not mid.endswith("@" + DRAFT_DOMAIN):
+            return None
+        draft_id = mid.split("@", 1)[0]
+    return Draft(
+        draft_id=draft_id,
+        to=[a for _, a in email.utils.getaddresses(list(message.to))],
+        cc=[a for _, a in email.utils.getaddresses(list(message.cc))],
+        subject=message.subject, body=message.text,
+        receipt=bool(message.disposition_notification_to),
+    )
+
+
 class LiveMailService:
     """One signed-in mailbox for the desktop app."""
 
@@ -223,20 +239,20 @@ class LiveMailService:
                 return []
             uids = self._mailbox.search(folder, SearchQuery())
             raws = [self._mailbox.fetch_raw(folder, uid) for uid in uids]
-        drafts = []
-        for raw in raws:
-            message = parse_message(raw)
-            mid = message.message_id.strip("<>")
-            if not mid.endswith("@" + DRAFT_DOMAIN):
-                continue
-            drafts.append(Draft(
-                draft_id=mid.split("@", 1)[0],
-                to=[a for _, a in email.utils.getaddresses(list(message.to))],
-                cc=[a for _, a in email.utils.getaddresses(list(message.cc))],
-                subject=message.subject, body=message.text,
-                receipt=bool(message.disposition_notification_to),
-            ))
-        return drafts
+        drafts = [_draft_from(parse_message(raw)) for raw in raws]
+        return [d for d in drafts if d is not None]
+
+    def draft(self, folder: str, uid: int) -> Draft:
+        """A message of the Drafts folder, to go on writing it."""
+        message = self._read(folder, uid, mark_seen=False, allow_remote=False)
+        mine = _draft_from(message)
+        if mine is not None:
+            return mine
+        # Someone else's draft (another client): edited as a new draft of this app.
+        other = _draft_from(message, f"imap-{uid}")
+        if other is None:  # pragma: no cover - a draft_id was given
+            raise ValueError("not a draft")
+        return other
 
     def delete_draft(self, draft_id: str) -> None:
         """Remove a draft (sent or discarded)."""

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -52,6 +52,7 @@ class MailView(QWidget):
     folder_loaded = Signal(str, int)
     message_shown = Signal(object)
     reply_requested = Signal(object)
+    draft_opened = Signal(object)  # Draft, from the Drafts folder
 
     def __init__(self, pool: WorkerPool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -101,6 +102,7 @@ class MailView(QWidget):
         header.resizeSection(Column.DATE, 130)
         header.resizeSection(Column.SIZE, 70)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.activated.connect(self._activated)
 
         self.pane = ReadingPane(self)
         self.pane.allow_remote_requested.connect(self._allow_remote)
@@ -235,6 +237,15 @@ class MailView(QWidget):
             return
         self.pane.show_message(view)
         self.message_shown.emit(view)
+
+    def _activated(self, index: QModelIndex) -> None:
+        # Enter or double-click on a message of the Drafts folder: go on writing it.
+        folder = self._folders.get(self.current_folder)
+        summary = self.model.message_at(index.row())
+        if self.mail is None or summary is None or folder is None or folder.role != "drafts":
+            return
+        self._call(self.mail.draft, self.draft_opened.emit, self.tr("Ouverture du brouillon…"),
+                   self.current_folder, summary.uid)
 
     def _allow_remote(self, folder: str, uid: int) -> None:
         self._load_message(folder, uid, allow_remote=True)

@@ -166,6 +166,7 @@ class MainWindow(QMainWindow):
         view.idle.connect(self._idle)
         view.progress.connect(self._progress)
         view.error.connect(self.show_error)
+        view.draft_opened.connect(self.compose)
         view.folder_loaded.connect(
             lambda path, n: self.status_text.setText(
                 self.tr("%1 : %n message(s)", "", n).replace("%1", path)))

@@ -549,7 +549,7 @@
 <context>
     <name>MailView</name>
     <message>
-        <location filename="../../ui/mail_view.py" line="+68" />
+        <location filename="../../ui/mail_view.py" line="+69" />
         <source>Rechercher dans le dossier (Ctrl+F)</source>
         <translation>Search this folder (Ctrl+F)</translation>
     </message>
@@ -564,7 +564,7 @@
         <translation>Message list</translation>
     </message>
     <message>
-        <location line="+71" />
+        <location line="+72" />
         <source>Chargement des dossiers…</source>
         <translation>Loading folders…</translation>
     </message>
@@ -574,12 +574,17 @@
         <translation>Synchronising %1…</translation>
     </message>
     <message>
-        <location line="+46" />
+        <location line="+51" />
         <source>Ouverture du message…</source>
         <translation>Opening the message…</translation>
     </message>
     <message>
-        <location line="+37" />
+        <location line="+15" />
+        <source>Ouverture du brouillon…</source>
+        <translation>Opening the draft…</translation>
+    </message>
+    <message>
+        <location line="+31" />
         <source>Enregistrer la pièce jointe</source>
         <translation>Save the attachment</translation>
     </message>
@@ -612,7 +617,7 @@
         <translation>Progress</translation>
     </message>
     <message numerus="yes">
-        <location line="+97" />
+        <location line="+98" />
         <source>%1 : %n message(s)</source>
         <translation>
             <numerusform>%1: %n message</numerusform>
@@ -1321,7 +1326,7 @@
 <context>
     <name>live</name>
     <message>
-        <location filename="../../ui/live.py" line="+111" />
+        <location filename="../../ui/live.py" line="+115" />
         <source>liste blanche non importée : importez-la dans les paramètres</source>
         <extracomment>Names under which ``client.auth`` may offer "profile + card + PIN prompt -&gt; opener".</extracomment>
         <translation>whitelist not imported: import it in the settings</translation>

@@ -122,7 +122,13 @@ class FakeMailService:
                                    datetime(2026, 11, 18, 11, 0), has_attachments=True,
                                    structured=True),
                 ],
-                "Sent": [], "Drafts": [], "Trash": [],
+                "Sent": [],
+                "Drafts": [MessageSummary(10, "jean.martin@hopital-sandbox.mssante.fr",
+                                          "Certificat de reprise", datetime(2026, 11, 20, 7),
+                                          recipients="claire.dubois@clinique-sandbox"
+                                                     ".mssante.fr",
+                                          flags=frozenset({"\\Seen", "\\Draft"}))],
+                "Trash": [],
             }
 
     def folders(self) -> list[Folder]:
@@ -193,6 +199,11 @@ class FakeMailService:
 
     def delete_draft(self, draft_id: str) -> None:
         self.drafts_saved.pop(draft_id, None)
+
+    def draft(self, folder: str, uid: int) -> Draft:
+        row = next(r for r in self.rows[folder] if r.uid == uid)
+        return Draft(draft_id=f"imap-{uid}", to=[row.recipients] if row.recipients else [],
+                     subject=row.subject, body="Texte du brouillon")
 
     def wait_for_new_mail(self, timeout: float) -> bool:
         changed = self.new_mail.wait(min(timeout, 0.2))

@@ -111,6 +111,10 @@ def test_drafts_are_replaced_then_deleted(mail: LiveMailService) -> None:
     drafts = mail.drafts()
     assert [(d.draft_id, d.subject) for d in drafts] == [("abc", "v2")]
     assert drafts[0].body.strip() == "deux"
+    rows = mail.messages("Drafts")
+    reopened = mail.draft("Drafts", rows[0].uid)
+    assert (reopened.draft_id, reopened.subject) == ("abc", "v2")
+    assert reopened.to == ["claire.dubois@" + DOMAIN]
     mail.delete_draft("abc")
     assert mail.drafts() == []
 

@@ -54,6 +54,18 @@ def test_reading_an_unread_message_updates_the_counts(
     assert not view.model.message_at(row).unread
 
 
+def test_a_draft_opens_in_a_compose_window(qtbot: QtBot, signed_in: MainWindow) -> None:
+    view = signed_in.mail_view
+    view.folders.select_path("Drafts")
+    qtbot.wait_until(lambda: view.model.rowCount() == 1, timeout=5000)
+    with qtbot.wait_signal(view.draft_opened, timeout=5000):
+        view.table.activated.emit(view.model.index(0, 2))
+    (compose,) = signed_in.compose_windows
+    assert compose.subject.text() == "Certificat de reprise"
+    assert compose.to.addresses() == ["claire.dubois@clinique-sandbox.mssante.fr"]
+    assert compose.body.toPlainText() == "Texte du brouillon"
+
+
 def test_remote_content_is_blocked_with_a_bar(qtbot: QtBot, signed_in: MainWindow) -> None:
     view = signed_in.mail_view
     view.select_uid(1)
