@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ui.backend import CardHolder, Draft, MailService, Services
 from ui.card_watch import CardEvent, QtCardWatcher
-from ui.pin_dialog import QtPinPrompt
+from ui.pin_dialog import PinAsk, QtPinPrompt
 from ui.wording import describe_error, is_cancellation
 from ui.workers import WorkerPool
 
@@ -159,6 +159,12 @@ class SessionController(QObject):
             return
         if is_cancellation(exc) and self.state == SessionState.LOCKED:
             return
+        if type(exc).__name__ == "PinLocked":
+            # Explained in the PIN dialog itself (what happened, what to do), too.
+            holder = self.holder
+            self.pin_prompt.show_locked(
+                PinAsk(holder=holder.display_name, profession=holder.profession)
+                if holder is not None else None)
         self._failed(exc)
 
     def _failed(self, exc: BaseException) -> None:

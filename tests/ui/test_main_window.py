@@ -210,3 +210,16 @@ def test_keyboard_shortcuts_exist(signed_in: MainWindow) -> None:
     shortcuts = {a.shortcut().toString() for a in signed_in.actions() if not a.shortcut().isEmpty()}
     for key in ("Ctrl+N", "Ctrl+R", "Ctrl+F", "Ctrl+L", "Ctrl+Shift+D", "Alt+1", "Alt+2"):
         assert key in shortcuts
+
+
+def test_a_locked_card_is_explained(qtbot: QtBot, window: MainWindow,
+                                    fake_card: FakeCard) -> None:
+    fake_card.attempts_left = 1
+    sign_in(qtbot, window, pin="0000")
+    with qtbot.wait_signal(window.pin_prompt.dialog_shown, timeout=5000) as shown:
+        pass
+    dialog = shown.args[0]
+    assert dialog.ask.locked
+    assert "PUK" in dialog.message.text()
+    qtbot.wait_until(lambda: window.lock_screen.retry_button.isVisible(), timeout=5000)
+    assert "bloquée" in window.lock_screen.detail.text()
