@@ -169,7 +169,8 @@ def _account_prefs(address: str, full_name: str, *, imap_host: str, imap_port: i
     return prefs
 
 
-def _merge_lists(profile: Path) -> None:
+def _merge_lists(profile: Path) -> list[str]:
+    """Add our keys to the shared lists in prefs.js; returns the defaults it created."""
     prefs = read_prefs(profile / "prefs.js")
     accounts = [a for a in str(prefs.get("mail.accountmanager.accounts", "")).split(",") if a]
     servers = [s for s in str(prefs.get("mail.smtpservers", "")).split(",") if s]
@@ -178,11 +179,15 @@ def _merge_lists(profile: Path) -> None:
             accounts + ([ACCOUNT_KEY] if ACCOUNT_KEY not in accounts else [])),
         "mail.smtpservers": ",".join(servers + ([SMTP_KEY] if SMTP_KEY not in servers else [])),
     }
+    created = []
     if not prefs.get("mail.accountmanager.defaultaccount"):
         values["mail.accountmanager.defaultaccount"] = ACCOUNT_KEY
+        created.append("mail.accountmanager.defaultaccount")
     if not prefs.get("mail.smtp.defaultserver"):
         values["mail.smtp.defaultserver"] = SMTP_KEY
+        created.append("mail.smtp.defaultserver")
     update_prefs_js(profile / "prefs.js", set_values=values)
+    return created
 
 
 def setup_bridge(profile: Path, account: BridgeAccount) -> SetupReport:
@@ -214,7 +219,8 @@ def setup_bridge(profile: Path, account: BridgeAccount) -> SetupReport:
         smtp_port=account.smtp_port, smtp_socket=_SOCKET["starttls"],
         auth_method=_AUTH_PASSWORD, name=f"MSSante {account.address} (bridge)", fcc=False)
     write_block(profile / "user.js", prefs)
-    _merge_lists(profile)
+    state["created_prefs"] = _merge_lists(profile)
+    _save_state(profile, state)
     report.actions.append(f"account {account.address} on the bridge "
                           f"({account.host}:{account.imap_port}/{account.smtp_port})")
     logger.info("Thunderbird profile %s provisioned for the bridge", profile)
@@ -263,7 +269,8 @@ def setup_direct(profile: Path, account: DirectAccount) -> SetupReport:
     state["global_prefs"].append("security.default_personal_cert")
     _save_state(profile, state)
     write_block(profile / "user.js", prefs)
-    _merge_lists(profile)
+    state["created_prefs"] = _merge_lists(profile)
+    _save_state(profile, state)
     report.actions.append(f"account {account.address} on {account.imap.host}:"
                           f"{account.imap.port} with the CPS card (TLS certificate)")
     return report
@@ -290,9 +297,14 @@ def remove_setup(profile: Path) -> SetupReport:
                                          "mail.smtpservers": ",".join(servers)}
         drop_keys = {"mail.accountmanager.defaultaccount", "mail.smtp.defaultserver",
                      *state.get("global_prefs", [])}
-        if prefs.get("mail.accountmanager.defaultaccount") == ACCOUNT_KEY and accounts:
+        created = set(state.get("created_prefs", []))
+        # A default we created goes away with us; one we did not create but that now
+        # names our account (the user chose it) falls back to the first remaining.
+        if prefs.get("mail.accountmanager.defaultaccount") == ACCOUNT_KEY and accounts and (
+                "mail.accountmanager.defaultaccount" not in created):
             values["mail.accountmanager.defaultaccount"] = accounts[0]
-        if prefs.get("mail.smtp.defaultserver") == SMTP_KEY and servers:
+        if prefs.get("mail.smtp.defaultserver") == SMTP_KEY and servers and (
+                "mail.smtp.defaultserver" not in created):
             values["mail.smtp.defaultserver"] = servers[0]
 
         def drop(key: str) -> bool:
