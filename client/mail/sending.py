@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from client.audit import record as audit_record
 from client.mail.compose import DEFAULT_NIL, Draft, build_message
-from client.mail.errors import RecipientRefused, SubmissionFailed
+from client.mail.errors import MailError, RecipientRefused, SubmissionFailed
 from client.mail.mailbox import Mailbox
 from client.mail.outbox import Outbox, SubmitOutcome
 from client.mail.policy import RecipientPolicy, RecipientVerdict
@@ -59,8 +59,10 @@ class MailSender:
         self.nil = nil
         self.sender_name = sender_name
 
-    def send(self, draft: Draft) -> SendReport:
+    def send(self, draft: Draft, *, replying_to: tuple[str, int] | None = None) -> SendReport:
         """Check, store, submit and file ``draft``.
+
+        ``replying_to`` (folder, UID) gets the ``\\Answered`` flag once the reply is sent.
 
         Raises:
             RecipientRefused: a recipient is outside the trust space (nothing stored).
@@ -73,7 +75,14 @@ class MailSender:
         )
         if draft.receipt:  # RFC 8098 section 2.1: Disposition-Notification-To was set
             audit_record("receipt-requested", message_id=str(message["Message-ID"]))
-        return self._queue_and_submit(message.as_bytes(), draft.recipients, verdicts)
+        report = self._queue_and_submit(message.as_bytes(), draft.recipients, verdicts)
+        if replying_to is not None and self.mailbox is not None:
+            folder, uid = replying_to
+            try:
+                self.mailbox.add_flags(folder, [uid], ["\\Answered"])
+            except MailError:
+                logger.warning("reply sent, but the original could not be flagged answered")
+        return report
 
     def _check(self, recipients: tuple[str, ...]) -> list[RecipientVerdict]:
         """The policy check; a refusal is recorded in the audit trail."""

@@ -249,3 +249,19 @@ def test_forward_as_attachment_builds_message_rfc822() -> None:
     (attached,) = built.attachments
     assert attached.content_type == "message/rfc822" and attached.filename == "Bilan.eml"
     assert parse_message(attached.data).subject == "Bilan"
+
+
+def test_reply_flags_the_original_answered(
+    dovecot: Dovecot, smtp_sink: SmtpSink, parts: tuple[MailSender, Outbox, Mailbox]
+) -> None:
+    from tests.client.mail._messages import letter
+
+    sender, _, box = parts
+    dovecot.append("jean.martin", "INBOX", letter(sender=f"Dr Claire Dubois <{CLAIRE}>").as_bytes())
+    (summary,) = box.list_messages("INBOX").messages
+    original = parse_message(box.fetch_raw("INBOX", summary.uid))
+    draft = reply(original, sender.opener.address, body="Bien reçu")
+    sender.send(draft, replying_to=("INBOX", summary.uid))
+    assert "\\Answered" in box.summaries("INBOX", [summary.uid])[0].flags
+    sent = parse(smtp_sink.state.received[-1][2])
+    assert str(sent["In-Reply-To"]).strip() == original.message_id
