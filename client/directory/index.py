@@ -170,6 +170,7 @@ FILTER_COLUMNS: dict[str, str] = {
     "organization": "organization",
 }
 _MAX_EXPANSION = 16
+_NO_DIGITS = str.maketrans("0123456789", " " * 10)
 
 
 def _unique(entries: list[DirectoryEntry], limit: int) -> list[DirectoryEntry]:
@@ -452,18 +453,23 @@ class DirectoryIndex:
     def lookup(self, address: str) -> DirectoryEntry | None:
         """The directory entry of an exact address (any case), or ``None``."""
         address = address.strip()
-        words = query_words(address.casefold().replace(".mssante.fr", ""))
+        # The address as indexed: no ".mssante.fr", no digits (importer._ADDRESS_TEXT).
+        indexed = address.casefold().replace(".mssante.fr", "").translate(_NO_DIGITS)
+        words = query_words(indexed, limit=None)
         if "@" not in address or not words:
             return None
         match = " AND ".join("ident:" + _quote(w) for w in words)
         with self._lock:
             conn = self._connection()
-            rows = conn.execute(_MATCH_SQL, (match, *_ALL_IDS, 50)).fetchall()
-        for row in rows:
-            entry = _entry(row)
-            if entry.address.casefold() == address.casefold():
-                return entry
-        return None
+            # Every row whose address has these words, then the exact comparison; the
+            # candidates are few (an address's words rarely recur all together).
+            row = conn.execute(
+                f"{_SELECT} WHERE e.id IN (SELECT rowid % {TIER_SPAN} FROM entry_fts "  # noqa: S608
+                "WHERE entry_fts MATCH ?) AND e.address = ? COLLATE NOCASE "
+                "ORDER BY e.id LIMIT 1",
+                (match, address),
+            ).fetchone()
+        return _entry(row) if row else None
 
     def info(self) -> DirectoryInfo:
         """What the current index holds."""

@@ -111,10 +111,15 @@ def test_autocomplete_same_records_short_input_empty(index: DirectoryIndex) -> N
     assert suggestions == index.search("dubo cla", limit=3)
 
 
-def test_lookup_by_address(index: DirectoryIndex) -> None:
+def test_lookup_by_address(index: DirectoryIndex, sample_txt: Path) -> None:
     entry = index.lookup(JEAN.upper())
     assert entry is not None and entry.national_id == "810001234567"
     assert index.lookup("nobody@nowhere.mssante.fr") is None
+    assert index.lookup("not an address") is None
+    with_digits = [r for r in _rows(sample_txt) if any(c.isdigit() for c in r["Adresse BAL"])]
+    for row in with_digits[:20]:
+        found = index.lookup(row["Adresse BAL"])
+        assert found is not None and found.address == row["Adresse BAL"]
 
 
 def test_info(index: DirectoryIndex) -> None:
