@@ -37,6 +37,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from email.utils import parseaddr
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError  # noqa: S405 - types only
 
@@ -163,6 +164,9 @@ class TrustDecision:
 
 
 def _domain_of(address: str) -> str | None:
+    if "<" in address:
+        # "Dr Claire Dubois <claire.dubois@...>" as pasted from a mail header.
+        address = parseaddr(address)[1]
     local, at, domain = address.strip().rpartition("@")
     domain = domain.strip().rstrip(".").lower()
     if not at or not local or not domain or "." not in domain or " " in domain:

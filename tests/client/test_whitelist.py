@@ -87,6 +87,7 @@ def test_check_inside_outside_patient(real_space: TrustSpace) -> None:
         decision = real_space.check(bad)
         assert not decision.inside and decision.reason == "not an e-mail address"
     assert real_space.contains("a@adsea29.mssante.fr")
+    assert real_space.contains("Dr A <a@adsea29.mssante.fr>")
     assert not real_space.contains("a@evil-adsea29.mssante.fr")
     assert not real_space.contains("a@sub.adsea29.mssante.fr")
 
