@@ -150,12 +150,14 @@ class _TestPage(QWizardPage):
     def _found(self, choice: ProfileChoice) -> None:
         self.choice = choice
         esc = html.escape
+        address_label = self.tr("Adresse")
+        auth_label = self.tr("Authentification")
         self.summary.setText("<br>".join([
             f"<b>{esc(choice.operator or choice.address)}</b>",
-            f"{esc(self.tr('Adresse'))} : {esc(choice.address)}",
+            f"{esc(address_label)} : {esc(choice.address)}",
             f"IMAP : {esc(choice.imap)}",
             f"SMTP : {esc(choice.smtp)}",
-            f"{esc(self.tr('Authentification'))} : {esc(choice.method)}",
+            f"{esc(auth_label)} : {esc(choice.method)}",
         ]))
         self._test()
 

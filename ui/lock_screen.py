@@ -85,10 +85,8 @@ class LockScreen(QWidget):
         """A card is in: say whose, while the PIN is asked."""
         self.title.setText(holder.display_name)
         text = holder.profession or ""
-        self.detail.setText(
-            f"{text}\n{self.tr('Connexion à la messagerie…')}" if text
-            else self.tr("Connexion à la messagerie…")
-        )
+        connecting = self.tr("Connexion à la messagerie…")
+        self.detail.setText(f"{text}\n{connecting}" if text else connecting)
         self.retry_button.hide()
         self._cover()
 

@@ -106,51 +106,51 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        tr = self.tr
-        self.compose_action = self._action(tr("&Nouveau message"), QKeySequence.StandardKey.New,
+        self.compose_action = self._action(self.tr("&Nouveau message"),
+                                           QKeySequence.StandardKey.New,
                                            lambda: self.compose(), "compose")
-        self.reply_action = self._action(tr("&Répondre"), "Ctrl+R", self.reply, "reply")
-        self.refresh_action = self._action(tr("&Actualiser"), QKeySequence.StandardKey.Refresh,
+        self.reply_action = self._action(self.tr("&Répondre"), "Ctrl+R", self.reply, "reply")
+        self.refresh_action = self._action(self.tr("&Actualiser"), QKeySequence.StandardKey.Refresh,
                                            self.mail_view.refresh_folders, "refresh")
-        self.search_action = self._action(tr("&Rechercher"), QKeySequence.StandardKey.Find,
+        self.search_action = self._action(self.tr("&Rechercher"), QKeySequence.StandardKey.Find,
                                           self.mail_view.focus_search)
-        self.directory_action = self._action(tr("&Annuaire santé"), "Ctrl+Shift+D",
+        self.directory_action = self._action(self.tr("&Annuaire santé"), "Ctrl+Shift+D",
                                              self.open_directory, "directory")
-        self.settings_action = self._action(tr("&Paramètres"), "Ctrl+,",
+        self.settings_action = self._action(self.tr("&Paramètres"), "Ctrl+,",
                                             self.open_settings, "settings")
         self.outbox_action = self.outbox_dock.toggleViewAction()
-        self.outbox_action.setText(tr("&Boîte d'envoi"))
+        self.outbox_action.setText(self.tr("&Boîte d'envoi"))
         self.outbox_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
-        self.lock_action = self._action(tr("&Verrouiller"), "Ctrl+L", self.session.lock,
+        self.lock_action = self._action(self.tr("&Verrouiller"), "Ctrl+L", self.session.lock,
                                         "lock")
-        self.quit_action = self._action(tr("&Quitter"), QKeySequence.StandardKey.Quit,
+        self.quit_action = self._action(self.tr("&Quitter"), QKeySequence.StandardKey.Quit,
                                         self.quit)
-        focus_folders = self._action(tr("Aller aux dossiers"), "Alt+1",
+        focus_folders = self._action(self.tr("Aller aux dossiers"), "Alt+1",
                                      self.mail_view.folders.setFocus)
-        focus_list = self._action(tr("Aller à la liste"), "Alt+2",
+        focus_list = self._action(self.tr("Aller à la liste"), "Alt+2",
                                   self.mail_view.table.setFocus)
-        focus_body = self._action(tr("Aller au message"), "Alt+3",
+        focus_body = self._action(self.tr("Aller au message"), "Alt+3",
                                   self.mail_view.pane.body.setFocus)
 
         menu = self.menuBar()
-        file_menu = menu.addMenu(tr("&Fichier"))
+        file_menu = menu.addMenu(self.tr("&Fichier"))
         file_menu.addAction(self.compose_action)
         file_menu.addSeparator()
         file_menu.addAction(self.lock_action)
         file_menu.addAction(self.quit_action)
-        message_menu = menu.addMenu(tr("&Message"))
+        message_menu = menu.addMenu(self.tr("&Message"))
         message_menu.addAction(self.reply_action)
         message_menu.addAction(self.refresh_action)
         message_menu.addAction(self.search_action)
-        view_menu = menu.addMenu(tr("&Affichage"))
+        view_menu = menu.addMenu(self.tr("&Affichage"))
         view_menu.addAction(self.outbox_action)
         for action in (focus_folders, focus_list, focus_body):
             view_menu.addAction(action)
-        tools_menu = menu.addMenu(tr("&Outils"))
+        tools_menu = menu.addMenu(self.tr("&Outils"))
         tools_menu.addAction(self.directory_action)
         tools_menu.addAction(self.settings_action)
 
-        toolbar = self.addToolBar(tr("Barre d'outils"))
+        toolbar = self.addToolBar(self.tr("Barre d'outils"))
         toolbar.setObjectName("mainToolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for action in (self.compose_action, self.reply_action, self.refresh_action,

@@ -69,10 +69,12 @@ def _header(section: int) -> str:
 
 def _size_text(size: int) -> str:
     if size < 1024:
-        return f"{size} o"
+        return QCoreApplication.translate("MessageTableModel", "%1 o").replace("%1", str(size))
     if size < 1024 * 1024:
-        return f"{size / 1024:.0f} Ko"
-    return f"{size / (1024 * 1024):.1f} Mo"
+        kilo = f"{size / 1024:.0f}"
+        return QCoreApplication.translate("MessageTableModel", "%1 Ko").replace("%1", kilo)
+    return QCoreApplication.translate("MessageTableModel", "%1 Mo").replace(
+        "%1", f"{size / (1024 * 1024):.1f}")
 
 
 def _date_key(message: MessageSummary) -> float:

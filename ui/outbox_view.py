@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -27,10 +27,10 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 4
 def state_label(widget: QWidget, state: str) -> str:
     """The state in words."""
     return {
-        "queued": widget.tr("En attente"),
-        "sending": widget.tr("Envoi en cours"),
-        "sent": widget.tr("Envoyé"),
-        "failed": widget.tr("Échec"),
+        "queued": QCoreApplication.translate("OutboxView", "En attente"),
+        "sending": QCoreApplication.translate("OutboxView", "Envoi en cours"),
+        "sent": QCoreApplication.translate("OutboxView", "Envoyé"),
+        "failed": QCoreApplication.translate("OutboxView", "Échec"),
     }.get(state, state)
 
 

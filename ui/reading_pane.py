@@ -11,7 +11,7 @@ import html
 import logging
 from typing import Any
 
-from PySide6.QtCore import QLocale, Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QTextDocument
 from PySide6.QtWidgets import (
     QFrame,
@@ -148,15 +148,17 @@ class ReadingPane(QWidget):
         """Display ``view``."""
         self.view = view
         esc = html.escape
+        from_label, to_label = self.tr("De"), self.tr("À")
+        cc_label, date_label = self.tr("Cc"), self.tr("Date")
         date = QLocale().toString(view.date, "dddd d MMMM yyyy, HH:mm") if view.date else ""
         lines = [f"<b style='font-size:large'>{esc(display_subject(view.subject))}</b>",
-                 f"{esc(self.tr('De'))} : {esc(view.sender)}"]
+                 f"{esc(from_label)} : {esc(view.sender)}"]
         if view.to:
-            lines.append(f"{esc(self.tr('À'))} : {esc(view.to)}")
+            lines.append(f"{esc(to_label)} : {esc(view.to)}")
         if view.cc:
-            lines.append(f"{esc(self.tr('Cc'))} : {esc(view.cc)}")
+            lines.append(f"{esc(cc_label)} : {esc(view.cc)}")
         if date:
-            lines.append(f"{esc(self.tr('Date'))} : {esc(date)}")
+            lines.append(f"{esc(date_label)} : {esc(date)}")
         self.header.setText("<br>".join(lines))
 
         document = QTextDocument(self.body)
@@ -219,7 +221,9 @@ class ReadingPane(QWidget):
 
 def _size(size: int) -> str:
     if size < 1024:
-        return f"{size} o"
+        return QCoreApplication.translate("ReadingPane", "%1 o").replace("%1", str(size))
     if size < 1024 * 1024:
-        return f"{size / 1024:.0f} Ko"
-    return f"{size / (1024 * 1024):.1f} Mo"
+        kilo = f"{size / 1024:.0f}"
+        return QCoreApplication.translate("ReadingPane", "%1 Ko").replace("%1", kilo)
+    return QCoreApplication.translate("ReadingPane", "%1 Mo").replace(
+        "%1", f"{size / (1024 * 1024):.1f}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -37,7 +38,7 @@ logger = logging.getLogger(__name__)
 def _file_row(parent: QWidget, edit: QLineEdit, title: str, pattern: str) -> QHBoxLayout:
     row = QHBoxLayout()
     row.addWidget(edit, 1)
-    button = QPushButton(parent.tr("Parcourir…"), parent)
+    button = QPushButton(QCoreApplication.translate("SettingsDialog", "Parcourir…"), parent)
 
     def browse() -> None:
         path, _ = QFileDialog.getOpenFileName(parent, title, str(Path.home()), pattern)

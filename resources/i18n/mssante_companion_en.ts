@@ -2,94 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="fr_FR">
 <context>
-    <name />
-    <message>
-        <location filename="../../ui/main_window.py" line="+110" />
-        <source>&amp;Nouveau message</source>
-        <translation>&amp;New message</translation>
-    </message>
-    <message>
-        <location line="+2" />
-        <source>&amp;Répondre</source>
-        <translation>&amp;Reply</translation>
-    </message>
-    <message>
-        <location line="+1" />
-        <source>&amp;Actualiser</source>
-        <translation>Re&amp;fresh</translation>
-    </message>
-    <message>
-        <location line="+2" />
-        <source>&amp;Rechercher</source>
-        <translation>&amp;Search</translation>
-    </message>
-    <message>
-        <location line="+2" />
-        <source>&amp;Annuaire santé</source>
-        <translation>Health &amp;directory</translation>
-    </message>
-    <message>
-        <location line="+2" />
-        <source>&amp;Paramètres</source>
-        <translation>Se&amp;ttings</translation>
-    </message>
-    <message>
-        <location line="+3" />
-        <source>&amp;Boîte d'envoi</source>
-        <translation>&amp;Outbox</translation>
-    </message>
-    <message>
-        <location line="+2" />
-        <source>&amp;Verrouiller</source>
-        <translation>&amp;Lock</translation>
-    </message>
-    <message>
-        <location line="+2" />
-        <source>&amp;Quitter</source>
-        <translation>&amp;Quit</translation>
-    </message>
-    <message>
-        <location line="+2" />
-        <source>Aller aux dossiers</source>
-        <translation>Go to folders</translation>
-    </message>
-    <message>
-        <location line="+2" />
-        <source>Aller à la liste</source>
-        <translation>Go to message list</translation>
-    </message>
-    <message>
-        <location line="+2" />
-        <source>Aller au message</source>
-        <translation>Go to message</translation>
-    </message>
-    <message>
-        <location line="+4" />
-        <source>&amp;Fichier</source>
-        <translation>&amp;File</translation>
-    </message>
-    <message>
-        <location line="+5" />
-        <source>&amp;Message</source>
-        <translation>&amp;Message</translation>
-    </message>
-    <message>
-        <location line="+4" />
-        <source>&amp;Affichage</source>
-        <translation>&amp;View</translation>
-    </message>
-    <message>
-        <location line="+4" />
-        <source>&amp;Outils</source>
-        <translation>&amp;Tools</translation>
-    </message>
-    <message>
-        <location line="+4" />
-        <source>Barre d'outils</source>
-        <translation>Toolbar</translation>
-    </message>
-</context>
-<context>
     <name>AttachmentList</name>
     <message>
         <location filename="../../ui/attachments.py" line="+29" />
@@ -419,7 +331,7 @@
 <context>
     <name>FirstRunAssistant</name>
     <message>
-        <location filename="../../ui/first_run.py" line="+193" />
+        <location filename="../../ui/first_run.py" line="+195" />
         <source>Bienvenue dans Compagnon MSSanté</source>
         <translation>Welcome to Compagnon MSSanté</translation>
     </message>
@@ -526,7 +438,7 @@
         <translation>Insert your CPS card to open your mailbox.</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+9" />
         <source>Connexion à la messagerie…</source>
         <translation>Signing in to your mailbox…</translation>
     </message>
@@ -607,7 +519,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="-90" />
+        <location filename="../../ui/main_window.py" line="+63" />
         <source>Boîte d'envoi</source>
         <translation>Outbox</translation>
     </message>
@@ -616,8 +528,93 @@
         <source>Progression</source>
         <translation>Progress</translation>
     </message>
+    <message>
+        <location line="+35" />
+        <source>&amp;Nouveau message</source>
+        <translation>&amp;New message</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>&amp;Répondre</source>
+        <translation>&amp;Reply</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>&amp;Actualiser</source>
+        <translation>Re&amp;fresh</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>&amp;Rechercher</source>
+        <translation>&amp;Search</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>&amp;Annuaire santé</source>
+        <translation>Health &amp;directory</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>&amp;Paramètres</source>
+        <translation>Se&amp;ttings</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>&amp;Boîte d'envoi</source>
+        <translation>&amp;Outbox</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>&amp;Verrouiller</source>
+        <translation>&amp;Lock</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>&amp;Quitter</source>
+        <translation>&amp;Quit</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Aller aux dossiers</source>
+        <translation>Go to folders</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Aller à la liste</source>
+        <translation>Go to message list</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Aller au message</source>
+        <translation>Go to message</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>&amp;Fichier</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>&amp;Message</source>
+        <translation>&amp;Message</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>&amp;Affichage</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>&amp;Outils</source>
+        <translation>&amp;Tools</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Barre d'outils</source>
+        <translation>Toolbar</translation>
+    </message>
     <message numerus="yes">
-        <location line="+98" />
+        <location line="+19" />
         <source>%1 : %n message(s)</source>
         <translation>
             <numerusform>%1: %n message</numerusform>
@@ -661,7 +658,22 @@
         <translation>Size</translation>
     </message>
     <message>
-        <location line="+133" />
+        <location line="+7" />
+        <source>%1 o</source>
+        <translation>%1 B</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>%1 Ko</source>
+        <translation>%1 KB</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>%1 Mo</source>
+        <translation>%1 MB</translation>
+    </message>
+    <message>
+        <location line="+124" />
         <source>État</source>
         <translation>Status</translation>
     </message>
@@ -699,7 +711,27 @@
 <context>
     <name>OutboxView</name>
     <message>
-        <location filename="../../ui/outbox_view.py" line="+49" />
+        <location filename="../../ui/outbox_view.py" line="+30" />
+        <source>En attente</source>
+        <translation>Queued</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Envoi en cours</source>
+        <translation>Sending</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Envoyé</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Échec</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <location line="+16" />
         <source>Boîte d'envoi</source>
         <translation>Outbox</translation>
     </message>
@@ -843,9 +875,44 @@
         <translation>Save…</translation>
     </message>
     <message>
-        <location line="+45" />
+        <location line="+25" />
+        <source>De</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>À</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Cc</source>
+        <translation>Cc</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location line="+21" />
         <source>Document structuré pour %1</source>
         <translation>Structured document for %1</translation>
+    </message>
+    <message>
+        <location line="+51" />
+        <source>%1 o</source>
+        <translation>%1 B</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>%1 Ko</source>
+        <translation>%1 KB</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>%1 Mo</source>
+        <translation>%1 MB</translation>
     </message>
 </context>
 <context>
@@ -882,7 +949,12 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="+59" />
+        <location filename="../../ui/settings_dialog.py" line="+41" />
+        <source>Parcourir…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <location line="+19" />
         <source>Paramètres</source>
         <translation>Settings</translation>
     </message>
@@ -1228,7 +1300,7 @@
 <context>
     <name>_ChoosePage</name>
     <message>
-        <location filename="../../ui/first_run.py" line="-156" />
+        <location filename="../../ui/first_run.py" line="-158" />
         <source>Votre messagerie MSSanté</source>
         <translation>Your MSSanté mailbox</translation>
     </message>
@@ -1313,7 +1385,17 @@
         <translation>Setup is not available.</translation>
     </message>
     <message>
-        <location line="+28" />
+        <location line="+15" />
+        <source>Adresse</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Authentification</source>
+        <translation>Authentication</translation>
+    </message>
+    <message>
+        <location line="+14" />
         <source>Connexion aux serveurs de l'opérateur…</source>
         <translation>Connecting to the operator's servers…</translation>
     </message>
@@ -1340,37 +1422,6 @@
         <location line="+137" />
         <source>IMAP et SMTP joignables, certificats des serveurs vérifiés.</source>
         <translation>IMAP and SMTP reachable, server certificates checked.</translation>
-    </message>
-</context>
-<context>
-    <name>parent</name>
-    <message>
-        <location filename="../../ui/settings_dialog.py" line="-126" />
-        <source>Parcourir…</source>
-        <translation>Browse…</translation>
-    </message>
-</context>
-<context>
-    <name>widget</name>
-    <message>
-        <location filename="../../ui/outbox_view.py" line="-49" />
-        <source>En attente</source>
-        <translation>Queued</translation>
-    </message>
-    <message>
-        <location line="+1" />
-        <source>Envoi en cours</source>
-        <translation>Sending</translation>
-    </message>
-    <message>
-        <location line="+1" />
-        <source>Envoyé</source>
-        <translation>Sent</translation>
-    </message>
-    <message>
-        <location line="+1" />
-        <source>Échec</source>
-        <translation>Failed</translation>
     </message>
 </context>
 <context>

@@ -69,3 +69,19 @@ def test_language_choice() -> None:
     assert resolve_language("en") == "en"
     assert resolve_language("fr") == "fr"
     assert resolve_language("de") in {"fr", "en"}  # unknown: the system's, else French
+
+
+def test_main_window_in_english(english: str, qtbot: QtBot) -> None:
+    from tests.helpers.fake_desktop import FakeCard
+    from ui.backend import Services
+    from ui.main_window import MainWindow
+    from ui.outbox_view import state_label
+
+    window = MainWindow(Services(card=FakeCard()))
+    qtbot.addWidget(window)
+    assert window.compose_action.text() == "&New message"
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert menus == ["&File", "&Message", "&View", "&Tools"]
+    assert window.lock_screen.settings_button.text() == "Settings…"
+    assert state_label(window, "failed") == "Failed"
+    assert window.mail_view.search.placeholderText() == "Search this folder (Ctrl+F)"
