@@ -27,6 +27,7 @@ from collections.abc import Callable
 from client.bridge.conn import LineConnection, LineTooLong
 from client.bridge.errors import CardAbsent
 from client.bridge.submit import OutboxSubmitter
+from client.errors import ClientError
 from client.mail.errors import MailError, RecipientRefused
 
 __all__ = ["MAX_MESSAGE_SIZE", "SmtpSide", "refusal_text"]
@@ -287,6 +288,10 @@ class SmtpSide:
         except MailError as exc:
             self._record_error(f"SMTP: {type(exc).__name__}: {exc}")
             return f"451 4.3.0 the companion could not queue the message ({type(exc).__name__})"
+        except ClientError as exc:  # operator unreachable, sign-in refused, trust...
+            self._record_error(f"SMTP: {type(exc).__name__}: {exc}")
+            return (f"451 4.4.1 the MSSante operator cannot take the message now "
+                    f"({type(exc).__name__}); it waits in the companion's outbox")
         except Exception as exc:
             if _is_card_error(exc):
                 return "451 4.7.0 card removed, insert your CPS card"
