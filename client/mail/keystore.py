@@ -1,8 +1,8 @@
 """The cache key: 32 random bytes kept in the OS keyring, never on disk beside the cache.
 
-Service ``mssante-companion``, user ``mail-cache:<address>``. Without the keyring entry the
-cache file is unreadable (AES-256-GCM, :mod:`client.mail.store`); losing the entry only
-loses the cache, which a sync rebuilds.
+Service ``mssante-companion`` (:mod:`client.secrets`), name ``mail-cache:<address>``.
+Without the keyring entry the cache file is unreadable (AES-256-GCM,
+:mod:`client.mail.store`); losing the entry only loses the cache, which a sync rebuilds.
 """
 
 from __future__ import annotations
@@ -32,19 +32,16 @@ class KeyStore(Protocol):
 
 
 class KeyringKeyStore:
-    """The OS keyring (Secret Service, Keychain, Windows Credential Manager)."""
-
-    def __init__(self, service: str = KEYRING_SERVICE) -> None:
-        self.service = service
+    """The OS keyring (Secret Service, Keychain, Windows Credential Manager), through
+    :mod:`client.secrets` like every other secret of the application."""
 
     def load_or_create(self, account: str) -> bytes:
         """Read the key, or create it; keyring failures become :class:`CacheKeyUnavailable`."""
-        import keyring
-        import keyring.errors
+        from client import secrets
 
-        user = f"mail-cache:{account.lower()}"
+        name = f"mail-cache:{account.lower()}"
         try:
-            stored = keyring.get_password(self.service, user)
+            stored = secrets.load(name)
             if stored:
                 try:
                     key = base64.b64decode(stored, validate=True)
@@ -54,11 +51,11 @@ class KeyringKeyStore:
                     raise CacheKeyUnavailable("the stored cache key has the wrong length")
                 return key
             key = os.urandom(_KEY_BYTES)
-            keyring.set_password(self.service, user, base64.b64encode(key).decode("ascii"))
+            secrets.store(name, base64.b64encode(key).decode("ascii"))
             logger.info("created a new mail cache key in the OS keyring")
             return key
-        except keyring.errors.KeyringError as exc:
-            raise CacheKeyUnavailable(f"OS keyring: {exc}") from exc
+        except secrets.SecretStoreError as exc:
+            raise CacheKeyUnavailable(exc.reason) from exc
 
 
 class MemoryKeyStore:

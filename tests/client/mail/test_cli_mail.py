@@ -193,3 +193,17 @@ def test_bad_input_is_worded(
     status, _, err = _run(capsys, "mail", "send", "--to", CLAIRE, "--subject", "s",
                           "--body-file", str(bad))
     assert status == 2 and "not UTF-8" in err
+
+
+def test_no_keyring_is_worded(
+    dovecot: Dovecot, signed_in: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        status, _, err = _run(capsys, "mail", "sync", "INBOX")
+    finally:
+        keyring.set_keyring(previous)
+    assert status == 2 and "unlock the system keyring" in err
