@@ -131,14 +131,21 @@ def test_liste_blanche_and_directory_sample(sandbox_operator: Sandbox) -> None:
 
 
 def test_seeded_mail_is_realistic(sandbox_operator: Sandbox) -> None:
+    # Other tests of the session add mail: pick the seeded messages by subject.
     inbox = sandbox_operator.messages(DOCTOR)
-    by_type = {m.get_content_type(): m for m in inbox}
-    report = by_type["multipart/report"]
+    report = next(m for m in inbox
+                  if str(m["Subject"]) == "Accusé de lecture : Demande d'avis – Mme Élodie LEFÈVRE")
+    assert report.get_content_type() == "multipart/report"
     assert report.get_param("report-type") == "disposition-notification"
     parts = [p.get_content_type() for p in report.iter_parts()]
-    assert parts[:2] == ["text/plain", "message/disposition-notification"]
-    sent = sandbox_operator.messages(DOCTOR, "Sent")
-    assert sent and str(sent[0]["Message-ID"]) in report.as_string()
+    assert parts == ["text/plain", "message/disposition-notification", "text/rfc822-headers"]
+    sent = next(m for m in sandbox_operator.messages(DOCTOR, "Sent")
+                if str(m["Subject"]) == "Demande d'avis – Mme Élodie LEFÈVRE")
+    assert sent["Disposition-Notification-To"] == DOCTOR.address
+    # The parser reads a message/disposition-notification body as a block of fields.
+    fields = list(report.iter_parts())[1].get_payload()[0]
+    assert fields["Original-Message-ID"] == sent["Message-ID"]
+    assert str(fields["Disposition"]).endswith("displayed")
     names = [a.get_filename() for m in inbox for a in m.iter_attachments()]
     assert "Résultats_biologie_Élodie_LEFÈVRE.pdf" in names  # RFC 2231 round trip
     assert "IHE_XDM.ZIP" in names
