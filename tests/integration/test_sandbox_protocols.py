@@ -391,6 +391,30 @@ def test_provider_rejects_unknown_client_and_bad_pkce(
     assert status == 400 and error["error"] == "invalid_grant"
 
 
+def test_wallet_denies_a_certificate_of_no_professional(sandbox_operator: Sandbox) -> None:
+    # The applicative mailbox's certificate chains to the PKI but names no professional.
+    _verifier, challenge = _pkce()
+    query = urlencode({"response_type": "code", "client_id": "sandbox-tests",
+                       "redirect_uri": REDIRECT, "code_challenge": challenge,
+                       "code_challenge_method": "S256", "state": "s1"})  # fmt: skip
+    connection = http.client.HTTPSConnection(
+        sandbox_operator.host, sandbox_operator.ports.wallet,
+        context=_client_context(sandbox_operator, "applicative"), timeout=30,
+    )  # fmt: skip
+    try:
+        connection.request("GET", f"/auth?{query}")
+        response = connection.getresponse()
+        response.read()
+    finally:
+        connection.close()
+    assert response.status == 302
+    params = parse_qs(urlsplit(response.getheader("Location") or "").query)
+    assert params["error"] == ["access_denied"] and params["state"] == ["s1"]
+    assert "code" not in params
+    status, body = _get_json(sandbox_operator, sandbox_operator.userinfo_url, "not-a-token")
+    assert status == 401 and body["error"] == "invalid_token"
+
+
 def test_expired_token_is_refused(
     sandbox_operator: Sandbox, card_tls: tuple[Any, Pkcs11RsaKey]
 ) -> None:
