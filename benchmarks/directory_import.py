@@ -10,7 +10,9 @@ Run alone: ``python -m benchmarks.directory_import [ROWS]``.
 
 from __future__ import annotations
 
+import atexit
 import json
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -20,10 +22,39 @@ from pathlib import Path
 from client.directory.importer import import_extraction
 from sandbox.directory_sample import write_sample_extraction
 
-__all__ = ["run"]
+__all__ = ["built_index", "run", "sample_extraction"]
 
 TARGET_RATIO = 2.0
 ROWS = 1_000_000
+
+# Generating a million rows takes a while: the file, and the index the import builds,
+# are kept for the rest of the process so that directory_search can reuse them when
+# the runner (python -m benchmarks) runs both.
+_SCRATCH: Path | None = None
+
+
+def _scratch() -> Path:
+    global _SCRATCH
+    if _SCRATCH is None:
+        _SCRATCH = Path(tempfile.mkdtemp(prefix="bench-directory-"))
+        atexit.register(shutil.rmtree, _SCRATCH, True)
+    return _SCRATCH
+
+
+def sample_extraction(rows: int = ROWS) -> Path:
+    """The generated extraction of ``rows`` rows (seed 1), made once per process."""
+    path = _scratch() / f"extraction-{rows}.txt"
+    if not path.exists():
+        write_sample_extraction(path, rows=rows, seed=1)
+    return path
+
+
+def built_index(rows: int = ROWS) -> Path:
+    """An index of :func:`sample_extraction`, reusing the one :func:`run` built."""
+    path = _scratch() / f"index-{rows}.sqlite3"
+    if not path.exists():
+        import_extraction(sample_extraction(rows), path)
+    return path
 
 
 def _baseline(text: Path, database: Path) -> float:
@@ -50,13 +81,14 @@ def _baseline(text: Path, database: Path) -> float:
 
 def run(rows: int = ROWS) -> list[dict[str, object]]:
     """Generate ``rows`` rows, time the baseline then the import; one result row."""
-    with tempfile.TemporaryDirectory(prefix="bench-directory-") as tmp:
-        root = Path(tmp)
-        text = write_sample_extraction(root / "extraction.txt", rows=rows, seed=1)
-        baseline = _baseline(text, root / "baseline.sqlite3")
-        started = time.perf_counter()
-        report = import_extraction(text, root / "index.sqlite3")
-        measured = time.perf_counter() - started
+    text = sample_extraction(rows)
+    baseline_db = _scratch() / "baseline.sqlite3"
+    baseline_db.unlink(missing_ok=True)
+    baseline = _baseline(text, baseline_db)
+    baseline_db.unlink()
+    started = time.perf_counter()
+    report = import_extraction(text, _scratch() / f"index-{rows}.sqlite3")
+    measured = time.perf_counter() - started
     assert report.rows == rows, report  # noqa: S101 - the benchmark checks its own run
     ratio = measured / baseline
     return [{
