@@ -247,3 +247,29 @@ def test_a_port_taken_meanwhile_is_retried(
             assert getattr(sandbox.ports, attribute) == calls[1][index] != calls[0][index]
             assert sandbox_status(sandbox.directory)["running"]
     sandbox.stop(purge=True)
+
+
+def test_a_failing_part_is_named_and_nothing_is_left(
+    tmp_path: Path, sandbox_pki: Pki, sandbox_card: VirtualCard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sandbox import operator
+
+    spawned: list[int] = []
+    real_spawn = Sandbox._spawn  # noqa: SLF001
+
+    def spawn(self: Sandbox, name: str, argv: list[str], env: dict[str, str] | None = None) -> None:
+        if name == "dovecot":
+            argv = ["/bin/sh", "-c", "echo 'Fatal: broken configuration' >&2; exit 89"]
+        real_spawn(self, name, argv, env)
+        spawned.append(self._processes[name].pid)  # noqa: SLF001
+
+    monkeypatch.setattr(operator.Sandbox, "_spawn", spawn)
+    sandbox = Sandbox(tmp_path / "sbx", with_reader=False, install_packages=False,
+                      pki_directory=sandbox_pki.directory, card=sandbox_card)  # fmt: skip
+    with pytest.raises(operator.SandboxError, match=r"dovecot exited with status 89") as info:
+        sandbox.start()
+    assert "broken configuration" in str(info.value)  # the log tail is in the message
+    assert len(spawned) == 3
+    assert [pid for pid in spawned if _alive(pid)] == []
+    assert not (tmp_path / "sbx" / "state.json").exists()
+    sandbox.stop(purge=True)
