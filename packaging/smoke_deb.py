@@ -8,7 +8,8 @@ Steps, each failing with a sentence that says what went wrong:
 1. ``dpkg -i`` the package (the machine must not have it installed already);
 2. check the installed layout: command, desktop entry with the ``mailto:`` handler (and the
    ``mimeinfo.cache`` entry that postinst's ``update-desktop-database`` writes), icons;
-3. ``mssante-companion --version`` prints the version of ``client/__init__.py``;
+3. ``mssante-companion --version`` prints the version of ``client/__init__.py``, and
+   ``doctor --json`` gives its diagnosis (the command modules, pyscard and PyKCS11 load);
 4. the desktop app starts offscreen (``QT_QPA_PLATFORM=offscreen``) and keeps running;
 5. under Xvfb, the first window appears (found by WM_CLASS with ``xwininfo``), is
    screenshot, and the picture shows a drawn window (light background, dark text);
@@ -180,6 +181,25 @@ def _check_version() -> str:
             f"{result.returncode}, stderr {result.stderr.strip()!r}); expected {expected!r}"
         )
     return result.stdout.strip()
+
+
+def _check_cli(home: Path) -> list[str]:
+    """Run ``doctor --json``: every command module, pyscard and PyKCS11 load in the bundle."""
+    result = subprocess.run(
+        [COMMAND, "doctor", "--json"], env=_app_env(home), capture_output=True, text=True,
+        timeout=180, check=False,
+    )
+    try:
+        report = json.loads(result.stdout)
+        names = [check["name"] for check in report["checks"]]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise SmokeFailure(
+            f"`{PACKAGE} doctor --json` printed no diagnosis (exit {result.returncode}): "
+            f"{result.stdout[-1000:]!r} {result.stderr[-2000:]!r}"
+        ) from exc
+    if "Traceback" in result.stderr:
+        raise SmokeFailure(f"`{PACKAGE} doctor` crashed: {result.stderr[-2000:]}")
+    return names
 
 
 def _check_offscreen(home: Path, seconds: float = 4.0) -> None:
@@ -364,6 +384,7 @@ def smoke_test(deb: Path, screenshot: Path) -> dict[str, object]:
             report.update(_check_layout())
             report["version"] = _check_version()
             with tempfile.TemporaryDirectory(prefix="deb-smoke-home-") as home:
+                report["doctor_checks"] = _check_cli(Path(home))
                 _check_offscreen(Path(home))
                 report["offscreen"] = "ok"
                 report.update(_screenshot(Path(home), screenshot))

@@ -33,6 +33,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     except ImportError:
         pytest.fail("PyInstaller is missing: pip install -e '.[test]' (or '.[packaging]')")
     root = tmp_path_factory.mktemp("package")
+    # The modules as they are when the build starts (a shared checkout may gain some).
+    (root / "modules.txt").write_text("\n".join(sorted(_our_modules())), encoding="utf-8")
     result = subprocess.run(
         [
             sys.executable, str(PACKAGING / "build_linux.py"), "all",
@@ -43,9 +45,18 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     written = [Path(line) for line in result.stdout.splitlines() if line.startswith("/")]
     return {
+        "work": root / "work",
         "bundle": next(p for p in written if p.is_dir()),
         "deb": next(p for p in written if p.suffix == ".deb"),
         "tarball": next(p for p in written if p.name.endswith(".tar.gz")),
+    }
+
+
+def _our_modules() -> set[str]:
+    return {
+        ".".join(path.relative_to(REPO).with_suffix("").parts).removesuffix(".__init__")
+        for package in ("cps", "client", "ui")
+        for path in (REPO / package).rglob("*.py")
     }
 
 
@@ -73,6 +84,20 @@ def test_bundle_carries_resources_and_only_the_used_qt(built: dict[str, Path]) -
     translations = {p.name for p in (internal / "PySide6" / "Qt" / "translations").glob("*.qm")}
     assert "qtbase_fr.qm" in translations and "qtbase_de.qm" not in translations
     assert not (internal / "sandbox").exists()
+
+
+def test_bundle_holds_every_module_loaded_by_name(built: dict[str, Path]) -> None:
+    # The CLI loads its commands and the desktop app with importlib; keyring finds its
+    # backends through entry points: PyInstaller's analysis sees neither.
+    from PyInstaller.archive.readers import ZlibArchiveReader
+
+    pyz = next((built["work"] / "mssante-companion").glob("PYZ-*.pyz"))
+    modules = set(ZlibArchiveReader(str(pyz)).toc)
+    ours = set((built["work"].parent / "modules.txt").read_text("utf-8").split())
+    assert "client.cli" in ours and "ui.app" in ours
+    assert ours - modules == set()
+    assert {"keyring.backends.SecretService", "secretstorage", "smartcard.scard"} <= modules
+    assert not {m for m in modules if m == "sandbox" or m.startswith("sandbox.")}
 
 
 def _ui_uses(module: str) -> bool:
@@ -122,6 +147,7 @@ def test_deb_installs_runs_shows_the_first_window_and_uninstalls_cleanly(
     report = json.loads(result.stdout)
     assert report["version"] == f"mssante-companion {client.__version__}"
     assert report["offscreen"] == "ok"
+    assert report["doctor_checks"]  # a diagnosis with at least one check
     assert report["mailto_registered"] is True
     assert report["removed"] is True
     assert "not-installed" in report["status_after_purge"]
