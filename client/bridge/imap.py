@@ -26,6 +26,7 @@ import contextlib
 import imaplib
 import logging
 import re
+import select
 import socket
 import ssl
 import threading
@@ -46,6 +47,10 @@ logger = logging.getLogger(__name__)
 
 _LITERAL = re.compile(rb"\{(\d+)(\+?)\}\r?\n$")
 _MAX_LITERAL = 8 * 1024
+_GATHER = 256 * 1024
+# One TLS record at most (RFC 8446 section 5.1): asking more only makes the reader
+# allocate (and page-fault) a large buffer for a few KB of data on every read.
+_RECORD = 16 * 1024 + 256
 #: Capabilities that only make sense between the bridge and the client before sign-in,
 #: or that would let the client change the byte stream under the bridge (COMPRESS,
 #: RFC 4978: the bridge could no longer append its card-removed BYE).
@@ -86,14 +91,30 @@ class _Relay:
 
     def _downstream(self) -> None:
         # upstream -> client: read1 returns what the buffered reader holds (bytes that
-        # arrived with the last login reply) then whatever one socket read brings.
+        # arrived with the last login reply) then whatever one socket read brings. The
+        # TLS layers hand out one record (a few KB) per read: reads are gathered while
+        # the socket already has more, so the client gets large writes (fewer records
+        # and wake-ups on both sides, the benchmark's 1.3x budget).
         read1 = self._file.read1
         send = self.client.send
         try:
+            fd = self._sock.fileno()
+        except (OSError, AttributeError):
+            fd = -1
+        try:
             while True:
-                data = read1(BUFFER_SIZE)
+                data = read1(_RECORD)
                 if not data:
                     break
+                if fd >= 0 and len(data) < _GATHER:
+                    chunks, total = [data], len(data)
+                    while total < _GATHER and select.select([fd], [], [], 0)[0]:
+                        more = read1(_RECORD)
+                        if not more:
+                            break
+                        chunks.append(more)
+                        total += len(more)
+                    data = b"".join(chunks)
                 send(data)
         except (OSError, ValueError, ssl.SSLError) as exc:
             logger.debug("upstream read ended: %s", exc)
