@@ -57,6 +57,7 @@ __all__ = [
     "TrustStore",
     "http_fetch",
     "load_pem_objects",
+    "readable_name",
     "shipped_anchor_files",
     "translate_ssl_error",
 ]
@@ -126,6 +127,18 @@ class CertificateRevoked(TrustError):
         self.serial = serial
         self.revoked_at = revoked_at
         super().__init__(f"certificate {serial:x} ({subject}) revoked on {revoked_at:%Y-%m-%d}")
+
+
+_NAMES = {
+    x509.NameOID.GIVEN_NAME: "GN",
+    x509.NameOID.SURNAME: "SN",
+    x509.NameOID.TITLE: "title",
+}
+
+
+def readable_name(name: x509.Name) -> str:
+    """RFC 4514 string with the CPS attributes named (GN, SN, title) instead of OIDs."""
+    return name.rfc4514_string(_NAMES)
 
 
 def shipped_anchor_files() -> list[Path]:
@@ -275,7 +288,7 @@ class CrlStore:
         entry = crl.get_revoked_certificate_by_serial_number(certificate.serial_number)
         if entry is not None:
             raise CertificateRevoked(
-                certificate.subject.rfc4514_string(),
+                readable_name(certificate.subject),
                 certificate.serial_number,
                 entry.revocation_date_utc,
             )

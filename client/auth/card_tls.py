@@ -23,7 +23,7 @@ from client.auth.sasl import imap_external, smtp_external
 from client.profiles.model import Profile
 from client.tls import card_tls_context
 from client.tls.signer import Signer
-from client.trust import TrustStore
+from client.trust import TrustStore, readable_name
 
 if TYPE_CHECKING:
     from imapclient import IMAPClient
@@ -117,7 +117,7 @@ class CertificateTlsAuthenticator:
             "national_id": first(NameOID.COMMON_NAME),
             "family_name": first(NameOID.SURNAME),
             "given_name": first(NameOID.GIVEN_NAME),
-            "subject": subject.rfc4514_string(),
+            "subject": readable_name(subject),
         }
 
     def close(self) -> None:

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from client.auth.connect import connect_imap, connect_smtp
 from client.profiles.model import Endpoint, Profile
-from client.trust import TrustError, TrustStore
+from client.trust import TrustError, TrustStore, readable_name
 
 __all__ = ["Finding", "check_authentication_setup", "check_reachability", "check_tls"]
 
@@ -133,7 +133,7 @@ def check_authentication_setup(profile: Profile, trust: TrustStore,
                            "This certificate is revoked: renew the card or certificate.")
         crl = "not revoked per the kept CRL" if known else "no CRL kept yet to check revocation"
         return Finding("authentication", "ok" if known else "warning",
-                       f"Certificate {card_certificate.subject.rfc4514_string()}: {crl}.",
+                       f"Certificate {readable_name(card_certificate.subject)}: {crl}.",
                        "" if known else "Revocation is checked once a CRL has been fetched.")
     return Finding("authentication", "skipped",
                    "No card certificate read; run 'login' to test the sign-in.")
