@@ -16,6 +16,7 @@ import fcntl
 import json
 import logging
 import smtplib
+import socket
 import sys
 import time
 from dataclasses import dataclass
@@ -108,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     config = SinkConfig(**json.loads(Path(args[0]).read_text()))
     Path(config.outbound_mbox).touch()
+    # Fail fast when the port is taken (aiosmtpd would first wait for its ready timeout).
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((config.host, config.port))
     kwargs: dict[str, Any] = {"data_size_limit": 50 * 1024 * 1024}
     controller = Controller(SinkHandler(config), hostname=config.host, port=config.port,
                             server_kwargs=kwargs)  # fmt: skip
