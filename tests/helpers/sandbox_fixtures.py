@@ -62,7 +62,7 @@ def keep_logs(logs: Path, label: str) -> Path | None:
     """Copy a sandbox's ``logs/`` under ``.test-artifacts/``; return the copy."""
     if not logs.is_dir():
         return None
-    target = ARTIFACTS / f"{label}-{time.strftime('%Y%m%d-%H%M%S')}"
+    target = ARTIFACTS / f"{label}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
     shutil.copytree(logs, target, dirs_exist_ok=True)
     return target
 
