@@ -244,6 +244,9 @@ def test_card_submits_with_external_and_colleague_reads_it(
     assert found, "the doctor's message did not reach the colleague's mailbox"
     body = found[0].get_body(("plain",))
     assert body is not None and "voici mon avis" in body.get_content()
+    # The operator's own helper sees it in the colleague's Maildir too.
+    stored = sandbox_operator.wait_for_message(COLLEAGUE, subject)
+    assert stored["Message-ID"] == found[0]["Message-ID"]
 
 
 def test_external_authzid_may_name_only_the_holders_mailbox(sandbox_operator: Sandbox) -> None:
