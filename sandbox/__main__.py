@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  IMAP {sandbox.host}:{p.imap} (STARTTLS), {p.imaps} (TLS); "
               f"submission {p.submission} (STARTTLS), {p.submissions} (TLS)")  # fmt: skip
         print(f"  PSC-like provider: {sandbox.issuer}")
-        print(f"  card PIN: {sandbox.card.pin} (sandbox only); profile: {sandbox.profile}")
+        print(f"  virtual card: {sandbox.card.token_label!r}; profile: {sandbox.profile}")
         print(f"  use it: . {sandbox.env_file}")
         return 0
     if args.command == "stop":
