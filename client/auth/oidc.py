@@ -20,6 +20,7 @@ import hashlib
 import http.client
 import json
 import logging
+import math
 import secrets
 import ssl
 import threading
@@ -86,6 +87,20 @@ class AuthorizationRequest:
     code_verifier: str = field(repr=False)
 
 
+def _lifetime(document: Mapping[str, Any], name: str) -> float | None:
+    """A lifetime in seconds (RFC 6749 section 5.1: a number); junk is a provider error."""
+    value = document.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError) as exc:
+        raise ProviderError("invalid_response", f"{name} is not a number") from exc
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ProviderError("invalid_response", f"{name} is out of range")
+    return seconds
+
+
 @dataclass
 class TokenSet:
     """Tokens of a sign-in, in memory only (never logged, never written)."""
@@ -104,13 +119,13 @@ class TokenSet:
         access = document.get("access_token")
         if not isinstance(access, str) or not access:
             raise ProviderError("invalid_response", "no access_token in the token response")
-        expires_in = float(document.get("expires_in") or 300)
-        refresh_in = document.get("refresh_expires_in")
+        expires_in = _lifetime(document, "expires_in") or 300.0
+        refresh_in = _lifetime(document, "refresh_expires_in")
         return cls(
             access_token=access,
             expires_at=now + expires_in,
             refresh_token=str(document.get("refresh_token") or ""),
-            refresh_expires_at=now + float(refresh_in) if refresh_in else None,
+            refresh_expires_at=now + refresh_in if refresh_in else None,
             id_token=str(document.get("id_token") or ""),
             scope=str(document.get("scope") or ""),
         )
