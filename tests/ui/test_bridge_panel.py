@@ -1,0 +1,93 @@
+"""The bridge panel over a real bridge (loopback, FAKE upstream opener) and a real
+Thunderbird profile setup in a temporary folder."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+from typing import Any
+
+from pytestqt.qtbot import QtBot
+
+from client.bridge import (
+    Bridge,
+    BridgeConfig,
+    BridgePassword,
+    CardGate,
+    load_or_create_certificate,
+)
+from client.mail.policy import RecipientPolicy
+from client.thunderbird import BridgeAccount, setup_bridge
+from client.thunderbird.prefs import read_prefs
+from tests.helpers.fake_bridge_opener import FakeOpenerFactory
+from ui.bridge_panel import BridgeController, BridgePanel
+
+ADDRESS = "jean.martin@hopital-sandbox.mssante.fr"
+PASSWORD = "panel-local-password"  # noqa: S105 - a test password
+
+
+def test_switch_status_settings_export_and_thunderbird(qtbot: QtBot, tmp_path: Path) -> None:
+    certificate = load_or_create_certificate(tmp_path / "bridge")
+    profile_dir = tmp_path / "tb"
+    profile_dir.mkdir()
+
+    def factory() -> Bridge:
+        return Bridge(CardGate(FakeOpenerFactory(ADDRESS), ADDRESS),
+                      BridgePassword(PASSWORD, created=False), certificate,
+                      policy=RecipientPolicy(None),
+                      config=BridgeConfig(imap_port=0, smtp_port=0))
+
+    def setup(settings: dict[str, Any]) -> Any:
+        return setup_bridge(profile_dir, BridgeAccount(
+            settings["user"], "Jean Martin", settings["imap"]["port"],
+            settings["smtp"]["port"], Path(settings["certificate"]), settings["password"]))
+
+    controller = BridgeController(factory, setup)
+    panel = BridgePanel(controller, poll_ms=50)
+    qtbot.addWidget(panel)
+    assert not panel.thunderbird_button.isEnabled()
+    with qtbot.waitSignal(panel.running_changed) as started:
+        panel.switch.setChecked(True)
+    assert started.args == [True]
+    port = controller.bridge.port("imap")
+    assert f"port {port}" in panel.settings_view.toPlainText()
+    assert PASSWORD not in panel.settings_view.toPlainText()  # shown only on request
+    qtbot.waitUntil(lambda: "Listening on 127.0.0.1" in panel.status_label.text())
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        assert sock.recv(200).startswith(b"* OK")
+        qtbot.waitUntil(lambda: "1 mail client" in panel.status_label.text())
+    panel.password_button.click()
+    assert PASSWORD in panel.settings_view.toPlainText()
+
+    panel.export_to(tmp_path / "out.pem")
+    assert (tmp_path / "out.pem").read_bytes() == certificate.pem
+
+    panel.thunderbird_button.click()
+    qtbot.waitUntil(lambda: "Thunderbird is set up" in panel.message_label.text(),
+                    timeout=30_000)
+    prefs = read_prefs(profile_dir / "user.js")
+    assert prefs["mail.server.server_mssante.port"] == port
+
+    with qtbot.waitSignal(panel.running_changed):
+        panel.switch.setChecked(False)
+    assert panel.status_label.text() == "Stopped"
+    assert controller.bridge is None
+    panel.pool.wait_for_done()
+
+
+def test_a_bridge_that_cannot_start_says_why(qtbot: QtBot, tmp_path: Path) -> None:
+    certificate = load_or_create_certificate(tmp_path / "bridge")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        busy = taken.getsockname()[1]
+        controller = BridgeController(lambda: Bridge(
+            CardGate(FakeOpenerFactory(ADDRESS), ADDRESS), BridgePassword(PASSWORD, False),
+            certificate, policy=RecipientPolicy(None),
+            config=BridgeConfig(imap_port=busy, smtp_port=0)))
+        panel = BridgePanel(controller)
+        qtbot.addWidget(panel)
+        panel.switch.setChecked(True)
+    assert not panel.switch.isChecked()
+    assert str(busy) in panel.message_label.text()
+    assert not controller.running

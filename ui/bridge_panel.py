@@ -1,0 +1,241 @@
+"""The bridge panel: a switch for the local bridge, its status, the mail client settings,
+the certificate export and the one-click Thunderbird setup.
+
+The panel holds no bridge logic: it calls a :class:`BridgeController` (the UI assembly
+gives it a factory that builds the :class:`client.bridge.Bridge` over the app's card
+gate). Starting binds two loopback ports (fast, on the GUI thread is fine); signing in
+to the operator happens later, on the bridge's own threads, when a mail client
+connects. The Thunderbird setup (NSS tools, files) runs on the worker pool. The status
+is polled every second (``Bridge.status()`` only reads counters).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.workers import WorkerPool
+
+__all__ = ["BridgeController", "BridgePanel", "settings_text"]
+
+logger = logging.getLogger(__name__)
+
+_CARD_STATES = {
+    "ready": "signed in with the CPS card",
+    "waiting": "waiting for the first mail client (the PIN is asked then)",
+    "removed": "card removed: insert your CPS card",
+    "pin-refused": "PIN not given: remove and insert the card to try again",
+    "sign-in-failed": "sign-in to the operator failed",
+}
+
+
+def settings_text(settings: dict[str, Any]) -> str:
+    """The settings a user copies into the mail client."""
+    imap, smtp = settings["imap"], settings["smtp"]
+    lines = [
+        f"User name: {settings['user']}",
+        f"Incoming (IMAP): {imap['host']} port {imap['port']}, STARTTLS, normal password",
+        f"Outgoing (SMTP): {smtp['host']} port {smtp['port']}, STARTTLS, normal password",
+        f"Certificate: {settings['certificate']}",
+        f"SHA-256: {settings['fingerprint_sha256']}",
+    ]
+    if "password" in settings:
+        lines.append(f"Password: {settings['password']}")
+    return "\n".join(lines)
+
+
+class BridgeController:
+    """Starts and stops one bridge built by ``factory`` (the app's card gate inside).
+
+    Args:
+        factory: builds a not-yet-started :class:`client.bridge.Bridge`.
+        setup_thunderbird: provisions the default Thunderbird profile for ``settings``
+            (default: :func:`client.thunderbird.setup_bridge` on the default profile).
+    """
+
+    def __init__(self, factory: Callable[[], Any],
+                 setup_thunderbird: Callable[[dict[str, Any]], Any] | None = None) -> None:
+        self._factory = factory
+        self._setup = setup_thunderbird or _setup_default_profile
+        self.bridge: Any = None
+
+    @property
+    def running(self) -> bool:
+        """Whether a bridge is listening."""
+        return self.bridge is not None
+
+    def start(self) -> None:
+        """Build and start the bridge (raises the bridge's errors, nothing left bound)."""
+        if self.bridge is None:
+            self.bridge = self._factory().start()
+
+    def stop(self) -> None:
+        """Stop the bridge (closes every client session)."""
+        bridge, self.bridge = self.bridge, None
+        if bridge is not None:
+            bridge.stop()
+
+    def setup_thunderbird(self) -> Any:
+        """Provision Thunderbird for the running bridge (blocking: call on a worker)."""
+        if self.bridge is None:
+            raise RuntimeError("start the bridge first")
+        return self._setup(self.bridge.settings(show_password=True))
+
+
+def _setup_default_profile(settings: dict[str, Any]) -> Any:
+    from client.thunderbird import BridgeAccount, default_profile, setup_bridge
+
+    account = BridgeAccount(settings["user"], settings["user"].split("@", 1)[0],
+                            settings["imap"]["port"], settings["smtp"]["port"],
+                            Path(settings["certificate"]), settings.get("password"))
+    return setup_bridge(default_profile().path, account)
+
+
+class BridgePanel(QWidget):
+    """Switch, status, settings to copy, certificate export, Thunderbird button."""
+
+    #: The bridge started (True) or stopped (False).
+    running_changed = Signal(bool)
+
+    def __init__(self, controller: BridgeController, pool: WorkerPool | None = None,
+                 parent: QWidget | None = None, *, poll_ms: int = 1000) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.pool = pool or WorkerPool(self)
+        self.switch = QCheckBox(self.tr("Local bridge for Thunderbird and Outlook"))
+        self.status_label = QLabel(self.tr("Stopped"))
+        self.status_label.setWordWrap(True)
+        self.settings_view = QPlainTextEdit()
+        self.settings_view.setReadOnly(True)
+        self.copy_button = QPushButton(self.tr("Copy settings"))
+        self.password_button = QPushButton(self.tr("Show password"))
+        self.export_button = QPushButton(self.tr("Export certificate…"))
+        self.thunderbird_button = QPushButton(self.tr("Set up Thunderbird"))
+        self.message_label = QLabel("")
+        self.message_label.setWordWrap(True)
+        buttons = QHBoxLayout()
+        for button in (self.copy_button, self.password_button, self.export_button,
+                       self.thunderbird_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        for widget in (self.switch, self.status_label, self.settings_view):
+            layout.addWidget(widget)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message_label)
+        self.switch.toggled.connect(self._toggled)
+        self.copy_button.clicked.connect(self._copy)
+        self.password_button.clicked.connect(lambda: self._show_settings(True))
+        self.export_button.clicked.connect(self._export)
+        self.thunderbird_button.clicked.connect(self._thunderbird)
+        self._timer = QTimer(self)
+        self._timer.setInterval(poll_ms)
+        self._timer.timeout.connect(self.refresh)
+        self._enable(False)
+
+    def _enable(self, running: bool) -> None:
+        for button in (self.copy_button, self.password_button, self.export_button,
+                       self.thunderbird_button):
+            button.setEnabled(running)
+
+    def _toggled(self, on: bool) -> None:
+        if on == self.controller.running:
+            return
+        if on:
+            try:
+                self.controller.start()
+            except Exception as exc:  # noqa: BLE001 - shown to the user, switch back off
+                logger.warning("bridge did not start: %s", type(exc).__name__)
+                self.message_label.setText(self.tr("The bridge did not start: {0}")
+                                           .replace("{0}", str(exc)))
+                self.switch.blockSignals(True)
+                self.switch.setChecked(False)
+                self.switch.blockSignals(False)
+                return
+            self._show_settings(False)
+            self._timer.start()
+        else:
+            self._timer.stop()
+            self.controller.stop()
+            self.settings_view.clear()
+        self._enable(on)
+        self.refresh()
+        self.running_changed.emit(on)
+
+    def _show_settings(self, with_password: bool) -> None:
+        bridge = self.controller.bridge
+        if bridge is not None:
+            self.settings_view.setPlainText(settings_text(
+                bridge.settings(show_password=with_password)))
+
+    def refresh(self) -> None:
+        """Show the bridge status (listening, clients, card, last error)."""
+        bridge = self.controller.bridge
+        if bridge is None:
+            self.status_label.setText(self.tr("Stopped"))
+            return
+        status = bridge.status()
+        text = self.tr("Listening on {host} (IMAP {imap}, SMTP {smtp}); {clients} mail "
+                       "client connection(s); card: {card}")
+        text = (text.replace("{host}", status.host).replace("{imap}", str(status.imap_port))
+                .replace("{smtp}", str(status.smtp_port))
+                .replace("{clients}", str(status.connected_clients))
+                .replace("{card}", _CARD_STATES.get(status.card_state, status.card_state)))
+        if status.last_error:
+            text += "\n" + self.tr("Last error: ") + status.last_error
+        self.status_label.setText(text)
+
+    def _copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.settings_view.toPlainText())
+
+    def _export(self) -> None:
+        bridge = self.controller.bridge
+        if bridge is None:
+            return
+        target, _ = QFileDialog.getSaveFileName(self, self.tr("Export the bridge certificate"),
+                                                "mssante-bridge.pem", "PEM (*.pem)")
+        if target:
+            self.export_to(Path(target))
+
+    def export_to(self, target: Path) -> None:
+        """Write the bridge certificate to ``target`` (the file dialog's choice)."""
+        try:
+            self.controller.bridge.certificate.export(target)
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            self.message_label.setText(str(exc))
+            return
+        self.message_label.setText(self.tr("Certificate written to ") + str(target))
+
+    def _thunderbird(self) -> None:
+        self.thunderbird_button.setEnabled(False)
+        self.message_label.setText(self.tr("Setting up Thunderbird…"))
+        self.pool.submit(self.controller.setup_thunderbird, on_result=self._setup_done,
+                         on_error=self._setup_failed, owner=self)
+
+    def _setup_done(self, report: Any) -> None:
+        self.thunderbird_button.setEnabled(self.controller.running)
+        actions = "; ".join(getattr(report, "actions", []) or [])
+        self.message_label.setText(self.tr("Thunderbird is set up (restart it): ") + actions)
+
+    def _setup_failed(self, exc: BaseException) -> None:
+        self.thunderbird_button.setEnabled(self.controller.running)
+        self.message_label.setText(self.tr("Thunderbird setup failed: ") + str(exc))
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        """Stop polling when the panel closes (the bridge keeps its own lifetime)."""
+        self._timer.stop()
+        super().closeEvent(event)
