@@ -139,7 +139,8 @@ def run(megabytes: int = MEGABYTES) -> list[dict[str, Any]]:
             # Straight into the Maildir (Dovecot indexes new files at SELECT): filling
             # 200 MB over IMAP would take longer than the measure.
             target = maildir_folder(sandbox.home_of(profile.address), _FOLDER)
-            for n in range(max(1, megabytes // _MESSAGE_MB)):
+            one = len(_message(0, _MESSAGE_MB * 1024 * 1024))
+            for n in range(max(1, -(-megabytes * 1_000_000 // one))):
                 data = _message(n, _MESSAGE_MB * 1024 * 1024)
                 (target / "cur" / f"{int(time.time())}.M{n}P{os.getpid()}.bench,"
                                   f"S={len(data)}:2,").write_bytes(data)
