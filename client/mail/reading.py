@@ -199,7 +199,7 @@ def _part_text(part: email.message.Message) -> str:
     for charset in (declared, "utf-8", "cp1252"):
         try:
             text = data.decode(charset)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, ValueError):  # ValueError: a NUL in the charset name
             continue
         return text.replace("\r\n", "\n")
     return data.decode("latin-1").replace("\r\n", "\n")
