@@ -110,3 +110,22 @@ def test_server_certificate_for_another_host(
         context.wrap_socket(raw, server_hostname="imap.autre-operateur.fr")
     assert info.value.host == "imap.autre-operateur.fr"
     assert signer.signature_count == 0  # refused before the card was asked to sign
+
+
+def test_open_session_with_the_apps_card_service(
+    profile: Profile, service: CardService, sandbox_operator: Sandbox
+) -> None:
+    """The desktop app's path: its running card service, its PIN prompt, the factory."""
+    from client.auth import open_session
+
+    prompt = FakePinPrompt(sandbox_operator.card.pin)
+    opener = open_session(profile, card_service=service, pin_prompt=prompt)
+    try:
+        imap = opener.open_imap()
+        imap.logout()
+        assert opener.describe()["address"] == DOCTOR.address
+    finally:
+        opener.close()
+    # The app's card service is the app's: still usable after the opener closed.
+    assert service.session is not None
+    assert len(prompt.requests) == 1
