@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from client.auth.card_tls import CertificateTlsAuthenticator
@@ -166,7 +167,7 @@ def build_authenticator(
     method = profile.auth.method
     if method == "certificate":
         if profile.auth.certificate_file is None:
-            raise CertificateFileError(profile.source or profile.ca_file or _nowhere(),
+            raise CertificateFileError(profile.source or Path("profile"),
                                        "no certificate_file in the profile")
         signer = load_certificate_signer(profile.auth.certificate_file, password_prompt)
         return CertificateTlsAuthenticator(profile, signer, trust, method="certificate",
@@ -200,9 +201,3 @@ def build_authenticator(
 
 #: The name the desktop app looks for ("profile + card service + PIN prompt -> opener").
 open_session = build_authenticator
-
-
-def _nowhere() -> Any:
-    from pathlib import Path
-
-    return Path("profile")

@@ -225,7 +225,10 @@ def _auth(document: Mapping[str, Any], path: Path | None, base: Path) -> AuthSet
         )
     module = _string(document, path, "auth", "pkcs11_module", required=False, default="auto")
     if module != "auto":
-        module = str(_existing_file(path, base, "auth.pkcs11_module", module))
+        # Resolved but not required to exist: one profile may serve several machines, and
+        # the card layer says precisely which library is missing when it is needed.
+        candidate = Path(module).expanduser()
+        module = str(candidate if candidate.is_absolute() else base / candidate)
     settings: dict[str, Any] = {"method": method, "pkcs11_module": module}
     if method == "psc":
         issuer = _string(document, path, "auth", "issuer")

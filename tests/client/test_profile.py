@@ -94,7 +94,6 @@ def test_default_discovery_url_is_standard(tmp_path: Path) -> None:
          "account.address"),
         ('ca_file = "anchors/chain.pem"', 'ca_file = "missing.pem"', "trust.ca_file"),
         ('host = "smtp.hopital-exemple.mssante.fr"', 'host = "bad host"', "smtp.host"),
-        ('pkcs11_module = "auto"', 'pkcs11_module = "/nonexistent/lib.so"', "auth.pkcs11_module"),
     ],
 )
 def test_invalid_value_names_key_and_file(tmp_path: Path, old: str, new: str, key: str) -> None:
@@ -115,6 +114,12 @@ def test_missing_table_and_key(tmp_path: Path) -> None:
     with pytest.raises(ProfileError) as info:
         load_profile(_write(tmp_path, text))
     assert info.value.key == "auth.client_id"
+
+
+def test_pkcs11_module_resolved_not_required(tmp_path: Path) -> None:
+    text = CARD_PROFILE.replace('pkcs11_module = "auto"', 'pkcs11_module = "lib/cps.so"')
+    profile = load_profile(_write(tmp_path, text))
+    assert profile.auth.pkcs11_module == str(tmp_path.resolve() / "lib" / "cps.so")
 
 
 def test_certificate_profile_requires_file(tmp_path: Path) -> None:
