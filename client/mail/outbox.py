@@ -3,6 +3,9 @@
 States of a queued message (the Message-ID is the key):
 
 ``queued``     stored, not yet accepted by the submission server;
+``sending``    claimed by one process for one submission attempt (another process
+               flushing the same outbox leaves it alone; a claim left by a process that
+               died is taken over after :data:`STALE_CLAIM_SECONDS`);
 ``submitted``  accepted (SMTP 250 after DATA); only the copy to Sent is left to do;
 ``failed``     refused for good (5xx, too large): kept with the reason for the user.
 
@@ -40,7 +43,10 @@ __all__ = ["Outbox", "OutboxEntry", "SubmitOutcome"]
 
 logger = logging.getLogger(__name__)
 
-QUEUED, SUBMITTED, FAILED = "queued", "submitted", "failed"
+QUEUED, SENDING, SUBMITTED, FAILED = "queued", "sending", "submitted", "failed"
+
+#: A ``sending`` claim older than this belongs to a process that died mid-submission.
+STALE_CLAIM_SECONDS = 300.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
@@ -183,6 +189,23 @@ class Outbox:
         )
         self.store.commit()
 
+    def _claim(self, message_id: str) -> bool:
+        """Take the entry for one submission attempt; False if another process has it."""
+        now = time.time()
+        self.store.begin()
+        try:
+            cursor = self.store.conn.execute(
+                "UPDATE outbox SET state = ?, updated = ? WHERE key = ? AND"
+                " (state IN (?, ?) OR (state = ? AND updated < ?))",
+                (SENDING, now, self._key(message_id), QUEUED, FAILED, SENDING,
+                 now - STALE_CLAIM_SECONDS),
+            )
+        except BaseException:
+            self.store.rollback()
+            raise
+        self.store.commit()
+        return cursor.rowcount == 1
+
     def remove(self, message_id: str) -> None:
         """Drop a message from the outbox (sent and filed, or abandoned by the user)."""
         self.store.begin()
@@ -218,7 +241,10 @@ class Outbox:
         self, opener: SessionOpener, mailbox: Mailbox | None, entry: OutboxEntry
     ) -> SubmitOutcome:
         refused: dict[str, str] = {}
-        if entry.state in (QUEUED, FAILED):
+        if entry.state in (QUEUED, FAILED, SENDING):
+            if not self._claim(entry.message_id):
+                return SubmitOutcome(entry.message_id, SENDING,
+                                     "being sent by another instance of the application")
             try:
                 refused = _submit(opener, entry)
             except SubmissionFailed as exc:

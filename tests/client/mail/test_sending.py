@@ -265,3 +265,28 @@ def test_reply_flags_the_original_answered(
     assert "\\Answered" in box.summaries("INBOX", [summary.uid])[0].flags
     sent = parse(smtp_sink.state.received[-1][2])
     assert str(sent["In-Reply-To"]).strip() == original.message_id
+
+
+def test_two_instances_never_submit_the_same_message_twice(
+    smtp_sink: SmtpSink, sender_opener: PasswordSessionOpener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import client.mail.outbox as outbox_module
+    from client.mail.compose import build_message
+
+    keystore = MemoryKeyStore()
+    with MailCache.open(sender_opener.address, keystore=keystore) as first, MailCache.open(
+        sender_opener.address, keystore=keystore
+    ) as second:
+        app, cli = Outbox(first.store), Outbox(second.store)
+        raw = build_message(Draft(to=(CLAIRE,), subject="une fois", body="x"),
+                            sender_opener.address).as_bytes()
+        message_id = app.enqueue(raw, sender_opener.address, (CLAIRE,))
+        assert app._claim(message_id)  # the app is submitting it right now
+        (outcome,) = cli.flush(sender_opener, None)
+        assert outcome.state == "sending" and smtp_sink.state.received == []
+        # The app died mid-submission: after the stale delay the claim is taken over.
+        monkeypatch.setattr(outbox_module, "STALE_CLAIM_SECONDS", -1.0)
+        (outcome,) = cli.flush(sender_opener, None)
+        assert outcome.state == "submitted" and len(smtp_sink.state.received) == 1
+        assert app.flush(sender_opener, None)[0].state == "submitted"  # filing only
+        assert len(smtp_sink.state.received) == 1
