@@ -129,3 +129,28 @@ def test_open_session_with_the_apps_card_service(
     # The app's card service is the app's: still usable after the opener closed.
     assert service.session is not None
     assert len(prompt.requests) == 1
+
+
+def test_idle_over_card_tls(
+    profile: Profile, service: CardService, sandbox_operator: Sandbox
+) -> None:
+    """IMAP IDLE (non-blocking polls on the card TLS socket) sees a new message."""
+    signer = service.signer(FakePinPrompt(sandbox_operator.card.pin))
+    auth = CertificateTlsAuthenticator(profile, signer, trust_for_profile(profile))
+    watcher = auth.open_imap()
+    writer = auth.open_imap()
+    try:
+        watcher.select_folder("INBOX")
+        watcher.idle()
+        assert watcher.idle_check(timeout=0.5) == []  # nothing yet, no busy loop, no error
+        writer.append("INBOX", b"Subject: idle test\r\n\r\nbody\r\n")
+        seen: list[object] = []
+        for _ in range(20):
+            seen += watcher.idle_check(timeout=1)
+            if any(b"EXISTS" in item for item in seen if isinstance(item, tuple)):
+                break
+        watcher.idle_done()
+        assert any(b"EXISTS" in item for item in seen if isinstance(item, tuple))
+    finally:
+        watcher.logout()
+        writer.logout()
