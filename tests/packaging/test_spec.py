@@ -129,6 +129,8 @@ def test_plugin_pruning(
         ("PySide6/Qt/translations/qt_en.qm", True),
         ("PySide6/Qt/translations/qt_help_pt_BR.qm", False),
         ("PySide6/Qt/translations/qtbase_de.qm", False),
+        ("PySide6/translations/qtbase_de.qm", False),  # Windows layout
+        ("PySide6/translations/qtbase_fr.qm", True),
         ("resources/i18n/mssante-companion_de.qm", True),
         ("resources/igc-sante/AC_RACINE_IGC-SANTE_ELEMENTAIRE.pem", True),
     ],
@@ -158,3 +160,28 @@ def test_windows_has_console_and_windowed_executables(
         ("mssante-companion-app", False),
     ]
     assert run.collect["name"] == "mssante-companion"
+
+
+def test_pruning_drops_a_plugin_with_the_libraries_only_it_needs(
+    spec_runner: Callable[[str], SpecRun],
+) -> None:
+    import PySide6
+
+    qt = Path(PySide6.__file__).parent / "Qt"
+    entries = [
+        ("PySide6/Qt/plugins/platforms/libqvnc.so", qt / "plugins/platforms/libqvnc.so"),
+        ("PySide6/Qt/plugins/platforms/libqxcb.so", qt / "plugins/platforms/libqxcb.so"),
+        ("PySide6/Qt/lib/libQt6Network.so.6", qt / "lib/libQt6Network.so.6"),
+        ("PySide6/Qt/lib/libQt6Gui.so.6", qt / "lib/libQt6Gui.so.6"),
+        ("PySide6/Qt/lib/libQt6Core.so.6", qt / "lib/libQt6Core.so.6"),
+    ]
+    for _dest, source in entries:
+        assert source.is_file(), source
+    run = spec_runner("linux")
+    kept = run.namespace["_prune_binaries"]([(d, str(s), "BINARY") for d, s in entries])
+    # vnc needs QtNetwork, which nothing else kept needs; xcb needs QtGui and QtCore.
+    assert [d.rsplit("/", 1)[-1] for d, _s, _t in kept] == [
+        "libqxcb.so",
+        "libQt6Gui.so.6",
+        "libQt6Core.so.6",
+    ]
