@@ -145,6 +145,10 @@ def imap_errors(command: str, folder: str | None = None) -> Iterator[None]:
         raise MailProtocolError(command, text) from exc
     except (TimeoutError, OSError, ssl.SSLError) as exc:
         raise MailConnectionError(f"{command}: {exc}") from exc
+    except (ValueError, IndexError, KeyError, TypeError) as exc:
+        # imapclient's response parser raises these on a malformed answer (a LIST
+        # without a name, a FETCH item list cut short): the server broke RFC 3501.
+        raise MailProtocolError(command, f"malformed server response ({exc})") from exc
 
 
 def _str(value: bytes | str) -> str:
