@@ -296,10 +296,10 @@ class LiveCard:
         from cps.errors import CardError
 
         watcher = self._watcher
-        if watcher is not None and getattr(watcher, "_context", True) is not None:
-            cards = watcher.cards() if hasattr(watcher, "cards") else {}
-            readers = [r for r, kind in cards.items() if getattr(kind, "value", kind) == "cps"]
-            if watcher.readers() and not readers:
+        if watcher is not None and watcher.pcsc_active:
+            cps = [r for r, kind in watcher.cards().items()
+                   if str(getattr(kind, "value", kind)).startswith("cps")]  # CPS3, CPS4
+            if watcher.readers() and not cps:
                 # PC/SC sees readers but no CPS in them (a SoftHSM2 token stays present
                 # when the virtual card is pulled: the reader is the truth).
                 return None
@@ -310,7 +310,7 @@ class LiveCard:
             return None
         for contents in cards:
             identity = contents.identity
-            if contents.kind == "cps" and identity is not None:
+            if str(contents.kind).startswith("cps") and identity is not None:
                 return CardHolder(identity.national_id, identity.family_name,
                                   identity.given_name, identity.profession or "",
                                   contents.slot.description or "")
@@ -358,10 +358,12 @@ class LiveCard:
                 on_removed(event)
 
         watcher = CardWatcher(slot_poller=self.service.poll_slots)
-        self._unsubscribe = self.service.watch(watcher)
-        watcher.subscribe(dispatch)
+        # Started first: a subscriber is then told about the cards already present
+        # (the CPS may be in the reader before the app starts).
         watcher.start()
         self._watcher = watcher
+        self._unsubscribe = self.service.watch(watcher)
+        watcher.subscribe(dispatch)
 
     def stop(self) -> None:
         """Stop watching, log out of the card, stop the card thread."""

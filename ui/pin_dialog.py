@@ -51,9 +51,10 @@ def _holder_text(request: Any) -> tuple[str, str]:
     name = getattr(request, "holder_name", "") or ""
     profession = getattr(request, "profession", "") or ""
     if holder is not None and not isinstance(holder, str):
+        # "Jean MARTIN", as a letter would address them (the card says "JEAN MARTIN").
         given = getattr(holder, "given_name", "") or ""
         family = getattr(holder, "family_name", "") or ""
-        name = name or f"{given.title()} {family.upper()}".strip()
+        name = f"{given.title()} {family.upper()}".strip() or name
         profession = profession or getattr(holder, "profession", "") or ""
     elif isinstance(holder, str):
         name = name or holder
