@@ -202,9 +202,9 @@ def _check_cli(home: Path) -> list[str]:
     return names
 
 
-def _check_offscreen(home: Path, seconds: float = 4.0) -> None:
+def _check_offscreen(home: Path, *args: str, seconds: float = 4.0) -> None:
     process = subprocess.Popen(
-        [COMMAND], env=_app_env(home, QT_QPA_PLATFORM="offscreen"),
+        [COMMAND, *args], env=_app_env(home, QT_QPA_PLATFORM="offscreen"),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     time.sleep(seconds)
@@ -387,6 +387,9 @@ def smoke_test(deb: Path, screenshot: Path) -> dict[str, object]:
                 report["doctor_checks"] = _check_cli(Path(home))
                 _check_offscreen(Path(home))
                 report["offscreen"] = "ok"
+                # What the desktop entry runs for a clicked link (Exec=... %u).
+                _check_offscreen(Path(home), "mailto:claire.dubois@clinique.mssante.fr")
+                report["mailto_link_opens_app"] = True
                 report.update(_screenshot(Path(home), screenshot))
         finally:
             if "ok installed" in _status(PACKAGE) or "half" in _status(PACKAGE):

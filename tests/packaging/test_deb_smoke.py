@@ -147,6 +147,7 @@ def test_deb_installs_runs_shows_the_first_window_and_uninstalls_cleanly(
     report = json.loads(result.stdout)
     assert report["version"] == f"mssante-companion {client.__version__}"
     assert report["offscreen"] == "ok"
+    assert report["mailto_link_opens_app"] is True
     assert report["doctor_checks"]  # a diagnosis with at least one check
     assert report["mailto_registered"] is True
     assert report["removed"] is True
