@@ -106,7 +106,6 @@ Function ${UN}SelectMode
     ${EndIf}
     SetShellVarContext all
     ${If} ${RunningX64}
-      SetRegView 64
       StrCpy $R3 "$PROGRAMFILES64\${APP_DIR}"
     ${Else}
       StrCpy $R3 "$PROGRAMFILES\${APP_DIR}"
@@ -115,15 +114,21 @@ Function ${UN}SelectMode
     SetShellVarContext current
     StrCpy $R3 "$LOCALAPPDATA\Programs\${APP_DIR}"
   ${EndIf}
+  ; The app is 64-bit: its keys go in the 64-bit registry view (the installer is 32-bit).
+  ${If} ${RunningX64}
+    SetRegView 64
+  ${EndIf}
 FunctionEnd
 !macroend
 !insertmacro SELECT_MODE ""
 !insertmacro SELECT_MODE "un."
 
 Function .onInit
+  ; $INSTDIR is /D= when given, else the per-user default. Compare before SelectMode: after
+  ; SetShellVarContext all, $LOCALAPPDATA names ProgramData, not the user's folder.
+  StrCpy $R8 "$LOCALAPPDATA\Programs\${APP_DIR}"
   Call SelectMode
-  ; /D= on the command line wins over the default folder of the mode.
-  ${If} $INSTDIR == "$LOCALAPPDATA\Programs\${APP_DIR}"
+  ${If} $INSTDIR == $R8
     StrCpy $INSTDIR $R3
   ${EndIf}
 FunctionEnd
