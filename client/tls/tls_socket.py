@@ -43,6 +43,7 @@ CLIENT_CERT_ALERTS = {
     getattr(AlertDescription, "certificate_required", 116): "certificate_required",
 }
 VERSION_NAMES = {(3, 3): "TLSv1.2", (3, 4): "TLSv1.3"}
+_RECORD = 16384  # maximum TLS plaintext fragment (RFC 8446 section 5.1)
 
 
 class _RawReader(io.RawIOBase):
@@ -94,8 +95,13 @@ class CardTlsSocket:
 
     def sendall(self, data: bytes | bytearray | memoryview) -> None:
         """Send everything (one or more TLS records)."""
+        view = memoryview(data).cast("B")
+        # One record per write: tlslite fragments a large buffer by re-slicing what is
+        # left after each record, which is quadratic in the message size.
+        step = _RECORD
         try:
-            self._tls.write(bytes(data))
+            for start in range(0, len(view), step):
+                self._tls.write(view[start:start + step])
         except (TLSError, TLSAlert) as exc:
             raise self._translate(exc) from exc
 

@@ -187,3 +187,20 @@ def test_fast_path_bulk_read(card: tuple[rsa.RSAPrivateKey, x509.Certificate],
                 assert stream.read(10) == b""  # the server's close_notify ends the stream
     expected = (bytes(range(256)) * 256 * 40)[:size]
     assert received == expected
+
+
+def test_large_upload_is_sent_intact(card: tuple[rsa.RSAPrivateKey, x509.Certificate],
+                                     server_files: tuple[Path, Path], sandbox_pki: Pki,
+                                     trust: TrustStore) -> None:
+    import hashlib
+    import os
+
+    payload = os.urandom(3 * 1024 * 1024 + 5)  # many records, an odd tail
+    context = TlsliteCardContext(SoftwareSigner(*card), trust)
+    with serve_tls(_server_context(server_files, sandbox_pki)) as (port, _):
+        raw = socket.create_connection(("127.0.0.1", port), timeout=30)
+        with context.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
+            tls.sendall(f"upload {len(payload)}\n".encode())
+            tls.sendall(memoryview(payload))
+            with tls.makefile("rb") as stream:
+                assert stream.readline().strip().decode() == hashlib.sha256(payload).hexdigest()

@@ -58,6 +58,21 @@ def serve_tls(
                         if not chunk:
                             break
                         line += chunk
+                    if line.startswith(b"upload "):
+                        # "upload N": read N more bytes, answer their SHA-256.
+                        import hashlib
+
+                        size = int(line.split()[1])
+                        rest = line.split(b"\n", 1)[1]
+                        digest = hashlib.sha256(rest)
+                        received = len(rest)
+                        while received < size:
+                            chunk = tls.recv(1 << 16)
+                            if not chunk:
+                                break
+                            digest.update(chunk)
+                            received += len(chunk)
+                        tls.sendall(digest.hexdigest().encode() + b"\n")
                     tls.sendall(f"hello {cn}\n".encode())
                     if payload_size:
                         block = bytes(range(256)) * 256
