@@ -10,6 +10,205 @@
     </message>
 </context>
 <context>
+    <name>AuditView</name>
+    <message>
+        <location filename="../../ui/audit_view.py" line="+59" />
+        <source>Connexion</source>
+        <extracomment>Most recent events shown (the export holds them all).</extracomment>
+        <translation>Sign-in</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Connexion refusée</source>
+        <translation>Sign-in refused</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Carte retirée</source>
+        <translation>Card removed</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Envoi</source>
+        <translation>Sending</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Envoi échoué</source>
+        <translation>Sending failed</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Destinataire refusé</source>
+        <translation>Recipient refused</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Accusé demandé</source>
+        <translation>Receipt requested</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Accusé envoyé</source>
+        <translation>Receipt sent</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Accusé reçu</source>
+        <translation>Receipt received</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Session passerelle</source>
+        <translation>Bridge session</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Passerelle : accès refusé</source>
+        <translation>Bridge: access refused</translation>
+    </message>
+    <message>
+        <location line="+37" />
+        <source>Journal de sécurité</source>
+        <translation>Security log</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>N°</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Événement</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Détails</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Actualiser</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Exporter…</source>
+        <translation>Export…</translation>
+    </message>
+    <message>
+        <location line="+8" />
+        <source>Vérification du journal…</source>
+        <translation>Checking the log…</translation>
+    </message>
+    <message>
+        <location line="+14" />
+        <source>Attention : le journal a été modifié ou endommagé (ligne {line}). Conservez le fichier et prévenez votre responsable sécurité.</source>
+        <translation>Warning: the log was modified or damaged (line {line}). Keep the file and tell your security officer.</translation>
+    </message>
+    <message>
+        <location line="+6" />
+        <source>Journal intact : {count} événements, dernière empreinte {digest}.</source>
+        <translation>Log intact: {count} events, last digest {digest}.</translation>
+    </message>
+    <message>
+        <location line="+7" />
+        <source>Journal illisible : {error}</source>
+        <translation>Log unreadable: {error}</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>Exporter le journal</source>
+        <translation>Export the log</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>JSON Lines (*.jsonl);;CSV (*.csv)</source>
+        <translation>JSON Lines (*.jsonl);;CSV (*.csv)</translation>
+    </message>
+</context>
+<context>
+    <name>BridgePanel</name>
+    <message>
+        <location filename="../../ui/bridge_panel.py" line="+120" />
+        <source>Local bridge for Thunderbird and Outlook</source>
+        <extracomment>The bridge started (True) or stopped (False).</extracomment>
+        <translation>Local bridge for Thunderbird and Outlook</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <location line="+68" />
+        <source>Stopped</source>
+        <translation>Stopped</translation>
+    </message>
+    <message>
+        <location line="-64" />
+        <source>Copy settings</source>
+        <translation>Copy settings</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Show password</source>
+        <translation>Show password</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Export certificate…</source>
+        <translation>Export certificate…</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Set up Thunderbird</source>
+        <translation>Set up Thunderbird</translation>
+    </message>
+    <message>
+        <location line="+35" />
+        <source>The bridge did not start: {0}</source>
+        <translation>The bridge did not start: {0}</translation>
+    </message>
+    <message>
+        <location line="+29" />
+        <source>Listening on {host} (IMAP {imap}, SMTP {smtp}); {clients} mail client connection(s); card: {card}</source>
+        <translation>Listening on {host} (IMAP {imap}, SMTP {smtp}); {clients} mail client connection(s); card: {card}</translation>
+    </message>
+    <message>
+        <location line="+7" />
+        <source>Last error: </source>
+        <translation>Last error: </translation>
+    </message>
+    <message>
+        <location line="+10" />
+        <source>Export the bridge certificate</source>
+        <translation>Export the bridge certificate</translation>
+    </message>
+    <message>
+        <location line="+12" />
+        <source>Certificate written to </source>
+        <translation>Certificate written to </translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Setting up Thunderbird…</source>
+        <translation>Setting up Thunderbird…</translation>
+    </message>
+    <message>
+        <location line="+7" />
+        <source>Thunderbird is set up (restart it): </source>
+        <translation>Thunderbird is set up (restart it): </translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Thunderbird setup failed: </source>
+        <translation>Thunderbird setup failed: </translation>
+    </message>
+</context>
+<context>
     <name>ComposeWindow</name>
     <message>
         <location filename="../../ui/compose.py" line="+67" />
@@ -774,7 +973,7 @@
 <context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../ui/pin_dialog.py" line="+89" />
+        <location filename="../../ui/pin_dialog.py" line="+90" />
         <source>Code PIN de la carte CPS</source>
         <translation>CPS card PIN</translation>
     </message>
