@@ -9,6 +9,7 @@ IMAP connection is not thread-safe). New-mail watching uses a second IMAP sessio
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import email.utils
 import logging
 import threading
@@ -221,7 +222,15 @@ class LiveMailService:
     # -- drafts (kept in the operator's Drafts folder, RFC 6154 \\Drafts) ---------------
     def save_draft(self, draft: Draft) -> None:
         """Replace the draft's previous copy in Drafts with this one."""
-        message = build_message(self._client_draft(draft), self.address)
+        client_draft = self._client_draft(draft)
+        if not client_draft.recipients:
+            # A draft may have no recipient yet; ``build_message`` (made for sending)
+            # wants one: build to ourselves, then drop the To header.
+            client_draft = dataclasses.replace(client_draft, to=(self.address,))
+            message = build_message(client_draft, self.address)
+            del message["To"]
+        else:
+            message = build_message(client_draft, self.address)
         del message["Message-ID"]
         message["Message-ID"] = _draft_message_id(draft.draft_id)
         with self._lock:

@@ -117,6 +117,9 @@ def test_drafts_are_replaced_then_deleted(mail: LiveMailService) -> None:
     assert reopened.to == ["claire.dubois@" + DOMAIN]
     mail.delete_draft("abc")
     assert mail.drafts() == []
+    mail.save_draft(Draft("nobody", subject="Sans destinataire", body="texte"))
+    (kept,) = mail.drafts()
+    assert (kept.draft_id, kept.to, kept.subject) == ("nobody", [], "Sans destinataire")
 
 
 def test_new_mail_is_noticed(mail: LiveMailService, dovecot: Dovecot) -> None:
