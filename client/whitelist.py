@@ -219,6 +219,9 @@ class TrustSpace:
             raise WhitelistUnsafeXml(source, type(exc).__name__) from exc
         except ParseError as exc:
             raise WhitelistFormatError(source, f"not well-formed XML ({exc})") from exc
+        except (LookupError, ValueError) as exc:
+            # An XML declaration naming an unknown encoding, or bytes it cannot decode.
+            raise WhitelistFormatError(source, f"unreadable XML encoding ({exc})") from exc
         if repaired:
             logger.warning("%s lacks its closing </ListeBlancheMSSante> tag; restored", source)
         if _local(root.tag) != "ListeBlancheMSSante":

@@ -112,6 +112,9 @@ def test_refused_file_keeps_the_current_list(tmp_path: Path) -> None:
     bad.write_bytes(b"<ListeBlancheMSSante><ListeDomaines><Domaine><Nom>a.fr</Nom>")
     with pytest.raises(WhitelistFormatError, match="not well-formed"):
         import_whitelist(bad)
+    bad.write_bytes(_xml(_domain("a.mssante.fr")).replace(b"UTF-8", b"ATF-8", 1))
+    with pytest.raises(WhitelistFormatError, match="encoding"):
+        import_whitelist(bad)
     bad.write_bytes(_xml(""))
     with pytest.raises(WhitelistFormatError, match="no domain"):
         import_whitelist(bad)
