@@ -81,6 +81,14 @@ class LiveDirectory:
         """Import an extraction; ``cancel`` is the worker's token (the index is kept)."""
         return int(self._directory.import_file(path, progress, cancel))
 
+    def refresh(self, force: bool = True) -> list[tuple[str, str, str]]:
+        """Download the published directory and liste blanche (``client.directory.refresh``);
+        returns ``(source, status, detail)`` for each."""
+        from client.directory.refresh import refresh_if_due
+
+        outcomes = refresh_if_due(directory=self._directory, force=force)
+        return [(o.name, o.status, o.detail) for o in outcomes]
+
     def close(self) -> None:
         """Close the index (application exit)."""
         self._directory.close()
@@ -120,6 +128,11 @@ class LiveTrust:
             "%1", decision.domain or domain)
         return TrustVerdict(address, decision.inside, reason, decision.is_patient,
                             decision.operator)
+
+    def reload(self) -> None:
+        """Read the liste blanche again (after a refresh)."""
+        with self._lock:
+            self._space = None
 
     def import_file(self, path: Path) -> int:
         """Import a liste blanche XML; returns the number of domains."""

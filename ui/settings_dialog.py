@@ -108,6 +108,11 @@ class SettingsDialog(QDialog):
         whitelist.clicked.connect(self._import_whitelist)
         whitelist.setEnabled(services.trust is not None)
         data_layout.addRow(self.tr("Liste blanche MSSanté"), whitelist)
+        self.refresh_button = QPushButton(self.tr("Mettre à jour depuis l'ANS"), data)
+        self.refresh_button.setObjectName("refreshPublished")
+        self.refresh_button.clicked.connect(self.refresh_published)
+        self.refresh_button.setEnabled(callable(getattr(services.directory, "refresh", None)))
+        data_layout.addRow(self.tr("Annuaire et liste blanche publiés"), self.refresh_button)
         directory = QPushButton(self.tr("Ouvrir l'annuaire pour l'importer…"), data)
         directory.clicked.connect(self._open_directory)
         data_layout.addRow(self.tr("Annuaire national"), directory)
@@ -167,6 +172,34 @@ class SettingsDialog(QDialog):
                                  self.tr("%n domaine(s) importé(s).", "", int(n))),
                              on_error=lambda exc: self.data_status.setText(
                                  describe_error(exc)), owner=self)
+
+    def refresh_published(self) -> None:
+        """Download the current liste blanche and directory extraction (a worker)."""
+        refresh = getattr(self.services.directory, "refresh", None)
+        if not callable(refresh):
+            return
+        self.refresh_button.setEnabled(False)
+        self.data_status.setText(self.tr("Téléchargement des fichiers publiés…"))
+        self.pool.submit(refresh, on_result=self._refreshed, on_error=self._refresh_failed,
+                         owner=self)
+
+    def _refreshed(self, outcomes: list[tuple[str, str, str]]) -> None:
+        self.refresh_button.setEnabled(True)
+        names = {"whitelist": self.tr("Liste blanche"), "directory": self.tr("Annuaire")}
+        states = {"refreshed": self.tr("mis à jour"), "skipped": self.tr("inchangé"),
+                  "failed": self.tr("échec")}
+        lines = []
+        for name, status, detail in outcomes:
+            line = f"{names.get(name, name)} : {states.get(status, status)}"
+            lines.append(f"{line} ({detail})" if detail and status == "failed" else line)
+        self.data_status.setText("\n".join(lines))
+        reload = getattr(self.services.trust, "reload", None)
+        if callable(reload):
+            reload()
+
+    def _refresh_failed(self, exc: BaseException) -> None:
+        self.refresh_button.setEnabled(True)
+        self.data_status.setText(describe_error(exc))
 
     def _open_directory(self) -> None:
         parent = self.parent()

@@ -1221,12 +1221,22 @@
     </message>
     <message>
         <location line="+4" />
-        <location line="+51" />
+        <location line="+56" />
         <source>Liste blanche MSSanté</source>
         <translation>MSSanté whitelist</translation>
     </message>
     <message>
-        <location line="-50" />
+        <location line="-55" />
+        <source>Mettre à jour depuis l'ANS</source>
+        <translation>Update from the ANS</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Annuaire et liste blanche publiés</source>
+        <translation>Published directory and whitelist</translation>
+    </message>
+    <message>
+        <location line="+1" />
         <source>Ouvrir l'annuaire pour l'importer…</source>
         <translation>Open the directory to import it…</translation>
     </message>
@@ -1313,6 +1323,36 @@
             <numerusform>%n domain imported.</numerusform>
             <numerusform>%n domains imported.</numerusform>
         </translation>
+    </message>
+    <message>
+        <location line="+10" />
+        <source>Téléchargement des fichiers publiés…</source>
+        <translation>Downloading the published files…</translation>
+    </message>
+    <message>
+        <location line="+6" />
+        <source>Liste blanche</source>
+        <translation>Whitelist</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Annuaire</source>
+        <translation>Directory</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>mis à jour</source>
+        <translation>updated</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>inchangé</source>
+        <translation>unchanged</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>échec</source>
+        <translation>failed</translation>
     </message>
 </context>
 <context>
@@ -1607,7 +1647,7 @@
 <context>
     <name>live</name>
     <message>
-        <location filename="../../ui/live.py" line="+115" />
+        <location filename="../../ui/live.py" line="+123" />
         <source>liste blanche non importée : importez-la dans les paramètres</source>
         <extracomment>Names under which ``client.auth`` may offer "profile + card + PIN prompt -&gt; opener".</extracomment>
         <translation>whitelist not imported: import it in the settings</translation>
@@ -1618,7 +1658,7 @@
         <translation>domain %1 is not on the MSSanté whitelist</translation>
     </message>
     <message>
-        <location line="+137" />
+        <location line="+142" />
         <source>IMAP et SMTP joignables, certificats des serveurs vérifiés.</source>
         <translation>IMAP and SMTP reachable, server certificates checked.</translation>
     </message>

@@ -37,6 +37,7 @@ __all__ = [
     "FakeDirectory",
     "FakeMailService",
     "FakeProfileSetup",
+    "FakeRefreshingDirectory",
     "FakeTrust",
     "FakeXdm",
     "make_messages",
@@ -346,6 +347,13 @@ class FakeDirectory:
             if progress is not None:
                 progress(i, len(lines))
         return len(lines)
+
+
+class FakeRefreshingDirectory(FakeDirectory):
+    """A directory whose published-file refresh reports one update and one failure."""
+
+    def refresh(self, force: bool = True) -> list[tuple[str, str, str]]:
+        return [("whitelist", "refreshed", ""), ("directory", "failed", "HTTP 503")]
 
 
 class FakeTrust:

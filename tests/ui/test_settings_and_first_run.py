@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
-from tests.helpers.fake_desktop import FakeProfileSetup, FakeTrust
+from tests.helpers.fake_desktop import FakeProfileSetup, FakeRefreshingDirectory, FakeTrust
 from ui.backend import Services
 from ui.first_run import FirstRunAssistant
 from ui.preferences import Preferences
@@ -30,6 +30,16 @@ def test_settings_are_saved(qtbot: QtBot, app_home: Path) -> None:
     assert again.language == "fr"
     assert again.extra_anchors == ["/etc/igc-sante/extra.pem"]
     assert again.path.is_relative_to(app_home)
+
+
+def test_published_files_refresh_reports_each_source(qtbot: QtBot) -> None:
+    dialog = SettingsDialog(Services(card=None, directory=FakeRefreshingDirectory(),
+                                     trust=FakeTrust()), Preferences(), WorkerPool())
+    qtbot.addWidget(dialog)
+    assert dialog.refresh_button.isEnabled()
+    dialog.refresh_published()
+    qtbot.wait_until(lambda: "Annuaire" in dialog.data_status.text(), timeout=5000)
+    assert dialog.data_status.text() == "Liste blanche : mis à jour\nAnnuaire : échec (HTTP 503)"
 
 
 def test_first_run_discovers_tests_and_saves(qtbot: QtBot, tmp_path: Path) -> None:
