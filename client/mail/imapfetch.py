@@ -8,15 +8,18 @@ sets (``1:2500,2600``) and reuses imapclient's response parser.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import logging
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from client.mail.mailbox import imap_errors
 
+logger = logging.getLogger(__name__)
+
 if TYPE_CHECKING:
     from imapclient import IMAPClient
 
-__all__ = ["fetch_uid_set", "uid_set"]
+__all__ = ["fetch_pipelined", "fetch_uid_set", "uid_set"]
 
 
 def uid_set(uids: Iterable[int]) -> str:
@@ -62,3 +65,46 @@ def fetch_uid_set(
             data, imap.normalise_times, True
         )
     return parsed
+
+
+def fetch_pipelined(
+    imap: IMAPClient, uid_sets: Sequence[str], items: Sequence[str]
+) -> Iterator[dict[int, dict[bytes, Any]]]:
+    """``UID FETCH`` each set in turn, yielding ``{uid: {item: value}}`` per set.
+
+    The next command is sent as soon as the previous one's responses are read, before
+    they are parsed (RFC 3501 section 5.5 allows a client to send a command without
+    waiting): the server prepares batch k+1 while this process parses batch k. At most
+    one command is outstanding while parsing, so responses never interleave.
+    """
+    from imapclient.imapclient import seq_to_parenstr_upper
+    from imapclient.response_parser import parse_fetch_response
+
+    raw = imap._imap  # noqa: SLF001 - imapclient exposes no pipelining
+    wanted = seq_to_parenstr_upper(list(items))
+    outstanding: str | None = None
+    try:
+        with imap_errors("FETCH"):
+            if uid_sets:
+                outstanding = raw._command("UID", "FETCH", uid_sets[0], wanted)
+        for index in range(len(uid_sets)):
+            with imap_errors("FETCH"):
+                tag, outstanding = outstanding, None
+                typ, data = raw._command_complete("FETCH", tag)
+                imap._checkok("fetch", typ, data)
+                typ, data = raw._untagged_response(typ, data, "FETCH")
+                if index + 1 < len(uid_sets):
+                    outstanding = raw._command("UID", "FETCH", uid_sets[index + 1], wanted)
+                parsed: dict[int, dict[bytes, Any]] = parse_fetch_response(
+                    data, imap.normalise_times, True
+                )
+            yield parsed
+    finally:
+        if outstanding is not None:
+            # The consumer stopped early: drain the command in flight so the session
+            # stays usable (its responses are dropped).
+            try:
+                raw._command_complete("FETCH", outstanding)
+                raw._untagged_response("OK", [None], "FETCH")
+            except Exception:  # noqa: BLE001 - the session is closed by the caller anyway
+                logger.debug("could not drain a pipelined FETCH", exc_info=True)

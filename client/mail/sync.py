@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from client.mail.cache import MailCache
 from client.mail.errors import MailConnectionError
-from client.mail.imapfetch import fetch_uid_set, uid_set
+from client.mail.imapfetch import fetch_pipelined, fetch_uid_set, uid_set
 from client.mail.mailbox import Mailbox, imap_errors
 from client.mail.summary import SUMMARY_ITEMS, fetched_row
 
@@ -158,9 +158,8 @@ class Synchronizer:
             uids = sorted(u for u in imap.search(["UID", f"{first_uid}:*"]) if u >= first_uid)
         items = list(SUMMARY_ITEMS) + (["MODSEQ"] if condstore else [])
         done = 0
-        for start in range(0, len(uids), BATCH):
-            chunk: Sequence[int] = uids[start : start + BATCH]
-            data = fetch_uid_set(imap, uid_set(chunk), items)
+        sets = [uid_set(uids[start : start + BATCH]) for start in range(0, len(uids), BATCH)]
+        for data in fetch_pipelined(imap, sets, items):
             rows = [
                 fetched_row(uid, item)
                 for uid, item in data.items()

@@ -217,3 +217,20 @@ def test_a_sync_killed_mid_way_leaves_a_cache_the_next_sync_completes(
         result = Synchronizer(box, cache).sync_folder("INBOX")
         assert result.total == 45 and cache.list_messages("INBOX")[0] == 45
         assert Synchronizer(box, cache).sync_folder("INBOX").unchanged
+
+
+def test_pipelined_fetch_stopped_early_leaves_the_session_usable(
+    dovecot: Dovecot, user: str, mailbox: Mailbox
+) -> None:
+    from client.mail.imapfetch import fetch_pipelined
+
+    _seed(dovecot, user, 6)
+    imap = mailbox.imap()
+    mailbox.select("INBOX", readonly=True)
+    batches = fetch_pipelined(imap, ["1:2", "3:4", "5:6"], ["UID", "FLAGS"])
+    assert sorted(next(batches)) == [1, 2]
+    batches.close()  # the FETCH of 3:4 was already sent: it is drained
+    assert sorted(imap.search(["ALL"])) == [1, 2, 3, 4, 5, 6]
+    assert [sorted(b) for b in fetch_pipelined(imap, ["1:3", "4:6"], ["UID"])] == [
+        [1, 2, 3], [4, 5, 6]
+    ]
