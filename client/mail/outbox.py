@@ -253,6 +253,11 @@ class Outbox:
                 logger.warning("submission failed (%s): %s", state, exc.reason)
                 audit_record("send-failed", message_id=entry.message_id, state=state)
                 return SubmitOutcome(entry.message_id, state, exc.reason)
+            except Exception as exc:
+                # The session could not open (card removed, token refused, TLS): nothing
+                # was submitted; release the claim so a retry after the fix goes at once.
+                self._set_state(entry.message_id, QUEUED, f"not sent: {exc}", attempt=True)
+                raise
             note = (
                 "refused by the server: " + ", ".join(sorted(refused)) if refused else ""
             )
