@@ -29,6 +29,7 @@ import hmac
 import json
 import logging
 import secrets
+import socket
 import ssl
 import sys
 import threading
@@ -295,16 +296,40 @@ class _HttpsServer(ThreadingHTTPServer):
         # The TLS handshake runs in the request's own thread (ThreadingMixIn), so a slow or
         # refused client never holds up the others.
         request.settimeout(10)
+        wrapped = self._context_factory().wrap_socket(
+            request, server_side=True, do_handshake_on_connect=False
+        )
         try:
-            wrapped = self._context_factory().wrap_socket(request, server_side=True)
+            wrapped.do_handshake()
         except (ssl.SSLError, OSError) as exc:
             logger.info("TLS handshake from %s refused: %s", client_address, exc)
+            _close_gracefully(wrapped)
             return
         try:
             super().finish_request(wrapped, client_address)
         finally:
             with contextlib.suppress(OSError):
                 wrapped.close()
+
+
+def _close_gracefully(wrapped: ssl.SSLSocket) -> None:
+    """Close after a refused handshake so that the client reads OpenSSL's alert.
+
+    With TLS 1.3 the client sends its request before the server has judged its
+    certificate; closing with that request unread would send a TCP RST, and the client
+    would see "connection reset" instead of the ``certificate_revoked`` alert. Half-close,
+    drain what the client sent, then close.
+    """
+    try:
+        raw = socket.socket(fileno=wrapped.detach())
+    except OSError:
+        return
+    with raw:
+        with contextlib.suppress(OSError):
+            raw.shutdown(socket.SHUT_WR)
+            raw.settimeout(2)
+            while raw.recv(65536):
+                pass
 
 
 class _Handler(BaseHTTPRequestHandler):
