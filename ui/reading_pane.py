@@ -147,7 +147,9 @@ class ReadingPane(QWidget):
     def show_message(self, view: MessageView) -> None:
         """Display ``view``."""
         self.view = view
-        esc = html.escape
+        def esc(text: str) -> str:
+            return html.escape(text, quote=False)
+
         from_label, to_label = self.tr("De"), self.tr("À")
         cc_label, date_label = self.tr("Cc"), self.tr("Date")
         date = QLocale().toString(view.date, "dddd d MMMM yyyy, HH:mm") if view.date else ""
