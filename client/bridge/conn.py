@@ -16,6 +16,7 @@ import ipaddress
 import logging
 import socket
 import ssl
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -158,7 +159,13 @@ class Listener:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self._sock = socket.socket(family, socket.SOCK_STREAM)
         try:
-            if hasattr(socket, "SO_REUSEADDR"):
+            if sys.platform == "win32":
+                # On Windows SO_REUSEADDR lets another program take over a bound port;
+                # SO_EXCLUSIVEADDRUSE forbids it (the local password travels here).
+                self._sock.setsockopt(socket.SOL_SOCKET,
+                                      getattr(socket, "SO_EXCLUSIVEADDRUSE", -5), 1)
+            else:
+                # Restart right after a stop (TIME_WAIT); Unix never shares a bound port.
                 self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             self._sock.bind((self.host, port))
             self._sock.listen(64)
