@@ -32,6 +32,7 @@ __all__ = [
     "Identity",
     "SoftwareCredential",
     "issue_software_credentials",
+    "load_software_credentials",
 ]
 
 logger = logging.getLogger(__name__)
@@ -162,3 +163,18 @@ def issue_software_credentials(directory: Path, pki: Pki) -> dict[str, SoftwareC
     pki.revoke(creds["revoked"].cert)
     logger.info("software credentials written to %s", directory)
     return creds
+
+
+def load_software_credentials(directory: Path) -> dict[str, SoftwareCredential]:
+    """Reload what :func:`issue_software_credentials` wrote in ``directory``."""
+    identities = {"colleague": COLLEAGUE, "revoked": REVOKED, "applicative": APPLICATIVE}
+    return {
+        key: SoftwareCredential(
+            identity,
+            x509.load_pem_x509_certificate((directory / f"{key}.crt.pem").read_bytes()),
+            directory / f"{key}.p12",
+            directory / f"{key}.crt.pem",
+            directory / f"{key}.key.pem",
+        )
+        for key, identity in identities.items()
+    }

@@ -33,7 +33,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import ssl
 import subprocess
 import sys
@@ -60,8 +59,20 @@ from sandbox.identities import (
     Identity,
     SoftwareCredential,
     issue_software_credentials,
+    load_software_credentials,
 )
+from sandbox.outputs import shell_quote, toml_str, write_liste_blanche
 from sandbox.pki import Pki, build_pki, write_private_key
+from sandbox.processes import (
+    HOST,
+    cmdline,
+    free_ports,
+    greets,
+    log_tail,
+    port_open,
+    process_alive,
+    terminate,
+)
 from sandbox.seed import maildir_folder, seed_mailboxes
 
 __all__ = [
@@ -79,7 +90,6 @@ logger = logging.getLogger(__name__)
 CLIENT_ID = "mssante-companion"
 #: Other clients the provider accepts (tests, Thunderbird).
 EXTRA_CLIENTS = ("sandbox-tests", "thunderbird")
-_HOST = "127.0.0.1"
 _STATE = "state.json"
 _READY_TIMEOUT = 20.0
 _INSTALL_SCRIPT = Path(__file__).with_name("install-system-packages.sh")
@@ -103,71 +113,6 @@ class SandboxPorts:
     wallet: int
 
 
-def _free_port(host: str = _HOST) -> int:
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
-
-
-def _free_ports(count: int) -> list[int]:
-    # Hold every socket until all are chosen so that the ports differ.
-    sockets = []
-    try:
-        for _ in range(count):
-            sock = socket.socket()
-            sock.bind((_HOST, 0))
-            sockets.append(sock)
-        return [int(s.getsockname()[1]) for s in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
-
-
-def _port_open(port: int, host: str = _HOST) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-def _greets(port: int, expected: bytes, timeout: float = 5.0) -> bool:
-    try:
-        with socket.create_connection((_HOST, port), timeout=timeout) as sock:
-            return sock.recv(64).startswith(expected)
-    except OSError:
-        return False
-
-
-def _log_tail(path: Path, lines: int = 15) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # A zombie is not alive for our purpose.
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""
-
-
 def _ensure_system_packages() -> None:
     needed = ("dovecot", "softhsm2-util", "openssl")
     services = ("imap", "submission", "lmtp")  # dovecot-imapd, -submissiond, -lmtpd
@@ -182,10 +127,6 @@ def _ensure_system_packages() -> None:
             f"installing Debian packages failed (exit {result.returncode}); run "
             f"'sudo bash {_INSTALL_SCRIPT}' and retry"
         )
-
-
-def _toml_str(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
 
 
 class Sandbox:
@@ -220,7 +161,7 @@ class Sandbox:
         stop_with_owner: int | None = None,
     ) -> None:
         self.directory = Path(directory).expanduser().resolve()
-        self.host = _HOST
+        self.host = HOST
         self.access_token_lifetime = access_token_lifetime
         self.with_reader = with_reader
         self.install_packages = install_packages
@@ -324,7 +265,7 @@ class Sandbox:
         self.directory.mkdir(parents=True, exist_ok=True)
         if self.state_file.exists():
             state = json.loads(self.state_file.read_text())
-            if any(_process_alive(p["pid"]) for p in state.get("processes", {}).values()):
+            if any(process_alive(p["pid"]) for p in state.get("processes", {}).values()):
                 raise SandboxError(
                     f"a sandbox is already running in {self.directory}; stop it first "
                     f"(python -m sandbox stop --dir {self.directory})"
@@ -368,7 +309,7 @@ class Sandbox:
                 self._reader.stop()
             self._reader = None
         for name, process in list(self._processes.items()):
-            _terminate(name, process.pid)
+            terminate(name, process.pid)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=5)
         self._processes.clear()
@@ -400,7 +341,7 @@ class Sandbox:
             write_private_key(key, self.server_key_pem)
         self.card = self._given_card or provision_card(d / "card", self.pki, DOCTOR)
         if (d / "users" / "revoked.p12").exists():
-            self.credentials = _load_credentials(d / "users")
+            self.credentials = load_software_credentials(d / "users")
         else:
             self.credentials = issue_software_credentials(d / "users", self.pki)
         (d / "dovecot").mkdir(exist_ok=True)
@@ -419,45 +360,9 @@ class Sandbox:
                 maildir_folder(home, folder)
         _dovecot.chown_mail(self.mail_root)
         self.outbound_mbox.touch()
-        self._write_liste_blanche()
+        write_liste_blanche(self.liste_blanche, DOMAINS)
         self._write_directory_sample()
         self.app_home.mkdir(exist_ok=True, mode=0o700)
-
-    def _write_liste_blanche(self) -> None:
-        # The real liste blanche (ansforge/MSS-liste-blanche, 2025-03-13) ships in sandbox/data.
-        bundled = Path(__file__).with_name("data") / "listeblanchemssante.xml"
-        text = ""
-        for candidate in (bundled,):
-            if candidate.exists():
-                text = candidate.read_text(encoding="utf-8")
-                break
-        if not text:
-            text = (
-                '<?xml version="1.0" encoding="UTF-8"?><ListeBlancheMSSante '
-                'xmlns="https://listeblanche.mssante.fr/schema">\n    <DateDeGeneration>'
-                f'{time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}</DateDeGeneration>\n'
-                "    <ListeDomaines>\n    </ListeDomaines>\n</ListeBlancheMSSante>\n"
-            )
-        server_dn = "CN=localhost,OU=0002 187512751,O=OPERATEUR SANDBOX MSSANTE,C=FR"
-        entries = "".join(
-            "        <Domaine>\n"
-            f"            <Nom>{domain}</Nom>\n"
-            "            <Description>OPERATEUR SANDBOX MSSANTE</Description>\n"
-            f"            <DNCertificatOperateur>{server_dn}</DNCertificatOperateur>\n"
-            "            <ResponsableContact>sandbox@localhost</ResponsableContact>\n"
-            "            <SupportContact>sandbox@localhost</SupportContact>\n"
-            f"            <DateMAJ>{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}</DateMAJ>\n"
-            "        </Domaine>\n"
-            for domain in DOMAINS
-        )
-        marker = "</ListeDomaines>"
-        head, _, tail = text.rpartition(marker)
-        # The file published on 2025-03-13 ends without its closing root tag; the sandbox
-        # writes a well-formed document (importers should tolerate both).
-        if "</ListeBlancheMSSante>" not in tail:
-            tail = tail.rstrip() + "\n</ListeBlancheMSSante>\n"
-        self.liste_blanche.write_text(head + entries.lstrip(" ") + "    " + marker + tail,
-                                      encoding="utf-8")  # fmt: skip
 
     def _write_directory_sample(self) -> None:
         target = self.directory / "directory"
@@ -507,15 +412,15 @@ class Sandbox:
             if process.poll() is not None:
                 raise SandboxError(
                     f"{name} exited with status {process.returncode} while starting; "
-                    f"see {log}:\n{_log_tail(log)}"
+                    f"see {log}:\n{log_tail(log)}"
                 )
-            pending = [p for p in pending if not _port_open(p)]
+            pending = [p for p in pending if not port_open(p)]
             if not pending and self._ready_marker_seen(name, log, marker):
                 break
             if time.monotonic() > deadline:
                 raise SandboxError(
                     f"{name} was not ready within {_READY_TIMEOUT:.0f} s (ports not listening:"
-                    f" {pending or 'none'}); see {log}:\n{_log_tail(log)}"
+                    f" {pending or 'none'}); see {log}:\n{log_tail(log)}"
                 )
             time.sleep(0.05)
 
@@ -532,14 +437,14 @@ class Sandbox:
                 logger.warning("a port was taken while starting (attempt %d): retrying",
                                attempt)  # fmt: skip
                 for name, process in list(self._processes.items()):
-                    _terminate(name, process.pid)
+                    terminate(name, process.pid)
                     with contextlib.suppress(subprocess.TimeoutExpired):
                         process.wait(timeout=5)
                 self._processes.clear()
 
     def _start_processes(self) -> None:
         d = self.directory
-        ports = _free_ports(8)
+        ports = free_ports(8)
         self.ports = SandboxPorts(*ports)
         p = self.ports
         setup = _dovecot.DovecotSetup(
@@ -600,13 +505,13 @@ class Sandbox:
                          self.logs / "dovecot.log")  # fmt: skip
         # An open port may belong to someone else: Dovecot must be the one greeting.
         for port, greeting in ((p.imap, b"* OK"), (p.submission, b"220 "), (p.lmtp, b"220 ")):
-            if not _greets(port, greeting):
+            if not greets(port, greeting):
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     self._processes["dovecot"].wait(timeout=5)  # let it log why
                 log = self.logs / "dovecot.log"
                 raise SandboxError(
                     f"port {port} does not answer as Dovecot (another program took it?); "
-                    f"see {log}:\n{_log_tail(log)}"
+                    f"see {log}:\n{log_tail(log)}"
                 )
         self._wait_ready("oidc-provider", [p.oidc, p.wallet], self.logs / "oidc-provider.log",
                          b"READY")  # fmt: skip
@@ -641,34 +546,34 @@ class Sandbox:
         common = (
             self._endpoint_toml("imap", p.imap, "starttls")
             + self._endpoint_toml("smtp", p.submission, "starttls")
-            + f"[trust]\nca_file = {_toml_str(str(self.pki.chain_pem))}\n"
+            + f"[trust]\nca_file = {toml_str(str(self.pki.chain_pem))}\n"
         )
         header = "# Written by 'python -m sandbox start': the local sandbox operator.\n"
         self.profile.write_text(
-            header + f"[account]\naddress = {_toml_str(DOCTOR.address)}\n" + common
+            header + f"[account]\naddress = {toml_str(DOCTOR.address)}\n" + common
             + '[auth]\nmethod = "card-tls"\n'
-            + f"pkcs11_module = {_toml_str(str(self.card.module))}\n",
+            + f"pkcs11_module = {toml_str(str(self.card.module))}\n",
             encoding="utf-8",
         )  # fmt: skip
         self.profile_psc.write_text(
-            header + f"[account]\naddress = {_toml_str(DOCTOR.address)}\n" + common
+            header + f"[account]\naddress = {toml_str(DOCTOR.address)}\n" + common
             + '[auth]\nmethod = "psc"\n'
-            + f"pkcs11_module = {_toml_str(str(self.card.module))}\n"
-            + f"issuer = {_toml_str(self.issuer)}\n"
-            + f"discovery_url = {_toml_str(self.wallet_discovery_url)}\n"
-            + f"client_id = {_toml_str(self.client_id)}\n"
+            + f"pkcs11_module = {toml_str(str(self.card.module))}\n"
+            + f"issuer = {toml_str(self.issuer)}\n"
+            + f"discovery_url = {toml_str(self.wallet_discovery_url)}\n"
+            + f"client_id = {toml_str(self.client_id)}\n"
             + 'scope = "openid scope_all"\nacr_values = "eidas1"\n',
             encoding="utf-8",
         )  # fmt: skip
         self.profile_certificate.write_text(
-            header + f"[account]\naddress = {_toml_str(APPLICATIVE.address)}\n" + common
+            header + f"[account]\naddress = {toml_str(APPLICATIVE.address)}\n" + common
             + '[auth]\nmethod = "certificate"\ncertificate_file = "users/applicative.p12"\n',
             encoding="utf-8",
         )  # fmt: skip
         env = self.environment()
         self.env_file.write_text(
             "# Source me: . sandbox.env\n"
-            + "".join(f"export {k}={_shell_quote(v)}\n" for k, v in env.items()),
+            + "".join(f"export {k}={shell_quote(v)}\n" for k, v in env.items()),
             encoding="utf-8",
         )
 
@@ -796,74 +701,6 @@ class Sandbox:
             box.close()
 
 
-def _shell_quote(value: str) -> str:
-    return "'" + value.replace("'", "'\\''") + "'"
-
-
-def _load_credentials(directory: Path) -> dict[str, SoftwareCredential]:
-    from cryptography import x509
-
-    identities = {"colleague": COLLEAGUE, "revoked": USERS[2], "applicative": APPLICATIVE}
-    return {
-        key: SoftwareCredential(
-            identity,
-            x509.load_pem_x509_certificate((directory / f"{key}.crt.pem").read_bytes()),
-            directory / f"{key}.p12",
-            directory / f"{key}.crt.pem",
-            directory / f"{key}.key.pem",
-        )
-        for key, identity in identities.items()
-    }
-
-
-def _terminate(name: str, pid: int, timeout: float = 5.0) -> None:
-    """SIGTERM the process group ``pid`` leads (we started it with a new session)."""
-    try:
-        pgid = os.getpgid(pid)
-    except ProcessLookupError:
-        return
-    target_group = pgid == pid
-    try:
-        if target_group:
-            os.killpg(pgid, signal.SIGTERM)
-        else:
-            os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and _process_alive(pid):
-        time.sleep(0.05)
-    if _process_alive(pid):
-        logger.warning("%s (pid %d) ignored SIGTERM: killing it", name, pid)
-        with contextlib.suppress(ProcessLookupError):
-            if target_group:
-                os.killpg(pgid, signal.SIGKILL)
-            else:
-                os.kill(pid, signal.SIGKILL)
-    # Dovecot's children leave with their master; make sure none is left in the group.
-    if target_group:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and _group_members(pgid):
-            time.sleep(0.05)
-        if _group_members(pgid):
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(pgid, signal.SIGKILL)
-
-
-def _group_members(pgid: int) -> list[int]:
-    members = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if fields[0] != "Z" and int(fields[2]) == pgid:
-            members.append(int(entry.name))
-    return members
-
-
 def stop_sandbox(directory: Path | str, *, purge: bool = False) -> list[str]:
     """Stop the sandbox recorded in ``directory/state.json``; return the names stopped.
 
@@ -885,12 +722,12 @@ def stop_sandbox(directory: Path | str, *, purge: bool = False) -> list[str]:
     for name, info in state.get("processes", {}).items():
         pid = int(info["pid"])
         argv = [str(a) for a in info.get("argv", [])]
-        if not _process_alive(pid) or pid == os.getpid():
+        if not process_alive(pid) or pid == os.getpid():
             continue
-        if argv and argv[-1] not in _cmdline(pid):
+        if argv and argv[-1] not in cmdline(pid):
             logger.warning("pid %d is no longer %s: left alone", pid, name)
             continue
-        _terminate(name, pid)
+        terminate(name, pid)
         stopped.append(name)
     state_file.unlink(missing_ok=True)
     with contextlib.suppress(OSError):
@@ -910,7 +747,7 @@ def sandbox_status(directory: Path | str) -> dict[str, Any]:
         return {"directory": str(directory), "running": False, "processes": {}}
     state = json.loads(state_file.read_text())
     processes = {
-        name: {"pid": info["pid"], "running": _process_alive(int(info["pid"]))}
+        name: {"pid": info["pid"], "running": process_alive(int(info["pid"]))}
         for name, info in state.get("processes", {}).items()
     }
     return {

@@ -226,7 +226,7 @@ def test_a_port_taken_meanwhile_is_retried(
 
     from sandbox import operator
 
-    real = operator._free_ports  # noqa: SLF001
+    real = operator.free_ports
     calls: list[list[int]] = []
     with socket.socket() as squatter:
         squatter.bind(("127.0.0.1", 0))
@@ -239,7 +239,7 @@ def test_a_port_taken_meanwhile_is_retried(
             calls.append(ports)
             return ports
 
-        monkeypatch.setattr(operator, "_free_ports", first_one_taken)
+        monkeypatch.setattr(operator, "free_ports", first_one_taken)
         sandbox = Sandbox(tmp_path / "sbx", with_reader=False, install_packages=False,
                           pki_directory=sandbox_pki.directory, card=sandbox_card)  # fmt: skip
         with sandbox:
