@@ -332,3 +332,38 @@ def test_twenty_concurrent_sessions(running: Running) -> None:
     assert len(counts) == 20 and len(set(counts)) == 1
     assert len(running.prompt.requests) == 1
     assert time.monotonic() - start < 240
+
+
+def test_psc_sign_in_relays_byte_identical_too(
+    sandbox_operator: Sandbox, tmp_path: Path, direct: Any
+) -> None:
+    """The same relay over a PSC (XOAUTH2, token) upstream session."""
+    profile = load_profile(sandbox_operator.profile_psc)
+    service = CardService.for_module(Path(sandbox_operator.card.module))
+    prompt = FakePinPrompt(sandbox_operator.card.pin)
+    gate = CardGate(lambda: build_authenticator(profile, pin_prompt=prompt,
+                                                card_service=service), profile.address)
+    certificate = load_or_create_certificate(tmp_path / "bridge")
+    bridge = Bridge(gate, BridgePassword(PASSWORD, created=False), certificate,
+                    policy=RecipientPolicy(DomainList.of(DOMAINS)),
+                    config=BridgeConfig(imap_port=None, smtp_port=None, imaps_port=0),
+                    ).start()
+    try:
+        upstream = direct.open_imap()
+        try:
+            expected = _bodies(upstream, "INBOX")
+        finally:
+            upstream.logout()
+        context = ssl.create_default_context(cafile=str(certificate.cert_path))
+        imap = IMAPClient("127.0.0.1", bridge.port("imaps"), ssl=True, ssl_context=context,
+                          timeout=60)
+        try:
+            imap.login(DOCTOR.address, PASSWORD)
+            assert _bodies(imap, "INBOX") == expected
+        finally:
+            imap.logout()
+        assert bridge.port("imap") is None and bridge.port("smtp") is None
+        assert len(prompt.requests) == 1
+    finally:
+        bridge.stop()
+        service.close()
