@@ -13,6 +13,7 @@ Modules, one idea each:
 * :mod:`sandbox.reader` - the virtual reader (pcscd + vpcd + vicc);
 * :mod:`sandbox.directory_sample`, :mod:`sandbox.xdm_sample` - sample data;
 * :mod:`sandbox.operator` - :class:`~sandbox.operator.Sandbox`, which starts and stops it all;
+* :mod:`sandbox.processes`, :mod:`sandbox.outputs` - its process/port and file helpers;
 * :mod:`sandbox.watchdog` - stops a sandbox whose owner died.
 
 Command line: ``python -m sandbox start|stop|status|insert|remove --dir DIR``.
