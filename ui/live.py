@@ -334,7 +334,13 @@ class LiveCard:
         from ui.live_mail import LiveMailService
 
         opener = self._opener(pin_prompt)
-        return LiveMailService(opener)
+        mail = LiveMailService(opener)
+        try:
+            mail.connect()
+        except BaseException:
+            mail.close()
+            raise
+        return mail
 
     def _opener(self, pin_prompt: Any) -> Any:
         try:

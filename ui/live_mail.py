@@ -113,6 +113,12 @@ class LiveMailService:
         """The mailbox address."""
         return self.opener.address
 
+    def connect(self) -> None:
+        """Open the IMAP session now (sign-in: a PSC PIN or a refused certificate shows
+        on the lock screen, not later in the status bar)."""
+        with self._lock:
+            self._mailbox.imap()
+
     # -- reading -----------------------------------------------------------------------
     def folders(self) -> list[Folder]:
         """Folders with unread and total counts (IMAP STATUS)."""
