@@ -31,7 +31,12 @@ from typing import Any
 
 from client.profiles.model import Endpoint
 from client.thunderbird import nss
-from client.thunderbird.errors import NoThunderbirdProfile, ThunderbirdRunning
+from client.thunderbird.errors import (
+    NoThunderbirdProfile,
+    NssError,
+    NssToolMissing,
+    ThunderbirdRunning,
+)
 from client.thunderbird.prefs import (
     PrefValue,
     read_prefs,
@@ -207,12 +212,19 @@ def setup_bridge(profile: Path, account: BridgeAccount) -> SetupReport:
     _save_state(profile, state)
     report.actions.append(f"trusted the bridge certificate ({BRIDGE_CERT_NICKNAME})")
     if account.password is not None:
-        for scheme in ("imap", "smtp"):
-            guid = nss.add_login(profile, f"{scheme}://{account.host}", account.address,
-                                 account.password)
-            state["logins"].append(guid)
+        try:
+            for scheme in ("imap", "smtp"):
+                guid = nss.add_login(profile, f"{scheme}://{account.host}", account.address,
+                                     account.password)
+                state["logins"].append(guid)
+        except (NssError, NssToolMissing) as exc:
+            # Not fatal: Thunderbird asks the password once and offers to remember it.
+            logger.warning("bridge password not saved in the profile: %s", exc)
+            report.actions.append("password not saved (type the bridge password in "
+                                  f"Thunderbird once): {exc}")
+        else:
+            report.actions.append("saved the bridge password for IMAP and SMTP")
         _save_state(profile, state)
-        report.actions.append("saved the bridge password for IMAP and SMTP")
     prefs = _account_prefs(
         account.address, account.full_name, imap_host=account.host,
         imap_port=account.imap_port, imap_socket=_SOCKET["starttls"], smtp_host=account.host,

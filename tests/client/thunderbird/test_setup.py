@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from client.thunderbird import (
     BridgeAccount,
     DirectAccount,
     NoThunderbirdProfile,
+    NssError,
     ThunderbirdRunning,
     default_profile,
     find_profiles,
@@ -183,3 +185,17 @@ def test_running_thunderbird_is_refused(profile_dir: Path, tmp_path: Path) -> No
     (profile_dir / "lock").unlink()
     os.symlink("127.0.0.1:+999999999", profile_dir / "lock")  # a stale lock after a crash
     assert setup_bridge(profile_dir, _bridge_account(tmp_path)).actions
+
+
+def test_primary_password_profile_is_refused_cleanly(profile_dir: Path, tmp_path: Path) -> None:
+    # NSS asks the primary password for any change of the profile's trust: the setup
+    # stops with NssError (worded by the CLI) before touching the account preferences.
+    secret = tmp_path / "primary.txt"
+    secret.write_text("primary-password\n")
+    subprocess.run(["certutil", "-N", "-d", f"sql:{profile_dir}", "-f", str(secret)],  # noqa: S603,S607
+                   check=True, capture_output=True)
+    with pytest.raises(NssError) as info:
+        setup_bridge(profile_dir, _bridge_account(tmp_path))
+    assert "password" in info.value.reason.lower()
+    assert BEGIN_MARKER not in (profile_dir / "user.js").read_text()
+    assert nss.saved_logins(profile_dir) == []
