@@ -16,6 +16,7 @@ import operator
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -91,16 +92,27 @@ def open_extraction(path: Path) -> Iterator[ExtractionReader]:
         raw.seek(0)
         try:
             archive = zipfile.ZipFile(raw)
-        except zipfile.BadZipFile as exc:
+        except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, OSError) as exc:
+            # NotImplementedError: a central directory claiming a newer ZIP version;
+            # ValueError: a UTF-8 flagged name that is not UTF-8.
             raise ExtractionError(path.name, f"damaged ZIP archive ({exc})") from exc
         with archive:
             member = _pick_member(archive, path.name)
             try:
-                with archive.open(member) as stream:
+                opened = archive.open(member)
+            except (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError,
+                    ValueError, OSError) as exc:
+                # Encrypted or unsupported members (RuntimeError, NotImplementedError), a
+                # local header offset pointing before the file (OSError EINVAL on seek).
+                raise ExtractionError(
+                    path.name, f"damaged or unsupported ZIP archive ({exc})"
+                ) from exc
+            try:
+                with opened as stream:
                     yield ExtractionReader(
                         stream, name=member.filename, size=member.file_size
                     )
-            except (zipfile.BadZipFile, EOFError) as exc:
+            except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
                 # A truncated download shows up as a CRC or end-of-stream error midway.
                 raise ExtractionError(path.name, f"damaged ZIP archive ({exc})") from exc
 
