@@ -167,7 +167,8 @@ def _header(msg: email.message.Message, name: str) -> str:
         value = msg.get(name)
     except Exception:  # noqa: BLE001 - email's header parser has known crashes on junk
         logger.debug("header %s could not be parsed", name)
-        raw = msg.get_all(name, failobj=[])
+        # get_all() would run the same parser again: read the unparsed value instead.
+        raw = [v for k, v in msg.raw_items() if k.lower() == name.lower()]
         return decode_header_text(str(raw[0])) if raw else ""
     if value is None:
         return ""
