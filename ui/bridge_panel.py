@@ -7,6 +7,19 @@ gate). Starting binds two loopback ports (fast, on the GUI thread is fine); sign
 to the operator happens later, on the bridge's own threads, when a mail client
 connects. The Thunderbird setup (NSS tools, files) runs on the worker pool. The status
 is polled every second (``Bridge.status()`` only reads counters).
+
+Wiring in the main window (the assembly owns the card service, watcher and PinPrompt)::
+
+    gate = CardGate(lambda: build_authenticator(profile, pin_prompt=dialog_prompt,
+                                                card_service=card_service), profile.address)
+    watcher.subscribe(gate.on_event)          # cps CardWatcher: removal closes sessions
+    controller = BridgeController(lambda: Bridge(
+        gate, load_or_create_password(), load_or_create_certificate(),
+        policy=RecipientPolicy(load_trust_space())))
+    panel = BridgePanel(controller, pool=worker_pool)
+
+``dialog_prompt.ask_pin`` is called on a bridge thread (once per card insertion): it
+must hand the request to the GUI thread and wait for the answer.
 """
 
 from __future__ import annotations
