@@ -9,6 +9,7 @@ sets (``1:2500,2600``) and reuses imapclient's response parser.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -68,43 +69,45 @@ def fetch_uid_set(
 
 
 def fetch_pipelined(
-    imap: IMAPClient, uid_sets: Sequence[str], items: Sequence[str]
+    imap: IMAPClient, uid_sets: Sequence[str], items: Sequence[str], *, depth: int = 2
 ) -> Iterator[dict[int, dict[bytes, Any]]]:
-    """``UID FETCH`` each set in turn, yielding ``{uid: {item: value}}`` per set.
+    """``UID FETCH`` each set, keeping ``depth`` commands in flight; yields per command.
 
-    The next command is sent as soon as the previous one's responses are read, before
-    they are parsed (RFC 3501 section 5.5 allows a client to send a command without
-    waiting): the server prepares batch k+1 while this process parses batch k. At most
-    one command is outstanding while parsing, so responses never interleave.
+    RFC 3501 section 5.5 lets a client send commands without waiting for the previous
+    ones: the server prepares the next batches while this process parses the current
+    one, as it does for one big FETCH, while memory stays bounded by the batch size.
+    Should a server interleave the responses of two UID FETCH commands, a batch simply
+    holds some messages of the next one: every response is parsed exactly once.
     """
     from imapclient.imapclient import seq_to_parenstr_upper
     from imapclient.response_parser import parse_fetch_response
 
     raw = imap._imap  # noqa: SLF001 - imapclient exposes no pipelining
     wanted = seq_to_parenstr_upper(list(items))
-    outstanding: str | None = None
+    in_flight: deque[str] = deque()
+    remaining = deque(uid_sets)
     try:
-        with imap_errors("FETCH"):
-            if uid_sets:
-                outstanding = raw._command("UID", "FETCH", uid_sets[0], wanted)
-        for index in range(len(uid_sets)):
+        while remaining or in_flight:
             with imap_errors("FETCH"):
-                tag, outstanding = outstanding, None
-                typ, data = raw._command_complete("FETCH", tag)
+                while remaining and len(in_flight) < max(1, depth):
+                    in_flight.append(raw._command("UID", "FETCH", remaining.popleft(), wanted))
+                typ, data = raw._command_complete("FETCH", in_flight.popleft())
                 imap._checkok("fetch", typ, data)
                 typ, data = raw._untagged_response(typ, data, "FETCH")
-                if index + 1 < len(uid_sets):
-                    outstanding = raw._command("UID", "FETCH", uid_sets[index + 1], wanted)
+                if remaining:
+                    # Refill before parsing: the server works while we parse.
+                    in_flight.append(raw._command("UID", "FETCH", remaining.popleft(), wanted))
                 parsed: dict[int, dict[bytes, Any]] = parse_fetch_response(
                     data, imap.normalise_times, True
                 )
             yield parsed
     finally:
-        if outstanding is not None:
-            # The consumer stopped early: drain the command in flight so the session
-            # stays usable (its responses are dropped).
+        # A consumer that stopped early leaves commands in flight: drain them so the
+        # session stays usable (their responses are dropped).
+        while in_flight:
             try:
-                raw._command_complete("FETCH", outstanding)
+                raw._command_complete("FETCH", in_flight.popleft())
                 raw._untagged_response("OK", [None], "FETCH")
             except Exception:  # noqa: BLE001 - the session is closed by the caller anyway
                 logger.debug("could not drain a pipelined FETCH", exc_info=True)
+                break

@@ -213,7 +213,7 @@ def test_a_sync_killed_mid_way_leaves_a_cache_the_next_sync_completes(
     ) as box:
         state = cache.folder_state("INBOX")
         assert state is not None and state.uidnext == 1  # the folder state is written last
-        assert state.count == 20  # the two committed batches survived the kill
+        assert 20 <= state.count < 45  # the batches committed before the kill survived
         result = Synchronizer(box, cache).sync_folder("INBOX")
         assert result.total == 45 and cache.list_messages("INBOX")[0] == 45
         assert Synchronizer(box, cache).sync_folder("INBOX").unchanged
