@@ -90,6 +90,7 @@ def _library_dirs(bundle: Path) -> list[Path]:
 
 def _external_libraries(bundle: Path) -> set[str]:
     """Return the system paths of libraries the bundle's ELF files link to."""
+    bundle = bundle.resolve()
     env = dict(os.environ)
     env["LD_LIBRARY_PATH"] = ":".join(str(d) for d in _library_dirs(bundle))
     external: set[str] = set()
@@ -104,7 +105,7 @@ def _external_libraries(bundle: Path) -> set[str]:
                 continue
             if match.group(2) == "not found":
                 missing.setdefault(match.group(1), elf.name)
-            elif not match.group(3).startswith(str(bundle)):
+            elif not os.path.normpath(match.group(3)).startswith(f"{bundle}{os.sep}"):
                 external.add(match.group(3))
     if missing:
         names = ", ".join(f"{lib} (for {who})" for lib, who in sorted(missing.items()))
@@ -180,16 +181,34 @@ def deb_path(out: Path, version: str | None = None) -> Path:
     return out / f"{APP_ID}_{version}_{_deb_arch()}.deb"
 
 
+_SHARED_OBJECT = re.compile(r"\.so(\.\d+)*$")
+
+
 def _normalise_modes(root: Path) -> None:
     # Debian policy 10.9: directories 755, files 644, executables 755, whatever the umask
-    # of the build machine was.
+    # of the build machine was; shared libraries are not executables (policy 8.1).
     for path in root.rglob("*"):
         if path.is_symlink():
             continue
         if path.is_dir():
             path.chmod(0o755)
+        elif _SHARED_OBJECT.search(path.name):
+            path.chmod(0o644)
         else:
             path.chmod(0o755 if path.stat().st_mode & 0o111 else 0o644)
+
+
+def _changelog(version: str, maintainer: str) -> bytes:
+    """Return ``changelog.gz`` (Debian policy 12.7), pointing at the project's history."""
+    import gzip
+    from email.utils import formatdate
+
+    text = (
+        f"{APP_ID} ({version}) stable; urgency=medium\n\n"
+        f"  * Release {version}; see the project's history for the changes.\n\n"
+        f" -- {maintainer}  {formatdate(localtime=False)}\n"
+    )
+    return gzip.compress(text.encode("utf-8"), mtime=0)
 
 
 def build_deb(
@@ -227,6 +246,7 @@ def build_deb(
     doc = stage / "usr" / "share" / "doc" / APP_ID
     doc.mkdir(parents=True)
     shutil.copy2(LINUX / "copyright", doc / "copyright")
+    (doc / "changelog.gz").write_bytes(_changelog(deb_version(version), maintainer))
 
     control_dir = stage / "DEBIAN"
     control_dir.mkdir()
@@ -294,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--maintainer", default=DEFAULT_MAINTAINER)
     parser.add_argument("--compression", choices=["zstd", "xz"], default="zstd")
     args = parser.parse_args(argv)
+    args.dist, args.work = args.dist.resolve(), args.work.resolve()
     bundle = args.dist / APP_ID
     if args.what in ("all", "bundle"):
         bundle = build_bundle(args.dist, args.work)
