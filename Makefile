@@ -47,10 +47,12 @@ clean: sandbox-stop
 
 # Installers (packaging/README.md): the Linux bundle, .deb and .tar.gz into dist/, then the
 # .deb smoke test (dpkg -i, --version, offscreen run, Xvfb screenshot, dpkg -r; needs root).
+# DEB_COMPRESSION=xz for a release (any dpkg, 20% smaller, 5x slower to build).
+DEB_COMPRESSION ?= zstd
 .PHONY: package package-smoke
 package: deps
 	$(PY) -m pip install -q -e '.[packaging]'
-	$(PY) packaging/build_linux.py all
+	$(PY) packaging/build_linux.py all --compression $(DEB_COMPRESSION)
 
 package-smoke: package
 	$(PY) packaging/smoke_deb.py
