@@ -297,8 +297,9 @@ class PasswordSessionOpener:
 
     def __init__(
         self, dovecot: Dovecot, user: str, smtp_port: int | None = None,
-        imap_port: int | None = None,
+        imap_port: int | None = None, domain: str = DOMAIN,
     ) -> None:
+        self.domain = domain
         self.dovecot = dovecot
         self.user = user
         self.smtp_port = smtp_port
@@ -307,7 +308,7 @@ class PasswordSessionOpener:
 
     @property
     def address(self) -> str:
-        return f"{self.user}@{DOMAIN}"
+        return f"{self.user}@{self.domain}"
 
     def open_imap(self) -> IMAPClient:
         self.imap_opens += 1

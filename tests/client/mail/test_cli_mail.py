@@ -207,3 +207,33 @@ def test_no_keyring_is_worded(
     finally:
         keyring.set_keyring(previous)
     assert status == 2 and "unlock the system keyring" in err
+
+
+def test_receipt_request_answered_with_consent_and_linked(
+    dovecot: Dovecot, smtp_sink: SmtpSink, signed_in: Path,
+    sender_opener: PasswordSessionOpener, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    dovecot.reset_user("claire.dubois")
+    status, out, _ = _run(capsys, "mail", "send", "--to", CLAIRE, "--subject", "Avis ?",
+                          "--body", "x", "--receipt", "--json")
+    message_id = json.loads(out)["message_id"]
+    claire = PasswordSessionOpener(dovecot, "claire.dubois", smtp_sink.port,
+                                   domain=COLLEAGUE_DOMAIN)
+    monkeypatch.setattr(cli_mail, "opener_factory", lambda _args: claire)
+    uid = json.loads(_run(capsys, "mail", "list", "INBOX", "--json")[1])["messages"][0]["uid"]
+    status, out, _ = _run(capsys, "mail", "show", "INBOX", str(uid), "--json")
+    assert json.loads(out)["receipt_requested"] and json.loads(out)["receipt_can_be_sent"]
+    status, _, err = _run(capsys, "mail", "send-receipt", "INBOX", str(uid))
+    assert status == 2 and "--yes" in err  # no consent, nothing sent
+    assert len(smtp_sink.state.received) == 1
+    status, _, err = _run(capsys, "mail", "send-receipt", "INBOX", str(uid), "--yes")
+    assert status == 0, err
+    status, _, err = _run(capsys, "mail", "send-receipt", "INBOX", str(uid), "--yes")
+    assert status == 2 and "already sent" in err
+    monkeypatch.setattr(cli_mail, "opener_factory", lambda _args: sender_opener)
+    status, out, _ = _run(capsys, "mail", "receipts", message_id, "--json")
+    (linked,) = json.loads(out)
+    assert linked["final_recipient"] == CLAIRE and linked["read"]
+    status, out, _ = _run(capsys, "mail", "receipts", message_id)
+    assert out.startswith("read on ") and CLAIRE in out

@@ -91,7 +91,8 @@ def test_receipt_round_trip_between_two_mailboxes(
     dovecot: Dovecot, smtp_sink: SmtpSink, sender_opener: PasswordSessionOpener
 ) -> None:
     dovecot.reset_user("claire.dubois")
-    claire = PasswordSessionOpener(dovecot, "claire.dubois", smtp_sink.port)
+    claire = PasswordSessionOpener(dovecot, "claire.dubois", smtp_sink.port,
+                                   domain=COLLEAGUE_DOMAIN)
     claire_address = f"claire.dubois@{COLLEAGUE_DOMAIN}"
     with MailCache.open(JEAN, keystore=MemoryKeyStore()) as jean_cache, Mailbox(
         sender_opener
