@@ -40,15 +40,23 @@ LAB_SUBJECT = "Résultats d'analyses – Mme Élodie LEFÈVRE"
 
 
 @pytest.fixture
-def desktop(qtbot: QtBot, sandbox_operator: Sandbox,
-            virtual_reader: VirtualReader) -> Iterator[MainWindow]:
+def profile_path(request: pytest.FixtureRequest, sandbox_operator: Sandbox) -> Path:
+    """The card-tls profile, or the PSC one when a test asks for ``"psc"``."""
+    if getattr(request, "param", "card-tls") == "psc":
+        return Path(sandbox_operator.profile_psc)
+    return Path(sandbox_operator.profile)
+
+
+@pytest.fixture
+def desktop(qtbot: QtBot, sandbox_operator: Sandbox, virtual_reader: VirtualReader,
+            profile_path: Path) -> Iterator[MainWindow]:
     """The main window over the live services, the CPS card in the reader, not signed in."""
     with fake_keyring():
         app_paths().ensure()
         shutil.copyfile(sandbox_operator.liste_blanche, default_whitelist_path())
         directory = LiveDirectory()
         directory.import_file(Path(sandbox_operator.directory_extraction))
-        profile = load_profile(sandbox_operator.profile)
+        profile = load_profile(profile_path)
         services = Services(card=LiveCard(profile, Path(sandbox_operator.card.module)),
                             directory=directory, trust=LiveTrust(), profile_path=profile.source)
         services.xdm = LiveXdm(lambda: services.holder)
@@ -130,6 +138,17 @@ def test_sign_in_with_the_virtual_card_shows_the_mailbox(
                      timeout=30_000)
     assert view.pane.structured_banner.isVisible()
     assert "Document structuré pour" in view.pane.structured_banner.label.text()
+
+
+@pytest.mark.parametrize("profile_path", ["psc"], indirect=True)
+def test_sign_in_with_pro_sante_connect(
+    qtbot: QtBot, desktop: MainWindow, sandbox_operator: Sandbox
+) -> None:
+    """PSC: the card proves the user at the wallet, the mailbox opens with XOAUTH2."""
+    holder = _sign_in(qtbot, desktop, sandbox_operator.card.pin)
+    assert "Jean MARTIN" in holder
+    _wait_for_subject(qtbot, desktop, LAB_SUBJECT)
+    assert DOCTOR.address in desktop.identity_label.text()
 
 
 def test_compose_with_autocomplete_and_send_to_a_colleague(
