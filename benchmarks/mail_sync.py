@@ -23,8 +23,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from client.mail.cache import MailCache
 from client.mail.imapfetch import fetch_uid_set, uid_set
@@ -188,22 +189,27 @@ def run(messages: int = MESSAGES) -> list[dict[str, object]]:
         import client.mail.sync as sync_module
 
         spent = [0.0]
-        real_fetch = sync_module.fetch_uid_set
+        real_fetch = sync_module.fetch_pipelined
 
-        def timed_fetch(*args: object, **kwargs: object) -> object:
-            started = time.perf_counter()
-            try:
-                return real_fetch(*args, **kwargs)  # type: ignore[arg-type]
-            finally:
+        def timed_fetch(*args: Any, **kwargs: Any) -> Iterator[Any]:
+            batches = real_fetch(*args, **kwargs)
+            while True:
+                started = time.perf_counter()
+                try:
+                    batch = next(batches)
+                except StopIteration:
+                    spent[0] += time.perf_counter() - started
+                    return
                 spent[0] += time.perf_counter() - started
+                yield batch
 
-        sync_module.fetch_uid_set = timed_fetch  # type: ignore[assignment]
+        sync_module.fetch_pipelined = timed_fetch  # type: ignore[assignment]
         try:
             started = time.perf_counter()
             full_sync()
             total = time.perf_counter() - started
         finally:
-            sync_module.fetch_uid_set = real_fetch
+            sync_module.fetch_pipelined = real_fetch
         own_share = (total - spent[0]) / total
 
         with cache:
