@@ -206,13 +206,25 @@ def _part_text(part: email.message.Message) -> str:
     return data.decode("latin-1").replace("\r\n", "\n")
 
 
+def _as_text_bytes(message: email.message.Message) -> bytes:
+    """A damaged inner message the generator cannot re-serialise as bytes (non-ASCII
+    in a 7bit multipart...): its text if it has one, else nothing; never an error."""
+    try:
+        return message.as_string().encode("utf-8", "surrogateescape")
+    except Exception:  # noqa: BLE001 - header folding crashes on junk (bpo-39512...)
+        return b""
+
+
 def _part_bytes(part: email.message.Message) -> bytes:
     if part.get_content_maintype() == "message":
         payload = part.get_payload()
         if isinstance(payload, list) and payload:
             inner = payload[0]
             if isinstance(inner, email.message.Message):
-                return inner.as_bytes()
+                try:
+                    return inner.as_bytes()
+                except Exception:  # noqa: BLE001 - email's generator crashes on junk
+                    return _as_text_bytes(inner)
         if isinstance(payload, str):
             return payload.encode("utf-8", "surrogateescape")
         return b""
