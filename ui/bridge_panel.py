@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -44,31 +44,50 @@ from PySide6.QtWidgets import (
 
 from ui.workers import WorkerPool
 
-__all__ = ["BridgeController", "BridgePanel", "settings_text"]
+__all__ = ["BridgeController", "BridgePanel", "card_state_text", "settings_text"]
 
 logger = logging.getLogger(__name__)
 
-_CARD_STATES = {
-    "ready": "signed in with the CPS card",
-    "waiting": "waiting for the first mail client (the PIN is asked then)",
-    "removed": "card removed: insert your CPS card",
-    "pin-refused": "PIN not given: remove and insert the card to try again",
-    "sign-in-failed": "sign-in to the operator failed",
-}
+def card_state_text(state: str) -> str:
+    """The bridge's card state (``BridgeStatus.card_state``) in the interface language."""
+    # Module-level strings use the panel's Linguist context (lupdate reads the literals).
+    states = {
+        "ready": QCoreApplication.translate("BridgePanel", "connecté avec la carte CPS"),
+        "waiting": QCoreApplication.translate(
+            "BridgePanel",
+            "en attente du premier logiciel de messagerie (le code PIN sera demandé alors)"),
+        "removed": QCoreApplication.translate(
+            "BridgePanel", "carte retirée : insérez votre carte CPS"),
+        "pin-refused": QCoreApplication.translate(
+            "BridgePanel",
+            "code PIN non saisi : retirez puis réinsérez la carte pour réessayer"),
+        "sign-in-failed": QCoreApplication.translate(
+            "BridgePanel", "échec de la connexion à l'opérateur"),
+    }
+    return states.get(state, state)
 
 
 def settings_text(settings: dict[str, Any]) -> str:
-    """The settings a user copies into the mail client."""
+    """The settings a user copies into the mail client (in the interface language)."""
     imap, smtp = settings["imap"], settings["smtp"]
     lines = [
-        f"User name: {settings['user']}",
-        f"Incoming (IMAP): {imap['host']} port {imap['port']}, STARTTLS, normal password",
-        f"Outgoing (SMTP): {smtp['host']} port {smtp['port']}, STARTTLS, normal password",
-        f"Certificate: {settings['certificate']}",
-        f"SHA-256: {settings['fingerprint_sha256']}",
+        QCoreApplication.translate("BridgePanel", "Nom d'utilisateur : {user}")
+        .replace("{user}", settings["user"]),
+        QCoreApplication.translate(
+            "BridgePanel",
+            "Serveur entrant (IMAP) : {host} port {port}, STARTTLS, mot de passe normal")
+        .replace("{host}", imap["host"]).replace("{port}", str(imap["port"])),
+        QCoreApplication.translate(
+            "BridgePanel",
+            "Serveur sortant (SMTP) : {host} port {port}, STARTTLS, mot de passe normal")
+        .replace("{host}", smtp["host"]).replace("{port}", str(smtp["port"])),
+        QCoreApplication.translate("BridgePanel", "Certificat : {path}")
+        .replace("{path}", str(settings["certificate"])),
+        f"SHA-256 : {settings['fingerprint_sha256']}",
     ]
     if "password" in settings:
-        lines.append(f"Password: {settings['password']}")
+        lines.append(QCoreApplication.translate("BridgePanel", "Mot de passe : {password}")
+                     .replace("{password}", settings["password"]))
     return "\n".join(lines)
 
 
@@ -130,15 +149,15 @@ class BridgePanel(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.pool = pool or WorkerPool(self)
-        self.switch = QCheckBox(self.tr("Local bridge for Thunderbird and Outlook"))
-        self.status_label = QLabel(self.tr("Stopped"))
+        self.switch = QCheckBox(self.tr("Pont local pour Thunderbird et Outlook"))
+        self.status_label = QLabel(self.tr("Arrêté"))
         self.status_label.setWordWrap(True)
         self.settings_view = QPlainTextEdit()
         self.settings_view.setReadOnly(True)
-        self.copy_button = QPushButton(self.tr("Copy settings"))
-        self.password_button = QPushButton(self.tr("Show password"))
-        self.export_button = QPushButton(self.tr("Export certificate…"))
-        self.thunderbird_button = QPushButton(self.tr("Set up Thunderbird"))
+        self.copy_button = QPushButton(self.tr("Copier les paramètres"))
+        self.password_button = QPushButton(self.tr("Afficher le mot de passe"))
+        self.export_button = QPushButton(self.tr("Exporter le certificat…"))
+        self.thunderbird_button = QPushButton(self.tr("Configurer Thunderbird"))
         self.message_label = QLabel("")
         self.message_label.setWordWrap(True)
         buttons = QHBoxLayout()
@@ -173,7 +192,7 @@ class BridgePanel(QWidget):
                 self.controller.start()
             except Exception as exc:  # noqa: BLE001 - shown to the user, switch back off
                 logger.warning("bridge did not start: %s", type(exc).__name__)
-                self.message_label.setText(self.tr("The bridge did not start: {0}")
+                self.message_label.setText(self.tr("Le pont n'a pas démarré : {0}")
                                            .replace("{0}", str(exc)))
                 self.switch.blockSignals(True)
                 self.switch.setChecked(False)
@@ -199,17 +218,17 @@ class BridgePanel(QWidget):
         """Show the bridge status (listening, clients, card, last error)."""
         bridge = self.controller.bridge
         if bridge is None:
-            self.status_label.setText(self.tr("Stopped"))
+            self.status_label.setText(self.tr("Arrêté"))
             return
         status = bridge.status()
-        text = self.tr("Listening on {host} (IMAP {imap}, SMTP {smtp}); {clients} mail "
-                       "client connection(s); card: {card}")
+        text = self.tr("À l'écoute sur {host} (IMAP {imap}, SMTP {smtp}) ; {clients} "
+                       "connexion(s) de logiciel de messagerie ; carte : {card}")
         text = (text.replace("{host}", status.host).replace("{imap}", str(status.imap_port))
                 .replace("{smtp}", str(status.smtp_port))
                 .replace("{clients}", str(status.connected_clients))
-                .replace("{card}", _CARD_STATES.get(status.card_state, status.card_state)))
+                .replace("{card}", card_state_text(status.card_state)))
         if status.last_error:
-            text += "\n" + self.tr("Last error: ") + status.last_error
+            text += "\n" + self.tr("Dernière erreur : ") + status.last_error
         self.status_label.setText(text)
 
     def _copy(self) -> None:
@@ -219,7 +238,7 @@ class BridgePanel(QWidget):
         bridge = self.controller.bridge
         if bridge is None:
             return
-        target, _ = QFileDialog.getSaveFileName(self, self.tr("Export the bridge certificate"),
+        target, _ = QFileDialog.getSaveFileName(self, self.tr("Exporter le certificat du pont"),
                                                 "mssante-bridge.pem", "PEM (*.pem)")
         if target:
             self.export_to(Path(target))
@@ -231,22 +250,24 @@ class BridgePanel(QWidget):
         except Exception as exc:  # noqa: BLE001 - shown to the user
             self.message_label.setText(str(exc))
             return
-        self.message_label.setText(self.tr("Certificate written to ") + str(target))
+        self.message_label.setText(self.tr("Certificat enregistré dans ") + str(target))
 
     def _thunderbird(self) -> None:
         self.thunderbird_button.setEnabled(False)
-        self.message_label.setText(self.tr("Setting up Thunderbird…"))
+        self.message_label.setText(self.tr("Configuration de Thunderbird…"))
         self.pool.submit(self.controller.setup_thunderbird, on_result=self._setup_done,
                          on_error=self._setup_failed, owner=self)
 
     def _setup_done(self, report: Any) -> None:
         self.thunderbird_button.setEnabled(self.controller.running)
         actions = "; ".join(getattr(report, "actions", []) or [])
-        self.message_label.setText(self.tr("Thunderbird is set up (restart it): ") + actions)
+        self.message_label.setText(
+            self.tr("Thunderbird est configuré (redémarrez-le) : ") + actions)
 
     def _setup_failed(self, exc: BaseException) -> None:
         self.thunderbird_button.setEnabled(self.controller.running)
-        self.message_label.setText(self.tr("Thunderbird setup failed: ") + str(exc))
+        self.message_label.setText(
+            self.tr("Échec de la configuration de Thunderbird : ") + str(exc))
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         """Stop polling when the panel closes (the bridge keeps its own lifetime)."""

@@ -136,75 +136,125 @@
 <context>
     <name>BridgePanel</name>
     <message>
-        <location filename="../../ui/bridge_panel.py" line="+120" />
-        <source>Local bridge for Thunderbird and Outlook</source>
+        <location filename="../../ui/bridge_panel.py" line="+55" />
+        <source>connecté avec la carte CPS</source>
+        <translation>signed in with the CPS card</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>en attente du premier logiciel de messagerie (le code PIN sera demandé alors)</source>
+        <translation>waiting for the first mail client (the PIN is asked then)</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>carte retirée : insérez votre carte CPS</source>
+        <translation>card removed: insert your CPS card</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>code PIN non saisi : retirez puis réinsérez la carte pour réessayer</source>
+        <translation>PIN not given: remove and insert the card to try again</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>échec de la connexion à l'opérateur</source>
+        <translation>sign-in to the operator failed</translation>
+    </message>
+    <message>
+        <location line="+10" />
+        <source>Nom d'utilisateur : {user}</source>
+        <translation>User name: {user}</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Serveur entrant (IMAP) : {host} port {port}, STARTTLS, mot de passe normal</source>
+        <translation>Incoming (IMAP): {host} port {port}, STARTTLS, normal password</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Serveur sortant (SMTP) : {host} port {port}, STARTTLS, mot de passe normal</source>
+        <translation>Outgoing (SMTP): {host} port {port}, STARTTLS, normal password</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Certificat : {path}</source>
+        <translation>Certificate: {path}</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>Mot de passe : {password}</source>
+        <translation>Password: {password}</translation>
+    </message>
+    <message>
+        <location line="+63" />
+        <source>Pont local pour Thunderbird et Outlook</source>
         <extracomment>The bridge started (True) or stopped (False).</extracomment>
         <translation>Local bridge for Thunderbird and Outlook</translation>
     </message>
     <message>
         <location line="+1" />
         <location line="+68" />
-        <source>Stopped</source>
+        <source>Arrêté</source>
         <translation>Stopped</translation>
     </message>
     <message>
         <location line="-64" />
-        <source>Copy settings</source>
+        <source>Copier les paramètres</source>
         <translation>Copy settings</translation>
     </message>
     <message>
         <location line="+1" />
-        <source>Show password</source>
+        <source>Afficher le mot de passe</source>
         <translation>Show password</translation>
     </message>
     <message>
         <location line="+1" />
-        <source>Export certificate…</source>
+        <source>Exporter le certificat…</source>
         <translation>Export certificate…</translation>
     </message>
     <message>
         <location line="+1" />
-        <source>Set up Thunderbird</source>
+        <source>Configurer Thunderbird</source>
         <translation>Set up Thunderbird</translation>
     </message>
     <message>
         <location line="+35" />
-        <source>The bridge did not start: {0}</source>
+        <source>Le pont n'a pas démarré : {0}</source>
         <translation>The bridge did not start: {0}</translation>
     </message>
     <message>
         <location line="+29" />
-        <source>Listening on {host} (IMAP {imap}, SMTP {smtp}); {clients} mail client connection(s); card: {card}</source>
+        <source>À l'écoute sur {host} (IMAP {imap}, SMTP {smtp}) ; {clients} connexion(s) de logiciel de messagerie ; carte : {card}</source>
         <translation>Listening on {host} (IMAP {imap}, SMTP {smtp}); {clients} mail client connection(s); card: {card}</translation>
     </message>
     <message>
         <location line="+7" />
-        <source>Last error: </source>
+        <source>Dernière erreur : </source>
         <translation>Last error: </translation>
     </message>
     <message>
         <location line="+10" />
-        <source>Export the bridge certificate</source>
+        <source>Exporter le certificat du pont</source>
         <translation>Export the bridge certificate</translation>
     </message>
     <message>
         <location line="+12" />
-        <source>Certificate written to </source>
+        <source>Certificat enregistré dans </source>
         <translation>Certificate written to </translation>
     </message>
     <message>
         <location line="+4" />
-        <source>Setting up Thunderbird…</source>
+        <source>Configuration de Thunderbird…</source>
         <translation>Setting up Thunderbird…</translation>
     </message>
     <message>
-        <location line="+7" />
-        <source>Thunderbird is set up (restart it): </source>
+        <location line="+8" />
+        <source>Thunderbird est configuré (redémarrez-le) : </source>
         <translation>Thunderbird is set up (restart it): </translation>
     </message>
     <message>
-        <location line="+4" />
-        <source>Thunderbird setup failed: </source>
+        <location line="+5" />
+        <source>Échec de la configuration de Thunderbird : </source>
         <translation>Thunderbird setup failed: </translation>
     </message>
 </context>
@@ -1074,7 +1124,7 @@
         <translation>Save…</translation>
     </message>
     <message>
-        <location line="+25" />
+        <location line="+27" />
         <source>De</source>
         <translation>From</translation>
     </message>
@@ -1649,7 +1699,7 @@
     <message>
         <location filename="../../ui/live.py" line="+123" />
         <source>liste blanche non importée : importez-la dans les paramètres</source>
-        <extracomment>Names under which ``client.auth`` may offer "profile + card + PIN prompt -&gt; opener".</extracomment>
+        <extracomment>Names under which ``client.auth`` may offer &quot;profile + card + PIN prompt -&gt; opener&quot;.</extracomment>
         <translation>whitelist not imported: import it in the settings</translation>
     </message>
     <message>

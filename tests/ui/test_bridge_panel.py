@@ -52,10 +52,10 @@ def test_switch_status_settings_export_and_thunderbird(qtbot: QtBot, tmp_path: P
     port = controller.bridge.port("imap")
     assert f"port {port}" in panel.settings_view.toPlainText()
     assert PASSWORD not in panel.settings_view.toPlainText()  # shown only on request
-    qtbot.waitUntil(lambda: "Listening on 127.0.0.1" in panel.status_label.text())
+    qtbot.waitUntil(lambda: "À l'écoute sur 127.0.0.1" in panel.status_label.text())
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
         assert sock.recv(200).startswith(b"* OK")
-        qtbot.waitUntil(lambda: "1 mail client" in panel.status_label.text())
+        qtbot.waitUntil(lambda: "1 connexion(s)" in panel.status_label.text())
     panel.password_button.click()
     assert PASSWORD in panel.settings_view.toPlainText()
 
@@ -63,14 +63,14 @@ def test_switch_status_settings_export_and_thunderbird(qtbot: QtBot, tmp_path: P
     assert (tmp_path / "out.pem").read_bytes() == certificate.pem
 
     panel.thunderbird_button.click()
-    qtbot.waitUntil(lambda: "Thunderbird is set up" in panel.message_label.text(),
+    qtbot.waitUntil(lambda: "Thunderbird est configuré" in panel.message_label.text(),
                     timeout=30_000)
     prefs = read_prefs(profile_dir / "user.js")
     assert prefs["mail.server.server_mssante.port"] == port
 
     with qtbot.waitSignal(panel.running_changed):
         panel.switch.setChecked(False)
-    assert panel.status_label.text() == "Stopped"
+    assert panel.status_label.text() == "Arrêté"
     assert controller.bridge is None
     panel.pool.wait_for_done()
 
@@ -91,3 +91,27 @@ def test_a_bridge_that_cannot_start_says_why(qtbot: QtBot, tmp_path: Path) -> No
     assert not panel.switch.isChecked()
     assert str(busy) in panel.message_label.text()
     assert not controller.running
+
+
+def test_panel_and_copied_settings_in_english(qtbot: QtBot, tmp_path: Path) -> None:
+    from ui.bridge_panel import card_state_text, settings_text
+    from ui.i18n import install_language
+
+    settings = {"user": ADDRESS, "imap": {"host": "127.0.0.1", "port": 1143},
+                "smtp": {"host": "127.0.0.1", "port": 1587}, "certificate": "/c.pem",
+                "fingerprint_sha256": "AB:CD", "password": PASSWORD}
+    assert "Serveur entrant (IMAP) : 127.0.0.1 port 1143" in settings_text(settings)
+    assert card_state_text("ready") == "connecté avec la carte CPS"
+    install_language("en")
+    try:
+        panel = BridgePanel(BridgeController(lambda: None))
+        qtbot.addWidget(panel)
+        assert panel.status_label.text() == "Stopped"
+        assert panel.thunderbird_button.text() == "Set up Thunderbird"
+        text = settings_text(settings)
+        assert "Incoming (IMAP): 127.0.0.1 port 1143, STARTTLS" in text
+        assert f"Password: {PASSWORD}" in text
+        assert card_state_text("removed") == "card removed: insert your CPS card"
+        assert card_state_text("unknown-state") == "unknown-state"
+    finally:
+        install_language("fr")
