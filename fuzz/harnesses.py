@@ -1,0 +1,161 @@
+"""The fuzz targets: one function per parser, plus its seed inputs.
+
+A target returns normally or raises one of the errors its parser documents; the
+driver (:mod:`fuzz.__main__`) treats every other exception as a finding.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+# Imported here so that atheris instruments them (python -m fuzz imports this module
+# inside atheris.instrument_imports).
+import client.auth.oidc
+import client.directory.extraction
+import client.mail.reading
+import client.mail.receipts
+import client.whitelist
+import client.xdm.metadata
+import client.xdm.reader  # noqa: F401
+
+__all__ = ["HARNESSES", "Harness"]
+
+
+@dataclass(frozen=True)
+class Harness:
+    """A target, the exceptions it may raise, and where its seeds come from."""
+
+    target: Callable[[bytes], object]
+    allowed: tuple[type[BaseException], ...]
+    seeds: Callable[[], list[bytes]]
+
+
+def _mime(data: bytes) -> object:
+    from client.mail.reading import parse_message
+    from client.mail.receipts import parse_report
+
+    return parse_report(parse_message(data))
+
+
+def _mime_seeds() -> list[bytes]:
+    from sandbox.seed import build_doctor_mail
+
+    return [message.as_bytes() for _, message, _ in build_doctor_mail()]
+
+
+def _liste_blanche(data: bytes) -> object:
+    from client.whitelist import TrustSpace
+
+    return TrustSpace.parse(data)
+
+
+def _liste_blanche_seeds() -> list[bytes]:
+    path = Path("/work/shared/data/listeblanchemssante.xml")
+    sample = path.read_bytes()[:20000] if path.exists() else b""
+    return [sample or b"<ListeBlancheMSSante/>"]
+
+
+def _extraction(data: bytes) -> object:
+    from client.directory.extraction import open_extraction
+
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "Extraction_Correspondance_MSSante_202611020630.txt"
+        path.write_bytes(data)
+        rows = 0
+        with open_extraction(path) as reader:
+            reader.read_header()
+            for batch in reader.batches():
+                rows += len(batch)
+        return rows
+
+
+def _extraction_seeds() -> list[bytes]:
+    from sandbox.directory_sample import write_sample_extraction
+
+    with tempfile.TemporaryDirectory() as scratch:
+        path = write_sample_extraction(
+            Path(scratch) / "Extraction_Correspondance_MSSante_202611020630.txt", rows=20
+        )
+        return [path.read_bytes()]
+
+
+def _xdm(data: bytes) -> object:
+    from client.xdm import read_xdm
+
+    return read_xdm(data)
+
+
+def _xdm_seeds() -> list[bytes]:
+    from sandbox.xdm_sample import build_sample_xdm_zip
+
+    return [build_sample_xdm_zip()]
+
+
+def _metadata(data: bytes) -> object:
+    from client.xdm.metadata import parse_metadata
+
+    return parse_metadata(data)
+
+
+def _metadata_seeds() -> list[bytes]:
+    import io
+    import zipfile
+
+    from sandbox.xdm_sample import build_sample_xdm_zip
+
+    with zipfile.ZipFile(io.BytesIO(build_sample_xdm_zip())) as archive:
+        return [archive.read("IHE_XDM/SUBSET01/METADATA.XML")]
+
+
+def _token_response(data: bytes) -> object:
+    from client.auth.oidc import TokenSet
+
+    try:
+        document = json.loads(data)
+    except ValueError:
+        return None  # not JSON: the HTTP layer refuses it before (tests/hostile)
+    if not isinstance(document, dict):
+        return None
+    return TokenSet.from_response(document, lambda: 0.0)
+
+
+def _token_seeds() -> list[bytes]:
+    return [b'{"access_token": "a", "expires_in": 120, "refresh_token": "r",'
+            b' "refresh_expires_in": 1800, "id_token": "x.y.z", "scope": "openid"}']
+
+
+def _allowed() -> dict[str, tuple[type[BaseException], ...]]:
+    from client.auth.errors import ProviderError
+    from client.directory.errors import ExtractionError
+    from client.whitelist import WhitelistError
+    from client.xdm import XdmError
+
+    return {
+        "mime": (),
+        "liste-blanche": (WhitelistError,),
+        "extraction": (ExtractionError,),
+        "xdm": (XdmError,),
+        "metadata": (XdmError,),
+        "token-response": (ProviderError,),
+    }
+
+
+def _build() -> dict[str, Harness]:
+    allowed = _allowed()
+    return {
+        "mime": Harness(_mime, allowed["mime"], _mime_seeds),
+        "liste-blanche": Harness(_liste_blanche, allowed["liste-blanche"],
+                                 _liste_blanche_seeds),
+        "extraction": Harness(_extraction, allowed["extraction"], _extraction_seeds),
+        "xdm": Harness(_xdm, allowed["xdm"], _xdm_seeds),
+        "metadata": Harness(_metadata, allowed["metadata"], _metadata_seeds),
+        "token-response": Harness(_token_response, allowed["token-response"],
+                                  _token_seeds),
+    }
+
+
+HARNESSES: dict[str, Harness] = _build()
