@@ -1,6 +1,7 @@
 """``mssante-companion mail``: read, sync and send MSSanté mail (design section 5).
 
 ``mail folders``, ``mail list FOLDER [--limit N] [--offline]``, ``mail show FOLDER UID``,
+``mail search FOLDER [--from|--subject|--body|--text T] [--since|--before D]``,
 ``mail save-attachments FOLDER UID DIR``, ``mail send ...``, ``mail sync [FOLDER]``, and
 two additions: ``mail outbox [--retry]`` (what is still queued) and
 ``mail receipts [--scan]`` (read receipts linked to sent messages), plus
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import logging
 import sys
 from collections.abc import Callable, Iterator
@@ -30,7 +32,7 @@ from client.mail.errors import (
     InvalidMessage,
     MailConnectionError,
 )
-from client.mail.mailbox import Mailbox
+from client.mail.mailbox import Mailbox, SearchQuery
 from client.mail.outbox import Outbox
 from client.mail.policy import RecipientPolicy, load_trust_space
 from client.mail.reading import ReadMessage, parse_message
@@ -128,6 +130,19 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                          help="answer from the encrypted cache only (after 'mail sync')")
     listing.set_defaults(handler=_list)
 
+    search = commands.add_parser("search", parents=[common],
+                                 help="server-side search of a folder (newest first)")
+    search.add_argument("folder", metavar="FOLDER")
+    search.add_argument("--from", dest="sender", default="", metavar="TEXT")
+    search.add_argument("--subject", default="", metavar="TEXT")
+    search.add_argument("--body", default="", metavar="TEXT")
+    search.add_argument("--text", default="", metavar="TEXT", help="headers or body")
+    search.add_argument("--since", type=_date, metavar="YYYY-MM-DD")
+    search.add_argument("--before", type=_date, metavar="YYYY-MM-DD")
+    search.add_argument("--unread", action="store_true")
+    search.add_argument("--limit", type=_positive, default=50, metavar="N")
+    search.set_defaults(handler=_search)
+
     show = commands.add_parser("show", parents=[common], help="show one message")
     show.add_argument("folder", metavar="FOLDER")
     show.add_argument("uid", type=_positive, metavar="UID")
@@ -200,6 +215,13 @@ def _positive(text: str) -> int:
     return value
 
 
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-02") from None
+
+
 def _non_negative(text: str) -> int:
     try:
         value = int(text)
@@ -244,6 +266,22 @@ def _list(args: argparse.Namespace) -> int:
                    "offline": False, "messages": [m.to_json() for m in page.messages]})
     else:
         _print_summaries(page.total, list(page.messages))
+    return EXIT_OK
+
+
+def _search(args: argparse.Namespace) -> int:
+    query = SearchQuery(sender=args.sender, subject=args.subject, body=args.body,
+                        text=args.text, since=args.since, before=args.before,
+                        unseen=args.unread)
+    with _session(args) as (_, mailbox):
+        uids = mailbox.search(args.folder, query)
+        items = mailbox.summaries(args.folder, uids[: args.limit])
+    items.sort(key=lambda m: m.uid, reverse=True)
+    if _json(args):
+        emit_json({"folder": args.folder, "total": len(uids),
+                   "messages": [m.to_json() for m in items]})
+    else:
+        _print_summaries(len(uids), items)
     return EXIT_OK
 
 

@@ -237,3 +237,16 @@ def test_receipt_request_answered_with_consent_and_linked(
     assert linked["final_recipient"] == CLAIRE and linked["read"]
     status, out, _ = _run(capsys, "mail", "receipts", message_id)
     assert out.startswith("read on ") and CLAIRE in out
+
+
+def test_search(dovecot: Dovecot, signed_in: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    dovecot.append("jean.martin", "INBOX", letter(subject="Scanner thoracique").as_bytes())
+    dovecot.append("jean.martin", "INBOX", letter(subject="Bilan hépatique",
+                                                  body="transaminases élevées").as_bytes())
+    status, out, _ = _run(capsys, "mail", "search", "INBOX", "--body", "élevées", "--json")
+    found = json.loads(out)
+    assert status == 0 and [m["subject"] for m in found["messages"]] == ["Bilan hépatique"]
+    status, out, _ = _run(capsys, "mail", "search", "INBOX", "--since", "2000-01-01")
+    assert status == 0 and "2 of 2" in out
+    with pytest.raises(SystemExit):
+        main(["mail", "search", "INBOX", "--since", "hier"])
