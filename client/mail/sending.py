@@ -104,7 +104,10 @@ class MailSender:
         verdicts = self._check(recipients)
         if "Bcc" in message:
             del message["Bcc"]
-        return self._queue_and_submit(message.as_bytes(), recipients, verdicts)
+        report = self._queue_and_submit(message.as_bytes(), recipients, verdicts)
+        if message.get_content_type() == "multipart/report":  # an MDN (RFC 8098 section 3)
+            audit_record("receipt-sent", message_id=report.message_id, to=list(recipients))
+        return report
 
     def _queue_and_submit(
         self, raw: bytes, recipients: tuple[str, ...], verdicts: list[RecipientVerdict]
