@@ -1,12 +1,8 @@
 """``mssante-companion mail``: read, sync and send MSSanté mail (design section 5).
 
-``mail folders``, ``mail list FOLDER [--limit N] [--offline]``, ``mail show FOLDER UID``,
-``mail search FOLDER [--from|--subject|--body|--text T] [--since|--before D]``,
-``mail save-attachments FOLDER UID DIR``, ``mail send ...``, ``mail sync [FOLDER]``, and
-two additions: ``mail outbox [--retry]`` (what is still queued) and
-``mail receipts [--scan]`` (read receipts linked to sent messages), plus
-``mail send-receipt FOLDER UID --yes`` (answer an MDN request, with consent).
-Errors are worded here (:func:`client.cli._common.describe_error`).
+``folders``, ``list FOLDER [--offline]``, ``show``, ``save-attachments``, ``send``,
+``sync``; additions: ``search``, ``outbox [--retry]``, ``receipts MESSAGE-ID`` and
+``send-receipt FOLDER UID --yes``. Errors are worded in :mod:`client.cli._mail_words`.
 """
 
 from __future__ import annotations
@@ -205,14 +201,20 @@ def _usage(parser: argparse.ArgumentParser) -> int:
     return EXIT_ERROR
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
-    return value
+def _whole(minimum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text!r} must be {minimum} or more")
+        return value
+
+    return parse
+
+
+_positive, _non_negative = _whole(1), _whole(0)
 
 
 def _date(text: str) -> dt.date:
@@ -220,16 +222,6 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-02") from None
-
-
-def _non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
-    return value
 
 
 def _print_summaries(total: int, items: list[MessageSummary]) -> None:
