@@ -303,6 +303,26 @@ class LiveCard:
         self.service = CardService.for_module(module)
         self._watcher: Any = None
         self._unsubscribe: Callable[[], None] | None = None
+        self._pending_subscribers: list[Callable[[Any], None]] = []
+
+    @property
+    def address(self) -> str:
+        """The profile's mailbox address (known without signing in)."""
+        return str(self.profile.address)
+
+    def session_opener(self, pin_prompt: Any) -> Any:
+        """A signed-in ``SessionOpener`` of its own (the bridge's card gate calls this)."""
+        return self._opener(pin_prompt)
+
+    def subscribe(self, callback: Callable[[Any], None]) -> Callable[[], None]:
+        """``callback(WatcherEvent)`` for card events (the bridge gate's ``on_event``);
+        before :meth:`watch` starts the watcher, the subscription waits for it."""
+        if self._watcher is not None:
+            unsubscribe: Callable[[], None] = self._watcher.subscribe(callback)
+            return unsubscribe
+        self._pending_subscribers.append(callback)
+        return lambda: (self._pending_subscribers.remove(callback)
+                        if callback in self._pending_subscribers else None)
 
     def holder(self) -> CardHolder | None:
         """The CPS card now in a reader, read without the PIN."""
@@ -383,6 +403,9 @@ class LiveCard:
         self._watcher = watcher
         self._unsubscribe = self.service.watch(watcher)
         watcher.subscribe(dispatch)
+        for callback in self._pending_subscribers:
+            watcher.subscribe(callback)
+        self._pending_subscribers.clear()
 
     def stop(self) -> None:
         """Stop watching, log out of the card, stop the card thread."""

@@ -31,6 +31,7 @@ from ui.outbox_view import OutboxView
 from ui.pin_dialog import QtPinPrompt
 from ui.preferences import Preferences
 from ui.session import SessionController, SessionState
+from ui.tool_windows import ToolWindows
 from ui.tray import NewMailWatcher, Tray
 from ui.wording import describe_error
 from ui.workers import WorkerPool
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.lock_screen = LockScreen(self)
         self.new_mail = NewMailWatcher(self.pool, self)
         self.tray = Tray(self)
+        self.tools = ToolWindows(services, self.pool, self.pin_prompt, self)
 
         self._build_actions()
         self._connect()
@@ -118,6 +120,10 @@ class MainWindow(QMainWindow):
                                              self.open_directory, "directory")
         self.settings_action = self._action(self.tr("&Paramètres"), "Ctrl+,",
                                             self.open_settings, "settings")
+        self.bridge_action = self._action(self.tr("Pont &Thunderbird"), None,
+                                          self.tools.open_bridge)
+        self.audit_action = self._action(self.tr("&Journal de sécurité"), None,
+                                         self.tools.open_audit)
         self.outbox_action = self.outbox_dock.toggleViewAction()
         self.outbox_action.setText(self.tr("&Boîte d'envoi"))
         self.outbox_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
@@ -148,6 +154,9 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
         tools_menu = menu.addMenu(self.tr("&Outils"))
         tools_menu.addAction(self.directory_action)
+        tools_menu.addAction(self.bridge_action)
+        tools_menu.addAction(self.audit_action)
+        tools_menu.addSeparator()
         tools_menu.addAction(self.settings_action)
 
         toolbar = self.addToolBar(self.tr("Barre d'outils"))
@@ -380,6 +389,7 @@ class MainWindow(QMainWindow):
             window._discarded = True  # noqa: SLF001 - saved by the lock path just above
             window.close()
         self.pool.wait_for_done(10_000)
+        self.tools.shutdown()
         self.session.shutdown()
         for service in (self.services.directory, self.services.trust):
             closer = getattr(service, "close", None)

@@ -768,7 +768,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+63" />
+        <location filename="../../ui/main_window.py" line="+64" />
         <source>Boîte d'envoi</source>
         <translation>Outbox</translation>
     </message>
@@ -778,7 +778,7 @@
         <translation>Progress</translation>
     </message>
     <message>
-        <location line="+35" />
+        <location line="+36" />
         <source>&amp;Nouveau message</source>
         <translation>&amp;New message</translation>
     </message>
@@ -806,6 +806,16 @@
         <location line="+2" />
         <source>&amp;Paramètres</source>
         <translation>Se&amp;ttings</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Pont &amp;Thunderbird</source>
+        <translation>&amp;Thunderbird bridge</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>&amp;Journal de sécurité</source>
+        <translation>&amp;Security log</translation>
     </message>
     <message>
         <location line="+3" />
@@ -858,7 +868,7 @@
         <translation>&amp;Tools</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+7" />
         <source>Barre d'outils</source>
         <translation>Toolbar</translation>
     </message>
@@ -1548,6 +1558,24 @@
         <location line="+3" />
         <source>Préparation du document structuré…</source>
         <translation>Preparing the structured document…</translation>
+    </message>
+</context>
+<context>
+    <name>ToolWindows</name>
+    <message>
+        <location filename="../../ui/tool_windows.py" line="+54" />
+        <source>aucune connexion par carte CPS n'est configurée : créez un profil avec l'assistant de configuration (menu Outils, Paramètres).</source>
+        <translation>no CPS card sign-in is set up: create a profile with the setup assistant (Tools menu, Settings).</translation>
+    </message>
+    <message>
+        <location line="+105" />
+        <source>Pont Thunderbird</source>
+        <translation>Thunderbird bridge</translation>
+    </message>
+    <message>
+        <location line="+12" />
+        <source>Journal de sécurité</source>
+        <translation>Security log</translation>
     </message>
 </context>
 <context>
