@@ -3,7 +3,8 @@
 ``run_desktop_app`` creates the application, installs the language, follows the system
 palette, assembles the services over ``cps``/``client`` (:mod:`ui.live`), runs the
 first-run assistant when no profile exists, then shows the main window, which signs in
-when the CPS card is inserted.
+when the CPS card is inserted. A ``mailto:`` argument (or macOS link event) opens a
+prefilled compose window after sign-in (:mod:`ui.mailto_inbox`).
 """
 
 from __future__ import annotations
@@ -56,12 +57,19 @@ def run_desktop_app(argv: Sequence[str]) -> int:
     from ui.first_run import FirstRunAssistant
     from ui.i18n import install_language
     from ui.live import build_services
+    from ui.mailto_inbox import MailtoInbox, mailto_arguments
     from ui.main_window import MainWindow
     from ui.palette import follow_system_palette
     from ui.preferences import Preferences
     from ui.workers import WorkerPool
 
     app = create_application(argv)
+    # Installed first: macOS sends a clicked link as an event once the loop runs (even
+    # the first-run assistant's); Linux and Windows pass it as the only argument.
+    mailto = MailtoInbox(app)
+    mailto.install(app)
+    for url in mailto_arguments(argv):
+        mailto.receive(url)
     preferences = Preferences()
     install_language(preferences.language or None)
     if sys.platform.startswith("linux"):
@@ -74,7 +82,7 @@ def run_desktop_app(argv: Sequence[str]) -> int:
         if assistant.exec() != QDialog.DialogCode.Accepted:
             return 1
         services = build_services(preferences)
-    window = MainWindow(services, preferences, pool)
+    window = MainWindow(services, preferences, pool, mailto)
     window.show()
     window.start()
     from ui.responsiveness import freeze_long_lived

@@ -27,6 +27,7 @@ from ui.compose import ComposeWindow
 from ui.icons import APP_ICON, icon
 from ui.lock_screen import LockScreen
 from ui.mail_view import MailView
+from ui.mailto_inbox import MailtoInbox
 from ui.outbox_view import OutboxView
 from ui.pin_dialog import QtPinPrompt
 from ui.preferences import Preferences
@@ -47,7 +48,7 @@ class MainWindow(QMainWindow):
     """Mailbox window, covered by the lock screen until the card and PIN open it."""
 
     def __init__(self, services: Services, preferences: Preferences | None = None,
-                 pool: WorkerPool | None = None) -> None:
+                 pool: WorkerPool | None = None, mailto: MailtoInbox | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
@@ -85,6 +86,8 @@ class MainWindow(QMainWindow):
         self.new_mail = NewMailWatcher(self.pool, self)
         self.tray = Tray(self)
         self.tools = ToolWindows(services, self.pool, self.pin_prompt, self)
+        # Clicked mailto: links wait for the mailbox (card + PIN), then open a compose.
+        self.mailto = mailto or MailtoInbox(self)
 
         self._build_actions()
         self._connect()
@@ -195,6 +198,7 @@ class MainWindow(QMainWindow):
         self.tray.show_requested.connect(self._raise)
         self.tray.compose_requested.connect(lambda: self.compose())
         self.tray.quit_requested.connect(self.quit)
+        self.mailto.attach(self.compose, lambda: self.mail is not None)
 
     def start(self) -> None:
         """Show the tray and start watching the card."""
@@ -237,6 +241,7 @@ class MainWindow(QMainWindow):
             self.pool.submit(mail.drafts, on_result=self._offer_drafts,
                              on_error=lambda exc: logger.info("no drafts: %s",
                                                               type(exc).__name__))
+        self.mailto.flush()
 
     def _offer_drafts(self, drafts: list[Draft]) -> None:
         if drafts:
