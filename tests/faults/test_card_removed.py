@@ -113,7 +113,10 @@ def test_card_removed_during_sync(
                 sync_module.Synchronizer(box, cache, progress=pull_card).sync_folder("INBOX")
         auth.close()
         state = cache.folder_state("INBOX")
-        assert state is not None and state.count == removed[0] == 3  # the committed batch
+        # Whole batches committed (a pipelined FETCH may have landed one more); the folder
+        # state, written last, still says "not synced".
+        assert state is not None and state.uidnext == 1
+        assert state.count % 3 == 0 and removed[0] <= state.count
         service.handle_event(INSERTED)
         auth = _sign_in(sandbox_operator, service)
         try:

@@ -109,7 +109,7 @@ def test_sync_recovers_when_the_server_is_killed_and_restarted(
     kills: list[int] = []
 
     def progress(folder: str, done: int, total: int) -> None:
-        if not kills and done >= 80:  # two batches committed, the third is next
+        if not kills and done >= 80:  # some batches committed, more to come
             kills.append(done)
             _kill_and_restart(server)
 
@@ -118,7 +118,7 @@ def test_sync_recovers_when_the_server_is_killed_and_restarted(
         opener
     ) as box:
         result = sync_module.Synchronizer(box, cache, progress=progress).sync_folder("INBOX")
-        assert kills == [80]
+        assert len(kills) == 1 and 80 <= kills[0] < 300  # killed mid-way
         assert opener.imap_opens == 2  # the session was reopened once, by itself
         total, page = cache.list_messages("INBOX", limit=1000)
         assert result.total == total == 300
