@@ -69,15 +69,16 @@ def fetch_uid_set(
 
 
 def fetch_pipelined(
-    imap: IMAPClient, uid_sets: Sequence[str], items: Sequence[str], *, depth: int = 2
+    imap: IMAPClient, batches: Sequence[Sequence[int]], items: Sequence[str], *, depth: int = 2
 ) -> Iterator[dict[int, dict[bytes, Any]]]:
-    """``UID FETCH`` each set, keeping ``depth`` commands in flight; yields per command.
+    """``UID FETCH`` each batch of UIDs, keeping ``depth`` commands in flight.
 
     RFC 3501 section 5.5 lets a client send commands without waiting for the previous
     ones: the server prepares the next batches while this process parses the current
     one, as it does for one big FETCH, while memory stays bounded by the batch size.
-    Should a server interleave the responses of two UID FETCH commands, a batch simply
-    holds some messages of the next one: every response is parsed exactly once.
+    A server may run such commands in parallel and interleave their responses (Dovecot
+    does): responses that belong to a later batch are kept for it, so each yield holds
+    exactly the messages of its batch (those the server returned).
     """
     from imapclient.imapclient import seq_to_parenstr_upper
     from imapclient.response_parser import parse_fetch_response
@@ -85,22 +86,26 @@ def fetch_pipelined(
     raw = imap._imap  # noqa: SLF001 - imapclient exposes no pipelining
     wanted = seq_to_parenstr_upper(list(items))
     in_flight: deque[str] = deque()
-    remaining = deque(uid_sets)
+    to_send = deque(uid_set(batch) for batch in batches if batch)
+    expected = deque(set(batch) for batch in batches if batch)
+    early: dict[int, dict[bytes, Any]] = {}
     try:
-        while remaining or in_flight:
+        while expected:
             with imap_errors("FETCH"):
-                while remaining and len(in_flight) < max(1, depth):
-                    in_flight.append(raw._command("UID", "FETCH", remaining.popleft(), wanted))
+                while to_send and len(in_flight) < max(1, depth):
+                    in_flight.append(raw._command("UID", "FETCH", to_send.popleft(), wanted))
                 typ, data = raw._command_complete("FETCH", in_flight.popleft())
                 imap._checkok("fetch", typ, data)
                 typ, data = raw._untagged_response(typ, data, "FETCH")
-                if remaining:
+                if to_send:
                     # Refill before parsing: the server works while we parse.
-                    in_flight.append(raw._command("UID", "FETCH", remaining.popleft(), wanted))
+                    in_flight.append(raw._command("UID", "FETCH", to_send.popleft(), wanted))
                 parsed: dict[int, dict[bytes, Any]] = parse_fetch_response(
                     data, imap.normalise_times, True
                 )
-            yield parsed
+            early.update(parsed)
+            members = expected.popleft()
+            yield {uid: early.pop(uid) for uid in sorted(members) if uid in early}
     finally:
         # A consumer that stopped early leaves commands in flight: drain them so the
         # session stays usable (their responses are dropped).

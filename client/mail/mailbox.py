@@ -36,6 +36,7 @@ __all__ = [
     "Page",
     "SearchQuery",
     "imap_errors",
+    "unexpected_responses",
 ]
 
 logger = logging.getLogger(__name__)
@@ -151,6 +152,17 @@ def imap_errors(command: str, folder: str | None = None) -> Iterator[None]:
         raise MailProtocolError(command, f"malformed server response ({exc})") from exc
 
 
+@contextlib.contextmanager
+def unexpected_responses() -> Iterator[None]:
+    """Responses of a shape the protocol does not allow (a hostile or broken server)
+    become :class:`MailProtocolError` instead of crashing the caller."""
+    try:
+        yield
+    except (TypeError, ValueError, AttributeError, IndexError, KeyError) as exc:
+        logger.debug("unexpected IMAP response", exc_info=True)
+        raise MailProtocolError("response", f"unexpected answer from the server ({exc})") from exc
+
+
 def _str(value: bytes | str) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
 
@@ -208,12 +220,13 @@ class Mailbox:
 
     def _retrying(self, action: Callable[[IMAPClient], T]) -> T:
         """Run ``action`` on the session; on a dropped connection reopen once and retry."""
-        try:
-            return action(self.imap())
-        except MailConnectionError:
-            logger.info("IMAP session dropped; reopening once")
-            self.close()
-            return action(self.imap())
+        with unexpected_responses():
+            try:
+                return action(self.imap())
+            except MailConnectionError:
+                logger.info("IMAP session dropped; reopening once")
+                self.close()
+                return action(self.imap())
 
     def enable_condstore(self) -> bool:
         """Turn on CONDSTORE (RFC 7162 section 3.1) for this session; False if not offered.
@@ -261,14 +274,26 @@ class Mailbox:
             with imap_errors("LIST"):
                 return list(imap.list_folders())
 
-        raw = self._retrying(run)
+        with unexpected_responses():
+            return self._folders_from(self._retrying(run))
+
+    def _folders_from(self, raw: list[Any]) -> list[Folder]:
         folders: list[Folder] = []
-        for flags, delimiter, name in raw:
-            flag_names = tuple(_str(f) for f in flags)
+        for flags, delimiter, raw_name in raw:
+            if isinstance(raw_name, int):  # imapclient turns a name like 2024 into an int
+                raw_name = str(raw_name)
+            if not isinstance(raw_name, bytes | str) or not raw_name:
+                logger.debug("LIST entry without a usable name ignored")
+                continue
+            name = raw_name
+            if not isinstance(delimiter, bytes | str) or not delimiter:
+                delimiter = b"/"  # NIL (flat namespace) or junk
+            flags = flags if isinstance(flags, tuple | list) else ()
+            flag_names = tuple(_str(f) for f in flags if isinstance(f, bytes | str))
             role = next((SPECIAL_USES[f] for f in flag_names if f in SPECIAL_USES), None)
             if _str(name).upper() == "INBOX":
                 role = "inbox"
-            folders.append(Folder(_str(name), _str(delimiter or b"/"), flag_names, role))
+            folders.append(Folder(_str(name), _str(delimiter), flag_names, role))
         taken = {f.role for f in folders if f.role}
         for role, names in _ROLE_NAMES.items():
             if role in taken:

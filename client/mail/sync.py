@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 from client.mail.cache import MailCache
 from client.mail.errors import MailConnectionError
-from client.mail.imapfetch import fetch_pipelined, fetch_uid_set, uid_set
-from client.mail.mailbox import Mailbox, imap_errors
+from client.mail.imapfetch import fetch_pipelined, fetch_uid_set
+from client.mail.mailbox import Mailbox, imap_errors, unexpected_responses
 from client.mail.summary import SUMMARY_ITEMS, fetched_row
 
 if TYPE_CHECKING:
@@ -105,16 +105,17 @@ class Synchronizer:
         A dropped session is reopened once and the sync resumed from what the cache
         holds (each batch was committed); a second drop raises MailConnectionError.
         """
-        try:
-            return self._sync_folder(folder)
-        except MailConnectionError:
-            logger.info("connection lost during sync; reopening once")
-            self.mailbox.close()
-        try:
-            return self._sync_folder(folder)
-        except MailConnectionError:
-            self.mailbox.close()
-            raise
+        with unexpected_responses():
+            try:
+                return self._sync_folder(folder)
+            except MailConnectionError:
+                logger.info("connection lost during sync; reopening once")
+                self.mailbox.close()
+            try:
+                return self._sync_folder(folder)
+            except MailConnectionError:
+                self.mailbox.close()
+                raise
 
     def _sync_folder(self, folder: str) -> SyncResult:
         condstore = self.mailbox.enable_condstore()
@@ -158,8 +159,8 @@ class Synchronizer:
             uids = sorted(u for u in imap.search(["UID", f"{first_uid}:*"]) if u >= first_uid)
         items = list(SUMMARY_ITEMS) + (["MODSEQ"] if condstore else [])
         done = 0
-        sets = [uid_set(uids[start : start + BATCH]) for start in range(0, len(uids), BATCH)]
-        for data in fetch_pipelined(imap, sets, items):
+        batches = [uids[start : start + BATCH] for start in range(0, len(uids), BATCH)]
+        for data in fetch_pipelined(imap, batches, items):
             rows = [
                 fetched_row(uid, item)
                 for uid, item in data.items()

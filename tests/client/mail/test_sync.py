@@ -213,7 +213,7 @@ def test_a_sync_killed_mid_way_leaves_a_cache_the_next_sync_completes(
     ) as box:
         state = cache.folder_state("INBOX")
         assert state is not None and state.uidnext == 1  # the folder state is written last
-        assert 20 <= state.count < 45  # the batches committed before the kill survived
+        assert state.count == 20  # the two batches committed before the kill survived
         result = Synchronizer(box, cache).sync_folder("INBOX")
         assert result.total == 45 and cache.list_messages("INBOX")[0] == 45
         assert Synchronizer(box, cache).sync_folder("INBOX").unchanged
@@ -227,10 +227,10 @@ def test_pipelined_fetch_stopped_early_leaves_the_session_usable(
     _seed(dovecot, user, 6)
     imap = mailbox.imap()
     mailbox.select("INBOX", readonly=True)
-    batches = fetch_pipelined(imap, ["1:2", "3:4", "5:6"], ["UID", "FLAGS"])
+    batches = fetch_pipelined(imap, [[1, 2], [3, 4], [5, 6]], ["UID", "FLAGS"])
     assert sorted(next(batches)) == [1, 2]
     batches.close()  # the FETCH of 3:4 was already sent: it is drained
     assert sorted(imap.search(["ALL"])) == [1, 2, 3, 4, 5, 6]
-    assert [sorted(b) for b in fetch_pipelined(imap, ["1:3", "4:6"], ["UID"])] == [
+    assert [sorted(b) for b in fetch_pipelined(imap, [[1, 2, 3], [4, 5, 6]], ["UID"])] == [
         [1, 2, 3], [4, 5, 6]
     ]
