@@ -131,3 +131,25 @@ def _pool(parent: QWidget) -> Any:
     from ui.workers import WorkerPool
 
     return WorkerPool(parent)
+
+
+def test_tools_entries_in_english(qtbot: QtBot) -> None:
+    from ui.i18n import install_language
+
+    install_language("en")
+    try:
+        window = MainWindow(Services(card=FakeCard()))
+        qtbot.addWidget(window)
+        assert window.bridge_action.text() == "&Thunderbird bridge"
+        assert window.audit_action.text() == "&Security log"
+        window.bridge_action.trigger()
+        assert window.tools.bridge_window is not None
+        assert window.tools.bridge_window.windowTitle() == "Thunderbird bridge"
+        panel = window.tools.bridge_panel
+        assert panel is not None
+        panel.switch.setChecked(True)
+        assert panel.message_label.text().startswith(
+            "The bridge did not start: no CPS card sign-in is set up")
+        window.close()
+    finally:
+        install_language("fr")
