@@ -203,13 +203,15 @@ class Listener:
                              name=f"bridge-{self.name}-client").start()
 
     def _serve(self, sock: socket.socket) -> None:
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         connection: LineConnection | None = None
         with self.stats.lock:
             self.stats.connected += 1
             self.stats.served += 1
-        audit_record("bridge-session", listener=self.name)
         try:
+            # Inside the try: a client that already hung up makes setsockopt fail, and
+            # the socket must still be closed (a leaked socket per aborted client).
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            audit_record("bridge-session", listener=self.name)
             if self._tls is not None:
                 sock.settimeout(30)
                 sock = self._tls.wrap_socket(sock, server_side=True)

@@ -353,6 +353,10 @@ class ImapSide:
         finally:
             with contextlib.suppress(Exception):
                 upstream.shutdown()
+            # imaplib's shutdown closes the socket only after closing its reader, which
+            # can fail while the downstream thread still reads: close the socket anyway.
+            with contextlib.suppress(Exception):
+                upstream._imap.sock.close()  # noqa: SLF001 - imapclient has no close()
         return True
 
 
