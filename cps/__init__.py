@@ -10,7 +10,9 @@ Public API (other layers call these names):
 * Card service: :class:`cps.service.CardService` (``CardService.for_module(path)``) owns
   the one card thread (:mod:`cps.card_thread`, ``assert_on_card_thread()``):
   ``slots()``, ``tokens()``, ``read_card()`` -> :class:`~cps.service.CardContents`
-  (identity, certificates, PIN state), ``login(prompt)`` once per insertion,
+  (identity, certificates, PIN state), ``login(prompt)`` once per insertion (a removal
+  or a different card between the PIN prompt and ``C_Login`` fails it with
+  :class:`~cps.errors.CardRemoved`; the PIN is dropped, never presented),
   ``signer(prompt)`` -> :class:`cps.signer.CardSigner`, ``watch(watcher)``, ``close()``.
 * PIN: :class:`cps.pin.PinPrompt` (``ask_pin(PinRequest) -> str | None``) and
   :class:`cps.pin.PinRequest`; :class:`cps.token.PinState` (count_low, final_try, locked).

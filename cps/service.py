@@ -104,6 +104,10 @@ class CardService:
         self._known_readers: set[str] = set()
         self._kinds: dict[tuple[int, str], CardKind] = {}
         self._closed = False
+        # Removals seen so far (per reader; None = "from whatever reader"): a login compares
+        # them before and after the PIN prompt so a PIN typed for a card that left is
+        # never presented to the card found in the slot afterwards.
+        self._removals: dict[str | None, int] = {}
 
     @classmethod
     def for_module(cls, module: Path) -> CardService:
@@ -296,7 +300,13 @@ class CardService:
                     logger.info("PIN to be typed on the reader's PIN pad")
                     pin: str | None = None
                 else:
+                    mark = self._removal_mark()
                     pin = prompt.ask_pin(request)
+                    if self._removed_since(mark, reader):
+                        # The card left while the prompt was open (the UI closes it on
+                        # removal, the answer is then None): drop whatever was typed.
+                        del pin
+                        raise CardRemoved(reader)
                     if pin is None:
                         raise PinEntryCancelled()
                 if pin is not None and not _length_ok(pin, token):
@@ -306,7 +316,8 @@ class CardService:
                     continue
                 try:
                     session = self._thread.call(
-                        self._open_logged_in, contents, auth_obj, pin, reader)
+                        self._open_logged_in, contents, auth_obj, pin, reader,
+                        self._removal_mark())
                 except PinIncorrect as exc:
                     last_error = exc
                     retry = RETRY_INCORRECT
@@ -321,9 +332,23 @@ class CardService:
             raise last_error or PinEntryCancelled()
 
     def _open_logged_in(self, contents: CardContents, auth_obj: CertificateObject,
-                        pin: str | None, reader: str | None) -> CardSession:
+                        pin: str | None, reader: str | None,
+                        mark: dict[str | None, int] | None = None) -> CardSession:
         assert_on_card_thread()
         backend = self._get_backend()
+        # Last check before C_Login: the PIN was typed for the card read into
+        # ``contents``; if that card left or another one is now in the slot (serial or
+        # label changed), presenting the PIN could burn a try of someone else's card.
+        try:
+            now = backend.token_info(contents.slot.slot_id)
+        except TokenNotPresent:
+            del pin
+            raise CardRemoved(reader) from None
+        if ((now.serial, now.label) != (contents.token.serial, contents.token.label)
+                or (mark is not None and self._removed_since(mark, reader))):
+            del pin
+            logger.info("card changed before the PIN was presented: login refused")
+            raise CardRemoved(reader)
         token_session = backend.open_session(contents.slot.slot_id)
         try:
             token_session.login(pin)
@@ -437,8 +462,33 @@ class CardService:
         return self.call(poll)
 
 
+    def _removal_mark(self) -> dict[str | None, int]:
+        with self._state_lock:
+            return dict(self._removals)
+
+    def _note_removal(self, reader: str | None) -> None:
+        with self._state_lock:
+            self._removals[reader] = self._removals.get(reader, 0) + 1
+
+    def _removed_since(self, mark: dict[str | None, int], reader: str | None) -> bool:
+        """Whether a removal concerning ``reader`` happened after ``mark`` was taken.
+
+        A removal from an unnamed reader, or any removal when the slot names no known
+        reader (SoftHSM2), counts; a CPS leaving another named reader does not.
+        """
+        with self._state_lock:
+            now = dict(self._removals)
+        if reader is None:
+            return now != mark
+        return any(now.get(key, 0) != mark.get(key, 0) for key in (None, reader))
+
     def card_removed(self, reader: str | None = None) -> None:
-        """The CPS left ``reader``: end the session and fail its pending operations."""
+        """The CPS left ``reader``: end the session and fail its pending operations.
+
+        A login waiting for its PIN then fails with :class:`CardRemoved` and the PIN
+        typed is never presented.
+        """
+        self._note_removal(reader)
         session = self._session
         if session is None:
             return
@@ -466,6 +516,7 @@ class CardService:
             else:
                 was_cps = False
         if event.type in (EventType.CARD_REMOVED, EventType.READER_REMOVED) and was_cps:
+            self._note_removal(event.reader)
             session = self._session
             if session is not None and (session.reader in (None, event.reader)):
                 logger.info("CPS removed from %r: ending the card session", event.reader)
