@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 .PHONY: demo test deps system-packages venv lint typecheck pytest sandbox-start sandbox-stop bench clean
 
 demo: deps sandbox-start
-	@. ./.sandbox/sandbox.env && $(VENV)/bin/mssante-companion
+	@bash sandbox/run-demo-app.sh
 
 test: deps lint typecheck pytest
 
