@@ -17,6 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from client.audit import record as audit_record
 from ui.backend import CardHolder, Draft, MailService, Services
 from ui.card_watch import CardEvent, QtCardWatcher
 from ui.pin_dialog import PinAsk, QtPinPrompt
@@ -177,6 +178,11 @@ class SessionController(QObject):
         self.sign_in_failed.emit(message)
 
     def _card_removed(self, _event: CardEvent) -> None:
+        if self.state in (SessionState.SIGNING_IN, SessionState.OPEN):
+            mail = self.mail
+            # record() never raises; the address only (no holder data, no content).
+            audit_record("card-removed", address=mail.address if mail is not None else "",
+                         where="desktop")
         if self.state == SessionState.SIGNING_IN:
             self._attempt += 1  # whatever the pending sign-in returns is now stale
             self.pin_prompt.cancel_pending()

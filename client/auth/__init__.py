@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from client.audit import record as audit_record
 from client.auth.card_tls import CertificateTlsAuthenticator
 from client.auth.certificate import PasswordAnswer, PasswordPrompt, load_certificate_signer
 from client.auth.errors import (
@@ -73,6 +74,7 @@ __all__ = [
     "UnknownClient",
     "build_authenticator",
     "open_session",
+    "record_sign_in_failed",
     "trust_for_profile",
 ]
 
@@ -163,6 +165,35 @@ def build_authenticator(
             created for the profile's PKCS#11 module (or ``module``) and closed with the
             authenticator.
     """
+    try:
+        return _build_authenticator(profile, pin_prompt=pin_prompt,
+                                    password_prompt=password_prompt,
+                                    card_service=card_service, trust=trust, module=module,
+                                    open_browser=open_browser)
+    except Exception as exc:
+        # The one point where card-tls and certificate sign-ins fail (PIN refused, card
+        # removed, no middleware, bad certificate file...): the class name only, never a
+        # PIN, a password or a token.
+        record_sign_in_failed(profile.address, profile.auth.method, exc)
+        raise
+
+
+def record_sign_in_failed(address: str, method: str, exc: BaseException) -> None:
+    """Append ``sign-in-failed`` to the audit trail (never raises, records no secret)."""
+    audit_record("sign-in-failed", address=address, method=method,
+                 error=type(exc).__name__)
+
+
+def _build_authenticator(
+    profile: Profile,
+    *,
+    pin_prompt: PinPrompt | None,
+    password_prompt: PasswordPrompt | None,
+    card_service: CardService | None,
+    trust: TrustStore | None,
+    module: str | None,
+    open_browser: Callable[[str], object] | None,
+) -> Authenticator:
     trust = trust or trust_for_profile(profile)
     method = profile.auth.method
     if method == "certificate":

@@ -122,6 +122,15 @@ class PscAuthenticator:
             IssuerMismatch, UnknownClient, ProviderError, ProviderUnreachable,
             TrustError, TlsError, CardError (PIN...).
         """
+        try:
+            return self._sign_in()
+        except Exception as exc:
+            # The class name only: never the PIN, a code or a token.
+            audit_record("sign-in-failed", address=self.address, method="psc",
+                         error=type(exc).__name__)
+            raise
+
+    def _sign_in(self) -> dict[str, Any]:
         with self._lock:
             if self._tokens is not None:
                 return self.userinfo

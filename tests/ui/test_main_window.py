@@ -223,3 +223,17 @@ def test_a_locked_card_is_explained(qtbot: QtBot, window: MainWindow,
     assert "PUK" in dialog.message.text()
     qtbot.wait_until(lambda: window.lock_screen.retry_button.isVisible(), timeout=5000)
     assert "bloquée" in window.lock_screen.detail.text()
+
+
+def test_card_removal_is_audited(
+    qtbot: QtBot, signed_in: MainWindow, fake_card: FakeCard
+) -> None:
+    from client.audit import FORBIDDEN_FIELDS, AuditLog
+
+    fake_card.remove()
+    qtbot.wait_until(lambda: signed_in.session.state == SessionState.LOCKED, timeout=1000)
+    removed = [e for e in AuditLog().entries() if e.event == "card-removed"]
+    assert len(removed) == 1
+    assert dict(removed[0].fields) == {
+        "address": "jean.martin@hopital-sandbox.mssante.fr", "where": "desktop"}
+    assert not FORBIDDEN_FIELDS & set(removed[0].fields)
