@@ -214,7 +214,8 @@ class MessageTableModel(QAbstractTableModel):
             if column == Column.DATE:
                 if message.date is None:
                     return ""
-                return self._locale.toString(message.date, QLocale.FormatType.ShortFormat)
+                local = message.date.astimezone()  # the user's zone, as the reading pane
+                return self._locale.toString(local, QLocale.FormatType.ShortFormat)
             if column == Column.SIZE:
                 return _size_text(message.size)
             return None

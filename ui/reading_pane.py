@@ -152,7 +152,10 @@ class ReadingPane(QWidget):
 
         from_label, to_label = self.tr("De"), self.tr("À")
         cc_label, date_label = self.tr("Cc"), self.tr("Date")
-        date = QLocale().toString(view.date, "dddd d MMMM yyyy, HH:mm") if view.date else ""
+        # Shown in the user's time zone, like the message list (a Date header carries the
+        # sender's offset).
+        date = (QLocale().toString(view.date.astimezone(), "dddd d MMMM yyyy, HH:mm")
+                if view.date else "")
         lines = [f"<b style='font-size:large'>{esc(display_subject(view.subject))}</b>",
                  f"{esc(from_label)} : {esc(view.sender)}"]
         if view.to:

@@ -1,0 +1,24 @@
+"""The reading pane shows a message's date in the user's time zone, like the list."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from PySide6.QtCore import QLocale
+from pytestqt.qtbot import QtBot
+
+from ui.backend import MessageView
+from ui.reading_pane import ReadingPane
+
+
+def test_date_header_offset_is_converted_to_local_time(qtbot: QtBot) -> None:
+    pane = ReadingPane()
+    qtbot.addWidget(pane)
+    # 00:31 in Paris in winter is 23:31 UTC the day before.
+    sent = datetime(2026, 11, 22, 0, 31, tzinfo=timezone(timedelta(hours=1)))
+    pane.show_message(MessageView(folder="INBOX", uid=1, subject="Compte rendu",
+                                  sender="labo@labo-sandbox.mssante.fr", date=sent))
+    expected = QLocale().toString(sent.astimezone(), "dddd d MMMM yyyy, HH:mm")
+    assert expected in pane.header.text()
+    local_hour = sent.astimezone().strftime("%H:%M")
+    assert local_hour in pane.header.text()
