@@ -140,3 +140,14 @@ def test_watcherless_removal_during_prompt(card: FakeCard,
         assert presented == ["1234"]
     finally:
         service.close()
+
+
+def test_softhsm_removal_during_prompt_burns_no_try(card_service: CardService,
+                                                    card_env: object) -> None:
+    # A wrong PIN typed after the removal: had it reached C_Login, SoftHSM2 would raise
+    # CKF_USER_PIN_COUNT_LOW. The removal is the service's watcher-less path.
+    prompt = _ActingPrompt(card_service.card_removed, answer="99999999")
+    with pytest.raises(CardRemoved):
+        card_service.login(prompt)
+    pin = card_service.read_card().token.pin
+    assert prompt.asked == 1 and not pin.count_low and pin.attempts_left() == 3
