@@ -10,7 +10,9 @@ from client.cli._common import describe_error
 from client.mail.errors import (
     AttachmentExists,
     CacheCorrupted,
+    CacheKeyMismatch,
     CacheKeyUnavailable,
+    CacheWriteFailed,
     FolderNotFound,
     InvalidMessage,
     MailConnectionError,
@@ -97,6 +99,25 @@ def _(exc: CacheKeyUnavailable) -> str:
 
 
 @describe_error.register
+def _(exc: CacheKeyMismatch) -> str:
+    # Never advise deleting: the same file holds the outbox (unsent messages), which only
+    # the original key can read. Moving the file aside keeps it for a restored key.
+    return (f"The key of the local mail cache is missing from the system keyring, so "
+            f"{exc.path} (which also holds the unsent messages of the outbox) cannot be "
+            "read: unlock the keyring or restore its 'mssante-companion' entry from a "
+            "backup, then try again; nothing was deleted. To start over without losing the "
+            "outbox, move that file aside (do not delete it) and run 'mail sync'.")
+
+
+@describe_error.register
 def _(exc: CacheCorrupted) -> str:
-    return (f"The local mail cache cannot be read ({exc.reason}): delete the cache "
-            "directory and run 'mail sync' to rebuild it.")
+    return (f"The local mail cache cannot be read ({exc.reason}); it also holds the "
+            "unsent messages of the outbox, so do not delete it: see 'mail outbox' if it "
+            "still opens, then move the cache file aside and run 'mail sync' to rebuild "
+            "the cache.")
+
+
+@describe_error.register
+def _(exc: CacheWriteFailed) -> str:
+    return (f"The disk is full ({exc.path}): free some space and run the command again; "
+            "nothing was lost.")

@@ -19,6 +19,7 @@ from client.directory.errors import (
     AnnuaireAuthError,
     AnnuaireError,
     DirectoryError,
+    DirectoryImportFailed,
     DirectoryNotImported,
     DownloadError,
     ExtractionEmptyError,
@@ -218,6 +219,12 @@ def _describe_cancelled(exc: ImportCancelled) -> str:
 def _describe_not_imported(exc: DirectoryNotImported) -> str:
     return ("No directory imported yet: run `mssante-companion directory import FILE` with "
             "the Extraction_Correspondance_MSSante ZIP from annuaire.sante.fr.")
+
+
+@describe_error.register
+def _describe_import_failed(exc: DirectoryImportFailed) -> str:
+    return (f"The disk is full ({exc.path.parent}): free some space and run the command "
+            "again; nothing was lost (the previous directory index is unchanged).")
 
 
 @describe_error.register

@@ -8,6 +8,7 @@
           ├── ImportCancelled             the user (or the app) stopped an import
           ├── DirectoryNotImported        no local index yet
           ├── DownloadError               a file could not be fetched from its URL
+          ├── DirectoryImportFailed       the index could not be written (disk full)
           └── AnnuaireError               the Annuaire Santé FHIR API failed
                └── AnnuaireAuthError      missing or refused API key
 """
@@ -22,6 +23,7 @@ __all__ = [
     "AnnuaireAuthError",
     "AnnuaireError",
     "DirectoryError",
+    "DirectoryImportFailed",
     "DirectoryNotImported",
     "DownloadError",
     "ExtractionEmptyError",
@@ -70,6 +72,16 @@ class DirectoryNotImported(DirectoryError):
     def __init__(self, path: Path) -> None:
         super().__init__(f"no directory index at {path}")
         self.path = path
+
+
+class DirectoryImportFailed(DirectoryError):
+    """SQLite could not write the new index at ``path`` (disk full, I/O error); the
+    temporary file was removed and the previous index is untouched."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
 
 
 class DownloadError(DirectoryError):

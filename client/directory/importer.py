@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from client.directory.errors import ExtractionEmptyError, ImportCancelled
+from client.directory.errors import DirectoryImportFailed, ExtractionEmptyError, ImportCancelled
 from client.directory.extraction import (
     BadRow,
     ExtractionReader,
@@ -34,6 +34,7 @@ from client.directory.index import (
     TIER_SPAN,
     default_index_path,
 )
+from client.sqlite_faults import is_disk_failure
 
 __all__ = [
     "ImportProgress",
@@ -161,6 +162,13 @@ def import_extraction(
             })
         _fsync(temp_path)
         _replace(temp_path, target, before_replace)
+    except sqlite3.OperationalError as exc:
+        temp_path.unlink(missing_ok=True)
+        if is_disk_failure(exc):
+            # The one boundary where SQLite writes the index: a full disk becomes a
+            # directory error the CLI and the GUI can word (the old index is untouched).
+            raise DirectoryImportFailed(target, str(exc)) from exc
+        raise
     except BaseException:
         temp_path.unlink(missing_ok=True)
         raise

@@ -109,6 +109,14 @@ class MailCache:
         self.store.begin()
         try:
             yield
+        except sqlite3.OperationalError as exc:
+            # A full disk inside the batch: the batch is dropped, the file keeps the
+            # previous committed state (WAL), and callers get a mail-layer error.
+            self.store.rollback()
+            failure = self.store.write_failed(exc)
+            if failure is None:
+                raise
+            raise failure from exc
         except BaseException:
             self.store.rollback()
             raise

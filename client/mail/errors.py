@@ -13,7 +13,9 @@
           ├── UnsafeAttachmentName(name)
           ├── AttachmentExists(path)
           ├── CacheKeyUnavailable(reason)
+          ├── CacheWriteFailed(path, reason)  the disk is full (or failing) under the cache
           └── CacheCorrupted(reason)
+               └── CacheKeyMismatch(path)  the keyring's key is not this cache's (missing)
 
 ``imaplib.IMAP4.error``, ``smtplib.SMTPException``, ``sqlite3.Error`` and
 ``keyring.errors.*`` are translated where they enter, with ``raise ... from exc``.
@@ -28,7 +30,9 @@ from client.errors import ClientError
 __all__ = [
     "AttachmentExists",
     "CacheCorrupted",
+    "CacheKeyMismatch",
     "CacheKeyUnavailable",
+    "CacheWriteFailed",
     "FolderNotFound",
     "InvalidMessage",
     "MailConnectionError",
@@ -157,4 +161,24 @@ class CacheCorrupted(MailError):
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
+        self.reason = reason
+
+
+class CacheKeyMismatch(CacheCorrupted):
+    """The keyring's cache key does not open this cache file: the original key was lost
+    (keyring reset, new profile) or replaced. The file, including the unsent outbox, is
+    intact and readable again once the original key is restored."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"the cache key does not match {path}")
+        self.path = path
+
+
+class CacheWriteFailed(MailError):
+    """SQLite could not write the cache file (disk full, I/O error); the transaction was
+    rolled back, so the previous state is intact."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
         self.reason = reason

@@ -2,7 +2,8 @@
 
 Service ``mssante-companion`` (:mod:`client.secrets`), name ``mail-cache:<address>``.
 Without the keyring entry the cache file is unreadable (AES-256-GCM,
-:mod:`client.mail.store`); losing the entry only loses the cache, which a sync rebuilds.
+:mod:`client.mail.store`), outbox included: losing the entry makes the file unreadable
+(queued messages too, which no sync rebuilds) until the key is restored from a backup.
 """
 
 from __future__ import annotations

@@ -22,8 +22,9 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from client.mail.errors import CacheCorrupted
+from client.mail.errors import CacheCorrupted, CacheKeyMismatch, CacheWriteFailed
 from client.paths import app_paths
+from client.sqlite_faults import is_disk_failure
 
 __all__ = ["EncryptedStore", "default_store_path"]
 
@@ -69,6 +70,8 @@ class EncryptedStore:
             self._check_key()
         except sqlite3.DatabaseError as exc:
             self.conn.close()
+            if is_disk_failure(exc):
+                raise CacheWriteFailed(path, str(exc)) from exc
             raise CacheCorrupted(f"{path.name}: {exc}") from exc
         except CacheCorrupted:
             self.conn.close()
@@ -82,8 +85,14 @@ class EncryptedStore:
                 (self.seal(b"meta:check", _FORMAT),),
             )
             return
-        if self.unseal(b"meta:check", bytes(row[0])) != _FORMAT:
-            raise CacheCorrupted("the cache key does not match this cache")
+        # The check value fails to decrypt under any other key: the keyring's key is not
+        # the one this file was made with (the original entry was lost or replaced).
+        try:
+            matches = self.unseal(b"meta:check", bytes(row[0])) == _FORMAT
+        except CacheCorrupted as exc:
+            raise CacheKeyMismatch(self.path) from exc
+        if not matches:
+            raise CacheKeyMismatch(self.path)
 
     def seal(self, aad: bytes, plaintext: bytes) -> bytes:
         """Encrypt ``plaintext`` bound to ``aad`` (nonce || ciphertext || tag)."""
@@ -101,13 +110,30 @@ class EncryptedStore:
         """A keyed hash of ``value`` to index rows without storing ``value`` in clear."""
         return hmac.new(self._mac_key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
+    def write_failed(self, exc: sqlite3.Error) -> CacheWriteFailed | None:
+        """The :class:`CacheWriteFailed` to raise for ``exc`` (a full disk), else None."""
+        return CacheWriteFailed(self.path, str(exc)) if is_disk_failure(exc) else None
+
     def begin(self) -> None:
         """Start a write transaction (``BEGIN IMMEDIATE``: one writer at a time)."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._write("BEGIN IMMEDIATE")
 
     def commit(self) -> None:
-        """Commit the current transaction."""
-        self.conn.execute("COMMIT")
+        """Commit the current transaction; a full disk rolls it back (CacheWriteFailed)."""
+        try:
+            self._write("COMMIT")
+        except CacheWriteFailed:
+            self.rollback()
+            raise
+
+    def _write(self, statement: str) -> None:
+        try:
+            self.conn.execute(statement)
+        except sqlite3.OperationalError as exc:
+            failure = self.write_failed(exc)
+            if failure is None:
+                raise
+            raise failure from exc
 
     def rollback(self) -> None:
         """Roll back the current transaction, if any."""

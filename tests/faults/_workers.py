@@ -80,10 +80,19 @@ def _limit(limit: int) -> None:
 
 
 def _report(exc: BaseException | None) -> None:
+    words = ""
+    if exc is not None:
+        # The sentence the CLI prints for it (the commands register their wordings).
+        import client.cli.directory
+        import client.cli.mail  # noqa: F401
+        from client.cli._common import describe_error
+
+        words = describe_error(exc)
     print(json.dumps(None if exc is None else {
         "type": type(exc).__name__,
         "module": type(exc).__module__,
         "message": str(exc),
+        "words": words,
     }), flush=True)
 
 

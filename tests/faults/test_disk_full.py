@@ -55,6 +55,10 @@ def test_cache_write_on_a_full_disk_keeps_the_previous_state(tmp_path: Path) -> 
     assert "full" in failure["message"] or "disk" in failure["message"] or (
         "I/O" in failure["message"]
     )
+    # Translated where SQLite is called: a mail-layer error with the path, worded.
+    assert (failure["module"], failure["type"]) == ("client.mail.errors", "CacheWriteFailed")
+    assert failure["words"] == (f"The disk is full ({path}): free some space and run the "
+                                "command again; nothing was lost."), failure
     with MailCache(EncryptedStore(path, key)) as cache:
         state = cache.folder_state("INBOX")
         assert state is not None
@@ -80,6 +84,11 @@ def test_directory_import_on_a_full_disk_keeps_the_previous_index(tmp_path: Path
                       str(index_path.stat().st_size + 64 * 1024))
     assert failure is not None, "a 20,000-row index fitted in 64 KiB more?"
     print("directory import on a full disk:", failure)
+    assert (failure["module"], failure["type"]) == (
+        "client.directory.errors", "DirectoryImportFailed"
+    ), failure
+    assert failure["words"].startswith(f"The disk is full ({index_path.parent}): free some "
+                                       "space and run the command again; nothing was lost")
     with DirectoryIndex(index_path) as index:
         assert [e.address for e in index.search("dubois", limit=50)] == before
         assert index.info() is not None

@@ -100,3 +100,36 @@ def test_no_keyring_clear_message_nothing_deleted(
     status = main(["--profile", str(profile), "mail", "list", "INBOX", "--offline"])
     assert status == 0
     assert "Compte rendu 30" in capsys.readouterr().out
+
+
+def test_missing_key_says_so_and_never_advises_deleting_the_outbox(
+    seeded: tuple[FakeKeyring, Path, Path], capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The keyring works but lost the cache key: the message names the missing key, the
+    keyring backup, and a way to start over that keeps the outbox (never 'delete')."""
+    from client.mail.errors import CacheKeyMismatch
+    from client.mail.outbox import Outbox
+
+    unlocked, path, profile = seeded
+    with MailCache.open(ADDRESS) as cache:
+        queued = Outbox(cache.store).enqueue(
+            b"Message-ID: <cr-1@hopital.mssante.fr>\r\nSubject: CR\r\n\r\nCorps\r\n",
+            ADDRESS, ["dr.dubois@hopital.mssante.fr"],
+        )
+    before = _digest(path)
+    saved = dict(unlocked.secrets)
+    unlocked.secrets.clear()  # the entry is gone (keyring reset, new session)
+    with pytest.raises(CacheKeyMismatch):
+        MailCache.open(ADDRESS)
+    status = main(["--profile", str(profile), "mail", "list", "INBOX", "--offline"])
+    err = capsys.readouterr().err
+    assert status != 0
+    assert "key" in err and "missing" in err and "keyring" in err, err
+    assert "backup" in err and "outbox" in err and "move" in err, err
+    assert "delete the" not in err.lower() and "nothing was deleted" in err, err
+    assert path.exists() and _digest(path) == before  # nothing deleted, nothing rewritten
+    # The key is restored from the backup: the cache and the queued message are back.
+    unlocked.secrets.clear()
+    unlocked.secrets.update(saved)
+    with MailCache.open(ADDRESS) as cache:
+        assert [e.message_id for e in Outbox(cache.store).entries()] == [queued]
