@@ -220,6 +220,18 @@ _WORDINGS: dict[str, Callable[[BaseException], str]] = {
         "wording",
         "Le trousseau du système est verrouillé : déverrouillez-le pour ouvrir le cache "
         "chiffré des messages.")),
+    "CacheKeyMismatch": _fixed(QT_TRANSLATE_NOOP(
+        "wording",
+        "La clé du cache chiffré manque dans le trousseau du système : la boîte d'envoi ne "
+        "peut pas être lue. Déverrouillez le trousseau ou restaurez sa sauvegarde ; rien "
+        "n'a été supprimé.")),
+    "CacheWriteFailed": _with_reason(QT_TRANSLATE_NOOP(
+        "wording",
+        "Le disque est plein : libérez de la place et réessayez ; rien n'a été perdu.")),
+    "DirectoryImportFailed": _with_reason(QT_TRANSLATE_NOOP(
+        "wording",
+        "L'import de l'annuaire a échoué (disque plein ?) ; l'annuaire précédent est "
+        "intact. Libérez de la place et réessayez.")),
     "SecretStoreUnavailable": _fixed(QT_TRANSLATE_NOOP(
         "wording",
         "Le trousseau du système est indisponible ou verrouillé. Déverrouillez-le et "

@@ -1967,6 +1967,18 @@
         <translation>The system keyring is locked: unlock it to open the encrypted message cache.</translation>
     </message>
     <message>
+        <source>La clé du cache chiffré manque dans le trousseau du système : la boîte d'envoi ne peut pas être lue. Déverrouillez le trousseau ou restaurez sa sauvegarde ; rien n'a été supprimé.</source>
+        <translation>The encrypted cache key is missing from the system keyring: the outbox cannot be read. Unlock the keyring or restore its backup; nothing was deleted.</translation>
+    </message>
+    <message>
+        <source>Le disque est plein : libérez de la place et réessayez ; rien n'a été perdu.</source>
+        <translation>The disk is full: free some space and try again; nothing was lost.</translation>
+    </message>
+    <message>
+        <source>L'import de l'annuaire a échoué (disque plein ?) ; l'annuaire précédent est intact. Libérez de la place et réessayez.</source>
+        <translation>The directory import failed (disk full?); the previous directory is intact. Free some space and try again.</translation>
+    </message>
+    <message>
         <location line="+4" />
         <source>Le trousseau du système est indisponible ou verrouillé. Déverrouillez-le et réessayez.</source>
         <translation>The system keyring is unavailable or locked. Unlock it and try again.</translation>

@@ -57,3 +57,21 @@ def test_subclass_uses_the_parent_wording(qtbot: QtBot) -> None:
 def test_cancellation_is_recognised(qtbot: QtBot) -> None:
     assert is_cancellation(PinEntryCancelled())
     assert not is_cancellation(PinIncorrect(2))
+
+
+def test_cache_and_disk_failures_never_advise_deleting(qtbot: QtBot) -> None:
+    from pathlib import Path
+
+    from client.directory import DirectoryImportFailed
+    from client.mail.errors import CacheKeyMismatch, CacheWriteFailed
+
+    missing_key = describe_error(CacheKeyMismatch(Path("/home/x/cache/mail.sqlite")))
+    assert "trousseau" in missing_key and "rien n'a été supprimé" in missing_key
+    disk_full = describe_error(CacheWriteFailed(Path("/home/x/cache/mail.sqlite"),
+                                                "database or disk is full"))
+    assert disk_full.startswith("Le disque est plein")
+    assert "database or disk is full" in disk_full
+    index = describe_error(DirectoryImportFailed(Path("/x/directory.sqlite"), "disk I/O error"))
+    assert "l'annuaire précédent est intact" in index
+    for text in (missing_key, disk_full, index):
+        assert "supprimez" not in text.lower()
