@@ -106,6 +106,14 @@ def _translate(name: str, exc: Exception) -> SecretStoreError:
     return SecretStoreError(name, f"{kind}: {exc}")
 
 
+def _usable_backend(name: str) -> Any:
+    """The keyring backend, or SecretStoreUnavailable when the system has none usable."""
+    backend = _keyring().get_keyring()
+    if _is_unusable(backend):
+        raise SecretStoreUnavailable(name, "no keyring is available on this system")
+    return backend
+
+
 def load(name: str) -> str | None:
     """The secret stored under ``name``, or None when there is none.
 
@@ -113,10 +121,7 @@ def load(name: str) -> str | None:
         SecretStoreUnavailable: no usable keyring, or it is locked.
         SecretStoreError: the keyring failed otherwise.
     """
-    keyring = _keyring()
-    backend = keyring.get_keyring()
-    if _is_unusable(backend):
-        raise SecretStoreUnavailable(name, "no keyring is available on this system")
+    backend = _usable_backend(name)
     try:
         value = backend.get_password(SERVICE, name)
     except Exception as exc:  # noqa: BLE001 - translated below
@@ -132,10 +137,7 @@ def store(name: str, value: str) -> None:
         SecretStoreUnavailable: no usable keyring, or it is locked.
         SecretStoreError: the keyring failed otherwise.
     """
-    keyring = _keyring()
-    backend = keyring.get_keyring()
-    if _is_unusable(backend):
-        raise SecretStoreUnavailable(name, "no keyring is available on this system")
+    backend = _usable_backend(name)
     try:
         backend.set_password(SERVICE, name, value)
     except Exception as exc:  # noqa: BLE001 - translated below
@@ -152,10 +154,7 @@ def forget(name: str) -> bool:
     """
     from keyring import errors
 
-    keyring = _keyring()
-    backend = keyring.get_keyring()
-    if _is_unusable(backend):
-        raise SecretStoreUnavailable(name, "no keyring is available on this system")
+    backend = _usable_backend(name)
     try:
         backend.delete_password(SERVICE, name)
     except errors.PasswordDeleteError:

@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 from cps.atr import ATR_CPS3, ATR_CPS4, ATR_VITALE
+from sandbox.processes import process_alive
 
 __all__ = ["ATRS", "ReaderError", "VirtualReader", "vpcd_base_port"]
 
@@ -103,21 +104,6 @@ def _card_present(reader: str) -> bool:
         scard.SCardReleaseContext(context)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # A zombie (our exited child) counts as gone.
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
-
-
 class VirtualReader:
     """pcscd + vpcd's two readers + one vicc process per inserted card."""
 
@@ -135,7 +121,7 @@ class VirtualReader:
             pid = int(self._pid_file(name).read_text().strip())
         except (OSError, ValueError):
             return None
-        return pid if _alive(pid) else None
+        return pid if process_alive(pid) else None
 
     # -- pcscd --------------------------------------------------------------------------
 
@@ -255,7 +241,7 @@ class VirtualReader:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and _alive(pid):
+        while time.monotonic() < deadline and process_alive(pid):
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, os.WNOHANG)
             time.sleep(0.02)
@@ -282,7 +268,7 @@ class VirtualReader:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and _alive(pid):
+        while time.monotonic() < deadline and process_alive(pid):
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, os.WNOHANG)
             time.sleep(0.05)
