@@ -40,3 +40,38 @@ def test_os_errors_name_the_file() -> None:
     message = describe_error(FileNotFoundError(2, "No such file or directory", "/x/profile.toml"))
     assert "/x/profile.toml" in message
     assert "No such file" in message
+
+
+def test_no_argument_prints_the_usage_instead_of_opening_the_app(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The desktop app is ui.launcher's choice; client never imports ui.
+    assert main([]) != 0
+    assert "usage: mssante-companion" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "desktop"),
+    [
+        ([], True),
+        (["mailto:claire.dubois@clinique.mssante.fr"], True),
+        (["MAILTO:x@y.fr"], True),
+        (["--version"], False),
+        (["mail", "list", "INBOX"], False),
+        (["mailto:a@b.fr", "--json"], False),
+    ],
+)
+def test_the_launcher_chooses_the_desktop_app_or_the_command_line(
+    args: list[str], desktop: bool,
+) -> None:
+    from ui.launcher import opens_desktop_app
+
+    assert opens_desktop_app(args) is desktop
+
+
+def test_the_installed_executable_is_the_launcher() -> None:
+    from importlib.metadata import entry_points
+
+    (script,) = [ep for ep in entry_points(group="console_scripts")
+                 if ep.name == "mssante-companion"]
+    assert script.value == "ui.launcher:main"

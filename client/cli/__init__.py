@@ -1,6 +1,8 @@
 """The ``mssante-companion`` command line (design section 5, a contract).
 
-No argument opens the desktop app. Each command lives in its own module of this package
+Without arguments it prints its usage: the
+desktop app is opened by :mod:`ui.launcher`, the installed executable, which hands
+everything else to :func:`main`. Each command lives in its own module of this package
 and exposes ``register(subparsers, common)``; :data:`COMMAND_MODULES` lists them in the
 order ``--help`` shows them. ``--json`` prints one JSON document on stdout; errors go to
 stderr with a non-zero exit and a sentence that says what to do.
@@ -74,10 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list:
-        # The one upward reference of the core: the launcher hands over to the desktop
-        # app, loaded by name so that the CLI and the bridge never import Qt.
-        desktop = importlib.import_module("ui.app")
-        return int(desktop.run_desktop_app([]))
+        # The desktop app is opened by ``ui.launcher`` (the installed executable), which
+        # may import both floors; this package never imports ``ui``.
+        build_parser().print_help(sys.stderr)
+        return EXIT_ERROR
     parser = build_parser()
     args = parser.parse_args(args_list)
     _configure_logging(getattr(args, "verbose", 0))
