@@ -1,16 +1,30 @@
-"""The local audit trail: an append-only, hash-chained log of security-relevant events.
+"""The local audit trail: an append-only, keyed hash chain of security-relevant events.
 
 One JSON object per line in ``<data>/audit/audit.jsonl`` (mode 0600)::
 
     {"seq": 7, "time": "2026-11-22T22:30:01.123456+00:00", "event": "send",
-     "fields": {"message_id": "<...>", "recipients": ["..."]}, "prev": "<hex>", "hash": "<hex>"}
+     "fields": {"message_id": "<...>", "recipients": ["..."]}, "prev": "<hex>",
+     "alg": "hmac-sha256", "key_id": "<16 hex>", "hash": "<hex>"}
 
-``hash`` is SHA-256 over ``prev`` and the canonical JSON of the entry without ``hash``
-(sorted keys, no spaces), ``prev`` is the previous entry's ``hash`` (64 zeros for the
-first). Editing, inserting, reordering or deleting a line in the middle breaks the chain
-and :meth:`AuditLog.verify` names the first bad line. A truncated tail cannot be told
-from a shorter log by the chain alone: the last verified ``(seq, hash)`` the UI shows is
-the anchor to compare with an export kept elsewhere.
+``hash`` is HMAC-SHA256, under a key kept in the OS keyring (:mod:`client.audit_key`),
+over ``prev`` and the canonical JSON of the entry without ``hash`` (sorted keys, no
+spaces); ``prev`` is the previous entry's ``hash`` (64 zeros for the first). Editing,
+inserting, reordering or deleting a line breaks the chain, and without the key nobody
+can recompute it: :meth:`AuditLog.verify` names the first bad entry.
+
+Entries without ``alg`` are *unsealed*: plain SHA-256 over the same input. They are the
+trail written by earlier versions (kept and reported as such by ``audit verify``; the first
+sealed entry starts a new file and chains on), or entries written while the keyring was
+unavailable; an unsealed entry after a sealed one fails verification, since that is also
+exactly what a rewrite without the key looks like.
+
+Rotation: when the current file reaches ``max_bytes`` it is renamed
+``audit-<first seq>.jsonl`` and a new one continues the same chain (sequence numbers and
+``prev`` go on across files). At most ``keep`` rotated files stay; removing older ones is
+itself recorded (``audit-pruned``, ``through_seq``), so that a trail whose beginning is
+missing verifies only if a sealed entry says why. A truncated tail cannot be told from a
+shorter log by any chain: the last verified ``(seq, hash)`` is the anchor to compare with
+an export kept elsewhere.
 
 Each entry is written with one ``write`` on a file opened ``O_APPEND`` under an exclusive
 ``flock`` (the CLI, the bridge and the desktop app may append at the same time), then
@@ -21,26 +35,28 @@ append starts on a fresh line, chained to the last whole entry.
 Never message content: :func:`record` refuses fields named like content or secrets
 (``body``, ``subject``, ``pin``, ``token``, ``password``...) and accepts only scalars
 and lists of scalars. Events in use (:data:`EVENTS`): ``sign-in``, ``sign-in-failed``,
-``card-removed``, ``send``, ``send-failed``, ``recipient-refused``, ``receipt-requested``,
-``receipt-sent``, ``receipt-received``, ``bridge-session``, ``bridge-refused``.
+``pin-refused``, ``card-removed``, ``send``, ``send-failed``, ``recipient-refused``,
+``receipt-requested``, ``receipt-sent``, ``receipt-received``, ``bridge-session``,
+``bridge-refused``, ``bridge-login-failed``, ``audit-pruned``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
+import hmac
 import json
 import logging
 import os
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from client.audit_key import AuditKeyUnavailable, key_id, keyring_key
 from client.errors import ClientError
-from client.paths import app_paths
+from client.paths import app_paths, private_dir
 
 try:  # POSIX; on Windows the in-process lock is all there is (one app per session).
     import fcntl
@@ -50,8 +66,10 @@ except ImportError:  # pragma: no cover - Windows
 __all__ = [
     "EVENTS",
     "FORBIDDEN_FIELDS",
+    "SEALED",
     "AuditEntry",
     "AuditError",
+    "AuditKeyUnavailable",
     "AuditLog",
     "AuditTampered",
     "VerifyResult",
@@ -65,6 +83,7 @@ EVENTS = frozenset(
     {
         "sign-in",
         "sign-in-failed",
+        "pin-refused",
         "card-removed",
         "send",
         "send-failed",
@@ -74,6 +93,8 @@ EVENTS = frozenset(
         "receipt-received",
         "bridge-session",
         "bridge-refused",
+        "bridge-login-failed",
+        "audit-pruned",
     }
 )
 
@@ -86,8 +107,11 @@ FORBIDDEN_FIELDS = frozenset(
     }
 )
 
+#: The ``alg`` of a sealed entry.
+SEALED = "hmac-sha256"
 _GENESIS = "0" * 64
-_AUDIT_ENV = "MSSANTE_COMPANION_AUDIT"  # "off" disables recording (benchmarks)
+_MAX_BYTES = 4 * 1024 * 1024
+_KEEP = 8
 
 
 class AuditError(ClientError):
@@ -95,21 +119,29 @@ class AuditError(ClientError):
 
 
 class AuditTampered(AuditError):
-    """The hash chain is broken at ``line`` (1-based): the log was edited or damaged."""
+    """The chain is broken at ``line`` (1-based) of ``path``: the log was edited or damaged.
+
+    Attributes:
+        path: the file holding the first bad entry.
+        line: its line number in that file.
+        reason: what does not match.
+        seq: the entry's sequence number when it could be read (0 otherwise).
+    """
 
     #: ``audit verify`` exits with 3 on a broken chain (2 is any other error).
     exit_status = 3
 
-    def __init__(self, path: Path, line: int, reason: str) -> None:
+    def __init__(self, path: Path, line: int, reason: str, seq: int = 0) -> None:
         super().__init__(f"{path}: line {line}: {reason}")
         self.path = path
         self.line = line
         self.reason = reason
+        self.seq = seq
 
 
 @dataclass(frozen=True)
 class AuditEntry:
-    """One event of the trail."""
+    """One event of the trail (``alg`` and ``key_id`` empty on an unsealed entry)."""
 
     seq: int
     time: str
@@ -117,27 +149,50 @@ class AuditEntry:
     fields: Mapping[str, Any] = field(default_factory=dict)
     prev: str = _GENESIS
     hash: str = ""
+    alg: str = ""
+    key_id: str = ""
+
+    @property
+    def sealed(self) -> bool:
+        """True when the entry carries an HMAC under the keyring's key."""
+        return self.alg == SEALED
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object written on the entry's line."""
-        return {
+        obj: dict[str, Any] = {
             "seq": self.seq,
             "time": self.time,
             "event": self.event,
             "fields": dict(self.fields),
             "prev": self.prev,
-            "hash": self.hash,
         }
+        if self.alg:
+            obj["alg"] = self.alg
+            obj["key_id"] = self.key_id
+        obj["hash"] = self.hash
+        return obj
 
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """The outcome of :meth:`AuditLog.verify` on an intact chain."""
+    """The outcome of :meth:`AuditLog.verify` on an intact chain.
+
+    Attributes:
+        unsealed: sequence numbers of the entries written before the trail was keyed
+            (older versions): chained, but not provably unmodified.
+        sealed_from: the first sealed entry's sequence number (None: none yet).
+        first_seq: the oldest entry kept (> 1 once rotation removed older files).
+        files: how many files the trail spans.
+    """
 
     count: int
     last_seq: int
     last_hash: str
     torn_lines: tuple[int, ...] = ()
+    unsealed: tuple[int, ...] = ()
+    sealed_from: int | None = None
+    first_seq: int = 1
+    files: int = 1
 
 
 def default_audit_path() -> Path:
@@ -151,9 +206,18 @@ def _canonical(payload: Mapping[str, Any]) -> bytes:
     )
 
 
-def _chain_hash(prev: str, payload: Mapping[str, Any]) -> str:
+def _signed_input(prev: str, payload: Mapping[str, Any]) -> bytes:
     body = {k: v for k, v in payload.items() if k != "hash"}
-    return hashlib.sha256(prev.encode("ascii") + b"\n" + _canonical(body)).hexdigest()
+    return prev.encode("ascii") + b"\n" + _canonical(body)
+
+
+def _chain_hash(prev: str, payload: Mapping[str, Any]) -> str:
+    """The unsealed (legacy) link: plain SHA-256."""
+    return hashlib.sha256(_signed_input(prev, payload)).hexdigest()
+
+
+def _seal(key: bytes, prev: str, payload: Mapping[str, Any]) -> str:
+    return hmac.new(key, _signed_input(prev, payload), hashlib.sha256).hexdigest()
 
 
 def _check_value(name: str, value: Any) -> Any:
@@ -177,17 +241,60 @@ def _clean_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-class AuditLog:
-    """The trail in one file; safe to share between threads and processes."""
+@dataclass(frozen=True)
+class _Tail:
+    seq: int
+    hash: str
+    sealed: bool
 
-    def __init__(self, path: Path | None = None) -> None:
+
+class AuditLog:
+    """The trail (current file plus rotated ones); safe to share between threads and processes.
+
+    Args:
+        path: the current file (default :func:`default_audit_path`); rotated files sit
+            beside it as ``<stem>-<first seq><suffix>``.
+        key_source: returns the sealing key or raises :class:`AuditKeyUnavailable`
+            (default: the OS keyring).
+        max_bytes: size at which the current file is rotated.
+        keep: rotated files kept; older ones are removed (and that is recorded).
+    """
+
+    def __init__(self, path: Path | None = None, *,
+                 key_source: Callable[[], bytes] | None = None,
+                 max_bytes: int = _MAX_BYTES, keep: int = _KEEP) -> None:
         self.path = path or default_audit_path()
+        self._key_source = key_source or keyring_key
+        # Verifying never creates a key: no key in the keyring means nothing was sealed.
+        self._verify_key: Callable[[], bytes] = key_source or (
+            lambda: keyring_key(create=False))
+        self.max_bytes = max_bytes
+        self.keep = keep
         self._lock = threading.Lock()
+
+    # -- files -----------------------------------------------------------------------------
+
+    def segments(self) -> list[Path]:
+        """Rotated files, oldest first (the current file is not included)."""
+        pattern = f"{self.path.stem}-*{self.path.suffix}"
+        found = [p for p in self.path.parent.glob(pattern)
+                 if p.name[len(self.path.stem) + 1:-len(self.path.suffix) or None].isdigit()]
+        return sorted(found)
+
+    def files(self) -> list[Path]:
+        """Every file of the trail, oldest first."""
+        return [*self.segments(), self.path]
+
+    def _segment_name(self, first_seq: int) -> Path:
+        return self.path.with_name(f"{self.path.stem}-{first_seq:012d}{self.path.suffix}")
 
     # -- writing ---------------------------------------------------------------------------
 
     def append(self, event: str, **fields: Any) -> AuditEntry:
         """Append one event and fsync it; returns the entry written.
+
+        The entry is sealed when the keyring gives the key; otherwise it is written
+        unsealed (a warning is logged) rather than lost, and ``audit verify`` flags it.
 
         Raises:
             ValueError, TypeError: a field would record content or is not a scalar.
@@ -197,129 +304,220 @@ class AuditLog:
             raise ValueError(f"audit event name {event!r} is not a word")
         cleaned = _clean_fields(fields)
         try:
-            with self._lock, self._locked_fd() as fd:
-                last = self._last_entry(fd)
-                seq = 1 if last is None else last[0] + 1
-                prev = _GENESIS if last is None else last[1]
-                payload: dict[str, Any] = {
-                    "seq": seq,
-                    "time": dt.datetime.now(dt.UTC).isoformat(),
-                    "event": event,
-                    "fields": cleaned,
-                    "prev": prev,
-                }
-                payload["hash"] = _chain_hash(prev, payload)
-                line = _canonical(payload) + b"\n"
-                if self._needs_newline(fd):
-                    line = b"\n" + line
-                os.write(fd, line)
-                os.fsync(fd)
+            with self._lock:
+                private_dir(self.path.parent)
+                fd = _open_locked(self.path)
+                try:
+                    key = self._key()
+                    tail = _last_entry(fd) or self._last_of_segments()
+                    fd = self._maybe_rotate(fd, tail, key)
+                    if key is not None:
+                        tail = self._prune(fd, tail, key)
+                    entry = self._write(fd, tail, key, event, cleaned)
+                finally:
+                    os.close(fd)  # closing releases the flock
         except OSError as exc:
             raise AuditError(f"cannot write the audit trail {self.path}: {exc}") from exc
-        return AuditEntry(seq, payload["time"], event, cleaned, prev, payload["hash"])
+        return entry
 
-    @contextlib.contextmanager
-    def _locked_fd(self) -> Iterator[int]:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
-        fd = os.open(self.path, flags, 0o600)
+    def _key(self) -> bytes | None:
         try:
-            if fcntl is not None:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-            yield fd
-        finally:
-            os.close(fd)  # closing releases the flock
+            return self._key_source()
+        except AuditKeyUnavailable as exc:
+            # INFO: the CLI shows warnings on stderr, and `audit verify` reports it anyway.
+            logger.info("audit entry written unsealed: %s", exc.reason)
+            return None
 
-    @staticmethod
-    def _needs_newline(fd: int) -> bool:
-        size = os.fstat(fd).st_size
-        if size == 0:
-            return False
-        return os.pread(fd, 1, size - 1) != b"\n"
+    def _write(self, fd: int, tail: _Tail | None, key: bytes | None, event: str,
+               cleaned: dict[str, Any]) -> AuditEntry:
+        seq = 1 if tail is None else tail.seq + 1
+        prev = _GENESIS if tail is None else tail.hash
+        payload: dict[str, Any] = {
+            "seq": seq,
+            "time": dt.datetime.now(dt.UTC).isoformat(),
+            "event": event,
+            "fields": cleaned,
+            "prev": prev,
+        }
+        if key is not None:
+            payload["alg"] = SEALED
+            payload["key_id"] = key_id(key)
+            payload["hash"] = _seal(key, prev, payload)
+        else:
+            payload["hash"] = _chain_hash(prev, payload)
+        line = _canonical(payload) + b"\n"
+        if _needs_newline(fd):
+            line = b"\n" + line
+        os.write(fd, line)
+        os.fsync(fd)
+        return _entry(payload)
 
-    @staticmethod
-    def _last_entry(fd: int) -> tuple[int, str] | None:
-        """(seq, hash) of the last complete line, reading backwards from the end."""
+    def _maybe_rotate(self, fd: int, tail: _Tail | None, key: bytes | None) -> int:
+        """Start a new file when the current one is full, or to begin the sealed chain."""
         size = os.fstat(fd).st_size
-        block = 4096
-        end = size
-        tail = b""
-        while end > 0:
-            start = max(0, end - block)
-            tail = os.pread(fd, end - start, start) + tail
-            end = start
-            lines = tail.split(b"\n")
-            # Whole lines only: lines[0] may be cut unless we reached the start.
-            candidates = lines if end == 0 else lines[1:]
-            for raw in reversed(candidates):
-                if not raw.strip():
-                    continue
-                try:
-                    obj = json.loads(raw)
-                    return int(obj["seq"]), str(obj["hash"])
-                except (ValueError, KeyError, TypeError):
-                    continue  # a torn line: the chain goes on from the last whole one
-            block *= 2
+        if size == 0 or tail is None:
+            return fd
+        migrating = key is not None and not tail.sealed
+        if size < self.max_bytes and not migrating:
+            return fd
+        first = _first_seq(fd)
+        target = self._segment_name(first if first is not None else tail.seq)
+        os.rename(self.path, target)
+        if migrating:
+            logger.info("audit trail: unsealed entries kept in %s; sealed chain starts", target)
+        new_fd = _open_locked(self.path)
+        os.close(fd)  # the old file (now rotated) and its lock
+        return new_fd
+
+    def _prune(self, fd: int, tail: _Tail | None, key: bytes) -> _Tail | None:
+        """Remove rotated files beyond ``keep`` and record it (sealed)."""
+        old = self.segments()
+        excess = old[: max(0, len(old) - self.keep)]
+        if not excess:
+            return tail
+        following = old[len(excess)] if len(excess) < len(old) else self.path
+        first_kept = _first_seq_of(following)
+        through = (first_kept - 1) if first_kept is not None else (tail.seq if tail else 0)
+        for path in excess:
+            path.unlink()
+        entry = self._write(fd, tail, key, "audit-pruned", {"through_seq": through,
+                                                           "files": len(excess)})
+        return _Tail(entry.seq, entry.hash, True)
+
+    def _last_of_segments(self) -> _Tail | None:
+        for path in reversed(self.segments()):
+            try:
+                fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            except OSError:
+                continue
+            try:
+                tail = _last_entry(fd)
+            finally:
+                os.close(fd)
+            if tail is not None:
+                return tail
         return None
 
     # -- reading ---------------------------------------------------------------------------
 
     def entries(self) -> list[AuditEntry]:
-        """Every readable entry, oldest first (unverified: see :meth:`verify`)."""
-        result = []
-        for _, obj in self._lines():
-            if obj is not None:
-                result.append(_entry(obj))
-        return result
+        """Every readable entry of every file, oldest first (unverified: see :meth:`verify`)."""
+        return [_entry(obj) for _, _, obj in self._lines() if obj is not None]
 
-    def _lines(self) -> Iterator[tuple[int, dict[str, Any] | None]]:
-        try:
-            handle = self.path.open("rb")
-        except FileNotFoundError:
-            return
-        except OSError as exc:
-            raise AuditError(f"cannot read the audit trail {self.path}: {exc}") from exc
-        with handle:
-            for number, raw in enumerate(handle, start=1):
-                if not raw.strip():
-                    continue
-                try:
-                    obj = json.loads(raw)
-                except ValueError:
-                    yield number, None
-                    continue
-                yield number, obj if isinstance(obj, dict) else None
+    def _lines(self) -> Iterator[tuple[Path, int, dict[str, Any] | None]]:
+        for path in self.files():
+            try:
+                handle = path.open("rb")
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise AuditError(f"cannot read the audit trail {path}: {exc}") from exc
+            with handle:
+                for number, raw in enumerate(handle, start=1):
+                    if not raw.strip():
+                        continue
+                    try:
+                        obj = json.loads(raw)
+                    except ValueError:
+                        yield path, number, None
+                        continue
+                    yield path, number, obj if isinstance(obj, dict) else None
 
     def verify(self) -> VerifyResult:
-        """Recompute the chain; raises :class:`AuditTampered` at the first bad line.
+        """Recompute the chain over every file; raises :class:`AuditTampered` at the first
+        bad entry.
 
         Unreadable lines (a write torn by a crash) are tolerated and listed in
         ``torn_lines``: they hide nothing, since removing or altering a real entry breaks
         the chain of the next one.
+
+        Raises:
+            AuditTampered: an entry was edited, removed, inserted, re-chained without
+                the key, or the trail's beginning is missing without a sealed record of
+                its rotation.
+            AuditKeyUnavailable: sealed entries exist and the keyring cannot give the key.
         """
+        key: bytes | None = None
         prev, seq, count = _GENESIS, 0, 0
+        first_seq, first_at = 1, (self.path, 0)
+        sealed_from: int | None = None
+        unsealed: list[int] = []
         torn: list[int] = []
-        for number, obj in self._lines():
+        pruned_through = 0
+        files = 0
+        last_path: Path | None = None
+        for path, number, obj in self._lines():
+            if path != last_path:
+                files, last_path = files + 1, path
             if obj is None:
                 torn.append(number)
                 continue
+
+            def bad(reason: str, path: Path = path, number: int = number,
+                    obj: dict[str, Any] = obj) -> AuditTampered:
+                raw_seq = obj.get("seq")
+                return AuditTampered(path, number, reason,
+                                     raw_seq if isinstance(raw_seq, int) else 0)
+
             try:
+                if count == 0 and obj.get("seq") != 1:
+                    # The oldest files were rotated away: this entry is the anchor, and a
+                    # sealed audit-pruned entry later on must cover what is missing.
+                    if not isinstance(obj.get("seq"), int) or obj["seq"] < 1:
+                        raise bad("sequence number out of order")
+                    prev, seq = str(obj.get("prev")), obj["seq"] - 1
+                    first_seq, first_at = obj["seq"], (path, number)
                 if obj.get("prev") != prev:
-                    raise AuditTampered(self.path, number, "does not follow the previous line")
+                    raise bad("does not follow the previous entry")
                 if obj.get("seq") != seq + 1:
-                    raise AuditTampered(self.path, number, "sequence number out of order")
-                if obj.get("hash") != _chain_hash(prev, obj):
-                    raise AuditTampered(self.path, number, "content does not match its hash")
-            except TypeError as exc:  # unhashable junk in a field
-                raise AuditTampered(self.path, number, "malformed entry") from exc
+                    raise bad("sequence number out of order")
+                if obj.get("alg") is None and "key_id" not in obj:
+                    if sealed_from is not None:
+                        raise bad("not sealed with the audit key (written while the "
+                                  "keyring was unavailable, or rewritten)")
+                    if obj.get("hash") != _chain_hash(prev, obj):
+                        raise bad("content does not match its hash")
+                    unsealed.append(seq + 1)
+                else:
+                    if obj.get("alg") != SEALED:
+                        raise bad(f"unknown seal {obj.get('alg')!r}")
+                    if key is None:
+                        key = self._verify_key()
+                    if obj.get("key_id") != key_id(key):
+                        raise bad("sealed with another key than the keyring's")
+                    if not hmac.compare_digest(str(obj.get("hash")), _seal(key, prev, obj)):
+                        raise bad("content does not match its seal")
+                    if sealed_from is None:
+                        sealed_from = seq + 1
+                    if obj.get("event") == "audit-pruned":
+                        through = obj.get("fields", {}).get("through_seq")
+                        if isinstance(through, int):
+                            pruned_through = max(pruned_through, through)
+            except (TypeError, AttributeError) as exc:  # junk where a value should be
+                raise bad("malformed entry") from exc
             prev, seq, count = str(obj["hash"]), seq + 1, count + 1
-        return VerifyResult(count, seq, prev, tuple(torn))
+        if count and first_seq > 1 and pruned_through < first_seq - 1:
+            raise AuditTampered(first_at[0], first_at[1],
+                                f"entries before #{first_seq} are missing", first_seq)
+        if count and sealed_from is None and unsealed:
+            self._check_no_key_yet(first_at, first_seq)
+        return VerifyResult(count, seq, prev, tuple(torn), tuple(unsealed), sealed_from,
+                            first_seq if count else 1, max(files, 1))
+
+    def _check_no_key_yet(self, where: tuple[Path, int], first_seq: int) -> None:
+        """An unsealed-only trail is the old format only while no audit key exists."""
+        try:
+            self._verify_key()
+        except AuditKeyUnavailable:
+            return
+        raise AuditTampered(where[0], where[1] or 1, "no entry is sealed although the audit key "
+                            "exists: the trail was replaced", first_seq)
 
     def export(self, destination: Path, *, fmt: str = "jsonl") -> int:
         """Write a copy (``jsonl``: the lines as they are; ``csv``: one row per event).
 
         Returns the number of entries written. The JSON Lines copy verifies on its own
-        (``AuditLog(copy).verify()``).
+        (``AuditLog(copy).verify()``), with the same key.
         """
         entries = self.entries()
         if fmt == "jsonl":
@@ -345,6 +543,76 @@ class AuditLog:
         return len(entries)
 
 
+def _open_locked(path: Path) -> int:
+    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        fd = os.open(path, flags, 0o600)
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        # Another process may have rotated the file while we waited for the lock: then
+        # ``fd`` is the old file, renamed; open the current one again.
+        try:
+            same = os.path.samestat(os.fstat(fd), os.stat(path))
+        except FileNotFoundError:
+            same = False
+        if same:
+            return fd
+        os.close(fd)
+
+
+def _needs_newline(fd: int) -> bool:
+    size = os.fstat(fd).st_size
+    if size == 0:
+        return False
+    return os.pread(fd, 1, size - 1) != b"\n"
+
+
+def _first_seq(fd: int) -> int | None:
+    head = os.pread(fd, 65536, 0)
+    for raw in head.split(b"\n"):
+        try:
+            return int(json.loads(raw)["seq"])
+        except (ValueError, KeyError, TypeError):
+            continue
+    return None
+
+
+def _first_seq_of(path: Path) -> int | None:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        return _first_seq(fd)
+    finally:
+        os.close(fd)
+
+
+def _last_entry(fd: int) -> _Tail | None:
+    """The last complete line's link, reading backwards from the end."""
+    size = os.fstat(fd).st_size
+    block = 4096
+    end = size
+    tail = b""
+    while end > 0:
+        start = max(0, end - block)
+        tail = os.pread(fd, end - start, start) + tail
+        end = start
+        lines = tail.split(b"\n")
+        # Whole lines only: lines[0] may be cut unless we reached the start.
+        candidates = lines if end == 0 else lines[1:]
+        for raw in reversed(candidates):
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw)
+                return _Tail(int(obj["seq"]), str(obj["hash"]), obj.get("alg") == SEALED)
+            except (ValueError, KeyError, TypeError, AttributeError):
+                continue  # a torn line: the chain goes on from the last whole one
+        block *= 2
+    return None
+
+
 def _entry(obj: Mapping[str, Any]) -> AuditEntry:
     fields = obj.get("fields")
     return AuditEntry(
@@ -354,6 +622,8 @@ def _entry(obj: Mapping[str, Any]) -> AuditEntry:
         fields=dict(fields) if isinstance(fields, dict) else {},
         prev=str(obj.get("prev", "")),
         hash=str(obj.get("hash", "")),
+        alg=str(obj.get("alg", "") or ""),
+        key_id=str(obj.get("key_id", "") or ""),
     )
 
 
@@ -363,10 +633,10 @@ def record(event: str, **fields: Any) -> AuditEntry | None:
     The call other modules make at their security-relevant points, e.g.
     ``record("send", message_id=mid, recipients=list(rcpts))``. A failure to write is
     logged as an error and the caller goes on (the user's work is not blocked by the
-    trail); a field that would record content is a programming error and raises.
+    trail); a field that would record content is a programming error and raises. There
+    is no switch to turn the trail off: tests and benchmarks give the app a home of their
+    own (``MSSANTE_COMPANION_HOME``).
     """
-    if os.environ.get(_AUDIT_ENV, "").lower() == "off":
-        return None
     try:
         return AuditLog().append(event, **fields)
     except AuditError as exc:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from client.audit import AuditEntry, AuditLog, AuditTampered, VerifyResult
+from ui.wording import describe_error
 from ui.workers import WorkerPool
 
 __all__ = ["AuditSnapshot", "AuditView", "event_label", "load_snapshot"]
@@ -67,6 +68,11 @@ def event_label(event: str) -> str:
         "receipt-received": QCoreApplication.translate("AuditView", "Accusé reçu"),
         "bridge-session": QCoreApplication.translate("AuditView", "Session passerelle"),
         "bridge-refused": QCoreApplication.translate("AuditView", "Passerelle : accès refusé"),
+        "bridge-login-failed": QCoreApplication.translate(
+            "AuditView", "Passerelle : mot de passe refusé"),
+        "pin-refused": QCoreApplication.translate("AuditView", "Code PIN refusé"),
+        "audit-pruned": QCoreApplication.translate(
+            "AuditView", "Journal : anciens fichiers supprimés"),
     }.get(event, event)
 
 
@@ -143,12 +149,18 @@ class AuditView(QWidget):
             self.status.setText(self.tr(
                 "Journal intact : {count} événements, dernière empreinte {digest}."
             ).format(count=snapshot.verified.count, digest=snapshot.verified.last_hash[:16]))
+            if snapshot.verified.unsealed:
+                self.status.setText(self.status.text() + " " + self.tr(
+                    "{count} événements ne sont pas scellés par la clé du trousseau "
+                    "(version précédente ou trousseau indisponible) : ils ne peuvent pas "
+                    "être prouvés intacts.").format(count=len(snapshot.verified.unsealed)))
             self.status.setProperty("alert", False)
         self.loaded.emit(snapshot)
 
     def _failed(self, exc: BaseException) -> None:
         self.refresh_button.setEnabled(True)
-        self.status.setText(self.tr("Journal illisible : {error}").format(error=exc))
+        self.status.setText(self.tr("Journal illisible : {error}").format(
+            error=describe_error(exc)))
         logger.warning("audit trail not readable: %s", exc)
 
     def _ask_export(self) -> None:

@@ -236,6 +236,11 @@ _WORDINGS: dict[str, Callable[[BaseException], str]] = {
         "wording",
         "Le trousseau du système est indisponible ou verrouillé. Déverrouillez-le et "
         "réessayez.")),
+    "AuditKeyUnavailable": _fixed(QT_TRANSLATE_NOOP(
+        "wording",
+        "La clé du journal de sécurité est dans le trousseau du système, indisponible ou "
+        "verrouillé : le journal ne peut pas être vérifié. Déverrouillez le trousseau et "
+        "réessayez.")),
     "InvalidXdmInput": _with_reason(QT_TRANSLATE_NOOP(
         "wording", "Le document structuré ne peut pas être préparé.")),
     "TimeoutError": _fixed(QT_TRANSLATE_NOOP(

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from client.audit import AuditError, AuditLog, AuditTampered
+from client.audit import AuditError, AuditKeyUnavailable, AuditLog, AuditTampered, VerifyResult
 from client.cli._common import EXIT_OK, describe_error, emit_json, option
 
 __all__ = ["register"]
@@ -63,6 +63,8 @@ def _verify(args: argparse.Namespace) -> int:
         emit_json(
             {"ok": True, "count": result.count, "last_seq": result.last_seq,
              "last_hash": result.last_hash, "torn_lines": list(result.torn_lines),
+             "sealed_from": result.sealed_from, "unsealed": list(result.unsealed),
+             "first_seq": result.first_seq, "files": result.files,
              "path": str(log.path)}
         )
         return EXIT_OK
@@ -70,7 +72,31 @@ def _verify(args: argparse.Namespace) -> int:
             if result.torn_lines else "")
     print(f"Audit trail intact: {result.count} events, last #{result.last_seq} "
           f"{result.last_hash[:16]}{note}.")
+    for line in _notes(result):
+        print(line)
     return EXIT_OK
+
+
+def _notes(result: VerifyResult) -> list[str]:
+    notes = []
+    if result.unsealed:
+        span = f"#{result.unsealed[0]}-#{result.unsealed[-1]}"
+        if result.sealed_from is not None:
+            notes.append(
+                f"{len(result.unsealed)} older event(s) ({span}) were written before the "
+                f"trail was keyed and cannot be proven unmodified; the keyed trail starts "
+                f"at #{result.sealed_from}.")
+        else:
+            notes.append(
+                f"{len(result.unsealed)} event(s) ({span}) are not keyed yet (written "
+                "by an earlier version, or while the keyring was unavailable): they cannot "
+                "be proven unmodified. The next event starts the keyed trail.")
+    elif result.count:
+        notes.append("Every event is keyed (HMAC-SHA256, key in the system keyring).")
+    if result.first_seq > 1:
+        notes.append(f"Events before #{result.first_seq} were removed by rotation "
+                     f"(recorded); {result.files} file(s) checked.")
+    return notes
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -85,8 +111,17 @@ def _export(args: argparse.Namespace) -> int:
 @describe_error.register
 def _(exc: AuditTampered) -> str:
     return (
-        f"The audit trail was modified or damaged at line {exc.line} ({exc.reason}); "
+        f"The audit trail was modified or damaged at line {exc.line}"
+        f"{f' (event #{exc.seq})' if exc.seq else ''}: {exc.reason}; "
         f"keep {exc.path} as evidence and tell your security officer."
+    )
+
+
+@describe_error.register
+def _(exc: AuditKeyUnavailable) -> str:
+    return (
+        f"The audit trail's key cannot be read from the system keyring ({exc.reason}); "
+        "unlock the keyring and try again. Without it the trail cannot be checked."
     )
 
 

@@ -68,6 +68,22 @@
         <translation>Bridge: access refused</translation>
     </message>
     <message>
+        <source>Passerelle : mot de passe refusé</source>
+        <translation>Bridge: password refused</translation>
+    </message>
+    <message>
+        <source>{count} événements ne sont pas scellés par la clé du trousseau (version précédente ou trousseau indisponible) : ils ne peuvent pas être prouvés intacts.</source>
+        <translation>{count} events are not sealed with the keyring's key (earlier version, or keyring unavailable): they cannot be proven intact.</translation>
+    </message>
+    <message>
+        <source>Code PIN refusé</source>
+        <translation>PIN refused</translation>
+    </message>
+    <message>
+        <source>Journal : anciens fichiers supprimés</source>
+        <translation>Trail: old files removed</translation>
+    </message>
+    <message>
         <location line="+37" />
         <source>Journal de sécurité</source>
         <translation>Security log</translation>
@@ -1982,6 +1998,10 @@
         <location line="+4" />
         <source>Le trousseau du système est indisponible ou verrouillé. Déverrouillez-le et réessayez.</source>
         <translation>The system keyring is unavailable or locked. Unlock it and try again.</translation>
+    </message>
+    <message>
+        <source>La clé du journal de sécurité est dans le trousseau du système, indisponible ou verrouillé : le journal ne peut pas être vérifié. Déverrouillez le trousseau et réessayez.</source>
+        <translation>The security trail's key is in the system keyring, which is unavailable or locked: the trail cannot be checked. Unlock the keyring and try again.</translation>
     </message>
     <message>
         <location line="+4" />

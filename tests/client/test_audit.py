@@ -1,4 +1,8 @@
-"""The audit trail: hash chain, tamper evidence, torn writes, concurrency, no content."""
+"""The audit trail: hash chain, tamper evidence, torn writes, concurrency, no content.
+
+These run without a keyring, so the entries are unsealed (the format of earlier
+versions); the keyed chain is in ``test_audit_sealed.py``.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,22 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from client import audit_key
 from client.audit import AuditLog, AuditTampered, default_audit_path, record
+from tests.helpers.fake_keyring import no_keyring
+
+
+@pytest.fixture(autouse=True)
+def _without_keyring() -> Iterator[None]:
+    with no_keyring():
+        audit_key.forget_cached_key()
+        yield
+        audit_key.forget_cached_key()
 
 
 def _lines(path: Path) -> list[str]:

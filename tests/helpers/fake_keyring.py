@@ -10,7 +10,7 @@ import keyring.core
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
-__all__ = ["FakeKeyring", "fake_keyring"]
+__all__ = ["FakeKeyring", "fake_keyring", "no_keyring"]
 
 
 class FakeKeyring(KeyringBackend):
@@ -41,5 +41,22 @@ def fake_keyring() -> Iterator[FakeKeyring]:
     keyring.core.set_keyring(backend)
     try:
         yield backend
+    finally:
+        keyring.core.set_keyring(previous)
+
+
+@contextmanager
+def no_keyring() -> Iterator[None]:
+    """A machine without any keyring (keyring's ``fail`` backend) for the block.
+
+    keyring picks the highest-priority backend class it knows, and importing this module
+    makes :class:`FakeKeyring` one of them: tests about "no keyring" say so explicitly.
+    """
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.core.set_keyring(fail.Keyring())
+    try:
+        yield
     finally:
         keyring.core.set_keyring(previous)

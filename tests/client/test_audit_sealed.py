@@ -1,0 +1,230 @@
+"""The keyed audit trail: a rewrite without the key fails, rotation keeps one chain, an
+unkeyed trail from an earlier version is kept and said so, no switch turns it off."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import keyring
+import keyring.core
+import pytest
+
+from client import audit_key
+from client.audit import AuditKeyUnavailable, AuditLog, AuditTampered, _chain_hash, record
+from client.cli import main
+from tests.client.test_secrets import secret_service  # noqa: F401 - fixture
+from tests.helpers.fake_keyring import fake_keyring, no_keyring
+
+KEY = bytes(range(32))
+
+
+def _key() -> bytes:
+    return KEY
+
+
+def _no_key() -> bytes:
+    raise AuditKeyUnavailable("keyring locked")
+
+
+def _lines(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _write(path: Path, objs: list[dict[str, object]]) -> None:
+    path.write_text("".join(json.dumps(o) + "\n" for o in objs), encoding="utf-8")
+
+
+def _rechain_without_key(objs: list[dict[str, object]], keyed: Callable[..., str]) -> None:
+    """What an attacker without the key can do: recompute every link his own way."""
+    prev = "0" * 64
+    for seq, obj in enumerate(objs, start=1):
+        obj["seq"], obj["prev"] = seq, prev
+        obj["hash"] = keyed(prev, obj)
+        prev = str(obj["hash"])
+
+
+@pytest.fixture(autouse=True)
+def _no_keyring() -> Iterator[None]:
+    """The machine's state without a desktop keyring (any imported backend class would
+    otherwise be picked by keyring's discovery), and no key cached from another test."""
+    with no_keyring():
+        audit_key.forget_cached_key()
+        yield
+        audit_key.forget_cached_key()
+
+
+def _twenty(log: AuditLog) -> None:
+    for n in range(20):
+        log.append("send", message_id=f"<{n}@x>", recipients=[f"r{n}@y.mssante.fr"])
+
+
+@pytest.mark.parametrize("how", ["sha256", "other-key", "keep-alg"])
+def test_deleting_editing_and_rechaining_without_the_key_fails(tmp_path: Path, how: str) -> None:
+    """The reviewer's attack: drop 16 entries, change an address, recompute the chain."""
+    log = AuditLog(tmp_path / "audit.jsonl", key_source=_key)
+    _twenty(log)
+    assert log.verify().sealed_from == 1
+    objs = _lines(log.path)
+    del objs[2:18]
+    objs[1]["fields"] = {"message_id": "<1@x>", "recipients": ["someone@else.mssante.fr"]}
+    if how == "sha256":  # back to the unkeyed format
+        for obj in objs:
+            obj.pop("alg"), obj.pop("key_id")
+        _rechain_without_key(objs, _chain_hash)
+    else:
+        import hashlib
+        import hmac
+
+        from client.audit import _signed_input
+
+        guess = os.urandom(32)
+        _rechain_without_key(objs, lambda prev, obj: hmac.new(
+            guess, _signed_input(prev, obj), hashlib.sha256).hexdigest())
+        if how == "other-key":
+            for obj in objs:
+                obj["key_id"] = audit_key.key_id(guess)
+            _rechain_without_key(objs, lambda prev, obj: hmac.new(
+                guess, _signed_input(prev, obj), hashlib.sha256).hexdigest())
+    _write(log.path, objs)
+    with pytest.raises(AuditTampered) as info:
+        log.verify()
+    assert info.value.line == 1 and info.value.seq == 1
+
+
+def test_an_unsealed_entry_after_sealed_ones_fails(tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    AuditLog(path, key_source=_key).append("sign-in", address="a@x.mssante.fr")
+    AuditLog(path, key_source=_no_key).append("send", message_id="<1@x>")
+    with pytest.raises(AuditTampered) as info:
+        AuditLog(path, key_source=_key).verify()
+    assert (info.value.line, info.value.seq) == (2, 2)
+    assert "not sealed" in info.value.reason
+
+
+def test_an_old_unkeyed_trail_is_kept_and_the_keyed_one_starts_in_a_new_file(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "audit.jsonl"
+    old = AuditLog(path, key_source=_no_key)
+    for n in range(3):
+        old.append("sign-in", address=f"a{n}@x.mssante.fr")
+    before = old.verify()
+    assert (before.unsealed, before.sealed_from) == ((1, 2, 3), None)
+    new = AuditLog(path, key_source=_key)
+    entry = new.append("send", message_id="<1@x>")
+    assert (entry.seq, entry.sealed) == (4, True)
+    assert [p.name for p in new.segments()] == ["audit-000000000001.jsonl"]
+    assert len(path.read_text(encoding="utf-8").splitlines()) == 1
+    result = new.verify()
+    assert (result.count, result.unsealed, result.sealed_from, result.files) == (
+        4, (1, 2, 3), 4, 2)
+
+
+def test_rotation_is_bounded_and_the_chain_verifies_across_files(tmp_path: Path) -> None:
+    log = AuditLog(tmp_path / "audit.jsonl", key_source=_key, max_bytes=2000, keep=3)
+    for n in range(120):
+        log.append("bridge-login-failed", listener="imap", source="127.0.0.1", n=n)
+    segments = log.segments()
+    assert len(segments) == 3
+    total = sum(p.stat().st_size for p in log.files())
+    assert total < 4 * 2000 + 1000
+    result = log.verify()
+    assert result.first_seq > 1 and result.files == 4
+    assert any(e.event == "audit-pruned" for e in log.entries())
+    assert all(oct(p.stat().st_mode & 0o777) == "0o600" for p in log.files())
+    # Removing the oldest kept file is not a rotation: nothing sealed says so.
+    segments[0].unlink()
+    with pytest.raises(AuditTampered, match="missing"):
+        log.verify()
+
+
+def test_a_missing_middle_file_breaks_the_chain(tmp_path: Path) -> None:
+    log = AuditLog(tmp_path / "audit.jsonl", key_source=_key, max_bytes=1500, keep=10)
+    for n in range(40):
+        log.append("sign-in", address=f"a{n}@x.mssante.fr")
+    segments = log.segments()
+    assert len(segments) >= 3
+    segments[1].unlink()
+    with pytest.raises(AuditTampered, match="does not follow"):
+        log.verify()
+
+
+def test_no_switch_disables_the_trail(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MSSANTE_COMPANION_AUDIT", "off")
+    assert record("sign-in", address="a@x.mssante.fr") is not None
+    assert AuditLog().entries()[-1].event == "sign-in"
+
+
+def test_verify_needs_the_key_for_sealed_entries(capsys: pytest.CaptureFixture[str]) -> None:
+    with fake_keyring():
+        record("sign-in", address="a@x.mssante.fr")
+    audit_key.forget_cached_key()
+    # Back on the machine's default (no keyring): the seal cannot be checked.
+    assert main(["audit", "verify"]) == 2
+    assert "keyring" in capsys.readouterr().err
+
+
+def test_cli_verify_says_which_part_is_keyed(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    record("sign-in", address="a@x.mssante.fr")  # no keyring here: unsealed
+    assert main(["audit", "verify"]) == 0
+    assert "not keyed yet" in capsys.readouterr().out
+    with fake_keyring():
+        record("send", message_id="<1@x>")
+        assert main(["audit", "verify"]) == 0
+        out = capsys.readouterr().out
+        assert "keyed trail starts at #2" in out
+
+
+def test_the_key_lives_in_the_real_keyring_not_beside_the_log(
+    secret_service: dict[str, str], monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+    app_home: Path,
+) -> None:
+    for name, value in secret_service.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
+    from keyring.backends import SecretService
+
+    previous = keyring.get_keyring()
+    keyring.core.set_keyring(SecretService.Keyring())
+    try:
+        entry = record("sign-in", address="a@x.mssante.fr", method="card-tls")
+        assert entry is not None and entry.sealed
+        stored = keyring.get_password("mssante-companion", audit_key.KEY_NAME)
+        assert stored
+        audit_key.forget_cached_key()
+        assert AuditLog().verify().sealed_from == 1
+        for path in app_home.rglob("*"):
+            if path.is_file():
+                assert stored.encode() not in path.read_bytes()
+    finally:
+        keyring.core.set_keyring(previous)
+
+
+def test_concurrent_processes_rotating_keep_one_sealed_chain(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import textwrap
+
+    path = tmp_path / "audit.jsonl"
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from pathlib import Path
+        from client.audit import AuditLog
+        log = AuditLog(Path({str(path)!r}), key_source=lambda: bytes(range(32)),
+                       max_bytes=3000, keep=100)
+        for n in range(25):
+            log.append("bridge-login-failed", worker=int(sys.argv[1]), n=n)
+        """
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(w)]) for w in range(4)]
+    for proc in procs:
+        assert proc.wait(timeout=120) == 0
+    log = AuditLog(path, key_source=_key)
+    result = log.verify()
+    assert (result.count, result.sealed_from, result.torn_lines) == (100, 1, ())
+    assert len(log.segments()) >= 3

@@ -1,0 +1,57 @@
+"""A wrong PIN typed for ``mssante-companion login`` is in the audit trail, the PIN is not."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from client.audit import AuditLog
+from client.cli._pin import TerminalPinPrompt
+from cps.pin import RETRY_INCORRECT, PinRequest
+from cps.token import PinState
+from sandbox.operator import Sandbox
+
+WRONG_PIN = "9753"
+
+
+def test_the_terminal_prompt_records_a_refused_pin_without_it() -> None:
+    prompt = TerminalPinPrompt(from_stdin=True, stdin=io.BytesIO(b"1234\n"))
+    request = PinRequest.build(holder=None, token_label="CPS3 V3 MARTIN JEAN",
+                               state=PinState(count_low=True), retry_reason=RETRY_INCORRECT)
+    assert prompt.ask_pin(request) == "1234"
+    [entry] = AuditLog().entries()
+    assert (entry.event, dict(entry.fields)) == (
+        "pin-refused", {"where": "cli", "attempts_left": request.attempts_left})
+
+
+@pytest.mark.sandbox
+@pytest.mark.timeout(240)
+def test_cli_login_with_a_wrong_pin_is_audited(sandbox_operator: Sandbox,
+                                               app_home: Path) -> None:
+    env = {**os.environ, **sandbox_operator.card.environment(),
+           "MSSANTE_COMPANION_HOME": str(app_home),
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    env.pop("MSSANTE_COMPANION_PROFILE", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "client.cli", "login", "--profile",
+         str(sandbox_operator.profile), "--pin-stdin"],
+        input=WRONG_PIN + "\n", capture_output=True, text=True, env=env, timeout=180,
+        check=False)
+    assert result.returncode != 0
+    entries = AuditLog().entries()
+    failed = [e for e in entries if e.event == "sign-in-failed"]
+    assert [dict(e.fields)["error"] for e in failed] == ["PinIncorrect"]
+    for entry in entries:
+        assert WRONG_PIN not in [str(v) for v in entry.fields.values()]
+    # Reset SoftHSM2's try counter for the other tests sharing the token.
+    ok = subprocess.run(
+        [sys.executable, "-m", "client.cli", "login", "--profile",
+         str(sandbox_operator.profile), "--pin-stdin"],
+        input=sandbox_operator.card.pin + "\n", capture_output=True, text=True, env=env,
+        timeout=180, check=False)
+    assert ok.returncode == 0, ok.stderr
