@@ -200,7 +200,8 @@ def _build_authenticator(
         if profile.auth.certificate_file is None:
             raise CertificateFileError(profile.source or Path("profile"),
                                        "no certificate_file in the profile")
-        signer = load_certificate_signer(profile.auth.certificate_file, password_prompt)
+        signer = load_certificate_signer(profile.auth.certificate_file, password_prompt,
+                                         secrets_settings=profile.secrets)
         return CertificateTlsAuthenticator(profile, signer, trust, method="certificate",
                                            crl_fetch=http_fetch)
 

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
@@ -20,6 +21,9 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from client import secrets
 from client.auth.errors import CertificateFileError, CertificatePasswordRequired
 from client.tls.signer import SoftwareSigner
+
+if TYPE_CHECKING:
+    from client.profiles.model import SecretsSettings
 
 __all__ = ["PasswordAnswer", "PasswordPrompt", "load_certificate_signer", "secret_name"]
 
@@ -63,12 +67,16 @@ def _open(path: Path, data: bytes, password: str | None) -> SoftwareSigner:
 
 
 def load_certificate_signer(
-    path: Path, prompt: PasswordPrompt | None = None, *, use_keyring: bool = True
+    path: Path, prompt: PasswordPrompt | None = None, *, use_keyring: bool = True,
+    secrets_settings: SecretsSettings | None = None,
 ) -> SoftwareSigner:
     """Open the PKCS#12 file at ``path`` and return a signer over its key.
 
     Order: no password; the keyring's; then ``prompt`` (asked again after a wrong one,
     up to three times); a password the user chose to remember is stored after it worked.
+    When ``secrets_settings`` names a file or a systemd credential, the password comes
+    from there only (or from ``prompt``, given on an explicit request such as
+    ``--password-stdin``): the keyring is not consulted.
 
     Raises:
         CertificateFileError: unreadable file or content.
@@ -83,6 +91,11 @@ def load_certificate_signer(
             return _open(path, data, candidate)
         except CertificatePasswordRequired:
             continue
+    if secrets_settings is not None and secrets_settings.source != "keyring":
+        if prompt is not None:
+            use_keyring = False
+        else:
+            return _open_with_configured(path, data, secrets_settings)
     name = secret_name(path)
     stored: str | None = None
     if use_keyring:
@@ -114,3 +127,21 @@ def load_certificate_signer(
                 logger.warning("password for %s not kept: %s", path, exc.reason)
         return signer
     raise CertificatePasswordRequired(path)
+
+
+def _open_with_configured(path: Path, data: bytes, settings: SecretsSettings) -> SoftwareSigner:
+    """Open with the password of the profile's ``[secrets]`` file or credential."""
+    raw = secrets.read_configured(settings, "password")
+    assert raw is not None  # noqa: S101 - only called for file and systemd sources
+    try:
+        password = raw.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError as exc:
+        raise CertificateFileError(path, "the configured password is not UTF-8 text") from exc
+    try:
+        return _open(path, data, password)
+    except CertificatePasswordRequired:
+        where = (str(settings.password_file) if settings.source == "file"
+                 else f"the systemd credential {settings.password_credential}")
+        raise CertificateFileError(
+            path, f"the password in {where} does not open it; write the right one there"
+        ) from None

@@ -17,7 +17,16 @@ import sys
 from collections.abc import Sequence
 
 from client import __version__
-from client.cli._common import EXIT_ERROR, EXIT_INTERRUPTED, common_options, report_error
+from client.cli._common import (
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    CommandParser,
+    common_options,
+    emit_json,
+    error_document,
+    report_error,
+    report_usage_error,
+)
 
 __all__ = ["COMMAND_MODULES", "build_parser", "main"]
 
@@ -41,7 +50,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every available command registered."""
     common = common_options()
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="mssante-companion",
         description=(
             "Compagnon MSSanté: sign in to your MSSanté secure mailbox with your CPS card. "
@@ -84,16 +93,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     _configure_logging(getattr(args, "verbose", 0))
     handler = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help()
-        return EXIT_ERROR
+    as_json = bool(getattr(args, "json", False))
+    group = getattr(args, "command", None)
+    if handler is None or (group is not None and getattr(args, f"{group}_command", "") is None):
+        # No command, or a command group without its sub-command: a usage error.
+        what = f"'{group}' needs a sub-command" if group else "No command given"
+        report_usage_error(f"{what}: see {parser.prog} {group or ''} --help.".replace("  ", " "),
+                           args_list)
+        return EXIT_USAGE
     try:
         status: int = handler(args)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("Interrupted.", file=sys.stderr)
+        if as_json:
+            emit_json(error_document(exc))
         return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - every failure is worded for the user
-        return report_error(exc)
+        return report_error(exc, as_json=as_json)
     return status
 
 

@@ -1,4 +1,25 @@
-"""What every command shares: common options, JSON output, error wording."""
+"""What every command shares: common options, JSON output, error wording, exit codes.
+
+Exit codes (a contract for the programs that call the command line):
+
+====  =========================================================================
+ 0    success
+ 1    the command answered "no" (``whitelist check``: outside; ``doctor``: a check failed)
+ 2    usage error (unknown option, missing argument); nothing was done
+ 3    not found (folder, message)
+ 4    refused by policy (a recipient outside the MSSanté trust space); nothing was sent
+ 5    would overwrite an existing file
+ 6    authentication failed (PIN, certificate file or its password, refused sign-in)
+ 7    temporary failure (server unreachable, connection lost, card absent): retry later
+ 8    any other error
+130   interrupted (Ctrl-C)
+====  =========================================================================
+
+With ``--json`` every run prints exactly one JSON document on stdout: the result, or
+``{"error": {"code", "message", "retry", "kind", "exit_status"}}``; the sentence is on
+stderr too. Option abbreviations are off: ``--pin 4827`` is a usage error, and usage
+errors never repeat the values given on the command line (one of them may be a secret).
+"""
 
 from __future__ import annotations
 
@@ -6,34 +27,122 @@ import argparse
 import functools
 import json
 import logging
+import re
 import sys
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NoReturn
 
 __all__ = [
+    "EXIT_AUTH",
     "EXIT_ERROR",
+    "EXIT_EXISTS",
     "EXIT_INTERRUPTED",
+    "EXIT_NOT_FOUND",
+    "EXIT_NO",
     "EXIT_OK",
+    "EXIT_POLICY",
+    "EXIT_TEMPORARY",
+    "EXIT_USAGE",
+    "CommandParser",
     "common_options",
     "describe_error",
     "emit_json",
+    "error_document",
+    "error_kind",
     "report_error",
+    "report_failure",
+    "report_usage_error",
 ]
 
 logger = logging.getLogger(__name__)
 
 EXIT_OK = 0
-EXIT_ERROR = 2
+EXIT_NO = 1
+EXIT_USAGE = 2
+EXIT_NOT_FOUND = 3
+EXIT_POLICY = 4
+EXIT_EXISTS = 5
+EXIT_AUTH = 6
+EXIT_TEMPORARY = 7
+EXIT_ERROR = 8
 EXIT_INTERRUPTED = 130
+
+_KIND_STATUS = {
+    "usage": EXIT_USAGE,
+    "not-found": EXIT_NOT_FOUND,
+    "policy": EXIT_POLICY,
+    "exists": EXIT_EXISTS,
+    "authentication": EXIT_AUTH,
+    "temporary": EXIT_TEMPORARY,
+    "other": EXIT_ERROR,
+    "interrupted": EXIT_INTERRUPTED,
+}
+_STATUS_KIND = {status: kind for kind, status in _KIND_STATUS.items()}
+
+
+class CommandParser(argparse.ArgumentParser):
+    """An argument parser for programs: no abbreviations, secret-safe usage errors.
+
+    Sub-parsers created by ``add_subparsers().add_parser`` are of this class too.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
+        self._argv: Sequence[str] = ()
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        """Parse ``args``, remembered so that a usage error can redact them."""
+        _ARGV[:] = list(sys.argv[1:] if args is None else args)
+        return super().parse_args(args, namespace)
+
+    def error(self, message: str) -> NoReturn:
+        """Report a usage error without echoing the values given, then exit with 2."""
+        self.print_usage(sys.stderr)
+        report_usage_error(
+            f"{self.prog}: {redact_arguments(message, _ARGV)}. See {self.prog} --help "
+            "(the values given are not repeated here, in case one is a secret).", _ARGV)
+        sys.exit(EXIT_USAGE)
+
+
+# The command line being parsed (argparse gives error() only the message).
+_ARGV: list[str] = []
+
+
+def redact_arguments(message: str, argv: Sequence[str]) -> str:
+    """``message`` with every value of ``argv`` that is not an option name masked."""
+    values: set[str] = set()
+    for token in argv:
+        name, equals, value = token.partition("=")
+        if token.startswith("-") and equals:
+            values.add(value)
+            values.add(token)
+        elif not token.startswith("-") or token[1:].isdigit():
+            values.add(token)
+    for value in sorted((v for v in values if v), key=len, reverse=True):
+        message = re.sub(rf"(?<![\w-]){re.escape(value)}(?![\w-])", "…", message)
+    return message
+
+
+def report_usage_error(sentence: str, argv: Sequence[str]) -> None:
+    """Print a usage error on stderr, and as the JSON error document if ``--json`` was given."""
+    text = sentence
+    print(f"Error: {text}", file=sys.stderr)
+    if "--json" in argv:
+        emit_json({"error": {"code": "usage", "message": text, "retry": False,
+                             "kind": "usage", "exit_status": EXIT_USAGE}})
 
 
 def common_options() -> argparse.ArgumentParser:
     """Options accepted before or after the command name (``--json``, ``--profile``...)."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     # SUPPRESS keeps a value given before the command from being reset by the
     # sub-parser's default.
     common.add_argument(
         "--json", action="store_true", default=argparse.SUPPRESS,
-        help="print one JSON document on stdout",
+        help="print one JSON document on stdout (errors too)",
     )
     common.add_argument(
         "--profile", metavar="FILE", default=argparse.SUPPRESS,
@@ -77,14 +186,70 @@ def _describe_os_error(exc: OSError) -> str:
     return f"Cannot access{target}: {exc.strerror or exc}. Check the path and its permissions."
 
 
+@describe_error.register
+def _describe_interrupt(exc: KeyboardInterrupt) -> str:
+    return "Interrupted before the end; run the command again to finish."
+
+
+def error_kind(exc: BaseException) -> str:
+    """The family of a failure: ``authentication``, ``policy``, ``temporary``, ``other``...
+
+    An error class may carry its own ``exit_status`` (a code of the table above).
+    """
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted"
+    from client.cli._error_kinds import classify
+
+    kind = classify(exc)
+    if kind is not None:
+        return kind
+    status = getattr(exc, "exit_status", None)
+    if isinstance(status, int) and status in _STATUS_KIND:
+        return _STATUS_KIND[status]
+    return "other"
+
+
 def exit_status_for(exc: BaseException) -> int:
-    """Exit status for a failure; errors may carry their own ``exit_status``."""
-    status = getattr(exc, "exit_status", EXIT_ERROR)
-    return status if isinstance(status, int) and status > 0 else EXIT_ERROR
+    """Exit status for a failure (the table of this module's docstring)."""
+    status = getattr(exc, "exit_status", None)
+    if isinstance(status, int) and status > 0 and error_kind(exc) == _STATUS_KIND.get(status):
+        return status
+    return _KIND_STATUS[error_kind(exc)]
 
 
-def report_error(exc: BaseException) -> int:
-    """Print the user-facing sentence for ``exc`` on stderr and return the exit status."""
+def _code(exc: BaseException) -> str:
+    name = type(exc).__name__
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
+
+
+def error_document(exc: BaseException) -> dict[str, Any]:
+    """The ``--json`` document of a failure."""
+    kind = error_kind(exc)
+    return {"error": {
+        "code": _code(exc),
+        "message": describe_error(exc),
+        "retry": kind == "temporary",
+        "kind": kind,
+        "exit_status": exit_status_for(exc),
+    }}
+
+
+def report_failure(*, as_json: bool, code: str, message: str, exit_status: int,
+                   retry: bool = False) -> int:
+    """Report a failure that is not an exception (a refusal decided by the command)."""
+    print(f"Error: {message}", file=sys.stderr)
+    if as_json:
+        kind = _STATUS_KIND.get(exit_status, "other")
+        emit_json({"error": {"code": code, "message": message, "retry": retry,
+                             "kind": kind, "exit_status": exit_status}})
+    return exit_status
+
+
+def report_error(exc: BaseException, *, as_json: bool = False) -> int:
+    """Print the user-facing sentence for ``exc`` on stderr (and the JSON document on
+    stdout with ``as_json``); return the exit status."""
     logger.debug("command failed", exc_info=exc)
     print(f"Error: {describe_error(exc)}", file=sys.stderr)
+    if as_json:
+        emit_json(error_document(exc))
     return exit_status_for(exc)

@@ -95,7 +95,8 @@ def _(exc: MailProtocolError) -> str:
 @describe_error.register
 def _(exc: CacheKeyUnavailable) -> str:
     return (f"The local mail cache key is not available ({exc.reason}): unlock the system "
-            "keyring and try again.")
+            "keyring and try again. On a server without a desktop keyring, name a key file "
+            "or a systemd credential in the profile's [secrets] table (see the README).")
 
 
 @describe_error.register

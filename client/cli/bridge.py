@@ -69,18 +69,21 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                         help="print the local password (kept in the OS keyring)")
     parser.add_argument("--no-card-watch", action="store_true",
                         help="do not watch card readers (software tokens without a reader)")
+    from client.cli._password import add_password_option
+
+    add_password_option(parser)
     parser.set_defaults(handler=_run)
 
 
 def _card_setup(args: argparse.Namespace, profile: Any) -> tuple[Any, Any, Any]:
     """(opener factory, card service or None, watcher or None) for the profile's method."""
     from client.auth import build_authenticator
+    from client.cli._password import password_prompt_for
     from client.cli._pin import pin_prompt_for
-    from client.cli.mail import _terminal_password
 
     if profile.auth.method == "certificate":
-        return (lambda: build_authenticator(profile, password_prompt=_terminal_password),
-                None, None)
+        password = password_prompt_for(args, profile_source=profile.secrets.source)
+        return (lambda: build_authenticator(profile, password_prompt=password), None, None)
     from cps.middleware import find_pkcs11_module
     from cps.service import CardService
 

@@ -10,9 +10,7 @@ read from standard input with ``--password-stdin``) and kept only if the user ag
 from __future__ import annotations
 
 import argparse
-import getpass
 import logging
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -203,8 +201,9 @@ def _(exc: ProviderError) -> str:
 
 @describe_error.register
 def _(exc: CertificatePasswordRequired) -> str:
-    return (f"The certificate file {exc.path} needs its password: type it when asked, or "
-            "use --password-stdin, or store it in the keyring with consent.")
+    return (f"The certificate file {exc.path} needs its password: type it when asked on a "
+            "terminal, or give it on standard input with --password-stdin, or name a file "
+            "or a systemd credential in the profile's [secrets] table (see the README).")
 
 
 @describe_error.register
@@ -227,28 +226,17 @@ def _(exc: SecretStoreError) -> str:
 
 
 def _terminal_password(path: Path, retry: bool) -> PasswordAnswer | None:
-    if retry:
-        print("Wrong password.", file=sys.stderr)
-    try:
-        password = getpass.getpass(f"Password of {path.name}: ", stream=sys.stderr)
-        keep = input("Keep it in the system keyring? [y/N] ").strip().lower()
-    except (EOFError, KeyboardInterrupt):
-        print("", file=sys.stderr)
-        return None
-    return PasswordAnswer(password, remember=keep in ("y", "yes", "o", "oui"))
+    """Ask on the terminal (with the offer to keep it in the keyring); None without one."""
+    from client.cli._password import password_prompt_for
+
+    prompt = password_prompt_for(argparse.Namespace(), offer_keyring=True)
+    return prompt(path, retry) if prompt is not None else None
 
 
 def _stdin_password() -> Any:
-    used: list[bool] = []
+    from client.cli._password import password_prompt_for
 
-    def prompt(path: Path, retry: bool) -> PasswordAnswer | None:
-        if used:
-            return None  # one line of standard input: a wrong password is reported
-        used.append(True)
-        line = sys.stdin.readline()
-        return PasswordAnswer(line.rstrip("\r\n")) if line else None
-
-    return prompt
+    return password_prompt_for(argparse.Namespace(password_stdin=True))
 
 
 # -- command ----------------------------------------------------------------------------
@@ -281,7 +269,12 @@ def _run(args: argparse.Namespace) -> int:
 
     profile = load_default_profile(option(args, "profile"))
     pin_prompt, _max_prompts = pin_prompt_for(args)
-    password_prompt = _stdin_password() if args.password_stdin else _terminal_password
+    if args.password_stdin:
+        password_prompt = _stdin_password()
+    elif profile.secrets.source != "keyring":
+        password_prompt = None  # the profile's [secrets] file or systemd credential
+    else:
+        password_prompt = _terminal_password
     auth = build_authenticator(profile, pin_prompt=pin_prompt,
                                password_prompt=password_prompt, module=args.module)
     try:

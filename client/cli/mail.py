@@ -16,9 +16,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from client.auth.certificate import PasswordAnswer
 from client.cli import _mail_words  # noqa: F401 - registers the error wordings
-from client.cli._common import EXIT_ERROR, EXIT_OK, describe_error, emit_json, option
+from client.cli._common import (
+    EXIT_OK,
+    EXIT_POLICY,
+    EXIT_USAGE,
+    describe_error,
+    emit_json,
+    option,
+    report_failure,
+)
 from client.mail.attachments import save_attachments
 from client.mail.cache import MailCache
 from client.mail.compose import AttachmentSource, Draft
@@ -28,6 +35,7 @@ from client.mail.errors import (
     InvalidMessage,
     MailConnectionError,
 )
+from client.mail.keystore import KeyStore, keystore_for
 from client.mail.mailbox import Mailbox, SearchQuery
 from client.mail.outbox import Outbox
 from client.mail.policy import RecipientPolicy, load_trust_space
@@ -55,17 +63,27 @@ OpenerFactory = Callable[[argparse.Namespace], SessionOpener]
 opener_factory: OpenerFactory | None = None
 
 
-def _terminal_password(path: Path, retry: bool) -> PasswordAnswer | None:
-    """Ask a certificate file's password on the terminal (not kept in the keyring)."""
-    import getpass
+def _profile(args: argparse.Namespace) -> Any:
+    """The operator profile of the command (loaded once)."""
+    profile = getattr(args, "_loaded_profile", None)
+    if profile is None:
+        from client.profiles.loader import load_default_profile
 
-    if retry:
-        print("Wrong password.", file=sys.stderr)
-    try:
-        password = getpass.getpass(f"Password of {path.name}: ")
-    except (EOFError, KeyboardInterrupt):
-        return None
-    return PasswordAnswer(password, remember=False) if password else None
+        profile = load_default_profile(option(args, "profile"))
+        args._loaded_profile = profile
+    return profile
+
+
+def _keystore(args: argparse.Namespace) -> KeyStore | None:
+    """Where the cache key comes from: the profile's ``[secrets]`` (the keyring by default)."""
+    if opener_factory is not None:
+        return None  # an embedding program chose its own sessions; keep the default store
+    return keystore_for(_profile(args).secrets)
+
+
+def _cache(args: argparse.Namespace, address: str) -> MailCache:
+    """The account's encrypted cache, with its key from the configured source."""
+    return MailCache.open(address, keystore=_keystore(args))
 
 
 def _make_opener(args: argparse.Namespace) -> SessionOpener:
@@ -73,22 +91,21 @@ def _make_opener(args: argparse.Namespace) -> SessionOpener:
     if opener_factory is not None:
         return opener_factory(args)
     from client.auth import build_authenticator
+    from client.cli._password import password_prompt_for
     from client.cli._pin import pin_prompt_for
-    from client.profiles.loader import load_default_profile
 
-    profile = load_default_profile(option(args, "profile"))
+    profile = _profile(args)
     pin_prompt, _ = pin_prompt_for(args)
     opener: SessionOpener = build_authenticator(
-        profile, pin_prompt=pin_prompt, password_prompt=_terminal_password
+        profile, pin_prompt=pin_prompt,
+        password_prompt=password_prompt_for(args, profile_source=profile.secrets.source),
     )
     return opener
 
 
 def _account_address(args: argparse.Namespace) -> str:
     """The profile's address, without signing in (for offline commands)."""
-    from client.profiles.loader import load_default_profile
-
-    return load_default_profile(option(args, "profile")).address
+    return str(_profile(args).address)
 
 
 @contextlib.contextmanager
@@ -109,6 +126,12 @@ def _json(args: argparse.Namespace) -> bool:
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add the ``mail`` command group."""
+    from client.cli._password import add_password_option
+
+    signing_in = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    add_password_option(signing_in)
+    common = argparse.ArgumentParser(add_help=False, allow_abbrev=False,
+                                     parents=[common, signing_in])
     mail = subparsers.add_parser("mail", parents=[common], help="read, sync and send mail")
     commands = mail.add_subparsers(dest="mail_command", metavar="SUBCOMMAND")
     mail.set_defaults(handler=lambda _args: _usage(mail))
@@ -198,7 +221,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def _usage(parser: argparse.ArgumentParser) -> int:
     parser.print_help(sys.stderr)
-    return EXIT_ERROR
+    return EXIT_USAGE
 
 
 def _whole(minimum: int) -> Callable[[str], int]:
@@ -281,7 +304,7 @@ def _list_offline(args: argparse.Namespace, reason: Exception | None) -> int:
     if reason is not None:
         print(f"Server unreachable ({describe_error(reason)}); showing the local cache.",
               file=sys.stderr)
-    with MailCache.open(_account_address(args)) as cache:
+    with _cache(args, _account_address(args)) as cache:
         total, items = cache.list_messages(args.folder, limit=args.limit, offset=args.offset)
     if _json(args):
         emit_json({"folder": args.folder, "total": total, "offset": args.offset,
@@ -295,7 +318,7 @@ def _fetch(args: argparse.Namespace, mailbox: Mailbox, *, mark_seen: bool = Fals
     raw = mailbox.fetch_raw(args.folder, args.uid, mark_seen=mark_seen)
     # Keep what the user opened for offline reading, when that folder is cached.
     with contextlib.suppress(CacheKeyUnavailable, CacheCorrupted), MailCache.open(
-        mailbox.address
+        mailbox.address, keystore=_keystore(args)
     ) as cache:
         cache.put_body(args.folder, args.uid, raw)
     return raw
@@ -308,7 +331,7 @@ def _show_raw(args: argparse.Namespace) -> tuple[bytes, tuple[str, ...], bool]:
             raw = _fetch(args, mailbox, mark_seen=args.mark_read)
             return raw, mailbox.summaries(args.folder, [args.uid])[0].flags, False
     except MailConnectionError as exc:
-        with MailCache.open(_account_address(args)) as cache:
+        with _cache(args, _account_address(args)) as cache:
             cached = cache.body(args.folder, args.uid)
             summary = cache.summary(args.folder, args.uid)
         if cached is None:
@@ -405,7 +428,7 @@ def _send(args: argparse.Namespace) -> int:
     # Policy before sign-in: a refused recipient costs no PIN and reaches no server.
     policy = RecipientPolicy(load_trust_space())
     verdicts = policy.check(draft.recipients)
-    with _session(args) as (opener, mailbox), MailCache.open(opener.address) as cache:
+    with _session(args) as (opener, mailbox), _cache(args, opener.address) as cache:
         sender = MailSender(opener, Outbox(cache.store), policy, mailbox)
         report = sender.send(draft)
     patients = [v.address for v in verdicts if v.patient]
@@ -423,7 +446,7 @@ def _send(args: argparse.Namespace) -> int:
 
 
 def _sync(args: argparse.Namespace) -> int:
-    with _session(args) as (opener, mailbox), MailCache.open(opener.address) as cache:
+    with _session(args) as (opener, mailbox), _cache(args, opener.address) as cache:
         sync = Synchronizer(mailbox, cache)
         results = [sync.sync_folder(args.folder)] if args.folder else sync.sync_all()
     if _json(args):
@@ -438,14 +461,14 @@ def _sync(args: argparse.Namespace) -> int:
 
 def _outbox(args: argparse.Namespace) -> int:
     if args.retry:
-        with _session(args) as (opener, mailbox), MailCache.open(opener.address) as cache:
+        with _session(args) as (opener, mailbox), _cache(args, opener.address) as cache:
             outcomes = Outbox(cache.store).flush(opener, mailbox)
             entries = Outbox(cache.store).entries()
         for outcome in outcomes:
             if not _json(args):
                 print(f"{outcome.message_id}: {outcome.state} {outcome.reason}".rstrip())
     else:
-        with MailCache.open(_account_address(args)) as cache:
+        with _cache(args, _account_address(args)) as cache:
             entries = Outbox(cache.store).entries()
     if _json(args):
         emit_json([e.to_json() for e in entries])
@@ -458,7 +481,7 @@ def _outbox(args: argparse.Namespace) -> int:
 
 
 def _receipts(args: argparse.Namespace) -> int:
-    with _session(args) as (opener, mailbox), MailCache.open(opener.address) as cache:
+    with _session(args) as (opener, mailbox), _cache(args, opener.address) as cache:
         book = ReceiptBook(cache.store)
         scan_reports(mailbox, book, args.folder)
         reports = book.for_message(args.message_id)
@@ -479,14 +502,16 @@ def _send_receipt(args: argparse.Namespace) -> int:
         read = parse_message(raw)
         decision = mdn_decision(read, flags)
         if not decision.allowed:
-            print(f"No receipt sent: {decision.reason}.", file=sys.stderr)
-            return EXIT_ERROR
+            return report_failure(as_json=_json(args), code="receipt-not-allowed",
+                                  message=f"No receipt sent: {decision.reason}.",
+                                  exit_status=EXIT_POLICY)
         if not args.yes:
-            print(f"The sender asks for a read receipt to {decision.to}. "
-                  "Run again with --yes to send it.", file=sys.stderr)
-            return EXIT_ERROR
+            return report_failure(
+                as_json=_json(args), code="consent-needed", exit_status=EXIT_USAGE,
+                message=f"The sender asks for a read receipt to {decision.to}. "
+                        "Run again with --yes to send it.")
         mdn = build_mdn(read, opener.address)
-        with MailCache.open(opener.address) as cache:
+        with _cache(args, opener.address) as cache:
             sender = MailSender(opener, Outbox(cache.store),
                                 RecipientPolicy(load_trust_space()), mailbox)
             report = sender.send_raw(mdn)

@@ -12,11 +12,21 @@ import base64
 import binascii
 import logging
 import os
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from client.mail.errors import CacheKeyUnavailable
 
-__all__ = ["KEYRING_SERVICE", "KeyStore", "KeyringKeyStore", "MemoryKeyStore"]
+if TYPE_CHECKING:
+    from client.profiles.model import SecretsSettings
+
+__all__ = [
+    "KEYRING_SERVICE",
+    "ConfiguredKeyStore",
+    "KeyStore",
+    "KeyringKeyStore",
+    "MemoryKeyStore",
+    "keystore_for",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -68,3 +78,34 @@ class MemoryKeyStore:
     def load_or_create(self, account: str) -> bytes:
         """Return this process's key for ``account``."""
         return self._keys.setdefault(account.lower(), os.urandom(_KEY_BYTES))
+
+
+class ConfiguredKeyStore:
+    """The key named by the profile's ``[secrets]`` table: a file or a systemd credential.
+
+    The key is never created here: a server's administrator makes it once (``head -c 32
+    /dev/urandom | base64``) and backs it up, since the outbox cannot be read without it.
+    """
+
+    def __init__(self, settings: SecretsSettings) -> None:
+        self.settings = settings
+
+    def load_or_create(self, account: str) -> bytes:
+        """The configured key (the same for every account of this profile).
+
+        Raises:
+            client.secrets.SecretSourceError: the file or credential cannot be used.
+        """
+        from client import secrets
+
+        key = secrets.read_cache_key(self.settings)
+        if key is None:  # source = "keyring": the caller should have used KeyringKeyStore
+            return KeyringKeyStore().load_or_create(account)
+        return key
+
+
+def keystore_for(settings: SecretsSettings) -> KeyStore:
+    """The key store the profile's ``[secrets]`` table names (the OS keyring by default)."""
+    if settings.source == "keyring":
+        return KeyringKeyStore()
+    return ConfiguredKeyStore(settings)

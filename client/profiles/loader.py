@@ -22,10 +22,12 @@ from client.profiles.model import (
     AUTH_METHODS,
     DEFAULT_ACR_VALUES,
     DEFAULT_SCOPE,
+    SECRET_SOURCES,
     SECURITY_MODES,
     AuthSettings,
     Endpoint,
     Profile,
+    SecretsSettings,
 )
 
 __all__ = [
@@ -51,6 +53,10 @@ _KNOWN: dict[str, set[str]] = {
     "auth": {
         "method", "pkcs11_module", "issuer", "discovery_url", "client_id", "scope",
         "acr_values", "certificate_file",
+    },
+    "secrets": {
+        "source", "password_file", "cache_key_file", "password_credential",
+        "cache_key_credential",
     },
 }
 # RFC 5321 section 4.1.2 is broader; a mailbox address we can sign in with is simpler.
@@ -160,7 +166,7 @@ def parse_profile(document: Mapping[str, Any], path: Path | None = None) -> Prof
     auth = _auth(document, path, base)
     return Profile(
         address=address, imap=imap, smtp=smtp, auth=auth, ca_file=ca_file, source=path,
-        extra=extra,
+        extra=extra, secrets=_secrets(document, path, base),
     )
 
 
@@ -258,3 +264,31 @@ def _https_url(path: Path | None, key: str, value: str) -> None:
     parts = urlsplit(value)
     if parts.scheme != "https" or not parts.hostname:
         raise ProfileError(path, key, f"must be an https:// URL, not {value!r}")
+
+
+def _secrets(document: Mapping[str, Any], path: Path | None, base: Path) -> SecretsSettings:
+    """The optional ``[secrets]`` table (default: the OS keyring)."""
+    source = _string(document, path, "secrets", "source", required=False, default="keyring")
+    if source not in SECRET_SOURCES:
+        raise ProfileError(path, "secrets.source",
+                           f"must be one of {', '.join(SECRET_SOURCES)}, not {source!r}")
+    files: dict[str, Path | None] = {}
+    for key in ("password_file", "cache_key_file"):
+        value = _string(document, path, "secrets", key, required=False)
+        # Not required to exist now: the error at use says what is wrong with the file
+        # (missing, permissions) and how to fix it.
+        files[key] = (base / Path(value).expanduser()) if value else None
+    names = {
+        key: _string(document, path, "secrets", key, required=False, default=default)
+        for key, default in (("password_credential", "mssante-p12-password"),
+                             ("cache_key_credential", "mssante-cache-key"))
+    }
+    if source == "file" and files["cache_key_file"] is None:
+        raise ProfileError(path, "secrets.cache_key_file",
+                           'is needed with source = "file" (32 random bytes in base64)')
+    return SecretsSettings(
+        source=source, password_file=files["password_file"],
+        cache_key_file=files["cache_key_file"],
+        password_credential=names["password_credential"],
+        cache_key_credential=names["cache_key_credential"],
+    )

@@ -17,14 +17,20 @@ __all__ = [
     "AuthSettings",
     "Endpoint",
     "Profile",
+    "SECRET_SOURCES",
     "SECURITY_MODES",
+    "SecretSource",
+    "SecretsSettings",
     "Security",
 ]
 
 Security = Literal["starttls", "tls"]
 AuthMethod = Literal["card-tls", "psc", "certificate"]
 
+SecretSource = Literal["keyring", "file", "systemd-credential"]
+
 SECURITY_MODES: tuple[Security, ...] = ("starttls", "tls")
+SECRET_SOURCES: tuple[SecretSource, ...] = ("keyring", "file", "systemd-credential")
 AUTH_METHODS: tuple[AuthMethod, ...] = ("card-tls", "psc", "certificate")
 
 # Pro Santé Connect defaults (design section 2).
@@ -68,6 +74,23 @@ class AuthSettings:
 
 
 @dataclass(frozen=True)
+class SecretsSettings:
+    """The ``[secrets]`` table: where the cache key and the PKCS#12 password come from.
+
+    ``keyring`` (the default) is the desktop's keyring; ``file`` reads ``password_file``
+    and ``cache_key_file`` (owned by the user running the program, mode 600 or 400);
+    ``systemd-credential`` reads ``password_credential`` and ``cache_key_credential`` from
+    ``$CREDENTIALS_DIRECTORY``. The cache key is 32 random bytes in base64.
+    """
+
+    source: SecretSource = "keyring"
+    password_file: Path | None = None
+    cache_key_file: Path | None = None
+    password_credential: str = "mssante-p12-password"  # noqa: S105 - a name, not a secret
+    cache_key_credential: str = "mssante-cache-key"
+
+
+@dataclass(frozen=True)
 class Profile:
     """A validated operator profile."""
 
@@ -78,6 +101,7 @@ class Profile:
     ca_file: Path | None = None
     source: Path | None = None
     extra: dict[str, object] = field(default_factory=dict, compare=False)
+    secrets: SecretsSettings = field(default_factory=SecretsSettings)
 
     @property
     def domain(self) -> str:

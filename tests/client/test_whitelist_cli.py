@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from client.cli import main
+from client.cli._common import EXIT_ERROR
 
 DATA = Path("/work/shared/data")
 
@@ -34,9 +35,9 @@ def test_checksum_mismatch_keeps_nothing(tmp_path: Path,
     checksum = tmp_path / "bad.checksum"
     checksum.write_text("0" * 64, encoding="ascii")
     assert main(["whitelist", "import", str(DATA / "listeblanchemssante.xml"),
-                 "--checksum", str(checksum)]) == 2
+                 "--checksum", str(checksum)]) == EXIT_ERROR
     assert "does not match its published checksum" in capsys.readouterr().err
-    assert main(["whitelist", "check", "a@adsea29.mssante.fr"]) == 2
+    assert main(["whitelist", "check", "a@adsea29.mssante.fr"]) == EXIT_ERROR
     assert "No liste blanche imported yet" in capsys.readouterr().err
 
 
@@ -46,5 +47,5 @@ def test_entity_bomb_is_worded(tmp_path: Path, capsys: pytest.CaptureFixture[str
     text = bomb.read_text(encoding="utf-8").replace(
         "<ListeBlancheMSSante", '<!DOCTYPE l [<!ENTITY a "aaaa">]><ListeBlancheMSSante', 1)
     bomb.write_text(text, encoding="utf-8")
-    assert main(["whitelist", "import", str(bomb)]) == 2
+    assert main(["whitelist", "import", str(bomb)]) == EXIT_ERROR
     assert "was refused" in capsys.readouterr().err

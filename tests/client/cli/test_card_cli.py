@@ -10,6 +10,7 @@ import pytest
 from cryptography import x509
 
 from client.cli import main
+from client.cli._common import EXIT_ERROR
 from client.cli._pin import TerminalPinPrompt, describe_request
 from client.cli.card import certificate_status
 from client.trust import CrlStore
@@ -100,9 +101,9 @@ def test_card_without_middleware_says_what_to_install(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.delenv(MODULE_ENV, raising=False)
-    assert main(["card", "--json"]) == 2
+    assert main(["card", "--json"]) == EXIT_ERROR
     captured = capsys.readouterr()
-    assert captured.out == ""
+    assert json.loads(captured.out)["error"]["code"] == "middleware-not-found"
     assert "Cryptolib CPS" in captured.err
     assert "/opt/santesocial/CPS/lib/libcps3_pkcs11_lux.so" in captured.err
 
@@ -112,7 +113,7 @@ def test_card_with_a_file_that_is_not_a_pkcs11_library(
 ) -> None:
     bogus = tmp_path / "libcps3_pkcs11_lux.so"
     bogus.write_text("hello")
-    assert main(["card", "--module", str(bogus)]) == 2
+    assert main(["card", "--module", str(bogus)]) == EXIT_ERROR
     err = capsys.readouterr().err
     assert str(bogus) in err and "cannot be used as the CPS card library" in err
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from client.cli import main
+from client.cli._common import EXIT_ERROR
 from sandbox.directory_sample import write_sample_extraction, write_sample_zip
 
 
@@ -46,14 +47,14 @@ def test_search_text_output_and_no_result(tmp_path: Path,
 def test_bad_header_is_worded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_text("Nom|Prénom\nMARTIN|Jean\n", encoding="utf-8")
-    assert main(["directory", "import", str(bad)]) == 2
+    assert main(["directory", "import", str(bad)]) == EXIT_ERROR
     err = capsys.readouterr().err
     assert "its header lacks Type de BAL, Adresse BAL" in err
     assert "Download Extraction_Correspondance_MSSante again" in err
 
 
 def test_search_before_import_is_worded(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["directory", "search", "martin"]) == 2
+    assert main(["directory", "search", "martin"]) == EXIT_ERROR
     assert "No directory imported yet" in capsys.readouterr().err
 
 
@@ -63,7 +64,7 @@ def test_import_from_url(tmp_path: Path, web_root: tuple[Path, str],
     zip_path = write_sample_zip(write_sample_extraction(tmp_path / "x.txt", rows=200), root)
     assert main(["directory", "import", f"{base}/{zip_path.name}", "--json"]) == 0
     assert _json(capsys)["rows"] == 200
-    assert main(["directory", "import", f"{base}/missing.zip"]) == 2
+    assert main(["directory", "import", f"{base}/missing.zip"]) == EXIT_ERROR
     assert "HTTP status 404" in capsys.readouterr().err
-    assert main(["directory", "import", "http://example.org/x.zip"]) == 2
+    assert main(["directory", "import", "http://example.org/x.zip"]) == EXIT_ERROR
     assert "only https://" in capsys.readouterr().err

@@ -13,6 +13,7 @@ import pytest
 
 import client.cli.mail as cli_mail
 from client.cli import main
+from client.cli._common import EXIT_ERROR, EXIT_POLICY, EXIT_USAGE
 from client.mail.policy import DomainList
 from tests.client.mail._fakes import FakeKeyring
 from tests.client.mail._messages import letter, xdm_letter
@@ -192,7 +193,7 @@ def test_bad_input_is_worded(
     bad.write_bytes(b"d\xe9j\xe0")
     status, _, err = _run(capsys, "mail", "send", "--to", CLAIRE, "--subject", "s",
                           "--body-file", str(bad))
-    assert status == 2 and "not UTF-8" in err
+    assert status == EXIT_ERROR and "not UTF-8" in err
 
 
 def test_no_keyring_is_worded(
@@ -206,7 +207,7 @@ def test_no_keyring_is_worded(
         status, _, err = _run(capsys, "mail", "sync", "INBOX")
     finally:
         keyring.set_keyring(previous)
-    assert status == 2 and "unlock the system keyring" in err
+    assert status == EXIT_ERROR and "unlock the system keyring" in err
 
 
 def test_receipt_request_answered_with_consent_and_linked(
@@ -225,12 +226,12 @@ def test_receipt_request_answered_with_consent_and_linked(
     status, out, _ = _run(capsys, "mail", "show", "INBOX", str(uid), "--json")
     assert json.loads(out)["receipt_requested"] and json.loads(out)["receipt_can_be_sent"]
     status, _, err = _run(capsys, "mail", "send-receipt", "INBOX", str(uid))
-    assert status == 2 and "--yes" in err  # no consent, nothing sent
+    assert status == EXIT_USAGE and "--yes" in err  # no consent, nothing sent
     assert len(smtp_sink.state.received) == 1
     status, _, err = _run(capsys, "mail", "send-receipt", "INBOX", str(uid), "--yes")
     assert status == 0, err
     status, _, err = _run(capsys, "mail", "send-receipt", "INBOX", str(uid), "--yes")
-    assert status == 2 and "already sent" in err
+    assert status == EXIT_POLICY and "already sent" in err
     monkeypatch.setattr(cli_mail, "opener_factory", lambda _args: sender_opener)
     status, out, _ = _run(capsys, "mail", "receipts", message_id, "--json")
     (linked,) = json.loads(out)
