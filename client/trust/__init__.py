@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+from client.trust.card import refuse_revoked_card
 from client.trust.crl import (
     CrlDownloader,
     CrlStore,
@@ -72,6 +73,7 @@ __all__ = [
     "ocsp_urls",
     "parse_crl",
     "readable_name",
+    "refuse_revoked_card",
     "shipped_anchor_files",
     "translate_ssl_error",
 ]

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 
 from client.paths import app_paths
 from client.trust.errors import CertificateRevoked, CrlRejected
@@ -242,6 +242,28 @@ class CrlStore:
         logger.info("kept the CRL of %s issued %s (from %s)", crl.issuer.rfc4514_string(),
                     crl.last_update_utc, source or "unknown source")
         return True
+
+    def remember_authority(self, certificate: x509.Certificate) -> None:
+        """Keep an intermediate authority (seen on a card, verified against an anchor) so
+        that its CRLs can be checked later, e.g. when imported offline."""
+        folder = self.directory / "authorities"
+        path = folder / f"{certificate.fingerprint(hashes.SHA256()).hex()[:32]}.pem"
+        if path.exists():
+            return
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+
+    def remembered_authorities(self) -> list[x509.Certificate]:
+        """The intermediates kept by :meth:`remember_authority` (to verify again: a
+        candidate, never an anchor)."""
+        folder = self.directory / "authorities"
+        found = []
+        for path in sorted(folder.glob("*.pem")) if folder.is_dir() else []:
+            try:
+                found.append(x509.load_pem_x509_certificate(path.read_bytes()))
+            except (OSError, ValueError):
+                continue
+        return found
 
     def kept(self) -> list[KeptCrl]:
         """Every kept CRL, by issuer name."""

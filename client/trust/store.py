@@ -267,7 +267,10 @@ class TrustStore:
         """The anchors plus those of ``extra`` (a card's CA certificates, a server chain)
         that an anchor or another trusted authority issued: who may sign a CRL."""
         trusted = list(self.anchors)
-        pending = [c for c in extra if c not in trusted]
+        given = [c for c in extra if c not in trusted]
+        pending = given + [
+            c for c in self.crls.remembered_authorities() if c not in trusted and c not in given
+        ]
         progress = True
         while pending and progress:
             progress = False
@@ -282,6 +285,8 @@ class TrustStore:
                     trusted.append(candidate)
                     pending.remove(candidate)
                     progress = True
+                    if candidate in given and _is_ca(candidate):
+                        self.crls.remember_authority(candidate)
                     break
         return trusted
 
@@ -358,6 +363,13 @@ class TrustStore:
         self.crls.import_crl(crl, self.trusted_authorities(authorities), source=source)
         issuer = crl.issuer.rfc4514_string()
         return next(k for k in self.crls.kept() if k.issuer == issuer)
+
+
+def _is_ca(certificate: x509.Certificate) -> bool:
+    try:
+        return certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        return False
 
 
 def translate_ssl_error(exc: ssl.SSLError, host: str) -> TrustError | None:
