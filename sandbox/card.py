@@ -38,7 +38,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from sandbox.identities import DOCTOR, Identity
+from sandbox.identities import DOCTOR, REVOKED, Identity
 from sandbox.pki import Pki
 
 __all__ = [
@@ -48,6 +48,7 @@ __all__ = [
     "SO_PIN",
     "VirtualCard",
     "provision_card",
+    "provision_revoked_card",
 ]
 
 logger = logging.getLogger(__name__)
@@ -315,4 +316,15 @@ def provision_card(
         files=files,
     )
     logger.info("virtual CPS card %r (serial %s) provisioned in %s", label, serial, directory)
+    return card
+
+
+def provision_revoked_card(directory: Path, pki: Pki, holder: Identity = REVOKED) -> VirtualCard:
+    """A CPS-like card whose authentication certificate ``pki`` has revoked (keyCompromise).
+
+    Its own token directory (``directory``): a process sees it with the card's
+    :meth:`VirtualCard.environment` (SoftHSM2 reads ``SOFTHSM2_CONF`` once per process).
+    """
+    card = provision_card(directory, pki, holder)
+    pki.revoke(card.auth_cert)
     return card

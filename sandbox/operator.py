@@ -49,7 +49,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 
 from sandbox import dovecot as _dovecot
-from sandbox.card import SOFTHSM_MODULE, VirtualCard, provision_card
+from sandbox.card import SOFTHSM_MODULE, VirtualCard, provision_card, provision_revoked_card
 from sandbox.identities import (
     APPLICATIVE,
     COLLEAGUE,
@@ -194,6 +194,7 @@ class Sandbox:
         self._processes: dict[str, subprocess.Popen[bytes]] = {}
         self._log_offsets: dict[str, int] = {}
         self._reader: Any = None
+        self._revoked_card: VirtualCard | None = None
         self._started = False
 
     # -- derived attributes ------------------------------------------------------------
@@ -241,6 +242,15 @@ class Sandbox:
     def admin_secret(self) -> str:
         """Bearer secret of the provider's ``/sandbox-admin/`` API."""
         return self.admin_secret_file.read_text().strip()
+
+    @property
+    def revoked_card(self) -> VirtualCard:
+        """A CPS-like card of the revoked person, its certificate on the CRL (provisioned on
+        first use under ``card-revoked/``; a process sees it with its ``environment()``)."""
+        if self._revoked_card is None:
+            self._revoked_card = provision_revoked_card(self.directory / "card-revoked",
+                                                        self.pki)
+        return self._revoked_card
 
     def home_of(self, identity: Identity | str) -> Path:
         """The Maildir home of a user (by identity or address)."""
@@ -516,9 +526,32 @@ class Sandbox:
         self._wait_ready("oidc-provider", [p.oidc, p.wallet], self.logs / "oidc-provider.log",
                          b"READY")  # fmt: skip
         self._wait_ready("smtp-sink", [p.smtp_sink], self.logs / "smtp-sink.log", b"READY")
+        self._start_crl_server(python, env)
         if self._owner is not None:
             self._spawn("watchdog", [python, "-m", "sandbox.watchdog", str(self._owner),
                                      str(self.directory)], env)  # fmt: skip
+
+    def _start_crl_server(self, python: str, env: dict[str, str]) -> None:
+        """Serve the PKI's CRLs and OCSP answers where its certificates say (loopback)."""
+        port = self.pki.serving_port
+        if port is None:
+            logger.warning("this PKI predates loopback CRLs: remove %s to rebuild it",
+                           self.pki.directory)
+            return
+        if _crl_served(self.pki.crl_url("persons")):
+            logger.info("the PKI's CRLs are already served on port %d", port)
+            return
+        self._spawn("crl-server", [python, "-m", "sandbox.crl_server",
+                                   str(self.pki.directory)], env)  # fmt: skip
+        try:
+            self._wait_ready("crl-server", [port], self.logs / "crl-server.log", b"READY")
+        except SandboxError as exc:
+            # Mail works without it: clients then keep the CRLs they have.
+            logger.warning("CRL server not started: %s", exc)
+            process = self._processes.pop("crl-server")
+            terminate("crl-server", process.pid)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=5)
 
     def _start_reader(self) -> None:
         if not self.with_reader:
@@ -699,6 +732,15 @@ class Sandbox:
             return [parser.parsebytes(box.get_bytes(key)) for key in box.keys()]
         finally:
             box.close()
+
+
+def _crl_served(url: str) -> bool:
+    """Whether ``url`` already answers with a CRL (a test session's in-process server)."""
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback http
+            return bool(response.status == 200)
+    except OSError:
+        return False
 
 
 def stop_sandbox(directory: Path | str, *, purge: bool = False) -> list[str]:

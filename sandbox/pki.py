@@ -8,7 +8,13 @@ Layout (all PEM)::
     chain.pem                           root + both intermediates
     crl-{root,persons,orgs}.pem         one CRL per CA
     crl.pem                             all CRLs concatenated (what Dovecot's ssl_ca needs)
+    crl-{root,persons,orgs}.crl         the same CRLs in DER, as IGC-Santé publishes them
     revoked.json                        serials revoked so far (per CA)
+    pki.json                            where the CRLs and OCSP answers are served
+
+Certificates name their CRL distribution point and OCSP responder on loopback
+(``http://127.0.0.1:<port>/crl/persons.crl``, ``.../ocsp/persons``), a port chosen when the
+PKI is built and kept in ``pki.json``; :mod:`sandbox.crl_server` serves them.
 
 ``build_pki`` reloads an existing directory, so a PKI survives a sandbox restart and
 certificates issued earlier stay valid.
@@ -36,7 +42,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPublicKeyTypes
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509 import ocsp
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
+
+from sandbox.processes import HOST, free_ports
 
 __all__ = [
     "ORGS_CA_CN",
@@ -57,8 +66,8 @@ ROOT_CN = "TEST AC RACINE IGC-SANTE ELEMENTAIRE"
 PERSONS_CA_CN = "TEST AC IGC-SANTE ELEMENTAIRE PERSONNES"
 ORGS_CA_CN = "TEST AC IGC-SANTE ELEMENTAIRE ORGANISATIONS"
 
-# Where the (fictitious) CRLs would be published; real IGC-Santé uses http URLs too.
-_CRL_BASE_URL = "http://igc-sante.sandbox.invalid/crl/"
+# PKIs built before the CRLs were served on loopback name this host; nothing answers there.
+_LEGACY_BASE_URL = "http://igc-sante.sandbox.invalid/"
 _CA_KEYS = {"root": ROOT_CN, "persons": PERSONS_CA_CN, "orgs": ORGS_CA_CN}
 _ONE_DAY = _dt.timedelta(days=1)
 
@@ -119,10 +128,15 @@ class _Authority:
     key_name: str
     cert: x509.Certificate
     key: rsa.RSAPrivateKey
+    base_url: str = _LEGACY_BASE_URL
 
     @property
     def crl_url(self) -> str:
-        return f"{_CRL_BASE_URL}{self.key_name}.crl"
+        return f"{self.base_url}crl/{self.key_name}.crl"
+
+    @property
+    def ocsp_url(self) -> str:
+        return f"{self.base_url}ocsp/{self.key_name}"
 
 
 @dataclass
@@ -184,6 +198,32 @@ class Pki:
         """The CRL file of one authority."""
         return self.directory / f"crl-{ca}.pem"
 
+    def crl_der_path(self, ca: str) -> Path:
+        """The DER CRL of one authority (what the distribution point serves)."""
+        return self.directory / f"crl-{ca}.crl"
+
+    @property
+    def base_url(self) -> str:
+        """Where :mod:`sandbox.crl_server` serves this PKI (``http://127.0.0.1:PORT/``)."""
+        return self._persons.base_url
+
+    @property
+    def serving_port(self) -> int | None:
+        """The loopback port of the CRL/OCSP server, None for a PKI built without one."""
+        if self.base_url == _LEGACY_BASE_URL:
+            return None
+        return int(self.base_url.rstrip("/").rsplit(":", 1)[1])
+
+    def crl_url(self, ca: str) -> str:
+        """The distribution point of one authority's CRL."""
+        return self._authority_by_key(ca).crl_url
+
+    def _authority_by_key(self, ca: str) -> _Authority:
+        for authority in (self._root, self._persons, self._orgs):
+            if authority.key_name == ca:
+                return authority
+        raise KeyError(ca)
+
     # -- issuing ----------------------------------------------------------------------
     def _builder(
         self,
@@ -218,6 +258,17 @@ class Pki:
                             relative_name=None,
                             reasons=None,
                             crl_issuer=None,
+                        )
+                    ]
+                ),
+                critical=False,
+            )
+            .add_extension(
+                x509.AuthorityInformationAccess(
+                    [
+                        x509.AccessDescription(
+                            AuthorityInformationAccessOID.OCSP,
+                            x509.UniformResourceIdentifier(issuer.ocsp_url),
                         )
                     ]
                 ),
@@ -363,7 +414,7 @@ class Pki:
         raise ValueError(f"certificate {cert.subject.rfc4514_string()} is not from this PKI")
 
     def revoke(self, cert: x509.Certificate) -> None:
-        """Revoke ``cert`` (keyCompromise) and rewrite the CRLs."""
+        """Revoke ``cert`` (keyCompromise) and rewrite the CRLs (PEM and DER)."""
         authority = self._authority_of(cert)
         # Several Pki objects (processes, fixtures) may share the directory: merge with what
         # is on disk under a lock rather than overwrite another one's revocations.
@@ -426,8 +477,59 @@ class Pki:
             # Write then rename: servers may be reading the file right now.
             target = self.crl_path(authority.key_name)  # type: ignore[arg-type]
             _atomic_write(target, blob)
+            _atomic_write(self.crl_der_path(authority.key_name),
+                          crl.public_bytes(serialization.Encoding.DER))
             blobs.append(blob)
         _atomic_write(self.crl_pem, b"".join(blobs))
+
+    def ocsp_answer(self, ca: str, request_der: bytes) -> bytes:
+        """An OCSP response (RFC 6960) from authority ``ca`` for a DER request.
+
+        The authority signs its answers itself (RFC 6960 section 4.2.2.2, first case);
+        unknown serials are answered "unknown", requests for another CA "unauthorized".
+        """
+        try:
+            authority = self._authority_by_key(ca)
+            request = ocsp.load_der_ocsp_request(request_der)
+        except (KeyError, ValueError):
+            return ocsp.OCSPResponseBuilder.build_unsuccessful(
+                ocsp.OCSPResponseStatus.MALFORMED_REQUEST
+            ).public_bytes(serialization.Encoding.DER)
+        with _locked(self.directory):
+            self._reload_revoked()
+        mine = _cert_id_hashes(authority.cert, request.hash_algorithm)
+        if (request.issuer_name_hash, request.issuer_key_hash) != mine:
+            return ocsp.OCSPResponseBuilder.build_unsuccessful(
+                ocsp.OCSPResponseStatus.UNAUTHORIZED
+            ).public_bytes(serialization.Encoding.DER)
+        revoked_at = self._revoked.get(ca, {}).get(str(request.serial_number))
+        now = _now()
+        builder = ocsp.OCSPResponseBuilder().add_response_by_hash(
+            issuer_name_hash=request.issuer_name_hash, issuer_key_hash=request.issuer_key_hash,
+            serial_number=request.serial_number, algorithm=request.hash_algorithm,
+            cert_status=ocsp.OCSPCertStatus.REVOKED if revoked_at else ocsp.OCSPCertStatus.GOOD,
+            this_update=now - _dt.timedelta(minutes=1), next_update=now + _ONE_DAY,
+            revocation_time=_dt.datetime.fromisoformat(revoked_at) if revoked_at else None,
+            revocation_reason=x509.ReasonFlags.key_compromise if revoked_at else None,
+        ).responder_id(ocsp.OCSPResponderEncoding.HASH, authority.cert)
+        return builder.sign(authority.key, hashes.SHA256()).public_bytes(
+            serialization.Encoding.DER
+        )
+
+
+def _cert_id_hashes(
+    issuer: x509.Certificate, algorithm: hashes.HashAlgorithm
+) -> tuple[bytes, bytes]:
+    """RFC 6960 section 4.1.1 CertID: hash of the issuer's DN and of its public key bits
+    (for RSA the BIT STRING holds the PKCS#1 RSAPublicKey)."""
+    name = hashes.Hash(algorithm)
+    name.update(issuer.subject.public_bytes())
+    spki = issuer.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.PKCS1
+    )
+    key = hashes.Hash(algorithm)
+    key.update(spki)
+    return name.finalize(), key.finalize()
 
 
 @contextlib.contextmanager
@@ -471,6 +573,7 @@ def _make_ca(
     issuer: _Authority | None,
     *,
     path_length: int | None,
+    base_url: str,
 ) -> _Authority:
     key = generate_rsa_key()
     subject = ca_name(_CA_KEYS[key_name])
@@ -513,17 +616,19 @@ def _make_ca(
             critical=False,
         )
     cert = builder.sign(signer_key, hashes.SHA256())
-    return _Authority(key_name, cert, key)
+    return _Authority(key_name, cert, key, base_url)
 
 
-def _load_authority(directory: Path, key_name: str, file_stem: str) -> _Authority:
+def _load_authority(
+    directory: Path, key_name: str, file_stem: str, base_url: str
+) -> _Authority:
     cert = x509.load_pem_x509_certificate((directory / f"{file_stem}.pem").read_bytes())
     key = serialization.load_pem_private_key(
         (directory / f"{file_stem}.key").read_bytes(), password=None
     )
     if not isinstance(key, rsa.RSAPrivateKey):
         raise TypeError(f"{file_stem}.key is not an RSA key")
-    return _Authority(key_name, cert, key)
+    return _Authority(key_name, cert, key, base_url)
 
 
 _FILES = {"root": "root", "persons": "persons-ca", "orgs": "orgs-ca"}
@@ -532,23 +637,32 @@ _FILES = {"root": "root", "persons": "persons-ca", "orgs": "orgs-ca"}
 def build_pki(directory: Path) -> Pki:
     """Create (or reload) the test PKI under ``directory`` and write its CRLs.
 
+    A new PKI picks a free loopback port for its CRL and OCSP server and names it in every
+    certificate (kept in ``pki.json``; :mod:`sandbox.crl_server` binds it).
+
     Args:
         directory: created if missing; an existing PKI in it is reused as is.
     Returns:
         the :class:`Pki`, with ``chain.pem`` and the CRL files written.
     """
     directory.mkdir(parents=True, exist_ok=True)
+    settings = directory / "pki.json"
     if (directory / "root.key").exists():
-        root = _load_authority(directory, "root", "root")
-        persons = _load_authority(directory, "persons", "persons-ca")
-        orgs = _load_authority(directory, "orgs", "orgs-ca")
+        base_url = _LEGACY_BASE_URL
+        if settings.exists():
+            base_url = str(json.loads(settings.read_text())["base_url"])
+        root = _load_authority(directory, "root", "root", base_url)
+        persons = _load_authority(directory, "persons", "persons-ca", base_url)
+        orgs = _load_authority(directory, "orgs", "orgs-ca", base_url)
         revoked_file = directory / "revoked.json"
         revoked = json.loads(revoked_file.read_text()) if revoked_file.exists() else {}
     else:
-        root = _make_ca("root", None, path_length=1)
+        base_url = f"http://{HOST}:{free_ports(1)[0]}/"
+        settings.write_text(json.dumps({"base_url": base_url}))
+        root = _make_ca("root", None, path_length=1, base_url=base_url)
         # Intermediates issue end-entity certificates only (pathlen 0).
-        persons = _make_ca("persons", root, path_length=0)
-        orgs = _make_ca("orgs", root, path_length=0)
+        persons = _make_ca("persons", root, path_length=0, base_url=base_url)
+        orgs = _make_ca("orgs", root, path_length=0, base_url=base_url)
         for authority in (root, persons, orgs):
             stem = _FILES[authority.key_name]
             (directory / f"{stem}.pem").write_bytes(

@@ -73,6 +73,64 @@ def _file_missing(exc: BaseException) -> str:
     return QCoreApplication.translate("wording", "Fichier introuvable : %1").replace("%1", name)
 
 
+def _revocation_reason(reason: str) -> str:
+    """RFC 5280 section 5.3.1 reason codes (cryptography's names) in words."""
+    reasons = {
+        "key_compromise": QCoreApplication.translate(
+            "wording", "clé compromise : carte perdue ou volée"),
+        "affiliation_changed": QCoreApplication.translate(
+            "wording", "changement de situation professionnelle"),
+        "superseded": QCoreApplication.translate("wording", "remplacée par une nouvelle carte"),
+        "cessation_of_operation": QCoreApplication.translate(
+            "wording", "cessation d'activité"),
+        "certificate_hold": QCoreApplication.translate("wording", "suspendue"),
+        "privilege_withdrawn": QCoreApplication.translate("wording", "droits retirés"),
+        "ca_compromise": QCoreApplication.translate(
+            "wording", "autorité de certification compromise"),
+    }
+    return reasons.get(reason, "")
+
+
+def _revoked(exc: BaseException) -> str:
+    when = getattr(exc, "revoked_at", None)
+    day = when.strftime("%d/%m/%Y") if when is not None else "?"
+    text = QCoreApplication.translate(
+        "wording",
+        "Cette carte a été révoquée le %1 : elle ne peut plus être utilisée et rien n'a été "
+        "envoyé au serveur. Demandez une nouvelle carte CPS à l'ANS.",
+    ).replace("%1", day)
+    why = _revocation_reason(str(getattr(exc, "revocation_reason", "") or ""))
+    return f"{text} ({why})" if why else text
+
+
+def _server_revoked(exc: BaseException) -> str:
+    when = getattr(exc, "revoked_at", None)
+    return QCoreApplication.translate(
+        "wording",
+        "Le certificat du serveur %1 a été révoqué le %2 : la connexion est refusée. "
+        "Prévenez votre opérateur de messagerie.",
+    ).replace("%1", str(getattr(exc, "host", ""))).replace(
+        "%2", when.strftime("%d/%m/%Y") if when is not None else "?")
+
+
+def _crl_rejected(exc: BaseException) -> str:
+    reason = str(getattr(exc, "reason", ""))
+    if reason == "unreadable":
+        return QCoreApplication.translate(
+            "wording",
+            "Ce fichier n'est pas une liste de révocation (CRL). Téléchargez-la de nouveau "
+            "depuis le site de publication de l'IGC-Santé.")
+    if reason == "older":
+        return QCoreApplication.translate(
+            "wording",
+            "Cette liste de révocation est plus ancienne que celle déjà conservée ; rien n'a "
+            "été modifié.")
+    return QCoreApplication.translate(
+        "wording",
+        "Cette liste de révocation n'est pas signée par une autorité IGC-Santé de confiance ; "
+        "elle n'a pas été conservée.")
+
+
 def _fixed(source: str) -> Callable[[BaseException], str]:
     """A sentence without data; ``source`` was marked with QT_TRANSLATE_NOOP."""
 
@@ -129,9 +187,9 @@ _WORDINGS: dict[str, Callable[[BaseException], str]] = {
         "wording",
         "Le certificat n'est pas reconnu par l'IGC-Santé. Vérifiez les autorités de "
         "confiance dans les paramètres.")),
-    "CertificateRevoked": _fixed(QT_TRANSLATE_NOOP(
-        "wording",
-        "Ce certificat a été révoqué. Contactez l'ANS pour obtenir une nouvelle carte.")),
+    "CertificateRevoked": _revoked,
+    "ServerCertificateRevoked": _server_revoked,
+    "CrlRejected": _crl_rejected,
     "AuthenticationFailed": _with_reason(QT_TRANSLATE_NOOP(
         "wording",
         "L'opérateur a refusé la connexion. Vérifiez votre carte et le profil de "

@@ -44,7 +44,7 @@ from client.auth.errors import (
 )
 from client.auth.psc import PscAuthenticator
 from client.profiles.model import Profile
-from client.trust import CrlStore, TrustStore, http_fetch
+from client.trust import CrlStore, TrustStore, http_fetch, refuse_revoked_card
 
 if TYPE_CHECKING:
     from imapclient import IMAPClient
@@ -107,9 +107,10 @@ class Authenticator(Protocol):
 
 
 def trust_for_profile(profile: Profile, *, crls: CrlStore | None = None) -> TrustStore:
-    """Anchors for the profile: system store, shipped IGC-Santé root, profile ``ca_file``."""
+    """Anchors for the profile: system store, shipped IGC-Santé root, profile ``ca_file``;
+    server chains' CRLs are refreshed in the background."""
     files = [profile.ca_file] if profile.ca_file else []
-    return TrustStore.from_files(files, crls=crls)
+    return TrustStore.from_files(files, crls=crls, crl_fetch=http_fetch)
 
 
 class _ClosingCard:
@@ -219,6 +220,8 @@ def _build_authenticator(
     card = service
     try:
         if method == "card-tls":
+            # Before the PIN and before any connection: a revoked card is refused here.
+            refuse_revoked_card(card, trust)
             inner: Any = CertificateTlsAuthenticator(profile, card.signer(prompt), trust,
                                                      crl_fetch=http_fetch)
         else:

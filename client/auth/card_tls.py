@@ -23,7 +23,7 @@ from client.auth.sasl import imap_external, smtp_external
 from client.profiles.model import Profile
 from client.tls import card_tls_context
 from client.tls.signer import Signer
-from client.trust import TrustStore, readable_name
+from client.trust import TrustStore, http_post_ocsp, readable_name
 
 if TYPE_CHECKING:
     from imapclient import IMAPClient
@@ -76,7 +76,10 @@ class CertificateTlsAuthenticator:
     def _check_revocation(self) -> None:
         # Before any connection: a revoked certificate must not even be offered.
         if not self._revocation_checked:
-            self.trust.check_revocation(self.signer.certificate, fetch=self._crl_fetch)
+            self.trust.check_revocation(
+                self.signer.certificate, fetch=self._crl_fetch,
+                chain=list(getattr(self.signer, "chain", []) or []),
+                ocsp_post=http_post_ocsp if self._crl_fetch is not None else None)
             self._revocation_checked = True
 
     def open_imap(self) -> IMAPClient:

@@ -33,6 +33,8 @@ from client.cli.card import (
     profile_if_any,
     resolve_module,
 )
+from client.cli.trust import revocation_reason_words
+from client.trust import CRL_WAIT, TrustStore, http_fetch, http_post_ocsp
 from cps.atr import CardKind
 from cps.errors import CardError, MiddlewareError
 from cps.service import CardService
@@ -205,12 +207,12 @@ def check_card(ctx: DoctorContext) -> CheckResult:
 
 
 def check_certificate(ctx: DoctorContext) -> CheckResult:
-    """Is the card's certificate valid and issued under IGC-Santé?"""
+    """Is the card's certificate valid, issued under IGC-Santé, and not revoked?"""
     contents = ctx.facts.get("contents")
     if contents is None:
         return _skip("certificate", "Skipped: no CPS card to check.")
-    status = certificate_status(contents, card_anchors(ctx.profile),
-                                crls=card_crls(ctx.profile))
+    anchors = card_anchors(ctx.profile)
+    status = certificate_status(contents, anchors, crls=card_crls(ctx.profile))
     advice = {
         "expired": "The holder must renew the CPS card.",
         "revoked": "The holder must ask ANS for a new CPS card.",
@@ -218,9 +220,46 @@ def check_certificate(ctx: DoctorContext) -> CheckResult:
         "untrusted": "Add the IGC-Santé authority (admin) or use a real CPS card.",
         "malformed": "Use a CPS card.",
     }.get(status["status"], "")
-    return CheckResult("certificate", "ok" if status["status"] == "trusted" else "error",
-                       f"Certificate: {status['message']}", advice,
-                       details={"status": status["status"]})
+    if status["status"] != "trusted":
+        return CheckResult("certificate", "error", f"Certificate: {status['message']}", advice,
+                           details={"status": status["status"]})
+    return _revocation_result(contents, anchors, ctx.profile)
+
+
+def _revocation_result(contents: Any, anchors: list[Any], profile: Any) -> CheckResult:
+    """Ask the network (OCSP, CRL distribution points; bounded wait) and say what is known."""
+    trust = TrustStore(anchors, use_system=False, crls=card_crls(profile))
+    revocation = trust.revocation_status(
+        contents.auth_certificate, chain=contents.ca_certificates, fetch=http_fetch,
+        ocsp_post=http_post_ocsp, wait=CRL_WAIT)
+    details = {"status": "trusted", "revocation": revocation.as_dict()}
+    if revocation.state == "revoked" and revocation.revoked_at is not None:
+        why = revocation_reason_words(revocation.reason)
+        details["status"] = "revoked"
+        return CheckResult(
+            "certificate", "error",
+            f"Certificate: revoked on {revocation.revoked_at:%d/%m/%Y}"
+            + (f" ({why})" if why else "") + ": the card can no longer sign in.",
+            "The holder must ask ANS for a new CPS card; until then the app refuses it.",
+            details)
+    if revocation.state == "unknown":
+        return CheckResult(
+            "certificate", "error",
+            "Certificate: valid and issued under IGC-Santé, but its revocation status is "
+            "unknown (no CRL kept and the IGC-Santé publication point did not answer).",
+            "Check the internet access to the CRL distribution points, or import the "
+            "IGC-Santé CRL with 'mssante-companion trust import-crl FILE'.", details)
+    by = "OCSP responder" if revocation.source == "ocsp" else "kept CRL"
+    if revocation.stale:
+        return CheckResult(
+            "certificate", "warning",
+            f"Certificate: valid and not revoked per the last {by}, which is past its next "
+            "update.",
+            "Let the app reach the IGC-Santé publication point, or import a newer CRL "
+            "with 'mssante-companion trust import-crl FILE'.", details)
+    return CheckResult("certificate", "ok",
+                       f"Certificate: valid, issued under IGC-Santé, not revoked ({by}).",
+                       details=details)
 
 
 def check_pin(ctx: DoctorContext) -> CheckResult:

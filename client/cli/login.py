@@ -31,6 +31,7 @@ from client.auth import (
     build_authenticator,
 )
 from client.cli._common import EXIT_OK, describe_error, emit_json, option
+from client.cli.trust import revocation_reason_words
 from client.profiles import NoProfile, ProfileError, load_default_profile
 from client.profiles.discovery import DiscoveryFailed
 from client.secrets import SecretStoreError, SecretStoreUnavailable
@@ -42,6 +43,7 @@ from client.trust import (
     SelfSignedServer,
     ServerCertificateError,
     ServerCertificateExpired,
+    ServerCertificateRevoked,
 )
 
 __all__ = ["register", "sign_in_report"]
@@ -116,8 +118,17 @@ def _(exc: ProtocolTooOld) -> str:
 
 @describe_error.register
 def _(exc: CertificateRevoked) -> str:
-    return (f"The certificate {exc.subject} was revoked on {exc.revoked_at:%d/%m/%Y}. "
-            "It can no longer be used: order a new card or certificate.")
+    why = revocation_reason_words(exc.revocation_reason)
+    why = f" ({why})" if why else ""
+    return (f"The certificate {exc.subject} was revoked on {exc.revoked_at:%d/%m/%Y}{why}. "
+            "It can no longer be used; nothing was sent to the server. Order a new card "
+            "or certificate.")
+
+
+@describe_error.register
+def _(exc: ServerCertificateRevoked) -> str:
+    return (f"The certificate of {exc.host} was revoked on {exc.revoked_at:%d/%m/%Y}: the "
+            "connection was refused. Tell the operator; do not sign in until it is fixed.")
 
 
 @describe_error.register

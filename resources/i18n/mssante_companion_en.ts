@@ -1760,6 +1760,54 @@
 <context>
     <name>wording</name>
     <message>
+        <source>clé compromise : carte perdue ou volée</source>
+        <translation>key compromised: card lost or stolen</translation>
+    </message>
+    <message>
+        <source>changement de situation professionnelle</source>
+        <translation>change of professional situation</translation>
+    </message>
+    <message>
+        <source>remplacée par une nouvelle carte</source>
+        <translation>replaced by a new card</translation>
+    </message>
+    <message>
+        <source>cessation d'activité</source>
+        <translation>stopped practising</translation>
+    </message>
+    <message>
+        <source>suspendue</source>
+        <translation>suspended</translation>
+    </message>
+    <message>
+        <source>droits retirés</source>
+        <translation>rights withdrawn</translation>
+    </message>
+    <message>
+        <source>autorité de certification compromise</source>
+        <translation>certification authority compromised</translation>
+    </message>
+    <message>
+        <source>Cette carte a été révoquée le %1 : elle ne peut plus être utilisée et rien n'a été envoyé au serveur. Demandez une nouvelle carte CPS à l'ANS.</source>
+        <translation>This card was revoked on %1: it can no longer be used and nothing was sent to the server. Ask the ANS for a new CPS card.</translation>
+    </message>
+    <message>
+        <source>Le certificat du serveur %1 a été révoqué le %2 : la connexion est refusée. Prévenez votre opérateur de messagerie.</source>
+        <translation>The certificate of the server %1 was revoked on %2: the connection is refused. Tell your mail operator.</translation>
+    </message>
+    <message>
+        <source>Ce fichier n'est pas une liste de révocation (CRL). Téléchargez-la de nouveau depuis le site de publication de l'IGC-Santé.</source>
+        <translation>This file is not a certificate revocation list (CRL). Download it again from the IGC-Santé publication site.</translation>
+    </message>
+    <message>
+        <source>Cette liste de révocation est plus ancienne que celle déjà conservée ; rien n'a été modifié.</source>
+        <translation>This revocation list is older than the one already kept; nothing was changed.</translation>
+    </message>
+    <message>
+        <source>Cette liste de révocation n'est pas signée par une autorité IGC-Santé de confiance ; elle n'a pas été conservée.</source>
+        <translation>This revocation list is not signed by a trusted IGC-Santé authority; it was not kept.</translation>
+    </message>
+    <message>
         <location filename="../../ui/wording.py" line="+27" />
         <source>Code PIN incorrect. Attention : dernier essai avant le blocage de la carte.</source>
         <translation>Wrong PIN. Careful: one try left before the card is blocked.</translation>
@@ -1861,11 +1909,6 @@
         <location line="+4" />
         <source>Le certificat n'est pas reconnu par l'IGC-Santé. Vérifiez les autorités de confiance dans les paramètres.</source>
         <translation>The certificate is not recognised by IGC-Santé. Check the trust anchors in the settings.</translation>
-    </message>
-    <message>
-        <location line="+4" />
-        <source>Ce certificat a été révoqué. Contactez l'ANS pour obtenir une nouvelle carte.</source>
-        <translation>This certificate was revoked. Contact the ANS for a new card.</translation>
     </message>
     <message>
         <location line="+3" />

@@ -114,7 +114,7 @@ def test_revoked_card_certificate(sandbox_pki: Pki, tmp_path: Path) -> None:
 
     # No CRL kept: it is downloaded from the certificate's distribution point.
     assert store.check_revocation(cert, fetch=fetch) is True
-    assert fetched == ["http://igc-sante.sandbox.invalid/crl/persons.crl"]
+    assert fetched == [sandbox_pki.crl_url("persons")]
     # Kept and not past nextUpdate: no download.
     assert store.check_revocation(cert, fetch=fetch) is True
     assert len(fetched) == 1

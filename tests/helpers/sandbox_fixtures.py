@@ -1,6 +1,8 @@
 """Session-scoped fixtures that start the sandbox parts a test needs.
 
 * ``sandbox_pki``: a test PKI shaped like IGC-Santé TEST (fast, no process);
+* ``sandbox_crl_server``: the PKI's CRL distribution points and OCSP responder, served on
+  loopback in a thread (:mod:`sandbox.crl_server`);
 * ``sandbox_card``: the PKI plus a SoftHSM2 virtual CPS card for the doctor (no process);
 * ``sandbox_operator``: everything (:class:`sandbox.operator.Sandbox`): Dovecot, the SMTP
   sink, the PSC-like provider, seeded mailboxes, profiles. Access tokens live 300 s unless
@@ -22,10 +24,18 @@ from pathlib import Path
 import pytest
 
 from sandbox.card import VirtualCard, provision_card
+from sandbox.crl_server import CrlServer
 from sandbox.operator import Sandbox
 from sandbox.pki import Pki, build_pki
 
-__all__ = ["ARTIFACTS", "keep_logs", "sandbox_card", "sandbox_operator", "sandbox_pki"]
+__all__ = [
+    "ARTIFACTS",
+    "keep_logs",
+    "sandbox_card",
+    "sandbox_crl_server",
+    "sandbox_operator",
+    "sandbox_pki",
+]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / ".test-artifacts"
 
@@ -34,6 +44,16 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / ".test-artifacts"
 def sandbox_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pki]:
     """A test PKI shaped like IGC-Santé TEST (root, PERSONNES, ORGANISATIONS, CRLs)."""
     yield build_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture(scope="session")
+def sandbox_crl_server(sandbox_pki: Pki) -> Iterator[CrlServer]:
+    """The PKI's CRLs and OCSP answers served where its certificates say (loopback)."""
+    server = CrlServer(sandbox_pki).start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from cps.identity import EXTRA_ANCHORS_ENV
 from cps.middleware import MODULE_ENV
 from cps.service import CardService
 from sandbox.card import VirtualCard
+from sandbox.crl_server import CrlServer
 from sandbox.pki import Pki
 from sandbox.reader import VirtualReader
 from tests.helpers.fake_token import FakePinPrompt, FakeTokenBackend
@@ -76,7 +77,8 @@ def cps_in_reader(virtual_reader: VirtualReader) -> Iterator[VirtualReader]:
 
 @pytest.mark.reader
 def test_everything_fine_with_the_sandbox_card(
-    sandbox_card: VirtualCard, sandbox_pki: Pki, cps_in_reader: VirtualReader,
+    sandbox_card: VirtualCard, sandbox_pki: Pki, sandbox_crl_server: CrlServer,
+    cps_in_reader: VirtualReader,
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("SOFTHSM2_CONF", str(sandbox_card.softhsm_conf))
