@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sandbox.identities import Identity
+from sandbox.tls_sessions import build_session_library
 
 __all__ = [
     "MAIL_GROUP",
@@ -211,8 +212,14 @@ def write_dovecot_config(setup: DovecotSetup) -> Path:
         "send_auth_headers = no\n"
     )
     p = setup.ports
+    sessions = build_session_library(d)
+    # Dovecot passes its children only the environment it is told to import.
+    import_environment = (
+        f"import_environment = TZ CORE_OUTOFMEM CORE_ERROR LISTEN_PID LISTEN_FDS "
+        f"LD_PRELOAD={sessions}\n" if sessions is not None else ""
+    )
     config = f"""# Written by sandbox.dovecot: a private instance, do not edit.
-base_dir = {setup.base_dir}
+{import_environment}base_dir = {setup.base_dir}
 state_dir = {state_dir}
 instance_name = sandbox-{p.imap}
 log_path = {setup.log_dir / "dovecot.log"}
@@ -291,7 +298,14 @@ namespace inbox {{
   }}
 }}
 
+# One long-lived login process per protocol (Dovecot's "high-performance mode"): TLS
+# session tickets are sealed with a key each login process draws at start, so clients
+# resume their sessions (RFC 8446 section 2.2: no new card signature) only when the
+# process that issued the ticket is the one that reads it back.
 service imap-login {{
+  service_count = 0
+  process_min_avail = 1
+  process_limit = 1
   inet_listener imap {{
     address = {setup.host}
     port = {p.imap}
@@ -303,6 +317,9 @@ service imap-login {{
   }}
 }}
 service submission-login {{
+  service_count = 0
+  process_min_avail = 1
+  process_limit = 1
   inet_listener submission {{
     address = {setup.host}
     port = {p.submission}
@@ -370,12 +387,16 @@ def start_dovecot(
 ) -> subprocess.Popen[bytes]:
     """Start ``dovecot -F -c CONF`` in its own session; output goes to ``dovecot.out``."""
     binary = shutil.which("dovecot") or "/usr/sbin/dovecot"
+    env = dict(env or os.environ)
+    sessions = setup.directory / "tls-sessions.so"
+    if sessions.exists():
+        env["LD_PRELOAD"] = str(sessions)
     out = (setup.log_dir / "dovecot.out").open("ab")
     try:
         process = subprocess.Popen(
             [binary, "-F", "-c", str(setup.config_file)],
             stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True, env=env or dict(os.environ),
+            start_new_session=True, env=env,
         )  # fmt: skip
     finally:
         out.close()

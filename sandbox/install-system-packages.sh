@@ -8,6 +8,8 @@ PACKAGES=(
   python3-venv python3-dev gcc swig libpcsclite-dev
   # the sandbox operator
   dovecot-core dovecot-imapd dovecot-submissiond dovecot-lmtpd
+  # TLS session resumption for the sandbox's Dovecot (sandbox/tls_sessions.py builds it)
+  libssl-dev
   softhsm2 opensc
   # virtual smart-card reader: pcscd + vpcd driver + vicc (python3-virtualsmartcard)
   pcscd vsmartcard-vpcd python3-virtualsmartcard python3-pycryptodome

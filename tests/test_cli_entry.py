@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 
 import pytest
 
 from client import __version__
-from client.cli import main
+from client.cli import COMMAND_HELP, COMMAND_MODULES, build_parser, main
 from client.cli._common import describe_error
 
 
@@ -75,3 +76,74 @@ def test_the_installed_executable_is_the_launcher() -> None:
     (script,) = [ep for ep in entry_points(group="console_scripts")
                  if ep.name == "mssante-companion"]
     assert script.value == "ui.launcher:main"
+
+
+def _run_python(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False,
+    )
+
+
+def test_help_lists_every_command_module(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for name in COMMAND_MODULES:
+        assert f"    {name} " in out
+
+
+def test_each_help_line_is_the_one_its_module_registers() -> None:
+    parser = build_parser()
+    subparsers = next(
+        action for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+    )
+    registered = {choice.dest: choice.help for choice in subparsers._choices_actions}
+    assert set(COMMAND_MODULES) <= set(registered)
+    assert {name: COMMAND_HELP.get(name) for name in COMMAND_MODULES} == {
+        name: registered[name] for name in COMMAND_MODULES
+    }
+
+
+def test_version_and_help_load_no_command_module() -> None:
+    # A whole process, so that nothing imported by other tests hides a heavy import.
+    result = _run_python(
+        "import contextlib, io, sys\n"
+        "from client.cli import main\n"
+        "for argv in (['--version'], ['--help']):\n"
+        "    with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
+        "        main(argv)\n"
+        "heavy = ('tlslite', 'cryptography', 'client.mail', 'client.auth', 'client.tls', 'cps',\n"
+        "         'client.cli.mail', 'client.cli.card', 'imapclient', 'httpx')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m in heavy))\n"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_a_command_loads_its_own_module_only() -> None:
+    result = _run_python(
+        "import contextlib, io, sys\n"
+        "from client.cli import main\n"
+        "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['whitelist', '--help'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('client.cli.')\n"
+        "             and not m.startswith('client.cli._')))\n"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['client.cli.whitelist']"
+
+
+def test_an_error_is_worded_by_the_module_of_another_command() -> None:
+    # The card wording lives in client.cli.card; a failure met by another command
+    # (here xdm, whose handler is replaced) must still read the card's sentence.
+    result = _run_python(
+        "import client.cli.xdm as xdm\n"
+        "from cps.errors import TokenNotPresent\n"
+        "def fail(args):\n"
+        "    raise TokenNotPresent()\n"
+        "xdm._inspect = fail\n"
+        "from client.cli import main\n"
+        "raise SystemExit(main(['xdm', 'inspect', 'package.zip']))\n"
+    )
+    assert result.returncode != 0
+    assert "No CPS card is inserted" in result.stderr

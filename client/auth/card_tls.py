@@ -3,8 +3,10 @@
 The historic MSSanté client baseline (design section 2): the card's authentication key
 proves the professional in the TLS handshake (one card signature per handshake), and
 SASL EXTERNAL (RFC 4422 appendix A) asks the server to name the user from the certificate.
-Every session opened here is a new handshake, so a new card signature; the card layer keeps
-one logged-in session per insertion, so the PIN is asked once.
+The first session opened here costs a card signature; later ones resume its TLS session
+where the server allows it (:mod:`client.tls.resumption`), which costs none, and a server
+that breaks off such an offer is simply connected to again with a full handshake. The card
+layer keeps one logged-in session per insertion, so the PIN is asked once.
 
 The same class serves the ``certificate`` method (applicative mailboxes): only the signer
 differs (a key from a PKCS#12 file instead of the card).
@@ -22,6 +24,7 @@ from client.auth.connect import DEFAULT_TIMEOUT, connect_imap, connect_smtp
 from client.auth.sasl import imap_external, smtp_external
 from client.profiles.model import Profile
 from client.tls import card_tls_context
+from client.tls.errors import ResumptionRefused
 from client.tls.signer import Signer
 from client.trust import TrustStore, http_post_ocsp, readable_name
 
@@ -83,9 +86,12 @@ class CertificateTlsAuthenticator:
             self._revocation_checked = True
 
     def open_imap(self) -> IMAPClient:
-        """A new IMAP session: card TLS handshake (one signature), AUTHENTICATE EXTERNAL."""
+        """A new IMAP session: card TLS (a signature unless resumed), AUTHENTICATE EXTERNAL."""
         self._check_revocation()
-        client = connect_imap(self.profile.imap, self._context, timeout=self.timeout)
+        try:
+            client = connect_imap(self.profile.imap, self._context, timeout=self.timeout)
+        except ResumptionRefused:
+            client = connect_imap(self.profile.imap, self._context, timeout=self.timeout)
         try:
             imap_external(client)
         except BaseException:
@@ -94,9 +100,12 @@ class CertificateTlsAuthenticator:
         return client
 
     def open_smtp(self) -> smtplib.SMTP:
-        """A new SMTP session: card TLS handshake (one signature), AUTH EXTERNAL."""
+        """A new SMTP session: card TLS (a signature unless resumed), AUTH EXTERNAL."""
         self._check_revocation()
-        smtp = connect_smtp(self.profile.smtp, self._context, timeout=self.timeout)
+        try:
+            smtp = connect_smtp(self.profile.smtp, self._context, timeout=self.timeout)
+        except ResumptionRefused:
+            smtp = connect_smtp(self.profile.smtp, self._context, timeout=self.timeout)
         try:
             smtp_external(smtp)
         except BaseException:

@@ -6,12 +6,19 @@ everything else to :func:`main`. Each command lives in its own module of this pa
 and exposes ``register(subparsers, common)``; :data:`COMMAND_MODULES` lists them in the
 order ``--help`` shows them. ``--json`` prints one JSON document on stdout; errors go to
 stderr with a non-zero exit and a sentence that says what to do.
+
+Start-up is part of the contract: a scripted call pays for the command it runs and nothing
+else. The parser therefore loads only the module of the command named on the command line;
+every other command is registered as a light entry (its name and the one line of
+:data:`COMMAND_HELP`), which is all the top-level ``--help`` shows. A command listed in
+:data:`COMMAND_MODULES` without a help line still works: it is simply loaded every time.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import logging
 import sys
 from collections.abc import Sequence
@@ -28,7 +35,7 @@ from client.cli._common import (
     report_usage_error,
 )
 
-__all__ = ["COMMAND_MODULES", "build_parser", "main"]
+__all__ = ["COMMAND_HELP", "COMMAND_MODULES", "build_parser", "load_all_commands", "main"]
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +54,69 @@ COMMAND_MODULES: tuple[str, ...] = (
     "trust",
 )
 
+# The line ``--help`` shows for each command, without importing its module; it must be the
+# ``help=`` the module registers (a test compares them).
+COMMAND_HELP: dict[str, str] = {
+    "card": "show readers, CPS cards, holder identity and PIN state",
+    "doctor": "diagnose the card, the reader and the operator",
+    "login": "sign in to the mailbox with the profile's method",
+    "mail": "read, sync and send mail",
+    "directory": "national MSSanté directory (offline search)",
+    "whitelist": "MSSanté liste blanche (trust space domains)",
+    "xdm": "IHE XDM packages (structured documents with the INS)",
+    "bridge": "local IMAP/SMTP bridge for Thunderbird and other mail clients",
+    "thunderbird": "set up Thunderbird for MSSante",
+    "audit": "security audit trail (sign-ins, sends, receipts...)",
+    "trust": "certificate revocation lists (CRLs) kept by the app",
+}
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser with every available command registered."""
+
+def _available(name: str) -> bool:
+    # A command group whose module is not part of this build is simply absent.
+    return importlib.util.find_spec(f"client.cli.{name}") is not None
+
+
+def _register_module(
+    name: str,
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
+    try:
+        module = importlib.import_module(f"client.cli.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"client.cli.{name}":
+            raise
+        return
+    module.register(subparsers, common)
+
+
+def _command_named(argv: Sequence[str]) -> str | None:
+    """Return the command ``argv`` asks for, or None (``--help``, ``--version``, a typo)."""
+    take_value = {"--profile"}
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        if arg == "--":
+            return None
+        if arg in take_value:
+            skip = True
+            continue
+        if arg.startswith("-"):
+            continue
+        return arg if arg in COMMAND_MODULES else None
+    return None
+
+
+def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
+    """Build the argument parser.
+
+    Args:
+        command: the command whose module is loaded and registered in full; ``None``
+            loads none (enough for ``--help`` and ``--version``); ``"*"`` (the default)
+            loads every command.
+    """
     common = common_options()
     parser = CommandParser(
         prog="mssante-companion",
@@ -62,15 +129,26 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
+        help_line = COMMAND_HELP.get(name)
+        if command in ("*", name) or help_line is None:
+            _register_module(name, subparsers, common)
+        elif _available(name):
+            subparsers.add_parser(name, parents=[common], help=help_line, add_help=False)
+    return parser
+
+
+def load_all_commands() -> None:
+    """Import every command module, which registers every error wording they hold.
+
+    An error raised while one command runs may be worded by another command's module
+    (a card error met by ``mail``): the error path loads them all before wording it.
+    """
+    for name in COMMAND_MODULES:
         try:
-            module = importlib.import_module(f"client.cli.{name}")
+            importlib.import_module(f"client.cli.{name}")
         except ModuleNotFoundError as exc:
-            # A command group whose module is not part of this build is simply absent.
             if exc.name != f"client.cli.{name}":
                 raise
-            continue
-        module.register(subparsers, common)
-    return parser
 
 
 def _configure_logging(verbosity: int) -> None:
@@ -88,9 +166,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args_list:
         # The desktop app is opened by ``ui.launcher`` (the installed executable), which
         # may import both floors; this package never imports ``ui``.
-        build_parser().print_help(sys.stderr)
-        return EXIT_ERROR
-    parser = build_parser()
+        build_parser(None).print_help(sys.stderr)
+        return EXIT_USAGE
+    parser = build_parser(_command_named(args_list))
     args = parser.parse_args(args_list)
     _configure_logging(getattr(args, "verbose", 0))
     handler = getattr(args, "handler", None)
@@ -110,6 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             emit_json(error_document(exc))
         return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - every failure is worded for the user
+        load_all_commands()
         return report_error(exc, as_json=as_json)
     return status
 

@@ -3,6 +3,7 @@
     ClientError
      └── TlsError(host)
           ├── HandshakeFailed(host, reason)
+          │    └── ResumptionRefused(host, reason)
           ├── ClientCertificateRefused(host, alert)
           └── TlsBackendUnavailable(backend, reason)
 
@@ -14,7 +15,13 @@ from __future__ import annotations
 
 from client.errors import ClientError
 
-__all__ = ["ClientCertificateRefused", "HandshakeFailed", "TlsBackendUnavailable", "TlsError"]
+__all__ = [
+    "ClientCertificateRefused",
+    "HandshakeFailed",
+    "ResumptionRefused",
+    "TlsBackendUnavailable",
+    "TlsError",
+]
 
 
 class TlsError(ClientError):
@@ -39,6 +46,18 @@ class HandshakeFailed(TlsError):
     def __init__(self, host: str, reason: str) -> None:
         self.reason = reason
         super().__init__(host, f"TLS handshake failed: {reason}")
+
+
+class ResumptionRefused(HandshakeFailed):
+    """The server broke off a handshake that offered to resume an earlier session.
+
+    Some servers abort instead of falling back to a full handshake (OpenSSL servers that
+    verify client certificates without a session id context, Dovecot 2.3 among them).
+    The session is forgotten and never offered to that server again by this context:
+    opening the connection once more runs a full handshake. Callers that open
+    connections (:class:`client.auth.CertificateTlsAuthenticator`) do so at once, so
+    the user never meets this error.
+    """
 
 
 class ClientCertificateRefused(TlsError):

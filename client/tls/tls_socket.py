@@ -215,6 +215,11 @@ class CardTlsSocket:
         return (str(self._tls.getCipherName()), self.version(), None)
 
     @property
+    def resumed(self) -> bool:
+        """True when the handshake resumed an earlier session (no card signature)."""
+        return bool(self._tls.resumed)
+
+    @property
     def fast_path(self) -> bool:
         """True when incoming application data bypasses tlslite's record machinery."""
         return self._fast

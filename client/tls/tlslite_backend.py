@@ -47,7 +47,8 @@ from client.tls._tlslite import (
     X509CertChain,
     powMod,
 )
-from client.tls.errors import ClientCertificateRefused, HandshakeFailed
+from client.tls.errors import ClientCertificateRefused, HandshakeFailed, ResumptionRefused
+from client.tls.resumption import SessionCache
 from client.tls.signer import DIGEST_INFO_PREFIXES, Signer
 from client.tls.tls_socket import CLIENT_CERT_ALERTS, VERSION_NAMES, CardTlsSocket
 from client.trust import ProtocolTooOld, TrustError, TrustStore
@@ -223,6 +224,8 @@ class TlsliteCardContext:
         self.trust = trust
         self.client_chain = list(client_chain)
         self.handshake_timeout = handshake_timeout
+        #: Sessions to resume (memory only); see :mod:`client.tls.resumption`.
+        self.sessions = SessionCache()
 
     def _settings(self) -> Any:
         settings = HandshakeSettings()
@@ -247,37 +250,16 @@ class TlsliteCardContext:
             certificates.append(certificate)
         return X509CertChain(certificates)
 
-    def wrap_socket(
-        self,
-        sock: socket.socket,
-        server_side: bool = False,
-        do_handshake_on_connect: bool = True,
-        suppress_ragged_eofs: bool = True,
-        server_hostname: str | None = None,
-        session: Any = None,
-    ) -> CardTlsSocket:
-        """Run the client handshake over ``sock`` and return the TLS socket.
-
-        Raises:
-            TrustError: the server is not trusted (checked before the card signs).
-            ProtocolTooOld: the server offers nothing from TLS 1.2 up.
-            ClientCertificateRefused: the server refused the card certificate.
-            HandshakeFailed: any other handshake failure.
-            cps.errors.CardError: the card could not sign (PIN, removal).
-        """
-        if server_side:
-            raise ValueError("the card TLS context is client-only")
-        host = server_hostname or sock.getpeername()[0]
-        peer = sock.getpeername()
-        connection = _VerifyingConnection(sock, self.trust, host)
-        previous_timeout = sock.gettimeout()
-        if self.handshake_timeout is not None:
-            sock.settimeout(self.handshake_timeout)
-        sni = None if _is_ip(host) else host
+    def _handshake(
+        self, connection: _VerifyingConnection, sock: socket.socket, host: str, peer: Any,
+        sni: str | None, session: Any,
+    ) -> None:
+        """Run tlslite's client handshake; translate its failures (see ``wrap_socket``)."""
         try:
             connection.handshakeClientCert(
                 certChain=self._certificate_chain(),
                 privateKey=_CardRSAKey(self.signer),
+                session=session,
                 settings=self._settings(),
                 serverName=sni,
             )
@@ -308,10 +290,61 @@ class TlsliteCardContext:
         except BaseException:
             sock.close()
             raise
+
+    def wrap_socket(
+        self,
+        sock: socket.socket,
+        server_side: bool = False,
+        do_handshake_on_connect: bool = True,
+        suppress_ragged_eofs: bool = True,
+        server_hostname: str | None = None,
+        session: Any = None,
+    ) -> CardTlsSocket:
+        """Run the client handshake over ``sock`` and return the TLS socket.
+
+        Raises:
+            TrustError: the server is not trusted (checked before the card signs).
+            ProtocolTooOld: the server offers nothing from TLS 1.2 up.
+            ClientCertificateRefused: the server refused the card certificate.
+            ResumptionRefused: the server broke off a handshake offering an earlier
+                session (it is not offered again: open the connection once more).
+            HandshakeFailed: any other handshake failure.
+            cps.errors.CardError: the card could not sign (PIN, removal).
+        """
+        if server_side:
+            raise ValueError("the card TLS context is client-only")
+        host = server_hostname or sock.getpeername()[0]
+        peer = sock.getpeername()
+        connection = _VerifyingConnection(sock, self.trust, host)
+        previous_timeout = sock.gettimeout()
+        if self.handshake_timeout is not None:
+            sock.settimeout(self.handshake_timeout)
+        sni = None if _is_ip(host) else host
+        server = (host, str(peer[0]))
+        session, known_chain = self.sessions.offer(server)
+        try:
+            self._handshake(connection, sock, host, peer, sni, session)
+        except HandshakeFailed as exc:
+            if session is None or type(exc) is not HandshakeFailed:
+                raise
+            # RFC 8446 section 4.6.1 lets a server decline a ticket with a full handshake;
+            # some abort instead. Never offer this server a session again.
+            self.sessions.refuse(server)
+            logger.info("%s broke off a resumed handshake (%s): full handshakes from now on",
+                        host, exc.reason)
+            raise ResumptionRefused(host, exc.reason) from exc
+        if session is not None and not connection.resumed:
+            self.sessions.forget(server)
         sock.settimeout(previous_timeout)
+        if connection.resumed:
+            # No Certificate message in a resumed handshake: the chain is the one checked
+            # when the session was made, for this very server.
+            connection.server_chain = known_chain
+        self.sessions.keep(server, connection.session, connection.server_chain)
         logger.debug(
-            "card TLS with %s: %s %s (%s)", host, VERSION_NAMES.get(tuple(connection.version)),
+            "card TLS with %s: %s %s (%s)%s", host, VERSION_NAMES.get(tuple(connection.version)),
             connection.getCipherName(), connection.getCipherImplementation(),
+            ", resumed" if connection.resumed else "",
         )
         return CardTlsSocket(connection, sock, host)
 
