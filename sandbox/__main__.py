@@ -3,7 +3,9 @@
 ``start`` brings everything up in the background and returns (the processes keep running,
 their PIDs in ``DIR/state.json``); ``stop`` kills exactly those processes; ``status`` says
 what runs; ``insert`` / ``remove`` move the virtual card in and out of the virtual reader
-(needs :mod:`sandbox.reader`).
+(needs :mod:`sandbox.reader`); ``ecps approve|deny|pending|auto`` is the simulated e-CPS
+phone of the doctor (it shows the binding message of the request it answers, and checks it
+with ``--binding-message``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import logging
 import sys
 from pathlib import Path
 
+from sandbox import ecps
 from sandbox.operator import Sandbox, SandboxError, sandbox_status, stop_sandbox
 
 __all__ = ["main"]
@@ -42,10 +45,53 @@ def _reader_action(action: str, directory: Path, kind: str, slot: int) -> int:
     return 0
 
 
+def _ecps_action(args: argparse.Namespace, directory: Path) -> int:
+    action = args.action or "pending"
+    try:
+        if action == "auto":
+            ecps.set_auto(directory, args.mode, args.delay)
+            print(f"e-CPS phone: automatic mode {args.mode} (after {args.delay:g} s)")
+            return 0
+        waiting = ecps.pending(directory)
+        for request in waiting:
+            print(f"e-CPS: sign-in request for {request['national_id']} from "
+                  f"{request['client_id']}, binding message "
+                  f"\"{request['binding_message']}\" ({request['expires_in']} s left)")
+        if action == "pending":
+            return 0 if waiting else 3
+        answered = ecps.answer(directory, action, args.national_id, args.binding_message)
+    except (OSError, KeyError, ValueError) as exc:
+        print(f"The sandbox's provider cannot be reached ({exc}); is it running?",
+              file=sys.stderr)
+        return 1
+    if not answered:
+        print("No pending e-CPS request matches (national id, binding message).",
+              file=sys.stderr)
+        return 1
+    print(f"{'Approved' if action == 'approve' else 'Refused'} on the phone: {answered} "
+          "request(s).")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the command; return the exit status."""
     parser = argparse.ArgumentParser(prog="python -m sandbox", description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=["start", "stop", "status", "insert", "remove"])
+    parser.add_argument("command",
+                        choices=["start", "stop", "status", "insert", "remove", "ecps"])
+    parser.add_argument("action", nargs="?",
+                        choices=["approve", "deny", "pending", "auto"],
+                        help="ecps: approve or deny the pending sign-in, list them, or "
+                             "answer automatically (--mode)")
+    parser.add_argument("--national-id", default="", help="ecps: whose request to answer")
+    parser.add_argument("--binding-message", default="",
+                        help="ecps: answer only the request showing this message")
+    parser.add_argument("--mode", default="approve", choices=["approve", "deny", "off"],
+                        help="ecps auto: how the phone answers")
+    parser.add_argument("--delay", type=float, default=0.0,
+                        help="ecps auto: seconds before answering")
+    parser.add_argument("--allow-public-clients", action="store_true",
+                        help="start: the provider also accepts public clients (development; "
+                             "production PSC does not)")
     parser.add_argument("--dir", type=Path, default=Path(".sandbox"),
                         help="sandbox directory (default: .sandbox)")  # fmt: skip
     parser.add_argument("--token-lifetime", type=int, default=300,
@@ -68,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"'python -m sandbox stop --dir {directory}' stops it.")  # fmt: skip
             return 0
         sandbox = Sandbox(directory, access_token_lifetime=args.token_lifetime,
-                          with_reader=not args.no_reader)  # fmt: skip
+                          with_reader=not args.no_reader,
+                          production_psc=not args.allow_public_clients)  # fmt: skip
         try:
             sandbox.start()
         except SandboxError as exc:
@@ -81,7 +128,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Sandbox running in {directory} (started in {sandbox.start_seconds:.1f} s)")
         print(f"  IMAP {sandbox.host}:{p.imap} (STARTTLS), {p.imaps} (TLS); "
               f"submission {p.submission} (STARTTLS), {p.submissions} (TLS)")  # fmt: skip
-        print(f"  PSC-like provider: {sandbox.issuer}")
+        print(f"  PSC-like provider: {sandbox.issuer} (production mode: "
+              f"{'no' if args.allow_public_clients else 'yes'})")
+        print(f"  PSC gateway: {sandbox.gateway_url}; profile {sandbox.profile_gateway}")
         print(f"  virtual card: {sandbox.card.token_label!r}; profile: {sandbox.profile}")
         print(f"  use it: . {sandbox.env_file}")
         return 0
@@ -99,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
             for name, info in status["processes"].items():
                 print(f"  {name}: pid {info['pid']} {'up' if info['running'] else 'down'}")
         return 0 if status["running"] else 3
+    if args.command == "ecps":
+        return _ecps_action(args, directory)
     return _reader_action(args.command, directory, args.kind, args.slot)
 
 

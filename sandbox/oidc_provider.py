@@ -9,6 +9,11 @@ Two HTTPS listeners on loopback, like PSC's two hosts (design section 2):
   PSC-shaped claims, JWKS, and a sandbox admin API (``/sandbox-admin/...``, bearer = the
   random secret written in the sandbox directory) to revoke refresh tokens and change the
   access-token lifetime;
+  The token endpoint authenticates confidential clients (HTTP Basic or
+  ``client_secret_post``) and, in production mode (``public_clients_allowed`` false),
+  refuses a client that sends no secret with Keycloak's ``unauthorized_client`` "Client
+  secret not provided in request", as PSC does. CIBA (poll mode) lives at PSC's
+  ``/protocol/openid-connect/ext/ciba/auth`` (:mod:`sandbox.ecps`);
 * the **wallet** listener (``wallet.esw...``) serves the authorize endpoint ``/auth`` and
   REQUIRES a TLS client certificate chained to the test PKI and not revoked: that is how
   the CPS card proves the user. The CRL file is re-read when it changes.
@@ -39,12 +44,14 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 import jwt
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from sandbox.ecps import CibaBook
 
 __all__ = ["ProviderConfig", "ProviderState", "main", "serve"]
 
@@ -75,6 +82,13 @@ class ProviderConfig:
     users: dict[str, dict[str, str]]
     access_token_lifetime: int = 300
     refresh_token_lifetime: int = 1800
+    #: client_id -> secret: confidential clients (the gateway's), HTTP Basic at the token
+    #: and backchannel endpoints.
+    confidential_clients: dict[str, str] = field(default_factory=dict)
+    #: False = production PSC: every token request must authenticate the client.
+    public_clients_allowed: bool = True
+    ciba_expires_in: int = 120
+    ciba_interval: int = 1
 
     @property
     def issuer(self) -> str:
@@ -114,6 +128,7 @@ class ProviderState:
     lock: threading.Lock = field(default_factory=threading.Lock)
     codes: dict[str, _Grant] = field(default_factory=dict)
     refresh_tokens: dict[str, _Grant] = field(default_factory=dict)
+    ciba: CibaBook = field(default_factory=CibaBook)
 
     # -- tokens -----------------------------------------------------------------------
     def _claims(self, grant: _Grant) -> dict[str, Any]:
@@ -253,12 +268,16 @@ class ProviderState:
             "jwks_uri": f"{oidc}/certs",
             "end_session_endpoint": f"{oidc}/logout",
             "revocation_endpoint": f"{oidc}/revoke",
-            "grant_types_supported": ["authorization_code", "refresh_token"],
+            "backchannel_authentication_endpoint": f"{oidc}/ext/ciba/auth",
+            "backchannel_token_delivery_modes_supported": ["poll"],
+            "grant_types_supported": ["authorization_code", "refresh_token",
+                                      "urn:openid:params:grant-type:ciba"],
             "response_types_supported": ["code"],
             "response_modes_supported": ["query"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
-            "token_endpoint_auth_methods_supported": ["none", "client_secret_post"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic",
+                                                      "client_secret_post"],
             "code_challenge_methods_supported": ["S256"],
             "scopes_supported": ["openid", "scope_all"],
             "acr_values_supported": ["eidas1"],
@@ -393,10 +412,14 @@ class _AuthHandler(_Handler):
         oidc = f"{REALM_PATH}/protocol/openid-connect"
         if path == f"{oidc}/token":
             self._token(self._form())
+        elif path == f"{oidc}/ext/ciba/auth":
+            self._backchannel(self._form())
         elif path == f"{oidc}/userinfo":
             self._userinfo()
         elif path in (f"{oidc}/revoke", f"{oidc}/logout"):
             form = self._form()
+            if self._client(form) is None:
+                return
             with self.state.lock:
                 self.state.refresh_tokens.pop(form.get("token") or form.get("refresh_token", ""),
                                               None)  # fmt: skip
@@ -424,7 +447,13 @@ class _AuthHandler(_Handler):
                 for token in doomed:
                     del self.state.refresh_tokens[token]
             self._send_json(200, {"revoked": len(doomed)})
+        elif action.startswith("ecps/"):
+            self._ecps(action[5:], form)
         elif action == "settings":
+            if "ciba_expires_in" in form:
+                self.state.ciba.expires_in = int(form["ciba_expires_in"])
+            if "public_clients_allowed" in form:
+                self.state.config.public_clients_allowed = form["public_clients_allowed"] == "1"
             if "access_token_lifetime" in form:
                 self.state.config.access_token_lifetime = int(form["access_token_lifetime"])
             if "refresh_token_lifetime" in form:
@@ -451,12 +480,102 @@ class _AuthHandler(_Handler):
             return
         self._send_json(200, self.state.userinfo(claims["SubjectNameID"]))
 
-    def _token(self, form: dict[str, str]) -> None:
-        client_id = form.get("client_id", "")
-        if client_id not in self.state.config.clients:
+    def _ecps(self, action: str, form: dict[str, str]) -> None:
+        book = self.state.ciba
+        if action == "pending":
+            self._send_json(200, {"pending": book.pending()})
+        elif action == "answer":
+            decision = form.get("decision", "")
+            if decision not in ("approve", "deny"):
+                self._error(400, "invalid_request", "decision is approve or deny")
+                return
+            national_id = form.get("national_id", "")
+            if not national_id:
+                waiting = book.pending()
+                national_id = waiting[0]["national_id"] if waiting else ""
+            answered = book.answer(national_id, decision, form.get("binding_message", ""))
+            self._send_json(200, {"answered": answered})
+        elif action == "auto":
+            mode = form.get("mode", "off")
+            if mode not in ("off", "approve", "deny"):
+                self._error(400, "invalid_request", "mode is off, approve or deny")
+                return
+            book.auto, book.auto_delay = mode, float(form.get("delay") or 0)
+            self._send_json(200, {"mode": mode})
+        else:
+            self._error(404, "not_found", f"no such admin action: ecps/{action}")
+
+    def _client(self, form: dict[str, str]) -> str | None:
+        """The authenticated client_id, or None after an error answer (RFC 6749 2.3.1)."""
+        config = self.state.config
+        header = self.headers.get("Authorization", "")
+        client_id, secret = form.get("client_id", ""), form.get("client_secret")
+        if header.startswith("Basic "):
+            try:
+                decoded = base64.b64decode(header[6:], validate=True).decode("utf-8")
+            except (ValueError, UnicodeDecodeError):
+                self._error(401, "invalid_client", "malformed Basic credentials")
+                return None
+            user, _, password = decoded.partition(":")
+            client_id, secret = unquote(user), unquote(password)
+        if secret is not None:
+            expected = config.confidential_clients.get(client_id)
+            if expected is None or not hmac.compare_digest(secret.encode(), expected.encode()):
+                self._error(401, "unauthorized_client", "Invalid client or Invalid client "
+                            "credentials")
+                return None
+            return client_id
+        known = client_id in config.clients or client_id in config.confidential_clients
+        if not known:
             self._error(401, "invalid_client", f"unknown client_id {client_id!r}")
+            return None
+        if not config.public_clients_allowed:
+            # What Keycloak (hence PSC) answers a confidential client without its secret.
+            self._error(401, "unauthorized_client", "Client secret not provided in request")
+            return None
+        return client_id
+
+    def _backchannel(self, form: dict[str, str]) -> None:
+        client_id = self._client(form)
+        if client_id is None:
+            return
+        if client_id not in self.state.config.confidential_clients:
+            self._error(401, "unauthorized_client", "CIBA needs a confidential client")
+            return
+        national_id = form.get("login_hint", "")
+        if national_id not in self.state.config.users:
+            self._error(400, "unknown_user_id", "no such professional")
+            return
+        message = form.get("binding_message", "")
+        if len(message) > 32:
+            self._error(400, "invalid_binding_message", "binding_message too long")
+            return
+        auth_req_id, request = self.state.ciba.start(
+            national_id, client_id, form.get("scope", "openid"), message)
+        logger.info("CIBA sign-in started for %s by %s", national_id, client_id)
+        self._send_json(200, {"auth_req_id": auth_req_id,
+                              "expires_in": int(request.expires - time.time()),
+                              "interval": request.interval})
+
+    def _token(self, form: dict[str, str]) -> None:
+        client_id = self._client(form)
+        if client_id is None:
             return
         grant_type = form.get("grant_type")
+        if grant_type == "urn:openid:params:grant-type:ciba":
+            outcome, request = self.state.ciba.poll(form.get("auth_req_id", ""), client_id)
+            if request is None:
+                descriptions = {"authorization_pending": "The authorization request is "
+                                "still pending", "slow_down": "Too early to poll",
+                                "expired_token": "Requested auth_req_id expired",
+                                "access_denied": "Not authorized",
+                                "invalid_grant": "Invalid Auth Req ID"}
+                self._error(400, outcome, descriptions.get(outcome, outcome))
+                return
+            ciba_grant = _Grant(request.national_id, client_id, request.scope, None,
+                                request.session_id)
+            self._send_json(200, self.state.issue_tokens(ciba_grant))
+            return
         if grant_type == "authorization_code":
             with self.state.lock:
                 grant = self.state.codes.pop(form.get("code", ""), None)
@@ -494,7 +613,8 @@ class _WalletHandler(_Handler):
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         client_id = query.get("client_id", "")
         redirect_uri = query.get("redirect_uri", "")
-        if client_id not in self.state.config.clients:
+        if (client_id not in self.state.config.clients
+                and client_id not in self.state.config.confidential_clients):
             self._error(400, "invalid_client", f"unknown client_id {client_id!r}")
             return
         if not _redirect_allowed(redirect_uri):
@@ -615,9 +735,11 @@ def serve(config: ProviderConfig) -> tuple[_HttpsServer, _HttpsServer]:
     """Start both listeners in daemon threads and return the servers."""
     key = _load_or_create_key(Path(config.signing_key))
     kid = key_id(key.public_key())
-    publish_key(key.public_key(), kid, Path(config.key_dict), config.clients)
+    publish_key(key.public_key(), kid, Path(config.key_dict),
+                [*config.clients, *config.confidential_clients])
     admin_secret = Path(config.admin_secret_file).read_text().strip()
-    state = ProviderState(config, key, kid, admin_secret)
+    state = ProviderState(config, key, kid, admin_secret,
+                          ciba=CibaBook(config.ciba_expires_in, config.ciba_interval))
     auth_context = _server_context(config)
     auth = _HttpsServer((config.host, config.auth_port), _AuthHandler, state,
                         lambda: auth_context)  # fmt: skip

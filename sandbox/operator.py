@@ -111,6 +111,8 @@ class SandboxPorts:
     smtp_sink: int
     oidc: int
     wallet: int
+    #: the PSC gateway (``python -m gateway``) holding the confidential client's secret
+    gateway: int = 0
 
 
 def _ensure_system_packages() -> None:
@@ -147,6 +149,9 @@ class Sandbox:
             once per process with the ``SOFTHSM2_CONF`` of that moment).
         stop_with_owner: a PID (e.g. the test session's): a watchdog stops and purges the
             sandbox if that process dies without stopping it.
+        production_psc: the provider behaves as production PSC: every token request must
+            authenticate the (confidential) client, so the app signs in through the
+            gateway only; ``profile-psc.toml`` then uses the gateway too.
     """
 
     def __init__(
@@ -159,6 +164,7 @@ class Sandbox:
         pki_directory: Path | None = None,
         card: VirtualCard | None = None,
         stop_with_owner: int | None = None,
+        production_psc: bool = False,
     ) -> None:
         self.directory = Path(directory).expanduser().resolve()
         self.host = HOST
@@ -168,6 +174,9 @@ class Sandbox:
         self._pki_directory = pki_directory
         self._given_card = card
         self._owner = stop_with_owner
+        self.production_psc = production_psc
+        self.profile_gateway = self.directory / "profile-gateway.toml"
+        self.gateway_secret_file = self.directory / "oidc" / "gateway-client-secret"
         self.client_id = CLIENT_ID
         self.users: tuple[Identity, ...] = USERS
         self.doctor, self.colleague, self.applicative = DOCTOR, COLLEAGUE, APPLICATIVE
@@ -237,6 +246,11 @@ class Sandbox:
     def userinfo_url(self) -> str:
         """The userinfo endpoint."""
         return f"{self.issuer}/protocol/openid-connect/userinfo"
+
+    @property
+    def gateway_url(self) -> str:
+        """The sandbox's PSC gateway (HTTPS, the sandbox's server certificate)."""
+        return f"https://{self.host}:{self.ports.gateway}"
 
     @property
     def admin_secret(self) -> str:
@@ -454,7 +468,7 @@ class Sandbox:
 
     def _start_processes(self) -> None:
         d = self.directory
-        ports = free_ports(8)
+        ports = free_ports(9)
         self.ports = SandboxPorts(*ports)
         p = self.ports
         setup = _dovecot.DovecotSetup(
@@ -490,6 +504,9 @@ class Sandbox:
                 for u in self.users if u.id_type
             },  # fmt: skip
             "access_token_lifetime": self.access_token_lifetime,
+            # The app's client is confidential: the gateway holds its secret.
+            "confidential_clients": {CLIENT_ID: self._gateway_secret()},
+            "public_clients_allowed": not self.production_psc,
         }
         (d / "oidc" / "provider.json").write_text(json.dumps(provider_config, indent=1))
         sink_config = {
@@ -527,6 +544,7 @@ class Sandbox:
                          b"READY")  # fmt: skip
         self._wait_ready("smtp-sink", [p.smtp_sink], self.logs / "smtp-sink.log", b"READY")
         self._start_crl_server(python, env)
+        self._start_gateway(env)
         if self._owner is not None:
             self._spawn("watchdog", [python, "-m", "sandbox.watchdog", str(self._owner),
                                      str(self.directory)], env)  # fmt: skip
@@ -552,6 +570,29 @@ class Sandbox:
             terminate("crl-server", process.pid)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=5)
+
+    def _gateway_secret(self) -> str:
+        if not self.gateway_secret_file.exists():
+            self.gateway_secret_file.parent.mkdir(parents=True, exist_ok=True)
+            self.gateway_secret_file.write_text(secrets.token_urlsafe(32))
+            self.gateway_secret_file.chmod(0o600)
+        return self.gateway_secret_file.read_text().strip()
+
+    def _start_gateway(self, env: dict[str, str]) -> None:
+        """The PSC gateway (real uvicorn), as the publisher or operator would run it."""
+        gateway_env = dict(
+            env, PSC_GATEWAY_ISSUER=self.issuer, PSC_GATEWAY_CLIENT_ID=CLIENT_ID,
+            PSC_GATEWAY_DISCOVERY_URL=self.wallet_discovery_url,
+            PSC_GATEWAY_CLIENT_SECRET_FILE=str(self.gateway_secret_file),
+            PSC_GATEWAY_CA_FILE=str(self.pki.chain_pem),
+            # Tests and benchmarks share one loopback address: a generous limit.
+            PSC_GATEWAY_RATE="2000", PSC_GATEWAY_BURST="4000",
+        )
+        self._spawn("psc-gateway", [
+            sys.executable, "-m", "gateway", "--host", self.host,
+            "--port", str(self.ports.gateway), "--certfile", str(self.server_cert_pem),
+            "--keyfile", str(self.server_key_pem), "--log-level", "WARNING"], gateway_env)
+        self._wait_ready("psc-gateway", [self.ports.gateway], self.logs / "psc-gateway.log")
 
     def _start_reader(self) -> None:
         if not self.with_reader:
@@ -588,16 +629,20 @@ class Sandbox:
             + f"pkcs11_module = {toml_str(str(self.card.module))}\n",
             encoding="utf-8",
         )  # fmt: skip
-        self.profile_psc.write_text(
+        psc = (
             header + f"[account]\naddress = {toml_str(DOCTOR.address)}\n" + common
             + '[auth]\nmethod = "psc"\n'
             + f"pkcs11_module = {toml_str(str(self.card.module))}\n"
             + f"issuer = {toml_str(self.issuer)}\n"
             + f"discovery_url = {toml_str(self.wallet_discovery_url)}\n"
             + f"client_id = {toml_str(self.client_id)}\n"
-            + 'scope = "openid scope_all"\nacr_values = "eidas1"\n',
-            encoding="utf-8",
+            + 'scope = "openid scope_all"\nacr_values = "eidas1"\n'
         )  # fmt: skip
+        through_gateway = (psc + f"gateway = {toml_str(self.gateway_url)}\n"
+                           + f"gateway_ca = {toml_str(str(self.pki.chain_pem))}\n")
+        self.profile_psc.write_text(through_gateway if self.production_psc else psc,
+                                    encoding="utf-8")
+        self.profile_gateway.write_text(through_gateway, encoding="utf-8")
         self.profile_certificate.write_text(
             header + f"[account]\naddress = {toml_str(APPLICATIVE.address)}\n" + common
             + '[auth]\nmethod = "certificate"\ncertificate_file = "users/applicative.p12"\n',
@@ -621,6 +666,7 @@ class Sandbox:
             "MSSANTE_SANDBOX_CRL": str(self.pki.crl_pem),
             "MSSANTE_SANDBOX_PKCS11_MODULE": str(self.card.module),
             "MSSANTE_SANDBOX_PROFILE_PSC": str(self.profile_psc),
+            "MSSANTE_SANDBOX_PROFILE_GATEWAY": str(self.profile_gateway),
             "MSSANTE_SANDBOX_PROFILE_CERTIFICATE": str(self.profile_certificate),
             "MSSANTE_SANDBOX_P12_PASSWORD": self.credentials["applicative"].password,
             "MSSANTE_SANDBOX_LISTE_BLANCHE": str(self.liste_blanche),
@@ -642,6 +688,8 @@ class Sandbox:
             "issuer": self.issuer if hasattr(self, "ports") else "",
             "client_id": self.client_id,
             "reader": bool(self._reader),
+            "ca_file": str(self.pki.chain_pem) if hasattr(self, "pki") else "",
+            "gateway": self.gateway_url if hasattr(self, "ports") else "",
         }
         self.state_file.write_text(json.dumps(state, indent=1, default=str))
 
@@ -667,6 +715,14 @@ class Sandbox:
         """
         form = {"client_id": client_id} if client_id else None
         return int(self._admin("revoke-refresh-tokens", form)["revoked"])
+
+    def set_production_psc(self, production: bool) -> None:
+        """Switch the provider to production behaviour (confidential clients only) or back."""
+        self._admin("settings", {"public_clients_allowed": "0" if production else "1"})
+
+    def set_ciba_expiry(self, seconds: int) -> None:
+        """Lifetime of CIBA requests started from now on (default 120 s)."""
+        self._admin("settings", {"ciba_expires_in": str(seconds)})
 
     def set_access_token_lifetime(self, seconds: int) -> None:
         """Change the lifetime of access tokens issued from now on."""

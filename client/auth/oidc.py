@@ -8,6 +8,13 @@ header without following it. When the provider answers with a page instead (a co
 a choice to make), the same request is opened in the system browser and the loopback
 listener receives the redirect (RFC 8252 section 4.1).
 
+Production Pro Santé Connect registers confidential clients only: with ``[auth] gateway``
+the token requests (code exchange, refresh, CIBA polls) and the revocation go to the
+publisher's or operator's gateway (``python -m gateway``), which adds the client
+credentials; discovery, the authorize request, userinfo and the JWKS still go to PSC
+(they need no credential). Without a gateway the app is a public client talking to the
+provider directly, which only development providers accept.
+
 The discovery URL is configurable (PSC publishes ``wallet-openid-configuration``); the
 document's ``issuer`` must equal the profile's (OpenID Connect Discovery 1.0 section 4.3).
 Tokens live in memory (:class:`TokenSet` hides them from ``repr``).
@@ -190,7 +197,7 @@ class LoopbackReceiver:
 
 
 class OidcClient:
-    """Talks to one OpenID provider for one client_id.
+    """Talks to one OpenID provider for one client_id (through its gateway, if any).
 
     Args:
         settings: the profile's ``[auth]`` (issuer, discovery_url, client_id, scope, acr).
@@ -215,10 +222,56 @@ class OidcClient:
             headers={"User-Agent": "mssante-companion"}, follow_redirects=False,
         )
         self._metadata: ProviderMetadata | None = None
+        self.gateway = settings.gateway.rstrip("/")
+        self._gateway_http: httpx.Client | None = None
+        if self.gateway:
+            context = trust.ssl_context()
+            if settings.gateway_ca is not None:
+                context.load_verify_locations(cafile=str(settings.gateway_ca))
+            # Connections to the gateway are reused: one TLS handshake per sign-in.
+            self._gateway_http = httpx.Client(
+                verify=context, timeout=_TIMEOUT, transport=transport,
+                headers={"User-Agent": "mssante-companion"}, follow_redirects=False,
+            )
 
     def close(self) -> None:
         """Close the HTTP connections."""
         self._http.close()
+        if self._gateway_http is not None:
+            self._gateway_http.close()
+
+    def _token_post(self, form: dict[str, str]) -> httpx.Response:
+        """POST to the token endpoint: the gateway's, else the provider's."""
+        if self._gateway_http is not None:
+            return self.gateway_post("/v1/token", form)
+        return self._request("POST", self.discover().token_endpoint, data=form)
+
+    def gateway_post(self, path: str, form: dict[str, str]) -> httpx.Response:
+        """POST a form to the gateway.
+
+        Raises:
+            GatewayUnreachable: no answer, or the gateway says PSC is unavailable.
+            TrustError: the gateway's certificate is not trusted.
+        """
+        from client.auth.ciba import GatewayUnreachable
+
+        if self._gateway_http is None:
+            raise ValueError("no gateway in the profile")
+        url = self.gateway + path
+        try:
+            response = self._gateway_http.post(url, data=form)
+        except httpx.ConnectError as exc:
+            cause = exc.__context__ or exc.__cause__
+            if isinstance(cause, ssl.SSLError):
+                trust = translate_ssl_error(cause, urlsplit(url).hostname or url)
+                if trust is not None:
+                    raise trust from exc
+            raise GatewayUnreachable(self.gateway, str(exc)) from exc
+        except httpx.HTTPError as exc:
+            raise GatewayUnreachable(self.gateway, str(exc) or type(exc).__name__) from exc
+        if response.status_code in (502, 503, 504):
+            raise GatewayUnreachable(self.gateway, f"HTTP {response.status_code}")
+        return response
 
     # -- HTTP -------------------------------------------------------------------------
     def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
@@ -411,8 +464,8 @@ class OidcClient:
     # -- tokens -----------------------------------------------------------------------
     def exchange_code(self, code: str, request: AuthorizationRequest) -> TokenSet:
         """Trade the code for tokens (RFC 6749 section 4.1.3 with the PKCE verifier)."""
-        metadata = self.discover()
-        response = self._request("POST", metadata.token_endpoint, data={
+        self.discover()
+        response = self._token_post({
             "grant_type": "authorization_code",
             "code": code,
             "redirect_uri": request.redirect_uri,
@@ -433,8 +486,8 @@ class OidcClient:
         """
         if not tokens.refresh_token:
             raise SessionEnded("the provider gave no refresh token")
-        metadata = self.discover()
-        response = self._request("POST", metadata.token_endpoint, data={
+        self.discover()
+        response = self._token_post({
             "grant_type": "refresh_token",
             "refresh_token": tokens.refresh_token,
             "client_id": self.settings.client_id,
@@ -465,8 +518,11 @@ class OidcClient:
         self._raise_for_error(response)
         return self._json(response)
 
-    def verify_id_token(self, id_token: str, nonce: str) -> dict[str, Any]:
-        """Check the ID token (signature by the provider's JWKS, iss, aud, exp, nonce)."""
+    def verify_id_token(self, id_token: str, nonce: str | None) -> dict[str, Any]:
+        """Check the ID token (signature by the provider's JWKS, iss, aud, exp, nonce).
+
+        ``nonce`` is None for a CIBA sign-in, which has none (CIBA Core 1.0 section 7.1).
+        """
         metadata = self.discover()
         try:
             header = jwt.get_unverified_header(id_token)
@@ -483,16 +539,24 @@ class OidcClient:
             )
         except jwt.PyJWTError as exc:
             raise IdTokenInvalid(str(exc)) from exc
-        if claims.get("nonce") != nonce:
+        if nonce is not None and claims.get("nonce") != nonce:
             raise IdTokenInvalid("nonce does not match")
         return claims
 
     def revoke(self, tokens: TokenSet) -> None:
         """Tell the provider the refresh token is no longer needed (RFC 7009), if it can."""
         metadata = self.discover()
-        if not metadata.revocation_endpoint or not tokens.refresh_token:
+        if not tokens.refresh_token:
             return
         try:
+            if self._gateway_http is not None:
+                self.gateway_post("/v1/revoke", {
+                    "token": tokens.refresh_token, "token_type_hint": "refresh_token",
+                    "client_id": self.settings.client_id,
+                })
+                return
+            if not metadata.revocation_endpoint:
+                return
             self._request("POST", metadata.revocation_endpoint, data={
                 "token": tokens.refresh_token, "token_type_hint": "refresh_token",
                 "client_id": self.settings.client_id,

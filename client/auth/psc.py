@@ -6,6 +6,9 @@ the ID token checked, userinfo read. Sessions then use plain server-authenticate
 (stdlib ``ssl``, no client certificate: with ``auth_ssl_username_from_cert`` a certificate
 would name the session, design section 6) and the access token in SASL.
 
+With e-CPS (:meth:`PscAuthenticator.use_ecps`) the sign-in is a CIBA request through the
+profile's gateway, approved on the professional's phone; no card is involved at all.
+
 Access tokens live 2 to 5 minutes (design section 2): each ``open_*`` refreshes the token
 when it expires within ``refresh_margin`` seconds (no card involved), and a token refused
 by the server is refreshed once and the session retried. A refused refresh token ends the
@@ -91,6 +94,7 @@ class PscAuthenticator:
         self.refresh_count = 0
         self._signer: Signer | None = None
         self.keep_refresh_token = keep_refresh_token
+        self._ecps: tuple[str, Callable[[Any], None] | None, threading.Event] | None = None
         # One context for every mail session: loading the anchors costs ~0.1 s.
         self._mail_tls = trust.ssl_context()
 
@@ -108,6 +112,28 @@ class PscAuthenticator:
             signer = source if isinstance(source, Signer) else source()
             self._signer = signer
         return signer
+
+    def use_ecps(
+        self,
+        national_id: str,
+        *,
+        on_pending: Callable[[Any], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> None:
+        """Sign in with e-CPS (CIBA through the gateway) instead of the card from now on.
+
+        Args:
+            national_id: the professional's national identifier.
+            on_pending: called with the :class:`client.auth.ciba.CibaPending` of each
+                sign-in (show its binding message).
+            cancel: set it to stop waiting for an approval.
+        """
+        self._ecps = (national_id, on_pending, cancel or threading.Event())
+
+    @property
+    def method_detail(self) -> str:
+        """``"ecps"`` or ``"card"``: how the PSC sign-in is proven."""
+        return "ecps" if self._ecps is not None else "card"
 
     @property
     def signed_in(self) -> bool:
@@ -139,6 +165,8 @@ class PscAuthenticator:
             self.oidc.discover()
             if self.keep_refresh_token and self._resume_from_keyring():
                 return self.userinfo
+            if self._ecps is not None:
+                return self._sign_in_ecps(*self._ecps)
             # The redirect is read from the Location header; the loopback address only
             # has to be well-formed and the same in the token request (RFC 8252 7.3).
             receiver = LoopbackReceiver()
@@ -160,6 +188,18 @@ class PscAuthenticator:
                         self.userinfo.get("SubjectNameID", "?"))
             audit_record("sign-in", address=self.address, method="psc")
             return self.userinfo
+
+    def _sign_in_ecps(self, national_id: str, on_pending: Callable[[Any], None] | None,
+                      cancel: threading.Event) -> dict[str, Any]:
+        from client.auth.ciba import ciba_sign_in
+
+        tokens = ciba_sign_in(self.oidc, national_id, on_pending=on_pending, cancel=cancel)
+        self._tokens = tokens
+        self._keep(tokens)
+        self.userinfo = self.oidc.userinfo(tokens)
+        logger.info("signed in with e-CPS as %s", self.userinfo.get("SubjectNameID", "?"))
+        audit_record("sign-in", address=self.address, method="psc-ecps")
+        return self.userinfo
 
     def _current_token(self, *, force_refresh: bool = False) -> str:
         with self._lock:
@@ -292,6 +332,8 @@ class PscAuthenticator:
             "family_name": str(info.get("family_name", "")),
             "given_name": str(info.get("given_name", "")),
             "mechanism": self.mechanism,
+            "proof": self.method_detail,
+            "gateway": self.oidc.gateway,
         }
 
     def close(self) -> None:

@@ -52,7 +52,7 @@ _KNOWN: dict[str, set[str]] = {
     "trust": {"ca_file"},
     "auth": {
         "method", "pkcs11_module", "issuer", "discovery_url", "client_id", "scope",
-        "acr_values", "certificate_file",
+        "acr_values", "certificate_file", "gateway", "gateway_ca",
     },
     "secrets": {
         "source", "password_file", "cache_key_file", "password_credential",
@@ -252,6 +252,13 @@ def _auth(document: Mapping[str, Any], path: Path | None, base: Path) -> AuthSet
                 document, path, "auth", "acr_values", required=False, default=DEFAULT_ACR_VALUES
             ),
         )
+        gateway = _string(document, path, "auth", "gateway", required=False)
+        if gateway:
+            _https_url(path, "auth.gateway", gateway)
+            settings["gateway"] = gateway.rstrip("/")
+        gateway_ca = _string(document, path, "auth", "gateway_ca", required=False)
+        if gateway_ca:
+            settings["gateway_ca"] = _existing_file(path, base, "auth.gateway_ca", gateway_ca)
         if "openid" not in settings["scope"].split():
             raise ProfileError(path, "auth.scope", "must include \"openid\"")
     elif method == "certificate":

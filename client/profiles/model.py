@@ -64,6 +64,12 @@ class AuthSettings:
     scope: str = DEFAULT_SCOPE
     acr_values: str = DEFAULT_ACR_VALUES
     certificate_file: Path | None = None
+    #: the publisher's or operator's PSC gateway, which holds the confidential client's
+    #: credentials; empty = the app talks to the provider directly (a public client,
+    #: which production Pro Santé Connect does not accept).
+    gateway: str = ""
+    #: extra trust anchors for the gateway's TLS certificate.
+    gateway_ca: Path | None = None
 
     @property
     def effective_discovery_url(self) -> str:

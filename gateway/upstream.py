@@ -1,0 +1,158 @@
+"""The gateway's side towards Pro Santé Connect: discovery, client authentication, calls.
+
+One ``httpx.AsyncClient`` per process keeps connections to PSC open (TLS >= 1.2, anchors
+from ``PSC_GATEWAY_CA_FILE``). Client authentication is HTTP Basic with the client secret
+(what PSC's CIBA documentation states, and RFC 6749 section 2.3.1 with form-encoded
+credentials), or ``private_key_jwt`` (OpenID Connect Core 1.0 section 9) when a key is
+configured. PSC's answers are passed back as they are (status and JSON), minus nothing:
+they hold no gateway credential.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import ssl
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import httpx
+import jwt
+
+from gateway.config import GatewayConfig
+
+__all__ = ["Upstream", "UpstreamError", "UpstreamReply"]
+
+logger = logging.getLogger(__name__)
+
+_METADATA_TTL = 3600.0
+
+
+class UpstreamError(Exception):
+    """PSC could not be reached or answered something that is not an OAuth answer."""
+
+
+@dataclass(frozen=True)
+class UpstreamReply:
+    """PSC's status and JSON document."""
+
+    status: int
+    document: dict[str, Any]
+
+
+def _tls_context(ca_file: str) -> ssl.SSLContext:
+    context = ssl.create_default_context(cafile=ca_file or None)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context
+
+
+class Upstream:
+    """Talks to PSC for one confidential client.
+
+    Args:
+        config: the gateway settings.
+        transport: an httpx transport (tests), else the network.
+    """
+
+    def __init__(self, config: GatewayConfig,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.config = config
+        self._http = httpx.AsyncClient(
+            verify=_tls_context(config.ca_file), timeout=config.upstream_timeout,
+            transport=transport, follow_redirects=False,
+            limits=httpx.Limits(max_connections=100, max_keepalive_connections=50),
+            headers={"User-Agent": "psc-gateway"},
+        )
+        self._metadata: dict[str, Any] | None = None
+        self._metadata_at = 0.0
+        self._lock = asyncio.Lock()
+
+    async def close(self) -> None:
+        """Close the connections to PSC."""
+        await self._http.aclose()
+
+    async def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        try:
+            return await self._http.request(method, url, **kwargs)
+        except httpx.HTTPError as exc:
+            # The URL only: never a form (it carries codes and tokens).
+            raise UpstreamError(f"{urlsplit(url).netloc}: {type(exc).__name__}") from exc
+
+    async def metadata(self) -> dict[str, Any]:
+        """PSC's discovery document (cached for an hour; the issuer is checked)."""
+        now = time.monotonic()
+        if self._metadata is not None and now - self._metadata_at < _METADATA_TTL:
+            return self._metadata
+        async with self._lock:
+            if self._metadata is not None and now - self._metadata_at < _METADATA_TTL:
+                return self._metadata
+            response = await self._send("GET", self.config.effective_discovery_url)
+            try:
+                document = response.json()
+            except ValueError as exc:
+                raise UpstreamError("discovery: not JSON") from exc
+            if response.status_code != 200 or not isinstance(document, dict):
+                raise UpstreamError(f"discovery: HTTP {response.status_code}")
+            if str(document.get("issuer", "")).rstrip("/") != self.config.issuer:
+                raise UpstreamError("discovery: issuer mismatch")
+            if not str(document.get("token_endpoint", "")).startswith("https://"):
+                raise UpstreamError("discovery: no https token_endpoint")
+            self._metadata, self._metadata_at = document, now
+            return document
+
+    def _client_auth(self, audience: str) -> tuple[dict[str, str], dict[str, str]]:
+        """(headers, extra form fields) authenticating the client to PSC."""
+        config = self.config
+        if config.private_key_pem:
+            now = int(time.time())
+            assertion = jwt.encode(
+                {"iss": config.client_id, "sub": config.client_id, "aud": audience,
+                 "jti": str(uuid.uuid4()), "iat": now, "exp": now + 60},
+                config.private_key_pem, algorithm="RS256")
+            return {}, {
+                "client_id": config.client_id,
+                "client_assertion_type":
+                    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                "client_assertion": assertion,
+            }
+        # RFC 6749 section 2.3.1: both parts form-encoded before Basic.
+        basic = httpx.BasicAuth(quote(config.client_id, safe=""),
+                                quote(config.client_secret, safe=""))
+        request = basic.auth_flow(httpx.Request("POST", audience))
+        header = next(request).headers["Authorization"]
+        return {"Authorization": header}, {}
+
+    async def _post(self, endpoint_name: str, form: dict[str, str]) -> UpstreamReply:
+        metadata = await self.metadata()
+        url = str(metadata.get(endpoint_name) or "")
+        if not url.startswith("https://"):
+            raise UpstreamError(f"PSC publishes no {endpoint_name}")
+        headers, extra = self._client_auth(str(metadata.get("issuer", url)))
+        response = await self._send("POST", url, data={**form, **extra}, headers={
+            **headers, "Accept": "application/json"})
+        if not response.content and response.status_code < 300:
+            return UpstreamReply(response.status_code, {})
+        try:
+            document = json.loads(response.content)
+        except ValueError as exc:
+            raise UpstreamError(f"{endpoint_name}: HTTP {response.status_code}, not JSON") \
+                from exc
+        if not isinstance(document, dict):
+            raise UpstreamError(f"{endpoint_name}: not a JSON object")
+        return UpstreamReply(response.status_code, document)
+
+    async def token(self, form: dict[str, str]) -> UpstreamReply:
+        """POST to PSC's token endpoint with the client's authentication."""
+        return await self._post("token_endpoint", form)
+
+    async def backchannel(self, form: dict[str, str]) -> UpstreamReply:
+        """POST to PSC's ``backchannel_authentication_endpoint`` (CIBA Core 1.0 7.1)."""
+        return await self._post("backchannel_authentication_endpoint", form)
+
+    async def revoke(self, form: dict[str, str]) -> UpstreamReply:
+        """POST to PSC's revocation endpoint (RFC 7009 section 2.1)."""
+        return await self._post("revocation_endpoint", form)
