@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from client.cli import main
+from tests.helpers.data import LISTE_BLANCHE
 
-DATA = Path("/work/shared/data")
+DATA = LISTE_BLANCHE.parent
 
 
 def test_import_with_checksum_then_check(capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,13 +11,13 @@ import pytest
 from client.profiles import load_profile
 from client.xdm import INS_TEST_NIR_OID, InvalidIns, read_xdm
 from sandbox.directory_sample import write_sample_extraction
+from tests.helpers.data import LISTE_BLANCHE
 from ui.backend import CardHolder, PatientForm
 from ui.live import LiveDirectory, LiveProfileSetup, LiveTrust, LiveXdm
 from ui.preferences import Preferences
 from ui.workers import Cancelled, CancelToken
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
-REAL_LISTE_BLANCHE = SHARED / "listeblanchemssante.xml"
+REAL_LISTE_BLANCHE = LISTE_BLANCHE
 FIRST_DOMAIN = re.search(rb"<Nom>([^<]+)</Nom>", REAL_LISTE_BLANCHE.read_bytes())[1].decode()
 
 MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"

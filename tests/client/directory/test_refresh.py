@@ -14,16 +14,16 @@ from client.directory.service import Directory
 from client.paths import app_paths
 from client.whitelist import TrustSpace
 from sandbox.directory_sample import write_sample_extraction, write_sample_zip
+from tests.helpers.data import LISTE_BLANCHE, LISTE_BLANCHE_CHECKSUM
 
-DATA = Path("/work/shared/data")
 NOW = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def sources(tmp_path: Path, web_root: tuple[Path, str]) -> UpdateSources:
     root, base = web_root
-    shutil.copy(DATA / "listeblanchemssante.xml", root)
-    shutil.copy(DATA / "listeblanchemssante.xml.checksum", root)
+    shutil.copy(LISTE_BLANCHE, root)
+    shutil.copy(LISTE_BLANCHE_CHECKSUM, root)
     zip_path = write_sample_zip(write_sample_extraction(tmp_path / "x.txt", rows=150), root)
     return UpdateSources(
         directory_url=f"{base}/{zip_path.name}",

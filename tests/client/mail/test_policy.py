@@ -1,4 +1,4 @@
-"""Recipient policy over the real liste blanche (ANS file from shared/data)."""
+"""Recipient policy over the real liste blanche (the published ANS file the app ships)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from client.mail.errors import RecipientRefused
 from client.mail.policy import RecipientPolicy, load_trust_space
 from client.paths import app_paths
 from client.whitelist import default_whitelist_path
+from tests.helpers.data import LISTE_BLANCHE
 
-SHARED = Path(__file__).resolve().parents[4] / "shared" / "data"
-LISTE = SHARED / "listeblanchemssante.xml"
+LISTE = LISTE_BLANCHE
 
 
 def test_without_an_imported_list_every_professional_recipient_is_refused() -> None:
@@ -27,7 +27,7 @@ def test_without_an_imported_list_every_professional_recipient_is_refused() -> N
 
 
 def test_real_liste_blanche(tmp_path: Path) -> None:
-    assert LISTE.exists(), f"the shared liste blanche is missing: {LISTE}"
+    assert LISTE.exists(), f"the shipped liste blanche is missing: {LISTE}"
     app_paths().ensure()
     shutil.copyfile(LISTE, default_whitelist_path())
     trust = load_trust_space()
