@@ -17,6 +17,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urljoin, urlsplit
@@ -25,7 +26,15 @@ import httpx
 
 from client.directory.errors import DownloadError, ImportCancelled
 
-__all__ = ["DEFAULT_TIMEOUT", "MAX_DOWNLOAD_BYTES", "MAX_REDIRECTS", "download", "is_url"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "MAX_DOWNLOAD_BYTES",
+    "MAX_REDIRECTS",
+    "Validators",
+    "download",
+    "download_if_changed",
+    "is_url",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +42,38 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, read=120.0)
 MAX_DOWNLOAD_BYTES = 4 * 1024**3  # the extraction ZIP is about 100 MB; the text 2 GB
 MAX_REDIRECTS = 5
 _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+
+
+@dataclass
+class Validators:
+    """HTTP cache validators of the last good download (RFC 9110 section 8.8, 13.1)."""
+
+    etag: str = ""
+    last_modified: str = ""
+
+    def request_headers(self) -> dict[str, str]:
+        """Conditional request headers (empty when nothing was downloaded before)."""
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+
+class _NotModified(Exception):  # noqa: N818 - internal signal, never leaves the module
+    """The server answered 304: the last good file is current."""
+
+
+def download_if_changed(url: str, directory: Path, validators: Validators,
+                        **options: object) -> Path | None:
+    """Like :func:`download`, but None when the server says the file has not changed
+    since the download ``validators`` describe (updated after a new download)."""
+    try:
+        return download(url, directory, validators=validators, **options)  # type: ignore[arg-type]
+    except _NotModified:
+        logger.info("%s not modified since the last download", url)
+        return None
 
 
 def is_url(text: str) -> bool:
@@ -77,6 +118,7 @@ def download(
     cancel: Callable[[], bool] | None = None,
     max_bytes: int = MAX_DOWNLOAD_BYTES,
     allowed_hosts: frozenset[str] | None = None,
+    validators: Validators | None = None,
 ) -> Path:
     """Download ``url`` into a new private file of ``directory``; return its path.
 
@@ -98,9 +140,11 @@ def download(
     hosts = allowed_hosts if allowed_hosts is not None else frozenset(
         {(urlsplit(url).hostname or "").lower()})
     received = 0
+    headers = validators.request_headers() if validators is not None else {}
     try:
         with os.fdopen(handle, "wb") as out:
-            received = _fetch(http, url, out, hosts, progress, cancel, max_bytes)
+            received = _fetch(http, url, out, hosts, progress, cancel, max_bytes, headers,
+                              validators)
     except httpx.HTTPError as exc:
         Path(temp_name).unlink(missing_ok=True)
         raise DownloadError(url, f"network error ({type(exc).__name__})",
@@ -123,12 +167,16 @@ def _fetch(
     progress: Callable[[int, int | None], None] | None,
     cancel: Callable[[], bool] | None,
     max_bytes: int,
+    headers: dict[str, str],
+    validators: Validators | None,
 ) -> int:
     """GET ``url`` into ``out``, following checked redirects; return the byte count."""
     received = 0
     for _hop in range(MAX_REDIRECTS + 1):
         # follow_redirects=False per request: a caller's client may follow them itself.
-        with http.stream("GET", url, follow_redirects=False) as response:
+        with http.stream("GET", url, headers=headers, follow_redirects=False) as response:
+            if response.status_code == 304 and headers:
+                raise _NotModified
             if response.status_code in _REDIRECT_STATUSES:
                 location = response.headers.get("location", "")
                 if not location:
@@ -156,5 +204,8 @@ def _fetch(
             if total is not None and received != total:
                 raise DownloadError(url, f"cut short ({received} of {total} bytes)",
                                     kind="network")
+            if validators is not None:
+                validators.etag = response.headers.get("etag", "")
+                validators.last_modified = response.headers.get("last-modified", "")
             return received
     raise DownloadError(url, f"more than {MAX_REDIRECTS} redirects", kind="redirect")
