@@ -60,6 +60,7 @@ __all__ = [
     "WhitelistFormatError",
     "WhitelistNotImported",
     "WhitelistUnsafeXml",
+    "bundled_whitelist_path",
     "default_whitelist_path",
     "import_file",
     "import_whitelist",
@@ -323,6 +324,15 @@ def _date(text: str) -> datetime | None:
         return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
     except ValueError:
         return None
+
+
+def bundled_whitelist_path() -> Path:
+    """The last published list shipped with the application (``resources/data/``).
+
+    A fresh install starts from it, so that it can write to a colleague before its
+    first download of the list; see ``resources/data/SOURCE.md`` for its origin.
+    """
+    return Path(__file__).resolve().parents[1] / "resources" / "data" / WHITELIST_FILENAME
 
 
 def default_whitelist_path() -> Path:

@@ -54,9 +54,9 @@ def _liste_blanche(data: bytes) -> object:
 
 
 def _liste_blanche_seeds() -> list[bytes]:
-    path = Path("/work/shared/data/listeblanchemssante.xml")
-    sample = path.read_bytes()[:20000] if path.exists() else b""
-    return [sample or b"<ListeBlancheMSSante/>"]
+    from client.whitelist import bundled_whitelist_path
+
+    return [bundled_whitelist_path().read_bytes()[:20000]]
 
 
 def _extraction(data: bytes) -> object:

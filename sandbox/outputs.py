@@ -11,6 +11,8 @@ import logging
 import time
 from pathlib import Path
 
+from client.whitelist import bundled_whitelist_path
+
 __all__ = ["shell_quote", "toml_str", "write_liste_blanche"]
 
 logger = logging.getLogger(__name__)
@@ -28,8 +30,8 @@ def shell_quote(value: str) -> str:
 
 def write_liste_blanche(target: Path, domains: tuple[str, ...]) -> Path:
     """Write the real liste blanche plus ``<Domaine>`` entries for ``domains``; return it."""
-    # The real liste blanche (ansforge/MSS-liste-blanche, 2025-03-13) ships in sandbox/data.
-    bundled = Path(__file__).with_name("data") / "listeblanchemssante.xml"
+    # The real liste blanche the application ships (resources/data/SOURCE.md).
+    bundled = bundled_whitelist_path()
     text = bundled.read_text(encoding="utf-8") if bundled.exists() else ""
     if not text:
         text = (

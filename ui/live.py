@@ -14,7 +14,6 @@ import datetime as _dt
 import importlib
 import logging
 import os
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -96,27 +95,27 @@ class LiveDirectory:
 
 # -- trust space ----------------------------------------------------------------------------
 class LiveTrust:
-    """The liste blanche (``client.whitelist``)."""
+    """The liste blanche in force (``client.whitelist_current``: imported, else shipped).
 
-    def __init__(self) -> None:
-        self._space: Any = None
-        self._lock = threading.Lock()
+    ``own_domains`` (the signed-in operator's) are always inside the trust space.
+    """
 
-    def _load(self) -> Any:
-        from client.whitelist import TrustSpace, WhitelistNotImported
+    def __init__(self, current: Any = None) -> None:
+        from client.whitelist_current import current_whitelist
 
-        with self._lock:
-            if self._space is None:
-                try:
-                    self._space = TrustSpace.load()
-                except WhitelistNotImported:
-                    return None
-            return self._space
+        self._current = current if current is not None else current_whitelist()
+        self.own_domains: set[str] = set()
+
+    def status(self) -> Any:
+        """Origin, date and size of the list in force (``WhitelistStatus``)."""
+        return self._current.status()
 
     def check(self, address: str) -> TrustVerdict:
         """Inside or outside, with the reason worded for the window."""
-        space = self._load()
+        space = self._current.space()
         domain = address.rpartition("@")[2].lower()
+        if domain in self.own_domains:
+            return TrustVerdict(address, True)
         if space is None:
             if domain == "patient.mssante.fr":
                 return TrustVerdict(address, True, is_patient=True)
@@ -130,19 +129,20 @@ class LiveTrust:
                             decision.operator)
 
     def reload(self) -> None:
-        """Read the liste blanche again (after a refresh)."""
-        with self._lock:
-            self._space = None
+        """Tell open windows the list changed (after a refresh); the list in force is
+        read again by its next use."""
+        from ui.app_events import app_events
+
+        app_events().trust_list_changed.emit()
 
     def import_file(self, path: Path) -> int:
-        """Import a liste blanche XML; returns the number of domains."""
+        """Import a liste blanche XML; returns the number of domains. Open windows are
+        told at once (compose checks its recipients again)."""
         from client.whitelist import import_file
 
         space = import_file(path)
-        with self._lock:
-            self._space = space
-        domains = getattr(space, "domains", {})
-        return len(domains)
+        self.reload()
+        return len(space)
 
 
 # -- structured documents -------------------------------------------------------------------
@@ -426,7 +426,8 @@ def build_services(preferences: Preferences) -> Services:
         services.directory = LiveDirectory()
     except ImportError:
         logger.warning("directory unavailable")
-    services.trust = LiveTrust()
+    trust = LiveTrust()
+    services.trust = trust
     services.xdm = LiveXdm(lambda: services.holder)
     try:
         from client.profiles import load_default_profile
@@ -434,6 +435,7 @@ def build_services(preferences: Preferences) -> Services:
 
         profile = load_default_profile(preferences.profile_path or None)
         services.profile_path = profile.source
+        trust.own_domains.add(profile.domain.lower())  # a colleague is never refused
         module = find_pkcs11_module(
             explicit=os.environ.get("MSSANTE_COMPANION_PKCS11_MODULE") or None,
             profile_value=(preferences.pkcs11_module or profile.auth.pkcs11_module),

@@ -16,6 +16,7 @@ import re
 from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from ui.app_events import app_events
 from ui.backend import DirectoryEntry, DirectoryService, TrustService, TrustVerdict
 from ui.workers import WorkerPool
 
@@ -96,6 +97,8 @@ class RecipientField(QWidget):
         self._lookup_timer.timeout.connect(self._lookup)
         self.edit.textEdited.connect(lambda _t: self._lookup_timer.start())
         self.edit.editingFinished.connect(self.check_addresses)
+        # A liste blanche imported while this window is open applies to it at once.
+        app_events().trust_list_changed.connect(self.recheck)
 
     # -- values ------------------------------------------------------------------------
     def addresses(self) -> list[str]:
@@ -168,6 +171,12 @@ class RecipientField(QWidget):
                              on_error=lambda exc: logger.info("trust check failed: %s",
                                                               type(exc).__name__), owner=self)
         self._render()
+
+    def recheck(self) -> None:
+        """Forget the verdicts and check every address again (the list changed)."""
+        self.verdicts.clear()
+        self.check_addresses()
+        self.verdicts_changed.emit()
 
     def _verdict(self, verdict: TrustVerdict) -> None:
         self.verdicts[verdict.address] = verdict

@@ -88,7 +88,7 @@ class OutboxSubmitter:
         Raises:
             client.mail.errors.RecipientRefused: outside the trust space, malformed...
         """
-        (verdict,) = self.policy.check([address])
+        (verdict,) = self.policy.check([address], sender=self.gate.address)
         return verdict
 
     def submit(self, recipients: list[str], raw: bytes) -> SubmitOutcome:
@@ -100,7 +100,7 @@ class OutboxSubmitter:
             client.mail.errors.InvalidMessage: the outbox cannot take the message.
             client.mail.errors.CacheKeyUnavailable: the outbox cannot be opened.
         """
-        self.policy.check(recipients)
+        self.policy.check(recipients, sender=self.gate.address)
         with self._lock:
             self.gate.opener()  # CardAbsent before anything is stored
             opener = _GateOpener(self.gate)

@@ -26,6 +26,7 @@ from client.cli._common import (
     option,
     report_failure,
 )
+from client.errors import ClientError
 from client.mail.attachments import save_attachments
 from client.mail.cache import MailCache
 from client.mail.compose import AttachmentSource, Draft
@@ -118,6 +119,14 @@ def _session(args: argparse.Namespace) -> Iterator[tuple[SessionOpener, Mailbox]
         close = getattr(opener, "close", None)
         if callable(close):
             close()  # forget the sign-in (card session, tokens) when the command ends
+
+
+def _sender_address(args: argparse.Namespace) -> str:
+    """The profile's address when there is one: its domain is inside the trust space."""
+    try:
+        return _account_address(args)
+    except ClientError:
+        return ""
 
 
 def _json(args: argparse.Namespace) -> bool:
@@ -427,7 +436,7 @@ def _send(args: argparse.Namespace) -> int:
     draft = _draft(args)
     # Policy before sign-in: a refused recipient costs no PIN and reaches no server.
     policy = RecipientPolicy(load_trust_space())
-    verdicts = policy.check(draft.recipients)
+    verdicts = policy.check(draft.recipients, sender=_sender_address(args))
     with _session(args) as (opener, mailbox), _cache(args, opener.address) as cache:
         sender = MailSender(opener, Outbox(cache.store), policy, mailbox)
         report = sender.send(draft)

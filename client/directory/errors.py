@@ -85,12 +85,20 @@ class DirectoryImportFailed(DirectoryError):
 
 
 class DownloadError(DirectoryError):
-    """A file could not be downloaded from ``url``."""
+    """A file could not be downloaded from ``url``.
 
-    def __init__(self, url: str, reason: str) -> None:
+    ``kind`` says why, for wording: ``url`` (refused address), ``redirect`` (a redirect
+    to plain HTTP or to a host not allowed), ``status`` (HTTP error, in ``status``),
+    ``too-large``, ``network`` (no answer, cut short) or ``other``.
+    """
+
+    def __init__(self, url: str, reason: str, *, kind: str = "other",
+                 status: int | None = None) -> None:
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
+        self.kind = kind
+        self.status = status
 
 
 class AnnuaireError(DirectoryError):

@@ -3,7 +3,10 @@
 ANS republishes both files regularly. The desktop app calls :func:`refresh_if_due`
 from a worker (at start-up, then every few hours): each source whose last successful
 refresh is older than its interval is downloaded and imported; a failure leaves the
-current data in place and is reported, never raised. URLs and the interval are
+current data in place and is reported, never raised. The liste blanche is asked for
+conditionally (``If-None-Match`` / ``If-Modified-Since`` from the last good download), so
+an unchanged list costs one small answer; a refused list (checksum, format) leaves the
+last good one in force. URLs and the interval are
 configurable in ``updates.toml`` of the config directory::
 
     [updates]
@@ -24,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from client.directory.download import download
+from client.directory.download import Validators, download, download_if_changed
 from client.directory.errors import DirectoryError
 from client.directory.service import Directory
 from client.errors import ClientError
@@ -102,7 +105,8 @@ class UpdateSources:
 
 @dataclass(frozen=True)
 class RefreshOutcome:
-    """What happened to one source: ``refreshed``, ``skipped`` (not due) or ``failed``."""
+    """What happened to one source: ``refreshed``, ``unchanged`` (the server says the
+    last good file is current), ``skipped`` (not due or disabled) or ``failed``."""
 
     name: str
     status: str
@@ -160,15 +164,26 @@ def refresh_if_due(
 
     if force or _due(state, "whitelist", now, sources.interval):
         try:
+            validators = Validators(state.get("whitelist-etag", ""),
+                                    state.get("whitelist-last-modified", ""))
+            if not target.exists():
+                validators = Validators()  # nothing imported yet: ask for the whole file
             with tempfile.TemporaryDirectory(dir=target.parent, prefix=".refresh-") as tmp:
-                xml = download(sources.whitelist_url, Path(tmp))
-                checksum = None
-                if sources.whitelist_checksum_url:
-                    checksum = download(sources.whitelist_checksum_url, Path(tmp)).read_text(
-                        encoding="ascii", errors="replace")
-                space = import_whitelist(xml, checksum=checksum, target=target)
+                xml = download_if_changed(sources.whitelist_url, Path(tmp), validators)
+                if xml is None:
+                    outcome = RefreshOutcome("whitelist", "unchanged", "not modified")
+                else:
+                    checksum = None
+                    if sources.whitelist_checksum_url:
+                        checksum = download(sources.whitelist_checksum_url,
+                                            Path(tmp)).read_text(encoding="ascii",
+                                                                 errors="replace")
+                    space = import_whitelist(xml, checksum=checksum, target=target)
+                    state["whitelist-etag"] = validators.etag
+                    state["whitelist-last-modified"] = validators.last_modified
+                    outcome = RefreshOutcome("whitelist", "refreshed", f"{len(space)} domains")
             state["whitelist"] = now.isoformat()
-            outcomes.append(RefreshOutcome("whitelist", "refreshed", f"{len(space)} domains"))
+            outcomes.append(outcome)
         except (ClientError, OSError) as exc:
             logger.warning("liste blanche refresh failed: %s", exc)
             outcomes.append(RefreshOutcome("whitelist", "failed", str(exc), exc))

@@ -1,6 +1,9 @@
 """Recipient policy: MSSanté mail only goes to the trust space.
 
-Every recipient's domain must be on the national liste blanche; patients' mailboxes on
+Every recipient's domain must be on the national liste blanche (the imported one, else
+the one shipped with the application); the sender's own domain, and any domain its profile
+names, is always inside (a colleague of the same operator is never refused for want of a
+list). Patients' mailboxes on
 ``patient.mssante.fr`` are allowed and flagged (a message to a patient is a different
 act: the UI warns, ``X-MSS-MES: FIN`` may apply). One refused recipient refuses the whole
 message, before anything is stored or sent: :class:`RecipientRefused` names the address
@@ -22,6 +25,7 @@ __all__ = [
     "PATIENT_DOMAIN",
     "DomainList",
     "RecipientPolicy",
+    "CurrentTrust",
     "RecipientVerdict",
     "TrustSpace",
     "WhitelistTrust",
@@ -72,16 +76,33 @@ class WhitelistTrust:
         return bool(self.space.check(address).inside)
 
 
-def load_trust_space() -> TrustSpace | None:
-    """The imported liste blanche, or None when none was imported (or it is unreadable)."""
-    from client.whitelist import TrustSpace as ListeBlanche
-    from client.whitelist import WhitelistError
+class CurrentTrust:
+    """The liste blanche in force (:mod:`client.whitelist_current`), followed live: a list
+    imported while the app runs applies to the next check."""
 
-    try:
-        return WhitelistTrust(ListeBlanche.load())
-    except WhitelistError as exc:
-        logger.warning("no usable liste blanche (%s): recipients cannot be checked", exc)
-        return None
+    def __init__(self, current: Any = None) -> None:
+        from client.whitelist_current import current_whitelist
+
+        self.current = current if current is not None else current_whitelist()
+
+    @property
+    def loaded(self) -> bool:
+        """A list is in force (imported or shipped)."""
+        return self.current.space() is not None
+
+    def is_trusted(self, address: str) -> bool:
+        """Whether the list in force holds the address's domain."""
+        space = self.current.space()
+        return space is not None and bool(space.check(address).inside)
+
+
+def load_trust_space() -> TrustSpace:
+    """The liste blanche in force, followed live (imported, else the shipped one)."""
+    trust = CurrentTrust()
+    if not trust.loaded:
+        logger.warning("no usable liste blanche: recipients outside the sender's domain "
+                       "are refused")
+    return trust
 
 
 @dataclass(frozen=True)
@@ -93,18 +114,28 @@ class RecipientVerdict:
 
 
 class RecipientPolicy:
-    """Checks recipients against the trust space."""
+    """Checks recipients against the trust space.
 
-    def __init__(self, trust: TrustSpace | None) -> None:
+    ``own_domains`` are always inside: the sender's operator (and the domains its profile
+    names) belongs to the trust space by definition, list or no list.
+    """
+
+    def __init__(self, trust: TrustSpace | None, own_domains: Iterable[str] = ()) -> None:
         self.trust = trust
+        self.own_domains = frozenset(d.strip().lower() for d in own_domains if d.strip())
 
-    def check(self, recipients: Sequence[str]) -> list[RecipientVerdict]:
+    def check(self, recipients: Sequence[str], sender: str = "") -> list[RecipientVerdict]:
         """Accept every recipient or raise for the first refused one.
+
+        ``sender`` (the signed-in address) adds its domain to the own domains.
 
         Raises:
             RecipientRefused: rule ``no-recipient``, ``invalid-address``,
-                ``no-trust-list`` (no liste blanche imported) or ``outside-trust-space``.
+                ``no-trust-list`` (no liste blanche in force) or ``outside-trust-space``.
         """
+        own = self.own_domains
+        if "@" in sender:
+            own = own | {sender.rpartition("@")[2].strip().lower()}
         if not recipients:
             raise RecipientRefused("", "no-recipient")
         verdicts = []
@@ -116,7 +147,10 @@ class RecipientPolicy:
             if domain == PATIENT_DOMAIN:
                 verdicts.append(RecipientVerdict(address, patient=True))
                 continue
-            if self.trust is None:
+            if domain in own:
+                verdicts.append(RecipientVerdict(address, patient=False))
+                continue
+            if self.trust is None or not getattr(self.trust, "loaded", True):
                 raise RecipientRefused(address, "no-trust-list")
             if not self.trust.is_trusted(address):
                 raise RecipientRefused(address, "outside-trust-space")

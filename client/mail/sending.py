@@ -87,7 +87,7 @@ class MailSender:
     def _check(self, recipients: tuple[str, ...]) -> list[RecipientVerdict]:
         """The policy check; a refusal is recorded in the audit trail."""
         try:
-            return self.policy.check(recipients)
+            return self.policy.check(recipients, sender=self.opener.address)
         except RecipientRefused as exc:
             audit_record("recipient-refused", address=exc.address, rule=exc.rule)
             raise

@@ -18,10 +18,10 @@ from client.whitelist import (
     import_whitelist,
     verify_checksum,
 )
+from tests.helpers.data import LISTE_BLANCHE, LISTE_BLANCHE_CHECKSUM
 
-DATA = Path("/work/shared/data")
-REAL = DATA / "listeblanchemssante.xml"
-REAL_CHECKSUM = DATA / "listeblanchemssante.xml.checksum"
+REAL = LISTE_BLANCHE
+REAL_CHECKSUM = LISTE_BLANCHE_CHECKSUM
 NS = "https://listeblanche.mssante.fr/schema"
 
 

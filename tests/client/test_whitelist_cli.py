@@ -10,8 +10,9 @@ import pytest
 
 from client.cli import main
 from client.cli._common import EXIT_ERROR
+from tests.helpers.data import LISTE_BLANCHE
 
-DATA = Path("/work/shared/data")
+DATA = LISTE_BLANCHE.parent
 
 
 def test_import_with_checksum_then_check(capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,7 +6,6 @@ structures; every outcome is a value or the module's own error, never a crash or
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -19,13 +18,8 @@ from client.mail.reading import parse_message
 from client.mail.receipts import DeliveryFailure, Mdn, parse_report
 from client.whitelist import TrustSpace, WhitelistError
 from sandbox.directory_sample import write_sample_extraction
+from tests.helpers.data import LISTE_BLANCHE
 from tests.hostile._budget import HOSTILE, count
-
-LISTE_BLANCHE = Path("/work/shared/data/listeblanchemssante.xml")
-if not LISTE_BLANCHE.exists():  # the copy the repository may ship for CI
-    LISTE_BLANCHE = Path(__file__).resolve().parents[2] / "sandbox" / "data" / (
-        "listeblanchemssante.xml"
-    )
 
 MDN = (
     b"From: claire.dubois@clinique.mssante.fr\r\nTo: jean.martin@hopital.mssante.fr\r\n"

@@ -26,10 +26,10 @@ from tests.client.mail._servers import (
     free_port,
     running_dovecot,
 )
+from tests.helpers.data import LISTE_BLANCHE
 from ui.backend import Draft
 from ui.live_mail import LiveMailService
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 LAB = (
     "From: Laboratoire <resultats@{domain}>\r\nTo: jean.martin@{domain}\r\n"
     "Subject: =?utf-8?q?R=C3=A9sultats_TSH?=\r\nMessage-ID: <{n}@labo>\r\n"
@@ -53,7 +53,7 @@ def mail(dovecot: Dovecot, tmp_path: Path) -> Iterator[LiveMailService]:
     for n in range(3):
         dovecot.append("jean.martin", "INBOX", LAB.format(domain=DOMAIN, n=n).encode())
     app_paths().ensure()
-    liste = SHARED / "listeblanchemssante.xml"
+    liste = LISTE_BLANCHE
     data = liste.read_text(encoding="utf-8").replace(
         "<ListeDomaines>", f"<ListeDomaines><Domaine><Nom>{DOMAIN}</Nom></Domaine>", 1)
     patched = tmp_path / "liste.xml"

@@ -9,15 +9,16 @@ from pathlib import Path
 import pytest
 
 from client.profiles import load_profile
+from client.whitelist_current import CurrentWhitelist
 from client.xdm import INS_TEST_NIR_OID, InvalidIns, read_xdm
 from sandbox.directory_sample import write_sample_extraction
+from tests.helpers.data import LISTE_BLANCHE
 from ui.backend import CardHolder, PatientForm
 from ui.live import LiveDirectory, LiveProfileSetup, LiveTrust, LiveXdm
 from ui.preferences import Preferences
 from ui.workers import Cancelled, CancelToken
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
-REAL_LISTE_BLANCHE = SHARED / "listeblanchemssante.xml"
+REAL_LISTE_BLANCHE = LISTE_BLANCHE
 FIRST_DOMAIN = re.search(rb"<Nom>([^<]+)</Nom>", REAL_LISTE_BLANCHE.read_bytes())[1].decode()
 
 MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -57,13 +58,37 @@ def test_directory_import_cancel_keeps_the_index(directory: LiveDirectory,
     assert directory.search("dubois lyon", 5)  # the previous index is still there
 
 
-def test_trust_without_a_list_refuses_with_the_reason() -> None:
-    trust = LiveTrust()
+def test_trust_without_any_list_refuses_with_the_reason(tmp_path: Path) -> None:
+    trust = LiveTrust(CurrentWhitelist(tmp_path / "none.xml", tmp_path / "none2.xml"))
     patient = trust.check("marie.dupont@patient.mssante.fr")
     assert patient.inside and patient.is_patient
     verdict = trust.check("claire.dubois@clinique-sandbox.mssante.fr")
     assert not verdict.inside
     assert "liste blanche non importée" in verdict.reason
+    trust.own_domains.add("clinique-sandbox.mssante.fr")  # the signed-in operator's domain
+    assert trust.check("claire.dubois@clinique-sandbox.mssante.fr").inside
+
+
+def test_a_fresh_install_checks_against_the_shipped_list() -> None:
+    trust = LiveTrust()
+    assert trust.status().origin == "shipped"
+    assert trust.check(f"secretariat@{FIRST_DOMAIN}").inside
+
+
+def test_an_import_tells_open_windows(qtbot: object, tmp_path: Path) -> None:
+    from ui.app_events import app_events
+
+    trust = LiveTrust()
+    assert not trust.check("claire.dubois@clinique-sandbox.mssante.fr").inside
+    patched = tmp_path / "liste.xml"
+    patched.write_text(REAL_LISTE_BLANCHE.read_text(encoding="utf-8").replace(
+        "<ListeDomaines>",
+        "<ListeDomaines><Domaine><Nom>clinique-sandbox.mssante.fr</Nom></Domaine>", 1),
+        encoding="utf-8")
+    with qtbot.waitSignal(app_events().trust_list_changed, timeout=2000):  # type: ignore[attr-defined]
+        trust.import_file(patched)
+    assert trust.check("claire.dubois@clinique-sandbox.mssante.fr").inside
+    assert trust.status().origin == "imported"
 
 
 def test_trust_with_the_real_liste_blanche() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,16 +15,16 @@ from client.directory.service import Directory
 from client.paths import app_paths
 from client.whitelist import TrustSpace
 from sandbox.directory_sample import write_sample_extraction, write_sample_zip
+from tests.helpers.data import LISTE_BLANCHE, LISTE_BLANCHE_CHECKSUM
 
-DATA = Path("/work/shared/data")
 NOW = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def sources(tmp_path: Path, web_root: tuple[Path, str]) -> UpdateSources:
     root, base = web_root
-    shutil.copy(DATA / "listeblanchemssante.xml", root)
-    shutil.copy(DATA / "listeblanchemssante.xml.checksum", root)
+    shutil.copy(LISTE_BLANCHE, root)
+    shutil.copy(LISTE_BLANCHE_CHECKSUM, root)
     zip_path = write_sample_zip(write_sample_extraction(tmp_path / "x.txt", rows=150), root)
     return UpdateSources(
         directory_url=f"{base}/{zip_path.name}",
@@ -44,13 +45,19 @@ def test_refresh_when_due_only(sources: UpdateSources) -> None:
         later = refresh_if_due(sources, directory=directory, now=NOW + timedelta(hours=2))
         assert {o.status for o in later} == {"skipped"}
         next_day = refresh_if_due(sources, directory=directory, now=NOW + timedelta(hours=25))
-        assert {o.status for o in next_day} == {"refreshed"}
+        # The list did not change on the server: a conditional GET answers 304.
+        assert [(o.name, o.status) for o in next_day] == [
+            ("whitelist", "unchanged"), ("directory", "refreshed")]
     finally:
         directory.close()
 
 
-def test_failure_keeps_current_data(sources: UpdateSources) -> None:
+def test_failure_keeps_current_data(sources: UpdateSources,
+                                    web_root: tuple[Path, str]) -> None:
     refresh_if_due(sources, now=NOW)
+    published = web_root[0] / "listeblanchemssante.xml"
+    later = published.stat().st_mtime + 3600
+    os.utime(published, (later, later))  # republished: the conditional GET gets it
     broken = UpdateSources(
         directory_url=sources.directory_url.replace(".zip", "-missing.zip"),
         whitelist_url=sources.whitelist_url,
@@ -86,3 +93,19 @@ def test_updates_toml(tmp_path: Path) -> None:
     (config / "updates.toml").write_text("[updates]\ninterval_hours = -1\n", encoding="utf-8")
     with pytest.raises(DirectoryError, match="positive"):
         UpdateSources.load()
+
+
+def test_a_new_list_on_the_server_is_downloaded_and_used(sources: UpdateSources,
+                                                         web_root: tuple[Path, str]) -> None:
+    refresh_if_due(sources, now=NOW)
+    root = web_root[0]
+    text = (root / "listeblanchemssante.xml").read_text(encoding="utf-8").replace(
+        "<ListeDomaines>", "<ListeDomaines><Domaine><Nom>nouveau.mssante.fr</Nom></Domaine>", 1)
+    (root / "listeblanchemssante.xml").write_text(text, encoding="utf-8")
+    later = (root / "listeblanchemssante.xml").stat().st_mtime + 3600
+    os.utime(root / "listeblanchemssante.xml", (later, later))
+    no_checksum = UpdateSources(directory_url=sources.directory_url,
+                                whitelist_url=sources.whitelist_url, whitelist_checksum_url="")
+    outcomes = refresh_if_due(no_checksum, force=True, now=NOW)
+    assert outcomes[0].status == "refreshed"
+    assert TrustSpace.load().contains("a@nouveau.mssante.fr")

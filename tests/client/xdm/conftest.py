@@ -8,17 +8,14 @@ from pathlib import Path
 import pytest
 
 from client.xdm import Author, Patient, validate_ins
-from sandbox.xdm_sample import SAMPLE_CDA_PATH
-
-# shared/ sits beside the checkout, in development as in CI.
-CDA_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "cda"
+from tests.helpers.data import CDA_DIR
 
 
 def cda_files() -> list[Path]:
-    """The four ANS example CDA documents; the in-repo copy of CR-BIO TSH when the
-    shared data folder is absent (CI on a fresh machine)."""
-    files = sorted(CDA_DIR.glob("*.xml")) if CDA_DIR.is_dir() else []
-    return files or [SAMPLE_CDA_PATH]
+    """The four ANS example CDA documents (tests/data/cda)."""
+    files = sorted(CDA_DIR.glob("*.xml"))
+    assert len(files) == 4, f"ANS's CDA examples are missing from {CDA_DIR}"
+    return files
 
 
 @pytest.fixture(scope="session")
