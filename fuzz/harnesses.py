@@ -22,7 +22,7 @@ import client.whitelist
 import client.xdm.metadata
 import client.xdm.reader  # noqa: F401
 
-__all__ = ["HARNESSES", "Harness"]
+__all__ = ["HARNESSES", "SEEDS", "Harness", "regression_seeds"]
 
 
 @dataclass(frozen=True)
@@ -144,9 +144,26 @@ def _allowed() -> dict[str, tuple[type[BaseException], ...]]:
     }
 
 
+#: Inputs that once crashed a harness, one folder per harness (``seeds/mime/*.eml``...):
+#: replayed as seeds by every run and by ``tests/fuzz`` as plain regression tests.
+SEEDS = Path(__file__).resolve().parent / "seeds"
+
+
+def regression_seeds(name: str) -> list[bytes]:
+    """The findings kept for harness ``name`` (files of ``fuzz/seeds/NAME/``)."""
+    folder = SEEDS / name
+    if not folder.is_dir():
+        return []
+    return [path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()]
+
+
+def _with_findings(name: str, seeds: Callable[[], list[bytes]]) -> Callable[[], list[bytes]]:
+    return lambda: [*seeds(), *regression_seeds(name)]
+
+
 def _build() -> dict[str, Harness]:
     allowed = _allowed()
-    return {
+    built = {
         "mime": Harness(_mime, allowed["mime"], _mime_seeds),
         "liste-blanche": Harness(_liste_blanche, allowed["liste-blanche"],
                                  _liste_blanche_seeds),
@@ -156,6 +173,8 @@ def _build() -> dict[str, Harness]:
         "token-response": Harness(_token_response, allowed["token-response"],
                                   _token_seeds),
     }
+    return {name: Harness(h.target, h.allowed, _with_findings(name, h.seeds))
+            for name, h in built.items()}
 
 
 HARNESSES: dict[str, Harness] = _build()

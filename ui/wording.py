@@ -301,6 +301,11 @@ _WORDINGS: dict[str, Callable[[BaseException], str]] = {
         "réessayez.")),
     "InvalidXdmInput": _with_reason(QT_TRANSLATE_NOOP(
         "wording", "Le document structuré ne peut pas être préparé.")),
+    "CdaRefused": _fixed(QT_TRANSLATE_NOOP(
+        "wording",
+        "Ce document CDA ne peut pas être affiché : il est endommagé, trop volumineux ou "
+        "contient des déclarations refusées par sécurité (DTD, entités). Demandez à "
+        "l'expéditeur de le renvoyer.")),
     "TimeoutError": _fixed(QT_TRANSLATE_NOOP(
         "wording", "Le serveur ne répond pas. Vérifiez la connexion réseau et réessayez.")),
     "ConnectionError": _fixed(QT_TRANSLATE_NOOP(

@@ -21,6 +21,7 @@ from client.cli._common import EXIT_OK, describe_error, emit_json, option
 from client.xdm import (
     INS_NIR_OID,
     Author,
+    CdaRefused,
     DocumentInput,
     DocumentIntegrityError,
     InvalidIns,
@@ -235,6 +236,11 @@ def _describe_not_xdm(exc: NotAnXdmPackage) -> str:
 @describe_error.register
 def _describe_metadata(exc: MetadataInvalid) -> str:
     return f"{exc} The sending software produced an unusable package; ask for a new copy."
+
+
+@describe_error.register
+def _describe_cda_refused(exc: CdaRefused) -> str:
+    return f"{exc} Ask the sender for a new copy; nothing was shown or written."
 
 
 @describe_error.register

@@ -16,6 +16,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import email.errors
+import email.header
 import email.message
 import email.policy
 import email.utils
@@ -61,6 +63,8 @@ class Mdn:
     action_mode: str  # e.g. "manual-action/MDN-sent-manually"
     error: str
     date: dt.datetime | None
+    reader_name: str = ""  # the display name of the report's From ("Claire DUBOIS")
+    original_subject: str = ""  # from the original headers returned in the report
 
     @property
     def read(self) -> bool:
@@ -87,6 +91,8 @@ class Mdn:
             "error": self.error,
             "date": self.date.isoformat() if self.date else None,
             "read": self.read,
+            "reader_name": self.reader_name,
+            "original_subject": self.original_subject,
             "description": self.describe(),
         }
 
@@ -124,10 +130,14 @@ def _fields(part: email.message.Message) -> list[dict[str, str]]:
     payload = part.get_payload()
     groups: list[dict[str, str]] = []
     if isinstance(payload, list):
-        # The email package parses these bodies as a list of header blocks.
+        # The email package parses these bodies as a list of header blocks. Their fields
+        # are not RFC 5322 headers: read the raw values, never through the policy's
+        # structured headers, whose address parser raises AttributeError on a group
+        # ("To: Name: x;") with a malformed member.
         for block in payload:
             if isinstance(block, email.message.Message):
-                groups.append({k.lower(): str(v) for k, v in block.items()})
+                groups.append({k.lower(): " ".join(str(v).split())
+                               for k, v in block.raw_items()})
         return groups
     text = payload if isinstance(payload, str) else ""
     current: dict[str, str] = {}
@@ -159,16 +169,48 @@ def _original_id(message: ReadMessage, fields: dict[str, str]) -> str:
     # DSNs carry the original headers in a message/rfc822-headers part instead.
     for part in message.message.walk():
         if part.get_content_type() in ("message/rfc822-headers", "text/rfc822-headers"):
+            # compat32: raw header strings; the original headers are untrusted and the
+            # structured parser raises on some malformed values.
             inner = email.message_from_string(
                 str(part.get_payload()) if not part.is_multipart() else "",
-                policy=email.policy.default,
+                policy=email.policy.compat32,
             )
-            return str(inner.get("Message-ID", "")).strip()
+            return _raw_header(inner, "Message-ID")
         if part.get_content_type() == "message/rfc822":
             payload = part.get_payload()
             first = payload[0] if isinstance(payload, list) and payload else None
             if isinstance(first, email.message.Message):
-                return str(first.get("Message-ID", "")).strip()
+                return _raw_header(first, "Message-ID")
+    return ""
+
+
+def _display_name(sender: str) -> str:
+    name, address = email.utils.parseaddr(sender)
+    return name.strip() or address
+
+
+def _original_subject(message: ReadMessage) -> str:
+    """The Subject of the original, from the headers returned in the third part (RFC 8098
+    section 3), decoded (RFC 2047); "" when absent or unreadable."""
+    for part in message.message.walk():
+        if part.get_content_type() in ("message/rfc822-headers", "text/rfc822-headers"):
+            inner = email.message_from_string(
+                str(part.get_payload()) if not part.is_multipart() else "",
+                policy=email.policy.compat32,
+            )
+            raw = _raw_header(inner, "Subject")
+            try:
+                return str(email.header.make_header(email.header.decode_header(raw)))
+            except (ValueError, LookupError, UnicodeError, email.errors.HeaderParseError):
+                return raw
+    return ""
+
+
+def _raw_header(message: email.message.Message, name: str) -> str:
+    """The raw value of header ``name`` (no structured parsing), unfolded."""
+    for key, value in message.raw_items():
+        if key.lower() == name.lower():
+            return " ".join(str(value).split())
     return ""
 
 
@@ -196,6 +238,8 @@ def parse_report(message: ReadMessage) -> Mdn | DeliveryFailure | None:
                 action_mode=mode.strip(),
                 error=error.strip() or fields.get("error", ""),
                 date=message.date,
+                reader_name=_display_name(message.sender),
+                original_subject=_original_subject(message),
             )
         if report_type == "delivery-status" and ctype == "message/delivery-status":
             groups = _fields(part)
@@ -221,14 +265,23 @@ class MdnDecision:
     allowed: bool
     reason: str
     to: str = ""
+    #: The request is valid but goes to another address than the Return-Path: the user
+    #: must confirm again, knowing it (RFC 8098 section 2.1).
+    needs_confirmation: bool = False
 
 
 def _bare(address: str) -> str:
     return email.utils.parseaddr(address)[1].strip().lower()
 
 
-def mdn_decision(message: ReadMessage, flags: Sequence[str] = ()) -> MdnDecision:
-    """May an MDN be sent for ``message`` (given its IMAP flags), with the user's consent?"""
+def mdn_decision(
+    message: ReadMessage, flags: Sequence[str] = (), *, confirmed_mismatch: bool = False
+) -> MdnDecision:
+    """May an MDN be sent for ``message`` (given its IMAP flags), with the user's consent?
+
+    ``confirmed_mismatch``: the user was told that the receipt would go to another address
+    than the message's Return-Path and agreed again; never set it without asking.
+    """
     requested = _bare(message.disposition_notification_to)
     if not requested:
         return MdnDecision(False, "no receipt requested")
@@ -237,10 +290,12 @@ def mdn_decision(message: ReadMessage, flags: Sequence[str] = ()) -> MdnDecision
     if parse_report(message) is not None:
         return MdnDecision(False, "never answer a report with a report")
     return_path = _bare(message.return_path)
-    if requested != return_path:
-        # RFC 8098 section 2.1: a differing Return-Path must not get an automatic MDN;
-        # MSSanté forbids it outright (it would leak reading habits to a third party).
-        return MdnDecision(False, "Disposition-Notification-To differs from Return-Path")
+    if requested != return_path and not confirmed_mismatch:
+        # RFC 8098 section 2.1: a differing Return-Path must not get an automatic MDN and
+        # needs the user's explicit confirmation (it could leak reading habits to a
+        # third party).
+        return MdnDecision(False, "Disposition-Notification-To differs from Return-Path",
+                           requested, needs_confirmation=True)
     return MdnDecision(True, "", requested)
 
 
@@ -250,9 +305,14 @@ def build_mdn(
     *,
     disposition: str = "displayed",
     ua: str = "Compagnon MSSante",
+    confirmed_mismatch: bool = False,
 ) -> email.message.EmailMessage:
-    """The MDN report (RFC 8098 section 3) answering ``message``, manually sent."""
-    decision = mdn_decision(message)
+    """The MDN report (RFC 8098 section 3) answering ``message``, manually sent.
+
+    Raises:
+        ValueError: no MDN may be sent (see :func:`mdn_decision`).
+    """
+    decision = mdn_decision(message, confirmed_mismatch=confirmed_mismatch)
     if not decision.allowed:
         raise ValueError(decision.reason)
     report = MIMEMultipart("report", report_type="disposition-notification")
@@ -276,6 +336,16 @@ def build_mdn(
         f"Disposition: manual-action/MDN-sent-manually; {disposition}\r\n"
     )
     report.attach(fields)
+    # Third part: the original's headers (RFC 8098 section 3), so that the sender's client
+    # can link and name the message without a lookup. ASCII only (RFC 2047-encoded as
+    # received); Bcc never leaves.
+    original = MIMEBase("text", "rfc822-headers")
+    original.set_payload("".join(
+        f"{name}: {' '.join(str(value).split())}\r\n"
+        for name, value in message.message.raw_items()
+        if name.lower() != "bcc" and str(value).isascii()
+    ))
+    report.attach(original)
     parsed = email.message_from_bytes(report.as_bytes(), policy=email.policy.SMTP)
     if not isinstance(parsed, email.message.EmailMessage):  # pragma: no cover
         raise TypeError("policy.SMTP gives EmailMessage")

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 from client.xdm.cda import CdaHeader, parse_cda_header
 from client.xdm.errors import (
+    CdaRefused,
     DocumentIntegrityError,
     DuplicateEntry,
     EncryptedEntry,
@@ -102,6 +103,7 @@ __all__ = [
     "InvalidIns",
     "InvalidXdmInput",
     "Limits",
+    "CdaRefused",
     "MetadataInvalid",
     "NotAnXdmPackage",
     "PackResult",

@@ -16,6 +16,7 @@ complete English sentence saying what is wrong.
         │   └── EncryptedEntry
         ├── NotAnXdmPackage(reason)            not a ZIP, or no METADATA.XML
         ├── MetadataInvalid(reason)            METADATA.XML malformed, hostile or incomplete
+        ├── CdaRefused(reason)                 a CDA document cannot be shown safely
         └── DocumentIntegrityError(uri, ...)   hash / size / missing document
 """
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 from client.errors import ClientError
 
 __all__ = [
+    "CdaRefused",
     "DocumentIntegrityError",
     "DuplicateEntry",
     "EncryptedEntry",
@@ -133,3 +135,16 @@ class DocumentIntegrityError(XdmError):
         self.reason = reason
         self.expected = expected
         self.actual = actual
+
+
+class CdaRefused(XdmError):
+    """A CDA document is not shown: too large, malformed, hostile (DTD, entities,
+    external references) or not an HL7 ``ClinicalDocument``.
+
+    Attributes:
+        reason: what is wrong, in English.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"The CDA document cannot be shown: {reason}.")
+        self.reason = reason

@@ -1808,6 +1808,10 @@
         <translation>This revocation list is not signed by a trusted IGC-Santé authority; it was not kept.</translation>
     </message>
     <message>
+        <source>Ce document CDA ne peut pas être affiché : il est endommagé, trop volumineux ou contient des déclarations refusées par sécurité (DTD, entités). Demandez à l'expéditeur de le renvoyer.</source>
+        <translation>This CDA document cannot be shown: it is damaged, too large or holds declarations refused for safety (DTD, entities). Ask the sender to send it again.</translation>
+    </message>
+    <message>
         <location filename="../../ui/wording.py" line="+27" />
         <source>Code PIN incorrect. Attention : dernier essai avant le blocage de la carte.</source>
         <translation>Wrong PIN. Careful: one try left before the card is blocked.</translation>

@@ -122,3 +122,53 @@ def test_receipt_round_trip_between_two_mailboxes(
         assert linked["final_recipient"] == claire_address
         assert linked["description"].startswith("read on ")
         assert linked["description"].endswith(f"by {claire_address}")
+
+
+def test_a_receipt_whose_header_holds_an_address_group_parses_without_raising() -> None:
+    # Found by the ``mime`` fuzz harness: a field block whose "To:" reads as an RFC 5322
+    # group with a malformed member made the structured header parser raise
+    # AttributeError inside ``_fields``.
+    from fuzz.harnesses import HARNESSES, regression_seeds
+
+    seeds = regression_seeds("mime")
+    assert seeds, "the regression seed is kept in fuzz/seeds/mime/"
+    for seed in seeds:
+        report = parse_report(parse_message(seed))
+        assert report is None or isinstance(report, Mdn | DeliveryFailure)
+        HARNESSES["mime"].target(seed)  # what the fuzzer runs: no exception at all
+    assert set(seeds) <= set(HARNESSES["mime"].seeds())
+    grouped = (
+        b"From: claire@x.mssante.fr\r\nTo: jean@x.mssante.fr\r\nSubject: lu\r\n"
+        b"MIME-Version: 1.0\r\nContent-Type: multipart/report;"
+        b" report-type=disposition-notification; boundary=B\r\n\r\n--B\r\n"
+        b"Content-Type: message/disposition-notification\r\n\r\n"
+        b"Final-Recipient: rfc822;claire@x.mssante.fr\r\n"
+        b"To: Dr Jean MARTINContent-Type: text/plain; charset=x\r\n"
+        b"Original-Message-ID: <1@x>\r\n"
+        b"Disposition: manual-action/MDN-sent-manually; displayed\r\n\r\n--B--\r\n"
+    )
+    mdn = parse_report(parse_message(grouped))
+    assert isinstance(mdn, Mdn) and mdn.read and mdn.original_message_id == "<1@x>"
+
+
+def test_a_mismatched_return_path_needs_a_second_confirmation() -> None:
+    asking = parse_message(_asking("bounce@elsewhere.mssante.fr"))
+    first = mdn_decision(asking)
+    assert not first.allowed and first.needs_confirmation and first.to == CLAIRE
+    confirmed = mdn_decision(asking, confirmed_mismatch=True)
+    assert confirmed.allowed and confirmed.to == CLAIRE
+    mdn = build_mdn(asking, JEAN, confirmed_mismatch=True)
+    assert str(mdn["To"]) == CLAIRE
+    # Already answered: no confirmation can reopen it.
+    assert not mdn_decision(asking, [MDN_SENT_FLAG], confirmed_mismatch=True).allowed
+
+
+def test_a_built_receipt_returns_the_original_headers_and_names_the_reader() -> None:
+    original = parse_message(_asking(CLAIRE))
+    built = build_mdn(original, JEAN)
+    parts = [p.get_content_type() for p in built.walk()]
+    assert parts[-1] == "text/rfc822-headers"
+    mdn = parse_report(parse_message(built.as_bytes()))
+    assert isinstance(mdn, Mdn)
+    assert mdn.original_subject == original.subject
+    assert mdn.reader_name == JEAN
