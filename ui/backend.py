@@ -19,6 +19,7 @@ __all__ = [
     "AttachmentInfo",
     "CardHolder",
     "CardSignIn",
+    "CarriedAttachment",
     "DirectoryEntry",
     "DirectoryService",
     "Draft",
@@ -26,6 +27,7 @@ __all__ = [
     "MailService",
     "MessageSummary",
     "MessageView",
+    "MoveUndo",
     "OutboxItem",
     "PatientForm",
     "ProfileChoice",
@@ -168,6 +170,26 @@ class TrustVerdict:
     operator: str = ""
 
 
+@dataclass(frozen=True)
+class CarriedAttachment:
+    """An attachment a draft carries in memory (forwarded, or reopened from Drafts):
+    health documents are not written to disk in clear to be attached again."""
+
+    filename: str
+    data: bytes = field(repr=False)
+    content_type: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class MoveUndo:
+    """Messages moved (to the Trash, a folder, the archives), enough to move them back."""
+
+    source: str
+    target: str
+    count: int
+    payload: Any = field(default=None, repr=False, compare=False)
+
+
 @dataclass
 class Draft:
     """A message being written; saved on every pause and before a lock."""
@@ -181,10 +203,14 @@ class Draft:
     receipt: bool = False
     xdm: Path | None = None
     in_reply_to: str = ""
+    references: list[str] = field(default_factory=list)
+    carried: list[CarriedAttachment] = field(default_factory=list)
+    forwarded: bytes | None = field(default=None, repr=False)  # a message/rfc822 to attach
 
     def is_empty(self) -> bool:
         """Nothing typed or attached yet."""
-        return not (self.to or self.cc or self.subject or self.body or self.attachments)
+        return not (self.to or self.cc or self.subject or self.body or self.attachments
+                    or self.carried or self.forwarded)
 
 
 @dataclass(frozen=True)
@@ -214,8 +240,53 @@ class MailService(Protocol):
         """Synchronise ``folder`` into the cache and return its rows."""
         ...
 
-    def message(self, folder: str, uid: int, allow_remote: bool = False) -> MessageView:
-        """Fetch one message, sanitised; mark it read."""
+    def message(self, folder: str, uid: int, allow_remote: bool = False,
+                mark_read: bool = True) -> MessageView:
+        """Fetch one message, sanitised; mark it read unless ``mark_read`` is False."""
+        ...
+
+    def set_flag(self, folder: str, uids: Sequence[int], flag: str, on: bool) -> None:
+        """Add (``on``) or remove ``flag`` (``\\Seen``, ``\\Flagged``) on the server."""
+        ...
+
+    def move(self, folder: str, uids: Sequence[int], target: str) -> MoveUndo:
+        """Move messages to the folder ``target``."""
+        ...
+
+    def delete(self, folder: str, uids: Sequence[int]) -> MoveUndo | None:
+        """To the Trash (undoable); for good in the Trash (None)."""
+        ...
+
+    def archive(self, folder: str, uids: Sequence[int]) -> MoveUndo:
+        """To the archive folder (RFC 6154 ``\\Archive``, else ``Archives``)."""
+        ...
+
+    def undo_move(self, undo: MoveUndo) -> int:
+        """Move the messages of ``undo`` back; returns how many came back."""
+        ...
+
+    def empty_folder(self, folder: str) -> int:
+        """Delete every message of ``folder`` for good (the Trash)."""
+        ...
+
+    def create_folder(self, path: str) -> None:
+        """Create a folder (full path with the delimiter)."""
+        ...
+
+    def rename_folder(self, path: str, new_path: str) -> None:
+        """Rename a folder (its subfolders follow)."""
+        ...
+
+    def delete_folder(self, path: str) -> None:
+        """Delete a folder and its messages."""
+        ...
+
+    def reply_draft(self, folder: str, uid: int, reply_all: bool = False) -> Draft:
+        """A new draft answering the message (``In-Reply-To``, ``References``, quote)."""
+        ...
+
+    def forward_draft(self, folder: str, uid: int, inline: bool = True) -> Draft:
+        """A new draft forwarding the message, inline or as an attachment."""
         ...
 
     def search(self, folder: str, text: str) -> list[int]:

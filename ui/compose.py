@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QPlainTextEdit,
@@ -33,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from client.paths import app_paths
 from ui.attachments import AttachmentList
-from ui.backend import Draft, MailService, Services
+from ui.backend import CarriedAttachment, Draft, MailService, Services
 from ui.icons import icon
 from ui.recipients import RecipientField
 from ui.structured_dialog import StructuredDocumentDialog
@@ -70,6 +72,10 @@ class ComposeWindow(QMainWindow):
         self._mail = mail
         self.draft_id = draft.draft_id if draft else uuid.uuid4().hex
         self.in_reply_to = draft.in_reply_to if draft else ""
+        self.references = list(draft.references) if draft else []
+        # Forwarded or reopened attachments stay in memory (see ``CarriedAttachment``).
+        self.carried: list[CarriedAttachment] = list(draft.carried) if draft else []
+        self.forwarded: bytes | None = draft.forwarded if draft else None
         self.xdm_path: Path | None = draft.xdm if draft else None
         self._sending = False
         self._discarded = False
@@ -101,6 +107,18 @@ class ComposeWindow(QMainWindow):
         self.attachments.changed.connect(
             lambda: self.attachments.setVisible(self.attachments.count() > 0))
         layout.addWidget(self.attachments)
+        self.carried_list = QListWidget(central)
+        self.carried_list.setObjectName("carriedAttachments")
+        self.carried_list.setAccessibleName(self.tr("Pièces jointes transférées"))
+        self.carried_list.setMaximumHeight(80)
+        self.carried_list.hide()
+        remove = QAction(self.tr("Retirer la pièce jointe"), self.carried_list)
+        remove.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        remove.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        remove.triggered.connect(self._remove_carried)
+        self.carried_list.addAction(remove)
+        self.carried_list.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        layout.addWidget(self.carried_list)
         self.structured_label = QLabel(central)
         self.structured_label.setObjectName("structuredAttached")
         self.structured_label.hide()
@@ -119,6 +137,11 @@ class ComposeWindow(QMainWindow):
         row.addWidget(structured)
         row.addWidget(self.receipt)
         row.addStretch(1)
+        self.discard_button = QPushButton(icon("trash"), self.tr("Abandonner"), central)
+        self.discard_button.setObjectName("composeDiscard")
+        self.discard_button.setToolTip(self.tr("Fermer sans envoyer et supprimer le brouillon"))
+        self.discard_button.clicked.connect(self.discard)
+        row.addWidget(self.discard_button)
         self.send_button = QPushButton(icon("send"), self.tr("Envoyer"), central)
         self.send_button.setObjectName("composeSend")
         self.send_button.setDefault(True)
@@ -167,6 +190,9 @@ class ComposeWindow(QMainWindow):
         self.attachments.add_paths(list(draft.attachments))
         self.receipt.setChecked(draft.receipt)
         self._show_structured()
+        self._show_carried()
+        if draft.subject:
+            self.setWindowTitle(draft.subject)
         self._autosave.stop()
 
     def draft(self) -> Draft:
@@ -181,7 +207,30 @@ class ComposeWindow(QMainWindow):
             receipt=self.receipt.isChecked(),
             xdm=self.xdm_path,
             in_reply_to=self.in_reply_to,
+            references=list(self.references),
+            carried=list(self.carried),
+            forwarded=self.forwarded,
         )
+
+    def _show_carried(self) -> None:
+        self.carried_list.clear()
+        for item in self.carried:
+            self.carried_list.addItem(QListWidgetItem(icon("attachment"), item.filename))
+        if self.forwarded is not None:
+            self.carried_list.addItem(QListWidgetItem(
+                icon("attachment"), self.tr("Message transféré (pièce jointe)")))
+        self.carried_list.setVisible(self.carried_list.count() > 0)
+
+    def _remove_carried(self) -> None:
+        row = self.carried_list.currentRow()
+        if 0 <= row < len(self.carried):
+            del self.carried[row]
+        elif row == len(self.carried) and self.forwarded is not None:
+            self.forwarded = None
+        else:
+            return
+        self._show_carried()
+        self._autosave.start()
 
     def save_draft(self) -> None:
         """Save now (autosave, or the user closing the window)."""
@@ -293,13 +342,25 @@ class ComposeWindow(QMainWindow):
         self.closed.emit(self)
         super().closeEvent(event)
 
-    def discard(self) -> None:
-        """Close without keeping a draft (asks first)."""
-        answer = QMessageBox.question(self, self.tr("Abandonner le message"),
-                                      self.tr("Supprimer ce brouillon ?"))
-        if answer == QMessageBox.StandardButton.Yes:
-            self._discarded = True
-            mail = self._mail()
-            if mail is not None:
-                self.pool.submit(mail.delete_draft, self.draft_id, owner=self)
-            self.close()
+    def discard(self) -> QMessageBox | None:
+        """Close without keeping a draft (asks first when something was typed)."""
+        if self.draft().is_empty():
+            self._discard_now()
+            return None
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Abandonner le message"),
+                          self.tr("Supprimer ce brouillon ?"),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("confirmDiscard")
+        box.accepted.connect(self._discard_now)
+        self.discard_box = box
+        box.open()
+        return box
+
+    def _discard_now(self) -> None:
+        self._discarded = True
+        self._autosave.stop()
+        mail = self._mail()
+        if mail is not None:
+            # The pool outlives this window: the deletion finishes after it closed.
+            self.pool.submit(mail.delete_draft, self.draft_id)
+        self.close()

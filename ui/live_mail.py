@@ -13,12 +13,14 @@ import dataclasses
 import email.utils
 import logging
 import threading
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from client.mail import actions
 from client.mail.cache import MailCache
-from client.mail.compose import AttachmentSource, build_message
+from client.mail.compose import XDM_FILENAME, AttachmentSource, build_message, forward, reply
 from client.mail.compose import Draft as ClientDraft
 from client.mail.mailbox import Mailbox, SearchQuery
 from client.mail.outbox import Outbox
@@ -29,10 +31,12 @@ from client.mail.summary import MessageSummary as ClientSummary
 from client.sessions import SessionOpener
 from ui.backend import (
     AttachmentInfo,
+    CarriedAttachment,
     Draft,
     Folder,
     MessageSummary,
     MessageView,
+    MoveUndo,
     OutboxItem,
     Progress,
     StructuredDocument,
@@ -87,6 +91,25 @@ def _draft_from(message: ReadMessage, draft_id: str = "") -> Draft | None:
         cc=[a for _, a in email.utils.getaddresses(list(message.cc))],
         subject=message.subject, body=message.text,
         receipt=bool(message.disposition_notification_to),
+        in_reply_to=message.in_reply_to, references=list(message.references),
+        # A draft reopened from the server keeps what it carried, in memory only.
+        carried=[CarriedAttachment(a.filename or f"piece-jointe-{a.index + 1}", a.data,
+                                   a.content_type)
+                 for a in message.attachments if not a.inline],
+    )
+
+
+def _ui_draft(draft: ClientDraft) -> Draft:
+    """A draft of ``client.mail.compose`` (reply, forward) as a new compose window's."""
+    carried = [CarriedAttachment(a.filename, a.data, a.content_type)
+               for a in draft.attachments]
+    if draft.xdm is not None:
+        carried.insert(0, CarriedAttachment(XDM_FILENAME, draft.xdm, "application/zip"))
+    return Draft(
+        # Each compose window keeps its own draft: a fresh id, never one per original.
+        draft_id=uuid.uuid4().hex, to=list(draft.to), cc=list(draft.cc),
+        subject=draft.subject, body=draft.body, in_reply_to=draft.in_reply_to,
+        references=list(draft.references), carried=carried, forwarded=draft.forwarded,
     )
 
 
@@ -163,9 +186,11 @@ class LiveMailService:
                 self._mailbox.add_flags(folder, [uid], ["\\Seen"])
         return parse_message(raw, allow_remote=allow_remote)
 
-    def message(self, folder: str, uid: int, allow_remote: bool = False) -> MessageView:
-        """The message, sanitised by ``client.mail.reading``; marked read."""
-        message = self._read(folder, uid, mark_seen=True, allow_remote=allow_remote)
+    def message(self, folder: str, uid: int, allow_remote: bool = False,
+                mark_read: bool = True) -> MessageView:
+        """The message, sanitised by ``client.mail.reading``; marked read unless
+        ``mark_read`` is False (the list marks it once shown for a moment)."""
+        message = self._read(folder, uid, mark_seen=mark_read, allow_remote=allow_remote)
         return MessageView(
             folder=folder, uid=uid, subject=message.subject, sender=message.sender,
             to=", ".join(message.to), cc=", ".join(message.cc), date=message.date,
@@ -192,11 +217,22 @@ class LiveMailService:
 
     # -- sending -----------------------------------------------------------------------
     def _client_draft(self, draft: Draft) -> ClientDraft:
+        xdm = draft.xdm.read_bytes() if draft.xdm is not None else None
+        forwarded = draft.forwarded
+        carried: list[AttachmentSource] = []
+        for item in draft.carried:
+            if xdm is None and item.filename.upper() == XDM_FILENAME:
+                xdm = item.data  # a forwarded structured document: headers from it
+            elif forwarded is None and item.content_type == "message/rfc822":
+                forwarded = item.data  # a draft of a forward-as-attachment, reopened
+            else:
+                carried.append(AttachmentSource(item.filename, item.data, item.content_type))
         return ClientDraft(
             to=tuple(draft.to), cc=tuple(draft.cc), subject=draft.subject, body=draft.body,
-            attachments=tuple(AttachmentSource.from_path(p) for p in draft.attachments),
-            xdm=draft.xdm.read_bytes() if draft.xdm is not None else None,
-            receipt=draft.receipt, in_reply_to=draft.in_reply_to,
+            attachments=(*carried,
+                         *(AttachmentSource.from_path(p) for p in draft.attachments)),
+            xdm=xdm, receipt=draft.receipt, in_reply_to=draft.in_reply_to,
+            references=tuple(draft.references), forwarded=forwarded,
         )
 
     def send(self, draft: Draft) -> str:
@@ -278,6 +314,81 @@ class LiveMailService:
             uids = self._mailbox.uids_with_message_id(folder, _draft_message_id(draft_id))
             if uids:
                 self._mailbox.delete(folder, uids)
+
+    # -- everyday actions (``client.mail.actions``) -------------------------------------
+    def set_flag(self, folder: str, uids: Sequence[int], flag: str, on: bool) -> None:
+        """Add or remove ``flag`` on the server (the next sync brings it to the cache)."""
+        with self._lock:
+            if on:
+                self._mailbox.add_flags(folder, uids, [flag])
+            else:
+                self._mailbox.remove_flags(folder, uids, [flag])
+
+    @staticmethod
+    def _undo(moved: actions.Moved) -> MoveUndo:
+        return MoveUndo(moved.source, moved.target, len(moved.uids), moved)
+
+    def move(self, folder: str, uids: Sequence[int], target: str) -> MoveUndo:
+        """Move to ``target`` (RFC 6851 MOVE, else COPY and expunge)."""
+        with self._lock:
+            return self._undo(actions.move_messages(self._mailbox, folder, uids, target))
+
+    def delete(self, folder: str, uids: Sequence[int]) -> MoveUndo | None:
+        """To the Trash; in the Trash, for good."""
+        with self._lock:
+            moved = actions.delete_messages(self._mailbox, folder, uids)
+        return self._undo(moved) if moved is not None else None
+
+    def archive(self, folder: str, uids: Sequence[int]) -> MoveUndo:
+        """To the archive folder."""
+        with self._lock:
+            return self._undo(actions.archive_messages(self._mailbox, folder, uids))
+
+    def undo_move(self, undo: MoveUndo) -> int:
+        """Move back what ``undo`` moved."""
+        if not isinstance(undo.payload, actions.Moved):
+            return 0
+        with self._lock:
+            return actions.undo_move(self._mailbox, undo.payload)
+
+    def empty_folder(self, folder: str) -> int:
+        """Delete every message of ``folder`` for good."""
+        with self._lock:
+            return actions.empty_folder(self._mailbox, folder)
+
+    def create_folder(self, path: str) -> None:
+        """Create a folder."""
+        with self._lock:
+            self._mailbox.create_folder(path)
+
+    def rename_folder(self, path: str, new_path: str) -> None:
+        """Rename a folder."""
+        with self._lock:
+            self._mailbox.rename_folder(path, new_path)
+
+    def delete_folder(self, path: str) -> None:
+        """Delete a folder."""
+        with self._lock:
+            self._mailbox.delete_folder(path)
+
+    def _raw(self, folder: str, uid: int) -> bytes:
+        with self._lock:
+            raw = self._cache.body(folder, uid)
+            if raw is None:
+                raw = self._mailbox.fetch_raw(folder, uid)
+                self._cache.put_body(folder, uid, raw)
+        return raw
+
+    def reply_draft(self, folder: str, uid: int, reply_all: bool = False) -> Draft:
+        """A reply with ``In-Reply-To`` and ``References`` (RFC 5322 section 3.6.4)."""
+        original = parse_message(self._raw(folder, uid))
+        return _ui_draft(reply(original, self.address, reply_all=reply_all))
+
+    def forward_draft(self, folder: str, uid: int, inline: bool = True) -> Draft:
+        """A forward: inline keeps the attachments (the XDM and its PDF); otherwise the
+        whole message goes as a ``message/rfc822`` attachment."""
+        raw = self._raw(folder, uid)
+        return _ui_draft(forward(parse_message(raw), raw, inline=inline))
 
     # -- new mail ------------------------------------------------------------------------
     def wait_for_new_mail(self, timeout: float) -> bool:

@@ -15,12 +15,10 @@ from typing import Any
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
-    QHeaderView,
+    QLabel,
     QLineEdit,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -28,18 +26,21 @@ from PySide6.QtWidgets import (
 from client.paths import app_paths
 from ui.backend import Folder, MailService, MessageSummary, MessageView
 from ui.folder_tree import FolderTree
-from ui.message_model import Column, MessageTableModel
+from ui.message_list import ROW_HEIGHT, MessageList
+from ui.message_model import MessageTableModel
 from ui.reading_pane import ReadingPane
 from ui.responsiveness import freeze_long_lived
 from ui.wording import describe_error
 from ui.workers import WorkerPool
 
-__all__ = ["MailView"]
+__all__ = ["READ_DELAY_MS", "ROW_HEIGHT", "MailView"]
 
 logger = logging.getLogger(__name__)
 
-ROW_HEIGHT = 24
 FREEZE_ROWS = 2_000
+#: A message counts as read once shown this long (Thunderbird's "mark as read after"):
+#: walking down the list with the arrow keys does not mark every message read.
+READ_DELAY_MS = 1500
 
 
 class MailView(QWidget):
@@ -53,6 +54,7 @@ class MailView(QWidget):
     message_shown = Signal(object)
     reply_requested = Signal(object)
     draft_opened = Signal(object)  # Draft, from the Drafts folder
+    selection_changed = Signal()
 
     def __init__(self, pool: WorkerPool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +65,7 @@ class MailView(QWidget):
         self.current_folder = ""
         self.current_uid: int | None = None
         self._restore_uid: int | None = None
+        self._wanted_folder = ""
 
         self.search = QLineEdit(self)
         self.search.setObjectName("searchBar")
@@ -75,42 +78,40 @@ class MailView(QWidget):
         self._search_timer.timeout.connect(self._run_search)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
 
+        self.search_status = QLabel(self)
+        self.search_status.setObjectName("searchStatus")
+        self.search_status.hide()
+
         self.folders = FolderTree(self)
         self.folders.folder_selected.connect(self.open_folder)
 
         self.model = MessageTableModel(self)
-        self.table = QTableView(self)
-        self.table.setObjectName("messageList")
-        self.table.setAccessibleName(self.tr("Liste des messages"))
+        self.table = MessageList(self)
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(Column.DATE, Qt.SortOrder.DescendingOrder)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
-        vertical = self.table.verticalHeader()
-        vertical.hide()
-        # Fixed row heights keep the view virtual: no per-row size queries on 100,000 rows.
-        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vertical.setDefaultSectionSize(ROW_HEIGHT)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(Column.SUBJECT, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(Column.STATUS, 28)
-        header.resizeSection(Column.SENDER, 200)
-        header.resizeSection(Column.DATE, 130)
-        header.resizeSection(Column.SIZE, 70)
+        self.table.configure_columns()
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.activated.connect(self._activated)
+        self.list_status = QLabel(self)
+        self.list_status.setObjectName("listStatus")
+        self.list_status.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.list_status.hide()
+        self._read_timer = QTimer(self)
+        self._read_timer.setSingleShot(True)
+        self._read_timer.timeout.connect(self._mark_shown_read)
+        self.read_delay_ms = READ_DELAY_MS
 
         self.pane = ReadingPane(self)
         self.pane.allow_remote_requested.connect(self._allow_remote)
         self.pane.save_attachment_requested.connect(self._save_attachment)
         self.pane.open_attachment_requested.connect(self._open_attachment)
 
+        list_box = QWidget(self)
+        list_layout = QVBoxLayout(list_box)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        list_layout.addWidget(self.list_status)
+        list_layout.addWidget(self.table, 1)
         right = QSplitter(Qt.Orientation.Vertical, self)
-        right.addWidget(self.table)
+        right.addWidget(list_box)
         right.addWidget(self.pane)
         right.setStretchFactor(0, 2)
         right.setStretchFactor(1, 3)
@@ -123,12 +124,18 @@ class MailView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.search)
+        layout.addWidget(self.search_status)
         layout.addWidget(self.splitter, 1)
+        # Tab walks the four areas in reading order; the arrows move inside each.
+        QWidget.setTabOrder(self.folders, self.table)
+        QWidget.setTabOrder(self.table, self.pane.body)
+        QWidget.setTabOrder(self.pane.body, self.search)
 
     # -- mailbox ------------------------------------------------------------------------
     def set_mail(self, mail: MailService | None, *, resume: bool = False) -> None:
         """Show ``mail`` (None: clear everything). ``resume`` reopens the same place."""
         self._generation += 1
+        self._read_timer.stop()
         self.mail = mail
         if not resume or mail is None:
             self.model.set_messages([])
@@ -145,19 +152,45 @@ class MailView(QWidget):
 
     def clear_for_lock(self) -> None:
         """Hide the content while locked, remembering where the user was."""
+        self._read_timer.stop()
         self._generation += 1
         self.mail = None
         self.pane.clear()
 
-    def refresh_folders(self) -> None:
-        """Reload the folder list and counters."""
+    def refresh_folders(self, select: str = "") -> None:
+        """Reload the folder list and counters (then open ``select`` when given)."""
         if self.mail is None:
             return
+        self._wanted_folder = select
         self._call(self.mail.folders, self._folders_loaded, self.tr("Chargement des dossiers…"))
+
+    def refresh_counts(self) -> None:
+        """Reload the counters only (after a move, a flag), not the current list."""
+        if self.mail is None:
+            return
+        self._call(self.mail.folders, self._counts_loaded, "")
+
+    def _counts_loaded(self, folders: list[Folder]) -> None:
+        if set(self._folders) != {f.path for f in folders}:
+            self._folders = {f.path: f for f in folders}
+            self.folders.set_folders(folders)  # a folder appeared (archives) or went away
+            return
+        for folder in folders:
+            self._folders[folder.path] = folder
+            self.folders.update_folder(folder)
+
+    def folder_record(self, path: str | None = None) -> Folder | None:
+        """The current folder's record (or ``path``'s)."""
+        return self._folders.get(self.current_folder if path is None else path)
+
+    def folder_records(self) -> list[Folder]:
+        """Every folder known, as listed by the server."""
+        return list(self._folders.values())
 
     def _folders_loaded(self, folders: list[Folder]) -> None:
         self._folders = {f.path: f for f in folders}
-        wanted = self.current_folder
+        wanted = self._wanted_folder or self.current_folder
+        self._wanted_folder = ""
         self.folders.set_folders(folders)
         if wanted not in self._folders:
             wanted = next((f.path for f in folders if f.role == "inbox"), "")
@@ -175,15 +208,35 @@ class MailView(QWidget):
         if path != self.current_folder:
             self._restore_uid = None
             self.pane.clear()
+            # The previous folder's messages go at once: while this one syncs (the first
+            # time, it can take a while) the list says so, with its own progress.
+            self.current_uid = None
+            self.model.folder = path
+            self.model.set_messages([])
+            self.list_status.setText(
+                self.tr("Synchronisation de « %1 »…").replace("%1", self._label(path)))
+            self.list_status.show()
         self.current_folder = path
         self._call(
             self.mail.messages, lambda rows: self._messages_loaded(path, rows),
             self.tr("Synchronisation de %1…").replace("%1", path), path, progress=True,
         )
 
+    def _label(self, path: str) -> str:
+        return self.folders.label_of(path).split(" (")[0] or path
+
+    def _sync_progress(self, done: int, total: int) -> None:
+        if self.list_status.isVisible() and total:
+            self.list_status.setText(
+                self.tr("Synchronisation de « %1 » : %2 / %3")
+                .replace("%1", self._label(self.current_folder))
+                .replace("%2", str(done)).replace("%3", str(total)))
+
     def _messages_loaded(self, path: str, rows: list[MessageSummary]) -> None:
         if path != self.current_folder:
             return
+        self.list_status.hide()
+        self.model.folder = path
         self.model.set_messages(rows)
         if len(rows) >= FREEZE_ROWS:
             # These rows live as long as the folder is shown: keep them out of full
@@ -206,37 +259,88 @@ class MailView(QWidget):
         self.table.selectRow(row)
         return True
 
-    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
-        indexes = selected.indexes()
-        if not indexes or self.mail is None:
+    def selected_uids(self) -> list[int]:
+        """UIDs of the selected messages, top to bottom."""
+        rows = (self.model.message_at(r) for r in self.table.selected_rows())
+        return [m.uid for m in rows if m is not None]
+
+    def selected_messages(self) -> list[MessageSummary]:
+        """The selected rows' records."""
+        rows = (self.model.message_at(r) for r in self.table.selected_rows())
+        return [m for m in rows if m is not None]
+
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self.selection_changed.emit()
+        rows = self.table.selected_rows()
+        if len(rows) != 1 or self.mail is None:
+            return  # several messages: the actions act on all, the pane keeps its message
+        summary = self.model.message_at(rows[0])
+        if summary is None or (summary.uid == self.current_uid and self.pane.view is not None
+                               and self.pane.view.uid == summary.uid):
             return
-        summary = self.model.message_at(indexes[0].row())
-        if summary is None:
-            return
+        self._read_timer.stop()
         self.current_uid = summary.uid
         self._load_message(self.current_folder, summary.uid, allow_remote=False)
-        if summary.unread:
-            self.model.update_message(
-                MessageSummary(**{**summary.__dict__,
-                                  "flags": frozenset(summary.flags | {"\\Seen"})})
-            )
-            folder = self._folders.get(self.current_folder)
-            if folder is not None and folder.unread > 0:
-                folder = Folder(**{**folder.__dict__, "unread": folder.unread - 1})
-                self._folders[folder.path] = folder
-                self.folders.update_folder(folder)
 
     def _load_message(self, folder: str, uid: int, *, allow_remote: bool) -> None:
         if self.mail is None:
             return
         self._call(self.mail.message, self._message_loaded, self.tr("Ouverture du message…"),
-                   folder, uid, allow_remote)
+                   folder, uid, allow_remote, False)
 
     def _message_loaded(self, view: MessageView) -> None:
         if view.folder != self.current_folder or view.uid != self.current_uid:
             return
         self.pane.show_message(view)
         self.message_shown.emit(view)
+        row = self.model.row_of(view.uid)
+        summary = self.model.message_at(row) if row is not None else None
+        if summary is not None and summary.unread:
+            self._read_timer.start(self.read_delay_ms)
+
+    def _mark_shown_read(self) -> None:
+        view = self.pane.view
+        if view is None or view.folder != self.current_folder or view.uid != self.current_uid:
+            return
+        self.set_flag_on([view.uid], "\\Seen", True)
+
+    def set_flag_on(self, uids: list[int], flag: str, on: bool) -> None:
+        """Set ``flag`` on the server and show it at once in the list and the counts."""
+        if self.mail is None or not uids:
+            return
+        changed = 0
+        for uid in uids:
+            row = self.model.row_of(uid)
+            summary = self.model.message_at(row) if row is not None else None
+            if summary is None or (flag in summary.flags) == on:
+                continue
+            flags = summary.flags | {flag} if on else summary.flags - {flag}
+            self.model.update_message(MessageSummary(**{**summary.__dict__,
+                                                        "flags": frozenset(flags)}))
+            changed += 1
+        if flag == "\\Seen" and changed:
+            folder = self._folders.get(self.current_folder)
+            if folder is not None:
+                unread = max(folder.unread + (-changed if on else changed), 0)
+                folder = Folder(**{**folder.__dict__, "unread": unread})
+                self._folders[folder.path] = folder
+                self.folders.update_folder(folder)
+        self._call(self.mail.set_flag, lambda _r: None, "", self.current_folder, list(uids),
+                   flag, on)
+
+    def remove_messages(self, uids: list[int]) -> None:
+        """Take moved or deleted messages out of the list; the next one is shown."""
+        rows = [r for r in (self.model.row_of(u) for u in uids) if r is not None]
+        following = None
+        if rows:
+            after = self.model.message_at(max(rows) + 1) or self.model.message_at(min(rows) - 1)
+            following = after.uid if after is not None and after.uid not in uids else None
+        if self.current_uid in uids:
+            self.current_uid = None
+            self.pane.clear()
+        self.model.remove_uids(uids)
+        if following is not None:
+            self.select_uid(following)
 
     def _activated(self, index: QModelIndex) -> None:
         # Enter or double-click on a message of the Drafts folder: go on writing it.
@@ -259,6 +363,7 @@ class MailView(QWidget):
     def _run_search(self) -> None:
         text = self.search.text().strip()
         self.model.set_filter(text)
+        self._search_shown()
         if text and self.mail is not None:
             folder = self.current_folder
             self._call(self.mail.search,
@@ -268,6 +373,30 @@ class MailView(QWidget):
     def _search_done(self, folder: str, text: str, uids: list[int]) -> None:
         if folder == self.current_folder and text == self.search.text().strip():
             self.model.set_filter(text, uids)
+            self._search_shown()
+
+    def _search_shown(self) -> None:
+        """Say how many messages match; a shown message that does not match goes."""
+        if not self.model.filtering:
+            self.search_status.hide()
+            if self.current_uid is not None and self.model.row_of(self.current_uid) is not None:
+                self.table.selectRow(self.model.row_of(self.current_uid) or 0)
+            return
+        count = self.model.rowCount()
+        if count == 0:
+            self.search_status.setText(self.tr("Aucun message ne correspond"))
+        else:
+            self.search_status.setText(self.tr("%n message(s) correspond(ent)", "", count))
+        self.search_status.setAccessibleDescription(self.search_status.text())
+        self.search_status.show()
+        if self.current_uid is not None:
+            row = self.model.row_of(self.current_uid)
+            if row is None:
+                self._read_timer.stop()
+                self.current_uid = None
+                self.pane.clear()
+            else:
+                self.table.selectRow(row)
 
     # -- attachments -------------------------------------------------------------------
     def _save_attachment(self, folder: str, uid: int, index: int) -> None:
@@ -315,8 +444,11 @@ class MailView(QWidget):
             self.busy.emit(status)
         kwargs: dict[str, Any] = {}
         if progress:
-            kwargs["on_progress"] = lambda done, total: (
-                self.progress.emit(done, total) if generation == self._generation else None
-            )
+            def on_progress(done: int, total: int) -> None:
+                if generation == self._generation:
+                    self.progress.emit(done, total)
+                    self._sync_progress(done, total)
+
+            kwargs["on_progress"] = on_progress
         self.pool.submit(fn, *args, on_result=result, on_error=failed,
                          on_finished=self.idle.emit, **kwargs)

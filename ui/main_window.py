@@ -8,10 +8,10 @@ their own modules too (qutebrowser's habit; Electrum's 3,000-line window is the 
 
 from __future__ import annotations
 
-import email.utils
 import logging
+import uuid
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -22,18 +22,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.backend import CardHolder, Draft, MailService, MessageView, Services
+from ui.backend import CardHolder, Draft, MailService, Services
 from ui.compose import ComposeWindow
 from ui.icons import APP_ICON, icon
 from ui.lock_screen import LockScreen
 from ui.mail_view import MailView
 from ui.mailto_inbox import MailtoInbox
+from ui.message_actions import MessageActions
 from ui.outbox_view import OutboxView
 from ui.pin_dialog import QtPinPrompt
 from ui.preferences import Preferences
+from ui.screen_fit import fit_to_screen
 from ui.session import SessionController, SessionState
 from ui.tool_windows import ToolWindows
 from ui.tray import NewMailWatcher, Tray
+from ui.undo_bar import UndoBar
 from ui.wording import describe_error
 from ui.workers import WorkerPool
 
@@ -76,7 +79,9 @@ class MainWindow(QMainWindow):
         self.progress.setAccessibleName(self.tr("Progression"))
         self.progress.hide()
         self.identity_label = QLabel(self)
+        self.undo_bar = UndoBar(self)
         self.statusBar().addWidget(self.status_text, 1)
+        self.statusBar().addWidget(self.undo_bar)
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.identity_label)
 
@@ -88,6 +93,7 @@ class MainWindow(QMainWindow):
         self.tools = ToolWindows(services, self.pool, self.pin_prompt, self)
         # Clicked mailto: links wait for the mailbox (card + PIN), then open a compose.
         self.mailto = mailto or MailtoInbox(self)
+        self.actions_ = MessageActions(self.mail_view, self.pool, self.undo_bar, self)
 
         self._build_actions()
         self._connect()
@@ -97,6 +103,7 @@ class MainWindow(QMainWindow):
         state = self.preferences.window_state("main")
         if state is not None:
             self.restoreGeometry(state)
+        fit_to_screen(self)
 
     # -- assembly ----------------------------------------------------------------------
     def _action(self, text: str, shortcut: QKeySequence | str | None, slot: object,
@@ -114,9 +121,10 @@ class MainWindow(QMainWindow):
         self.compose_action = self._action(self.tr("&Nouveau message"),
                                            QKeySequence.StandardKey.New,
                                            lambda: self.compose(), "compose")
-        self.reply_action = self._action(self.tr("&Répondre"), "Ctrl+R", self.reply, "reply")
+        actions = self.actions_
+        self.reply_action = actions.reply
         self.refresh_action = self._action(self.tr("&Actualiser"), QKeySequence.StandardKey.Refresh,
-                                           self.mail_view.refresh_folders, "refresh")
+                                           lambda: self.mail_view.refresh_folders(), "refresh")
         self.search_action = self._action(self.tr("&Rechercher"), QKeySequence.StandardKey.Find,
                                           self.mail_view.focus_search)
         self.directory_action = self._action(self.tr("&Annuaire santé"), "Ctrl+Shift+D",
@@ -130,8 +138,9 @@ class MainWindow(QMainWindow):
         self.outbox_action = self.outbox_dock.toggleViewAction()
         self.outbox_action.setText(self.tr("&Boîte d'envoi"))
         self.outbox_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
-        self.lock_action = self._action(self.tr("&Verrouiller"), "Ctrl+L", self.session.lock,
-                                        "lock")
+        # Ctrl+L forwards, as in Thunderbird; locking takes Ctrl+Shift+L.
+        self.lock_action = self._action(self.tr("&Verrouiller"), "Ctrl+Shift+L",
+                                        self.session.lock, "lock")
         self.quit_action = self._action(self.tr("&Quitter"), QKeySequence.StandardKey.Quit,
                                         self.quit)
         focus_folders = self._action(self.tr("Aller aux dossiers"), "Alt+1",
@@ -145,10 +154,14 @@ class MainWindow(QMainWindow):
         file_menu = menu.addMenu(self.tr("&Fichier"))
         file_menu.addAction(self.compose_action)
         file_menu.addSeparator()
+        for action in actions.folder_actions.actions:
+            file_menu.addAction(action)
+        file_menu.addSeparator()
         file_menu.addAction(self.lock_action)
         file_menu.addAction(self.quit_action)
         message_menu = menu.addMenu(self.tr("&Message"))
-        message_menu.addAction(self.reply_action)
+        actions.fill_menu(message_menu)
+        message_menu.addSeparator()
         message_menu.addAction(self.refresh_action)
         message_menu.addAction(self.search_action)
         view_menu = menu.addMenu(self.tr("&Affichage"))
@@ -165,12 +178,14 @@ class MainWindow(QMainWindow):
         toolbar = self.addToolBar(self.tr("Barre d'outils"))
         toolbar.setObjectName("mainToolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for action in (self.compose_action, self.reply_action, self.refresh_action,
-                       self.directory_action, self.settings_action):
+        for action in (self.compose_action, actions.reply, actions.reply_all,
+                       actions.forward, actions.archive, actions.delete, actions.flag,
+                       self.refresh_action, self.directory_action):
             toolbar.addAction(action)
         self.toolbar = toolbar
-        self._session_actions = [self.compose_action, self.reply_action, self.refresh_action,
-                                 self.search_action, self.lock_action, self.outbox_action]
+        self._session_actions = [self.compose_action, self.refresh_action,
+                                 self.search_action, self.lock_action, self.outbox_action,
+                                 *actions.folder_actions.actions]
 
     def _connect(self) -> None:
         view = self.mail_view
@@ -179,6 +194,7 @@ class MainWindow(QMainWindow):
         view.progress.connect(self._progress)
         view.error.connect(self.show_error)
         view.draft_opened.connect(self.compose)
+        self.actions_.draft_ready.connect(self.compose)
         view.folder_loaded.connect(
             lambda path, n: self.status_text.setText(
                 self.tr("%1 : %n message(s)", "", n).replace("%1", path)))
@@ -275,6 +291,12 @@ class MainWindow(QMainWindow):
         self.outbox.setEnabled(unlocked)
         for action in self._session_actions:
             action.setEnabled(unlocked)
+        if unlocked:
+            self.actions_.update_enabled()
+        else:
+            self.undo_bar.dismiss()
+            for action in self.actions_.selection_actions:
+                action.setEnabled(False)
 
     # -- actions -----------------------------------------------------------------------
     def compose(self, draft: Draft | None = None) -> ComposeWindow | None:
@@ -286,6 +308,9 @@ class MainWindow(QMainWindow):
         window.sent.connect(self._message_sent)
         window.closed.connect(self._compose_closed)
         self.compose_windows.append(window)
+        # A little down and right of the main window, as mail clients do, inside the screen.
+        window.move(self.geometry().topLeft() + QPoint(40, 40))
+        fit_to_screen(window, near=self)
         window.show()
         return window
 
@@ -294,17 +319,9 @@ class MainWindow(QMainWindow):
             self.compose_windows.remove(window)
         window.deleteLater()
 
-    def reply(self) -> ComposeWindow | None:
-        """Reply to the message shown."""
-        view: MessageView | None = self.mail_view.pane.view
-        if view is None:
-            return None
-        _name, address = email.utils.parseaddr(view.sender)
-        subject = view.subject if view.subject.lower().startswith("re:") \
-            else f"RE: {view.subject}"
-        quoted = "\n".join(f"> {line}" for line in view.text.splitlines())
-        return self.compose(Draft(draft_id=f"reply-{view.uid}", to=[address] if address else [],
-                                  subject=subject, body=f"\n\n{quoted}"))
+    def reply(self) -> None:
+        """Reply to the message shown (the compose window opens when the draft is ready)."""
+        self.actions_.answer(False)
 
     def _message_sent(self, message_id: str) -> None:
         self.status_text.setText(self.tr("Message envoyé."))
@@ -331,7 +348,7 @@ class MainWindow(QMainWindow):
         if window is None:
             window = DirectoryWindow(self.services, self.pool, self)
             window.write_to.connect(lambda address: self.compose(
-                Draft(draft_id=f"new-{id(window)}-{address}", to=[address])))
+                Draft(draft_id=uuid.uuid4().hex, to=[address])))
             self._directory_window = window
         window.show()
         window.raise_()
@@ -348,7 +365,7 @@ class MainWindow(QMainWindow):
     def _new_mail(self) -> None:
         self.tray.notify_new_mail()
         if self.mail_view.current_folder:
-            QTimer.singleShot(0, self.mail_view.refresh_folders)
+            QTimer.singleShot(0, lambda: self.mail_view.refresh_folders())
 
     # -- status ------------------------------------------------------------------------
     def _busy(self, text: str) -> None:

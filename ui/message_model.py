@@ -10,13 +10,16 @@ The quick filter (search bar) keeps an index of matching rows the same way.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QByteArray,
     QCoreApplication,
     QLocale,
+    QMimeData,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -24,9 +27,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QIcon
 
 from ui.backend import MessageSummary
+from ui.folder_tree import MESSAGES_MIME, encode_messages
 from ui.icons import icon
 
-__all__ = ["Column", "MessageTableModel", "display_subject"]
+__all__ = ["Column", "MessageTableModel", "display_subject", "fold"]
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +81,14 @@ def _size_text(size: int) -> str:
         "%1", f"{size / (1024 * 1024):.1f}")
 
 
+def fold(text: str) -> str:
+    """Case- and accent-free form for search ("Lefèvre" -> "lefevre"), as the directory."""
+    if text.isascii():
+        return text.casefold()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _date_key(message: MessageSummary) -> float:
     return message.date.timestamp() if message.date is not None else 0.0
 
@@ -107,6 +119,7 @@ class MessageTableModel(QAbstractTableModel):
         self._bold = QFont()
         self._bold.setBold(True)
         self._locale = QLocale()
+        self.folder = ""  # the folder these rows belong to (drag payload)
 
     # -- content -----------------------------------------------------------------------
     def set_messages(self, messages: Iterable[MessageSummary]) -> None:
@@ -146,10 +159,30 @@ class MessageTableModel(QAbstractTableModel):
         """Messages in the folder (before the quick filter)."""
         return len(self._all)
 
-    def set_filter(self, text: str, uids: Sequence[int] | None = None) -> None:
-        """Show only rows whose sender or subject contains ``text`` (or listed ``uids``)."""
+    def remove_uids(self, uids: Iterable[int]) -> None:
+        """Drop rows (moved or deleted), keeping the order of the others."""
+        gone = set(uids)
+        if not gone:
+            return
         self.beginResetModel()
-        self._filter = text.casefold().strip()
+        self._all = [m for m in self._all if m.uid not in gone]
+        self._rows = [m for m in self._rows if m.uid not in gone]
+        self.endResetModel()
+
+    def uids(self) -> list[int]:
+        """UIDs shown, in display order."""
+        return [m.uid for m in self._rows]
+
+    @property
+    def filtering(self) -> bool:
+        """A quick filter is on."""
+        return bool(self._filter) or getattr(self, "_filter_uids", None) is not None
+
+    def set_filter(self, text: str, uids: Sequence[int] | None = None) -> None:
+        """Show only rows whose sender or subject contains ``text`` (or listed ``uids``);
+        case and accents do not count ("lefevre" finds "Lefèvre")."""
+        self.beginResetModel()
+        self._filter = fold(text.strip())
         self._filter_uids = set(uids) if uids is not None else None
         self._rebuild()
         self.endResetModel()
@@ -162,8 +195,8 @@ class MessageTableModel(QAbstractTableModel):
             rows = [
                 m for m in rows
                 if (wanted is not None and m.uid in wanted)
-                or (needle and (needle in m.sender.casefold()
-                                or needle in self._subject_of(m).casefold()))
+                or (needle and (needle in fold(m.sender)
+                                or needle in fold(self._subject_of(m))))
             ]
         self._rows = list(rows)
         self._sort_rows()
@@ -280,6 +313,30 @@ class MessageTableModel(QAbstractTableModel):
             parts.append(QCoreApplication.translate("MessageTableModel",
                                                     "accusé de lecture demandé"))
         return ", ".join(parts)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        """Rows can be dragged onto the folder tree."""
+        base = super().flags(index)
+        return base | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else base
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802
+        """The drag payload type the folder tree accepts."""
+        return [MESSAGES_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # noqa: N802
+        """The dragged messages (their UIDs and folder)."""
+        uids: list[int] = []
+        for index in indexes:
+            message = self.message_at(index.row())
+            if message is not None and message.uid not in uids:
+                uids.append(message.uid)
+        data = QMimeData()
+        data.setData(MESSAGES_MIME, QByteArray(encode_messages(self.folder, uids)))
+        return data
+
+    def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802
+        """Dragging moves."""
+        return Qt.DropAction.MoveAction
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort in Python (fast for 100,000 rows), keeping the view's selection roles."""

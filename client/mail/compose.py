@@ -27,6 +27,7 @@ __all__ = [
     "Draft",
     "build_message",
     "forward",
+    "forwarded_xdm",
     "reply",
 ]
 
@@ -124,6 +125,13 @@ def build_message(
     if draft.xdm is not None:
         for name, value in _xdm_headers(draft.xdm).items():
             msg[name] = value
+    elif draft.forwarded is not None:
+        # A structured document forwarded inside a message/rfc822 part: this message
+        # carries it, so it announces it as its own (ECO.2.4.1, ECO.2.4.2).
+        inner_xdm = forwarded_xdm(draft.forwarded)
+        if inner_xdm is not None:
+            for name, value in _xdm_headers(inner_xdm).items():
+                msg[name] = value
     msg.set_content(draft.body or "", charset="utf-8")
     if draft.xdm is not None:
         msg.add_attachment(
@@ -141,6 +149,17 @@ def build_message(
         inner = email.message_from_bytes(draft.forwarded, policy=email.policy.default)
         msg.add_attachment(inner)
     return msg
+
+
+def forwarded_xdm(raw: bytes) -> bytes | None:
+    """The ``IHE_XDM.ZIP`` carried by the message ``raw``, if any."""
+    inner = email.message_from_bytes(raw, policy=email.policy.default)
+    for part in inner.walk():
+        name = part.get_filename() or ""
+        if name.upper() == XDM_FILENAME:
+            payload = part.get_payload(decode=True)
+            return payload if isinstance(payload, bytes) else None
+    return None
 
 
 def _xdm_headers(package: bytes) -> dict[str, str]:
@@ -206,9 +225,14 @@ def forward(
             "",
         ]
     )
+    # The structured document goes on as the XDM of the new message (its X-MSS-* headers
+    # are computed from it by build_message); its PDF rendering and the rest as they are.
+    xdm = next((a.data for a in original.attachments
+                if a.filename.upper() == XDM_FILENAME and not a.inline), None)
     attachments = tuple(
         AttachmentSource(a.filename or f"piece-jointe-{a.index + 1}", a.data, a.content_type)
         for a in original.attachments
+        if not (xdm is not None and a.filename.upper() == XDM_FILENAME)
     )
     draft = Draft(to=tuple(to), subject=subject, body=f"{body}\n\n{header}\n{original.text}")
-    return replace(draft, attachments=attachments)
+    return replace(draft, attachments=attachments, xdm=xdm)

@@ -305,6 +305,57 @@ class Mailbox:
         self._folders = folders
         return folders
 
+    def create_folder(self, name: str) -> None:
+        """Create ``name`` (a full path with the server's delimiter, RFC 3501 CREATE)."""
+
+        def run(imap: IMAPClient) -> None:
+            with imap_errors("CREATE", name):
+                imap.create_folder(name)
+            # RFC 3501 section 6.3.11: a folder the server created is listed; subscribe so
+            # that clients listing subscribed folders (LSUB) see it too.
+            with contextlib.suppress(MailProtocolError), imap_errors("SUBSCRIBE", name):
+                imap.subscribe_folder(name)
+
+        self._retrying(run)
+        self._folders = None
+
+    def rename_folder(self, old: str, new: str) -> None:
+        """Rename ``old`` to ``new`` (RFC 3501 RENAME; its subfolders follow)."""
+
+        def run(imap: IMAPClient) -> None:
+            if self._selected is not None and self._selected[0] == old:
+                self._unselect(imap)
+            with imap_errors("RENAME", old):
+                imap.rename_folder(old, new)
+            with contextlib.suppress(MailProtocolError), imap_errors("SUBSCRIBE", new):
+                imap.subscribe_folder(new)
+
+        self._retrying(run)
+        self._folders = None
+
+    def delete_folder(self, name: str) -> None:
+        """Delete ``name`` and the messages it holds (RFC 3501 DELETE)."""
+
+        def run(imap: IMAPClient) -> None:
+            if self._selected is not None and self._selected[0] == name:
+                self._unselect(imap)
+            with contextlib.suppress(MailProtocolError), imap_errors("UNSUBSCRIBE", name):
+                imap.unsubscribe_folder(name)
+            with imap_errors("DELETE", name):
+                imap.delete_folder(name)
+
+        self._retrying(run)
+        self._folders = None
+
+    def _unselect(self, imap: IMAPClient) -> None:
+        # A selected folder cannot be renamed or deleted safely on every server.
+        with imap_errors("UNSELECT"):
+            if b"UNSELECT" in imap.capabilities():
+                imap.unselect_folder()
+            else:
+                imap.close_folder()
+        self._selected = None
+
     def status(self, folder: str) -> dict[str, int]:
         """Counts of a folder without selecting it (RFC 3501 STATUS): messages, unseen."""
 
@@ -455,6 +506,40 @@ class Mailbox:
                 self._expunge(imap, uids)
 
         self._retrying(run)
+
+    def message_ids(self, folder: str, uids: Sequence[int]) -> dict[int, str]:
+        """The ``Message-ID`` of each UID (``BODY.PEEK``: nothing is marked read)."""
+
+        def run(imap: IMAPClient) -> dict[int, str]:
+            self._ensure_selected(folder, readonly=True)
+            with imap_errors("FETCH"):
+                data = imap.fetch(list(uids), ["BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"])
+            found: dict[int, str] = {}
+            for uid, item in data.items():
+                raw = next((v for k, v in item.items() if k.startswith(b"BODY[HEADER")), b"")
+                text = _str(raw) if isinstance(raw, bytes | str) else ""
+                # Unfold (RFC 5322 section 2.2.3), then keep the <...> token.
+                value = " ".join(text.split()).partition(":")[2].strip()
+                if value:
+                    found[int(uid)] = value
+            return found
+
+        return self._retrying(run)
+
+    def expunge_all(self, folder: str) -> int:
+        """Delete every message of ``folder`` for good (emptying the Trash)."""
+
+        def run(imap: IMAPClient) -> int:
+            self._ensure_selected(folder, readonly=False)
+            with imap_errors("SEARCH", folder):
+                uids = list(imap.search(["ALL"]))
+            if uids:
+                with imap_errors("EXPUNGE", folder):
+                    imap.delete_messages(uids, silent=True)
+                    self._expunge(imap, uids)
+            return len(uids)
+
+        return self._retrying(run)
 
     def append(
         self,

@@ -8,8 +8,10 @@ The fake card asks the PIN exactly like ``cps``'s service does (a real
 
 from __future__ import annotations
 
+import email.utils
 import threading
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -19,11 +21,13 @@ from cps.pin import PinRequest
 from ui.backend import (
     AttachmentInfo,
     CardHolder,
+    CarriedAttachment,
     DirectoryEntry,
     Draft,
     Folder,
     MessageSummary,
     MessageView,
+    MoveUndo,
     OutboxItem,
     PatientForm,
     ProfileChoice,
@@ -134,8 +138,9 @@ class FakeMailService:
 
     def folders(self) -> list[Folder]:
         self._check_open()
-        roles = {"INBOX": "inbox", "Sent": "sent", "Drafts": "drafts", "Trash": "trash"}
-        return [Folder(path, path, sum(1 for r in rows if r.unread), len(rows),
+        roles = {"INBOX": "inbox", "Sent": "sent", "Drafts": "drafts", "Trash": "trash",
+                 "Archives": "archive"}
+        return [Folder(path, path.split("/")[-1], sum(1 for r in rows if r.unread), len(rows),
                        roles.get(path, "")) for path, rows in self.rows.items()]
 
     def messages(self, folder: str, progress: Callable[[int, int], None] | None = None
@@ -146,11 +151,12 @@ class FakeMailService:
             progress(len(rows), len(rows))
         return list(rows)
 
-    def message(self, folder: str, uid: int, allow_remote: bool = False) -> MessageView:
+    def message(self, folder: str, uid: int, allow_remote: bool = False,
+                mark_read: bool = True) -> MessageView:
         self._check_open()
         row = next(r for r in self.rows[folder] if r.uid == uid)
-        self.rows[folder] = [replace(r, flags=r.flags | {"\\Seen"}) if r.uid == uid else r
-                             for r in self.rows[folder]]
+        if mark_read:
+            self.set_flag(folder, [uid], "\\Seen", True)
         remote = "<img src='https://tracker.example/x.png'>" if uid == 1 else ""
         structured = None
         attachments: tuple[AttachmentInfo, ...] = ()
@@ -206,6 +212,73 @@ class FakeMailService:
         return Draft(draft_id=f"imap-{uid}", to=[row.recipients] if row.recipients else [],
                      subject=row.subject, body="Texte du brouillon")
 
+    # -- everyday actions: the same moves as the live service, in memory -----------------
+    def set_flag(self, folder: str, uids: Sequence[int], flag: str, on: bool) -> None:
+        self._check_open()
+        self.rows[folder] = [
+            replace(r, flags=(r.flags | {flag}) if on else (r.flags - {flag}))
+            if r.uid in uids else r for r in self.rows[folder]]
+
+    def move(self, folder: str, uids: Sequence[int], target: str) -> MoveUndo:
+        self._check_open()
+        if target not in self.rows:
+            raise _FolderNotFound(target)
+        moving = [r for r in self.rows[folder] if r.uid in uids]
+        self.rows[folder] = [r for r in self.rows[folder] if r.uid not in uids]
+        next_uid = max((r.uid for rows in self.rows.values() for r in rows), default=0) + 1
+        moved = [replace(r, uid=next_uid + i) for i, r in enumerate(moving)]
+        self.rows[target] = self.rows[target] + moved
+        return MoveUndo(folder, target, len(moved), tuple(r.uid for r in moved))
+
+    def delete(self, folder: str, uids: Sequence[int]) -> MoveUndo | None:
+        if folder != "Trash":
+            return self.move(folder, uids, "Trash")
+        self.rows[folder] = [r for r in self.rows[folder] if r.uid not in uids]
+        return None
+
+    def archive(self, folder: str, uids: Sequence[int]) -> MoveUndo:
+        self.rows.setdefault("Archives", [])
+        return self.move(folder, uids, "Archives")
+
+    def undo_move(self, undo: MoveUndo) -> int:
+        back = self.move(undo.target, list(undo.payload), undo.source)
+        return back.count
+
+    def empty_folder(self, folder: str) -> int:
+        count = len(self.rows[folder])
+        self.rows[folder] = []
+        return count
+
+    def create_folder(self, path: str) -> None:
+        self.rows.setdefault(path, [])
+
+    def rename_folder(self, path: str, new_path: str) -> None:
+        for name in [p for p in self.rows if p == path or p.startswith(path + "/")]:
+            self.rows[new_path + name[len(path):]] = self.rows.pop(name)
+
+    def delete_folder(self, path: str) -> None:
+        for name in [p for p in self.rows if p == path or p.startswith(path + "/")]:
+            del self.rows[name]
+
+    def reply_draft(self, folder: str, uid: int, reply_all: bool = False) -> Draft:
+        row = next(r for r in self.rows[folder] if r.uid == uid)
+        cc = [self.address.replace("jean.martin", "secretariat")] if reply_all else []
+        return Draft(draft_id=uuid.uuid4().hex, to=[email.utils.parseaddr(row.sender)[1]], cc=cc,
+                     subject=f"Re: {row.subject}", body=f"\n\n> {row.subject}",
+                     in_reply_to=f"<{uid}@sandbox>", references=[f"<{uid}@sandbox>"])
+
+    def forward_draft(self, folder: str, uid: int, inline: bool = True) -> Draft:
+        row = next(r for r in self.rows[folder] if r.uid == uid)
+        draft = Draft(draft_id=uuid.uuid4().hex, subject=f"Tr: {row.subject}")
+        if inline:
+            draft.body = f"-------- Message transféré --------\n{row.subject}"
+            if row.has_attachments:
+                draft.carried = [CarriedAttachment("Résultats TSH.pdf", b"%PDF-1.4 fake",
+                                                   "application/pdf")]
+        else:
+            draft.forwarded = f"Subject: {row.subject}\r\n\r\nBonjour\r\n".encode()
+        return draft
+
     def wait_for_new_mail(self, timeout: float) -> bool:
         changed = self.new_mail.wait(min(timeout, 0.2))
         self.new_mail.clear()
@@ -227,6 +300,15 @@ class _RecipientRefused(Exception):
 
 
 _RecipientRefused.__name__ = "RecipientRefused"
+
+
+class _FolderNotFound(Exception):
+    def __init__(self, folder: str) -> None:
+        super().__init__(folder)
+        self.folder = folder
+
+
+_FolderNotFound.__name__ = "FolderNotFound"
 
 
 def _recipient_refused(address: str, rule: str) -> Exception:

@@ -143,7 +143,9 @@ def test_reply_addresses_the_sender(qtbot: QtBot, signed_in: MainWindow) -> None
     view = signed_in.mail_view
     view.select_uid(2)
     qtbot.wait_until(lambda: view.pane.view is not None, timeout=5000)
-    compose = signed_in.reply()
-    assert compose is not None
+    signed_in.reply()
+    qtbot.wait_until(lambda: len(signed_in.compose_windows) == 1, timeout=5000)
+    (compose,) = signed_in.compose_windows
     assert compose.to.addresses() == ["claire.dubois@clinique-sandbox.mssante.fr"]
-    assert compose.subject.text() == "RE: Lettre de sortie de Mme DUPONT"
+    assert compose.subject.text() == "Re: Lettre de sortie de Mme DUPONT"
+    assert compose.draft().in_reply_to == "<2@sandbox>"
