@@ -78,7 +78,7 @@ def _available(name: str) -> bool:
 
 def _register_module(
     name: str,
-    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    subparsers: argparse._SubParsersAction[CommandParser],
     common: argparse.ArgumentParser,
 ) -> None:
     try:

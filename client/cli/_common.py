@@ -135,9 +135,9 @@ def report_usage_error(sentence: str, argv: Sequence[str]) -> None:
                              "kind": "usage", "exit_status": EXIT_USAGE}})
 
 
-def common_options() -> argparse.ArgumentParser:
+def common_options() -> CommandParser:
     """Options accepted before or after the command name (``--json``, ``--profile``...)."""
-    common = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    common = CommandParser(add_help=False)
     # SUPPRESS keeps a value given before the command from being reset by the
     # sub-parser's default.
     common.add_argument(
