@@ -54,6 +54,10 @@ COMMAND_MODULES: tuple[str, ...] = (
     "trust",
 )
 
+# Modules that only word errors (singledispatch registrations), which a command module may
+# import lazily: the error path loads them too.
+WORDING_MODULES: tuple[str, ...] = ("_mail_words", "_password")
+
 # The line ``--help`` shows for each command, without importing its module; it must be the
 # ``help=`` the module registers (a test compares them).
 COMMAND_HELP: dict[str, str] = {
@@ -143,7 +147,7 @@ def load_all_commands() -> None:
     An error raised while one command runs may be worded by another command's module
     (a card error met by ``mail``): the error path loads them all before wording it.
     """
-    for name in COMMAND_MODULES:
+    for name in (*COMMAND_MODULES, *WORDING_MODULES):
         try:
             importlib.import_module(f"client.cli.{name}")
         except ModuleNotFoundError as exc:

@@ -15,6 +15,7 @@ import pytest
 from client import audit_key
 from client.audit import AuditKeyUnavailable, AuditLog, AuditTampered, _chain_hash, record
 from client.cli import main
+from client.cli._common import EXIT_ERROR
 from tests.client.test_secrets import secret_service  # noqa: F401 - fixture
 from tests.helpers.fake_keyring import fake_keyring, no_keyring
 
@@ -163,7 +164,7 @@ def test_verify_needs_the_key_for_sealed_entries(capsys: pytest.CaptureFixture[s
         record("sign-in", address="a@x.mssante.fr")
     audit_key.forget_cached_key()
     # Back on the machine's default (no keyring): the seal cannot be checked.
-    assert main(["audit", "verify"]) == 2
+    assert main(["audit", "verify"]) == EXIT_ERROR
     assert "keyring" in capsys.readouterr().err
 
 

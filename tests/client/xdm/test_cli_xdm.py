@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from client.cli import main
+from client.cli._common import EXIT_ERROR
 from sandbox.xdm_sample import SAMPLE_CDA_PATH, minimal_pdf
 
 from .zipcraft import build_zip, deflate
@@ -83,5 +84,5 @@ def test_hostile_package_is_worded(tmp_path: Path, capsys: pytest.CaptureFixture
 
 
 def test_missing_file_is_worded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["xdm", "inspect", str(tmp_path / "absent.zip")]) == 2
+    assert main(["xdm", "inspect", str(tmp_path / "absent.zip")]) == EXIT_ERROR
     assert "absent.zip" in capsys.readouterr().err
