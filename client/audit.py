@@ -310,7 +310,13 @@ class AuditLog:
                 try:
                     key = self._key()
                     tail = _last_entry(fd) or self._last_of_segments()
-                    fd = self._maybe_rotate(fd, tail, key)
+                    rotated = self._maybe_rotate(fd, tail, key)
+                    if rotated != fd:
+                        # Between the rename and our lock on the new file, another
+                        # process may have created it and written there: link to
+                        # what is really last, not to the tail read before rotating.
+                        fd = rotated
+                        tail = _last_entry(fd) or self._last_of_segments()
                     if key is not None:
                         tail = self._prune(fd, tail, key)
                     entry = self._write(fd, tail, key, event, cleaned)
