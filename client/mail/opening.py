@@ -15,6 +15,7 @@ An attachment's name and type come from the sender. Before anything is opened:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
@@ -33,6 +34,7 @@ __all__ = [
     "OpenVerdict",
     "OpeningFolder",
     "classify",
+    "save_copy",
     "write_private",
 ]
 
@@ -185,6 +187,23 @@ def write_private(path: Path, data: bytes) -> Path:
     if os.name == "posix":
         os.chmod(path, _PRIVATE_FILE)  # whatever the umask
     return path
+
+
+def save_copy(target: Path, data: bytes) -> Path:
+    """Write ``data`` to ``target`` chosen by the user in a save dialog (which asked
+    before replacing it): mode 0600, replaced atomically, a link at ``target`` replaced
+    rather than followed."""
+    temp = target.with_name(f".{target.name}.{os.getpid()}.part")
+    with contextlib.suppress(FileNotFoundError):
+        temp.unlink()
+    write_private(temp, data)
+    try:
+        os.replace(temp, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    return target
 
 
 class OpeningFolder:
