@@ -26,20 +26,19 @@ logger = logging.getLogger(__name__)
 
 def render_labels() -> RenderLabels:
     """The renderer's words in the interface language."""
-    tr = QCoreApplication.translate
     return RenderLabels(
-        patient=tr("CdaView", "Patient"),
-        ins=tr("CdaView", "INS"),
-        birth=tr("CdaView", "Né(e) le"),
-        author=tr("CdaView", "Auteur"),
-        organization=tr("CdaView", "Organisation"),
-        date=tr("CdaView", "Date"),
-        document_type=tr("CdaView", "Type de document"),
-        media=tr("CdaView", "[contenu multimédia non affiché]"),
-        link=tr("CdaView", "lien"),
-        test_identity=tr("CdaView", "identité de test"),
-        embedded=tr("CdaView", "Ce document contient un fichier joint ({media}) affiché à "
-                               "part."),
+        patient=QCoreApplication.translate("CdaView", "Patient"),
+        ins=QCoreApplication.translate("CdaView", "INS"),
+        birth=QCoreApplication.translate("CdaView", "Né(e) le"),
+        author=QCoreApplication.translate("CdaView", "Auteur"),
+        organization=QCoreApplication.translate("CdaView", "Organisation"),
+        date=QCoreApplication.translate("CdaView", "Date"),
+        document_type=QCoreApplication.translate("CdaView", "Type de document"),
+        media=QCoreApplication.translate("CdaView", "[contenu multimédia non affiché]"),
+        link=QCoreApplication.translate("CdaView", "lien"),
+        test_identity=QCoreApplication.translate("CdaView", "identité de test"),
+        embedded=QCoreApplication.translate(
+            "CdaView", "Ce document contient un fichier joint ({media}) affiché à part."),
     )
 
 

@@ -36,16 +36,15 @@ logger = logging.getLogger(__name__)
 
 def refusal_text(verdict: OpenVerdict) -> str:
     """Why a blocked attachment is not opened, for the user."""
-    tr = QCoreApplication.translate
     if verdict.detail.startswith("."):
-        text = tr("AttachmentOpener",
+        text = QCoreApplication.translate("AttachmentOpener",
                   "Cette pièce jointe n'est pas ouverte : les fichiers %1 peuvent lancer un "
                   "programme sur votre ordinateur.").replace("%1", verdict.detail)
     else:
-        text = tr("AttachmentOpener",
+        text = QCoreApplication.translate("AttachmentOpener",
                   "Cette pièce jointe n'est pas ouverte : son contenu est un programme ou "
                   "un script, quel que soit son nom.")
-    return text + " " + tr("AttachmentOpener",
+    return text + " " + QCoreApplication.translate("AttachmentOpener",
                            "Enregistrez-la seulement si vous l'attendiez de cet expéditeur.")
 
 

@@ -76,16 +76,16 @@ def _when(moment: datetime | None) -> tuple[str, str]:
 def receipt_sentence(receipt: ReadReceipt) -> str:
     """"Claire DUBOIS a lu « Demande d'avis » le 29/11/2026 à 15:26" (plain text)."""
     day, hour = _when(receipt.read_at)
-    tr = QCoreApplication.translate
     if not receipt.read:
-        text = tr("ReceiptNotice", "%1 a répondu à « %2 » sans confirmer la lecture")
+        text = QCoreApplication.translate(
+            "ReceiptNotice", "%1 a répondu à « %2 » sans confirmer la lecture")
         text = text.replace("%1", receipt.reader).replace("%2", receipt.original_subject)
         return text + (f" ({receipt.error})" if receipt.error else "")
     if day:
-        text = tr("ReceiptNotice", "%1 a lu « %2 » le %3 à %4")
+        text = QCoreApplication.translate("ReceiptNotice", "%1 a lu « %2 » le %3 à %4")
         return (text.replace("%1", receipt.reader).replace("%2", receipt.original_subject)
                 .replace("%3", day).replace("%4", hour))
-    text = tr("ReceiptNotice", "%1 a lu « %2 »")
+    text = QCoreApplication.translate("ReceiptNotice", "%1 a lu « %2 »")
     return text.replace("%1", receipt.reader).replace("%2", receipt.original_subject)
 
 
