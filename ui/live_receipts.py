@@ -74,8 +74,10 @@ class ReceiptLinks:
         decision = mdn_decision(message, flags)
         address = email.utils.parseaddr(message.disposition_notification_to)[1]
         answered = MDN_SENT_FLAG.lower() in {f.lower() for f in flags}
+        name, sender_address = email.utils.parseaddr(message.sender)
         return ReceiptRequest(
-            requester=message.sender or address, address=decision.to or address,
+            requester=name.strip() or sender_address or address,
+            address=decision.to or address,
             mismatch=decision.needs_confirmation, answered=answered,
         )
 

@@ -17,7 +17,7 @@ import html
 import logging
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, QSettings, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QLocale, QSettings, Qt, QTime, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFrame,
@@ -67,10 +67,21 @@ class ReceiptPreference:
 
 
 def _when(moment: datetime | None) -> tuple[str, str]:
+    """Day and time in the user's time zone and language ("29/11/2026", "15:26")."""
     if moment is None:
         return "", ""
     local = moment.astimezone()
-    return local.strftime("%d/%m/%Y"), local.strftime("%H:%M")
+    day = QDate(local.year, local.month, local.day)
+    hour = QTime(local.hour, local.minute)
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:  # no language set: the French form
+        return day.toString("dd/MM/yyyy"), hour.toString("HH:mm")
+    # A four-digit year, whatever the language's short format says.
+    day_format = locale.dateFormat(QLocale.FormatType.ShortFormat)
+    if "yyyy" not in day_format:
+        day_format = day_format.replace("yy", "yyyy")
+    return (locale.toString(day, day_format),
+            locale.toString(hour, QLocale.FormatType.ShortFormat))
 
 
 def receipt_sentence(receipt: ReadReceipt) -> str:

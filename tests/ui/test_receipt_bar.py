@@ -32,7 +32,8 @@ def _mail() -> FakeMailService:
                                             receipt="read"))
     mail.views[("INBOX", 20)] = MessageView(
         "INBOX", 20, "Avis urgent", CLAIRE, text="Bonjour",
-        receipt_request=ReceiptRequest(CLAIRE, "claire.dubois@clinique-sandbox.mssante.fr"))
+        receipt_request=ReceiptRequest("Claire DUBOIS",
+                                       "claire.dubois@clinique-sandbox.mssante.fr"))
     receipt = ReadReceipt("Claire DUBOIS", READ_AT, "Demande d'avis", "Sent", 30)
     mail.views[("INBOX", 21)] = MessageView("INBOX", 21, "Accusé de lecture", CLAIRE,
                                             text="Lu.", receipt=receipt)
@@ -67,7 +68,7 @@ def test_ignore_is_sent_to_the_service_and_remembered(
     _show(qtbot, widget, 20)
     bar = widget.pane.receipt_bar
     assert bar.isVisible()
-    assert bar.label.text() == f"{CLAIRE} demande un accusé de lecture."
+    assert bar.label.text() == "Claire DUBOIS demande un accusé de lecture."
     assert mail.receipt_answers == []  # nothing without a click
     qtbot.mouseClick(bar.ignore_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: mail.receipt_answers == [("INBOX", 20, False, False)])
