@@ -103,8 +103,11 @@ class ReadingPane(QWidget):
         self.receipt_notice.open_original.connect(self.open_message_requested)
         layout.addWidget(self.receipt_notice)
 
-        self.structured_banner = _Banner("structuredBanner", parent=self)
+        self.structured_banner = _Banner("structuredBanner",
+                                         self.tr("Afficher le document"), self)
         self.structured_banner.icon.setPixmap(icon("structured").pixmap(16, 16))
+        if self.structured_banner.button is not None:
+            self.structured_banner.button.clicked.connect(self._open_structured)
         layout.addWidget(self.structured_banner)
 
         self.remote_bar = _Banner(
@@ -232,6 +235,14 @@ class ReadingPane(QWidget):
         index = self._selected_index()
         if self.view is not None and index is not None:
             self.save_attachment_requested.emit(self.view.folder, self.view.uid, index)
+
+    def _open_structured(self) -> None:
+        # The structured document (IHE XDM) opens in the app's CDA view.
+        view = self.view
+        if view is not None and view.structured is not None \
+                and view.structured.attachment_index is not None:
+            self.open_attachment_requested.emit(view.folder, view.uid,
+                                                view.structured.attachment_index)
 
     def _receipt_answered(self, send: bool, confirmed_mismatch: bool) -> None:
         if self.view is not None:

@@ -1364,6 +1364,10 @@
 <context>
     <name>ReadingPane</name>
     <message>
+        <source>Afficher le document</source>
+        <translation>Show the document</translation>
+    </message>
+    <message>
         <location filename="../../ui/reading_pane.py" line="+91" />
         <source>En-tête du message</source>
         <translation>Message header</translation>

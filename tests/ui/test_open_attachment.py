@@ -228,3 +228,28 @@ def test_xdm_package_shows_the_cda_and_the_contents(qtbot: QtBot) -> None:
     damaged = DocumentViewer("IHE_XDM.ZIP", "application/zip", b"PK\x03\x04 broken")
     qtbot.addWidget(damaged)
     assert "ne peut pas être lu" in damaged.content.text()  # type: ignore[attr-defined]
+
+
+def test_the_structured_banner_opens_the_package_in_the_cda_view(qtbot: QtBot) -> None:
+    from ui.mail_view import MailView
+
+    mail = FakeMailService()
+    mail.attachment_bytes[("INBOX", 3, 0)] = AttachmentData(
+        "IHE_XDM.ZIP", "application/zip", build_sample_xdm_zip())
+    pool = WorkerPool()
+    view = MailView(pool)
+    qtbot.addWidget(view)
+    with qtbot.wait_signal(view.folder_loaded, timeout=5000):
+        view.set_mail(mail)
+    with qtbot.wait_signal(view.message_shown, timeout=5000):
+        view.select_uid(3)
+    banner = view.pane.structured_banner
+    assert banner.button is not None and banner.button.text() == "Afficher le document"
+    with qtbot.wait_signal(view.opener.opened, timeout=5000) as opened:
+        qtbot.mouseClick(banner.button, Qt.MouseButton.LeftButton)
+    kind, viewer = opened.args
+    assert kind == "viewer" and isinstance(viewer.content, QTabWidget)
+    assert isinstance(viewer.content.widget(0), CdaView)
+    assert _files(view.opener.folder.root) == []
+    viewer.close()
+    pool.wait_for_done(5000)
