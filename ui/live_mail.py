@@ -21,6 +21,7 @@ from client.mail.cache import MailCache
 from client.mail.compose import AttachmentSource, build_message
 from client.mail.compose import Draft as ClientDraft
 from client.mail.mailbox import Mailbox, SearchQuery
+from client.mail.opening import save_copy
 from client.mail.outbox import Outbox
 from client.mail.policy import RecipientPolicy, load_trust_space
 from client.mail.reading import ReadMessage, parse_message
@@ -222,8 +223,8 @@ class LiveMailService:
         before replacing it); a new private file when opening."""
         message = self._read(folder, uid, mark_seen=False, allow_remote=False)
         attachment = next(a for a in message.attachments if a.index == index)
-        target.write_bytes(attachment.data)
-        return target
+        # 0600, replaced atomically, a link at the target replaced rather than followed.
+        return save_copy(target, attachment.data)
 
     # -- sending -----------------------------------------------------------------------
     def _client_draft(self, draft: Draft) -> ClientDraft:
