@@ -11,6 +11,8 @@ page at a time.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 import pypdfium2 as pdfium
 from PySide6.QtCore import QRectF, Qt, Signal
@@ -26,9 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-__all__ = ["PdfUnreadable", "PdfView", "render_page"]
+__all__ = ["PdfUnreadable", "PdfView", "render_page", "render_pixmap"]
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 ZOOMS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 #: Screen pixels per PDF point at 100 % (PDF points are 1/72 inch; screens ~96 dpi).
@@ -40,19 +43,31 @@ class PdfUnreadable(Exception):
     """The bytes are not a PDF PDFium can open (damaged, encrypted, not a PDF)."""
 
 
-def render_page(document: pdfium.PdfDocument, index: int, scale: float) -> QImage:
-    """Page ``index`` of ``document`` as a QImage at ``scale`` pixels per point."""
+def _rendered(document: pdfium.PdfDocument, index: int, scale: float,
+              convert: Callable[[QImage], T]) -> T:
     page = document[index]
     try:
         bitmap = page.render(scale=scale, prefer_bgrx=True, may_draw_forms=False)
         try:
-            image = QImage(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride,
-                           QImage.Format.Format_RGB32)
-            return image.copy()  # own the pixels before PDFium frees its buffer
+            # A view on PDFium's buffer (no copy); ``convert`` makes what outlives it.
+            image = QImage(memoryview(bitmap.buffer).cast("B"), bitmap.width, bitmap.height,
+                           bitmap.stride, QImage.Format.Format_RGB32)
+            return convert(image)
         finally:
             bitmap.close()
     finally:
         page.close()
+
+
+def render_page(document: pdfium.PdfDocument, index: int, scale: float) -> QImage:
+    """Page ``index`` of ``document`` as a QImage (owning its pixels) at ``scale`` pixels
+    per point."""
+    return _rendered(document, index, scale, QImage.copy)
+
+
+def render_pixmap(document: pdfium.PdfDocument, index: int, scale: float) -> QPixmap:
+    """Page ``index`` as the pixmap the viewer shows (one conversion, no extra copy)."""
+    return _rendered(document, index, scale, QPixmap.fromImage)
 
 
 class PdfView(QWidget):
@@ -117,8 +132,7 @@ class PdfView(QWidget):
         """Render page ``index`` (clamped) at the current zoom."""
         index = max(0, min(index, self.page_count - 1))
         self.page = index
-        image = render_page(self.document, index, self.zoom * SCREEN_SCALE)
-        self.canvas.setPixmap(QPixmap.fromImage(image))
+        self.canvas.setPixmap(render_pixmap(self.document, index, self.zoom * SCREEN_SCALE))
         self.page_box.blockSignals(True)
         self.page_box.setValue(index + 1)
         self.page_box.blockSignals(False)
