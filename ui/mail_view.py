@@ -141,6 +141,7 @@ class MailView(QWidget):
             if mail is None:
                 self.current_folder = ""
                 self.current_uid = None
+                self.opener.close_all()
         else:
             self._restore_uid = self.current_uid
         if mail is not None:
@@ -151,6 +152,7 @@ class MailView(QWidget):
         self._generation += 1
         self.mail = None
         self.pane.clear()
+        self.opener.close_all()  # open documents show patient data too
 
     def refresh_folders(self) -> None:
         """Reload the folder list and counters."""

@@ -63,6 +63,7 @@ class AttachmentOpener(QObject):
         self.window = parent
         self.folder = folder or OpeningFolder()
         self.viewers: list[QWidget] = []
+        self._generation = 0
         self.folder.purge()  # what an earlier run (or a crash) left behind
         app = QCoreApplication.instance()
         if app is not None:
@@ -70,16 +71,34 @@ class AttachmentOpener(QObject):
         atexit.register(self.folder.purge)
 
     def open(self, mail: MailService, folder: str, uid: int, index: int) -> None:
-        """Fetch the attachment on a worker, then show or open it."""
+        """Fetch and classify the attachment on a worker, then show or open it."""
         self.status.emit(self.tr("Ouverture de la pièce jointe…"))
-        self.pool.submit(mail.attachment, folder, uid, index,
-                         on_result=lambda data: self.show(data, index),
+        generation = self._generation
+
+        def fetch() -> tuple[AttachmentData, OpenVerdict]:
+            data = mail.attachment(folder, uid, index)
+            return data, classify(data.filename, data.content_type, data.data)
+
+        def done(result: tuple[AttachmentData, OpenVerdict]) -> None:
+            if generation == self._generation:  # not after a lock
+                self.show(result[0], index, result[1])
+
+        self.pool.submit(fetch, on_result=done,
                          on_error=lambda exc: self.error.emit(describe_error(exc)),
                          owner=self.window)
 
-    def show(self, attachment: AttachmentData, index: int = 0) -> None:
+    def close_all(self) -> None:
+        """Close every viewer and dialog (the app locks: no patient data stays shown)."""
+        self._generation += 1
+        for window in list(self.viewers):
+            window.close()
+        self.viewers = []
+
+    def show(self, attachment: AttachmentData, index: int = 0,
+             verdict: OpenVerdict | None = None) -> None:
         """Open ``attachment`` (already in memory) by the rules above."""
-        verdict = classify(attachment.filename, attachment.content_type, attachment.data)
+        if verdict is None:
+            verdict = classify(attachment.filename, attachment.content_type, attachment.data)
         if verdict.in_app:
             viewer = DocumentViewer(attachment.filename, attachment.content_type,
                                     attachment.data, self.window)
@@ -113,6 +132,8 @@ class AttachmentOpener(QObject):
         box.addButton(self.tr("Fermer"), QMessageBox.ButtonRole.RejectRole)
         save.clicked.connect(lambda: self.save_as(attachment))
         box.open()
+        self.viewers.append(box)
+        box.finished.connect(lambda _r=0, b=box: self._forget(b))
         return box
 
     def save_as(self, attachment: AttachmentData) -> Path | None:

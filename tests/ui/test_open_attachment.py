@@ -253,3 +253,31 @@ def test_the_structured_banner_opens_the_package_in_the_cda_view(qtbot: QtBot) -
     assert _files(view.opener.folder.root) == []
     viewer.close()
     pool.wait_for_done(5000)
+
+
+def test_locking_closes_every_open_document(qtbot: QtBot) -> None:
+    import shiboken6
+
+    from ui.mail_view import MailView
+
+    mail = FakeMailService()
+    mail.attachment_bytes[("INBOX", 1, 0)] = AttachmentData(
+        "CR.XML", "text/xml", (CDA_DIR / "BIO-CR-BIO_2024.01_TSH_1.xml").read_bytes())
+    pool = WorkerPool()
+    view = MailView(pool)
+    qtbot.addWidget(view)
+    with qtbot.wait_signal(view.folder_loaded, timeout=5000):
+        view.set_mail(mail)
+    with qtbot.wait_signal(view.message_shown, timeout=5000):
+        view.select_uid(1)
+    with qtbot.wait_signal(view.opener.opened, timeout=5000) as opened:
+        qtbot.mouseClick(view.pane.open_button, Qt.MouseButton.LeftButton)
+    viewer = opened.args[1]
+    assert viewer.isVisible() and isinstance(viewer.content, CdaView)
+    view.opener.show(AttachmentData("x.exe", "application/octet-stream", b"x"))
+    box = view.opener.viewers[-1]
+    assert isinstance(box, QMessageBox) and box.isVisible()
+    view.clear_for_lock()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(viewer) or not viewer.isVisible())
+    assert not box.isVisible() and view.opener.viewers == []
+    pool.wait_for_done(5000)
