@@ -134,9 +134,13 @@ class ReceiptLinks:
     def mark_read(self, rows: Sequence[MessageSummary], message_ids: Sequence[str]
                   ) -> list[MessageSummary]:
         """``rows`` with ``receipt="read"`` where a receipt came back."""
+        # One query for the linked Message-IDs (hashed), then unseal only those rows.
+        known = {row[0] for row in self.book.store.conn.execute(
+            "SELECT DISTINCT key FROM receipts")}
         out = []
         for row, message_id in zip(rows, message_ids, strict=True):
-            receipts = self.read_by(message_id) if message_id else ()
+            linked = message_id and self.book.store.lookup_hash(message_id.strip()) in known
+            receipts = self.read_by(message_id) if linked else ()
             if any(r.read for r in receipts):
                 row = MessageSummary(**{**row.__dict__, "receipt": "read"})
             out.append(row)
