@@ -281,3 +281,18 @@ def test_locking_closes_every_open_document(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: not shiboken6.isValid(viewer) or not viewer.isVisible())
     assert not box.isVisible() and view.opener.viewers == []
     pool.wait_for_done(5000)
+
+
+def test_viewer_save_as_writes_a_private_copy(qtbot: QtBot, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    data = minimal_pdf(["Compte rendu"])
+    viewer = DocumentViewer("cr.pdf", "application/pdf", data)
+    qtbot.addWidget(viewer)
+    target = tmp_path / "copie.pdf"
+    target.write_bytes(b"old")  # the dialog asked before replacing it
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+    with qtbot.wait_signal(viewer.saved) as saved:
+        qtbot.mouseClick(viewer.save_button, Qt.MouseButton.LeftButton)
+    assert saved.args[0] == target and target.read_bytes() == data
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+    viewer.close()
