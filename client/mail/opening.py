@@ -230,8 +230,10 @@ class OpeningFolder:
         return write_private(directory / safe_filename(filename, index), data)
 
     def purge(self) -> int:
-        """Remove everything the app left to open (and the folders of older versions,
-        ``open-*`` beside it); return how many entries were removed."""
+        """Remove everything the app left to open, and the private folders beside it that
+        only live while a window is open (``open-*`` of older versions, ``xdm-*`` where the
+        compose window packs a structured document: the message carries its own copy);
+        return how many entries were removed."""
         removed = 0
         if self.root.is_dir() and not self.root.is_symlink():
             for entry in self.root.iterdir():
@@ -240,7 +242,7 @@ class OpeningFolder:
             removed += _remove(self.root)
         parent = self.root.parent
         if parent.is_dir():
-            for legacy in parent.glob("open-*"):
+            for legacy in (*parent.glob("open-*"), *parent.glob("xdm-*")):
                 removed += _remove(legacy)
         if removed:
             logger.info("removed %d attachment(s) left by an earlier opening", removed)

@@ -67,8 +67,14 @@ def test_the_opening_folder_is_private_and_emptied(tmp_path: Path) -> None:
     legacy = tmp_path / "cache" / "open-abc123"
     legacy.mkdir()
     (legacy / "old.pdf").write_bytes(b"x")
-    assert folder.purge() == 3
-    assert list(folder.root.iterdir()) == [] and not legacy.exists()
+    packed = tmp_path / "cache" / "xdm-k2j4"  # a structured document packed for a draft
+    packed.mkdir()
+    (packed / "IHE_XDM.ZIP").write_bytes(b"PK")
+    kept = tmp_path / "cache" / "mail.sqlite3"
+    kept.write_bytes(b"cache")
+    assert folder.purge() == 4
+    assert list(folder.root.iterdir()) == [] and not legacy.exists() and not packed.exists()
+    assert kept.exists()
     assert folder.purge() == 0
 
 
