@@ -180,7 +180,7 @@ class LiveMailService:
             receipt = self._receipts.receipt(message)
             if receipt is not None:
                 self._receipts.scan(force=True)  # link it now, for the Sent list
-            read_by = self._receipts.read_by(message.message_id)
+            read_by = self._receipts.read_by(message.message_id, (*message.to, *message.cc))
         return MessageView(
             folder=folder, uid=uid, subject=message.subject, sender=message.sender,
             to=", ".join(message.to), cc=", ".join(message.cc), date=message.date,

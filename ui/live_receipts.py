@@ -106,17 +106,22 @@ class ReceiptLinks:
         report = parse_report(message)
         if not isinstance(report, Mdn):
             return None
-        folder, uid, subject = self._original(report.original_message_id)
+        folder, uid, subject, to = self._original(report.original_message_id)
+        reader = report.reader_name or report.final_recipient
+        if "@" in reader:  # no display name in the report: the one the letter was sent to
+            reader = _name_in(to, report.final_recipient or reader) or reader
         return ReadReceipt(
-            reader=report.reader_name or report.final_recipient,
+            reader=reader,
             read_at=report.date,
             original_subject=report.original_subject or subject,
             original_folder=folder, original_uid=uid,
             read=report.read, error=report.error,
         )
 
-    def read_by(self, message_id: str) -> tuple[ReadReceipt, ...]:
-        """Receipts recorded for ``message_id`` (a sent message)."""
+    def read_by(self, message_id: str, recipients: Sequence[str] = ()
+                ) -> tuple[ReadReceipt, ...]:
+        """Receipts recorded for ``message_id`` (a sent message); ``recipients`` (its To
+        and Cc, with names) name a reader whose report carried only an address."""
         if not message_id:
             return ()
         out = []
@@ -124,8 +129,11 @@ class ReceiptLinks:
             if item.get("kind") != "mdn":
                 continue
             when = item.get("date")
+            reader = item.get("reader_name") or item.get("final_recipient", "")
+            if "@" in reader:
+                reader = _name_in(recipients, item.get("final_recipient") or reader) or reader
             out.append(ReadReceipt(
-                reader=item.get("reader_name") or item.get("final_recipient", ""),
+                reader=reader,
                 read_at=_parse_date(when), original_subject=item.get("original_subject", ""),
                 read=bool(item.get("read")), error=item.get("error", ""),
             ))
@@ -146,19 +154,31 @@ class ReceiptLinks:
             out.append(row)
         return out
 
-    def _original(self, message_id: str) -> tuple[str, int | None, str]:
+    def _original(self, message_id: str) -> tuple[str, int | None, str, tuple[str, ...]]:
+        """Where the original is in Sent, its subject and its recipients."""
         folder = self.mailbox.folder_for("sent") or ""
         if not folder or not message_id:
-            return "", None, ""
+            return "", None, "", ()
         try:
             uids = self.mailbox.uids_with_message_id(folder, message_id)
         except Exception:  # noqa: BLE001 - no link is better than no receipt
             logger.warning("could not look the original of a receipt up in Sent")
-            return "", None, ""
+            return "", None, "", ()
         if not uids:
-            return "", None, ""
+            return "", None, "", ()
         summary = self.mailbox.summaries(folder, [uids[0]])
-        return folder, uids[0], summary[0].subject if summary else ""
+        if not summary:
+            return folder, uids[0], "", ()
+        return folder, uids[0], summary[0].subject, (*summary[0].to, *summary[0].cc)
+
+
+def _name_in(recipients: Sequence[str], address: str) -> str:
+    """The display name given to ``address`` among ``recipients`` ("" when none)."""
+    wanted = email.utils.parseaddr(address)[1].lower()
+    for name, found in email.utils.getaddresses(list(recipients)):
+        if found.lower() == wanted and name.strip():
+            return name.strip()
+    return ""
 
 
 def _parse_date(value: object) -> dt.datetime | None:

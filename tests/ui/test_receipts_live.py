@@ -256,3 +256,27 @@ def test_the_seeded_sandbox_receipt_is_linked(
     assert (receipt.original_folder, receipt.original_uid) == ("Sent", sent.uid)
     read_by = jean.message("Sent", sent.uid).read_by
     assert [r.reader for r in read_by] == ["Claire DUBOIS"]
+
+
+def test_a_receipt_without_a_name_is_named_after_the_letter_s_recipient(
+    mailboxes: tuple[LiveMailService, LiveMailService], dovecot: Dovecot,
+) -> None:
+    from client.mail.reading import parse_message
+    from client.mail.receipts import build_mdn
+
+    jean, _ = mailboxes
+    original = (f"Return-Path: <jean.martin@{DOMAIN}>\r\n"
+                f"From: jean.martin@{DOMAIN}\r\n"
+                f"To: Claire DUBOIS <claire.dubois@{DOMAIN}>\r\nSubject: Bilan\r\n"
+                f"Message-ID: <bilan@{DOMAIN}>\r\n"
+                f"Disposition-Notification-To: jean.martin@{DOMAIN}\r\n"
+                "Date: Mon, 30 Nov 2026 10:00:00 +0100\r\n\r\nBonjour\r\n").encode()
+    dovecot.append("jean.martin", "Sent", original, flags=(b"\\Seen",))
+    mdn = build_mdn(parse_message(original), f"claire.dubois@{DOMAIN}")
+    dovecot.append("jean.martin", "INBOX", mdn.as_bytes())
+    (row,) = [r for r in jean.messages("INBOX") if r.subject.startswith("Accusé")]
+    receipt = jean.message("INBOX", row.uid).receipt
+    assert receipt is not None and receipt.reader == "Claire DUBOIS"
+    (sent,) = [r for r in jean.messages("Sent") if r.subject == "Bilan"]
+    assert sent.receipt == "read"
+    assert [r.reader for r in jean.message("Sent", sent.uid).read_by] == ["Claire DUBOIS"]
