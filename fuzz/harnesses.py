@@ -19,6 +19,7 @@ import client.directory.extraction
 import client.mail.reading
 import client.mail.receipts
 import client.whitelist
+import client.xdm.cda_render
 import client.xdm.metadata
 import client.xdm.reader  # noqa: F401
 
@@ -111,6 +112,18 @@ def _metadata_seeds() -> list[bytes]:
         return [archive.read("IHE_XDM/SUBSET01/METADATA.XML")]
 
 
+def _cda(data: bytes) -> object:
+    from client.xdm.cda_render import render_cda
+
+    return render_cda(data).to_html()
+
+
+def _cda_seeds() -> list[bytes]:
+    folder = Path(__file__).resolve().parent.parent / "tests" / "data" / "cda"
+    return [path.read_bytes() for path in sorted(folder.glob("*.xml"))[:2]] or [
+        b'<ClinicalDocument xmlns="urn:hl7-org:v3"/>']
+
+
 def _token_response(data: bytes) -> object:
     from client.auth.oidc import TokenSet
 
@@ -132,7 +145,7 @@ def _allowed() -> dict[str, tuple[type[BaseException], ...]]:
     from client.auth.errors import ProviderError
     from client.directory.errors import ExtractionError
     from client.whitelist import WhitelistError
-    from client.xdm import XdmError
+    from client.xdm import CdaRefused, XdmError
 
     return {
         "mime": (),
@@ -141,6 +154,7 @@ def _allowed() -> dict[str, tuple[type[BaseException], ...]]:
         "xdm": (XdmError,),
         "metadata": (XdmError,),
         "token-response": (ProviderError,),
+        "cda": (CdaRefused,),
     }
 
 
@@ -172,6 +186,7 @@ def _build() -> dict[str, Harness]:
         "metadata": Harness(_metadata, allowed["metadata"], _metadata_seeds),
         "token-response": Harness(_token_response, allowed["token-response"],
                                   _token_seeds),
+        "cda": Harness(_cda, allowed["cda"], _cda_seeds),
     }
     return {name: Harness(h.target, h.allowed, _with_findings(name, h.seeds))
             for name, h in built.items()}

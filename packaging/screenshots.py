@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -134,6 +135,8 @@ def render(out: Path, language: str) -> list[Path]:
     save(directory, "directory")
     directory.close()
 
+    _receipt_and_document_shots(window, save)
+
     card.remove()
     _until(lambda: window.session.state == SessionState.LOCKED)
     save(window, "locked")
@@ -142,6 +145,83 @@ def render(out: Path, language: str) -> list[Path]:
     _wait(app)
     QApplication.processEvents()
     return written
+
+
+def _receipt_and_document_shots(window: Any, save: Any) -> None:
+    """A receipt request bar, a read mark in Sent with who read it, a returned receipt,
+    the CDA view (an ANS example) and the PDF view."""
+    from datetime import datetime
+
+    from client.xdm.cda_render import render_cda
+    from ui.backend import MessageSummary, MessageView, ReadReceipt, ReceiptRequest
+    from ui.document_viewer import DocumentViewer
+
+    view = window.mail_view
+    mail = view.mail
+    claire = "Claire DUBOIS <claire.dubois@clinique-sandbox.mssante.fr>"
+    jean = "Dr Jean MARTIN <jean.martin@hopital-sandbox.mssante.fr>"
+    read_at = datetime(2026, 11, 29, 15, 26).astimezone()
+    mail.rows["INBOX"].append(MessageSummary(20, claire, "Avis pour Mme LEFÈVRE",
+                                             datetime(2026, 11, 29, 9, 12)))
+    mail.rows["INBOX"].append(MessageSummary(21, claire, "Accusé de lecture : Demande d'avis",
+                                             datetime(2026, 11, 29, 15, 27)))
+    mail.rows["Sent"].append(MessageSummary(30, jean, "Demande d'avis",
+                                            datetime(2026, 11, 29, 11, 2),
+                                            recipients=claire, receipt="read",
+                                            flags=frozenset({"\\Seen"})))
+    mail.rows["Sent"].append(MessageSummary(31, jean, "Certificat de reprise",
+                                            datetime(2026, 11, 28, 17, 40),
+                                            recipients=claire, flags=frozenset({"\\Seen"})))
+    mail.views[("INBOX", 20)] = MessageView(
+        "INBOX", 20, "Avis pour Mme LEFÈVRE", claire, to=jean,
+        date=datetime(2026, 11, 29, 9, 12).astimezone(),
+        text="Cher confrère,\n\nJ'ai vu Mme LEFÈVRE ce matin ; le pansement est propre.\n\n"
+             "Claire DUBOIS",
+        receipt_request=ReceiptRequest("Claire DUBOIS",
+                                       "claire.dubois@clinique-sandbox.mssante.fr"))
+    receipt = ReadReceipt("Claire DUBOIS", read_at, "Demande d'avis", "Sent", 30)
+    mail.views[("INBOX", 21)] = MessageView(
+        "INBOX", 21, "Accusé de lecture : Demande d'avis", claire, to=jean,
+        date=datetime(2026, 11, 29, 15, 27).astimezone(),
+        text="Le message « Demande d'avis » a été affiché.", receipt=receipt)
+    mail.views[("Sent", 30)] = MessageView(
+        "Sent", 30, "Demande d'avis", jean, to=claire,
+        date=datetime(2026, 11, 29, 11, 2).astimezone(),
+        text="Chère collègue,\n\nPourriez-vous passer voir Mme LEFÈVRE demain matin ?\n",
+        read_by=(receipt,))
+
+    def show(folder: str, uid: int) -> None:
+        if view.current_folder != folder:
+            view.folders.select_path(folder)
+            _until(lambda: view.model.row_of(uid) is not None)
+        view.select_uid(uid)
+        _until(lambda: view.pane.view is not None and view.pane.view.uid == uid)
+
+    view.open_folder("INBOX")
+    _until(lambda: view.model.row_of(20) is not None)
+    show("INBOX", 20)
+    save(window, "receipt-request")
+    show("INBOX", 21)
+    save(window, "receipt-returned")
+    show("Sent", 30)
+    save(window, "receipt-read-mark")
+    show("INBOX", 1)
+
+    data = (ROOT / "tests" / "data" / "cda" / "BIO-CR-BIO_2024.01_TSH_1.xml").read_bytes()
+    cda = DocumentViewer("CR-BIO_TSH.XML", "text/xml", data)
+    cda.resize(900, 820)
+    cda.show()
+    save(cda, "cda-view")
+    cda.close()
+    level1 = (ROOT / "tests" / "data" / "cda" / "IMG_CR_IMG_2024.01_CDA-R2-Niveau-1.xml")
+    embedded = render_cda(level1.read_bytes()).embedded
+    if embedded is None:
+        raise RuntimeError("the level 1 CDA example holds no PDF")
+    pdf = DocumentViewer("CR_imagerie.pdf", "application/pdf", embedded.data)
+    pdf.resize(900, 820)
+    pdf.show()
+    save(pdf, "pdf-view")
+    pdf.close()
 
 
 def main(argv: list[str] | None = None) -> int:

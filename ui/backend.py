@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 __all__ = [
+    "AttachmentData",
     "AttachmentInfo",
     "CardHolder",
     "CardSignIn",
@@ -33,6 +34,8 @@ __all__ = [
     "ProfileChoice",
     "ProfileSetup",
     "Progress",
+    "ReadReceipt",
+    "ReceiptRequest",
     "Services",
     "StructuredDocument",
     "TrustService",
@@ -109,6 +112,38 @@ class AttachmentInfo:
 
 
 @dataclass(frozen=True)
+class AttachmentData:
+    """An attachment's bytes, for the in-app viewers (kept in memory, never on disk)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class ReceiptRequest:
+    """The sender of a received message asks for a read receipt (RFC 8098)."""
+
+    requester: str  # "Claire DUBOIS <claire.dubois@...>" as the bar shows it
+    address: str  # where the receipt would go (Disposition-Notification-To)
+    mismatch: bool = False  # that address is not the message's Return-Path
+    answered: bool = False  # sent or declined already ($MDNSent, RFC 3503)
+
+
+@dataclass(frozen=True)
+class ReadReceipt:
+    """A read receipt that came back for a sent message."""
+
+    reader: str  # "Claire DUBOIS"
+    read_at: datetime | None
+    original_subject: str = ""
+    original_folder: str = ""  # where the original is, for the link ("" when not found)
+    original_uid: int | None = None
+    read: bool = True  # False: an MDN saying deleted/denied/error
+    error: str = ""
+
+
+@dataclass(frozen=True)
 class StructuredDocument:
     """A structured document (IHE XDM) found among the attachments."""
 
@@ -135,6 +170,9 @@ class MessageView:
     attachments: tuple[AttachmentInfo, ...] = ()
     structured: StructuredDocument | None = None
     receipt_requested: bool = False
+    receipt_request: ReceiptRequest | None = None  # the bar above the message
+    receipt: ReadReceipt | None = None  # this message is a read receipt
+    read_by: tuple[ReadReceipt, ...] = ()  # receipts returned for this (sent) message
 
 
 @dataclass(frozen=True)
@@ -295,6 +333,16 @@ class MailService(Protocol):
 
     def save_attachment(self, folder: str, uid: int, index: int, target: Path) -> Path:
         """Write an attachment to ``target`` (a file path chosen by the user)."""
+        ...
+
+    def attachment(self, folder: str, uid: int, index: int) -> AttachmentData:
+        """One attachment's bytes, for the in-app viewers."""
+        ...
+
+    def answer_receipt(self, folder: str, uid: int, send: bool,
+                       confirmed_mismatch: bool = False) -> None:
+        """Send the read receipt the message asks for (``send``) or decline it; either
+        way the answer is remembered on the message (``$MDNSent``, RFC 3503)."""
         ...
 
     def send(self, draft: Draft) -> str:

@@ -23,6 +23,7 @@ from client.mail.cache import MailCache
 from client.mail.compose import XDM_FILENAME, AttachmentSource, build_message, forward, reply
 from client.mail.compose import Draft as ClientDraft
 from client.mail.mailbox import Mailbox, SearchQuery
+from client.mail.opening import save_copy
 from client.mail.outbox import Outbox
 from client.mail.policy import RecipientPolicy, load_trust_space
 from client.mail.reading import ReadMessage, parse_message
@@ -30,6 +31,7 @@ from client.mail.sending import MailSender
 from client.mail.summary import MessageSummary as ClientSummary
 from client.sessions import SessionOpener
 from ui.backend import (
+    AttachmentData,
     AttachmentInfo,
     CarriedAttachment,
     Draft,
@@ -41,6 +43,7 @@ from ui.backend import (
     Progress,
     StructuredDocument,
 )
+from ui.live_receipts import REPORT_PART_TYPES, ReceiptLinks
 
 __all__ = ["LiveMailService"]
 
@@ -125,6 +128,7 @@ class LiveMailService:
         self._outbox = Outbox(self._cache.store)
         self._sender = MailSender(opener, self._outbox, RecipientPolicy(load_trust_space()),
                                   self._mailbox)
+        self._receipts = ReceiptLinks(self._mailbox, self._cache.store)
         self._idle: Any = None
         self._idle_lock = threading.Lock()
         self._changed = threading.Event()
@@ -173,6 +177,11 @@ class LiveMailService:
             Synchronizer(self._mailbox, self._cache, progress=report).sync_folder(folder)
             total, _ = self._cache.list_messages(folder, limit=1)
             _, rows = self._cache.list_messages(folder, limit=max(total, 1))
+            if folder == self._mailbox.folder_for("sent"):
+                # The Sent list marks messages whose read receipt came back.
+                self._receipts.scan()
+                return self._receipts.mark_read([_summary(r) for r in rows],
+                                                [r.message_id for r in rows])
         return [_summary(r) for r in rows]
 
     def _read(self, folder: str, uid: int, *, mark_seen: bool, allow_remote: bool
@@ -191,16 +200,43 @@ class LiveMailService:
         """The message, sanitised by ``client.mail.reading``; marked read unless
         ``mark_read`` is False (the list marks it once shown for a moment)."""
         message = self._read(folder, uid, mark_seen=mark_read, allow_remote=allow_remote)
+        with self._lock:
+            request = self._receipts.request(message, folder, uid)
+            receipt = self._receipts.receipt(message)
+            if receipt is not None:
+                self._receipts.scan(force=True)  # link it now, for the Sent list
+            read_by = self._receipts.read_by(message.message_id, (*message.to, *message.cc))
         return MessageView(
             folder=folder, uid=uid, subject=message.subject, sender=message.sender,
             to=", ".join(message.to), cc=", ".join(message.cc), date=message.date,
             html=message.html or "", text=message.text,
             remote_content_blocked=message.remote_content_blocked,
-            attachments=tuple(AttachmentInfo(a.index, a.filename, a.content_type, a.size)
-                              for a in message.attachments if not a.inline),
+            attachments=tuple(
+                AttachmentInfo(a.index, a.filename, a.content_type, a.size)
+                for a in message.attachments if not a.inline
+                # A receipt reads as a sentence with a link, not as raw report parts.
+                and not (receipt is not None and a.content_type in REPORT_PART_TYPES)
+            ),
             structured=_structured(message),
             receipt_requested=bool(message.disposition_notification_to),
+            receipt_request=request, receipt=receipt, read_by=read_by,
         )
+
+    def attachment(self, folder: str, uid: int, index: int) -> AttachmentData:
+        """One attachment's bytes, for the in-app viewers (nothing written)."""
+        message = self._read(folder, uid, mark_seen=False, allow_remote=False)
+        found = next(a for a in message.attachments if a.index == index)
+        return AttachmentData(found.filename, found.content_type, found.data)
+
+    def answer_receipt(self, folder: str, uid: int, send: bool,
+                       confirmed_mismatch: bool = False) -> None:
+        """Send the read receipt (the user's click) or decline it; remembered on the
+        message with ``$MDNSent`` (RFC 3503)."""
+        message = self._read(folder, uid, mark_seen=False, allow_remote=False)
+        with self._lock:
+            self._receipts.answer(message, folder, uid, send=send,
+                                  confirmed_mismatch=confirmed_mismatch,
+                                  sender=self._sender, reporter=self.address)
 
     def search(self, folder: str, text: str) -> list[int]:
         """Server-side search (RFC 3501 TEXT)."""
@@ -212,8 +248,8 @@ class LiveMailService:
         before replacing it); a new private file when opening."""
         message = self._read(folder, uid, mark_seen=False, allow_remote=False)
         attachment = next(a for a in message.attachments if a.index == index)
-        target.write_bytes(attachment.data)
-        return target
+        # 0600, replaced atomically, a link at the target replaced rather than followed.
+        return save_copy(target, attachment.data)
 
     # -- sending -----------------------------------------------------------------------
     def _client_draft(self, draft: Draft) -> ClientDraft:

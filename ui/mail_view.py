@@ -8,12 +8,10 @@ changed (lock, other user) is dropped, so a late answer never shows the previous
 from __future__ import annotations
 
 import logging
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -23,11 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from client.paths import app_paths
 from ui.backend import Folder, MailService, MessageSummary, MessageView
 from ui.folder_tree import FolderTree
 from ui.message_list import ROW_HEIGHT, MessageList
 from ui.message_model import MessageTableModel
+from ui.open_attachment import AttachmentOpener
 from ui.reading_pane import ReadingPane
 from ui.responsiveness import freeze_long_lived
 from ui.wording import describe_error
@@ -104,6 +102,11 @@ class MailView(QWidget):
         self.pane.allow_remote_requested.connect(self._allow_remote)
         self.pane.save_attachment_requested.connect(self._save_attachment)
         self.pane.open_attachment_requested.connect(self._open_attachment)
+        self.pane.receipt_answered.connect(self._answer_receipt)
+        self.pane.open_message_requested.connect(self._open_message)
+        self.opener = AttachmentOpener(pool, self)
+        self.opener.status.connect(self.busy)
+        self.opener.error.connect(self.error)
 
         list_box = QWidget(self)
         list_layout = QVBoxLayout(list_box)
@@ -145,6 +148,7 @@ class MailView(QWidget):
             if mail is None:
                 self.current_folder = ""
                 self.current_uid = None
+                self.opener.close_all()
         else:
             self._restore_uid = self.current_uid
         if mail is not None:
@@ -156,6 +160,7 @@ class MailView(QWidget):
         self._generation += 1
         self.mail = None
         self.pane.clear()
+        self.opener.close_all()  # open documents show patient data too
 
     def refresh_folders(self, select: str = "") -> None:
         """Reload the folder list and counters (then open ``select`` when given)."""
@@ -413,19 +418,34 @@ class MailView(QWidget):
                        self.tr("Enregistrement…"), folder, uid, index, Path(target))
 
     def _open_attachment(self, folder: str, uid: int, index: int) -> None:
-        view = self.pane.view
-        if view is None or self.mail is None:
+        # In-app viewers from memory; programs never launched; other files through a
+        # private folder emptied at start and exit (ui.open_attachment).
+        if self.mail is not None:
+            self.opener.open(self.mail, folder, uid, index)
+
+    # -- read receipts -----------------------------------------------------------------
+    def _answer_receipt(self, folder: str, uid: int, send: bool, confirmed: bool) -> None:
+        if self.mail is None:
             return
-        name = next((a.filename for a in view.attachments if a.index == index), "piece")
-        # A private directory per opening (mode 0700): the file leaves the encrypted
-        # cache only to be shown by the user's viewer.
-        base = app_paths().ensure().cache
-        directory = Path(tempfile.mkdtemp(prefix="open-", dir=base))
-        safe = Path(name).name or "piece"
-        self._call(self.mail.save_attachment,
-                   lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))),
-                   self.tr("Ouverture de la pièce jointe…"),
-                   folder, uid, index, directory / safe)
+        done = self.tr("Accusé de lecture envoyé.") if send else \
+            self.tr("Demande d'accusé de lecture ignorée.")
+        self._call(self.mail.answer_receipt, lambda _r: self.busy.emit(done),
+                   self.tr("Envoi de l'accusé de lecture…") if send else "",
+                   folder, uid, send, confirmed)
+
+    def _open_message(self, folder: str, uid: int) -> None:
+        """Show message ``uid`` of ``folder`` (a receipt's original)."""
+        if folder == self.current_folder:
+            self.select_uid(uid)
+            return
+
+        def loaded(path: str, _count: int) -> None:
+            if path == folder:
+                self.folder_loaded.disconnect(loaded)
+                self.select_uid(uid)
+
+        self.folder_loaded.connect(loaded)
+        self.folders.select_path(folder)
 
     # -- plumbing ----------------------------------------------------------------------
     def _call(self, fn: Any, on_result: Any, status: str, *args: Any,

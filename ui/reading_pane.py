@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from ui.backend import MessageView
 from ui.icons import icon
 from ui.message_model import display_subject
+from ui.receipt_bar import ReceiptBar, ReceiptNotice
 
 __all__ = ["ReadingPane"]
 
@@ -75,6 +76,10 @@ class ReadingPane(QWidget):
     open_attachment_requested = Signal(str, int, int)
     save_attachment_requested = Signal(str, int, int)
     reply_requested = Signal()
+    #: (folder, uid, send, confirmed_mismatch): the user answered a receipt request.
+    receipt_answered = Signal(str, int, bool, bool)
+    #: (folder, uid): show another message (a receipt's original).
+    open_message_requested = Signal(str, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -91,8 +96,18 @@ class ReadingPane(QWidget):
         self.header.setAccessibleName(self.tr("En-tête du message"))
         layout.addWidget(self.header)
 
-        self.structured_banner = _Banner("structuredBanner", parent=self)
+        self.receipt_bar = ReceiptBar(parent=self)
+        self.receipt_bar.answered.connect(self._receipt_answered)
+        layout.addWidget(self.receipt_bar)
+        self.receipt_notice = ReceiptNotice(self)
+        self.receipt_notice.open_original.connect(self.open_message_requested)
+        layout.addWidget(self.receipt_notice)
+
+        self.structured_banner = _Banner("structuredBanner",
+                                         self.tr("Afficher le document"), self)
         self.structured_banner.icon.setPixmap(icon("structured").pixmap(16, 16))
+        if self.structured_banner.button is not None:
+            self.structured_banner.button.clicked.connect(self._open_structured)
         layout.addWidget(self.structured_banner)
 
         self.remote_bar = _Banner(
@@ -143,6 +158,8 @@ class ReadingPane(QWidget):
         self.attachment_row.hide()
         self.remote_bar.hide()
         self.structured_banner.hide()
+        self.receipt_bar.show_request(None)
+        self.receipt_notice.hide()
 
     def show_message(self, view: MessageView) -> None:
         """Display ``view``."""
@@ -174,6 +191,11 @@ class ReadingPane(QWidget):
         self.body.setDocument(document)
 
         self.remote_bar.setVisible(view.remote_content_blocked)
+        self.receipt_bar.show_request(view.receipt_request)
+        if view.receipt is not None:
+            self.receipt_notice.show_receipt(view.receipt)
+        else:
+            self.receipt_notice.show_read_by(view.read_by)
         if view.structured is not None:
             text = self.tr("Document structuré pour %1").replace("%1", view.structured.patient)
             if view.structured.ins:
@@ -213,6 +235,19 @@ class ReadingPane(QWidget):
         index = self._selected_index()
         if self.view is not None and index is not None:
             self.save_attachment_requested.emit(self.view.folder, self.view.uid, index)
+
+    def _open_structured(self) -> None:
+        # The structured document (IHE XDM) opens in the app's CDA view.
+        view = self.view
+        if view is not None and view.structured is not None \
+                and view.structured.attachment_index is not None:
+            self.open_attachment_requested.emit(view.folder, view.uid,
+                                                view.structured.attachment_index)
+
+    def _receipt_answered(self, send: bool, confirmed_mismatch: bool) -> None:
+        if self.view is not None:
+            self.receipt_answered.emit(self.view.folder, self.view.uid, send,
+                                       confirmed_mismatch)
 
     def _allow_remote(self) -> None:
         if self.view is not None:

@@ -15,6 +15,7 @@ An attachment's name and type come from the sender. Before anything is opened:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
@@ -33,6 +34,7 @@ __all__ = [
     "OpenVerdict",
     "OpeningFolder",
     "classify",
+    "save_copy",
     "write_private",
 ]
 
@@ -187,6 +189,23 @@ def write_private(path: Path, data: bytes) -> Path:
     return path
 
 
+def save_copy(target: Path, data: bytes) -> Path:
+    """Write ``data`` to ``target`` chosen by the user in a save dialog (which asked
+    before replacing it): mode 0600, replaced atomically, a link at ``target`` replaced
+    rather than followed."""
+    temp = target.with_name(f".{target.name}.{os.getpid()}.part")
+    with contextlib.suppress(FileNotFoundError):
+        temp.unlink()
+    write_private(temp, data)
+    try:
+        os.replace(temp, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    return target
+
+
 class OpeningFolder:
     """The private folder where attachments handed to the system's viewer are written.
 
@@ -211,8 +230,10 @@ class OpeningFolder:
         return write_private(directory / safe_filename(filename, index), data)
 
     def purge(self) -> int:
-        """Remove everything the app left to open (and the folders of older versions,
-        ``open-*`` beside it); return how many entries were removed."""
+        """Remove everything the app left to open, and the private folders beside it that
+        only live while a window is open (``open-*`` of older versions, ``xdm-*`` where the
+        compose window packs a structured document: the message carries its own copy);
+        return how many entries were removed."""
         removed = 0
         if self.root.is_dir() and not self.root.is_symlink():
             for entry in self.root.iterdir():
@@ -221,7 +242,7 @@ class OpeningFolder:
             removed += _remove(self.root)
         parent = self.root.parent
         if parent.is_dir():
-            for legacy in parent.glob("open-*"):
+            for legacy in (*parent.glob("open-*"), *parent.glob("xdm-*")):
                 removed += _remove(legacy)
         if removed:
             logger.info("removed %d attachment(s) left by an earlier opening", removed)

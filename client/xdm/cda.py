@@ -26,6 +26,7 @@ __all__ = [
     "CDA_NS",
     "CdaHeader",
     "CdaPerson",
+    "cda_header_from_root",
     "class_code_for",
     "format_code_for",
     "looks_like_cda",
@@ -231,6 +232,11 @@ def parse_cda_header(data: bytes) -> CdaHeader:
         raise ValueError(f"not a well-formed, safe XML document ({exc})") from exc
     if root.tag != f"{{{CDA_NS}}}ClinicalDocument":
         raise ValueError("the root element is not an HL7 CDA ClinicalDocument")
+    return cda_header_from_root(root)
+
+
+def cda_header_from_root(root: ET.Element) -> CdaHeader:
+    """The header of an already parsed (safely) ``ClinicalDocument`` element."""
     doc_id = root.find("h:id", _N)
     document_id = ""
     if doc_id is not None:

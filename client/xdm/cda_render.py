@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from client.xdm.cda import CDA_NS, CdaHeader, CdaPerson, parse_cda_header
+from client.xdm.cda import CDA_NS, CdaHeader, CdaPerson, cda_header_from_root
 from client.xdm.errors import CdaRefused
 from client.xdm.ins import INS_TEST_NIA_OID, INS_TEST_NIR_OID
 
@@ -346,10 +346,7 @@ def render_cda(data: bytes, labels: RenderLabels | None = None) -> RenderedCda:
         raise CdaRefused("the document is nested too deeply") from exc
     if root.tag != f"{{{CDA_NS}}}ClinicalDocument":
         raise CdaRefused("the document is not an HL7 CDA ClinicalDocument")
-    try:
-        header = parse_cda_header(data)
-    except ValueError as exc:  # pragma: no cover - the same parse succeeded above
-        raise CdaRefused(str(exc)) from exc
+    header = cda_header_from_root(root)
     author, organization = _person(header.author)
     if not organization and header.legal_authenticator is not None:
         organization = header.legal_authenticator.organization_name

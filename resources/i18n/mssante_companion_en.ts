@@ -275,6 +275,259 @@
     </message>
 </context>
 <context>
+    <name>AttachmentOpener</name>
+    <message>
+        <source>Cette pièce jointe n'est pas ouverte : les fichiers %1 peuvent lancer un programme sur votre ordinateur.</source>
+        <translation>This attachment is not opened: %1 files can run a program on your computer.</translation>
+    </message>
+    <message>
+        <source>Cette pièce jointe n'est pas ouverte : son contenu est un programme ou un script, quel que soit son nom.</source>
+        <translation>This attachment is not opened: its content is a program or a script, whatever its name.</translation>
+    </message>
+    <message>
+        <source>Enregistrez-la seulement si vous l'attendiez de cet expéditeur.</source>
+        <translation>Save it only if you expected it from this sender.</translation>
+    </message>
+    <message>
+        <source>Ouverture de la pièce jointe…</source>
+        <translation>Opening the attachment…</translation>
+    </message>
+    <message>
+        <source>Aucune application de cet ordinateur ne sait ouvrir « %1 ». Vous pouvez l'enregistrer pour l'ouvrir plus tard.</source>
+        <translation>No application on this computer can open “%1”. You can save it to open it later.</translation>
+    </message>
+    <message>
+        <source>Pièce jointe non ouverte</source>
+        <translation>Attachment not opened</translation>
+    </message>
+    <message>
+        <source>Enregistrer sous…</source>
+        <translation>Save as…</translation>
+    </message>
+    <message>
+        <source>Fermer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Enregistrer la pièce jointe</source>
+        <translation>Save the attachment</translation>
+    </message>
+    <message>
+        <source>Enregistré : %1</source>
+        <translation>Saved: %1</translation>
+    </message>
+</context>
+<context>
+    <name>CdaView</name>
+    <message>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <source>INS</source>
+        <translation>INS</translation>
+    </message>
+    <message>
+        <source>Né(e) le</source>
+        <translation>Born on</translation>
+    </message>
+    <message>
+        <source>Auteur</source>
+        <translation>Author</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Type de document</source>
+        <translation>Document type</translation>
+    </message>
+    <message>
+        <source>[contenu multimédia non affiché]</source>
+        <translation>[multimedia content not shown]</translation>
+    </message>
+    <message>
+        <source>lien</source>
+        <translation>link</translation>
+    </message>
+    <message>
+        <source>identité de test</source>
+        <translation>test identity</translation>
+    </message>
+    <message>
+        <source>Ce document contient un fichier joint ({media}) affiché à part.</source>
+        <translation>This document holds an attached file ({media}) shown separately.</translation>
+    </message>
+    <message>
+        <source>Document CDA</source>
+        <translation>CDA document</translation>
+    </message>
+    <message>
+        <source>Afficher le PDF du document</source>
+        <translation>Show the document's PDF</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentViewer</name>
+    <message>
+        <source>Enregistrer sous…</source>
+        <translation>Save as…</translation>
+    </message>
+    <message>
+        <source>Imprimer…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <source>Ce fichier ne peut pas être affiché dans l'application.</source>
+        <translation>This file cannot be shown in the application.</translation>
+    </message>
+    <message>
+        <source>Ce PDF ne peut pas être affiché (fichier endommagé ou protégé). Vous pouvez l'enregistrer.</source>
+        <translation>This PDF cannot be shown (damaged or protected file). You can save it.</translation>
+    </message>
+    <message>
+        <source>PDF du document</source>
+        <translation>Document PDF</translation>
+    </message>
+    <message>
+        <source>Ce paquet IHE XDM ne peut pas être lu : %1 Vous pouvez l'enregistrer.</source>
+        <translation>This IHE XDM package cannot be read: %1 You can save it.</translation>
+    </message>
+    <message>
+        <source>%1 : ce document ne peut pas être affiché dans l'application.</source>
+        <translation>%1: this document cannot be shown in the application.</translation>
+    </message>
+    <message>
+        <source>Patient : %1 — INS %2</source>
+        <translation>Patient: %1 — INS %2</translation>
+    </message>
+    <message>
+        <source>Contenu du paquet</source>
+        <translation>Package contents</translation>
+    </message>
+    <message>
+        <source>Enregistrer la pièce jointe</source>
+        <translation>Save the attachment</translation>
+    </message>
+</context>
+<context>
+    <name>PdfView</name>
+    <message>
+        <source>Page précédente</source>
+        <translation>Previous page</translation>
+    </message>
+    <message>
+        <source>Page suivante</source>
+        <translation>Next page</translation>
+    </message>
+    <message>
+        <source>Numéro de page</source>
+        <translation>Page number</translation>
+    </message>
+    <message>
+        <source>sur %1</source>
+        <translation>of %1</translation>
+    </message>
+    <message>
+        <source>Zoom −</source>
+        <translation>Zoom −</translation>
+    </message>
+    <message>
+        <source>Zoom +</source>
+        <translation>Zoom +</translation>
+    </message>
+    <message>
+        <source>Page du document PDF</source>
+        <translation>PDF document page</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptBar</name>
+    <message>
+        <source>Envoyer</source>
+        <translation>Send</translation>
+    </message>
+    <message>
+        <source>Ignorer</source>
+        <translation>Ignore</translation>
+    </message>
+    <message>
+        <source>Préférences</source>
+        <translation>Preferences</translation>
+    </message>
+    <message>
+        <source>Toujours demander</source>
+        <translation>Always ask</translation>
+    </message>
+    <message>
+        <source>Ne jamais envoyer d'accusé de lecture</source>
+        <translation>Never send read receipts</translation>
+    </message>
+    <message>
+        <source>%1 demande un accusé de lecture. Selon vos préférences, aucun accusé n'est envoyé.</source>
+        <translation>%1 asks for a read receipt. As your preferences say, no receipt is sent.</translation>
+    </message>
+    <message>
+        <source>Attention : l'accusé de lecture irait à %1, une autre adresse que celle qui a envoyé le message. L'envoyer quand même ?</source>
+        <translation>Careful: the read receipt would go to %1, another address than the one that sent the message. Send it anyway?</translation>
+    </message>
+    <message>
+        <source>Envoyer quand même</source>
+        <translation>Send anyway</translation>
+    </message>
+    <message>
+        <source>%1 demande un accusé de lecture.</source>
+        <translation>%1 asks for a read receipt.</translation>
+    </message>
+    <message>
+        <source>L'accusé irait à une autre adresse (%1).</source>
+        <translation>The receipt would go to another address (%1).</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptNotice</name>
+    <message>
+        <source>%1 a répondu à « %2 » sans confirmer la lecture</source>
+        <translation>%1 answered “%2” without confirming it was read</translation>
+    </message>
+    <message>
+        <source>%1 a lu « %2 » le %3 à %4</source>
+        <translation>%1 read “%2” on %3 at %4</translation>
+    </message>
+    <message>
+        <source>%1 a lu « %2 »</source>
+        <translation>%1 read “%2”</translation>
+    </message>
+    <message>
+        <source>Accusé de lecture : %1</source>
+        <translation>Read receipt: %1</translation>
+    </message>
+    <message>
+        <source>Ouvrir le message d'origine</source>
+        <translation>Open the original message</translation>
+    </message>
+    <message>
+        <source>Lu par %1 le %2 à %3</source>
+        <translation>Read by %1 on %2 at %3</translation>
+    </message>
+    <message>
+        <source>Lu par %1</source>
+        <translation>Read by %1</translation>
+    </message>
+</context>
+<context>
+    <name>_ImageView</name>
+    <message>
+        <source>Cette image ne peut pas être affichée (format inconnu ou fichier endommagé).</source>
+        <translation>This image cannot be shown (unknown format or damaged file).</translation>
+    </message>
+</context>
+<context>
     <name>ComposeWindow</name>
     <message>
         <location filename="../../ui/compose.py" line="+67" />
@@ -726,6 +979,18 @@
 <context>
     <name>MailView</name>
     <message>
+        <source>Accusé de lecture envoyé.</source>
+        <translation>Read receipt sent.</translation>
+    </message>
+    <message>
+        <source>Demande d'accusé de lecture ignorée.</source>
+        <translation>Read receipt request ignored.</translation>
+    </message>
+    <message>
+        <source>Envoi de l'accusé de lecture…</source>
+        <translation>Sending the read receipt…</translation>
+    </message>
+    <message>
         <location filename="../../ui/mail_view.py" line="+69" />
         <source>Rechercher dans le dossier (Ctrl+F)</source>
         <translation>Search this folder (Ctrl+F)</translation>
@@ -1114,6 +1379,10 @@
 </context>
 <context>
     <name>ReadingPane</name>
+    <message>
+        <source>Afficher le document</source>
+        <translation>Show the document</translation>
+    </message>
     <message>
         <location filename="../../ui/reading_pane.py" line="+91" />
         <source>En-tête du message</source>

@@ -19,6 +19,7 @@ from typing import Any
 
 from cps.pin import PinRequest
 from ui.backend import (
+    AttachmentData,
     AttachmentInfo,
     CardHolder,
     CarriedAttachment,
@@ -110,6 +111,13 @@ class FakeMailService:
     refuse: set[str] = field(default_factory=set)
     new_mail: threading.Event = field(default_factory=threading.Event)
     sync_delay: float = 0.0
+    #: (folder, uid) -> the view to show instead of the generated one (receipts, ...).
+    views: dict[tuple[str, int], MessageView] = field(default_factory=dict)
+    #: (folder, uid, index) -> the attachment's bytes; default: a small PDF-like blob.
+    attachment_bytes: dict[tuple[str, int, int], AttachmentData] = field(
+        default_factory=dict)
+    #: (folder, uid, send, confirmed_mismatch) per answer to a receipt request.
+    receipt_answers: list[tuple[str, int, bool, bool]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.rows:
@@ -154,6 +162,13 @@ class FakeMailService:
     def message(self, folder: str, uid: int, allow_remote: bool = False,
                 mark_read: bool = True) -> MessageView:
         self._check_open()
+        if (folder, uid) in self.views:
+            view = self.views[(folder, uid)]
+            request = view.receipt_request
+            if request is not None and any(a[:2] == (folder, uid)
+                                           for a in self.receipt_answers):
+                view = replace(view, receipt_request=replace(request, answered=True))
+            return view
         row = next(r for r in self.rows[folder] if r.uid == uid)
         if mark_read:
             self.set_flag(folder, [uid], "\\Seen", True)
@@ -179,6 +194,17 @@ class FakeMailService:
     def save_attachment(self, folder: str, uid: int, index: int, target: Path) -> Path:
         target.write_bytes(b"%PDF-1.4 fake")
         return target
+
+    def attachment(self, folder: str, uid: int, index: int) -> AttachmentData:
+        self._check_open()
+        if (folder, uid, index) in self.attachment_bytes:
+            return self.attachment_bytes[(folder, uid, index)]
+        return AttachmentData("Résultats TSH.pdf", "application/pdf", b"%PDF-1.4 fake")
+
+    def answer_receipt(self, folder: str, uid: int, send: bool,
+                       confirmed_mismatch: bool = False) -> None:
+        self._check_open()
+        self.receipt_answers.append((folder, uid, send, confirmed_mismatch))
 
     def send(self, draft: Draft) -> str:
         self._check_open()

@@ -7,6 +7,8 @@ import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from client.mail.opening import OpeningFolder, classify, write_private
 from sandbox.xdm_sample import build_sample_xdm_zip, minimal_pdf
@@ -65,8 +67,14 @@ def test_the_opening_folder_is_private_and_emptied(tmp_path: Path) -> None:
     legacy = tmp_path / "cache" / "open-abc123"
     legacy.mkdir()
     (legacy / "old.pdf").write_bytes(b"x")
-    assert folder.purge() == 3
-    assert list(folder.root.iterdir()) == [] and not legacy.exists()
+    packed = tmp_path / "cache" / "xdm-k2j4"  # a structured document packed for a draft
+    packed.mkdir()
+    (packed / "IHE_XDM.ZIP").write_bytes(b"PK")
+    kept = tmp_path / "cache" / "mail.sqlite3"
+    kept.write_bytes(b"cache")
+    assert folder.purge() == 4
+    assert list(folder.root.iterdir()) == [] and not legacy.exists() and not packed.exists()
+    assert kept.exists()
     assert folder.purge() == 0
 
 
@@ -84,3 +92,14 @@ def test_a_private_write_never_follows_a_planted_link(tmp_path: Path) -> None:
     finally:
         os.umask(old_umask)
     assert stat.S_IMODE(os.stat(written).st_mode) == 0o600
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80), st.text(max_size=40), st.binary(max_size=600))
+def test_classify_never_raises_and_programs_never_go_out(
+    name: str, content_type: str, data: bytes
+) -> None:
+    verdict = classify(name, content_type, data)
+    assert verdict.kind in {"pdf", "image", "text", "cda", "xdm", "external", "blocked"}
+    if data.startswith((b"MZ", b"\x7fELF", b"#!")):
+        assert verdict.kind == "blocked"
