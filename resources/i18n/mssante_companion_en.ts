@@ -1240,11 +1240,6 @@
         <translation>PKCS#11 module (Cryptolib CPS)</translation>
     </message>
     <message>
-        <location line="+3" />
-        <source>« auto » : emplacements standards de la Cryptolib CPS.</source>
-        <translation>“auto”: the standard Cryptolib CPS locations.</translation>
-    </message>
-    <message>
         <location line="+4" />
         <source>Compte et carte</source>
         <translation>Account and card</translation>
@@ -1401,18 +1396,58 @@
     </message>
     <message>
         <location line="+1" />
-        <source>mis à jour</source>
-        <translation>updated</translation>
-    </message>
-    <message>
-        <location line="+0" />
-        <source>inchangé</source>
-        <translation>unchanged</translation>
-    </message>
-    <message>
-        <location line="+1" />
         <source>échec</source>
         <translation>failed</translation>
+    </message>
+    <message>
+        <source>Aucune liste blanche : seuls les patients et les adresses de votre opérateur sont acceptés. Importez la liste ou mettez-la à jour depuis l&apos;ANS.</source>
+        <translation>No liste blanche: only patients and your operator&apos;s addresses are accepted. Import the list or update it from ANS.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Liste livrée avec l&apos;application : %n domaine(s), publiée le %1.</source>
+        <translation>
+            <numerusform>List shipped with the application: %n domain, published on %1.</numerusform>
+            <numerusform>List shipped with the application: %n domains, published on %1.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Liste importée : %n domaine(s), publiée le %1.</source>
+        <translation>
+            <numerusform>Imported list: %n domain, published on %1.</numerusform>
+            <numerusform>Imported list: %n domains, published on %1.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Le fichier importé est illisible : la liste livrée avec l&apos;application le remplace ; importez-la à nouveau.</source>
+        <translation>The imported file cannot be read: the list shipped with the application replaces it; import it again.</translation>
+    </message>
+    <message>
+        <source>automatique</source>
+        <translation>automatic</translation>
+    </message>
+    <message>
+        <source>Vide : automatique (le module du profil, sinon les emplacements standards de la Cryptolib CPS).</source>
+        <translation>Empty: automatic (the profile&apos;s module, else the standard locations of the Cryptolib CPS).</translation>
+    </message>
+    <message>
+        <source>Vérification du module PKCS#11…</source>
+        <translation>Checking the PKCS#11 module…</translation>
+    </message>
+    <message>
+        <source>Ce module n&apos;est pas enregistré : %1</source>
+        <translation>This module was not saved: %1</translation>
+    </message>
+    <message>
+        <source>nouvelle version importée</source>
+        <translation>new version imported</translation>
+    </message>
+    <message>
+        <source>déjà à jour</source>
+        <translation>already up to date</translation>
+    </message>
+    <message>
+        <source>vérifiée récemment</source>
+        <translation>checked recently</translation>
     </message>
 </context>
 <context>
@@ -1762,36 +1797,6 @@
         <translation>Wrong PIN. Check it and try again.</translation>
     </message>
     <message>
-        <location line="+6" />
-        <source>La Cryptolib CPS (module PKCS#11) est introuvable. Installez-la depuis le site de l'ANS ou indiquez son chemin dans les paramètres.</source>
-        <translation>The Cryptolib CPS (PKCS#11 module) was not found. Install it from the ANS website or give its path in the settings.</translation>
-    </message>
-    <message>
-        <location line="+11" />
-        <source>domaine absent de la liste blanche MSSanté</source>
-        <translation>domain not on the MSSanté whitelist</translation>
-    </message>
-    <message>
-        <location line="+2" />
-        <source>liste blanche non importée : importez-la dans les paramètres</source>
-        <translation>whitelist not imported: import it in the settings</translation>
-    </message>
-    <message>
-        <location line="+2" />
-        <source>adresse invalide</source>
-        <translation>invalid address</translation>
-    </message>
-    <message>
-        <location line="+1" />
-        <source>aucun destinataire</source>
-        <translation>no recipient</translation>
-    </message>
-    <message>
-        <location line="+8" />
-        <source>Le destinataire %1 est refusé : il n'appartient pas à l'espace de confiance MSSanté. Retirez-le ou choisissez une adresse MSSanté.</source>
-        <translation>Recipient %1 is refused: it is outside the MSSanté trust space. Remove it or choose an MSSanté address.</translation>
-    </message>
-    <message>
         <location line="+10" />
         <source>Fichier introuvable : %1</source>
         <translation>File not found: %1</translation>
@@ -1822,16 +1827,6 @@
         <translation>No CPS card is inserted. Insert your card in the reader.</translation>
     </message>
     <message>
-        <location line="+2" />
-        <source>Aucun lecteur de carte n'est détecté. Branchez le lecteur et vérifiez le service PC/SC (pcscd).</source>
-        <translation>No card reader was detected. Plug in the reader and check the PC/SC service (pcscd).</translation>
-    </message>
-    <message>
-        <location line="+5" />
-        <source>Le fichier indiqué n'est pas un module PKCS#11 valide. Vérifiez le chemin de la Cryptolib CPS dans les paramètres.</source>
-        <translation>The file given is not a valid PKCS#11 module. Check the Cryptolib CPS path in the settings.</translation>
-    </message>
-    <message>
         <location line="+4" />
         <source>Le certificat de votre carte CPS a expiré. Demandez le renouvellement de votre carte.</source>
         <translation>The certificate of your CPS card has expired. Ask for a renewal of your card.</translation>
@@ -1856,11 +1851,6 @@
         <location line="+35" />
         <source>L'opérateur a refusé la connexion. Vérifiez votre carte et le profil de l'opérateur.</source>
         <translation>The operator refused the sign-in. Check your card and the operator profile.</translation>
-    </message>
-    <message>
-        <location line="-31" />
-        <source>Votre session Pro Santé Connect a expiré. Saisissez à nouveau votre code PIN.</source>
-        <translation>Your Pro Santé Connect session has expired. Enter your PIN again.</translation>
     </message>
     <message>
         <location line="+3" />
@@ -1947,11 +1937,6 @@
         <translation>The directory is not imported yet. Import the extraction from the Directory window.</translation>
     </message>
     <message>
-        <location line="+6" />
-        <source>La liste blanche MSSanté n'a pas pu être importée.</source>
-        <translation>The MSSanté whitelist could not be imported.</translation>
-    </message>
-    <message>
         <location line="+2" />
         <source>Le message n'a pas pu être remis à l'opérateur ; il reste dans la boîte d'envoi. Renvoyez-le plus tard.</source>
         <translation>The message could not be handed to the operator; it stays in the outbox. Send it again later.</translation>
@@ -1971,10 +1956,6 @@
         <translation>The encrypted cache key is missing from the system keyring: the outbox cannot be read. Unlock the keyring or restore its backup; nothing was deleted.</translation>
     </message>
     <message>
-        <source>Le disque est plein : libérez de la place et réessayez ; rien n'a été perdu.</source>
-        <translation>The disk is full: free some space and try again; nothing was lost.</translation>
-    </message>
-    <message>
         <source>L'import de l'annuaire a échoué (disque plein ?) ; l'annuaire précédent est intact. Libérez de la place et réessayez.</source>
         <translation>The directory import failed (disk full?); the previous directory is intact. Free some space and try again.</translation>
     </message>
@@ -1982,11 +1963,6 @@
         <location line="+4" />
         <source>Le trousseau du système est indisponible ou verrouillé. Déverrouillez-le et réessayez.</source>
         <translation>The system keyring is unavailable or locked. Unlock it and try again.</translation>
-    </message>
-    <message>
-        <location line="+4" />
-        <source>Le document structuré ne peut pas être préparé.</source>
-        <translation>The structured document cannot be prepared.</translation>
     </message>
     <message>
         <location line="+2" />
@@ -2004,9 +1980,312 @@
         <translation>Access to the file was denied. Choose another location.</translation>
     </message>
     <message>
-        <location line="+17" />
-        <source>Erreur inattendue (%1). Réessayez ; si elle persiste, contactez votre support.</source>
-        <translation>Unexpected error (%1). Try again; if it persists, contact your support.</translation>
+        <source>La carte CPS n&apos;a pas pu être utilisée. Retirez-la, réinsérez-la et réessayez.</source>
+        <translation>The CPS card could not be used. Remove it, insert it again and retry.</translation>
+    </message>
+    <message>
+        <source>Le code PIN n&apos;a pas pu être vérifié. Réessayez.</source>
+        <translation>The PIN could not be checked. Try again.</translation>
+    </message>
+    <message>
+        <source>L&apos;adresse %1 est refusée : seules les adresses https:// sont acceptées.</source>
+        <translation>The address %1 is refused: only https:// addresses are accepted.</translation>
+    </message>
+    <message>
+        <source>Le téléchargement de %1 a été redirigé vers un serveur non autorisé ; il a été refusé.</source>
+        <translation>The download of %1 was redirected to a server that is not allowed; it was refused.</translation>
+    </message>
+    <message>
+        <source>Le serveur de %1 a répondu par une erreur. Réessayez plus tard.</source>
+        <translation>The server of %1 answered with an error. Try again later.</translation>
+    </message>
+    <message>
+        <source>Le fichier de %1 est trop volumineux ; il a été refusé.</source>
+        <translation>The file at %1 is too large; it was refused.</translation>
+    </message>
+    <message>
+        <source>Le téléchargement de %1 a échoué. Vérifiez la connexion réseau, ou téléchargez le fichier vous-même et importez-le.</source>
+        <translation>The download of %1 failed. Check the network connection, or download the file yourself and import it.</translation>
+    </message>
+    <message>
+        <source>L&apos;Annuaire Santé en ligne ne répond pas. Réessayez plus tard ou cherchez dans l&apos;annuaire importé.</source>
+        <translation>The online Annuaire Santé does not answer. Try again later or search the imported directory.</translation>
+    </message>
+    <message>
+        <source>L&apos;Annuaire Santé en ligne a refusé l&apos;accès. Vérifiez la clé d&apos;accès dans les paramètres.</source>
+        <translation>The online Annuaire Santé refused access. Check the access key in the settings.</translation>
+    </message>
+    <message>
+        <source>La liste blanche MSSanté n&apos;a pas pu être importée ; la liste précédente reste en vigueur.</source>
+        <translation>The MSSanté liste blanche could not be imported; the previous list stays in force.</translation>
+    </message>
+    <message>
+        <source>Ce fichier n&apos;est pas une liste blanche MSSanté ; la liste précédente reste en vigueur.</source>
+        <translation>This file is not an MSSanté liste blanche; the previous list stays in force.</translation>
+    </message>
+    <message>
+        <source>Ce fichier contient des constructions XML dangereuses ; il a été refusé et la liste précédente reste en vigueur.</source>
+        <translation>This file contains dangerous XML constructs; it was refused and the previous list stays in force.</translation>
+    </message>
+    <message>
+        <source>La liste blanche téléchargée ne correspond pas à son empreinte publiée ; elle a été refusée et la liste précédente reste en vigueur.</source>
+        <translation>The downloaded liste blanche does not match its published checksum; it was refused and the previous list stays in force.</translation>
+    </message>
+    <message>
+        <source>Aucune liste blanche n&apos;est importée. Importez-la dans les paramètres.</source>
+        <translation>No liste blanche is imported. Import it in the settings.</translation>
+    </message>
+    <message>
+        <source>Le document structuré ne peut pas être lu. Demandez à l&apos;expéditeur de le renvoyer.</source>
+        <translation>The structured document cannot be read. Ask the sender to send it again.</translation>
+    </message>
+    <message>
+        <source>La Cryptolib CPS (module PKCS#11) est introuvable. Installez-la depuis le site de l&apos;ANS ou indiquez son chemin dans les paramètres. Emplacements cherchés : %1</source>
+        <translation>The Cryptolib CPS (PKCS#11 module) was not found. Install it from the ANS website or give its path in the settings. Places searched: %1</translation>
+    </message>
+    <message>
+        <source>Le fichier %1 n&apos;est pas un module PKCS#11 utilisable. Vérifiez le chemin de la Cryptolib CPS dans les paramètres.</source>
+        <translation>The file %1 is not a usable PKCS#11 module. Check the path of the Cryptolib CPS in the settings.</translation>
+    </message>
+    <message>
+        <source>La Cryptolib CPS (module PKCS#11) ne fonctionne pas. Réinstallez-la.</source>
+        <translation>The Cryptolib CPS (PKCS#11 module) does not work. Reinstall it.</translation>
+    </message>
+    <message>
+        <source>Le certificat de la carte est illisible. Utilisez une autre carte CPS ou contactez l&apos;ANS.</source>
+        <translation>The card&apos;s certificate cannot be read. Use another CPS card or contact ANS.</translation>
+    </message>
+    <message>
+        <source>Le certificat de la carte ne peut pas être utilisé. Contactez l&apos;ANS.</source>
+        <translation>The card&apos;s certificate cannot be used. Contact ANS.</translation>
+    </message>
+    <message>
+        <source>Cette carte ne contient pas ce qu&apos;une carte CPS contient. Utilisez votre carte CPS.</source>
+        <translation>This card does not hold what a CPS card holds. Use your CPS card.</translation>
+    </message>
+    <message>
+        <source>Cette carte ne sait pas faire la signature demandée. Mettez à jour la Cryptolib CPS.</source>
+        <translation>This card cannot make the signature asked for. Update the Cryptolib CPS.</translation>
+    </message>
+    <message>
+        <source>La carte n&apos;a pas répondu comme prévu. Retirez-la, réinsérez-la et réessayez.</source>
+        <translation>The card did not answer as expected. Remove it, insert it again and retry.</translation>
+    </message>
+    <message>
+        <source>L&apos;opération a échoué. Réessayez ; si cela persiste, contactez votre support.</source>
+        <translation>The operation failed. Try again; if it persists, contact your support.</translation>
+    </message>
+    <message>
+        <source>La connexion à votre messagerie a échoué. Réessayez.</source>
+        <translation>Signing in to your mailbox failed. Try again.</translation>
+    </message>
+    <message>
+        <source>Le certificat logiciel du profil est illisible. Vérifiez le fichier indiqué dans le profil.</source>
+        <translation>The profile&apos;s software certificate cannot be read. Check the file named in the profile.</translation>
+    </message>
+    <message>
+        <source>Le certificat logiciel est protégé par un mot de passe : saisissez-le.</source>
+        <translation>The software certificate is protected by a password: type it.</translation>
+    </message>
+    <message>
+        <source>Pro Santé Connect n&apos;a pas pu vous connecter. Réessayez dans un instant.</source>
+        <translation>Pro Santé Connect could not sign you in. Try again in a moment.</translation>
+    </message>
+    <message>
+        <source>Pro Santé Connect est injoignable. Vérifiez la connexion réseau et réessayez.</source>
+        <translation>Pro Santé Connect cannot be reached. Check the network connection and try again.</translation>
+    </message>
+    <message>
+        <source>Pro Santé Connect demande une nouvelle connexion : saisissez à nouveau votre code PIN.</source>
+        <translation>Pro Santé Connect asks you to sign in again: type your PIN again.</translation>
+    </message>
+    <message>
+        <source>Pro Santé Connect ne reconnaît pas cette application pour votre opérateur. Prévenez votre support.</source>
+        <translation>Pro Santé Connect does not know this application for your operator. Tell your support.</translation>
+    </message>
+    <message>
+        <source>Le serveur Pro Santé Connect n&apos;est pas celui attendu. Ne poursuivez pas et prévenez votre support.</source>
+        <translation>The Pro Santé Connect server is not the expected one. Do not go on and tell your support.</translation>
+    </message>
+    <message>
+        <source>La réponse de Pro Santé Connect est invalide. Ne poursuivez pas et prévenez votre support.</source>
+        <translation>The answer of Pro Santé Connect is invalid. Do not go on and tell your support.</translation>
+    </message>
+    <message>
+        <source>La connexion sécurisée par carte n&apos;est pas disponible sur cet ordinateur. Réinstallez l&apos;application.</source>
+        <translation>Card-secured connections are not available on this computer. Reinstall the application.</translation>
+    </message>
+    <message>
+        <source>Le certificat du serveur est émis pour un autre nom. Ne poursuivez pas et prévenez votre support.</source>
+        <translation>The server&apos;s certificate was issued for another name. Do not go on and tell your support.</translation>
+    </message>
+    <message>
+        <source>Le certificat du serveur de l&apos;opérateur a expiré. Prévenez votre support.</source>
+        <translation>The operator server&apos;s certificate has expired. Tell your support.</translation>
+    </message>
+    <message>
+        <source>Le journal de sécurité n&apos;a pas pu être écrit ou lu.</source>
+        <translation>The security log could not be written or read.</translation>
+    </message>
+    <message>
+        <source>Le journal de sécurité a été modifié en dehors de l&apos;application. Prévenez votre support.</source>
+        <translation>The security log was changed outside the application. Tell your support.</translation>
+    </message>
+    <message>
+        <source>Le fichier n&apos;a pas pu être lu ou écrit (disque plein, support retiré ?). Réessayez.</source>
+        <translation>The file could not be read or written (disk full, drive removed?). Try again.</translation>
+    </message>
+    <message>
+        <source>Erreur inattendue. Réessayez ; si elle persiste, contactez votre support.</source>
+        <translation>Unexpected error. Try again; if it persists, contact your support.</translation>
+    </message>
+    <message>
+        <source>Aucun serveur de messagerie n&apos;est publié pour %1. Choisissez votre opérateur dans la liste ou utilisez le fichier de profil de votre service informatique.</source>
+        <translation>No mail server is published for %1. Choose your operator in the list or use the profile file from your IT department.</translation>
+    </message>
+    <message>
+        <source>Le module PKCS#11 enregistré dans les paramètres (%1) ne peut pas être utilisé : %2 Ouvrez Paramètres, onglet « Compte et carte » : videz le champ (automatique) ou choisissez le bon fichier ; la correction s&apos;applique sans redémarrer.</source>
+        <translation>The PKCS#11 module saved in the settings (%1) cannot be used: %2 Open Settings, tab &quot;Account and card&quot;: empty the field (automatic) or choose the right file; the fix applies without a restart.</translation>
+    </message>
+    <message>
+        <source>La messagerie a rencontré une erreur. Réessayez.</source>
+        <translation>The mailbox met an error. Try again.</translation>
+    </message>
+    <message>
+        <source>Le destinataire %1 est refusé : son domaine n&apos;est pas dans la liste blanche MSSanté. Retirez-le ou choisissez une adresse MSSanté.</source>
+        <translation>The recipient %1 is refused: their domain is not on the MSSanté liste blanche. Remove them or choose an MSSanté address.</translation>
+    </message>
+    <message>
+        <source>Le destinataire %1 est refusé : aucune liste blanche n&apos;est disponible. Importez-la dans les paramètres.</source>
+        <translation>The recipient %1 is refused: no liste blanche is available. Import it in the settings.</translation>
+    </message>
+    <message>
+        <source>Le destinataire %1 n&apos;est pas une adresse valide. Corrigez-la.</source>
+        <translation>The recipient %1 is not a valid address. Correct it.</translation>
+    </message>
+    <message>
+        <source>Ajoutez au moins un destinataire.</source>
+        <translation>Add at least one recipient.</translation>
+    </message>
+    <message>
+        <source>Le serveur de messagerie a refusé la demande. Réessayez ; si cela persiste, prévenez votre support.</source>
+        <translation>The mail server refused the request. Try again; if it persists, tell your support.</translation>
+    </message>
+    <message>
+        <source>Le dossier %1 n&apos;existe plus. Actualisez la liste des dossiers.</source>
+        <translation>The folder %1 no longer exists. Refresh the folder list.</translation>
+    </message>
+    <message>
+        <source>Ce message n&apos;existe plus sur le serveur (déplacé ou supprimé). Actualisez le dossier.</source>
+        <translation>This message no longer exists on the server (moved or deleted). Refresh the folder.</translation>
+    </message>
+    <message>
+        <source>Le message ne peut pas être préparé. Vérifiez les destinataires et les pièces jointes.</source>
+        <translation>The message cannot be prepared. Check the recipients and the attachments.</translation>
+    </message>
+    <message>
+        <source>Un fichier %1 existe déjà à cet endroit. Choisissez un autre nom ou un autre dossier.</source>
+        <translation>A file %1 already exists there. Choose another name or another folder.</translation>
+    </message>
+    <message>
+        <source>Le nom de la pièce jointe %1 n&apos;est pas sûr ; elle n&apos;a pas été enregistrée.</source>
+        <translation>The attachment name %1 is not safe; it was not saved.</translation>
+    </message>
+    <message>
+        <source>Le cache chiffré des messages est illisible ; rien n&apos;a été supprimé. Contactez votre support.</source>
+        <translation>The encrypted message cache cannot be read; nothing was deleted. Contact your support.</translation>
+    </message>
+    <message>
+        <source>Le disque est plein (%1) : libérez de la place et réessayez ; rien n&apos;a été perdu.</source>
+        <translation>The disk is full (%1): free some space and try again; nothing was lost.</translation>
+    </message>
+    <message>
+        <source>Ce lien n&apos;est pas un lien « mailto: » valide.</source>
+        <translation>This link is not a valid &quot;mailto:&quot; link.</translation>
+    </message>
+    <message>
+        <source>L&apos;annuaire n&apos;a pas pu être utilisé. Réessayez.</source>
+        <translation>The directory could not be used. Try again.</translation>
+    </message>
+    <message>
+        <source>Le document structuré ne peut pas être préparé. Vérifiez l&apos;identité du patient et les fichiers joints.</source>
+        <translation>The structured document cannot be prepared. Check the patient&apos;s identity and the attached files.</translation>
+    </message>
+    <message>
+        <source>Cette pièce jointe n&apos;est pas un document structuré IHE XDM.</source>
+        <translation>This attachment is not an IHE XDM structured document.</translation>
+    </message>
+    <message>
+        <source>Ce document structuré contient des éléments dangereux ; il n&apos;a pas été ouvert.</source>
+        <translation>This structured document contains dangerous entries; it was not opened.</translation>
+    </message>
+    <message>
+        <source>Les métadonnées du document structuré sont invalides. Demandez à l&apos;expéditeur de le renvoyer.</source>
+        <translation>The structured document&apos;s metadata are invalid. Ask the sender to send it again.</translation>
+    </message>
+    <message>
+        <source>Un document du paquet ne correspond pas à son empreinte : il a pu être modifié. Ne l&apos;utilisez pas.</source>
+        <translation>A document of the package does not match its digest: it may have been changed. Do not use it.</translation>
+    </message>
+    <message>
+        <source>Le pont pour logiciel de messagerie n&apos;a pas pu démarrer.</source>
+        <translation>The bridge for mail programs could not start.</translation>
+    </message>
+    <message>
+        <source>Insérez votre carte CPS : le pont en a besoin pour relever et envoyer le courrier.</source>
+        <translation>Insert your CPS card: the bridge needs it to fetch and send mail.</translation>
+    </message>
+    <message>
+        <source>Le pont n&apos;écoute que sur cet ordinateur ; %1 est refusé.</source>
+        <translation>The bridge only listens on this computer; %1 is refused.</translation>
+    </message>
+    <message>
+        <source>Le port %1 est déjà utilisé. Choisissez-en un autre dans le panneau du pont.</source>
+        <translation>Port %1 is already in use. Choose another one in the bridge panel.</translation>
+    </message>
+    <message>
+        <source>Le certificat local du pont est illisible. Supprimez-le depuis le panneau du pont pour en créer un nouveau.</source>
+        <translation>The bridge&apos;s local certificate cannot be read. Delete it from the bridge panel to create a new one.</translation>
+    </message>
+    <message>
+        <source>Thunderbird n&apos;a pas pu être configuré.</source>
+        <translation>Thunderbird could not be set up.</translation>
+    </message>
+    <message>
+        <source>Aucun profil Thunderbird n&apos;a été trouvé. Lancez Thunderbird une fois, puis réessayez.</source>
+        <translation>No Thunderbird profile was found. Start Thunderbird once, then try again.</translation>
+    </message>
+    <message>
+        <source>Thunderbird est ouvert. Fermez-le, puis réessayez.</source>
+        <translation>Thunderbird is open. Close it, then try again.</translation>
+    </message>
+    <message>
+        <source>L&apos;outil « certutil » (NSS) est introuvable. Installez le paquet libnss3-tools, puis réessayez.</source>
+        <translation>The &quot;certutil&quot; tool (NSS) was not found. Install the libnss3-tools package, then try again.</translation>
+    </message>
+    <message>
+        <source>Le magasin de certificats de Thunderbird n&apos;a pas pu être modifié. Fermez Thunderbird et réessayez.</source>
+        <translation>Thunderbird&apos;s certificate store could not be changed. Close Thunderbird and try again.</translation>
+    </message>
+    <message>
+        <source>Le type d&apos;INS choisi n&apos;est pas reconnu.</source>
+        <translation>The chosen INS type is not recognised.</translation>
+    </message>
+    <message>
+        <source>Le matricule INS comporte 15 chiffres (13 chiffres et une clé de 2 chiffres).</source>
+        <translation>An INS matricule has 15 digits (13 digits and a 2-digit key).</translation>
+    </message>
+    <message>
+        <source>Le matricule INS ne comporte que des chiffres (2A ou 2B pour la Corse).</source>
+        <translation>An INS matricule holds digits only (2A or 2B for Corsica).</translation>
+    </message>
+    <message>
+        <source>Le matricule INS commence par 1, 2, 3, 4, 7 ou 8.</source>
+        <translation>An INS matricule starts with 1, 2, 3, 4, 7 or 8.</translation>
+    </message>
+    <message>
+        <source>La clé du matricule INS ne correspond pas : vérifiez le numéro saisi.</source>
+        <translation>The INS matricule&apos;s key does not match: check the number typed.</translation>
     </message>
 </context>
 </TS>

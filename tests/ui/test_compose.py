@@ -102,7 +102,7 @@ def test_structured_document_with_ins_validation(
     dialog = compose.open_structured_dialog()
     dialog.set_documents([cda])
     qtbot.keyClicks(dialog.ins, "12345")
-    assert "15 chiffres" in dialog.ins_status.text()
+    assert "15 chiffres" in dialog.ins_status.text()  # worded by kind (length)
     from PySide6.QtWidgets import QDialogButtonBox
 
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)

@@ -50,7 +50,7 @@ def test_import_with_progress(qtbot: QtBot, tmp_path: Path) -> None:
     with qtbot.wait_signal(window.import_finished, timeout=5000) as finished:
         window.start_import(extraction)
     assert finished.args == [500]
-    assert window.import_status.text() == "500 fiche(s) importée(s)."
+    assert window.import_status.text() == "500 fiches importées."
     qtbot.wait_until(lambda: not window.import_progress.isVisible(), timeout=3000)
 
 
