@@ -54,6 +54,7 @@ class FirstWindow(QMainWindow):
 
 def run_desktop_app(argv: Sequence[str]) -> int:
     """Open the desktop application and run its event loop."""
+    from ui.background_refresh import BackgroundRefresh
     from ui.first_run import FirstRunAssistant
     from ui.i18n import install_language
     from ui.live import build_services
@@ -85,6 +86,8 @@ def run_desktop_app(argv: Sequence[str]) -> int:
     window = MainWindow(services, preferences, pool, mailto)
     window.show()
     window.start()
+    # The published liste blanche and directory, refreshed when due (never blocking).
+    BackgroundRefresh(services, pool, window).start()
     from ui.responsiveness import freeze_long_lived
 
     freeze_long_lived()
