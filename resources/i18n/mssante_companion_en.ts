@@ -1594,6 +1594,22 @@
         <source>Préparation du document structuré…</source>
         <translation>Preparing the structured document…</translation>
     </message>
+    <message>
+        <source>À indiquer</source>
+        <translation>To be given</translation>
+    </message>
+    <message>
+        <source>Indiquez le nom de naissance et le prénom du patient.</source>
+        <translation>Give the patient&apos;s birth name and first name.</translation>
+    </message>
+    <message>
+        <source>Indiquez le sexe du patient.</source>
+        <translation>Give the patient&apos;s sex.</translation>
+    </message>
+    <message>
+        <source>Indiquez la date de naissance du patient.</source>
+        <translation>Give the patient&apos;s birth date.</translation>
+    </message>
 </context>
 <context>
     <name>ToolWindows</name>
