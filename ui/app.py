@@ -79,7 +79,7 @@ def run_desktop_app(argv: Sequence[str]) -> int:
     pool = WorkerPool(app)
     services = build_services(preferences)
     if not services.has_profile() and services.profiles is not None:
-        assistant = FirstRunAssistant(services.profiles, pool)
+        assistant = FirstRunAssistant(services.profiles, pool, directory=services.directory)
         if assistant.exec() != QDialog.DialogCode.Accepted:
             return 1
         services = build_services(preferences)

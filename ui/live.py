@@ -76,6 +76,11 @@ class LiveDirectory:
         found = self._directory.search(text, limit, wanted or None)
         return [_entry(e) for e in found]
 
+    def rows(self) -> int:
+        """How many entries the index holds (0 before the first import)."""
+        info = self._directory.info()
+        return int(info.rows) if info is not None else 0
+
     def import_file(self, path: Path, progress: Callable[[int, int], None] | None = None,
                     cancel: Any = None) -> int:
         """Import an extraction; ``cancel`` is the worker's token (the index is kept)."""

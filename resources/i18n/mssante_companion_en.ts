@@ -576,6 +576,14 @@
         <source>Import annulé : l'annuaire précédent est conservé.</source>
         <translation>Import cancelled: the previous directory is kept.</translation>
     </message>
+    <message>
+        <source>&lt;b&gt;L&apos;annuaire n&apos;est pas encore importé.&lt;/b&gt;&lt;br&gt;La recherche et l&apos;autocomplétion des destinataires en ont besoin. Téléchargez le fichier « Extraction_Correspondance_MSSante » sur annuaire.sante.fr, puis cliquez sur « Importer l&apos;extraction… » ci-dessous. Vous pouvez aussi le télécharger avec « Mettre à jour depuis l&apos;ANS » dans les paramètres.</source>
+        <translation>&lt;b&gt;The directory is not imported yet.&lt;/b&gt;&lt;br&gt;Search and recipient autocomplete need it. Download the file &quot;Extraction_Correspondance_MSSante&quot; from annuaire.sante.fr, then click &quot;Import the extraction…&quot; below. You can also download it with &quot;Update from ANS&quot; in the settings.</translation>
+    </message>
+    <message>
+        <source>Aucune fiche ne correspond. Vérifiez l&apos;orthographe, tapez moins de lettres ou retirez un filtre.</source>
+        <translation>No entry matches. Check the spelling, type fewer letters or remove a filter.</translation>
+    </message>
 </context>
 <context>
     <name>FirstRunAssistant</name>
@@ -603,6 +611,18 @@
         <location line="+1" />
         <source>Annuler</source>
         <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>carte CPS et code PIN (certificat de la carte)</source>
+        <translation>CPS card and PIN (the card&apos;s certificate)</translation>
+    </message>
+    <message>
+        <source>Pro Santé Connect (carte CPS ou e-CPS)</source>
+        <translation>Pro Santé Connect (CPS card or e-CPS)</translation>
+    </message>
+    <message>
+        <source>certificat logiciel de l&apos;établissement</source>
+        <translation>the organisation&apos;s software certificate</translation>
     </message>
 </context>
 <context>
@@ -1772,6 +1792,22 @@
         <source>Connexion réussie.</source>
         <translation>Connected.</translation>
     </message>
+    <message>
+        <source>l&apos;opérateur de %1</source>
+        <translation>the operator of %1</translation>
+    </message>
+    <message>
+        <source>Opérateur</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>Connexion</source>
+        <translation>Sign-in</translation>
+    </message>
+    <message>
+        <source>Serveurs</source>
+        <translation>Servers</translation>
+    </message>
 </context>
 <context>
     <name>live</name>
@@ -2302,6 +2338,52 @@
     <message>
         <source>La clé du matricule INS ne correspond pas : vérifiez le numéro saisi.</source>
         <translation>The INS matricule&apos;s key does not match: check the number typed.</translation>
+    </message>
+</context>
+<context>
+    <name>_DirectoryPage</name>
+    <message>
+        <source>Annuaire national MSSanté</source>
+        <translation>National MSSanté directory</translation>
+    </message>
+    <message>
+        <source>Pour trouver un correspondant en tapant quelques lettres de son nom, l&apos;application a besoin de l&apos;annuaire national publié par l&apos;ANS. Téléchargez le fichier « Extraction_Correspondance_MSSante » (ZIP) sur annuaire.sante.fr, puis importez-le ici. Vous pourrez aussi le faire plus tard depuis la fenêtre Annuaire.</source>
+        <translation>To find a correspondent by typing a few letters of their name, the application needs the national directory published by ANS. Download the file &quot;Extraction_Correspondance_MSSante&quot; (ZIP) from annuaire.sante.fr, then import it here. You can also do it later from the Directory window.</translation>
+    </message>
+    <message>
+        <source>Importer l&apos;extraction…</source>
+        <translation>Import the extraction…</translation>
+    </message>
+    <message>
+        <source>Progression de l&apos;import</source>
+        <translation>Import progress</translation>
+    </message>
+    <message>
+        <source>Annuler l&apos;import</source>
+        <translation>Cancel the import</translation>
+    </message>
+    <message>
+        <source>Extraction de l&apos;annuaire MSSanté</source>
+        <translation>MSSanté directory extraction</translation>
+    </message>
+    <message>
+        <source>Extractions (*.zip *.txt)</source>
+        <translation>Extractions (*.zip *.txt)</translation>
+    </message>
+    <message>
+        <source>Import de %1…</source>
+        <translation>Importing %1…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n fiche(s) importée(s) : l&apos;autocomplétion est prête.</source>
+        <translation>
+            <numerusform>%n entry imported: autocomplete is ready.</numerusform>
+            <numerusform>%n entries imported: autocomplete is ready.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import annulé. Vous pourrez importer l&apos;annuaire depuis la fenêtre Annuaire.</source>
+        <translation>Import cancelled. You can import the directory from the Directory window.</translation>
     </message>
 </context>
 </TS>

@@ -104,6 +104,16 @@
     </message>
 </context>
 <context>
+    <name>_DirectoryPage</name>
+    <message numerus="yes">
+        <source>%n fiche(s) importée(s) : l&apos;autocomplétion est prête.</source>
+        <translation>
+            <numerusform>%n fiche importée : l&apos;autocomplétion est prête.</numerusform>
+            <numerusform>%n fiches importées : l&apos;autocomplétion est prête.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>wording</name>
     <message numerus="yes">
         <source>Code PIN incorrect. Il reste %n essai(s).</source>
