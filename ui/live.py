@@ -367,8 +367,13 @@ class LiveCard:
         mail = LiveMailService(opener)
         try:
             mail.connect()
-        except BaseException:
+        except BaseException as exc:
             mail.close()
+            # The PIN is asked during the TLS handshake: a wrong PIN, a locked card or a
+            # cancelled entry is recorded here (the class and tries left, never the PIN).
+            from client.auth import record_sign_in_failed
+
+            record_sign_in_failed(self.profile.address, self.profile.auth.method, exc)
             raise
         return mail
 

@@ -132,6 +132,150 @@
         <source>JSON Lines (*.jsonl);;CSV (*.csv)</source>
         <translation>JSON Lines (*.jsonl);;CSV (*.csv)</translation>
     </message>
+    <message>
+        <source>Code PIN incorrect</source>
+        <translation>Wrong PIN</translation>
+    </message>
+    <message>
+        <source>Carte bloquée</source>
+        <translation>Card locked</translation>
+    </message>
+    <message>
+        <source>Connexion annulée</source>
+        <translation>Sign-in cancelled</translation>
+    </message>
+    <message>
+        <source>Adresse</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Méthode</source>
+        <translation>Method</translation>
+    </message>
+    <message>
+        <source>Motif</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Règle</source>
+        <translation>Rule</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <source>Destinataires</source>
+        <translation>Recipients</translation>
+    </message>
+    <message>
+        <source>État</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <source>Où</source>
+        <translation>Where</translation>
+    </message>
+    <message>
+        <source>Essais restants</source>
+        <translation>Tries left</translation>
+    </message>
+    <message>
+        <source>domaine hors de la liste blanche</source>
+        <translation>domain not on the liste blanche</translation>
+    </message>
+    <message>
+        <source>aucune liste blanche disponible</source>
+        <translation>no liste blanche available</translation>
+    </message>
+    <message>
+        <source>adresse invalide</source>
+        <translation>invalid address</translation>
+    </message>
+    <message>
+        <source>aucun destinataire</source>
+        <translation>no recipient</translation>
+    </message>
+    <message>
+        <source>connexion venue d&apos;un autre ordinateur</source>
+        <translation>connection from another computer</translation>
+    </message>
+    <message>
+        <source>passerelle</source>
+        <translation>bridge</translation>
+    </message>
+    <message>
+        <source>relève du courrier (IMAP)</source>
+        <translation>mail fetching (IMAP)</translation>
+    </message>
+    <message>
+        <source>envoi du courrier (SMTP)</source>
+        <translation>mail sending (SMTP)</translation>
+    </message>
+    <message>
+        <source>échec définitif</source>
+        <translation>final failure</translation>
+    </message>
+    <message>
+        <source>en attente d&apos;un nouvel essai</source>
+        <translation>waiting for a new attempt</translation>
+    </message>
+    <message>
+        <source>code PIN incorrect</source>
+        <translation>wrong PIN</translation>
+    </message>
+    <message>
+        <source>carte bloquée</source>
+        <translation>card locked</translation>
+    </message>
+    <message>
+        <source>saisie du code PIN annulée</source>
+        <translation>PIN entry cancelled</translation>
+    </message>
+    <message>
+        <source>carte retirée</source>
+        <translation>card removed</translation>
+    </message>
+    <message>
+        <source>aucune carte insérée</source>
+        <translation>no card inserted</translation>
+    </message>
+    <message>
+        <source>Cryptolib CPS introuvable</source>
+        <translation>Cryptolib CPS not found</translation>
+    </message>
+    <message>
+        <source>connexion refusée par l&apos;opérateur</source>
+        <translation>sign-in refused by the operator</translation>
+    </message>
+    <message>
+        <source>opérateur injoignable</source>
+        <translation>operator unreachable</translation>
+    </message>
+    <message>
+        <source>Pro Santé Connect injoignable</source>
+        <translation>Pro Santé Connect unreachable</translation>
+    </message>
+    <message>
+        <source>certificat de la carte refusé par le serveur</source>
+        <translation>the card&apos;s certificate refused by the server</translation>
+    </message>
+    <message>
+        <source>certificat du serveur non reconnu</source>
+        <translation>server certificate not recognised</translation>
+    </message>
+    <message>
+        <source>session terminée</source>
+        <translation>session ended</translation>
+    </message>
+    <message>
+        <source>erreur technique</source>
+        <translation>technical error</translation>
+    </message>
 </context>
 <context>
     <name>BridgePanel</name>
