@@ -50,6 +50,7 @@ class FolderTree(QTreeView):
         self._model = QStandardItemModel(self)
         self.setModel(self._model)
         self._items: dict[str, QStandardItem] = {}
+        self._folders: dict[str, Folder] = {}
         self.selectionModel().currentChanged.connect(self._current_changed)
 
     def set_folders(self, folders: Iterable[Folder]) -> None:
@@ -57,6 +58,7 @@ class FolderTree(QTreeView):
         current = self.current_path()
         self._model.clear()
         self._items.clear()
+        self._folders.clear()
         ordered = sorted(
             folders, key=lambda f: (_ROLE_ORDER.get(f.role, 9), f.path.casefold())
         )
@@ -70,6 +72,7 @@ class FolderTree(QTreeView):
             item.setData(folder.path, PATH_ROLE)
             item.setEditable(False)
             self._items[folder.path] = item
+            self._folders[folder.path] = folder
             self._apply(item, folder)
             parent_item.appendRow(item)
         self.expandAll()
@@ -106,6 +109,16 @@ class FolderTree(QTreeView):
         """Path of the current folder, ``""`` if none."""
         index = self.currentIndex()
         return str(index.data(PATH_ROLE) or "") if index.isValid() else ""
+
+    def display_name(self, path: str) -> str:
+        """The folder's name for the user: special-use folders by their localised name
+        ("Boîte de réception", never "INBOX"), others by their own name."""
+        folder = self._folders.get(path)
+        if folder is not None:
+            return _role_name(folder.role) or folder.name
+        if path.upper() == "INBOX":  # RFC 3501 section 5.1: INBOX whatever the case
+            return _role_name("inbox")
+        return path.rpartition("/")[2] or path
 
     def label_of(self, path: str) -> str:
         """The text shown for ``path`` (tests, screen readers)."""
