@@ -143,3 +143,29 @@ def test_the_language_switch_applies_to_open_windows(qtbot: QtBot) -> None:
         assert window.compose_action.text() == "&Nouveau message"
     finally:
         install_language("fr")
+
+
+def test_switching_the_language_in_settings_applies_at_once(qtbot: QtBot) -> None:
+    from tests.helpers.fake_desktop import FakeCard, FakeTrust
+    from ui.app_events import app_events
+    from ui.backend import Services
+    from ui.main_window import MainWindow
+    from ui.preferences import Preferences
+    from ui.settings_dialog import SettingsDialog
+    from ui.workers import WorkerPool
+
+    install_language("fr")
+    window = MainWindow(Services(card=FakeCard(), trust=FakeTrust()))
+    qtbot.addWidget(window)
+    dialog = SettingsDialog(window.services, Preferences(), WorkerPool(), window)
+    dialog.language.setCurrentIndex(dialog.language.findData("en"))
+    try:
+        with qtbot.wait_signal(app_events().language_changed, timeout=3000) as changed:
+            dialog.accept()
+        assert changed.args == ["en"]
+        assert window.compose_action.text() == "&New message"
+        assert window.settings_action.text() == "Se&ttings"
+    finally:
+        install_language("fr")
+        retranslate_windows()
+    assert window.compose_action.text() == "&Nouveau message"
