@@ -2038,11 +2038,6 @@
         <translation>The certificate is not recognised by IGC-Santé. Check the trust anchors in the settings.</translation>
     </message>
     <message>
-        <location line="+4" />
-        <source>Ce certificat a été révoqué. Contactez l'ANS pour obtenir une nouvelle carte.</source>
-        <translation>This certificate was revoked. Contact the ANS for a new card.</translation>
-    </message>
-    <message>
         <location line="+3" />
         <location line="+35" />
         <source>L'opérateur a refusé la connexion. Vérifiez votre carte et le profil de l'opérateur.</source>
@@ -2482,6 +2477,62 @@
     <message>
         <source>La clé du matricule INS ne correspond pas : vérifiez le numéro saisi.</source>
         <translation>The INS matricule&apos;s key does not match: check the number typed.</translation>
+    </message>
+    <message>
+        <source>clé compromise : carte perdue ou volée</source>
+        <translation>key compromised: card lost or stolen</translation>
+    </message>
+    <message>
+        <source>changement de situation professionnelle</source>
+        <translation>change of professional situation</translation>
+    </message>
+    <message>
+        <source>remplacée par une nouvelle carte</source>
+        <translation>replaced by a new card</translation>
+    </message>
+    <message>
+        <source>cessation d&apos;activité</source>
+        <translation>stopped practising</translation>
+    </message>
+    <message>
+        <source>suspendue</source>
+        <translation>suspended</translation>
+    </message>
+    <message>
+        <source>droits retirés</source>
+        <translation>rights withdrawn</translation>
+    </message>
+    <message>
+        <source>autorité de certification compromise</source>
+        <translation>certification authority compromised</translation>
+    </message>
+    <message>
+        <source>Cette carte a été révoquée le %1 : elle ne peut plus être utilisée et rien n&apos;a été envoyé au serveur. Demandez une nouvelle carte CPS à l&apos;ANS.</source>
+        <translation>This card was revoked on %1: it can no longer be used and nothing was sent to the server. Ask the ANS for a new CPS card.</translation>
+    </message>
+    <message>
+        <source>Le certificat du serveur %1 a été révoqué le %2 : la connexion est refusée. Prévenez votre opérateur de messagerie.</source>
+        <translation>The certificate of the server %1 was revoked on %2: the connection is refused. Tell your mail operator.</translation>
+    </message>
+    <message>
+        <source>Ce fichier n&apos;est pas une liste de révocation (CRL). Téléchargez-la de nouveau depuis le site de publication de l&apos;IGC-Santé.</source>
+        <translation>This file is not a certificate revocation list (CRL). Download it again from the IGC-Santé publication site.</translation>
+    </message>
+    <message>
+        <source>Cette liste de révocation est plus ancienne que celle déjà conservée ; rien n&apos;a été modifié.</source>
+        <translation>This revocation list is older than the one already kept; nothing was changed.</translation>
+    </message>
+    <message>
+        <source>Cette liste de révocation n&apos;est pas signée par une autorité IGC-Santé de confiance ; elle n&apos;a pas été conservée.</source>
+        <translation>This revocation list is not signed by a trusted IGC-Santé authority; it was not kept.</translation>
+    </message>
+    <message>
+        <source>La clé du journal de sécurité est dans le trousseau du système, indisponible ou verrouillé : le journal ne peut pas être vérifié. Déverrouillez le trousseau et réessayez.</source>
+        <translation>The security trail&apos;s key is in the system keyring, which is unavailable or locked: the trail cannot be checked. Unlock the keyring and try again.</translation>
+    </message>
+    <message>
+        <source>Ce document CDA ne peut pas être affiché : il est endommagé, trop volumineux ou contient des déclarations refusées par sécurité (DTD, entités). Demandez à l&apos;expéditeur de le renvoyer.</source>
+        <translation>This CDA document cannot be shown: it is damaged, too large or holds declarations refused for safety (DTD, entities). Ask the sender to send it again.</translation>
     </message>
 </context>
 <context>
