@@ -222,11 +222,11 @@ class BridgePanel(QWidget):
             self.status_label.setText(self.tr("Arrêté"))
             return
         status = bridge.status()
-        text = self.tr("À l'écoute sur {host} (IMAP {imap}, SMTP {smtp}) ; {clients} "
-                       "connexion(s) de logiciel de messagerie ; carte : {card}")
+        text = self.tr("À l'écoute sur {host} (IMAP {imap}, SMTP {smtp}) ; %n "
+                       "connexion(s) de logiciel de messagerie ; carte : {card}", "",
+                       status.connected_clients)
         text = (text.replace("{host}", status.host).replace("{imap}", str(status.imap_port))
                 .replace("{smtp}", str(status.smtp_port))
-                .replace("{clients}", str(status.connected_clients))
                 .replace("{card}", card_state_text(status.card_state)))
         if status.last_error:
             text += "\n" + self.tr("Dernière erreur : ") + status.last_error

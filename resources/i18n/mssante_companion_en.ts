@@ -367,11 +367,6 @@
         <translation>The bridge did not start: {0}</translation>
     </message>
     <message>
-        <location line="+29" />
-        <source>À l'écoute sur {host} (IMAP {imap}, SMTP {smtp}) ; {clients} connexion(s) de logiciel de messagerie ; carte : {card}</source>
-        <translation>Listening on {host} (IMAP {imap}, SMTP {smtp}); {clients} mail client connection(s); card: {card}</translation>
-    </message>
-    <message>
         <location line="+7" />
         <source>Dernière erreur : </source>
         <translation>Last error: </translation>
@@ -400,6 +395,13 @@
         <location line="+5" />
         <source>Échec de la configuration de Thunderbird : </source>
         <translation>Thunderbird setup failed: </translation>
+    </message>
+    <message numerus="yes">
+        <source>À l&apos;écoute sur {host} (IMAP {imap}, SMTP {smtp}) ; %n connexion(s) de logiciel de messagerie ; carte : {card}</source>
+        <translation>
+            <numerusform>Listening on {host} (IMAP {imap}, SMTP {smtp}); %n mail client connection; card: {card}</numerusform>
+            <numerusform>Listening on {host} (IMAP {imap}, SMTP {smtp}); %n mail client connections; card: {card}</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -16,6 +16,16 @@
     </message>
 </context>
 <context>
+    <name>BridgePanel</name>
+    <message numerus="yes">
+        <source>À l&apos;écoute sur {host} (IMAP {imap}, SMTP {smtp}) ; %n connexion(s) de logiciel de messagerie ; carte : {card}</source>
+        <translation>
+            <numerusform>À l&apos;écoute sur {host} (IMAP {imap}, SMTP {smtp}) ; %n connexion de logiciel de messagerie ; carte : {card}</numerusform>
+            <numerusform>À l&apos;écoute sur {host} (IMAP {imap}, SMTP {smtp}) ; %n connexions de logiciel de messagerie ; carte : {card}</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>DirectoryWindow</name>
     <message numerus="yes">
         <source>%n résultat(s)</source>
