@@ -1,9 +1,9 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="fr_FR" sourcelanguage="fr_FR">
-<!-- French is the source language: this catalog only holds the plural forms of the
-     %n strings (Qt picks the form by the number) and the strings of Qt's own dialogs
-     that its qtbase_fr catalog lacks. -->
+<!-- Written by python -m ui.i18n_plurals: French is the source language; this
+     catalog holds the plural forms of the %n strings and the strings of Qt's own
+     dialogs that its qtbase_fr catalog lacks. -->
 <context>
     <name>QFileDialog</name>
     <message>
@@ -18,10 +18,10 @@
 <context>
     <name>BridgePanel</name>
     <message numerus="yes">
-        <source>À l&apos;écoute sur {host} (IMAP {imap}, SMTP {smtp}) ; %n connexion(s) de logiciel de messagerie ; carte : {card}</source>
+        <source>À l'écoute sur {host} (IMAP {imap}, SMTP {smtp}) ; %n connexion(s) de logiciel de messagerie ; carte : {card}</source>
         <translation>
-            <numerusform>À l&apos;écoute sur {host} (IMAP {imap}, SMTP {smtp}) ; %n connexion de logiciel de messagerie ; carte : {card}</numerusform>
-            <numerusform>À l&apos;écoute sur {host} (IMAP {imap}, SMTP {smtp}) ; %n connexions de logiciel de messagerie ; carte : {card}</numerusform>
+            <numerusform>À l'écoute sur {host} (IMAP {imap}, SMTP {smtp}) ; %n connexion de logiciel de messagerie ; carte : {card}</numerusform>
+            <numerusform>À l'écoute sur {host} (IMAP {imap}, SMTP {smtp}) ; %n connexions de logiciel de messagerie ; carte : {card}</numerusform>
         </translation>
     </message>
 </context>
@@ -82,10 +82,10 @@
 <context>
     <name>SettingsDialog</name>
     <message numerus="yes">
-        <source>Liste livrée avec l&apos;application : %n domaine(s), publiée le %1.</source>
+        <source>Liste livrée avec l'application : %n domaine(s), publiée le %1.</source>
         <translation>
-            <numerusform>Liste livrée avec l&apos;application : %n domaine, publiée le %1.</numerusform>
-            <numerusform>Liste livrée avec l&apos;application : %n domaines, publiée le %1.</numerusform>
+            <numerusform>Liste livrée avec l'application : %n domaine, publiée le %1.</numerusform>
+            <numerusform>Liste livrée avec l'application : %n domaines, publiée le %1.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -116,10 +116,10 @@
 <context>
     <name>_DirectoryPage</name>
     <message numerus="yes">
-        <source>%n fiche(s) importée(s) : l&apos;autocomplétion est prête.</source>
+        <source>%n fiche(s) importée(s) : l'autocomplétion est prête.</source>
         <translation>
-            <numerusform>%n fiche importée : l&apos;autocomplétion est prête.</numerusform>
-            <numerusform>%n fiches importées : l&apos;autocomplétion est prête.</numerusform>
+            <numerusform>%n fiche importée : l'autocomplétion est prête.</numerusform>
+            <numerusform>%n fiches importées : l'autocomplétion est prête.</numerusform>
         </translation>
     </message>
 </context>

@@ -109,7 +109,16 @@ def test_every_plural_string_has_french_forms(tmp_path: Path) -> None:
     missing = [m.findtext("source") for m in ET.parse(ts).iter("message")
                if m.get("numerus") == "yes"
                and m.find("translation").get("type") == "unfinished"]
-    assert missing == [], "add their singular and plural forms to mssante_companion_fr.ts"
+    assert missing == [], "run `python -m ui.i18n_plurals` (French plural forms)"
+
+
+def test_french_plural_forms_follow_the_source_marks() -> None:
+    from ui.i18n_plurals import french_forms
+
+    assert french_forms("%n nouveau(x) message(s)") == ("%n nouveau message",
+                                                        "%n nouveaux messages")
+    assert french_forms("%n fiche(s) importée(s).") == ("%n fiche importée.",
+                                                        "%n fiches importées.")
 
 
 def test_qt_own_dialogs_speak_french(qtbot: QtBot) -> None:
