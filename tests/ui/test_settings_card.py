@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from sandbox.card import VirtualCard
@@ -89,3 +90,47 @@ def test_a_bad_module_saved_earlier_is_reported_at_start_with_the_fix(
     # The operator's own domain is inside the trust space from the start.
     assert services.trust is not None
     assert services.trust.check("claire@sandbox.mssante.test").inside
+
+
+class _Session:
+    """A FAKE session seam: records that watching the card started again."""
+
+    def __init__(self) -> None:
+        self.mail = None
+        self.starts = 0
+
+    def start(self) -> None:
+        self.starts += 1
+
+
+class _Window(QWidget):
+    """The settings dialog's parent, as the main window: it holds the session."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.session = _Session()
+
+
+def test_fixing_the_module_applies_without_a_restart(qtbot: QtBot, app_home: Path,
+                                                    sandbox_card: VirtualCard) -> None:
+    prefs = Preferences()
+    setup = LiveProfileSetup(prefs)
+    name = next(n for n in setup.operators() if "sandbox" in n.lower())
+    prefs.profile_path = str(setup.save(setup.from_operator(
+        name, "jean.martin@sandbox.mssante.test")))
+    prefs.pkcs11_module = str(app_home / "gone" / "libcps3_pkcs11_lux.so")
+    services = Services(card=None, trust=LiveTrust())
+    build_card(services, prefs)
+    assert services.card is None and "card_error" in services.extras
+    window = _Window()
+    qtbot.addWidget(window)
+    dialog = SettingsDialog(services, prefs, WorkerPool(), window)  # deleted with window
+    dialog.module.setText(str(sandbox_card.module))
+    try:
+        with qtbot.wait_signal(dialog.applied, timeout=10_000):
+            dialog.accept()
+        assert services.card is not None and "card_error" not in services.extras
+        assert window.session.starts == 1
+    finally:
+        if services.card is not None:
+            services.card.stop()
