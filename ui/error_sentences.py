@@ -158,6 +158,8 @@ def table() -> dict[type[BaseException], Wording]:
             "La clé du journal de sécurité est dans le trousseau du système, indisponible ou "
             "verrouillé : le journal ne peut pas être vérifié. Déverrouillez le trousseau et "
             "réessayez.")),
+        # A desktop error that carries its own translated sentence.
+        ("ui.tool_windows", "BridgeUnavailable"): Wording(render=str),
         ("client.xdm.errors", "CdaRefused"): fixed(QT_TRANSLATE_NOOP(
             "wording",
             "Ce document CDA ne peut pas être affiché : il est endommagé, trop volumineux ou "
