@@ -22,6 +22,7 @@ __all__ = [
     "cryptolib_paths",
     "find_pkcs11_module",
     "load_pkcs11_library",
+    "probe_pkcs11_module",
 ]
 
 logger = logging.getLogger(__name__)
@@ -110,6 +111,31 @@ def load_pkcs11_library(path: Path) -> Any:
     except PyKCS11.PyKCS11Error as exc:
         raise MiddlewareInvalid(path, _describe_load_error(exc)) from exc
     return lib
+
+
+def probe_pkcs11_module(path: Path) -> int:
+    """Check that ``path`` is a usable PKCS#11 library: load it and list its slots.
+
+    Used before a module path is saved in the settings, so that a wrong file is refused
+    with the reason instead of breaking the next sign-in. PyKCS11 counts the users of a
+    library, so probing the module the card thread already uses does not finalise it.
+
+    Returns:
+        The number of slots (readers) the library sees, cards present or not.
+
+    Raises:
+        MiddlewareInvalid: not a PKCS#11 library, or it cannot list its slots.
+    """
+    import PyKCS11
+
+    path = Path(path).expanduser()
+    lib = load_pkcs11_library(path)
+    try:
+        return len(lib.getSlotList(tokenPresent=False))
+    except PyKCS11.PyKCS11Error as exc:
+        raise MiddlewareInvalid(path, f"it cannot list its slots ({exc})") from exc
+    finally:
+        del lib
 
 
 def _describe_load_error(exc: Any) -> str:

@@ -54,6 +54,7 @@ class FirstWindow(QMainWindow):
 
 def run_desktop_app(argv: Sequence[str]) -> int:
     """Open the desktop application and run its event loop."""
+    from ui.background_refresh import BackgroundRefresh
     from ui.first_run import FirstRunAssistant
     from ui.i18n import install_language
     from ui.live import build_services
@@ -78,13 +79,15 @@ def run_desktop_app(argv: Sequence[str]) -> int:
     pool = WorkerPool(app)
     services = build_services(preferences)
     if not services.has_profile() and services.profiles is not None:
-        assistant = FirstRunAssistant(services.profiles, pool)
+        assistant = FirstRunAssistant(services.profiles, pool, directory=services.directory)
         if assistant.exec() != QDialog.DialogCode.Accepted:
             return 1
         services = build_services(preferences)
     window = MainWindow(services, preferences, pool, mailto)
     window.show()
     window.start()
+    # The published liste blanche and directory, refreshed when due (never blocking).
+    BackgroundRefresh(services, pool, window).start()
     from ui.responsiveness import freeze_long_lived
 
     freeze_long_lived()

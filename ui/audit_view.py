@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from client.audit import AuditEntry, AuditLog, AuditTampered, VerifyResult
+from ui.first_run import method_words
 from ui.wording import describe_error
 from ui.workers import WorkerPool
 
@@ -73,15 +74,76 @@ def event_label(event: str) -> str:
         "pin-refused": QCoreApplication.translate("AuditView", "Code PIN refusé"),
         "audit-pruned": QCoreApplication.translate(
             "AuditView", "Journal : anciens fichiers supprimés"),
+        "pin-incorrect": QCoreApplication.translate("AuditView", "Code PIN incorrect"),
+        "card-locked": QCoreApplication.translate("AuditView", "Carte bloquée"),
+        "sign-in-cancelled": QCoreApplication.translate("AuditView", "Connexion annulée"),
     }.get(event, event)
+
+
+def _field_label(name: str) -> str:
+    translate = QCoreApplication.translate
+    return {
+        "address": translate("AuditView", "Adresse"),
+        "method": translate("AuditView", "Méthode"),
+        "error": translate("AuditView", "Motif"),
+        "reason": translate("AuditView", "Motif"),
+        "rule": translate("AuditView", "Règle"),
+        "message_id": translate("AuditView", "Message"),
+        "to": translate("AuditView", "Destinataires"),
+        "recipients": translate("AuditView", "Destinataires"),
+        "state": translate("AuditView", "État"),
+        "listener": translate("AuditView", "Service"),
+        "where": translate("AuditView", "Où"),
+        "attempts_left": translate("AuditView", "Essais restants"),
+    }.get(name, name)
+
+
+def _value_words(name: str, value: str) -> str:
+    """Codes of the trail (methods, rules, error classes) in words."""
+    translate = QCoreApplication.translate
+    if name == "method":
+        return method_words(value)
+    words = {
+        "outside-trust-space": translate("AuditView", "domaine hors de la liste blanche"),
+        "no-trust-list": translate("AuditView", "aucune liste blanche disponible"),
+        "invalid-address": translate("AuditView", "adresse invalide"),
+        "no-recipient": translate("AuditView", "aucun destinataire"),
+        "not-loopback": translate("AuditView", "connexion venue d'un autre ordinateur"),
+        "bridge": translate("AuditView", "passerelle"),
+        "imap": translate("AuditView", "relève du courrier (IMAP)"),
+        "smtp": translate("AuditView", "envoi du courrier (SMTP)"),
+        "failed": translate("AuditView", "échec définitif"),
+        "queued": translate("AuditView", "en attente d'un nouvel essai"),
+        "PinIncorrect": translate("AuditView", "code PIN incorrect"),
+        "PinLocked": translate("AuditView", "carte bloquée"),
+        "PinEntryCancelled": translate("AuditView", "saisie du code PIN annulée"),
+        "CardRemoved": translate("AuditView", "carte retirée"),
+        "TokenNotPresent": translate("AuditView", "aucune carte insérée"),
+        "MiddlewareNotFound": translate("AuditView", "Cryptolib CPS introuvable"),
+        "AuthenticationRefused": translate("AuditView", "connexion refusée par l'opérateur"),
+        "OperatorUnreachable": translate("AuditView", "opérateur injoignable"),
+        "ProviderUnreachable": translate("AuditView", "Pro Santé Connect injoignable"),
+        "ClientCertificateRefused": translate("AuditView",
+                                              "certificat de la carte refusé par le serveur"),
+        "ServerCertificateError": translate("AuditView",
+                                            "certificat du serveur non reconnu"),
+        "SessionEnded": translate("AuditView", "session terminée"),
+    }
+    if name in {"error", "reason"} and value not in words:
+        return translate("AuditView", "erreur technique")
+    return words.get(value, value)
 
 
 def _details(entry: AuditEntry) -> str:
     parts = []
     for name, value in sorted(entry.fields.items()):
-        shown = ", ".join(map(str, value)) if isinstance(value, list) else (
-            value if isinstance(value, str) else json.dumps(value))
-        parts.append(f"{name}: {shown}")
+        if isinstance(value, list):
+            shown = ", ".join(map(str, value))
+        elif isinstance(value, str):
+            shown = _value_words(name, value)
+        else:
+            shown = json.dumps(value)
+        parts.append(f"{_field_label(name)} : {shown}")
     return " · ".join(parts)
 
 
@@ -161,7 +223,7 @@ class AuditView(QWidget):
         self.refresh_button.setEnabled(True)
         self.status.setText(self.tr("Journal illisible : {error}").format(
             error=describe_error(exc)))
-        logger.warning("audit trail not readable: %s", exc)
+        logger.warning("audit trail not readable: %s", type(exc).__name__)
 
     def _ask_export(self) -> None:
         path, chosen = QFileDialog.getSaveFileName(

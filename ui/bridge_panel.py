@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.wording import describe_error
 from ui.workers import WorkerPool
 
 __all__ = ["BridgeController", "BridgePanel", "card_state_text", "settings_text"]
@@ -193,7 +194,7 @@ class BridgePanel(QWidget):
             except Exception as exc:  # noqa: BLE001 - shown to the user, switch back off
                 logger.warning("bridge did not start: %s", type(exc).__name__)
                 self.message_label.setText(self.tr("Le pont n'a pas démarré : {0}")
-                                           .replace("{0}", str(exc)))
+                                           .replace("{0}", describe_error(exc)))
                 self.switch.blockSignals(True)
                 self.switch.setChecked(False)
                 self.switch.blockSignals(False)
@@ -221,11 +222,11 @@ class BridgePanel(QWidget):
             self.status_label.setText(self.tr("Arrêté"))
             return
         status = bridge.status()
-        text = self.tr("À l'écoute sur {host} (IMAP {imap}, SMTP {smtp}) ; {clients} "
-                       "connexion(s) de logiciel de messagerie ; carte : {card}")
+        text = self.tr("À l'écoute sur {host} (IMAP {imap}, SMTP {smtp}) ; %n "
+                       "connexion(s) de logiciel de messagerie ; carte : {card}", "",
+                       status.connected_clients)
         text = (text.replace("{host}", status.host).replace("{imap}", str(status.imap_port))
                 .replace("{smtp}", str(status.smtp_port))
-                .replace("{clients}", str(status.connected_clients))
                 .replace("{card}", card_state_text(status.card_state)))
         if status.last_error:
             text += "\n" + self.tr("Dernière erreur : ") + status.last_error
@@ -248,7 +249,7 @@ class BridgePanel(QWidget):
         try:
             self.controller.bridge.certificate.export(target)
         except Exception as exc:  # noqa: BLE001 - shown to the user
-            self.message_label.setText(str(exc))
+            self.message_label.setText(describe_error(exc))
             return
         self.message_label.setText(self.tr("Certificat enregistré dans ") + str(target))
 
@@ -267,7 +268,7 @@ class BridgePanel(QWidget):
     def _setup_failed(self, exc: BaseException) -> None:
         self.thunderbird_button.setEnabled(self.controller.running)
         self.message_label.setText(
-            self.tr("Échec de la configuration de Thunderbird : ") + str(exc))
+            self.tr("Échec de la configuration de Thunderbird : ") + describe_error(exc))
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         """Stop polling when the panel closes (the bridge keeps its own lifetime)."""

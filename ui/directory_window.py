@@ -6,7 +6,7 @@ import html
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,11 +30,22 @@ from ui.backend import DirectoryEntry, Services
 from ui.wording import describe_error, is_cancellation
 from ui.workers import CancelToken, WorkerPool
 
-__all__ = ["DirectoryWindow"]
+__all__ = ["DirectoryWindow", "bal_type_words"]
 
 logger = logging.getLogger(__name__)
 
 BAL_TYPES = ("", "PER", "ORG", "APP", "CAB")
+
+
+def bal_type_words(code: str) -> str:
+    """A mailbox type of the directory (``PER``...) in words; ``""`` for none."""
+    words = {
+        "PER": QCoreApplication.translate("DirectoryWindow", "Personnelle"),
+        "ORG": QCoreApplication.translate("DirectoryWindow", "Organisationnelle"),
+        "APP": QCoreApplication.translate("DirectoryWindow", "Applicative"),
+        "CAB": QCoreApplication.translate("DirectoryWindow", "Cabinet"),
+    }
+    return words.get(code.upper(), code)
 
 
 class DirectoryWindow(QMainWindow):
@@ -72,11 +83,8 @@ class DirectoryWindow(QMainWindow):
         self.specialty.setAccessibleName(self.tr("Filtre spécialité"))
         self.bal_type = QComboBox(central)
         self.bal_type.setAccessibleName(self.tr("Type de boîte"))
-        labels = {"": self.tr("Tous types"), "PER": self.tr("Personnelle"),
-                  "ORG": self.tr("Organisationnelle"), "APP": self.tr("Applicative"),
-                  "CAB": self.tr("Cabinet")}
         for code in BAL_TYPES:
-            self.bal_type.addItem(labels[code], code)
+            self.bal_type.addItem(bal_type_words(code) or self.tr("Tous types"), code)
         self.postal_code = QLineEdit(central)
         self.postal_code.setPlaceholderText(self.tr("Code postal"))
         self.postal_code.setAccessibleName(self.tr("Filtre code postal"))
@@ -152,7 +160,25 @@ class DirectoryWindow(QMainWindow):
         if services.directory is None:
             self.import_button.setEnabled(False)
             self.details.setText(self.tr("L'annuaire n'est pas disponible."))
+        else:
+            self.check_empty()
         self.resize(900, 560)
+
+    def check_empty(self) -> None:
+        """Say what to do when nothing is imported yet (on a worker: it opens the index)."""
+        rows = getattr(self.services.directory, "rows", None)
+        if callable(rows):
+            self.pool.submit(rows, on_result=self._show_empty_state, owner=self)
+
+    def _show_empty_state(self, rows: int) -> None:
+        if int(rows) > 0 or self.entries:
+            return
+        self.details.setText(self.tr(
+            "<b>L'annuaire n'est pas encore importé.</b><br>La recherche et "
+            "l'autocomplétion des destinataires en ont besoin. Téléchargez le fichier "
+            "« Extraction_Correspondance_MSSante » sur annuaire.sante.fr, puis cliquez sur "
+            "« Importer l'extraction… » ci-dessous. Vous pouvez aussi le télécharger avec "
+            "« Mettre à jour depuis l'ANS » dans les paramètres."))
 
     def filters(self) -> dict[str, str]:
         """The filters set, by ``client.directory`` field name."""
@@ -194,6 +220,10 @@ class DirectoryWindow(QMainWindow):
             self.table.selectRow(0)
         else:
             self._show_details(-1)
+            self.details.setText(self.tr(
+                "Aucune fiche ne correspond. Vérifiez l'orthographe, tapez moins de lettres "
+                "ou retirez un filtre."))
+            self.check_empty()
 
     def _show_details(self, row: int) -> None:
         if not 0 <= row < len(self.entries):
@@ -207,7 +237,7 @@ class DirectoryWindow(QMainWindow):
                              (self.tr("Spécialité"), entry.specialty),
                              (self.tr("Organisation"), entry.organization),
                              (self.tr("Ville"), f"{entry.postal_code} {entry.city}".strip()),
-                             (self.tr("Type de boîte"), entry.bal_type),
+                             (self.tr("Type de boîte"), bal_type_words(entry.bal_type)),
                              (self.tr("Identifiant national"), entry.national_id),
                              (self.tr("Adresse"), entry.address)):
             if value:
@@ -258,6 +288,7 @@ class DirectoryWindow(QMainWindow):
 
     def _imported(self, count: int) -> None:
         self.import_status.setText(self.tr("%n fiche(s) importée(s).", "", count))
+        self.details.setText("")
         self.import_finished.emit(count)
 
     def _import_failed(self, exc: BaseException) -> None:

@@ -1,9 +1,12 @@
-"""First run without a profile: pick the operator, test the connection, save.
+"""First run without a profile: pick the operator, test the connection, save, and
+offer to import the national directory.
 
-Three ways to a profile (issue 8): the list of known operators, DNS autodiscovery from
-the mailbox address (RFC 6186 SRV records), or a profile file from the IT admin. The
-assistant then tests the connection on a worker and saves the profile through
-``client.profiles``.
+Three ways to a profile: the list of known operators, DNS autodiscovery from the mailbox
+address (RFC 6186 SRV records), or a profile file from the IT admin. The assistant then
+tests the connection on a worker, shows the operator and the sign-in method in words, and
+saves the profile through ``client.profiles``. A last page explains what recipient
+autocomplete needs and imports the directory extraction (progress bar, cancel), or lets
+the user do it later from the Directory window.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import html
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -21,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -29,13 +33,26 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from ui.backend import ProfileChoice, ProfileSetup
-from ui.wording import describe_error
-from ui.workers import WorkerPool
+from ui.backend import DirectoryService, ProfileChoice, ProfileSetup
+from ui.wording import describe_error, is_cancellation
+from ui.workers import CancelToken, WorkerPool
 
-__all__ = ["FirstRunAssistant"]
+__all__ = ["FirstRunAssistant", "method_words"]
 
 logger = logging.getLogger(__name__)
+
+
+def method_words(method: str) -> str:
+    """The sign-in method of a profile, in words."""
+    words = {
+        "card-tls": QCoreApplication.translate(
+            "FirstRunAssistant", "carte CPS et code PIN (certificat de la carte)"),
+        "psc": QCoreApplication.translate(
+            "FirstRunAssistant", "Pro Santé Connect (carte CPS ou e-CPS)"),
+        "certificate": QCoreApplication.translate(
+            "FirstRunAssistant", "certificat logiciel de l'établissement"),
+    }
+    return words.get(method, method)
 
 
 class _ChoosePage(QWizardPage):
@@ -150,14 +167,20 @@ class _TestPage(QWizardPage):
     def _found(self, choice: ProfileChoice) -> None:
         self.choice = choice
         esc = html.escape
+        domain = choice.address.rpartition("@")[2]
+        operator = choice.operator
+        if not operator or operator.lower().endswith(".toml") or operator == domain:
+            # Found by DNS or in a file: the operator is the one of the mail domain.
+            operator = self.tr("l'opérateur de %1").replace("%1", domain)
+        operator_label = self.tr("Opérateur")
         address_label = self.tr("Adresse")
-        auth_label = self.tr("Authentification")
+        method_label = self.tr("Connexion")
+        servers_label = self.tr("Serveurs")
         self.summary.setText("<br>".join([
-            f"<b>{esc(choice.operator or choice.address)}</b>",
+            f"{esc(operator_label)} : <b>{esc(operator)}</b>",
             f"{esc(address_label)} : {esc(choice.address)}",
-            f"IMAP : {esc(choice.imap)}",
-            f"SMTP : {esc(choice.smtp)}",
-            f"{esc(auth_label)} : {esc(choice.method)}",
+            f"{esc(method_label)} : {esc(method_words(choice.method))}",
+            f"{esc(servers_label)} : {esc(choice.imap)}, {esc(choice.smtp)}",
         ]))
         self._test()
 
@@ -183,13 +206,105 @@ class _TestPage(QWizardPage):
         return self.choice is not None
 
 
+class _DirectoryPage(QWizardPage):
+    """What autocomplete needs, and the directory import (progress, cancel)."""
+
+    def __init__(self, assistant: FirstRunAssistant, directory: DirectoryService) -> None:
+        super().__init__(assistant)
+        self.assistant = assistant
+        self.directory = directory
+        self.setTitle(self.tr("Annuaire national MSSanté"))
+        layout = QVBoxLayout(self)
+        explain = QLabel(self.tr(
+            "Pour trouver un correspondant en tapant quelques lettres de son nom, "
+            "l'application a besoin de l'annuaire national publié par l'ANS. "
+            "Téléchargez le fichier « Extraction_Correspondance_MSSante » (ZIP) sur "
+            "annuaire.sante.fr, puis importez-le ici. Vous pourrez aussi le faire plus "
+            "tard depuis la fenêtre Annuaire."), self)
+        explain.setWordWrap(True)
+        layout.addWidget(explain)
+        row = QHBoxLayout()
+        self.import_button = QPushButton(self.tr("Importer l'extraction…"), self)
+        self.import_button.setObjectName("firstRunDirectoryImport")
+        self.import_button.clicked.connect(self._choose)
+        self.progress = QProgressBar(self)
+        self.progress.setAccessibleName(self.tr("Progression de l'import"))
+        self.progress.hide()
+        self.cancel_button = QPushButton(self.tr("Annuler l'import"), self)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.hide()
+        row.addWidget(self.import_button)
+        row.addWidget(self.progress, 1)
+        row.addWidget(self.cancel_button)
+        layout.addLayout(row)
+        self.status = QLabel(self)
+        self.status.setObjectName("firstRunDirectoryStatus")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        self._token: CancelToken | None = None
+        self.imported = 0
+
+    def _choose(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Extraction de l'annuaire MSSanté"), str(Path.home()),
+            self.tr("Extractions (*.zip *.txt)"))
+        if path:
+            self.start_import(Path(path))
+
+    def start_import(self, path: Path) -> None:
+        """Import ``path`` on a worker (tests call this instead of the file dialog)."""
+        if self._token is not None:
+            return
+        self._token = CancelToken()
+        self.import_button.setEnabled(False)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.status.setText(self.tr("Import de %1…").replace("%1", path.name))
+        self.assistant.pool.submit(
+            self.directory.import_file, path, cancel=self._token,
+            on_progress=self._progress, on_result=self._done, on_error=self._failed,
+            on_finished=self._ended, owner=self)
+
+    def cancel(self) -> None:
+        """Stop the import; nothing is lost (the previous index, if any, stays)."""
+        if self._token is not None:
+            self._token.cancel()
+
+    def _progress(self, done: int, total: int) -> None:
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(min(done, total))
+
+    def _done(self, count: int) -> None:
+        self.imported = int(count)
+        self.status.setText(self.tr("%n fiche(s) importée(s) : l'autocomplétion est prête.",
+                                    "", self.imported))
+
+    def _failed(self, exc: BaseException) -> None:
+        if is_cancellation(exc):
+            self.status.setText(self.tr(
+                "Import annulé. Vous pourrez importer l'annuaire depuis la fenêtre "
+                "Annuaire."))
+        else:
+            self.status.setText(describe_error(exc))
+
+    def _ended(self) -> None:
+        self._token = None
+        self.import_button.setEnabled(True)
+        self.progress.hide()
+        self.cancel_button.hide()
+
+
 class FirstRunAssistant(QWizard):
-    """Creates the first operator profile."""
+    """Creates the first operator profile, then offers the directory import."""
 
     profile_saved = Signal(object)  # Path
 
     def __init__(self, setup: ProfileSetup | None, pool: WorkerPool,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 directory: DirectoryService | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("firstRunAssistant")
         self.setWindowTitle(self.tr("Bienvenue dans Compagnon MSSanté"))
@@ -199,20 +314,41 @@ class FirstRunAssistant(QWizard):
         self.test_page = _TestPage(self)
         self.addPage(self.choose_page)
         self.addPage(self.test_page)
+        self.directory_page = (_DirectoryPage(self, directory) if directory is not None
+                               else None)
+        if self.directory_page is not None:
+            self.addPage(self.directory_page)
         self.setButtonText(QWizard.WizardButton.NextButton, self.tr("Suivant"))
         self.setButtonText(QWizard.WizardButton.BackButton, self.tr("Précédent"))
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Terminer"))
         self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("Annuler"))
+        self._saved = False
 
-    def accept(self) -> None:
-        """Save the profile, then close."""
+    def validateCurrentPage(self) -> bool:  # noqa: N802
+        """Save the profile when leaving the test page (the directory page is extra)."""
+        if self.currentPage() is self.test_page and self.directory_page is not None:
+            return self._save()
+        return super().validateCurrentPage()
+
+    def _save(self) -> bool:
+        if self._saved:
+            return True
         choice = self.test_page.choice
         if choice is None or self.setup is None:
-            return
+            return False
         try:
             path = self.setup.save(choice)
         except Exception as exc:  # noqa: BLE001 - a local file write; shown on the page
             self.test_page.result.setText("✖ " + describe_error(exc))
-            return
+            return False
+        self._saved = True
         self.profile_saved.emit(path)
+        return True
+
+    def accept(self) -> None:
+        """Save the profile (if not yet), then close."""
+        if self.directory_page is not None:
+            self.directory_page.cancel()
+        if not self._save():
+            return
         super().accept()

@@ -210,6 +210,16 @@ class FolderTree(QTreeView):
         index = self.currentIndex()
         return str(index.data(PATH_ROLE) or "") if index.isValid() else ""
 
+    def display_name(self, path: str) -> str:
+        """The folder's name for the user: special-use folders by their localised name
+        ("Boîte de réception", never "INBOX"), others by their own name."""
+        folder = self._folders.get(path)
+        if folder is not None:
+            return _role_name(folder.role) or folder.name
+        if path.upper() == "INBOX":  # RFC 3501 section 5.1: INBOX whatever the case
+            return _role_name("inbox")
+        return path.rpartition("/")[2] or path
+
     def label_of(self, path: str) -> str:
         """The text shown for ``path`` (tests, screen readers)."""
         item = self._items.get(path)

@@ -6,6 +6,12 @@ The compiled ``.qm`` files are built by the project, not committed: :func:`compi
 runs ``pyside6-lrelease`` (shipped with PySide6-Essentials) when the ``.qm`` beside the
 ``.ts`` is missing or older, writing into the app cache when the install is read-only.
 The language follows the system unless the user chose one in the settings.
+
+French is the source language, yet it has a catalog too (``..._fr.ts``): the plural forms
+of ``%n`` strings ("1 essai", "2 essais") and the few strings of Qt's own dialogs that
+Qt's ``qtbase_fr`` lacks. A language switch applies to every open window at once:
+:func:`retranslate_windows` maps each visible text back to its source through the
+catalogs and translates it again.
 """
 
 from __future__ import annotations
@@ -14,9 +20,23 @@ import logging
 import shutil
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+import defusedxml.ElementTree as SafeET
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QTabWidget,
+    QWidget,
+)
 
 from client.paths import app_paths
 
@@ -28,6 +48,7 @@ __all__ = [
     "i18n_dir",
     "install_language",
     "resolve_language",
+    "retranslate_windows",
 ]
 
 logger = logging.getLogger(__name__)
@@ -38,6 +59,9 @@ LANGUAGES: dict[str, str] = {"fr": "Français", "en": "English"}
 SOURCE_LANGUAGE = "fr"
 
 _installed: list[QTranslator] = []
+# The installed language and the one before it (for retranslate_windows).
+_current: list[str] = [SOURCE_LANGUAGE]
+_previous: list[str] = [SOURCE_LANGUAGE]
 
 
 def i18n_dir() -> Path:
@@ -112,21 +136,115 @@ def install_language(preference: str | None = None) -> str:
     for translator in _installed:
         app.removeTranslator(translator)
     _installed.clear()
-    if language == SOURCE_LANGUAGE:
-        qt_catalog_language = "fr"
-    else:
-        qt_catalog_language = language
-        qm = compiled_catalog(language)
-        translator = QTranslator(app)
-        if qm is not None and translator.load(str(qm)):
-            app.installTranslator(translator)
-            _installed.append(translator)
-        else:
-            logger.warning("no catalog for %s: interface stays in French", language)
+    qt_catalog_language = language
+    qm = compiled_catalog(language)
+    translator = QTranslator(app)
+    if qm is not None and translator.load(str(qm)):
+        app.installTranslator(translator)
+        _installed.append(translator)
+    elif language != SOURCE_LANGUAGE:
+        logger.warning("no catalog for %s: interface stays in French", language)
     # Qt's own strings (standard buttons, context menus).
     qt_translator = QTranslator(app)
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if qt_translator.load(f"qtbase_{qt_catalog_language}", qt_dir):
         app.installTranslator(qt_translator)
         _installed.append(qt_translator)
+    _previous[0], _current[0] = _current[0], language
     return language
+
+
+# -- switching the language of open windows ------------------------------------------------
+@cache
+def _catalog(language: str) -> tuple[dict[str, str], dict[str, str]]:
+    """``(translation -> source, source -> context)`` of a ``.ts`` catalog."""
+    back: dict[str, str] = {}
+    contexts: dict[str, str] = {}
+    ts = i18n_dir() / f"{CATALOG_PREFIX}_{language}.ts"
+    if not ts.exists():
+        return back, contexts
+    root = SafeET.parse(ts).getroot()
+    for context in root.iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            source = message.findtext("source") or ""
+            contexts.setdefault(source, name)
+            node = message.find("translation")
+            if node is None or message.get("numerus") == "yes":
+                continue  # plural strings carry a number: their widgets refresh themselves
+            if node.text:
+                back.setdefault(node.text, source)
+    return back, contexts
+
+
+def _retranslated(text: str, previous: str) -> str | None:
+    """``text`` shown in ``previous`` language, in the installed language (None: unknown)."""
+    if not text:
+        return None
+    back = _catalog(previous)[0] if previous != SOURCE_LANGUAGE else {}
+    source = back.get(text, text)
+    context = None
+    for language in ("en", *(code for code in LANGUAGES if code != "en")):
+        context = _catalog(language)[1].get(source)
+        if context is not None:
+            break
+    if context is None:
+        return None
+    return QCoreApplication.translate(context, source)
+
+
+def _retranslate_object(item: QObject, previous: str) -> int:
+    changed = 0
+
+    def swap(getter: object, setter: object) -> None:
+        nonlocal changed
+        old = getter() if callable(getter) else ""
+        new = _retranslated(str(old), previous)
+        if new is not None and new != old and callable(setter):
+            setter(new)
+            changed += 1
+
+    if isinstance(item, QWidget):
+        swap(item.windowTitle, item.setWindowTitle)
+        swap(item.toolTip, item.setToolTip)
+        swap(item.accessibleName, item.setAccessibleName)
+        if isinstance(item, QLabel | QAbstractButton):
+            swap(item.text, item.setText)
+        if isinstance(item, QLineEdit):
+            swap(item.placeholderText, item.setPlaceholderText)
+        if isinstance(item, QGroupBox):
+            swap(item.title, item.setTitle)
+        if isinstance(item, QMenu):
+            swap(item.title, item.setTitle)
+        if isinstance(item, QTabWidget):
+            for index in range(item.count()):
+                swap(lambda i=index: item.tabText(i),
+                     lambda text, i=index: item.setTabText(i, text))
+        if isinstance(item, QComboBox):
+            for index in range(item.count()):
+                swap(lambda i=index: item.itemText(i),
+                     lambda text, i=index: item.setItemText(i, text))
+    elif isinstance(item, QAction):
+        swap(item.text, item.setText)
+        swap(item.toolTip, item.setToolTip)
+    return changed
+
+
+def retranslate_windows(previous: str | None = None) -> int:
+    """Translate again every open window's texts after :func:`install_language`.
+
+    The windows build their texts once with ``tr()``; each text is mapped back to its
+    French source through the catalog of the ``previous`` language (default: the one
+    before the last switch) and translated into the installed one. Texts built from
+    data (a name, a count) are not in the catalogs and refresh with their data.
+    Returns how many texts changed.
+    """
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return 0
+    before = previous if previous is not None else _previous[0]
+    changed = 0
+    for window in app.topLevelWidgets():
+        for item in [window, *window.findChildren(QObject)]:
+            changed += _retranslate_object(item, before)
+    return changed

@@ -29,7 +29,7 @@ from ui.backend import (
     Services,
     TrustVerdict,
 )
-from ui.preferences import Preferences
+from ui.preferences import ModuleSettingInvalid, Preferences
 
 __all__ = [
     "LiveCard",
@@ -37,6 +37,7 @@ __all__ = [
     "LiveProfileSetup",
     "LiveTrust",
     "LiveXdm",
+    "build_card",
     "build_services",
 ]
 
@@ -75,6 +76,11 @@ class LiveDirectory:
         found = self._directory.search(text, limit, wanted or None)
         return [_entry(e) for e in found]
 
+    def rows(self) -> int:
+        """How many entries the index holds (0 before the first import)."""
+        info = self._directory.info()
+        return int(info.rows) if info is not None else 0
+
     def import_file(self, path: Path, progress: Callable[[int, int], None] | None = None,
                     cancel: Any = None) -> int:
         """Import an extraction; ``cancel`` is the worker's token (the index is kept)."""
@@ -82,11 +88,15 @@ class LiveDirectory:
 
     def refresh(self, force: bool = True) -> list[tuple[str, str, str]]:
         """Download the published directory and liste blanche (``client.directory.refresh``);
-        returns ``(source, status, detail)`` for each."""
+        returns ``(source, status, detail)`` for each, a failure's detail worded for the
+        user (never the raw exception text)."""
         from client.directory.refresh import refresh_if_due
+        from ui.wording import describe_error
 
         outcomes = refresh_if_due(directory=self._directory, force=force)
-        return [(o.name, o.status, o.detail) for o in outcomes]
+        return [(o.name, o.status,
+                 describe_error(o.error) if o.status == "failed" and o.error else "")
+                for o in outcomes]
 
     def close(self) -> None:
         """Close the index (application exit)."""
@@ -357,8 +367,13 @@ class LiveCard:
         mail = LiveMailService(opener)
         try:
             mail.connect()
-        except BaseException:
+        except BaseException as exc:
             mail.close()
+            # The PIN is asked during the TLS handshake: a wrong PIN, a locked card or a
+            # cancelled entry is recorded here (the class and tries left, never the PIN).
+            from client.auth import record_sign_in_failed
+
+            record_sign_in_failed(self.profile.address, self.profile.auth.method, exc)
             raise
         return mail
 
@@ -426,22 +441,40 @@ def build_services(preferences: Preferences) -> Services:
         services.directory = LiveDirectory()
     except ImportError:
         logger.warning("directory unavailable")
-    trust = LiveTrust()
-    services.trust = trust
+    services.trust = LiveTrust()
     services.xdm = LiveXdm(lambda: services.holder)
-    try:
-        from client.profiles import load_default_profile
-        from cps.middleware import find_pkcs11_module
+    build_card(services, preferences)
+    return services
 
+
+def build_card(services: Services, preferences: Preferences) -> None:
+    """(Re)build ``services.card`` from the profile and the module setting; a problem is
+    kept in ``extras["card_error"]`` for the lock screen. Called again when Settings
+    change the module, so that the change applies without a restart."""
+    from client.profiles import load_default_profile
+    from cps.middleware import find_pkcs11_module
+
+    old, services.card = services.card, None
+    services.extras.pop("card_error", None)
+    if old is not None:
+        old.stop()
+    try:
         profile = load_default_profile(preferences.profile_path or None)
         services.profile_path = profile.source
-        trust.own_domains.add(profile.domain.lower())  # a colleague is never refused
-        module = find_pkcs11_module(
-            explicit=os.environ.get("MSSANTE_COMPANION_PKCS11_MODULE") or None,
-            profile_value=(preferences.pkcs11_module or profile.auth.pkcs11_module),
-        )
+        if isinstance(services.trust, LiveTrust):
+            services.trust.own_domains.add(profile.domain.lower())  # colleagues are inside
+        chosen = preferences.pkcs11_module
+        try:
+            module = find_pkcs11_module(
+                explicit=os.environ.get("MSSANTE_COMPANION_PKCS11_MODULE") or None,
+                profile_value=(chosen or profile.auth.pkcs11_module),
+            )
+        except Exception as exc:
+            if chosen:
+                # The path saved in Settings is wrong: say so, and where to fix it.
+                raise ModuleSettingInvalid(chosen, exc) from exc
+            raise
         services.card = LiveCard(profile, module)
     except Exception as exc:  # noqa: BLE001 - worded on the lock screen
-        logger.warning("sign-in unavailable: %s", exc)
+        logger.warning("sign-in unavailable: %s", type(exc).__name__)
         services.extras["card_error"] = exc
-    return services

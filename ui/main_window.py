@@ -197,7 +197,8 @@ class MainWindow(QMainWindow):
         self.actions_.draft_ready.connect(self.compose)
         view.folder_loaded.connect(
             lambda path, n: self.status_text.setText(
-                self.tr("%1 : %n message(s)", "", n).replace("%1", path)))
+                self.tr("%1 : %n message(s)", "", n).replace(
+                    "%1", self.mail_view.folders.display_name(path))))
         self.session.holder_detected.connect(self._holder_detected)
         self.session.signed_in.connect(self._signed_in)
         self.session.resumed.connect(self._resumed)

@@ -14,12 +14,29 @@ from PySide6.QtCore import QByteArray, QSettings
 
 from client.paths import app_paths
 
-__all__ = ["Preferences", "REMOTE_POLICIES"]
+__all__ = ["ModuleSettingInvalid", "Preferences", "REMOTE_POLICIES", "is_automatic"]
 
 logger = logging.getLogger(__name__)
 
 #: Remote content policy: never load, ask per message (bar), always for trusted senders.
 REMOTE_POLICIES = ("block", "ask", "trusted")
+
+
+class ModuleSettingInvalid(Exception):  # noqa: N818 - reads as a state of the setting
+    """The PKCS#11 module path saved in Settings cannot be used; ``cause`` says why."""
+
+    def __init__(self, path: str, cause: BaseException) -> None:
+        super().__init__(f"{path}: {type(cause).__name__}")
+        self.path = path
+        self.cause = cause
+
+
+_AUTOMATIC = {"", "auto", "automatic", "automatique"}
+
+
+def is_automatic(value: str) -> bool:
+    """Whether a module setting means "find it" rather than a path."""
+    return value.strip().lower() in _AUTOMATIC
 
 
 class Preferences:
@@ -68,12 +85,19 @@ class Preferences:
 
     @property
     def pkcs11_module(self) -> str:
-        """``""`` or ``auto``: the Cryptolib CPS paths of the OS; else a path."""
-        return self._text("card/pkcs11_module")
+        """A path chosen by the user, or ``""``: automatic (the profile's module, else the
+        Cryptolib CPS paths of the OS). A word meaning "automatic" saved by an earlier
+        version reads as ``""``, so that it never overrides the profile's module."""
+        value = self._text("card/pkcs11_module").strip()
+        return "" if is_automatic(value) else value
 
     @pkcs11_module.setter
     def pkcs11_module(self, value: str) -> None:
-        self._settings.setValue("card/pkcs11_module", value)
+        value = value.strip()
+        if is_automatic(value):
+            self._settings.remove("card/pkcs11_module")
+        else:
+            self._settings.setValue("card/pkcs11_module", value)
 
     @property
     def extra_anchors(self) -> list[str]:

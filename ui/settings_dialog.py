@@ -1,13 +1,19 @@
 """Settings: profile, PKCS#11 module, trust anchors, directory and liste blanche,
 language, remote content. Preferences of the app are saved in :class:`Preferences`;
-what belongs to ``client`` (profile, anchors, imports) goes through its services."""
+what belongs to ``client`` (profile, anchors, imports) goes through its services.
+
+Settings never break the card: an empty module field means automatic discovery (never
+written as a path); a path is loaded as a PKCS#11 library and its slots listed, on a
+worker, before it is saved, and refused with the reason otherwise; a saved change
+rebuilds the card access at once (no restart). The language applies to every open
+window at once."""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QDate, QLocale, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,9 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.app_events import app_events
 from ui.backend import Services
-from ui.i18n import LANGUAGES, install_language
-from ui.preferences import Preferences
+from ui.i18n import LANGUAGES, install_language, retranslate_windows
+from ui.preferences import Preferences, is_automatic
 from ui.wording import describe_error
 from ui.workers import WorkerPool
 
@@ -50,8 +57,38 @@ def _file_row(parent: QWidget, edit: QLineEdit, title: str, pattern: str) -> QHB
     return row
 
 
+def whitelist_status_text(status: object) -> str:
+    """The liste blanche in force, in words: origin, number of domains, date."""
+    origin = str(getattr(status, "origin", "none"))
+    count = int(getattr(status, "domains", 0) or 0)
+    if origin == "none":
+        return QCoreApplication.translate("SettingsDialog",
+                  "Aucune liste blanche : seuls les patients et les adresses de votre "
+                  "opérateur sont acceptés. Importez la liste ou mettez-la à jour depuis "
+                  "l'ANS.")
+    generated = getattr(status, "generated", None)
+    date = (QLocale().toString(QDate(generated.year, generated.month, generated.day),
+                               QLocale.FormatType.LongFormat) if generated else "?")
+    if origin == "shipped":
+        text = QCoreApplication.translate(
+            "SettingsDialog", "Liste livrée avec l'application : %n domaine(s), publiée le %1.",
+            "", count)
+    else:
+        text = QCoreApplication.translate(
+            "SettingsDialog", "Liste importée : %n domaine(s), publiée le %1.", "", count)
+    text = text.replace("%1", date)
+    if getattr(status, "error", None) is not None:
+        text += " " + QCoreApplication.translate(
+            "SettingsDialog", "Le fichier importé est illisible : la liste livrée avec "
+            "l'application le remplace ; importez-la à nouveau.")
+    return text
+
+
 class SettingsDialog(QDialog):
-    """Tabs of settings; OK saves."""
+    """Tabs of settings; "Enregistrer" checks the module, then saves and applies."""
+
+    #: Emitted after the settings were saved and applied.
+    applied = Signal()
 
     def __init__(self, services: Services, preferences: Preferences, pool: WorkerPool,
                  parent: QWidget | None = None) -> None:
@@ -70,15 +107,22 @@ class SettingsDialog(QDialog):
         self.profile.setAccessibleName(self.tr("Profil de l'opérateur"))
         form.addRow(self.tr("Profil de l'opérateur"),
                     _file_row(self, self.profile, self.tr("Profil"), "*.toml"))
-        self.module = QLineEdit(preferences.pkcs11_module or "auto", account)
+        self.module = QLineEdit(preferences.pkcs11_module, account)
+        self.module.setObjectName("pkcs11Module")
         self.module.setAccessibleName(self.tr("Module PKCS#11"))
+        self.module.setPlaceholderText(self.tr("automatique"))
+        self.module.setClearButtonEnabled(True)
         form.addRow(self.tr("Module PKCS#11 (Cryptolib CPS)"),
                     _file_row(self, self.module, self.tr("Module PKCS#11"),
                               "*.so *.dll *.dylib"))
-        hint = QLabel(self.tr("« auto » : emplacements standards de la Cryptolib CPS."),
-                      account)
+        hint = QLabel(self.tr("Vide : automatique (le module du profil, sinon les "
+                              "emplacements standards de la Cryptolib CPS)."), account)
         hint.setWordWrap(True)
         form.addRow("", hint)
+        self.module_status = QLabel(account)
+        self.module_status.setObjectName("pkcs11ModuleStatus")
+        self.module_status.setWordWrap(True)
+        form.addRow("", self.module_status)
         tabs.addTab(account, self.tr("Compte et carte"))
 
         trust = QWidget(tabs)
@@ -103,6 +147,11 @@ class SettingsDialog(QDialog):
 
         data = QWidget(tabs)
         data_layout = QFormLayout(data)
+        self.whitelist_status = QLabel(data)
+        self.whitelist_status.setObjectName("whitelistStatus")
+        self.whitelist_status.setWordWrap(True)
+        data_layout.addRow(self.whitelist_status)
+        self.show_whitelist_status()
         whitelist = QPushButton(self.tr("Importer la liste blanche…"), data)
         whitelist.setObjectName("importWhitelist")
         whitelist.clicked.connect(self._import_whitelist)
@@ -152,7 +201,14 @@ class SettingsDialog(QDialog):
         layout.addWidget(tabs)
         layout.addWidget(buttons)
         self.tabs = tabs
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.resize(620, 420)
+
+    def show_whitelist_status(self) -> None:
+        """Origin, size and date of the liste blanche in force."""
+        status = getattr(self.services.trust, "status", None)
+        self.whitelist_status.setText(whitelist_status_text(status()) if callable(status)
+                                      else "")
 
     def _add_anchor(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Autorité de confiance"),
@@ -168,10 +224,13 @@ class SettingsDialog(QDialog):
         if path and trust is not None:
             self.data_status.setText(self.tr("Import de la liste blanche…"))
             self.pool.submit(trust.import_file, Path(path),
-                             on_result=lambda n: self.data_status.setText(
-                                 self.tr("%n domaine(s) importé(s).", "", int(n))),
+                             on_result=self._whitelist_imported,
                              on_error=lambda exc: self.data_status.setText(
                                  describe_error(exc)), owner=self)
+
+    def _whitelist_imported(self, count: int) -> None:
+        self.data_status.setText(self.tr("%n domaine(s) importé(s).", "", int(count)))
+        self.show_whitelist_status()
 
     def refresh_published(self) -> None:
         """Download the current liste blanche and directory extraction (a worker)."""
@@ -185,17 +244,11 @@ class SettingsDialog(QDialog):
 
     def _refreshed(self, outcomes: list[tuple[str, str, str]]) -> None:
         self.refresh_button.setEnabled(True)
-        names = {"whitelist": self.tr("Liste blanche"), "directory": self.tr("Annuaire")}
-        states = {"refreshed": self.tr("mis à jour"), "skipped": self.tr("inchangé"),
-                  "failed": self.tr("échec")}
-        lines = []
-        for name, status, detail in outcomes:
-            line = f"{names.get(name, name)} : {states.get(status, status)}"
-            lines.append(f"{line} ({detail})" if detail and status == "failed" else line)
-        self.data_status.setText("\n".join(lines))
+        self.data_status.setText(refresh_outcomes_text(outcomes))
         reload = getattr(self.services.trust, "reload", None)
         if callable(reload):
             reload()
+        self.show_whitelist_status()
 
     def _refresh_failed(self, exc: BaseException) -> None:
         self.refresh_button.setEnabled(True)
@@ -208,15 +261,77 @@ class SettingsDialog(QDialog):
             opener()
 
     def accept(self) -> None:
-        """Save and apply (language applies to windows opened from now on)."""
+        """Check a new module path (on a worker), then save and apply."""
+        module = self.module.text().strip()
+        if is_automatic(module):
+            module = ""
+            self.module.clear()
+        if not module or module == self.preferences.pkcs11_module:
+            self._save(module)
+            return
+        from cps.middleware import probe_pkcs11_module
+
+        self.save_button.setEnabled(False)
+        self.module_status.setText(self.tr("Vérification du module PKCS#11…"))
+        self.pool.submit(probe_pkcs11_module, Path(module),
+                         on_result=lambda _slots: self._save(module),
+                         on_error=self._module_refused, owner=self)
+
+    def _module_refused(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        self.tabs.setCurrentIndex(0)
+        self.module_status.setText(
+            self.tr("Ce module n'est pas enregistré : %1").replace("%1", describe_error(exc)))
+
+    def _save(self, module: str) -> None:
         prefs = self.preferences
+        card_changed = (module != prefs.pkcs11_module
+                        or self.profile.text().strip() != prefs.profile_path)
         prefs.profile_path = self.profile.text().strip()
-        prefs.pkcs11_module = self.module.text().strip()
+        prefs.pkcs11_module = module
         prefs.extra_anchors = [self.anchors.item(i).text() for i in range(self.anchors.count())]
         language = str(self.language.currentData() or "")
-        if language != prefs.language:
-            prefs.language = language
-            install_language(language or None)
+        language_changed = language != prefs.language
+        prefs.language = language
         prefs.remote_content = str(self.remote.currentData())
         prefs.sync()
+        if card_changed:
+            self._apply_card()
+        if language_changed:
+            applied = install_language(language or None)
+            retranslate_windows()
+            app_events().language_changed.emit(applied)
+        self.applied.emit()
         super().accept()
+
+    def _apply_card(self) -> None:
+        """Use the new module or profile now: rebuild the card access and, unless a
+        session is open on the current one, start watching the card again."""
+        session = getattr(self.parent(), "session", None)
+        if session is not None and getattr(session, "mail", None) is not None:
+            logger.info("card settings saved; they apply at the next sign-in")
+            return
+        from ui.live import build_card
+
+        if self.services.card is not None or "card_error" in self.services.extras:
+            build_card(self.services, self.preferences)
+            start = getattr(session, "start", None)
+            if callable(start):
+                start()
+
+
+def refresh_outcomes_text(outcomes: list[tuple[str, str, str]]) -> str:
+    """What a refresh did, one line per source, in words (never a raw error)."""
+    translate = QCoreApplication.translate
+    names = {"whitelist": translate("SettingsDialog", "Liste blanche"),
+             "directory": translate("SettingsDialog", "Annuaire")}
+    states = {"refreshed": translate("SettingsDialog", "nouvelle version importée"),
+              "unchanged": translate("SettingsDialog", "déjà à jour"),
+              "skipped": translate("SettingsDialog", "vérifiée récemment"),
+              "failed": translate("SettingsDialog", "échec")}
+    lines = []
+    for name, status, detail in outcomes:
+        line = f"{names.get(name, name)} : {states.get(status, status)}"
+        # A failure's detail is already worded by the service (describe_error).
+        lines.append(f"{line} ({detail})" if detail and status == "failed" else line)
+    return "\n".join(lines)

@@ -28,9 +28,12 @@ from ui.backend import PatientForm, XdmService
 from ui.wording import describe_error
 from ui.workers import WorkerPool
 
-__all__ = ["StructuredDocumentDialog", "INS_OIDS"]
+__all__ = ["INS_OIDS", "NO_DATE", "StructuredDocumentDialog"]
 
 logger = logging.getLogger(__name__)
+
+#: The birth date field's "not given" value (shown as "À indiquer").
+NO_DATE = QDate(1900, 1, 1)
 
 #: OID -> label (design section 2: NIR, NIA, test identities).
 INS_OIDS: dict[str, str] = {
@@ -90,17 +93,31 @@ class StructuredDocumentDialog(QDialog):
         self.given.setAccessibleName(self.tr("Prénom"))
         form.addRow(self.tr("Prénom"), self.given)
         self.sex = QComboBox(self)
+        self.sex.setObjectName("patientSex")
         self.sex.setAccessibleName(self.tr("Sexe"))
+        # Never guessed: the form starts without a sex and without a birth date.
+        self.sex.addItem(self.tr("À indiquer"), "")
         self.sex.addItem(self.tr("Féminin"), "F")
         self.sex.addItem(self.tr("Masculin"), "M")
         self.sex.addItem(self.tr("Inconnu"), "U")
         form.addRow(self.tr("Sexe"), self.sex)
         self.birth = QDateEdit(self)
         self.birth.setAccessibleName(self.tr("Date de naissance"))
+        self.birth.setObjectName("patientBirthDate")
         self.birth.setDisplayFormat("dd/MM/yyyy")
         self.birth.setCalendarPopup(True)
-        self.birth.setDate(QDate(1970, 1, 1))
+        # The minimum date stands for "not given" and shows as a blank to fill in.
+        self.birth.setMinimumDate(NO_DATE)
+        self.birth.setMaximumDate(QDate.currentDate())
+        self.birth.setSpecialValueText(self.tr("À indiquer"))
+        self.birth.setDate(NO_DATE)
+        today = QDate.currentDate()
+        self.birth.calendarWidget().setCurrentPage(today.year() - 40, today.month())
         form.addRow(self.tr("Date de naissance"), self.birth)
+        self.identity_status = QLabel(self)
+        self.identity_status.setObjectName("identityStatus")
+        self.identity_status.setWordWrap(True)
+        form.addRow("", self.identity_status)
 
         self.error = QLabel(self)
         self.error.setObjectName("structuredError")
@@ -118,6 +135,8 @@ class StructuredDocumentDialog(QDialog):
         self.oid.currentIndexChanged.connect(lambda _i: self._validate())
         for edit in (self.family, self.given):
             edit.textChanged.connect(lambda _t: self._validate())
+        self.sex.currentIndexChanged.connect(lambda _i: self._validate())
+        self.birth.dateChanged.connect(lambda _d: self._validate())
         self._validate()
 
     def set_documents(self, paths: list[Path]) -> None:
@@ -142,8 +161,20 @@ class StructuredDocumentDialog(QDialog):
             family_name=self.family.text().strip(),
             given_name=self.given.text().strip(),
             sex=str(self.sex.currentData()),
-            birth_date=self.birth.date().toString("yyyy-MM-dd"),
+            birth_date=("" if self.birth.date() == NO_DATE
+                        else self.birth.date().toString("yyyy-MM-dd")),
         )
+
+    def identity_error(self) -> str:
+        """What is missing from the patient's identity, ``""`` when it is complete."""
+        patient = self.patient()
+        if not patient.family_name or not patient.given_name:
+            return self.tr("Indiquez le nom de naissance et le prénom du patient.")
+        if not patient.sex:
+            return self.tr("Indiquez le sexe du patient.")
+        if not patient.birth_date:
+            return self.tr("Indiquez la date de naissance du patient.")
+        return ""
 
     def ins_error(self) -> str:
         """Why the INS is not valid, ``""`` when it is."""
@@ -162,8 +193,9 @@ class StructuredDocumentDialog(QDialog):
         problem = self.ins_error()
         self.ins_status.setText(problem or self.tr("INS valide."))
         self.ins_status.setStyleSheet("color:#c5221f" if problem else "color:#188038")
-        complete = (not problem and bool(self.documents) and bool(self.family.text().strip())
-                    and bool(self.given.text().strip()))
+        missing = self.identity_error()
+        self.identity_status.setText(missing)
+        complete = not problem and not missing and bool(self.documents)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(complete)
 
     def _pack(self) -> None:

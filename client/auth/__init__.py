@@ -180,9 +180,24 @@ def build_authenticator(
 
 
 def record_sign_in_failed(address: str, method: str, exc: BaseException) -> None:
-    """Append ``sign-in-failed`` to the audit trail (never raises, records no secret)."""
-    audit_record("sign-in-failed", address=address, method=method,
-                 error=type(exc).__name__)
+    """Append the failed sign-in to the audit trail (never raises, records no secret).
+
+    A wrong PIN (``pin-incorrect``, with the tries left, never the PIN), a locked card
+    (``card-locked``) and a cancelled sign-in (``sign-in-cancelled``) are events of their
+    own; anything else is ``sign-in-failed`` with the error's class name.
+    """
+    from cps.errors import PinEntryCancelled, PinIncorrect, PinLocked
+
+    if isinstance(exc, PinIncorrect):
+        audit_record("pin-incorrect", address=address, method=method,
+                     attempts_left=exc.attempts_left)
+    elif isinstance(exc, PinLocked):
+        audit_record("card-locked", address=address, method=method)
+    elif isinstance(exc, PinEntryCancelled):
+        audit_record("sign-in-cancelled", address=address, method=method)
+    else:
+        audit_record("sign-in-failed", address=address, method=method,
+                     error=type(exc).__name__)
 
 
 def _build_authenticator(

@@ -97,8 +97,18 @@ def _import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _space_in_force() -> TrustSpace:
+    """The imported list, else the one shipped with the application."""
+    from client.whitelist_current import current_whitelist
+
+    space = current_whitelist().space()
+    if space is None:
+        raise WhitelistNotImported(default_whitelist_path())
+    return space
+
+
 def _check(args: argparse.Namespace) -> int:
-    space = TrustSpace.load()
+    space = _space_in_force()
     decisions = space.check_all(args.addresses)
     if option(args, "json", False):
         document: Any = [d.to_dict() for d in decisions]
@@ -116,16 +126,23 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _info(args: argparse.Namespace) -> int:
-    space = TrustSpace.load()
+    from client.whitelist_current import current_whitelist
+
+    status = current_whitelist().status()
+    if not status.loaded:
+        raise WhitelistNotImported(default_whitelist_path())
     summary = {
-        "domains": len(space),
-        "generated": space.generated.isoformat() if space.generated else "",
-        "path": str(default_whitelist_path()),
+        "domains": status.domains,
+        "generated": status.generated.isoformat() if status.generated else "",
+        "path": str(status.path),
+        "origin": status.origin,
     }
     if option(args, "json", False):
         emit_json(summary)
     else:
-        print(f"{summary['domains']} MSSanté domains, generated {summary['generated']}.")
+        origin = "shipped with the application" if status.origin == "shipped" else "imported"
+        print(f"{summary['domains']} MSSanté domains, generated {summary['generated']} "
+              f"({origin}).")
     return EXIT_OK
 
 

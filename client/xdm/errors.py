@@ -53,12 +53,15 @@ class InvalidIns(XdmError):
     Attributes:
         value: the matricule or OID that was refused.
         reason: what is wrong with it.
+        kind: the same for wording: ``oid``, ``length``, ``characters``, ``first-digit``,
+            ``key``, or ``""``.
     """
 
-    def __init__(self, value: str, reason: str) -> None:
+    def __init__(self, value: str, reason: str, kind: str = "") -> None:
         super().__init__(f"Invalid INS {value!r}: {reason}.")
         self.value = value
         self.reason = reason
+        self.kind = kind
 
 
 class InvalidXdmInput(XdmError):

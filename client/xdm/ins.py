@@ -96,20 +96,23 @@ def validate_ins(matricule: str, oid: str) -> Ins:
     oid = oid.strip()
     if oid not in INS_OIDS:
         known = ", ".join(f"{k} ({v})" for k, v in INS_OIDS.items())
-        raise InvalidIns(oid, f"unknown INS OID; expected one of {known}")
+        raise InvalidIns(oid, f"unknown INS OID; expected one of {known}", "oid")
     value = re.sub(r"[\s.]", "", matricule).upper()
     if len(value) != 15:
         raise InvalidIns(
-            matricule, f"an INS matricule has 15 characters (13 + 2-digit key), got {len(value)}"
+            matricule, f"an INS matricule has 15 characters (13 + 2-digit key), got {len(value)}",
+            "length",
         )
     if not _SHAPE.match(value):
         raise InvalidIns(
             matricule,
             "only digits are allowed, except 2A or 2B as the department (characters 6-7)",
+            "characters",
         )
     if value[0] not in _SEX_DIGITS:
         raise InvalidIns(
-            matricule, f"the first digit must be 1, 2, 3, 4, 7 or 8, not {value[0]}"
+            matricule, f"the first digit must be 1, 2, 3, 4, 7 or 8, not {value[0]}",
+            "first-digit",
         )
     expected = nir_key(value[:13])
     if int(value[13:]) != expected:
@@ -117,5 +120,6 @@ def validate_ins(matricule: str, oid: str) -> Ins:
             matricule,
             f"wrong control key {value[13:]}: 97 - (first 13 digits mod 97) gives "
             f"{expected:02d}; check the number",
+            "key",
         )
     return Ins(matricule=value, oid=oid)

@@ -148,6 +148,150 @@
         <source>JSON Lines (*.jsonl);;CSV (*.csv)</source>
         <translation>JSON Lines (*.jsonl);;CSV (*.csv)</translation>
     </message>
+    <message>
+        <source>Code PIN incorrect</source>
+        <translation>Wrong PIN</translation>
+    </message>
+    <message>
+        <source>Carte bloquée</source>
+        <translation>Card locked</translation>
+    </message>
+    <message>
+        <source>Connexion annulée</source>
+        <translation>Sign-in cancelled</translation>
+    </message>
+    <message>
+        <source>Adresse</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Méthode</source>
+        <translation>Method</translation>
+    </message>
+    <message>
+        <source>Motif</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Règle</source>
+        <translation>Rule</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <source>Destinataires</source>
+        <translation>Recipients</translation>
+    </message>
+    <message>
+        <source>État</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <source>Où</source>
+        <translation>Where</translation>
+    </message>
+    <message>
+        <source>Essais restants</source>
+        <translation>Tries left</translation>
+    </message>
+    <message>
+        <source>domaine hors de la liste blanche</source>
+        <translation>domain not on the liste blanche</translation>
+    </message>
+    <message>
+        <source>aucune liste blanche disponible</source>
+        <translation>no liste blanche available</translation>
+    </message>
+    <message>
+        <source>adresse invalide</source>
+        <translation>invalid address</translation>
+    </message>
+    <message>
+        <source>aucun destinataire</source>
+        <translation>no recipient</translation>
+    </message>
+    <message>
+        <source>connexion venue d&apos;un autre ordinateur</source>
+        <translation>connection from another computer</translation>
+    </message>
+    <message>
+        <source>passerelle</source>
+        <translation>bridge</translation>
+    </message>
+    <message>
+        <source>relève du courrier (IMAP)</source>
+        <translation>mail fetching (IMAP)</translation>
+    </message>
+    <message>
+        <source>envoi du courrier (SMTP)</source>
+        <translation>mail sending (SMTP)</translation>
+    </message>
+    <message>
+        <source>échec définitif</source>
+        <translation>final failure</translation>
+    </message>
+    <message>
+        <source>en attente d&apos;un nouvel essai</source>
+        <translation>waiting for a new attempt</translation>
+    </message>
+    <message>
+        <source>code PIN incorrect</source>
+        <translation>wrong PIN</translation>
+    </message>
+    <message>
+        <source>carte bloquée</source>
+        <translation>card locked</translation>
+    </message>
+    <message>
+        <source>saisie du code PIN annulée</source>
+        <translation>PIN entry cancelled</translation>
+    </message>
+    <message>
+        <source>carte retirée</source>
+        <translation>card removed</translation>
+    </message>
+    <message>
+        <source>aucune carte insérée</source>
+        <translation>no card inserted</translation>
+    </message>
+    <message>
+        <source>Cryptolib CPS introuvable</source>
+        <translation>Cryptolib CPS not found</translation>
+    </message>
+    <message>
+        <source>connexion refusée par l&apos;opérateur</source>
+        <translation>sign-in refused by the operator</translation>
+    </message>
+    <message>
+        <source>opérateur injoignable</source>
+        <translation>operator unreachable</translation>
+    </message>
+    <message>
+        <source>Pro Santé Connect injoignable</source>
+        <translation>Pro Santé Connect unreachable</translation>
+    </message>
+    <message>
+        <source>certificat de la carte refusé par le serveur</source>
+        <translation>the card&apos;s certificate refused by the server</translation>
+    </message>
+    <message>
+        <source>certificat du serveur non reconnu</source>
+        <translation>server certificate not recognised</translation>
+    </message>
+    <message>
+        <source>session terminée</source>
+        <translation>session ended</translation>
+    </message>
+    <message>
+        <source>erreur technique</source>
+        <translation>technical error</translation>
+    </message>
 </context>
 <context>
     <name>BridgePanel</name>
@@ -239,11 +383,6 @@
         <translation>The bridge did not start: {0}</translation>
     </message>
     <message>
-        <location line="+29" />
-        <source>À l'écoute sur {host} (IMAP {imap}, SMTP {smtp}) ; {clients} connexion(s) de logiciel de messagerie ; carte : {card}</source>
-        <translation>Listening on {host} (IMAP {imap}, SMTP {smtp}); {clients} mail client connection(s); card: {card}</translation>
-    </message>
-    <message>
         <location line="+7" />
         <source>Dernière erreur : </source>
         <translation>Last error: </translation>
@@ -272,6 +411,13 @@
         <location line="+5" />
         <source>Échec de la configuration de Thunderbird : </source>
         <translation>Thunderbird setup failed: </translation>
+    </message>
+    <message numerus="yes">
+        <source>À l&apos;écoute sur {host} (IMAP {imap}, SMTP {smtp}) ; %n connexion(s) de logiciel de messagerie ; carte : {card}</source>
+        <translation>
+            <numerusform>Listening on {host} (IMAP {imap}, SMTP {smtp}); %n mail client connection; card: {card}</numerusform>
+            <numerusform>Listening on {host} (IMAP {imap}, SMTP {smtp}); %n mail client connections; card: {card}</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -845,6 +991,14 @@
         <source>Import annulé : l'annuaire précédent est conservé.</source>
         <translation>Import cancelled: the previous directory is kept.</translation>
     </message>
+    <message>
+        <source>&lt;b&gt;L&apos;annuaire n&apos;est pas encore importé.&lt;/b&gt;&lt;br&gt;La recherche et l&apos;autocomplétion des destinataires en ont besoin. Téléchargez le fichier « Extraction_Correspondance_MSSante » sur annuaire.sante.fr, puis cliquez sur « Importer l&apos;extraction… » ci-dessous. Vous pouvez aussi le télécharger avec « Mettre à jour depuis l&apos;ANS » dans les paramètres.</source>
+        <translation>&lt;b&gt;The directory is not imported yet.&lt;/b&gt;&lt;br&gt;Search and recipient autocomplete need it. Download the file &quot;Extraction_Correspondance_MSSante&quot; from annuaire.sante.fr, then click &quot;Import the extraction…&quot; below. You can also download it with &quot;Update from ANS&quot; in the settings.</translation>
+    </message>
+    <message>
+        <source>Aucune fiche ne correspond. Vérifiez l&apos;orthographe, tapez moins de lettres ou retirez un filtre.</source>
+        <translation>No entry matches. Check the spelling, type fewer letters or remove a filter.</translation>
+    </message>
 </context>
 <context>
     <name>FirstRunAssistant</name>
@@ -872,6 +1026,18 @@
         <location line="+1" />
         <source>Annuler</source>
         <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>carte CPS et code PIN (certificat de la carte)</source>
+        <translation>CPS card and PIN (the card&apos;s certificate)</translation>
+    </message>
+    <message>
+        <source>Pro Santé Connect (carte CPS ou e-CPS)</source>
+        <translation>Pro Santé Connect (CPS card or e-CPS)</translation>
+    </message>
+    <message>
+        <source>certificat logiciel de l&apos;établissement</source>
+        <translation>the organisation&apos;s software certificate</translation>
     </message>
 </context>
 <context>
@@ -1525,11 +1691,6 @@
         <translation>PKCS#11 module (Cryptolib CPS)</translation>
     </message>
     <message>
-        <location line="+3" />
-        <source>« auto » : emplacements standards de la Cryptolib CPS.</source>
-        <translation>“auto”: the standard Cryptolib CPS locations.</translation>
-    </message>
-    <message>
         <location line="+4" />
         <source>Compte et carte</source>
         <translation>Account and card</translation>
@@ -1686,18 +1847,58 @@
     </message>
     <message>
         <location line="+1" />
-        <source>mis à jour</source>
-        <translation>updated</translation>
-    </message>
-    <message>
-        <location line="+0" />
-        <source>inchangé</source>
-        <translation>unchanged</translation>
-    </message>
-    <message>
-        <location line="+1" />
         <source>échec</source>
         <translation>failed</translation>
+    </message>
+    <message>
+        <source>Aucune liste blanche : seuls les patients et les adresses de votre opérateur sont acceptés. Importez la liste ou mettez-la à jour depuis l&apos;ANS.</source>
+        <translation>No liste blanche: only patients and your operator&apos;s addresses are accepted. Import the list or update it from ANS.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Liste livrée avec l&apos;application : %n domaine(s), publiée le %1.</source>
+        <translation>
+            <numerusform>List shipped with the application: %n domain, published on %1.</numerusform>
+            <numerusform>List shipped with the application: %n domains, published on %1.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Liste importée : %n domaine(s), publiée le %1.</source>
+        <translation>
+            <numerusform>Imported list: %n domain, published on %1.</numerusform>
+            <numerusform>Imported list: %n domains, published on %1.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Le fichier importé est illisible : la liste livrée avec l&apos;application le remplace ; importez-la à nouveau.</source>
+        <translation>The imported file cannot be read: the list shipped with the application replaces it; import it again.</translation>
+    </message>
+    <message>
+        <source>automatique</source>
+        <translation>automatic</translation>
+    </message>
+    <message>
+        <source>Vide : automatique (le module du profil, sinon les emplacements standards de la Cryptolib CPS).</source>
+        <translation>Empty: automatic (the profile&apos;s module, else the standard locations of the Cryptolib CPS).</translation>
+    </message>
+    <message>
+        <source>Vérification du module PKCS#11…</source>
+        <translation>Checking the PKCS#11 module…</translation>
+    </message>
+    <message>
+        <source>Ce module n&apos;est pas enregistré : %1</source>
+        <translation>This module was not saved: %1</translation>
+    </message>
+    <message>
+        <source>nouvelle version importée</source>
+        <translation>new version imported</translation>
+    </message>
+    <message>
+        <source>déjà à jour</source>
+        <translation>already up to date</translation>
+    </message>
+    <message>
+        <source>vérifiée récemment</source>
+        <translation>checked recently</translation>
     </message>
 </context>
 <context>
@@ -1843,6 +2044,22 @@
         <location line="+3" />
         <source>Préparation du document structuré…</source>
         <translation>Preparing the structured document…</translation>
+    </message>
+    <message>
+        <source>À indiquer</source>
+        <translation>To be given</translation>
+    </message>
+    <message>
+        <source>Indiquez le nom de naissance et le prénom du patient.</source>
+        <translation>Give the patient&apos;s birth name and first name.</translation>
+    </message>
+    <message>
+        <source>Indiquez le sexe du patient.</source>
+        <translation>Give the patient&apos;s sex.</translation>
+    </message>
+    <message>
+        <source>Indiquez la date de naissance du patient.</source>
+        <translation>Give the patient&apos;s birth date.</translation>
     </message>
 </context>
 <context>
@@ -2006,6 +2223,22 @@
         <source>Connexion réussie.</source>
         <translation>Connected.</translation>
     </message>
+    <message>
+        <source>l&apos;opérateur de %1</source>
+        <translation>the operator of %1</translation>
+    </message>
+    <message>
+        <source>Opérateur</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>Connexion</source>
+        <translation>Sign-in</translation>
+    </message>
+    <message>
+        <source>Serveurs</source>
+        <translation>Servers</translation>
+    </message>
 </context>
 <context>
     <name>live</name>
@@ -2099,36 +2332,6 @@
         <translation>Wrong PIN. Check it and try again.</translation>
     </message>
     <message>
-        <location line="+6" />
-        <source>La Cryptolib CPS (module PKCS#11) est introuvable. Installez-la depuis le site de l'ANS ou indiquez son chemin dans les paramètres.</source>
-        <translation>The Cryptolib CPS (PKCS#11 module) was not found. Install it from the ANS website or give its path in the settings.</translation>
-    </message>
-    <message>
-        <location line="+11" />
-        <source>domaine absent de la liste blanche MSSanté</source>
-        <translation>domain not on the MSSanté whitelist</translation>
-    </message>
-    <message>
-        <location line="+2" />
-        <source>liste blanche non importée : importez-la dans les paramètres</source>
-        <translation>whitelist not imported: import it in the settings</translation>
-    </message>
-    <message>
-        <location line="+2" />
-        <source>adresse invalide</source>
-        <translation>invalid address</translation>
-    </message>
-    <message>
-        <location line="+1" />
-        <source>aucun destinataire</source>
-        <translation>no recipient</translation>
-    </message>
-    <message>
-        <location line="+8" />
-        <source>Le destinataire %1 est refusé : il n'appartient pas à l'espace de confiance MSSanté. Retirez-le ou choisissez une adresse MSSanté.</source>
-        <translation>Recipient %1 is refused: it is outside the MSSanté trust space. Remove it or choose an MSSanté address.</translation>
-    </message>
-    <message>
         <location line="+10" />
         <source>Fichier introuvable : %1</source>
         <translation>File not found: %1</translation>
@@ -2159,16 +2362,6 @@
         <translation>No CPS card is inserted. Insert your card in the reader.</translation>
     </message>
     <message>
-        <location line="+2" />
-        <source>Aucun lecteur de carte n'est détecté. Branchez le lecteur et vérifiez le service PC/SC (pcscd).</source>
-        <translation>No card reader was detected. Plug in the reader and check the PC/SC service (pcscd).</translation>
-    </message>
-    <message>
-        <location line="+5" />
-        <source>Le fichier indiqué n'est pas un module PKCS#11 valide. Vérifiez le chemin de la Cryptolib CPS dans les paramètres.</source>
-        <translation>The file given is not a valid PKCS#11 module. Check the Cryptolib CPS path in the settings.</translation>
-    </message>
-    <message>
         <location line="+4" />
         <source>Le certificat de votre carte CPS a expiré. Demandez le renouvellement de votre carte.</source>
         <translation>The certificate of your CPS card has expired. Ask for a renewal of your card.</translation>
@@ -2188,11 +2381,6 @@
         <location line="+35" />
         <source>L'opérateur a refusé la connexion. Vérifiez votre carte et le profil de l'opérateur.</source>
         <translation>The operator refused the sign-in. Check your card and the operator profile.</translation>
-    </message>
-    <message>
-        <location line="-31" />
-        <source>Votre session Pro Santé Connect a expiré. Saisissez à nouveau votre code PIN.</source>
-        <translation>Your Pro Santé Connect session has expired. Enter your PIN again.</translation>
     </message>
     <message>
         <location line="+3" />
@@ -2279,11 +2467,6 @@
         <translation>The directory is not imported yet. Import the extraction from the Directory window.</translation>
     </message>
     <message>
-        <location line="+6" />
-        <source>La liste blanche MSSanté n'a pas pu être importée.</source>
-        <translation>The MSSanté whitelist could not be imported.</translation>
-    </message>
-    <message>
         <location line="+2" />
         <source>Le message n'a pas pu être remis à l'opérateur ; il reste dans la boîte d'envoi. Renvoyez-le plus tard.</source>
         <translation>The message could not be handed to the operator; it stays in the outbox. Send it again later.</translation>
@@ -2301,10 +2484,6 @@
     <message>
         <source>La clé du cache chiffré manque dans le trousseau du système : la boîte d'envoi ne peut pas être lue. Déverrouillez le trousseau ou restaurez sa sauvegarde ; rien n'a été supprimé.</source>
         <translation>The encrypted cache key is missing from the system keyring: the outbox cannot be read. Unlock the keyring or restore its backup; nothing was deleted.</translation>
-    </message>
-    <message>
-        <source>Le disque est plein : libérez de la place et réessayez ; rien n'a été perdu.</source>
-        <translation>The disk is full: free some space and try again; nothing was lost.</translation>
     </message>
     <message>
         <source>L'import de l'annuaire a échoué (disque plein ?) ; l'annuaire précédent est intact. Libérez de la place et réessayez.</source>
@@ -2340,9 +2519,414 @@
         <translation>Access to the file was denied. Choose another location.</translation>
     </message>
     <message>
-        <location line="+17" />
-        <source>Erreur inattendue (%1). Réessayez ; si elle persiste, contactez votre support.</source>
-        <translation>Unexpected error (%1). Try again; if it persists, contact your support.</translation>
+        <source>La carte CPS n&apos;a pas pu être utilisée. Retirez-la, réinsérez-la et réessayez.</source>
+        <translation>The CPS card could not be used. Remove it, insert it again and retry.</translation>
+    </message>
+    <message>
+        <source>Le code PIN n&apos;a pas pu être vérifié. Réessayez.</source>
+        <translation>The PIN could not be checked. Try again.</translation>
+    </message>
+    <message>
+        <source>L&apos;adresse %1 est refusée : seules les adresses https:// sont acceptées.</source>
+        <translation>The address %1 is refused: only https:// addresses are accepted.</translation>
+    </message>
+    <message>
+        <source>Le téléchargement de %1 a été redirigé vers un serveur non autorisé ; il a été refusé.</source>
+        <translation>The download of %1 was redirected to a server that is not allowed; it was refused.</translation>
+    </message>
+    <message>
+        <source>Le serveur de %1 a répondu par une erreur. Réessayez plus tard.</source>
+        <translation>The server of %1 answered with an error. Try again later.</translation>
+    </message>
+    <message>
+        <source>Le fichier de %1 est trop volumineux ; il a été refusé.</source>
+        <translation>The file at %1 is too large; it was refused.</translation>
+    </message>
+    <message>
+        <source>Le téléchargement de %1 a échoué. Vérifiez la connexion réseau, ou téléchargez le fichier vous-même et importez-le.</source>
+        <translation>The download of %1 failed. Check the network connection, or download the file yourself and import it.</translation>
+    </message>
+    <message>
+        <source>L&apos;Annuaire Santé en ligne ne répond pas. Réessayez plus tard ou cherchez dans l&apos;annuaire importé.</source>
+        <translation>The online Annuaire Santé does not answer. Try again later or search the imported directory.</translation>
+    </message>
+    <message>
+        <source>L&apos;Annuaire Santé en ligne a refusé l&apos;accès. Vérifiez la clé d&apos;accès dans les paramètres.</source>
+        <translation>The online Annuaire Santé refused access. Check the access key in the settings.</translation>
+    </message>
+    <message>
+        <source>La liste blanche MSSanté n&apos;a pas pu être importée ; la liste précédente reste en vigueur.</source>
+        <translation>The MSSanté liste blanche could not be imported; the previous list stays in force.</translation>
+    </message>
+    <message>
+        <source>Ce fichier n&apos;est pas une liste blanche MSSanté ; la liste précédente reste en vigueur.</source>
+        <translation>This file is not an MSSanté liste blanche; the previous list stays in force.</translation>
+    </message>
+    <message>
+        <source>Ce fichier contient des constructions XML dangereuses ; il a été refusé et la liste précédente reste en vigueur.</source>
+        <translation>This file contains dangerous XML constructs; it was refused and the previous list stays in force.</translation>
+    </message>
+    <message>
+        <source>La liste blanche téléchargée ne correspond pas à son empreinte publiée ; elle a été refusée et la liste précédente reste en vigueur.</source>
+        <translation>The downloaded liste blanche does not match its published checksum; it was refused and the previous list stays in force.</translation>
+    </message>
+    <message>
+        <source>Aucune liste blanche n&apos;est importée. Importez-la dans les paramètres.</source>
+        <translation>No liste blanche is imported. Import it in the settings.</translation>
+    </message>
+    <message>
+        <source>Le document structuré ne peut pas être lu. Demandez à l&apos;expéditeur de le renvoyer.</source>
+        <translation>The structured document cannot be read. Ask the sender to send it again.</translation>
+    </message>
+    <message>
+        <source>La Cryptolib CPS (module PKCS#11) est introuvable. Installez-la depuis le site de l&apos;ANS ou indiquez son chemin dans les paramètres. Emplacements cherchés : %1</source>
+        <translation>The Cryptolib CPS (PKCS#11 module) was not found. Install it from the ANS website or give its path in the settings. Places searched: %1</translation>
+    </message>
+    <message>
+        <source>Le fichier %1 n&apos;est pas un module PKCS#11 utilisable. Vérifiez le chemin de la Cryptolib CPS dans les paramètres.</source>
+        <translation>The file %1 is not a usable PKCS#11 module. Check the path of the Cryptolib CPS in the settings.</translation>
+    </message>
+    <message>
+        <source>La Cryptolib CPS (module PKCS#11) ne fonctionne pas. Réinstallez-la.</source>
+        <translation>The Cryptolib CPS (PKCS#11 module) does not work. Reinstall it.</translation>
+    </message>
+    <message>
+        <source>Le certificat de la carte est illisible. Utilisez une autre carte CPS ou contactez l&apos;ANS.</source>
+        <translation>The card&apos;s certificate cannot be read. Use another CPS card or contact ANS.</translation>
+    </message>
+    <message>
+        <source>Le certificat de la carte ne peut pas être utilisé. Contactez l&apos;ANS.</source>
+        <translation>The card&apos;s certificate cannot be used. Contact ANS.</translation>
+    </message>
+    <message>
+        <source>Cette carte ne contient pas ce qu&apos;une carte CPS contient. Utilisez votre carte CPS.</source>
+        <translation>This card does not hold what a CPS card holds. Use your CPS card.</translation>
+    </message>
+    <message>
+        <source>Cette carte ne sait pas faire la signature demandée. Mettez à jour la Cryptolib CPS.</source>
+        <translation>This card cannot make the signature asked for. Update the Cryptolib CPS.</translation>
+    </message>
+    <message>
+        <source>La carte n&apos;a pas répondu comme prévu. Retirez-la, réinsérez-la et réessayez.</source>
+        <translation>The card did not answer as expected. Remove it, insert it again and retry.</translation>
+    </message>
+    <message>
+        <source>L&apos;opération a échoué. Réessayez ; si cela persiste, contactez votre support.</source>
+        <translation>The operation failed. Try again; if it persists, contact your support.</translation>
+    </message>
+    <message>
+        <source>La connexion à votre messagerie a échoué. Réessayez.</source>
+        <translation>Signing in to your mailbox failed. Try again.</translation>
+    </message>
+    <message>
+        <source>Le certificat logiciel du profil est illisible. Vérifiez le fichier indiqué dans le profil.</source>
+        <translation>The profile&apos;s software certificate cannot be read. Check the file named in the profile.</translation>
+    </message>
+    <message>
+        <source>Le certificat logiciel est protégé par un mot de passe : saisissez-le.</source>
+        <translation>The software certificate is protected by a password: type it.</translation>
+    </message>
+    <message>
+        <source>Pro Santé Connect n&apos;a pas pu vous connecter. Réessayez dans un instant.</source>
+        <translation>Pro Santé Connect could not sign you in. Try again in a moment.</translation>
+    </message>
+    <message>
+        <source>Pro Santé Connect est injoignable. Vérifiez la connexion réseau et réessayez.</source>
+        <translation>Pro Santé Connect cannot be reached. Check the network connection and try again.</translation>
+    </message>
+    <message>
+        <source>Pro Santé Connect demande une nouvelle connexion : saisissez à nouveau votre code PIN.</source>
+        <translation>Pro Santé Connect asks you to sign in again: type your PIN again.</translation>
+    </message>
+    <message>
+        <source>Pro Santé Connect ne reconnaît pas cette application pour votre opérateur. Prévenez votre support.</source>
+        <translation>Pro Santé Connect does not know this application for your operator. Tell your support.</translation>
+    </message>
+    <message>
+        <source>Le serveur Pro Santé Connect n&apos;est pas celui attendu. Ne poursuivez pas et prévenez votre support.</source>
+        <translation>The Pro Santé Connect server is not the expected one. Do not go on and tell your support.</translation>
+    </message>
+    <message>
+        <source>La réponse de Pro Santé Connect est invalide. Ne poursuivez pas et prévenez votre support.</source>
+        <translation>The answer of Pro Santé Connect is invalid. Do not go on and tell your support.</translation>
+    </message>
+    <message>
+        <source>La connexion sécurisée par carte n&apos;est pas disponible sur cet ordinateur. Réinstallez l&apos;application.</source>
+        <translation>Card-secured connections are not available on this computer. Reinstall the application.</translation>
+    </message>
+    <message>
+        <source>Le certificat du serveur est émis pour un autre nom. Ne poursuivez pas et prévenez votre support.</source>
+        <translation>The server&apos;s certificate was issued for another name. Do not go on and tell your support.</translation>
+    </message>
+    <message>
+        <source>Le certificat du serveur de l&apos;opérateur a expiré. Prévenez votre support.</source>
+        <translation>The operator server&apos;s certificate has expired. Tell your support.</translation>
+    </message>
+    <message>
+        <source>Le journal de sécurité n&apos;a pas pu être écrit ou lu.</source>
+        <translation>The security log could not be written or read.</translation>
+    </message>
+    <message>
+        <source>Le journal de sécurité a été modifié en dehors de l&apos;application. Prévenez votre support.</source>
+        <translation>The security log was changed outside the application. Tell your support.</translation>
+    </message>
+    <message>
+        <source>Le fichier n&apos;a pas pu être lu ou écrit (disque plein, support retiré ?). Réessayez.</source>
+        <translation>The file could not be read or written (disk full, drive removed?). Try again.</translation>
+    </message>
+    <message>
+        <source>Erreur inattendue. Réessayez ; si elle persiste, contactez votre support.</source>
+        <translation>Unexpected error. Try again; if it persists, contact your support.</translation>
+    </message>
+    <message>
+        <source>Aucun serveur de messagerie n&apos;est publié pour %1. Choisissez votre opérateur dans la liste ou utilisez le fichier de profil de votre service informatique.</source>
+        <translation>No mail server is published for %1. Choose your operator in the list or use the profile file from your IT department.</translation>
+    </message>
+    <message>
+        <source>Le module PKCS#11 enregistré dans les paramètres (%1) ne peut pas être utilisé : %2 Ouvrez Paramètres, onglet « Compte et carte » : videz le champ (automatique) ou choisissez le bon fichier ; la correction s&apos;applique sans redémarrer.</source>
+        <translation>The PKCS#11 module saved in the settings (%1) cannot be used: %2 Open Settings, tab &quot;Account and card&quot;: empty the field (automatic) or choose the right file; the fix applies without a restart.</translation>
+    </message>
+    <message>
+        <source>La messagerie a rencontré une erreur. Réessayez.</source>
+        <translation>The mailbox met an error. Try again.</translation>
+    </message>
+    <message>
+        <source>Le destinataire %1 est refusé : son domaine n&apos;est pas dans la liste blanche MSSanté. Retirez-le ou choisissez une adresse MSSanté.</source>
+        <translation>The recipient %1 is refused: their domain is not on the MSSanté liste blanche. Remove them or choose an MSSanté address.</translation>
+    </message>
+    <message>
+        <source>Le destinataire %1 est refusé : aucune liste blanche n&apos;est disponible. Importez-la dans les paramètres.</source>
+        <translation>The recipient %1 is refused: no liste blanche is available. Import it in the settings.</translation>
+    </message>
+    <message>
+        <source>Le destinataire %1 n&apos;est pas une adresse valide. Corrigez-la.</source>
+        <translation>The recipient %1 is not a valid address. Correct it.</translation>
+    </message>
+    <message>
+        <source>Ajoutez au moins un destinataire.</source>
+        <translation>Add at least one recipient.</translation>
+    </message>
+    <message>
+        <source>Le serveur de messagerie a refusé la demande. Réessayez ; si cela persiste, prévenez votre support.</source>
+        <translation>The mail server refused the request. Try again; if it persists, tell your support.</translation>
+    </message>
+    <message>
+        <source>Le dossier %1 n&apos;existe plus. Actualisez la liste des dossiers.</source>
+        <translation>The folder %1 no longer exists. Refresh the folder list.</translation>
+    </message>
+    <message>
+        <source>Ce message n&apos;existe plus sur le serveur (déplacé ou supprimé). Actualisez le dossier.</source>
+        <translation>This message no longer exists on the server (moved or deleted). Refresh the folder.</translation>
+    </message>
+    <message>
+        <source>Le message ne peut pas être préparé. Vérifiez les destinataires et les pièces jointes.</source>
+        <translation>The message cannot be prepared. Check the recipients and the attachments.</translation>
+    </message>
+    <message>
+        <source>Un fichier %1 existe déjà à cet endroit. Choisissez un autre nom ou un autre dossier.</source>
+        <translation>A file %1 already exists there. Choose another name or another folder.</translation>
+    </message>
+    <message>
+        <source>Le nom de la pièce jointe %1 n&apos;est pas sûr ; elle n&apos;a pas été enregistrée.</source>
+        <translation>The attachment name %1 is not safe; it was not saved.</translation>
+    </message>
+    <message>
+        <source>Le cache chiffré des messages est illisible ; rien n&apos;a été supprimé. Contactez votre support.</source>
+        <translation>The encrypted message cache cannot be read; nothing was deleted. Contact your support.</translation>
+    </message>
+    <message>
+        <source>Le disque est plein (%1) : libérez de la place et réessayez ; rien n&apos;a été perdu.</source>
+        <translation>The disk is full (%1): free some space and try again; nothing was lost.</translation>
+    </message>
+    <message>
+        <source>Ce lien n&apos;est pas un lien « mailto: » valide.</source>
+        <translation>This link is not a valid &quot;mailto:&quot; link.</translation>
+    </message>
+    <message>
+        <source>L&apos;annuaire n&apos;a pas pu être utilisé. Réessayez.</source>
+        <translation>The directory could not be used. Try again.</translation>
+    </message>
+    <message>
+        <source>Le document structuré ne peut pas être préparé. Vérifiez l&apos;identité du patient et les fichiers joints.</source>
+        <translation>The structured document cannot be prepared. Check the patient&apos;s identity and the attached files.</translation>
+    </message>
+    <message>
+        <source>Cette pièce jointe n&apos;est pas un document structuré IHE XDM.</source>
+        <translation>This attachment is not an IHE XDM structured document.</translation>
+    </message>
+    <message>
+        <source>Ce document structuré contient des éléments dangereux ; il n&apos;a pas été ouvert.</source>
+        <translation>This structured document contains dangerous entries; it was not opened.</translation>
+    </message>
+    <message>
+        <source>Les métadonnées du document structuré sont invalides. Demandez à l&apos;expéditeur de le renvoyer.</source>
+        <translation>The structured document&apos;s metadata are invalid. Ask the sender to send it again.</translation>
+    </message>
+    <message>
+        <source>Un document du paquet ne correspond pas à son empreinte : il a pu être modifié. Ne l&apos;utilisez pas.</source>
+        <translation>A document of the package does not match its digest: it may have been changed. Do not use it.</translation>
+    </message>
+    <message>
+        <source>Le pont pour logiciel de messagerie n&apos;a pas pu démarrer.</source>
+        <translation>The bridge for mail programs could not start.</translation>
+    </message>
+    <message>
+        <source>Insérez votre carte CPS : le pont en a besoin pour relever et envoyer le courrier.</source>
+        <translation>Insert your CPS card: the bridge needs it to fetch and send mail.</translation>
+    </message>
+    <message>
+        <source>Le pont n&apos;écoute que sur cet ordinateur ; %1 est refusé.</source>
+        <translation>The bridge only listens on this computer; %1 is refused.</translation>
+    </message>
+    <message>
+        <source>Le port %1 est déjà utilisé. Choisissez-en un autre dans le panneau du pont.</source>
+        <translation>Port %1 is already in use. Choose another one in the bridge panel.</translation>
+    </message>
+    <message>
+        <source>Le certificat local du pont est illisible. Supprimez-le depuis le panneau du pont pour en créer un nouveau.</source>
+        <translation>The bridge&apos;s local certificate cannot be read. Delete it from the bridge panel to create a new one.</translation>
+    </message>
+    <message>
+        <source>Thunderbird n&apos;a pas pu être configuré.</source>
+        <translation>Thunderbird could not be set up.</translation>
+    </message>
+    <message>
+        <source>Aucun profil Thunderbird n&apos;a été trouvé. Lancez Thunderbird une fois, puis réessayez.</source>
+        <translation>No Thunderbird profile was found. Start Thunderbird once, then try again.</translation>
+    </message>
+    <message>
+        <source>Thunderbird est ouvert. Fermez-le, puis réessayez.</source>
+        <translation>Thunderbird is open. Close it, then try again.</translation>
+    </message>
+    <message>
+        <source>L&apos;outil « certutil » (NSS) est introuvable. Installez le paquet libnss3-tools, puis réessayez.</source>
+        <translation>The &quot;certutil&quot; tool (NSS) was not found. Install the libnss3-tools package, then try again.</translation>
+    </message>
+    <message>
+        <source>Le magasin de certificats de Thunderbird n&apos;a pas pu être modifié. Fermez Thunderbird et réessayez.</source>
+        <translation>Thunderbird&apos;s certificate store could not be changed. Close Thunderbird and try again.</translation>
+    </message>
+    <message>
+        <source>Le type d&apos;INS choisi n&apos;est pas reconnu.</source>
+        <translation>The chosen INS type is not recognised.</translation>
+    </message>
+    <message>
+        <source>Le matricule INS comporte 15 chiffres (13 chiffres et une clé de 2 chiffres).</source>
+        <translation>An INS matricule has 15 digits (13 digits and a 2-digit key).</translation>
+    </message>
+    <message>
+        <source>Le matricule INS ne comporte que des chiffres (2A ou 2B pour la Corse).</source>
+        <translation>An INS matricule holds digits only (2A or 2B for Corsica).</translation>
+    </message>
+    <message>
+        <source>Le matricule INS commence par 1, 2, 3, 4, 7 ou 8.</source>
+        <translation>An INS matricule starts with 1, 2, 3, 4, 7 or 8.</translation>
+    </message>
+    <message>
+        <source>La clé du matricule INS ne correspond pas : vérifiez le numéro saisi.</source>
+        <translation>The INS matricule&apos;s key does not match: check the number typed.</translation>
+    </message>
+    <message>
+        <source>clé compromise : carte perdue ou volée</source>
+        <translation>key compromised: card lost or stolen</translation>
+    </message>
+    <message>
+        <source>changement de situation professionnelle</source>
+        <translation>change of professional situation</translation>
+    </message>
+    <message>
+        <source>remplacée par une nouvelle carte</source>
+        <translation>replaced by a new card</translation>
+    </message>
+    <message>
+        <source>cessation d&apos;activité</source>
+        <translation>stopped practising</translation>
+    </message>
+    <message>
+        <source>suspendue</source>
+        <translation>suspended</translation>
+    </message>
+    <message>
+        <source>droits retirés</source>
+        <translation>rights withdrawn</translation>
+    </message>
+    <message>
+        <source>autorité de certification compromise</source>
+        <translation>certification authority compromised</translation>
+    </message>
+    <message>
+        <source>Cette carte a été révoquée le %1 : elle ne peut plus être utilisée et rien n&apos;a été envoyé au serveur. Demandez une nouvelle carte CPS à l&apos;ANS.</source>
+        <translation>This card was revoked on %1: it can no longer be used and nothing was sent to the server. Ask the ANS for a new CPS card.</translation>
+    </message>
+    <message>
+        <source>Le certificat du serveur %1 a été révoqué le %2 : la connexion est refusée. Prévenez votre opérateur de messagerie.</source>
+        <translation>The certificate of the server %1 was revoked on %2: the connection is refused. Tell your mail operator.</translation>
+    </message>
+    <message>
+        <source>Ce fichier n&apos;est pas une liste de révocation (CRL). Téléchargez-la de nouveau depuis le site de publication de l&apos;IGC-Santé.</source>
+        <translation>This file is not a certificate revocation list (CRL). Download it again from the IGC-Santé publication site.</translation>
+    </message>
+    <message>
+        <source>Cette liste de révocation est plus ancienne que celle déjà conservée ; rien n&apos;a été modifié.</source>
+        <translation>This revocation list is older than the one already kept; nothing was changed.</translation>
+    </message>
+    <message>
+        <source>Cette liste de révocation n&apos;est pas signée par une autorité IGC-Santé de confiance ; elle n&apos;a pas été conservée.</source>
+        <translation>This revocation list is not signed by a trusted IGC-Santé authority; it was not kept.</translation>
+    </message>
+    <message>
+        <source>La clé du journal de sécurité est dans le trousseau du système, indisponible ou verrouillé : le journal ne peut pas être vérifié. Déverrouillez le trousseau et réessayez.</source>
+        <translation>The security trail&apos;s key is in the system keyring, which is unavailable or locked: the trail cannot be checked. Unlock the keyring and try again.</translation>
+    </message>
+    <message>
+        <source>Ce document CDA ne peut pas être affiché : il est endommagé, trop volumineux ou contient des déclarations refusées par sécurité (DTD, entités). Demandez à l&apos;expéditeur de le renvoyer.</source>
+        <translation>This CDA document cannot be shown: it is damaged, too large or holds declarations refused for safety (DTD, entities). Ask the sender to send it again.</translation>
+    </message>
+</context>
+<context>
+    <name>_DirectoryPage</name>
+    <message>
+        <source>Annuaire national MSSanté</source>
+        <translation>National MSSanté directory</translation>
+    </message>
+    <message>
+        <source>Pour trouver un correspondant en tapant quelques lettres de son nom, l&apos;application a besoin de l&apos;annuaire national publié par l&apos;ANS. Téléchargez le fichier « Extraction_Correspondance_MSSante » (ZIP) sur annuaire.sante.fr, puis importez-le ici. Vous pourrez aussi le faire plus tard depuis la fenêtre Annuaire.</source>
+        <translation>To find a correspondent by typing a few letters of their name, the application needs the national directory published by ANS. Download the file &quot;Extraction_Correspondance_MSSante&quot; (ZIP) from annuaire.sante.fr, then import it here. You can also do it later from the Directory window.</translation>
+    </message>
+    <message>
+        <source>Importer l&apos;extraction…</source>
+        <translation>Import the extraction…</translation>
+    </message>
+    <message>
+        <source>Progression de l&apos;import</source>
+        <translation>Import progress</translation>
+    </message>
+    <message>
+        <source>Annuler l&apos;import</source>
+        <translation>Cancel the import</translation>
+    </message>
+    <message>
+        <source>Extraction de l&apos;annuaire MSSanté</source>
+        <translation>MSSanté directory extraction</translation>
+    </message>
+    <message>
+        <source>Extractions (*.zip *.txt)</source>
+        <translation>Extractions (*.zip *.txt)</translation>
+    </message>
+    <message>
+        <source>Import de %1…</source>
+        <translation>Importing %1…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n fiche(s) importée(s) : l&apos;autocomplétion est prête.</source>
+        <translation>
+            <numerusform>%n entry imported: autocomplete is ready.</numerusform>
+            <numerusform>%n entries imported: autocomplete is ready.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import annulé. Vous pourrez importer l&apos;annuaire depuis la fenêtre Annuaire.</source>
+        <translation>Import cancelled. You can import the directory from the Directory window.</translation>
     </message>
 </context>
 </TS>

@@ -17,6 +17,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from client.mail.errors import FolderNotFound, RecipientRefused
+from client.xdm.errors import InvalidIns
+from cps.errors import PinEntryCancelled, PinIncorrect, PinLocked
 from cps.pin import PinRequest
 from ui.backend import (
     AttachmentData,
@@ -52,29 +55,10 @@ DOCTOR = CardHolder("810001234567", "MARTIN", "JEAN", "Médecin", "Virtual PCD 0
 OTHER_DOCTOR = CardHolder("899700000001", "BERNARD", "LUCIE", "Infirmière", "Virtual PCD 00 00")
 
 
-class FakePinIncorrect(Exception):
-    """Shaped like cps.errors.PinIncorrect (named so the wording finds it)."""
-
-    def __init__(self, attempts_left: int) -> None:
-        super().__init__(attempts_left)
-        self.attempts_left = attempts_left
-
-
-FakePinIncorrect.__name__ = "PinIncorrect"
-
-
-class FakePinLocked(Exception):
-    """Shaped like cps.errors.PinLocked."""
-
-
-FakePinLocked.__name__ = "PinLocked"
-
-
-class FakePinEntryCancelled(Exception):
-    """Shaped like cps.errors.PinEntryCancelled."""
-
-
-FakePinEntryCancelled.__name__ = "PinEntryCancelled"
+# The fakes raise the layers' real errors: the desktop words them by type.
+FakePinIncorrect = PinIncorrect
+FakePinLocked = PinLocked
+FakePinEntryCancelled = PinEntryCancelled
 
 
 def make_messages(count: int, start_uid: int = 1) -> list[MessageSummary]:
@@ -248,7 +232,7 @@ class FakeMailService:
     def move(self, folder: str, uids: Sequence[int], target: str) -> MoveUndo:
         self._check_open()
         if target not in self.rows:
-            raise _FolderNotFound(target)
+            raise FolderNotFound(target)
         moving = [r for r in self.rows[folder] if r.uid in uids]
         self.rows[folder] = [r for r in self.rows[folder] if r.uid not in uids]
         next_uid = max((r.uid for rows in self.rows.values() for r in rows), default=0) + 1
@@ -318,27 +302,8 @@ class FakeMailService:
             raise ConnectionError("closed")
 
 
-class _RecipientRefused(Exception):
-    def __init__(self, address: str, rule: str) -> None:
-        super().__init__(address, rule)
-        self.address = address
-        self.rule = rule
-
-
-_RecipientRefused.__name__ = "RecipientRefused"
-
-
-class _FolderNotFound(Exception):
-    def __init__(self, folder: str) -> None:
-        super().__init__(folder)
-        self.folder = folder
-
-
-_FolderNotFound.__name__ = "FolderNotFound"
-
-
 def _recipient_refused(address: str, rule: str) -> Exception:
-    return _RecipientRefused(address, rule)
+    return RecipientRefused(address, rule)
 
 
 class FakeCard:
@@ -461,7 +426,8 @@ class FakeRefreshingDirectory(FakeDirectory):
     """A directory whose published-file refresh reports one update and one failure."""
 
     def refresh(self, force: bool = True) -> list[tuple[str, str, str]]:
-        return [("whitelist", "refreshed", ""), ("directory", "failed", "HTTP 503")]
+        return [("whitelist", "refreshed", ""),
+                ("directory", "failed", "Le serveur de l'ANS a répondu par une erreur (503).")]
 
 
 class FakeTrust:
@@ -483,20 +449,13 @@ class FakeXdm:
 
     def validate_ins(self, matricule: str, oid: str) -> None:
         if len(matricule) != 15 or not matricule.isdigit():
-            raise _InsInvalid("le matricule doit comporter 15 chiffres")
+            raise InvalidIns(matricule, "the matricule must have 15 digits", "length")
 
     def pack(self, documents: list[Path], patient: PatientForm, target: Path) -> Path:
         target.write_bytes(b"PK fake " + patient.ins.encode())
         return target
 
 
-class _InsInvalid(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-_InsInvalid.__name__ = "InsInvalid"
 
 
 class FakeProfileSetup:

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from tests.helpers.fake_desktop import FakeCard, FakeDirectory, FakeTrust, FakeXdm
 from ui.backend import Services
+from ui.i18n import install_language
 from ui.main_window import MainWindow
 from ui.pin_dialog import PinDialog
 from ui.preferences import Preferences
@@ -34,6 +35,12 @@ def sign_in(qtbot: QtBot, window: MainWindow, pin: str = "1234",
     dialog: PinDialog = shown.args[0]
     type_pin(qtbot, dialog, pin)
     return dialog
+
+
+@pytest.fixture(scope="session", autouse=True)
+def french_interface(qapp: QApplication) -> None:
+    """The app's language as the app installs it at start (French catalogs: plurals)."""
+    install_language("fr")
 
 
 @pytest.fixture

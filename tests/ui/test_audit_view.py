@@ -52,3 +52,32 @@ def test_export_copy_verifies(qtbot: QtBot, tmp_path: Path) -> None:
     with qtbot.wait_signal(view.exported, timeout=10_000):
         view.export_to(target)
     assert AuditLog(target).verify().last_hash == log.verify().last_hash
+
+
+def test_security_log_details_are_in_words(qtbot: QtBot, tmp_path: Path) -> None:
+    from client.audit import record
+    from client.auth import record_sign_in_failed
+    from cps.errors import PinEntryCancelled, PinIncorrect, PinLocked
+
+    record_sign_in_failed("jean@hopital.mssante.fr", "card-tls", PinIncorrect(2))
+    record_sign_in_failed("jean@hopital.mssante.fr", "card-tls", PinLocked())
+    record_sign_in_failed("jean@hopital.mssante.fr", "psc", PinEntryCancelled())
+    record_sign_in_failed("jean@hopital.mssante.fr", "card-tls", KeyError("x"))
+    record("recipient-refused", address="x@gmail.com", rule="no-trust-list")
+    view = AuditView(AuditLog())
+    qtbot.addWidget(view)
+    with qtbot.wait_signal(view.loaded, timeout=5000):
+        view.refresh()
+    rows = [(view.tree.topLevelItem(i).text(2), view.tree.topLevelItem(i).text(3))
+            for i in range(view.tree.topLevelItemCount())]
+    events = [event for event, _ in rows]
+    assert {"Code PIN incorrect", "Carte bloquée", "Connexion annulée",
+            "Connexion refusée", "Destinataire refusé"} <= set(events)
+    text = " ".join(details for _, details in rows)
+    assert "Essais restants : 2" in text
+    assert "Règle : aucune liste blanche disponible" in text
+    assert "Motif : erreur technique" in text
+    assert "carte CPS et code PIN" in text and "Pro Santé Connect" in text
+    for raw in ("no-trust-list", "PinEntryCancelled", "KeyError", "card-tls", "rule:",
+                "error:"):
+        assert raw not in text

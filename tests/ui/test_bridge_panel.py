@@ -55,7 +55,7 @@ def test_switch_status_settings_export_and_thunderbird(qtbot: QtBot, tmp_path: P
     qtbot.waitUntil(lambda: "À l'écoute sur 127.0.0.1" in panel.status_label.text())
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
         assert sock.recv(200).startswith(b"* OK")
-        qtbot.waitUntil(lambda: "1 connexion(s)" in panel.status_label.text())
+        qtbot.waitUntil(lambda: "1 connexion de logiciel" in panel.status_label.text())
     panel.password_button.click()
     assert PASSWORD in panel.settings_view.toPlainText()
 

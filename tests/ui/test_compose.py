@@ -102,7 +102,7 @@ def test_structured_document_with_ins_validation(
     dialog = compose.open_structured_dialog()
     dialog.set_documents([cda])
     qtbot.keyClicks(dialog.ins, "12345")
-    assert "15 chiffres" in dialog.ins_status.text()
+    assert "15 chiffres" in dialog.ins_status.text()  # worded by kind (length)
     from PySide6.QtWidgets import QDialogButtonBox
 
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -111,6 +111,17 @@ def test_structured_document_with_ins_validation(
     qtbot.keyClicks(dialog.family, "DUPONT")
     qtbot.keyClicks(dialog.given, "Marie")
     assert dialog.ins_status.text() == "INS valide."
+    # Sex and birth date are never guessed: empty at first, required.
+    assert dialog.patient().sex == "" and dialog.patient().birth_date == ""
+    assert not ok.isEnabled()
+    assert dialog.identity_status.text() == "Indiquez le sexe du patient."
+    dialog.sex.setCurrentIndex(dialog.sex.findData("F"))
+    assert not ok.isEnabled()
+    assert dialog.identity_status.text() == "Indiquez la date de naissance du patient."
+    from PySide6.QtCore import QDate
+
+    dialog.birth.setDate(QDate(1961, 3, 14))
+    assert dialog.patient().birth_date == "1961-03-14"
     assert ok.isEnabled()
     with qtbot.wait_signal(dialog.packed, timeout=5000) as packed:
         ok.click()

@@ -50,7 +50,7 @@ def test_import_with_progress(qtbot: QtBot, tmp_path: Path) -> None:
     with qtbot.wait_signal(window.import_finished, timeout=5000) as finished:
         window.start_import(extraction)
     assert finished.args == [500]
-    assert window.import_status.text() == "500 fiche(s) importée(s)."
+    assert window.import_status.text() == "500 fiches importées."
     qtbot.wait_until(lambda: not window.import_progress.isVisible(), timeout=3000)
 
 
@@ -76,3 +76,33 @@ def test_import_can_be_cancelled(qtbot: QtBot, tmp_path: Path) -> None:
     qtbot.wait_until(lambda: "annulé" in window.import_status.text(), timeout=5000)
     assert "précédent est conservé" in window.import_status.text()
     qtbot.wait_until(lambda: window.import_button.isEnabled(), timeout=3000)
+
+
+def test_empty_state_says_what_to_do_then_details_use_words(qtbot: QtBot,
+                                                            tmp_path: Path) -> None:
+    from sandbox.directory_sample import write_sample_extraction
+    from ui.live import LiveDirectory
+
+    live = LiveDirectory()
+    try:
+        window = DirectoryWindow(Services(card=None, directory=live), WorkerPool())
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.wait_until(lambda: "pas encore importé" in window.details.text(), timeout=5000)
+        assert "Importer l'extraction" in window.details.text()
+        extraction = write_sample_extraction(
+            tmp_path / "Extraction_Correspondance_MSSante_202611020630.txt", rows=300)
+        with qtbot.wait_signal(window.import_finished, timeout=20_000):
+            window.start_import(extraction)
+        qtbot.keyClicks(window.query, "dubois lyon")
+        qtbot.wait_until(lambda: window.table.rowCount() >= 1, timeout=5000)
+        details = window.details.text()
+        assert "Type de boîte : Personnelle" in details or "Organisationnelle" in details
+        assert " : PER" not in details
+        window.query.clear()
+        qtbot.keyClicks(window.query, "zzzzqx")
+        qtbot.wait_until(lambda: "Aucune fiche ne correspond" in window.details.text(),
+                         timeout=5000)
+        window.pool.wait_for_done(5000)
+    finally:
+        live.close()

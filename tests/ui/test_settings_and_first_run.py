@@ -19,13 +19,12 @@ def test_settings_are_saved(qtbot: QtBot, app_home: Path) -> None:
     prefs = Preferences()
     dialog = SettingsDialog(Services(card=None, trust=FakeTrust()), prefs, WorkerPool())
     qtbot.addWidget(dialog)
-    dialog.module.setText("/opt/santesocial/CPS/lib/libcps3_pkcs11_lux.so")
     dialog.remote.setCurrentIndex(dialog.remote.findData("block"))
     dialog.language.setCurrentIndex(dialog.language.findData("fr"))
     dialog.anchors.addItem("/etc/igc-sante/extra.pem")
     dialog.accept()
     again = Preferences()
-    assert again.pkcs11_module == "/opt/santesocial/CPS/lib/libcps3_pkcs11_lux.so"
+    assert again.pkcs11_module == ""  # automatic (a path is probed first: test_settings_card)
     assert again.remote_content == "block"
     assert again.language == "fr"
     assert again.extra_anchors == ["/etc/igc-sante/extra.pem"]
@@ -39,7 +38,9 @@ def test_published_files_refresh_reports_each_source(qtbot: QtBot) -> None:
     assert dialog.refresh_button.isEnabled()
     dialog.refresh_published()
     qtbot.wait_until(lambda: "Annuaire" in dialog.data_status.text(), timeout=5000)
-    assert dialog.data_status.text() == "Liste blanche : mis à jour\nAnnuaire : échec (HTTP 503)"
+    assert dialog.data_status.text() == (
+        "Liste blanche : nouvelle version importée\n"
+        "Annuaire : échec (Le serveur de l'ANS a répondu par une erreur (503).)")
 
 
 def test_first_run_discovers_tests_and_saves(qtbot: QtBot, tmp_path: Path) -> None:

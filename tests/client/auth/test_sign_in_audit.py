@@ -9,10 +9,15 @@ from typing import Any
 import pytest
 
 from client.audit import FORBIDDEN_FIELDS, AuditLog, default_audit_path
-from client.auth import ProviderUnreachable, PscAuthenticator, build_authenticator
+from client.auth import (
+    ProviderUnreachable,
+    PscAuthenticator,
+    build_authenticator,
+    record_sign_in_failed,
+)
 from client.profiles import parse_profile
 from client.profiles.model import Profile
-from cps.errors import PinEntryCancelled
+from cps.errors import PinEntryCancelled, PinIncorrect, PinLocked
 from cps.service import CardService
 from tests.helpers.fake_token import FakePinPrompt, FakeTokenBackend, make_fake_card
 
@@ -45,8 +50,12 @@ class _UnreachableOidc:
         raise ProviderUnreachable("https://auth.esw.esante.gouv.fr", "connection refused")
 
 
+def _events(kind: str) -> list[dict[str, Any]]:
+    return [dict(e.fields) for e in AuditLog().entries() if e.event == kind]
+
+
 def _failures() -> list[dict[str, Any]]:
-    return [dict(e.fields) for e in AuditLog().entries() if e.event == "sign-in-failed"]
+    return _events("sign-in-failed")
 
 
 def test_card_tls_refused_pin_is_audited_without_the_pin(tmp_path: Path) -> None:
@@ -59,11 +68,20 @@ def test_card_tls_refused_pin_is_audited_without_the_pin(tmp_path: Path) -> None
                                 card_service=service, trust=_FakeTrust())  # type: ignore[arg-type]
     finally:
         service.close()
-    assert _failures() == [{"address": ADDRESS, "method": "card-tls",
-                            "error": "PinEntryCancelled"}]
+    # A cancelled PIN entry is an event of its own, in words in the security log.
+    assert _events("sign-in-cancelled") == [{"address": ADDRESS, "method": "card-tls"}]
     raw = default_audit_path().read_text(encoding="utf-8")
     assert "98765432" not in raw  # the refused PIN (8 digits: no chance hit)
-    assert not any(FORBIDDEN_FIELDS & set(f) for f in _failures())
+    assert not any(FORBIDDEN_FIELDS & set(f) for f in _events("sign-in-cancelled"))
+
+
+def test_wrong_pin_and_locked_card_are_recorded_never_the_pin() -> None:
+    record_sign_in_failed(ADDRESS, "card-tls", PinIncorrect(2))
+    record_sign_in_failed(ADDRESS, "card-tls", PinLocked())
+    assert _events("pin-incorrect") == [{"address": ADDRESS, "method": "card-tls",
+                                         "attempts_left": 2}]
+    assert _events("card-locked") == [{"address": ADDRESS, "method": "card-tls"}]
+    assert _failures() == []
 
 
 def test_psc_unreachable_provider_is_audited(tmp_path: Path) -> None:
