@@ -246,9 +246,35 @@ _WORDINGS: dict[str, Callable[[BaseException], str]] = {
     "PermissionError": _fixed(QT_TRANSLATE_NOOP(
         "wording", "Accès refusé au fichier. Choisissez un autre emplacement.")),
     "FileNotFoundError": _file_missing,
+    "GatewayUnreachable": _with_reason(QT_TRANSLATE_NOOP(
+        "wording",
+        "La passerelle Pro Santé Connect de votre éditeur ou opérateur est injoignable, "
+        "ou Pro Santé Connect ne répond pas. Vérifiez la connexion réseau et réessayez "
+        "; si cela persiste, prévenez votre support.")),
+    "GatewayRequired": _fixed(QT_TRANSLATE_NOOP(
+        "wording",
+        "La connexion e-CPS demande une passerelle Pro Santé Connect que ce profil ne "
+        "désigne pas. Demandez un profil à jour à votre opérateur, ou utilisez votre "
+        "carte CPS.")),
+    "EcpsDenied": _fixed(QT_TRANSLATE_NOOP(
+        "wording",
+        "La demande de connexion a été refusée dans l'application e-CPS. Recommencez et "
+        "validez-la sur votre téléphone.")),
+    "EcpsExpired": _fixed(QT_TRANSLATE_NOOP(
+        "wording",
+        "La demande de connexion n'a pas été validée à temps dans l'application e-CPS. "
+        "Recommencez et validez-la avant la fin du décompte.")),
+    "EcpsUnknownUser": _fixed(QT_TRANSLATE_NOOP(
+        "wording",
+        "Pro Santé Connect ne connaît pas de e-CPS pour cet identifiant national. "
+        "Vérifiez-le (8 suivi du numéro RPPS, ou 0 suivi du numéro ADELI) et activez "
+        "votre e-CPS sur le portail de l'ANS si besoin.")),
+    "EcpsCancelled": _fixed(QT_TRANSLATE_NOOP(
+        "wording",
+        "Connexion e-CPS annulée.")),
 }
 
-_CANCELLATIONS = {"PinEntryCancelled", "Cancelled", "ImportCancelled"}
+_CANCELLATIONS = {"PinEntryCancelled", "Cancelled", "ImportCancelled", "EcpsCancelled"}
 
 
 def describe_error(exc: BaseException) -> str:

@@ -2008,5 +2008,29 @@
         <source>Erreur inattendue (%1). Réessayez ; si elle persiste, contactez votre support.</source>
         <translation>Unexpected error (%1). Try again; if it persists, contact your support.</translation>
     </message>
+    <message>
+        <source>La passerelle Pro Santé Connect de votre éditeur ou opérateur est injoignable, ou Pro Santé Connect ne répond pas. Vérifiez la connexion réseau et réessayez ; si cela persiste, prévenez votre support.</source>
+        <translation>The Pro Santé Connect gateway of your publisher or operator cannot be reached, or Pro Santé Connect does not answer. Check the network connection and try again; if it persists, tell your support.</translation>
+    </message>
+    <message>
+        <source>La connexion e-CPS demande une passerelle Pro Santé Connect que ce profil ne désigne pas. Demandez un profil à jour à votre opérateur, ou utilisez votre carte CPS.</source>
+        <translation>e-CPS sign-in needs a Pro Santé Connect gateway that this profile does not name. Ask your operator for an up-to-date profile, or use your CPS card.</translation>
+    </message>
+    <message>
+        <source>La demande de connexion a été refusée dans l'application e-CPS. Recommencez et validez-la sur votre téléphone.</source>
+        <translation>The sign-in request was refused in the e-CPS app. Start again and approve it on your phone.</translation>
+    </message>
+    <message>
+        <source>La demande de connexion n'a pas été validée à temps dans l'application e-CPS. Recommencez et validez-la avant la fin du décompte.</source>
+        <translation>The sign-in request was not approved in time in the e-CPS app. Start again and approve it before the countdown ends.</translation>
+    </message>
+    <message>
+        <source>Pro Santé Connect ne connaît pas de e-CPS pour cet identifiant national. Vérifiez-le (8 suivi du numéro RPPS, ou 0 suivi du numéro ADELI) et activez votre e-CPS sur le portail de l'ANS si besoin.</source>
+        <translation>Pro Santé Connect knows no e-CPS for this national identifier. Check it (8 followed by the RPPS number, or 0 followed by the ADELI number) and activate your e-CPS on the ANS portal if needed.</translation>
+    </message>
+    <message>
+        <source>Connexion e-CPS annulée.</source>
+        <translation>e-CPS sign-in cancelled.</translation>
+    </message>
 </context>
 </TS>
