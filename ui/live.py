@@ -442,4 +442,20 @@ def build_services(preferences: Preferences) -> Services:
     except Exception as exc:  # noqa: BLE001 - worded on the lock screen
         logger.warning("sign-in unavailable: %s", exc)
         services.extras["card_error"] = exc
+    _add_ecps(services, preferences)
     return services
+
+
+def _add_ecps(services: Services, preferences: Preferences) -> None:
+    """e-CPS when the profile signs in with Pro Santé Connect through a gateway."""
+    try:
+        from client.profiles import load_default_profile
+
+        profile = load_default_profile(preferences.profile_path or None)
+    except Exception:  # noqa: BLE001 - no profile: the first-run assistant handles it
+        return
+    if profile.auth.method == "psc" and profile.auth.gateway:
+        from ui.live_ecps import LiveEcps
+
+        services.ecps = LiveEcps(profile)
+        services.profile_path = services.profile_path or profile.source

@@ -706,6 +706,58 @@
         <source>Connexion impossible</source>
         <translation>Cannot sign in</translation>
     </message>
+    <message>
+        <source>Compagnon MSSanté</source>
+        <translation>Compagnon MSSanté</translation>
+    </message>
+    <message>
+        <source>Messagerie sécurisée de santé</source>
+        <translation>Secure health mail</translation>
+    </message>
+    <message>
+        <source>Déverrouiller</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <source>Carte CPS</source>
+        <translation>CPS card</translation>
+    </message>
+    <message>
+        <source>e-CPS</source>
+        <translation>e-CPS</translation>
+    </message>
+    <message>
+        <source>Identifiant national :</source>
+        <translation>National identifier:</translation>
+    </message>
+    <message>
+        <source>8 + n° RPPS ou 0 + n° ADELI</source>
+        <translation>8 + RPPS number or 0 + ADELI number</translation>
+    </message>
+    <message>
+        <source>Identifiant national</source>
+        <translation>National identifier</translation>
+    </message>
+    <message>
+        <source>Se connecter avec e-CPS</source>
+        <translation>Sign in with e-CPS</translation>
+    </message>
+    <message>
+        <source>Connexion avec e-CPS</source>
+        <translation>Signing in with e-CPS</translation>
+    </message>
+    <message>
+        <source>Saisissez votre identifiant national puis validez la demande dans l'application e-CPS de votre téléphone.</source>
+        <translation>Type your national identifier, then approve the request in the e-CPS app of your phone.</translation>
+    </message>
+    <message>
+        <source>Insérez votre carte CPS pour ouvrir votre messagerie, ou choisissez e-CPS.</source>
+        <translation>Insert your CPS card to open your mailbox, or choose e-CPS.</translation>
+    </message>
+    <message>
+        <source>Cliquez sur Déverrouiller pour reprendre. Une nouvelle validation e-CPS ne sera demandée que si votre session Pro Santé Connect a pris fin.</source>
+        <translation>Click Unlock to resume. A new e-CPS approval is asked only if your Pro Santé Connect session has ended.</translation>
+    </message>
 </context>
 <context>
     <name>MailView</name>
@@ -2031,6 +2083,33 @@
     <message>
         <source>Connexion e-CPS annulée.</source>
         <translation>e-CPS sign-in cancelled.</translation>
+    </message>
+</context>
+<context>
+    <name>EcpsDialog</name>
+    <message>
+        <source>Connexion e-CPS</source>
+        <translation>e-CPS sign-in</translation>
+    </message>
+    <message>
+        <source>Validez la demande dans l'application e-CPS de votre téléphone.</source>
+        <translation>Approve the request in the e-CPS app of your phone.</translation>
+    </message>
+    <message>
+        <source>Vérifiez que votre téléphone affiche le même code :</source>
+        <translation>Check that your phone shows the same code:</translation>
+    </message>
+    <message>
+        <source>Envoi de la demande…</source>
+        <translation>Sending the request…</translation>
+    </message>
+    <message>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Temps restant : %1</source>
+        <translation>Time left: %1</translation>
     </message>
 </context>
 </TS>
