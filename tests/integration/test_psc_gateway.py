@@ -268,3 +268,48 @@ def test_login_ecps_refused_is_worded(production: Sandbox, app_home: Path) -> No
     _out, err = card_only.communicate(timeout=120)
     assert card_only.returncode != 0
     assert "needs a Pro Santé Connect gateway" in err
+
+
+def test_bridge_signs_in_with_ecps_and_serves_a_mail_client(
+        production: Sandbox, app_home: Path, tmp_path: Path) -> None:
+    from imapclient import IMAPClient
+
+    exported = tmp_path / "bridge.pem"
+    ecps.set_auto(production.directory, "approve", 0.2)
+    env = dict(os.environ, MSSANTE_COMPANION_HOME=str(app_home),
+               PYTHON_KEYRING_BACKEND="tests.helpers.fake_keyring.FakeKeyring")
+    env.pop("MSSANTE_COMPANION_PROFILE", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "client.cli", "bridge", "--json", "--ecps", "--national-id",
+         DOCTOR.login, "--profile", str(production.profile_gateway), "--imap-port", "0",
+         "--smtp-port", "0", "--export-cert", str(exported)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env)
+    try:
+        assert process.stdout is not None
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if line.rstrip() == "}":
+                break
+        settings = json.loads("".join(lines))
+        context = ssl.create_default_context(cafile=str(exported))
+        imap = IMAPClient("127.0.0.1", int(settings["imap"]["port"]), ssl=False, timeout=60)
+        try:
+            imap.starttls(context)
+            imap.login(DOCTOR.address, settings["password"])
+            assert imap.select_folder("INBOX", readonly=True)[b"EXISTS"] >= 1
+        finally:
+            imap.logout()
+        process.terminate()
+        assert process.wait(timeout=30) == 0
+        stderr = process.stderr.read() if process.stderr else ""
+        assert "Binding message:" in stderr
+        assert "Traceback" not in stderr
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
