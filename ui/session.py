@@ -93,6 +93,7 @@ class SessionController(QObject):
         self._ecps_national_id = ""
         self._parked: MailService | None = None
         self._was_locked = False
+        self._idle_minutes: Callable[[], int] = lambda: 15
         self._lock_screen: LockScreen | None = None
         self.ecps_pending.connect(self._show_ecps_request)
 
@@ -151,10 +152,16 @@ class SessionController(QObject):
             self._pending_drafts.append(draft)
 
     # -- e-CPS -------------------------------------------------------------------------
-    def attach_lock_screen(self, lock_screen: LockScreen, idle_minutes: int = 15) -> None:
-        """Connect the lock screen's e-CPS choice and unlock button; set the idle time."""
+    def attach_lock_screen(self, lock_screen: LockScreen,
+                           idle_minutes: Callable[[], int] = lambda: 15) -> None:
+        """Connect the lock screen's e-CPS choice and unlock button.
+
+        Args:
+            idle_minutes: the idle time of e-CPS sessions (read at each sign-in, so a
+                change in the settings applies to the next one).
+        """
         self._lock_screen = lock_screen
-        self.idle.set_minutes(idle_minutes)
+        self._idle_minutes = idle_minutes
         lock_screen.ecps_requested.connect(self.sign_in_ecps)
         lock_screen.unlock_requested.connect(self.unlock)
         # After the window's own handlers: the e-CPS wording replaces the card's.
@@ -222,6 +229,7 @@ class SessionController(QObject):
         self.holder = holder
         self._signed_in(attempt, holder, mail)
         if self.state == SessionState.OPEN:
+            self.idle.set_minutes(self._idle_minutes())
             self.idle.start()
 
     def _ecps_error(self, attempt: int, exc: BaseException) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPushButton,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -79,6 +80,12 @@ class SettingsDialog(QDialog):
                       account)
         hint.setWordWrap(True)
         form.addRow("", hint)
+        self.ecps_idle = QSpinBox(account)
+        self.ecps_idle.setRange(1, 480)
+        self.ecps_idle.setSuffix(self.tr(" min"))
+        self.ecps_idle.setValue(preferences.ecps_idle_minutes)
+        self.ecps_idle.setAccessibleName(self.tr("Verrouillage e-CPS après inactivité"))
+        form.addRow(self.tr("Verrouillage e-CPS après inactivité"), self.ecps_idle)
         tabs.addTab(account, self.tr("Compte et carte"))
 
         trust = QWidget(tabs)
@@ -218,5 +225,6 @@ class SettingsDialog(QDialog):
             prefs.language = language
             install_language(language or None)
         prefs.remote_content = str(self.remote.currentData())
+        prefs.ecps_idle_minutes = self.ecps_idle.value()
         prefs.sync()
         super().accept()

@@ -1466,6 +1466,14 @@
         <source>échec</source>
         <translation>failed</translation>
     </message>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>Verrouillage e-CPS après inactivité</source>
+        <translation>Lock e-CPS sessions after inactivity</translation>
+    </message>
 </context>
 <context>
     <name>StructuredDocumentDialog</name>

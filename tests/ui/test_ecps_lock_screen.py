@@ -175,3 +175,19 @@ def test_with_a_card_present_the_card_is_the_default(
     screen.ecps_choice.click()
     assert screen.ecps_form.isVisible()
     main.pool.wait_for_done(5000)
+
+
+def test_the_idle_time_is_a_setting(qtbot: QtBot, ecps_only: MainWindow,
+                                    ecps: FakeEcps) -> None:
+    from ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(ecps_only.services, ecps_only.preferences, ecps_only.pool,
+                            ecps_only)
+    qtbot.addWidget(dialog)
+    assert dialog.ecps_idle.value() == 15
+    dialog.ecps_idle.setValue(5)
+    dialog.accept()
+    assert Preferences().ecps_idle_minutes == 5
+    qtbot.wait_until(ecps_only.lock_screen.ecps_form.isVisible, timeout=5000)
+    _sign_in_with_ecps(qtbot, ecps_only, ecps)
+    assert ecps_only.session.idle.interval_ms == 5 * 60_000
