@@ -313,3 +313,30 @@ def test_bridge_signs_in_with_ecps_and_serves_a_mail_client(
         for stream in (process.stdout, process.stderr):
             if stream is not None:
                 stream.close()
+
+
+def test_login_ecps_ctrl_c_cancels_and_nothing_leaks(production: Sandbox,
+                                                     app_home: Path) -> None:
+    import signal
+
+    login = _cli(production, app_home, "-vv", "login", "--ecps", "--national-id",
+                 DOCTOR.login, "--profile", str(production.profile_gateway))
+    assert login.stderr is not None
+    for line in login.stderr:
+        if "Binding message:" in line:
+            break
+    login.send_signal(signal.SIGINT)
+    out, err = login.communicate(timeout=60)
+    assert login.returncode == 130
+    assert "Interrupted" in err
+    # A verbose, approved sign-in: no JWT (access or ID token) and no secret in any output.
+    ecps.set_auto(production.directory, "approve")
+    verbose = _cli(production, app_home, "-vv", "login", "--ecps", "--national-id",
+                   DOCTOR.login, "--profile", str(production.profile_gateway), "--json")
+    out, err = verbose.communicate(timeout=120)
+    assert verbose.returncode == 0, err
+    secret = production.gateway_secret_file.read_text().strip()
+    gateway_log = (production.logs / "psc-gateway.log").read_text()
+    for text in (out, err, gateway_log):
+        assert "eyJ" not in text
+        assert secret not in text
