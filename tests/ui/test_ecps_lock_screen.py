@@ -191,3 +191,23 @@ def test_the_idle_time_is_a_setting(qtbot: QtBot, ecps_only: MainWindow,
     qtbot.wait_until(ecps_only.lock_screen.ecps_form.isVisible, timeout=5000)
     _sign_in_with_ecps(qtbot, ecps_only, ecps)
     assert ecps_only.session.idle.interval_ms == 5 * 60_000
+
+
+def test_e_cps_failures_are_french_sentences(qtbot: QtBot) -> None:
+    from client.auth.ciba import (
+        EcpsCancelled,
+        EcpsDenied,
+        EcpsExpired,
+        EcpsUnknownUser,
+        GatewayRequired,
+        GatewayUnreachable,
+    )
+    from ui.wording import describe_error, is_cancellation
+
+    assert "refusée dans l'application e-CPS" in describe_error(EcpsDenied("810001234567"))
+    assert "pas été validée à temps" in describe_error(EcpsExpired("810001234567"))
+    assert "identifiant national" in describe_error(EcpsUnknownUser("899999999999"))
+    assert "passerelle Pro Santé Connect" in describe_error(GatewayRequired())
+    unreachable = describe_error(GatewayUnreachable("https://gw.example", "refused"))
+    assert unreachable.startswith("La passerelle Pro Santé Connect")
+    assert is_cancellation(EcpsCancelled())
