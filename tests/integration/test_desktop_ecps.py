@@ -65,11 +65,14 @@ def test_e_cps_sign_in_opens_the_mailbox_and_unlocks_without_a_new_approval(
     assert DOCTOR.address in desktop.identity_label.text()
     # Idle lock, then unlock: the PSC session lives, so the phone is not asked again.
     ecps.set_auto(sandbox_operator.directory, "off")
+    # Other tests of the session may have left requests pending: only new ones count.
+    before = {r["binding_message"] for r in ecps.pending(sandbox_operator.directory)}
     desktop.session.lock()
     assert desktop.session.state == SessionState.LOCKED
     qtbot.mouseClick(screen.unlock_button, Qt.MouseButton.LeftButton)
     qtbot.wait_until(lambda: desktop.session.state == SessionState.OPEN, timeout=30_000)
-    assert ecps.pending(sandbox_operator.directory) == []
+    after = {r["binding_message"] for r in ecps.pending(sandbox_operator.directory)}
+    assert after <= before
     # The national identifier is remembered for this profile.
     assert LiveEcps(load_profile(Path(sandbox_operator.profile_gateway))) \
         .remembered_national_id() == DOCTOR.login
