@@ -9,7 +9,6 @@ load balancer or ingress in front of it.
 from __future__ import annotations
 
 import argparse
-import ssl
 import sys
 from typing import Any
 
@@ -18,17 +17,9 @@ from uvicorn.supervisors.multiprocess import Multiprocess
 
 from gateway.config import ConfigError, GatewayConfig
 from gateway.observe import JsonFormatter
+from gateway.server import ServerConfig
 
 __all__ = ["main"]
-
-
-class _Config(uvicorn.Config):
-    """uvicorn's configuration, with TLS 1.2 as the floor of the server context."""
-
-    def load(self) -> None:
-        super().load()
-        if self.ssl is not None:
-            self.ssl.minimum_version = ssl.TLSVersion.TLSv1_2
 
 
 def _logging(level: str) -> dict[str, Any]:
@@ -67,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"psc-gateway: {exc}", file=sys.stderr)
         return 2
-    config = _Config(
+    config = ServerConfig(
         "gateway.app:create_app_from_environment", factory=True,
         host=args.host, port=args.port, workers=args.workers,
         ssl_certfile=args.certfile, ssl_keyfile=args.keyfile,

@@ -127,6 +127,9 @@ class _Gateway:
         if reply.status >= 500:
             return _oauth_error(502, "temporarily_unavailable",
                                 "Pro Santé Connect is unavailable")
+        if reply.raw:
+            return Response(reply.raw, reply.status, headers=_NO_STORE,
+                            media_type="application/json")
         return JSONResponse(reply.document, reply.status, headers=_NO_STORE)
 
     def _check_client(self, form: dict[str, str]) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import socket
 import ssl
 import time
 import uuid
@@ -38,10 +39,11 @@ class UpstreamError(Exception):
 
 @dataclass(frozen=True)
 class UpstreamReply:
-    """PSC's status and JSON document."""
+    """PSC's status and JSON document (``raw``: the body as PSC sent it)."""
 
     status: int
     document: dict[str, Any]
+    raw: bytes = b""
 
 
 def _tls_context(ca_file: str) -> ssl.SSLContext:
@@ -61,6 +63,12 @@ class Upstream:
     def __init__(self, config: GatewayConfig,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.config = config
+        if transport is None:
+            # TCP_NODELAY: a request's headers and body leave at once (no Nagle wait).
+            transport = httpx.AsyncHTTPTransport(
+                verify=_tls_context(config.ca_file), retries=1,
+                socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
+                limits=httpx.Limits(max_connections=100, max_keepalive_connections=50))
         self._http = httpx.AsyncClient(
             verify=_tls_context(config.ca_file), timeout=config.upstream_timeout,
             transport=transport, follow_redirects=False,
@@ -126,7 +134,8 @@ class Upstream:
         header = next(request).headers["Authorization"]
         return {"Authorization": header}, {}
 
-    async def _post(self, endpoint_name: str, form: dict[str, str]) -> UpstreamReply:
+    async def _post(self, endpoint_name: str, form: dict[str, str], *,
+                    parse_success: bool = True) -> UpstreamReply:
         metadata = await self.metadata()
         url = str(metadata.get(endpoint_name) or "")
         if not url.startswith("https://"):
@@ -136,6 +145,10 @@ class Upstream:
             **headers, "Accept": "application/json"})
         if not response.content and response.status_code < 300:
             return UpstreamReply(response.status_code, {})
+        if not parse_success and response.status_code == 200 and response.headers.get(
+                "content-type", "").startswith("application/json"):
+            # A token answer is passed on as PSC wrote it: no parse, no re-encoding.
+            return UpstreamReply(200, {}, response.content)
         try:
             document = json.loads(response.content)
         except ValueError as exc:
@@ -143,11 +156,11 @@ class Upstream:
                 from exc
         if not isinstance(document, dict):
             raise UpstreamError(f"{endpoint_name}: not a JSON object")
-        return UpstreamReply(response.status_code, document)
+        return UpstreamReply(response.status_code, document, response.content)
 
     async def token(self, form: dict[str, str]) -> UpstreamReply:
         """POST to PSC's token endpoint with the client's authentication."""
-        return await self._post("token_endpoint", form)
+        return await self._post("token_endpoint", form, parse_success=False)
 
     async def backchannel(self, form: dict[str, str]) -> UpstreamReply:
         """POST to PSC's ``backchannel_authentication_endpoint`` (CIBA Core 1.0 7.1)."""

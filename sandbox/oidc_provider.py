@@ -387,6 +387,12 @@ class _Handler(BaseHTTPRequestHandler):
 class _AuthHandler(_Handler):
     """Issuer side: discovery, token, userinfo, JWKS, admin."""
 
+    # One TLS record per answer and no Nagle delay: a token answer written as two small
+    # sends would otherwise wait for the peer's delayed ACK (~40 ms) on keep-alive
+    # connections, as a production provider does not.
+    disable_nagle_algorithm = True
+    wbufsize = -1
+
     def do_GET(self) -> None:  # noqa: N802
         path = urlsplit(self.path).path
         oidc = f"{REALM_PATH}/protocol/openid-connect"

@@ -660,7 +660,10 @@ class Sandbox:
         return {
             **self.card.environment(),
             "MSSANTE_COMPANION_HOME": str(self.app_home),
-            "MSSANTE_COMPANION_PROFILE": str(self.profile),
+            # Production PSC (the demo): the app signs in through the gateway, with the
+            # card or with e-CPS; otherwise with the card over TLS.
+            "MSSANTE_COMPANION_PROFILE": str(self.profile_gateway if self.production_psc
+                                             else self.profile),
             "MSSANTE_SANDBOX_DIR": str(self.directory),
             "MSSANTE_SANDBOX_CA": str(self.pki.chain_pem),
             "MSSANTE_SANDBOX_CRL": str(self.pki.crl_pem),

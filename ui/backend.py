@@ -24,6 +24,8 @@ __all__ = [
     "DirectoryEntry",
     "DirectoryService",
     "Draft",
+    "EcpsRequest",
+    "EcpsSignIn",
     "Folder",
     "MailService",
     "MessageSummary",
@@ -495,6 +497,32 @@ class CardSignIn(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class EcpsRequest:
+    """A started e-CPS sign-in, as the waiting dialog shows it."""
+
+    binding_message: str
+    seconds_left: int
+
+
+class EcpsSignIn(Protocol):
+    """Signing in with e-CPS (CIBA through the profile's PSC gateway); no card involved."""
+
+    def remembered_national_id(self) -> str:
+        """The national identifier last used with this profile (``""`` if none)."""
+        ...
+
+    def sign_in(
+        self, national_id: str, on_pending: Callable[[EcpsRequest], None], cancel: Any,
+    ) -> tuple[CardHolder, MailService]:
+        """Wait for the approval on the phone (``cancel``: a ``threading.Event``)."""
+        ...
+
+    def session_alive(self) -> bool:
+        """True while the PSC session of the last sign-in can still refresh its token."""
+        ...
+
+
 @dataclass
 class Services:
     """Everything the windows need, assembled by :mod:`ui.live` or a test."""
@@ -505,6 +533,7 @@ class Services:
     xdm: XdmService | None = None
     profiles: ProfileSetup | None = None
     holder: CardHolder | None = None  # who is signed in (XDM author), set by the window
+    ecps: EcpsSignIn | None = None  # e-CPS sign-in, when the profile names a PSC gateway
     profile_path: Path | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 

@@ -178,6 +178,7 @@ def _known(cancelled: Wording) -> dict[type[BaseException], Wording]:
     from client import audit, secrets
     from client import trust as server_trust
     from client import whitelist as wl
+    from client.auth import ciba
     from client.auth import errors as auth
     from client.bridge import errors as bridge
     from client.directory import errors as directory
@@ -273,6 +274,26 @@ def _known(cancelled: Wording) -> dict[type[BaseException], Wording]:
             "Pro Santé Connect n'a pas pu vous connecter. Réessayez dans un instant.")),
         auth.ProviderUnreachable: fixed(QT_TRANSLATE_NOOP("wording",
             "Pro Santé Connect est injoignable. Vérifiez la connexion réseau et réessayez.")),
+        ciba.GatewayUnreachable: fixed(QT_TRANSLATE_NOOP("wording",
+            "La passerelle Pro Santé Connect de votre éditeur ou opérateur est injoignable, "
+            "ou Pro Santé Connect ne répond pas. Vérifiez la connexion réseau et réessayez "
+            "; si cela persiste, prévenez votre support.")),
+        ciba.GatewayRequired: fixed(QT_TRANSLATE_NOOP("wording",
+            "La connexion e-CPS demande une passerelle Pro Santé Connect que ce profil ne "
+            "désigne pas. Demandez un profil à jour à votre opérateur, ou utilisez votre "
+            "carte CPS.")),
+        ciba.EcpsDenied: fixed(QT_TRANSLATE_NOOP("wording",
+            "La demande de connexion a été refusée dans l'application e-CPS. Recommencez et "
+            "validez-la sur votre téléphone.")),
+        ciba.EcpsExpired: fixed(QT_TRANSLATE_NOOP("wording",
+            "La demande de connexion n'a pas été validée à temps dans l'application e-CPS. "
+            "Recommencez et validez-la avant la fin du décompte.")),
+        ciba.EcpsUnknownUser: fixed(QT_TRANSLATE_NOOP("wording",
+            "Pro Santé Connect ne connaît pas de e-CPS pour cet identifiant national. "
+            "Vérifiez-le (8 suivi du numéro RPPS, ou 0 suivi du numéro ADELI) et activez "
+            "votre e-CPS sur le portail de l'ANS si besoin.")),
+        ciba.EcpsCancelled: fixed(QT_TRANSLATE_NOOP("wording",
+            "Connexion e-CPS annulée.")),
         auth.InteractiveLoginRequired: fixed(QT_TRANSLATE_NOOP("wording",
             "Pro Santé Connect demande une nouvelle connexion : saisissez à nouveau votre "
             "code PIN.")),

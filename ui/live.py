@@ -444,6 +444,7 @@ def build_services(preferences: Preferences) -> Services:
     services.trust = LiveTrust()
     services.xdm = LiveXdm(lambda: services.holder)
     build_card(services, preferences)
+    _add_ecps(services, preferences)
     return services
 
 
@@ -478,3 +479,18 @@ def build_card(services: Services, preferences: Preferences) -> None:
     except Exception as exc:  # noqa: BLE001 - worded on the lock screen
         logger.warning("sign-in unavailable: %s", type(exc).__name__)
         services.extras["card_error"] = exc
+
+
+def _add_ecps(services: Services, preferences: Preferences) -> None:
+    """e-CPS when the profile signs in with Pro Santé Connect through a gateway."""
+    try:
+        from client.profiles import load_default_profile
+
+        profile = load_default_profile(preferences.profile_path or None)
+    except Exception:  # noqa: BLE001 - no profile: the first-run assistant handles it
+        return
+    if profile.auth.method == "psc" and profile.auth.gateway:
+        from ui.live_ecps import LiveEcps
+
+        services.ecps = LiveEcps(profile)
+        services.profile_path = services.profile_path or profile.source

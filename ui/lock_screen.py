@@ -1,15 +1,28 @@
 """The screen that covers the window before sign-in and after the card is removed.
 
 It is an overlay child of the main window (not a page of it), so it covers the menus
-and toolbars too and appears in the same event-loop turn as the removal signal.
+and toolbars too and appears in the same event-loop turn as the removal signal. It always
+says which product this is, whose session it is when known, and what to do next. When
+the profile names a Pro Santé Connect gateway it offers two ways in: "Carte CPS" (the
+default when a card is present) and "e-CPS" (approval on the phone, national identifier
+remembered per profile).
 """
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, Signal
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.backend import CardHolder
 from ui.icons import icon
@@ -24,6 +37,8 @@ class LockScreen(QWidget):
 
     retry_requested = Signal()
     settings_requested = Signal()
+    ecps_requested = Signal(str)  # national identifier
+    unlock_requested = Signal()  # e-CPS idle lock: resume if the PSC session lives
 
     def __init__(self, covered: QWidget) -> None:
         super().__init__(covered)
@@ -32,6 +47,18 @@ class LockScreen(QWidget):
         self.setAccessibleName(self.tr("Écran de verrouillage"))
         layout = QVBoxLayout(self)
         layout.addStretch(2)
+        self.product = QLabel(self.tr("Compagnon MSSanté"), self)
+        self.product.setObjectName("lockProduct")
+        self.product.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        product_font = self.product.font()
+        product_font.setPointSizeF(product_font.pointSizeF() * 2.0)
+        self.product.setFont(product_font)
+        layout.addWidget(self.product)
+        self.tagline = QLabel(self.tr("Messagerie sécurisée de santé"), self)
+        self.tagline.setObjectName("lockTagline")
+        self.tagline.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.tagline)
+        layout.addSpacing(16)
         self.picture = QLabel(self)
         self.picture.setPixmap(icon("card").pixmap(96, 96))
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -49,11 +76,17 @@ class LockScreen(QWidget):
         self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.detail.setWordWrap(True)
         layout.addWidget(self.detail)
+        self._build_choice(layout)
         self.retry_button = QPushButton(self.tr("Se connecter"), self)
         self.retry_button.setObjectName("lockRetry")
         self.retry_button.clicked.connect(self.retry_requested)
         self.retry_button.hide()
         layout.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignCenter)
+        self.unlock_button = QPushButton(self.tr("Déverrouiller"), self)
+        self.unlock_button.setObjectName("lockUnlock")
+        self.unlock_button.clicked.connect(self.unlock_requested)
+        self.unlock_button.hide()
+        layout.addWidget(self.unlock_button, 0, Qt.AlignmentFlag.AlignCenter)
         # Reachable while covered: the card module or the profile may be what is wrong.
         self.settings_button = QPushButton(self.tr("Paramètres…"), self)
         self.settings_button.setObjectName("lockSettings")
@@ -63,6 +96,106 @@ class LockScreen(QWidget):
         layout.addStretch(3)
         covered.installEventFilter(self)
         self.setGeometry(covered.rect())
+
+    def _build_choice(self, layout: QVBoxLayout) -> None:
+        """"Carte CPS" / "e-CPS" and the e-CPS form (hidden until e-CPS is offered)."""
+        self.choice = QWidget(self)
+        row = QHBoxLayout(self.choice)
+        row.addStretch(1)
+        self.card_choice = QPushButton(self.tr("Carte CPS"), self.choice)
+        self.card_choice.setObjectName("lockChoiceCard")
+        self.ecps_choice = QPushButton(self.tr("e-CPS"), self.choice)
+        self.ecps_choice.setObjectName("lockChoiceEcps")
+        self._choices = QButtonGroup(self)
+        for button in (self.card_choice, self.ecps_choice):
+            button.setCheckable(True)
+            self._choices.addButton(button)
+            row.addWidget(button)
+        row.addStretch(1)
+        self.card_choice.setChecked(True)
+        self.card_choice.clicked.connect(self._choice_changed)
+        self.ecps_choice.clicked.connect(self._choice_changed)
+        layout.addWidget(self.choice)
+        self.choice.hide()
+
+        self.ecps_form = QWidget(self)
+        form = QHBoxLayout(self.ecps_form)
+        form.addStretch(1)
+        label = QLabel(self.tr("Identifiant national :"), self.ecps_form)
+        form.addWidget(label)
+        self.national_id = QLineEdit(self.ecps_form)
+        self.national_id.setObjectName("lockNationalId")
+        self.national_id.setPlaceholderText(self.tr("8 + n° RPPS ou 0 + n° ADELI"))
+        self.national_id.setValidator(QRegularExpressionValidator(
+            QRegularExpression(r"[0-9]{0,12}"), self.national_id))
+        self.national_id.setAccessibleName(self.tr("Identifiant national"))
+        label.setBuddy(self.national_id)
+        form.addWidget(self.national_id)
+        self.ecps_button = QPushButton(self.tr("Se connecter avec e-CPS"), self.ecps_form)
+        self.ecps_button.setObjectName("lockEcpsSignIn")
+        self.ecps_button.clicked.connect(self._ecps_clicked)
+        self.national_id.returnPressed.connect(self._ecps_clicked)
+        self.national_id.textChanged.connect(self._national_id_changed)
+        form.addWidget(self.ecps_button)
+        form.addStretch(1)
+        layout.addWidget(self.ecps_form)
+        self.ecps_form.hide()
+        self._ecps_offered = False
+        self._national_id_changed(self.national_id.text())
+
+    def offer_ecps(self, national_id: str, *, card_present: bool) -> None:
+        """Show the two ways in; "Carte CPS" is chosen when a card is present."""
+        self._ecps_offered = True
+        if national_id and not self.national_id.text():
+            self.national_id.setText(national_id)
+        self.choice.show()
+        (self.card_choice if card_present else self.ecps_choice).setChecked(True)
+        if card_present:
+            self.ecps_form.hide()  # what is shown (the holder, a failure) stays
+        else:
+            self._choice_changed()
+
+    @property
+    def ecps_chosen(self) -> bool:
+        """The user chose e-CPS."""
+        return self._ecps_offered and self.ecps_choice.isChecked()
+
+    def _choice_changed(self, _checked: bool = False) -> None:
+        ecps = self.ecps_chosen
+        self.ecps_form.setVisible(ecps)
+        self.picture.setPixmap(icon("card").pixmap(96, 96))
+        if ecps:
+            self.title.setText(self.tr("Connexion avec e-CPS"))
+            self.detail.setText(self.tr(
+                "Saisissez votre identifiant national puis validez la demande dans "
+                "l'application e-CPS de votre téléphone."))
+            self.retry_button.hide()
+            self.national_id.setFocus()
+        elif self._ecps_offered:
+            self.title.setText(self.tr("Insérez votre carte CPS"))
+            self.detail.setText(self.tr("Insérez votre carte CPS pour ouvrir votre "
+                                        "messagerie, ou choisissez e-CPS."))
+
+    def _national_id_changed(self, text: str) -> None:
+        self.ecps_button.setEnabled(len(text) >= 9)
+
+    def _ecps_clicked(self) -> None:
+        text = self.national_id.text().strip()
+        if len(text) >= 9:
+            self.ecps_requested.emit(text)
+
+    def show_ecps_locked(self, holder: CardHolder | None) -> None:
+        """e-CPS session locked (idle or desktop lock): one click resumes it."""
+        self.title.setText(self.tr("Session verrouillée"))
+        who = f"{holder.display_name} — " if holder is not None else ""
+        self.detail.setText(who + self.tr(
+            "Cliquez sur Déverrouiller pour reprendre. Une nouvelle validation e-CPS "
+            "ne sera demandée que si votre session Pro Santé Connect a pris fin."))
+        self.retry_button.hide()
+        self.choice.hide()
+        self.ecps_form.hide()
+        self.unlock_button.show()
+        self._cover()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         """Follow the covered window's size."""
@@ -79,6 +212,10 @@ class LockScreen(QWidget):
             self.tr("Insérez votre carte CPS pour ouvrir votre messagerie.")
         )
         self.retry_button.hide()
+        self.unlock_button.hide()
+        if self._ecps_offered:
+            self.choice.show()
+            self._choice_changed()
         self._cover()
 
     def show_signing_in(self, holder: CardHolder) -> None:
@@ -88,6 +225,8 @@ class LockScreen(QWidget):
         connecting = self.tr("Connexion à la messagerie…")
         self.detail.setText(f"{text}\n{connecting}" if text else connecting)
         self.retry_button.hide()
+        self.unlock_button.hide()
+        self.ecps_form.hide()
         self._cover()
 
     def show_locked(self, holder: CardHolder | None) -> None:
@@ -99,6 +238,7 @@ class LockScreen(QWidget):
                           "reprendre là où vous en étiez.")
         )
         self.retry_button.hide()
+        self.unlock_button.hide()
         self._cover()
 
     def show_failure(self, message: str) -> None:
@@ -106,6 +246,11 @@ class LockScreen(QWidget):
         self.title.setText(self.tr("Connexion impossible"))
         self.detail.setText(message)
         self.retry_button.show()
+        self.unlock_button.hide()
+        if self._ecps_offered:
+            # e-CPS stays at hand: the failure may be the card's.
+            self.choice.show()
+            self.ecps_form.setVisible(self.ecps_chosen)
         self._cover()
 
     def _cover(self) -> None:

@@ -209,6 +209,8 @@ class MainWindow(QMainWindow):
             lambda n: logger.info("%d draft(s) saved at lock", n))
         self.lock_screen.retry_requested.connect(self.session.retry)
         self.lock_screen.settings_requested.connect(self.open_settings)
+        self.session.attach_lock_screen(self.lock_screen,
+                                        lambda: self.preferences.ecps_idle_minutes)
         self.outbox.retry_requested.connect(self._retry_outbox)
         self.outbox.refresh_requested.connect(self.refresh_outbox)
         self.new_mail.new_mail.connect(self._new_mail)

@@ -111,6 +111,19 @@ class Preferences:
     def extra_anchors(self, value: list[str]) -> None:
         self._settings.setValue("trust/anchors", list(value))
 
+    @property
+    def ecps_idle_minutes(self) -> int:
+        """With e-CPS, lock after this many idle minutes (default 15; 1 to 480)."""
+        try:
+            value = int(self._text("session/ecps_idle_minutes", "15"))
+        except ValueError:
+            return 15
+        return min(480, max(1, value))
+
+    @ecps_idle_minutes.setter
+    def ecps_idle_minutes(self, value: int) -> None:
+        self._settings.setValue("session/ecps_idle_minutes", int(value))
+
     def window_state(self, name: str) -> QByteArray | None:
         """Saved geometry/state blob of a window."""
         value = self._settings.value(f"windows/{name}")

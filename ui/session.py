@@ -6,23 +6,35 @@ open the mailbox. The card removed: lock at once (the window is covered in the s
 event-loop turn), collect the open drafts, then save them and close the sessions on a
 worker and drop the mail service (secrets held by the authenticator go with it). The
 same card again: resume where the user was; another card: a different user.
+
+With e-CPS (:meth:`SessionController.sign_in_ecps`) no card is involved: the approval
+happens on the phone while :class:`ui.ecps_dialog.EcpsDialog` shows the binding message;
+the session then locks after an idle time and with the desktop session
+(:class:`ui.idle_lock.IdleLock`), keeps its PSC session while locked, and unlocking asks a
+new approval only when that PSC session has ended.
 """
 
 from __future__ import annotations
 
 import enum
 import logging
+import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from client.audit import record as audit_record
-from ui.backend import CardHolder, Draft, MailService, Services
+from ui.backend import CardHolder, Draft, EcpsRequest, MailService, Services
 from ui.card_watch import CardEvent, QtCardWatcher
+from ui.ecps_dialog import EcpsDialog
+from ui.idle_lock import IdleLock
 from ui.pin_dialog import PinAsk, QtPinPrompt
 from ui.wording import describe_error, is_cancellation
 from ui.workers import WorkerPool
+
+if TYPE_CHECKING:
+    from ui.lock_screen import LockScreen
 
 __all__ = ["SessionController", "SessionState"]
 
@@ -50,6 +62,7 @@ class SessionController(QObject):
     locked = Signal()
     sign_in_failed = Signal(str)
     drafts_saved = Signal(int)
+    ecps_pending = Signal(object)  # EcpsRequest, from the worker: show the binding message
 
     def __init__(
         self,
@@ -71,11 +84,28 @@ class SessionController(QObject):
         self._last_user: str | None = None
         self._pending_drafts: list[Draft] = []
         self._attempt = 0
+        #: "card" or "ecps": how the open (or locked) session was proven.
+        self.method = "card"
+        self.idle = IdleLock(15, self)
+        self.idle.lock_now.connect(self._auto_lock)
+        self.ecps_dialog: EcpsDialog | None = None
+        self._ecps_cancel = threading.Event()
+        self._ecps_national_id = ""
+        self._parked: MailService | None = None
+        self._was_locked = False
+        self._idle_minutes: Callable[[], int] = lambda: 15
+        self._lock_screen: LockScreen | None = None
+        self.ecps_pending.connect(self._show_ecps_request)
 
     # -- lifecycle ---------------------------------------------------------------------
     def start(self) -> None:
         """Watch the card and sign in if a CPS card is already inserted."""
         card = self.services.card
+        if card is None and self.services.ecps is not None:
+            # No card access on this workstation: e-CPS is the way in.
+            self._offer_ecps(card_present=False)
+            self._set_state(SessionState.WAITING_CARD)
+            return
         if card is None:
             problem = self.services.extras.get("card_error")
             self._fail(describe_error(problem) if isinstance(problem, BaseException)
@@ -99,6 +129,14 @@ class SessionController(QObject):
     def shutdown(self) -> None:
         """Close the mailbox and stop watching (application exit)."""
         self.pin_prompt.cancel_pending()
+        self._ecps_cancel.set()
+        self.idle.stop()
+        parked, self._parked = self._parked, None
+        if parked is not None:
+            try:
+                parked.close()
+            except Exception:  # noqa: BLE001 - closing on exit must not raise
+                logger.warning("closing the locked mailbox on exit failed", exc_info=True)
         mail, self.mail = self.mail, None
         if mail is not None:
             try:
@@ -113,11 +151,144 @@ class SessionController(QObject):
         if not draft.is_empty():
             self._pending_drafts.append(draft)
 
+    # -- e-CPS -------------------------------------------------------------------------
+    def attach_lock_screen(self, lock_screen: LockScreen,
+                           idle_minutes: Callable[[], int] = lambda: 15) -> None:
+        """Connect the lock screen's e-CPS choice and unlock button.
+
+        Args:
+            idle_minutes: the idle time of e-CPS sessions (read at each sign-in, so a
+                change in the settings applies to the next one).
+        """
+        self._lock_screen = lock_screen
+        self._idle_minutes = idle_minutes
+        lock_screen.ecps_requested.connect(self.sign_in_ecps)
+        lock_screen.unlock_requested.connect(self.unlock)
+        # After the window's own handlers: the e-CPS wording replaces the card's.
+        self.locked.connect(self._show_lock)
+        # A card in the reader makes "Carte CPS" the choice.
+        self.holder_detected.connect(lambda _h: self._offer_ecps(card_present=True))
+        if self.services.ecps is not None and self.state == SessionState.WAITING_CARD:
+            self._offer_ecps(card_present=self.services.card is not None)
+
+    def _offer_ecps(self, *, card_present: bool) -> None:
+        ecps = self.services.ecps
+        if ecps is None or self._lock_screen is None:
+            return
+        if not self._ecps_national_id:
+            try:
+                self._ecps_national_id = ecps.remembered_national_id()
+            except Exception:  # noqa: BLE001 - a convenience only
+                logger.info("no remembered national identifier")
+        self._lock_screen.offer_ecps(self._ecps_national_id, card_present=card_present)
+
+    def sign_in_ecps(self, national_id: str) -> None:
+        """Start an e-CPS sign-in; the dialog shows the binding message until it ends."""
+        ecps = self.services.ecps
+        if ecps is None or self.state in (SessionState.OPEN, SessionState.SIGNING_IN):
+            return
+        self._ecps_national_id = national_id
+        self.method = "ecps"
+        self._was_locked = self.state == SessionState.LOCKED
+        self._set_state(SessionState.SIGNING_IN)
+        self._attempt += 1
+        attempt = self._attempt
+        self._ecps_cancel = threading.Event()
+        parent = self._lock_screen.window() if self._lock_screen is not None else None
+        dialog = EcpsDialog(parent)
+        dialog.cancelled.connect(self.cancel_ecps)
+        self.ecps_dialog = dialog
+        dialog.show()
+        self.pool.submit(
+            ecps.sign_in, national_id, self.ecps_pending.emit, self._ecps_cancel,
+            on_result=lambda result: self._ecps_signed_in(attempt, result),
+            on_error=lambda exc: self._ecps_error(attempt, exc),
+        )
+
+    def cancel_ecps(self) -> None:
+        """Stop waiting for the approval (the dialog's Annuler)."""
+        self._ecps_cancel.set()
+
+    def _show_ecps_request(self, request: EcpsRequest) -> None:
+        if self.ecps_dialog is not None:
+            self.ecps_dialog.show_request(request)
+
+    def _close_ecps_dialog(self) -> None:
+        dialog, self.ecps_dialog = self.ecps_dialog, None
+        if dialog is not None:
+            dialog.finish()
+            dialog.deleteLater()
+
+    def _ecps_signed_in(self, attempt: int,
+                        result: tuple[CardHolder, MailService]) -> None:
+        self._close_ecps_dialog()
+        holder, mail = result
+        parked, self._parked = self._parked, None
+        if parked is not None:
+            self.pool.submit(parked.close)
+        self.holder = holder
+        self._signed_in(attempt, holder, mail)
+        if self.state == SessionState.OPEN:
+            self.idle.set_minutes(self._idle_minutes())
+            self.idle.start()
+
+    def _ecps_error(self, attempt: int, exc: BaseException) -> None:
+        self._close_ecps_dialog()
+        if attempt != self._attempt:
+            return
+        if is_cancellation(exc):
+            was_locked = self._was_locked
+            self._set_state(SessionState.LOCKED if was_locked else SessionState.WAITING_CARD)
+            if self._lock_screen is not None:
+                if was_locked:
+                    self._lock_screen.show_ecps_locked(self.holder)
+                else:
+                    self._lock_screen.show_waiting()
+            return
+        self._failed(exc)
+
+    def _auto_lock(self, _why: str) -> None:
+        if self.state == SessionState.OPEN and self.method == "ecps":
+            self.lock()
+
+    def _show_lock(self) -> None:
+        if self.method == "ecps" and self._lock_screen is not None:
+            self._lock_screen.show_ecps_locked(self.holder)
+
+    def unlock(self) -> None:
+        """e-CPS lock: resume if the PSC session lives, else ask a new approval."""
+        ecps = self.services.ecps
+        if ecps is None or self.state != SessionState.LOCKED or self.method != "ecps":
+            return
+        if self._parked is None:
+            self.sign_in_ecps(self._ecps_national_id)
+            return
+        self.pool.submit(ecps.session_alive, on_result=self._unlock_checked,
+                         on_error=lambda _exc: self._unlock_checked(False))
+
+    def _unlock_checked(self, alive: bool) -> None:
+        if self.state != SessionState.LOCKED:
+            return
+        mail, self._parked = self._parked, None
+        if alive and mail is not None and self.holder is not None:
+            self.mail = mail
+            self._set_state(SessionState.OPEN)
+            self.idle.start()
+            logger.info("e-CPS session unlocked (PSC session still valid)")
+            self.resumed.emit(self.holder, mail)
+            return
+        if mail is not None:
+            self.pool.submit(mail.close)
+        logger.info("the PSC session ended while locked: asking a new e-CPS approval")
+        self.sign_in_ecps(self._ecps_national_id)
+
     # -- card events -------------------------------------------------------------------
     def _card_inserted(self, event: CardEvent) -> None:
         card = self.services.card
         if card is None or self.state in (SessionState.OPEN, SessionState.SIGNING_IN):
             return
+        if self.method == "ecps" and self.state == SessionState.LOCKED:
+            return  # an e-CPS session is unlocked with its own button
         self.pool.submit(card.holder, on_result=self._holder_read, on_error=self._failed)
 
     def _holder_read(self, holder: CardHolder | None) -> None:
@@ -128,6 +299,9 @@ class SessionController(QObject):
             return
         if self.state in (SessionState.OPEN, SessionState.SIGNING_IN):
             return
+        if self.method == "ecps" and self.state == SessionState.LOCKED:
+            return
+        self.method = "card"
         self.holder = holder
         self.holder_detected.emit(holder)
         self._set_state(SessionState.SIGNING_IN)
@@ -178,6 +352,8 @@ class SessionController(QObject):
         self.sign_in_failed.emit(message)
 
     def _card_removed(self, _event: CardEvent) -> None:
+        if self.method == "ecps":
+            return  # an e-CPS session does not depend on a card
         if self.state in (SessionState.SIGNING_IN, SessionState.OPEN):
             mail = self.mail
             # record() never raises; the address only (no holder data, no content).
@@ -198,11 +374,16 @@ class SessionController(QObject):
     def lock(self) -> None:
         """Cover, collect drafts, then save them and close the sessions off the thread."""
         self._set_state(SessionState.LOCKED)
+        self.idle.stop()
         self._pending_drafts = []
         self.locking.emit()
         self.locked.emit()
         mail, self.mail = self.mail, None
         drafts, self._pending_drafts = self._pending_drafts, []
+        if mail is not None and self.method == "ecps":
+            # Kept (covered) while the PSC session lives; drafts stay in their windows.
+            self._parked = mail
+            return
         if mail is not None:
             self.pool.submit(
                 _save_then_close, mail, drafts,

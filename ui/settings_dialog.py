@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPushButton,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -123,6 +124,12 @@ class SettingsDialog(QDialog):
         self.module_status.setObjectName("pkcs11ModuleStatus")
         self.module_status.setWordWrap(True)
         form.addRow("", self.module_status)
+        self.ecps_idle = QSpinBox(account)
+        self.ecps_idle.setRange(1, 480)
+        self.ecps_idle.setSuffix(self.tr(" min"))
+        self.ecps_idle.setValue(preferences.ecps_idle_minutes)
+        self.ecps_idle.setAccessibleName(self.tr("Verrouillage e-CPS après inactivité"))
+        form.addRow(self.tr("Verrouillage e-CPS après inactivité"), self.ecps_idle)
         tabs.addTab(account, self.tr("Compte et carte"))
 
         trust = QWidget(tabs)
@@ -294,6 +301,7 @@ class SettingsDialog(QDialog):
         language_changed = language != prefs.language
         prefs.language = language
         prefs.remote_content = str(self.remote.currentData())
+        prefs.ecps_idle_minutes = self.ecps_idle.value()
         prefs.sync()
         if card_changed:
             self._apply_card()

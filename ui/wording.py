@@ -115,8 +115,9 @@ def describe_error(exc: BaseException) -> str:
 
 def is_cancellation(exc: BaseException) -> bool:
     """The user cancelled: nothing to show."""
+    from client.auth.ciba import EcpsCancelled
     from client.directory.errors import ImportCancelled
     from cps.errors import PinEntryCancelled
     from ui.workers import Cancelled
 
-    return isinstance(exc, PinEntryCancelled | ImportCancelled | Cancelled)
+    return isinstance(exc, PinEntryCancelled | ImportCancelled | Cancelled | EcpsCancelled)

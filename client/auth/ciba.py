@@ -23,13 +23,16 @@ Errors (branches of :class:`client.auth.errors.OidcError`)::
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import secrets
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from client.auth.errors import (
     IdTokenInvalid,
@@ -38,6 +41,12 @@ from client.auth.errors import (
     ProviderUnreachable,
 )
 from client.auth.oidc import OidcClient, TokenSet
+from client.profiles.model import Profile
+
+if TYPE_CHECKING:
+    from client.auth.psc import PscAuthenticator
+    from client.tls.signer import Signer
+    from client.trust import TrustStore
 
 __all__ = [
     "CIBA_GRANT",
@@ -49,7 +58,11 @@ __all__ = [
     "GatewayRequired",
     "GatewayUnreachable",
     "binding_message",
+    "build_ecps_authenticator",
     "ciba_sign_in",
+    "remember_national_id",
+    "remembered_national_id",
+    "valid_national_id",
 ]
 
 logger = logging.getLogger(__name__)
@@ -231,3 +244,76 @@ def ciba_sign_in(
     logger.info("e-CPS sign-in approved")
     return tokens
 
+
+
+# -- the authenticator and the remembered national identifier -----------------------------
+
+_NATIONAL_ID = re.compile(r"[0-9]{9,12}")
+
+
+def valid_national_id(value: str) -> bool:
+    """True for a national identifier's shape (``8`` + RPPS or ``0`` + ADELI...)."""
+    return bool(_NATIONAL_ID.fullmatch(value.strip()))
+
+
+def build_ecps_authenticator(
+    profile: Profile,
+    national_id: str,
+    *,
+    on_pending: Callable[[CibaPending], None] | None = None,
+    cancel: threading.Event | None = None,
+    trust: TrustStore | None = None,
+) -> PscAuthenticator:
+    """A :class:`PscAuthenticator` that signs in with e-CPS (no card, no middleware).
+
+    Raises:
+        GatewayRequired: the profile is not ``psc`` with an ``[auth] gateway``.
+    """
+    from client.auth import trust_for_profile
+    from client.auth.psc import PscAuthenticator
+
+    if profile.auth.method != "psc" or not profile.auth.gateway:
+        raise GatewayRequired()
+
+    def no_card() -> Signer:
+        raise GatewayRequired()  # never called: e-CPS sign-ins involve no card
+
+    auth = PscAuthenticator(profile, trust or trust_for_profile(profile), no_card)
+    auth.use_ecps(national_id, on_pending=on_pending, cancel=cancel)
+    return auth
+
+
+def _store() -> Path:
+    from client.paths import app_paths
+
+    return app_paths().ensure().config / "ecps.json"
+
+
+def _profile_key(profile: Profile) -> str:
+    return f"{profile.address}|{profile.auth.gateway}"
+
+
+def remembered_national_id(profile: Profile) -> str:
+    """The national identifier last used with e-CPS for this profile (``""`` if none)."""
+    try:
+        document = json.loads(_store().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    value = document.get(_profile_key(profile), "") if isinstance(document, dict) else ""
+    return value if isinstance(value, str) and valid_national_id(value) else ""
+
+
+def remember_national_id(profile: Profile, national_id: str) -> None:
+    """Remember ``national_id`` for this profile (an identifier, not a secret)."""
+    path = _store()
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(document, dict):
+            document = {}
+    except (OSError, ValueError):
+        document = {}
+    document[_profile_key(profile)] = national_id
+    try:
+        path.write_text(json.dumps(document, indent=1), encoding="utf-8")
+    except OSError as exc:
+        logger.info("national identifier not remembered: %s", exc.strerror)

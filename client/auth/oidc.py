@@ -29,6 +29,7 @@ import json
 import logging
 import math
 import secrets
+import socket
 import ssl
 import threading
 import time
@@ -229,8 +230,11 @@ class OidcClient:
             if settings.gateway_ca is not None:
                 context.load_verify_locations(cafile=str(settings.gateway_ca))
             # Connections to the gateway are reused: one TLS handshake per sign-in.
+            # TCP_NODELAY: a request's headers and body leave at once (no Nagle wait).
+            gateway_transport = transport or httpx.HTTPTransport(
+                verify=context, socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
             self._gateway_http = httpx.Client(
-                verify=context, timeout=_TIMEOUT, transport=transport,
+                verify=context, timeout=_TIMEOUT, transport=gateway_transport,
                 headers={"User-Agent": "mssante-companion"}, follow_redirects=False,
             )
 

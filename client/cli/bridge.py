@@ -72,6 +72,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     from client.cli._password import add_password_option
 
     add_password_option(parser)
+    parser.add_argument("--ecps", action="store_true",
+                        help="sign in with e-CPS (approval on the phone, through the "
+                             "profile's Pro Santé Connect gateway) instead of the card")
+    parser.add_argument("--national-id", metavar="ID", default="",
+                        help="with --ecps: your national identifier (remembered per profile)")
     parser.set_defaults(handler=_run)
 
 
@@ -84,6 +89,25 @@ def _card_setup(args: argparse.Namespace, profile: Any) -> tuple[Any, Any, Any]:
     if profile.auth.method == "certificate":
         password = password_prompt_for(args, profile_source=profile.secrets.source)
         return (lambda: build_authenticator(profile, password_prompt=password), None, None)
+    if getattr(args, "ecps", False):
+        # No card, no reader to watch: the PSC session's end asks a new approval.
+        from client.auth.ciba import build_ecps_authenticator, remember_national_id
+        from client.cli.login import ecps_national_id, print_binding_message
+
+        national_id = ecps_national_id(args, profile)
+        remember_national_id(profile, national_id)
+        def signed_in() -> Any:
+            # Sign in at start: the binding message shows now, not at the first client.
+            auth = build_ecps_authenticator(profile, national_id,
+                                            on_pending=print_binding_message)
+            try:
+                auth.sign_in()
+            except BaseException:
+                auth.close()
+                raise
+            return auth
+
+        return signed_in, None, None
     from cps.middleware import find_pkcs11_module
     from cps.service import CardService
 

@@ -5,12 +5,19 @@ Connect, certificate file), then prints who is signed in, the mailbox and the me
 The PIN is typed on the terminal or read once from standard input (``--pin-stdin``);
 a certificate file's password comes from the keyring, else is asked on the terminal (or
 read from standard input with ``--password-stdin``) and kept only if the user agrees.
+
+``login --ecps [--national-id ID]`` signs in with e-CPS instead: a CIBA request through the
+profile's ``[auth] gateway``; the binding message is printed on standard error and the
+command waits for the approval on the phone (Ctrl-C cancels). The national identifier is
+remembered per profile for the next time.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +36,19 @@ from client.auth import (
     TokenRejected,
     UnknownClient,
     build_authenticator,
+)
+from client.auth.ciba import (
+    CibaPending,
+    EcpsCancelled,
+    EcpsDenied,
+    EcpsExpired,
+    EcpsUnknownUser,
+    GatewayRequired,
+    GatewayUnreachable,
+    build_ecps_authenticator,
+    remember_national_id,
+    remembered_national_id,
+    valid_national_id,
 )
 from client.cli._common import EXIT_OK, describe_error, emit_json, option
 from client.cli.trust import revocation_reason_words
@@ -53,6 +73,8 @@ logger = logging.getLogger(__name__)
 _METHOD_NAMES = {
     "card-tls": "CPS card (TLS client authentication + SASL EXTERNAL)",
     "psc": "Pro Santé Connect with the CPS card (access token, SASL {mechanism})",
+    "psc-ecps": "Pro Santé Connect with e-CPS, by CIBA through {gateway} (access token, "
+                "SASL {mechanism})",
     "certificate": "certificate file (TLS client authentication + SASL EXTERNAL)",
 }
 
@@ -188,6 +210,45 @@ def _(exc: IssuerMismatch) -> str:
 
 
 @describe_error.register
+def _(exc: GatewayUnreachable) -> str:
+    return (f"The Pro Santé Connect gateway {exc.gateway} cannot be reached, or Pro Santé "
+            f"Connect is unavailable behind it ({exc.reason}). Check the network and "
+            "[auth] gateway in the profile, then try again; if it persists, tell the "
+            "publisher or operator who runs the gateway.")
+
+
+@describe_error.register
+def _(exc: GatewayRequired) -> str:
+    return ("e-CPS sign-in needs a Pro Santé Connect gateway: the profile must use "
+            "[auth] method = \"psc\" with a gateway = \"https://...\" line. Ask your "
+            "operator or publisher for such a profile.")
+
+
+@describe_error.register
+def _(exc: EcpsDenied) -> str:
+    return ("The sign-in was refused in the e-CPS app. Run the command again and approve "
+            "it on your phone if you started it.")
+
+
+@describe_error.register
+def _(exc: EcpsExpired) -> str:
+    return ("The sign-in was not approved in time in the e-CPS app. Run the command again "
+            "and approve it on your phone within the time shown.")
+
+
+@describe_error.register
+def _(exc: EcpsUnknownUser) -> str:
+    return (f"Pro Santé Connect knows no e-CPS for the national identifier "
+            f"{exc.national_id}. Check it (8 + RPPS number, or 0 + ADELI number) and "
+            "activate your e-CPS on the ANS portal if needed.")
+
+
+@describe_error.register
+def _(exc: EcpsCancelled) -> str:
+    return "The e-CPS sign-in was cancelled."
+
+
+@describe_error.register
 def _(exc: ProviderUnreachable) -> str:
     return (f"Pro Santé Connect cannot be reached ({exc.reason}). Check the network and "
             "the profile's issuer.")
@@ -275,23 +336,54 @@ def sign_in_report(auth: Any) -> dict[str, Any]:
     return report
 
 
+def print_binding_message(pending: CibaPending) -> None:
+    """Tell the terminal user what to check and do on the phone (standard error)."""
+    print(f"e-CPS sign-in requested for {pending.national_id}.\n"
+          f"  Binding message: {pending.binding_message}\n"
+          f"  Approve the request in the e-CPS app of your phone (it shows the same "
+          f"message); {pending.seconds_left()} s left. Ctrl-C cancels.",
+          file=sys.stderr, flush=True)
+
+
+def ecps_national_id(args: argparse.Namespace, profile: Any) -> str:
+    """``--national-id``, else the one remembered for the profile; exits when neither."""
+    national_id = str(option(args, "national_id", "") or "").strip()
+    if not national_id:
+        national_id = remembered_national_id(profile)
+    if not national_id:
+        raise SystemExit("e-CPS sign-in: give your national identifier with --national-id "
+                         "(8 + RPPS number, or 0 + ADELI number).")
+    if not valid_national_id(national_id):
+        raise SystemExit(f"e-CPS sign-in: {national_id!r} is not a national identifier "
+                         "(9 to 12 digits: 8 + RPPS number, or 0 + ADELI number).")
+    return national_id
+
+
 def _run(args: argparse.Namespace) -> int:
     from client.cli._pin import pin_prompt_for
 
     profile = load_default_profile(option(args, "profile"))
-    pin_prompt, _max_prompts = pin_prompt_for(args)
-    if args.password_stdin:
-        password_prompt = _stdin_password()
-    elif profile.secrets.source != "keyring":
-        password_prompt = None  # the profile's [secrets] file or systemd credential
+    national_id = ""
+    if args.ecps:
+        national_id = ecps_national_id(args, profile)
+        auth: Any = build_ecps_authenticator(profile, national_id, cancel=threading.Event(),
+                                             on_pending=print_binding_message)
     else:
-        password_prompt = _terminal_password
-    auth = build_authenticator(profile, pin_prompt=pin_prompt,
-                               password_prompt=password_prompt, module=args.module)
+        pin_prompt, _max_prompts = pin_prompt_for(args)
+        if args.password_stdin:
+            password_prompt = _stdin_password()
+        elif profile.secrets.source != "keyring":
+            password_prompt = None  # the profile's [secrets] file or systemd credential
+        else:
+            password_prompt = _terminal_password
+        auth = build_authenticator(profile, pin_prompt=pin_prompt,
+                                   password_prompt=password_prompt, module=args.module)
     try:
         report = sign_in_report(auth)
     finally:
         auth.close()
+    if national_id:
+        remember_national_id(profile, national_id)
     report["imap"] = {"host": profile.imap.host, "port": profile.imap.port,
                       "security": profile.imap.security}
     report["smtp"] = {"host": profile.smtp.host, "port": profile.smtp.port,
@@ -302,7 +394,9 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     who = " ".join(p for p in (report.get("given_name"), report.get("family_name")) if p)
     national = f" ({report['national_id']})" if report.get("national_id") else ""
-    method = _METHOD_NAMES[report["method"]].format(mechanism=report.get("mechanism", ""))
+    name = "psc-ecps" if report.get("proof") == "ecps" else report["method"]
+    method = _METHOD_NAMES[name].format(mechanism=report.get("mechanism", ""),
+                                        gateway=report.get("gateway", ""))
     print(f"Signed in: {who or report['address']}{national}")
     print(f"Mailbox:   {report['address']}")
     print(f"Method:    {method}")
@@ -409,4 +503,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
                         help="PKCS#11 library to use instead of the profile's or Cryptolib CPS")
     parser.add_argument("--password-stdin", action="store_true",
                         help="read a certificate file's password from standard input")
+    parser.add_argument("--ecps", action="store_true",
+                        help="sign in with e-CPS (approval on the phone, CIBA through the "
+                             "profile's Pro Santé Connect gateway) instead of the card")
+    parser.add_argument("--national-id", metavar="ID", default="",
+                        help="with --ecps: your national identifier (remembered per "
+                             "profile)")
     parser.set_defaults(handler=_run)

@@ -1141,6 +1141,58 @@
         <source>Connexion impossible</source>
         <translation>Cannot sign in</translation>
     </message>
+    <message>
+        <source>Compagnon MSSanté</source>
+        <translation>Compagnon MSSanté</translation>
+    </message>
+    <message>
+        <source>Messagerie sécurisée de santé</source>
+        <translation>Secure health mail</translation>
+    </message>
+    <message>
+        <source>Déverrouiller</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <source>Carte CPS</source>
+        <translation>CPS card</translation>
+    </message>
+    <message>
+        <source>e-CPS</source>
+        <translation>e-CPS</translation>
+    </message>
+    <message>
+        <source>Identifiant national :</source>
+        <translation>National identifier:</translation>
+    </message>
+    <message>
+        <source>8 + n° RPPS ou 0 + n° ADELI</source>
+        <translation>8 + RPPS number or 0 + ADELI number</translation>
+    </message>
+    <message>
+        <source>Identifiant national</source>
+        <translation>National identifier</translation>
+    </message>
+    <message>
+        <source>Se connecter avec e-CPS</source>
+        <translation>Sign in with e-CPS</translation>
+    </message>
+    <message>
+        <source>Connexion avec e-CPS</source>
+        <translation>Signing in with e-CPS</translation>
+    </message>
+    <message>
+        <source>Saisissez votre identifiant national puis validez la demande dans l'application e-CPS de votre téléphone.</source>
+        <translation>Type your national identifier, then approve the request in the e-CPS app of your phone.</translation>
+    </message>
+    <message>
+        <source>Insérez votre carte CPS pour ouvrir votre messagerie, ou choisissez e-CPS.</source>
+        <translation>Insert your CPS card to open your mailbox, or choose e-CPS.</translation>
+    </message>
+    <message>
+        <source>Cliquez sur Déverrouiller pour reprendre. Une nouvelle validation e-CPS ne sera demandée que si votre session Pro Santé Connect a pris fin.</source>
+        <translation>Click Unlock to resume. A new e-CPS approval is asked only if your Pro Santé Connect session has ended.</translation>
+    </message>
 </context>
 <context>
     <name>MailView</name>
@@ -1899,6 +1951,14 @@
     <message>
         <source>vérifiée récemment</source>
         <translation>checked recently</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>Verrouillage e-CPS après inactivité</source>
+        <translation>Lock e-CPS sessions after inactivity</translation>
     </message>
 </context>
 <context>
@@ -2927,6 +2987,57 @@
     <message>
         <source>Import annulé. Vous pourrez importer l&apos;annuaire depuis la fenêtre Annuaire.</source>
         <translation>Import cancelled. You can import the directory from the Directory window.</translation>
+    </message>
+    <message>
+        <source>La passerelle Pro Santé Connect de votre éditeur ou opérateur est injoignable, ou Pro Santé Connect ne répond pas. Vérifiez la connexion réseau et réessayez ; si cela persiste, prévenez votre support.</source>
+        <translation>The Pro Santé Connect gateway of your publisher or operator cannot be reached, or Pro Santé Connect does not answer. Check the network connection and try again; if it persists, tell your support.</translation>
+    </message>
+    <message>
+        <source>La connexion e-CPS demande une passerelle Pro Santé Connect que ce profil ne désigne pas. Demandez un profil à jour à votre opérateur, ou utilisez votre carte CPS.</source>
+        <translation>e-CPS sign-in needs a Pro Santé Connect gateway that this profile does not name. Ask your operator for an up-to-date profile, or use your CPS card.</translation>
+    </message>
+    <message>
+        <source>La demande de connexion a été refusée dans l'application e-CPS. Recommencez et validez-la sur votre téléphone.</source>
+        <translation>The sign-in request was refused in the e-CPS app. Start again and approve it on your phone.</translation>
+    </message>
+    <message>
+        <source>La demande de connexion n'a pas été validée à temps dans l'application e-CPS. Recommencez et validez-la avant la fin du décompte.</source>
+        <translation>The sign-in request was not approved in time in the e-CPS app. Start again and approve it before the countdown ends.</translation>
+    </message>
+    <message>
+        <source>Pro Santé Connect ne connaît pas de e-CPS pour cet identifiant national. Vérifiez-le (8 suivi du numéro RPPS, ou 0 suivi du numéro ADELI) et activez votre e-CPS sur le portail de l'ANS si besoin.</source>
+        <translation>Pro Santé Connect knows no e-CPS for this national identifier. Check it (8 followed by the RPPS number, or 0 followed by the ADELI number) and activate your e-CPS on the ANS portal if needed.</translation>
+    </message>
+    <message>
+        <source>Connexion e-CPS annulée.</source>
+        <translation>e-CPS sign-in cancelled.</translation>
+    </message>
+</context>
+<context>
+    <name>EcpsDialog</name>
+    <message>
+        <source>Connexion e-CPS</source>
+        <translation>e-CPS sign-in</translation>
+    </message>
+    <message>
+        <source>Validez la demande dans l'application e-CPS de votre téléphone.</source>
+        <translation>Approve the request in the e-CPS app of your phone.</translation>
+    </message>
+    <message>
+        <source>Vérifiez que votre téléphone affiche le même code :</source>
+        <translation>Check that your phone shows the same code:</translation>
+    </message>
+    <message>
+        <source>Envoi de la demande…</source>
+        <translation>Sending the request…</translation>
+    </message>
+    <message>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Temps restant : %1</source>
+        <translation>Time left: %1</translation>
     </message>
 </context>
 </TS>

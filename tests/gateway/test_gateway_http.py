@@ -200,7 +200,8 @@ def test_ciba_start_and_poll(client: httpx.Client, phone: Path) -> None:
                                              "auth_req_id": document["auth_req_id"]})
     assert pending.json()["error"] == "authorization_pending"
     waiting = ecps.pending(phone)
-    assert [w["binding_message"] for w in waiting] == ["4821"]
+    # The phone shows the request with its binding message (other tests' may be pending).
+    assert "4821" in [w["binding_message"] for w in waiting]
     assert ecps.answer(phone, "approve", DOCTOR.login, "4821") == 1
     import time
 

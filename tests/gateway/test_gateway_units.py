@@ -95,3 +95,18 @@ def test_json_logs_carry_fields() -> None:
     assert line["endpoint"] == "/v1/token"
     assert line["status"] == 200
     assert line["time"].endswith("Z")
+
+
+def test_the_gateway_imports_neither_qt_nor_the_card_nor_the_app() -> None:
+    import ast
+
+    root = Path(__file__).resolve().parents[2] / "gateway"
+    for path in root.glob("*.py"):
+        tree = ast.parse(path.read_text(), str(path))
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            for name in names:
+                top = name.split(".")[0]
+                assert top not in ("PySide6", "cps", "client", "ui", "sandbox", "PyKCS11",
+                                   "smartcard"), f"{path.name} imports {name}"

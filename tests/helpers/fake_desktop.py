@@ -43,6 +43,7 @@ __all__ = [
     "DOCTOR",
     "FakeCard",
     "FakeDirectory",
+    "FakeEcps",
     "FakeMailService",
     "FakeProfileSetup",
     "FakeRefreshingDirectory",
@@ -488,3 +489,70 @@ class FakeProfileSetup:
         self.saved.append(choice)
         self.target.write_text("[account]\n", encoding="utf-8")
         return self.target
+
+
+class FakeEcpsDenied(Exception):
+    """Shaped like client.auth.ciba.EcpsDenied (named so the wording finds it)."""
+
+
+FakeEcpsDenied.__name__ = "EcpsDenied"
+
+
+class FakeEcpsCancelled(Exception):
+    """Shaped like client.auth.ciba.EcpsCancelled."""
+
+
+FakeEcpsCancelled.__name__ = "EcpsCancelled"
+
+
+class FakeEcps:
+    """A fake e-CPS sign-in (``ui.backend.EcpsSignIn``): the test plays the phone.
+
+    :meth:`sign_in` hands a request to ``on_pending`` then waits until the test calls
+    :meth:`approve` or :meth:`deny`, or the cancel event is set. ``alive`` says whether the
+    PSC session survives a lock.
+    """
+
+    def __init__(self, remembered: str = "", holder: CardHolder = DOCTOR) -> None:
+        self.remembered = remembered
+        self.holder = holder
+        self.alive = True
+        self.sign_ins: list[str] = []
+        self.alive_checks = 0
+        self._answer: str | None = None
+        self._answered = threading.Event()
+        self.pending = threading.Event()
+
+    def remembered_national_id(self) -> str:
+        return self.remembered
+
+    def approve(self) -> None:
+        self._answer = "approve"
+        self._answered.set()
+
+    def deny(self) -> None:
+        self._answer = "deny"
+        self._answered.set()
+
+    def sign_in(self, national_id: str, on_pending: Callable[[Any], None],
+                cancel: threading.Event) -> tuple[CardHolder, FakeMailService]:
+        from ui.backend import EcpsRequest
+
+        self.sign_ins.append(national_id)
+        self._answered.clear()
+        on_pending(EcpsRequest("4821", 120))
+        self.pending.set()
+        while not self._answered.wait(0.02):
+            if cancel.is_set():
+                self.pending.clear()
+                raise FakeEcpsCancelled()
+        self.pending.clear()
+        if self._answer == "deny":
+            raise FakeEcpsDenied()
+        self.remembered = national_id
+        self.alive = True
+        return self.holder, FakeMailService()
+
+    def session_alive(self) -> bool:
+        self.alive_checks += 1
+        return self.alive

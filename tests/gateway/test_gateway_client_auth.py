@@ -1,0 +1,76 @@
+"""How the gateway authenticates to PSC: HTTP Basic with the form-encoded secret, or a
+``private_key_jwt`` assertion; seen at an httpx MockTransport standing in for PSC."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+from urllib.parse import parse_qs, unquote
+
+import httpx
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from gateway.config import GatewayConfig
+from gateway.upstream import Upstream
+
+ISSUER = "https://psc.example/auth/realms/esante-wallet"
+
+
+def _psc(seen: list[httpx.Request]) -> httpx.MockTransport:
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path.endswith("wallet-openid-configuration"):
+            return httpx.Response(200, json={
+                "issuer": ISSUER, "token_endpoint": ISSUER + "/protocol/openid-connect/token"})
+        return httpx.Response(200, json={"access_token": "a", "expires_in": 60})
+
+    return httpx.MockTransport(handler)
+
+
+def _token(config: GatewayConfig, seen: list[httpx.Request]) -> None:
+    async def call() -> None:
+        upstream = Upstream(config, _psc(seen))
+        try:
+            reply = await upstream.token({"grant_type": "refresh_token", "refresh_token": "r"})
+            assert reply.status == 200
+            assert json.loads(reply.raw) == {"access_token": "a", "expires_in": 60}
+        finally:
+            await upstream.close()
+
+    asyncio.run(call())
+
+
+def test_client_secret_basic_encodes_the_credentials() -> None:
+    seen: list[httpx.Request] = []
+    _token(GatewayConfig(issuer=ISSUER, client_id="éditeur:1", client_secret="s&e:cret"), seen)
+    request = seen[-1]
+    scheme, _, value = request.headers["Authorization"].partition(" ")
+    assert scheme == "Basic"
+    user, _, password = base64.b64decode(value).decode().partition(":")
+    # RFC 6749 section 2.3.1: form-encoded before Basic, so ':' and non-ASCII survive.
+    assert (unquote(user), unquote(password)) == ("éditeur:1", "s&e:cret")
+    assert "client_secret" not in parse_qs(request.content.decode())
+
+
+def test_private_key_jwt_signs_a_fresh_assertion() -> None:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())
+    seen: list[httpx.Request] = []
+    config = GatewayConfig(issuer=ISSUER, client_id="editeur", private_key_pem=pem)
+    assert config.auth_method == "private_key_jwt"
+    _token(config, seen)
+    _token(config, seen)
+    forms = [parse_qs(r.content.decode()) for r in seen if r.method == "POST"]
+    assertions = [f["client_assertion"][0] for f in forms]
+    assert forms[0]["client_assertion_type"] == [
+        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"]
+    assert "Authorization" not in seen[-1].headers
+    claims = [jwt.decode(a, key.public_key(), algorithms=["RS256"], audience=ISSUER)
+              for a in assertions]
+    assert all(c["iss"] == c["sub"] == "editeur" for c in claims)
+    assert claims[0]["jti"] != claims[1]["jti"]  # never replayed
+    assert claims[0]["exp"] - claims[0]["iat"] <= 60
