@@ -8,7 +8,7 @@ ports chosen by the caller:
   sink (:mod:`sandbox.smtp_sink`);
 * LMTP (plain, loopback) through which the sink delivers local mail.
 
-Authentication (design section 6 "facts learned on this machine"):
+Authentication (Dovecot 2.3.19 as packaged by Debian 12):
 
 * SASL EXTERNAL (RFC 4422 appendix A) from the TLS client certificate: the server asks for
   a certificate (``ssl_verify_client_cert``), checks it against ``ssl_ca`` which holds the
@@ -370,7 +370,7 @@ mail_gid = {MAIL_GROUP}
 mail_location = maildir:~/Maildir
 mail_privileged_group =
 # No fixed delay after a failed login (anvil still penalises repeated failures from one
-# address: negative tests use other 127.0.0.x addresses, design section 6).
+# address, up to 15 s: negative tests use other 127.0.0.x addresses).
 auth_failure_delay = 0
 
 ssl = yes

@@ -1,6 +1,6 @@
 """First run without a profile: pick the operator, test the connection, save.
 
-Three ways to a profile (issue 8): the list of known operators, DNS autodiscovery from
+Three ways to a profile: the list of known operators, DNS autodiscovery from
 the mailbox address (RFC 6186 SRV records), or a profile file from the IT admin. The
 assistant then tests the connection on a worker and saves the profile through
 ``client.profiles``.

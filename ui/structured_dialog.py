@@ -32,7 +32,7 @@ __all__ = ["StructuredDocumentDialog", "INS_OIDS"]
 
 logger = logging.getLogger(__name__)
 
-#: OID -> label (design section 2: NIR, NIA, test identities).
+#: OID -> label (INS: NIR, NIA, test identities).
 INS_OIDS: dict[str, str] = {
     "1.2.250.1.213.1.4.8": "NIR",
     "1.2.250.1.213.1.4.9": "NIA",

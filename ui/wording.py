@@ -151,7 +151,7 @@ def _with_reason(source: str) -> Callable[[BaseException], str]:
     return word
 
 
-# Class name -> wording. Names are those documented by cps/ and client/ (design section 3).
+# Class name -> wording. Names are those documented by cps/ and client/.
 _WORDINGS: dict[str, Callable[[BaseException], str]] = {
     "PinIncorrect": _attempts,
     "PinLocked": _fixed(QT_TRANSLATE_NOOP(
