@@ -179,6 +179,18 @@ def _user_home(setup: DovecotSetup, identity: Identity) -> Path:
     return setup.mail_root / identity.address
 
 
+#: Who runs what, and where each user's mail is: ``~/Maildir`` in the home the userdb gives.
+_RUN_AS = f"""\
+# Root runs everything: the sandbox directory may be private to root (pytest tmp dirs).
+default_internal_user = root
+default_internal_group = root
+# Mail processes refuse uid 0 ("userdb returned 0 as uid"): mail belongs to MAIL_USER.
+mail_uid = {MAIL_USER}
+mail_gid = {MAIL_GROUP}
+mail_location = maildir:~/Maildir
+mail_privileged_group =
+"""
+
 #: Every mailbox has the four special-use folders (RFC 6154), created and subscribed at
 #: first login, so a client finds its Drafts, Sent, Trash and Junk without creating them.
 _SPECIAL_USE_NAMESPACE = """namespace inbox {
@@ -275,14 +287,7 @@ log_path = {log}
 info_log_path = {log}
 protocols = imap
 listen = {host}
-# Root runs the services; mail processes refuse uid 0, mail belongs to MAIL_USER.
-default_internal_user = root
-default_internal_group = root
-mail_uid = {MAIL_USER}
-mail_gid = {MAIL_GROUP}
-mail_location = maildir:~/Maildir
-mail_privileged_group =
-auth_failure_delay = 0
+{_RUN_AS}auth_failure_delay = 0
 # Tests open many connections per user at once (a sync pool, IDLE, the test's own).
 mail_max_userip_connections = 200
 
@@ -361,15 +366,7 @@ protocols = imap submission lmtp
 listen = {setup.host}
 hostname = mail.hopital-sandbox.mssante.fr
 login_greeting = MSSante sandbox ready.
-# Root runs everything: the sandbox directory may be private to root (pytest tmp dirs).
-default_internal_user = root
-default_internal_group = root
-# Mail processes refuse uid 0 ("userdb returned 0 as uid"): mail belongs to MAIL_USER.
-mail_uid = {MAIL_USER}
-mail_gid = {MAIL_GROUP}
-mail_location = maildir:~/Maildir
-mail_privileged_group =
-# No fixed delay after a failed login (anvil still penalises repeated failures from one
+{_RUN_AS}# No fixed delay after a failed login (anvil still penalises repeated failures from one
 # address, up to 15 s: negative tests use other 127.0.0.x addresses).
 auth_failure_delay = 0
 
