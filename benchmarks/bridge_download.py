@@ -1,6 +1,6 @@
 """Bulk IMAP download through the local bridge vs directly from the operator.
 
-Target (design section 7): 200 MB through the bridge <= 1.3x the time of a direct
+Target: 200 MB through the bridge <= 1.3x the time of a direct
 download, and 20 concurrent client sessions through the bridge without error.
 
 A private sandbox operator is started; the doctor's mailbox gets a folder of 2 MB

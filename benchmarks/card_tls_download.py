@@ -1,6 +1,6 @@
 """Bulk IMAP download over card-key TLS (tlslite-ng + cryptography ciphers) vs stdlib ssl.
 
-Target (design section 7): card-key TLS bulk download >= 0.5x stdlib ssl on the same server.
+Target: card-key TLS bulk download >= 0.5x stdlib ssl on the same server.
 
 A private sandbox operator (Dovecot, provider, SoftHSM2 virtual card) is started; the
 doctor's mailbox gets a folder of large messages. The card path signs in with card TLS +

@@ -1,6 +1,6 @@
 """Directory import of 1,000,000 generated rows vs a bare sqlite3 executemany.
 
-Target (design section 7): the full import (parse, table, FTS5 index, atomic replace)
+Target: the full import (parse, table, FTS5 index, atomic replace)
 takes at most 2x the time of the baseline, which reads the same text file, splits each
 line and inserts the 31 fields with ``executemany`` into a plain table, in one
 transaction, with sqlite3's default settings.

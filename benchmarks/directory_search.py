@@ -1,6 +1,6 @@
 """Directory search latency over a 1,000,000-row index.
 
-Targets (design section 7): median < 2 ms and p99 < 10 ms for one- to three-word
+Targets: median < 2 ms and p99 < 10 ms for one- to three-word
 queries, as the compose window's autocomplete issues them (limit 8) and as the search
 box does (limit 20). Queries are drawn from the generated rows: name prefixes, given
 name and name, specialty or profession with a city, a postal code prefix.

@@ -1,6 +1,6 @@
 """GUI thread responsiveness: a heartbeat timer's worst delay during a 10,000-message sync.
 
-Target (design section 7): no GUI-thread stall over 100 ms during sync, search or send.
+Target: no GUI-thread stall over 100 ms during sync, search or send.
 
 The desktop app's real path is measured: a :class:`ui.mail_view.MailView` over
 :class:`ui.live_mail.LiveMailService` opens a folder of 10,000 messages held by a private

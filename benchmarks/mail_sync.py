@@ -1,6 +1,6 @@
 """Mail header sync of 10,000 messages into the encrypted cache, vs a bare imapclient FETCH.
 
-Targets (design section 7):
+Targets:
 
 - full header sync (FETCH, parse, seal with AES-GCM, write SQLite in WAL) takes at most
   1.3x a bare imapclient ``FETCH`` of the same items (UID FLAGS INTERNALDATE RFC822.SIZE

@@ -1,6 +1,6 @@
 """Sandbox operator start and stop time.
 
-Target (issue 2): the sandbox starts in under 30 s once packages are installed, and its
+Target: the sandbox starts in under 30 s once packages are installed, and its
 stop leaves no process behind. The start is measured by the operator itself (from the first
 file written to the last port listening, logged in ``logs/sandbox.log``); the baseline is
 the target. Run alone: ``python -m benchmarks.sandbox_start``.

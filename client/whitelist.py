@@ -1,7 +1,7 @@
 """The MSSanté trust space: the national *liste blanche* of operator domains.
 
-ANS publishes ``listeblanchemssante.xml`` (namespace ``https://listeblanche.mssante.fr/schema``,
-design section 2): ``ListeBlancheMSSante/DateDeGeneration`` and
+ANS publishes ``listeblanchemssante.xml`` (namespace ``https://listeblanche.mssante.fr/schema``):
+``ListeBlancheMSSante/DateDeGeneration`` and
 ``ListeDomaines/Domaine{Nom, Description, DNCertificatOperateur, ResponsableContact,
 SupportContact, DateMAJ}``; a domain repeats once per operator certificate. A checksum
 file beside it holds the SHA-256 of the XML (seen as the bare hex digest, and as the
@@ -286,7 +286,8 @@ class TrustSpace:
         if domain is None:
             return TrustDecision(address, False, "", reason="not an e-mail address")
         if domain == PATIENT_DOMAIN:
-            # Patients' mailboxes belong to the trust space (design section 2).
+            # Patients' mailboxes (@patient.mssante.fr) belong to the trust space without being
+            # listed by an operator.
             operators = self.lookup(domain)
             return TrustDecision(
                 address, True, domain,

@@ -1,8 +1,8 @@
 """What a card holds, read without a PIN: certificates sorted by use, identity, PIN state.
 
 Certificates are told apart by CKA_ID first (CPS: last byte 0x20 authentication, 0x10
-signature; DESIGN section 2), then by key usage; CA certificates found on the card are
-intermediates for chain building, never trust anchors.
+signature, as reported for Cryptolib CPS), then by key usage; CA certificates found on
+the card are intermediates for chain building, never trust anchors.
 """
 
 from __future__ import annotations

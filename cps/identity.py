@@ -2,7 +2,7 @@
 
 A CPS authentication certificate names its holder in a multi-valued RDN
 ``CN=<national id>+SN=<family name>+GN=<given name>``, with the profession in ``title``
-(DESIGN section 2). The national id is ``8`` + RPPS (11 digits) or ``0`` + ADELI (9
+(as observed on CPS cards). The national id is ``8`` + RPPS (11 digits) or ``0`` + ADELI (9
 digits); other prefixes (``3`` staff of an establishment...) are kept as ``other``.
 
 Chain checking is done here rather than with a generic verifier so that each failure

@@ -3,7 +3,7 @@
 Search order (:func:`find_pkcs11_module`): an explicit path, the profile's
 ``pkcs11_module`` unless it is ``"auto"``, the environment variable
 ``MSSANTE_COMPANION_PKCS11_MODULE``, then the Cryptolib CPS locations of the running OS
-(DESIGN section 2).
+(where ANS's installer puts the library, :func:`cryptolib_paths`).
 """
 
 from __future__ import annotations

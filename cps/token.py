@@ -30,11 +30,11 @@ __all__ = [
     "TokenSession",
 ]
 
-#: Last byte of CKA_ID of the CPS authentication key/certificate (DESIGN section 2).
+#: Last byte of CKA_ID of the CPS authentication key/certificate (as reported for Cryptolib CPS).
 CKA_ID_AUTHENTICATION = 0x20
 #: Last byte of CKA_ID of the CPS signature (non-repudiation) key/certificate.
 CKA_ID_SIGNATURE = 0x10
-#: The CPS PIN allows 3 tries before it locks (DESIGN section 2).
+#: The CPS PIN allows 3 tries before it locks.
 CPS_PIN_TRIES = 3
 
 # PKCS#11 v2.40 section 3.2, CK_TOKEN_INFO flags.

@@ -45,8 +45,8 @@ INSTALL_DIR = f"/opt/{APP_ID}"
 LINUX = Path(__file__).resolve().parent / "linux"
 SPEC = Path(__file__).resolve().parent / f"{APP_ID}.spec"
 DEFAULT_MAINTAINER = "Compagnon MSSanté developers <packaging@mssante-companion.invalid>"
-# Needed whatever the link tables say: the smart-card daemon (design section 3: pyscard
-# talks to it) and its client library, which pyscard loads with dlopen.
+# Needed whatever the link tables say: the smart-card daemon (pyscard, which
+# watches the readers, talks to it) and its client library, which pyscard loads with dlopen.
 BASE_DEPENDS = ("pcscd", "libpcsclite1")
 
 

@@ -1,4 +1,4 @@
-"""The sandbox operator: a complete local MSSanté operator on loopback (design section 6).
+"""The sandbox operator: a complete local MSSanté operator on loopback.
 
 Modules, one idea each:
 

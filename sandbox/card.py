@@ -1,7 +1,7 @@
 """A virtual CPS card in SoftHSM2.
 
 The token lives in a private ``SOFTHSM2_CONF`` + token directory under the sandbox
-directory. Its content mimics what Cryptolib CPS exposes for a CPS3 card (design section 2):
+directory. Its content mimics what Cryptolib CPS exposes for a CPS3 card:
 
 * token label ``CPS3 V3 <FAMILY> <GIVEN>`` (a CPS3 "V3" card; the holder's name makes it
   easy to tell two virtual cards apart; cps/ must not rely on the label to classify cards),
@@ -16,8 +16,8 @@ directory. Its content mimics what Cryptolib CPS exposes for a CPS3 card (design
   lines carrying the same information (card type and serial, holder's names, national id
   and profession).
 
-SoftHSM2 never locks a PIN (design section 6): final-try and locked states need a test
-double behind cps/'s own interface.
+SoftHSM2 never locks a PIN (it reports ``CKR_PIN_INCORRECT`` and COUNT_LOW only):
+final-try and locked states need a test double behind cps/'s own interface.
 """
 
 from __future__ import annotations

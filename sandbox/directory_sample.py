@@ -1,7 +1,7 @@
 """Sample national-directory extractions for the sandbox, the tests and the benchmarks.
 
-Writes rows in the exact format of ANS's public extraction ``Extraction_Correspondance_MSSante``
-(design section 2): UTF-8, one header line of 31 ``|``-separated columns, one row per mailbox
+Writes rows in the exact format of ANS's public extraction ``Extraction_Correspondance_MSSante``:
+UTF-8, one header line of 31 ``|``-separated columns, one row per mailbox
 and exercise situation. The data look real (French names with accents and hyphens,
 profession codes of the RPPS nomenclature, ordinal specialties, cities with postal codes)
 and are deterministic for a given ``seed``; the sandbox users always come first.
@@ -77,7 +77,8 @@ _CLINIQUE_ORG = {
     "dept": "69", "pays": "France",
 }
 
-# The sandbox's own mailboxes: always present, always first (design section 6).
+# The sandbox's own mailboxes: always present, always first, so that the demo and the
+# tests find the doctor and the colleague in any generated directory.
 SANDBOX_ROWS: tuple[tuple[str, ...], ...] = (
     _row(bal="PER", address=f"jean.martin@{_HOPITAL}", pp_type="8", pp_id="10001234567",
          national_id="810001234567", service="Médecine interne", civility="DR",
@@ -356,7 +357,7 @@ class _Generator:
         if rng.random() < 0.5:
             local = f"{local}{self.serial % 1000}"
         cat = "C" if rng.random() < 0.98 else "M"
-        no_id = rng.random() < 0.03  # personal BAL without a national id (design 2)
+        no_id = rng.random() < 0.03  # personal BAL without a national id (it happens)
         row = _row(
             bal="PER", address=f"{local}@{domain}",
             pp_type="" if no_id else pp_type, pp_id="" if no_id else pp_id,

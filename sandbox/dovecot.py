@@ -8,7 +8,7 @@ ports chosen by the caller:
   sink (:mod:`sandbox.smtp_sink`);
 * LMTP (plain, loopback) through which the sink delivers local mail.
 
-Authentication (design section 6 "facts learned on this machine"):
+Authentication (Dovecot 2.3.19 as packaged by Debian 12):
 
 * SASL EXTERNAL (RFC 4422 appendix A) from the TLS client certificate: the server asks for
   a certificate (``ssl_verify_client_cert``), checks it against ``ssl_ca`` which holds the
@@ -50,6 +50,7 @@ __all__ = [
     "runtime_dir",
     "start_dovecot",
     "write_dovecot_config",
+    "write_password_config",
 ]
 
 logger = logging.getLogger(__name__)
@@ -178,15 +179,151 @@ def _user_home(setup: DovecotSetup, identity: Identity) -> Path:
     return setup.mail_root / identity.address
 
 
+#: Who runs what, and where each user's mail is: ``~/Maildir`` in the home the userdb gives.
+_RUN_AS = f"""\
+# Root runs everything: the sandbox directory may be private to root (pytest tmp dirs).
+default_internal_user = root
+default_internal_group = root
+# Mail processes refuse uid 0 ("userdb returned 0 as uid"): mail belongs to MAIL_USER.
+mail_uid = {MAIL_USER}
+mail_gid = {MAIL_GROUP}
+mail_location = maildir:~/Maildir
+mail_privileged_group =
+"""
+
+#: Every mailbox has the four special-use folders (RFC 6154), created and subscribed at
+#: first login, so a client finds its Drafts, Sent, Trash and Junk without creating them.
+_SPECIAL_USE_NAMESPACE = """namespace inbox {
+  inbox = yes
+  separator = /
+  mailbox Drafts {
+    special_use = \\Drafts
+    auto = subscribe
+  }
+  mailbox Sent {
+    special_use = \\Sent
+    auto = subscribe
+  }
+  mailbox Trash {
+    special_use = \\Trash
+    auto = subscribe
+  }
+  mailbox Junk {
+    special_use = \\Junk
+    auto = subscribe
+  }
+}
+"""
+
+#: Listeners an instance does not use, closed (port 0): left at their defaults they would
+#: bind well-known ports (110, 995, 4190...) shared by every instance on the machine.
+_CLOSED_LISTENERS = """service imap-urlauth-login {
+  inet_listener imap-urlauth {
+    port = 0
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    port = 0
+  }
+  inet_listener pop3s {
+    port = 0
+  }
+}
+service managesieve-login {
+  inet_listener sieve {
+    port = 0
+  }
+}
+service stats {
+  inet_listener http {
+    port = 0
+  }
+}
+service doveadm {
+  inet_listener {
+    port = 0
+  }
+}
+"""
+
+
+def _fresh_runtime(directory: Path) -> tuple[Path, Path]:
+    """Create ``directory``, an empty runtime directory and the state directory; return both.
+
+    The runtime directory is emptied: after a killed instance it still holds the old
+    ``master.pid`` and sockets.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    base_dir = runtime_dir(directory)
+    if base_dir.exists():
+        shutil.rmtree(base_dir)
+    base_dir.mkdir(mode=0o755)
+    state_dir = directory / "state"
+    state_dir.mkdir(exist_ok=True)
+    return base_dir, state_dir
+
+
+def write_password_config(
+    directory: Path, *, port: int, password: str, host: str = "127.0.0.1"
+) -> Path:
+    """Write ``directory/dovecot.conf`` for a password-only IMAP instance; return it.
+
+    For the mail client's tests, which need a real IMAP server but no card: IMAP on
+    ``host:port`` without TLS, ``LOGIN`` and ``AUTHENTICATE PLAIN`` with one static
+    ``password`` for any user name, each user's Maildir created at first login under
+    ``directory/mail/<user>`` (see :func:`prepare_mail_root`), the same folders as the
+    sandbox's instance. The log is ``directory/dovecot.log``. Start it with
+    ``dovecot -F -c`` the returned path.
+    """
+    base_dir, state_dir = _fresh_runtime(directory)
+    mail_root = prepare_mail_root(directory)
+    log = directory / "dovecot.log"
+    config = f"""# Written by sandbox.dovecot: a password-only test instance, do not edit.
+base_dir = {base_dir}
+state_dir = {state_dir}
+instance_name = password-{port}
+log_path = {log}
+info_log_path = {log}
+protocols = imap
+listen = {host}
+{_RUN_AS}auth_failure_delay = 0
+# Tests open many connections per user at once (a sync pool, IDLE, the test's own).
+mail_max_userip_connections = 200
+
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+login_trusted_networks = 127.0.0.0/8
+passdb {{
+  driver = static
+  args = password={password}
+}}
+userdb {{
+  driver = static
+  args = home={mail_root}/%u
+}}
+
+{_SPECIAL_USE_NAMESPACE}
+service imap-login {{
+  inet_listener imap {{
+    address = {host}
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+{_CLOSED_LISTENERS}"""
+    path = directory / "dovecot.conf"
+    path.write_text(config)
+    return path
+
+
 def write_dovecot_config(setup: DovecotSetup) -> Path:
     """Write ``dovecot.conf``, the passwd-files and the OAuth2 settings; return the config."""
-    setup.directory.mkdir(parents=True, exist_ok=True)
     setup.log_dir.mkdir(parents=True, exist_ok=True)
-    if setup.base_dir.exists():
-        shutil.rmtree(setup.base_dir)
-    setup.base_dir.mkdir(mode=0o755)
-    state_dir = setup.directory / "state"
-    state_dir.mkdir(exist_ok=True)
+    _, state_dir = _fresh_runtime(setup.directory)
     d = setup.directory
 
     # passdb for EXTERNAL: certificate CN -> mailbox address (extra field user=).
@@ -229,16 +366,8 @@ protocols = imap submission lmtp
 listen = {setup.host}
 hostname = mail.hopital-sandbox.mssante.fr
 login_greeting = MSSante sandbox ready.
-# Root runs everything: the sandbox directory may be private to root (pytest tmp dirs).
-default_internal_user = root
-default_internal_group = root
-# Mail processes refuse uid 0 ("userdb returned 0 as uid"): mail belongs to MAIL_USER.
-mail_uid = {MAIL_USER}
-mail_gid = {MAIL_GROUP}
-mail_location = maildir:~/Maildir
-mail_privileged_group =
-# No fixed delay after a failed login (anvil still penalises repeated failures from one
-# address: negative tests use other 127.0.0.x addresses, design section 6).
+{_RUN_AS}# No fixed delay after a failed login (anvil still penalises repeated failures from one
+# address, up to 15 s: negative tests use other 127.0.0.x addresses).
 auth_failure_delay = 0
 
 ssl = yes
@@ -277,27 +406,7 @@ userdb {{
   args = {d / "userdb"}
 }}
 
-namespace inbox {{
-  inbox = yes
-  separator = /
-  mailbox Drafts {{
-    special_use = \\Drafts
-    auto = subscribe
-  }}
-  mailbox Sent {{
-    special_use = \\Sent
-    auto = subscribe
-  }}
-  mailbox Trash {{
-    special_use = \\Trash
-    auto = subscribe
-  }}
-  mailbox Junk {{
-    special_use = \\Junk
-    auto = subscribe
-  }}
-}}
-
+{_SPECIAL_USE_NAMESPACE}
 # One long-lived login process per protocol (Dovecot's "high-performance mode"): TLS
 # session tickets are sealed with a key each login process draws at start, so clients
 # resume their sessions (RFC 8446 section 2.2: no new card signature) only when the
@@ -336,35 +445,7 @@ service lmtp {{
     port = {p.lmtp}
   }}
 }}
-service imap-urlauth-login {{
-  inet_listener imap-urlauth {{
-    port = 0
-  }}
-}}
-service pop3-login {{
-  inet_listener pop3 {{
-    port = 0
-  }}
-  inet_listener pop3s {{
-    port = 0
-  }}
-}}
-service managesieve-login {{
-  inet_listener sieve {{
-    port = 0
-  }}
-}}
-service stats {{
-  inet_listener http {{
-    port = 0
-  }}
-}}
-service doveadm {{
-  inet_listener {{
-    port = 0
-  }}
-}}
-
+{_CLOSED_LISTENERS}
 protocol imap {{
   mail_max_userip_connections = 50
   # IMAP SASL-IR (RFC 4959) carries PSC-sized XOAUTH2 responses (about 1.5 KB).

@@ -1,6 +1,6 @@
 """A Pro Santé Connect-like OpenID provider for the sandbox (runs as its own process).
 
-Two HTTPS listeners on loopback, like PSC's two hosts (design section 2):
+Two HTTPS listeners on loopback, like PSC's two hosts (``auth.*`` and ``wallet.*``):
 
 * the **auth** listener (``auth.esw...`` in production) serves the issuer
   ``https://127.0.0.1:PORT/auth/realms/esante-wallet``: discovery at both
@@ -702,7 +702,8 @@ class _WalletContexts:
                 context.load_verify_locations(cafile=self._config.ca_file)
                 context.load_verify_locations(cafile=self._config.crl_file)
                 context.verify_flags |= ssl.VERIFY_CRL_CHECK_CHAIN
-                # TLS 1.2 too: CPS3 cards sign with PKCS#1 v1.5 only (design section 2).
+                # TLS 1.2 too: CPS3 cards sign with PKCS#1 v1.5 only (CKM_RSA_PKCS), which TLS
+                # 1.3 forbids for CertificateVerify (RFC 8446 section 4.2.3).
                 self._context, self._stamp = context, stamp
             return self._context
 

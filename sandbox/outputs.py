@@ -1,6 +1,6 @@
 """Files the sandbox writes for others: the liste blanche, TOML and shell quoting helpers.
 
-The profiles themselves (design section 4) are written by :class:`sandbox.operator.Sandbox`
+The profiles themselves (:mod:`client.profiles`) are written by :class:`sandbox.operator.Sandbox`
 with :func:`toml_str`; ``sandbox.env`` with :func:`shell_quote`.
 """
 

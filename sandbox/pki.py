@@ -19,7 +19,7 @@ PKI is built and kept in ``pki.json``; :mod:`sandbox.crl_server` serves them.
 ``build_pki`` reloads an existing directory, so a PKI survives a sandbox restart and
 certificates issued earlier stay valid.
 
-Shapes follow the observed CPS certificates (design section 2): the subject is
+Shapes follow the observed CPS certificates: the subject is
 ``C=FR, title=<profession>, CN=<national id>+SN=<family>+GN=<given>`` where the last RDN is
 multi-valued; issuers carry ``O=ASIP-SANTE, OU=0002 187512751, OU=IGC-SANTE TEST``.
 """

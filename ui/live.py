@@ -197,7 +197,7 @@ def _choice(profile: Any, operator: str, source: str) -> ProfileChoice:
 
 
 def _profile_toml(profile: Any) -> str:
-    """Design section 4 (a contract): the same keys, nothing more."""
+    """The profile file (a contract, :mod:`client.profiles`): the same keys, nothing more."""
     def q(value: object) -> str:
         return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 

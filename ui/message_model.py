@@ -49,7 +49,7 @@ class Column:
 
 
 def display_subject(subject: str) -> str:
-    """Hide the integration prefix ``XDM/1.0/DDM+`` (design section 2), via ``client.xdm``."""
+    """Hide the prefix ``XDM/1.0/DDM+`` integrations put before a subject, via ``client.xdm``."""
     if not subject.startswith("XDM/"):
         return subject  # the common case, without a regex: 10,000 rows load in a blink
     try:

@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 #: The birth date field's "not given" value (shown as "À indiquer").
 NO_DATE = QDate(1900, 1, 1)
 
-#: OID -> label (design section 2: NIR, NIA, test identities).
+#: OID -> label (INS: NIR, NIA, test identities).
 INS_OIDS: dict[str, str] = {
     "1.2.250.1.213.1.4.8": "NIR",
     "1.2.250.1.213.1.4.9": "NIA",

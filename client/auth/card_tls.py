@@ -1,8 +1,9 @@
 """``card-tls``: TLS client authentication with the CPS card, then SASL EXTERNAL.
 
-The historic MSSanté client baseline (design section 2): the card's authentication key
-proves the professional in the TLS handshake (one card signature per handshake), and
-SASL EXTERNAL (RFC 4422 appendix A) asks the server to name the user from the certificate.
+The historic MSSanté client baseline (the 2014 client specification): the card's
+authentication key proves the professional in the TLS handshake (one card signature per
+handshake), and SASL EXTERNAL (RFC 4422 appendix A) asks the server to name the user from
+the certificate.
 The first session opened here costs a card signature; later ones resume its TLS session
 where the server allows it (:mod:`client.tls.resumption`), which costs none, and a server
 that breaks off such an offer is simply connected to again with a full handshake. The card

@@ -4,12 +4,13 @@ Sign-in (:meth:`PscAuthenticator.sign_in`): discovery, an authorization request 
 sent over card TLS (the one card signature of the sign-in), the code traded for tokens,
 the ID token checked, userinfo read. Sessions then use plain server-authenticated TLS
 (stdlib ``ssl``, no client certificate: with ``auth_ssl_username_from_cert`` a certificate
-would name the session, design section 6) and the access token in SASL.
+would name the session after the certificate's holder, not the token's) and the access
+token in SASL.
 
 With e-CPS (:meth:`PscAuthenticator.use_ecps`) the sign-in is a CIBA request through the
 profile's gateway, approved on the professional's phone; no card is involved at all.
 
-Access tokens live 2 to 5 minutes (design section 2): each ``open_*`` refreshes the token
+PSC access tokens live 2 to 5 minutes: each ``open_*`` refreshes the token
 when it expires within ``refresh_margin`` seconds (no card involved), and a token refused
 by the server is refreshed once and the session retried. A refused refresh token ends the
 sign-in with :class:`SessionEnded`. Tokens are kept in memory only; the refresh token may

@@ -4,12 +4,12 @@ application's data directory, exportable as PEM so a mail client can trust it.
 Two certificates, ECDSA P-256: a local CA and the server certificate it signs for
 ``localhost`` and ``127.0.0.1`` (RFC 5280 subjectAltName). The exported PEM (what the
 mail client trusts) is the CA: Thunderbird's verifier (mozilla::pkix) refuses a
-self-signed end-entity certificate even when trusted as a peer in NSS, and accepts a
-CA trusted with ``certutil -t "C,,"`` (design section 6). The CA is harmless beyond
-the bridge: its name constraints (RFC 5280 section 4.2.1.10) only allow ``localhost``
-and 127.0.0.0/8, and its private key is thrown away once the server certificate is
-signed, so nothing else can ever be issued under it. No admin rights, no system trust
-store change. The server key file is owner-only.
+self-signed end-entity certificate even when trusted as a peer in NSS, and accepts a CA
+trusted with ``certutil -t "C,,"`` (seen with Thunderbird 153 ESR). The CA is harmless
+beyond the bridge: its name constraints (RFC 5280 section 4.2.1.10) only allow
+``localhost`` and 127.0.0.0/8, and its private key is thrown away once the server
+certificate is signed, so nothing else can ever be issued under it. No admin rights, no
+system trust store change. The server key file is owner-only.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The ``mssante-companion`` command line (design section 5, a contract).
+"""The ``mssante-companion`` command line (a contract: scripts call it and read its output).
 
 Without arguments it prints its usage: the
 desktop app is opened by :mod:`ui.launcher`, the installed executable, which hands

@@ -1,6 +1,8 @@
 """The terminal's :class:`cps.pin.PinPrompt`: ``getpass`` on the terminal, or ``--pin-stdin``.
 
-A PIN is never taken from an argument or an environment variable (design section 5).
+A PIN is never taken from an argument or an environment variable: both are visible to
+other processes of the same user (``/proc/PID/cmdline``, ``/proc/PID/environ``) and end
+up in shell histories.
 With ``--pin-stdin`` one line is read from standard input, once: a wrong PIN is then
 reported rather than asked again (:func:`pin_prompt_for` returns ``max_prompts=1``).
 """

@@ -1,4 +1,4 @@
-"""``mssante-companion card``: readers, cards, identity and PIN state (design section 5).
+"""``mssante-companion card``: readers, cards, identity and PIN state.
 
 Also the wording of every card-layer error for the command line (registered on
 :func:`client.cli._common.describe_error`), and helpers other commands reuse:

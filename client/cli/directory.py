@@ -1,4 +1,4 @@
-"""``mssante-companion directory``: the national MSSanté directory (design section 5).
+"""``mssante-companion directory``: the national MSSanté directory.
 
 ``directory import FILE|URL`` replaces the local index with an extraction
 (``Extraction_Correspondance_MSSante`` ZIP or text); ``directory search TEXT [--limit N]``

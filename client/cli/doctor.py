@@ -2,8 +2,9 @@
 
 Checks are a list of steps (:data:`CHECKS`) run in order; each gets the shared
 :class:`DoctorContext` (the parsed options, the profile, facts found by earlier steps)
-and returns one or more :class:`CheckResult`. The card steps live here; other issues add
-theirs (operator reachability, TLS, authentication) with :func:`register_check`::
+and returns one or more :class:`CheckResult`. The card steps live here, the operator steps
+(reachability, TLS, authentication, sign-in) in :mod:`client.cli._doctor_operator`; both
+are registered at the end of this module. Another step is added with :func:`register_check`::
 
     from client.cli.doctor import CheckResult, register_check
 
@@ -25,7 +26,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from client.auth.diagnose import Finding
 from client.cli._common import describe_error, emit_json, option
+from client.cli._doctor_operator import OPERATOR_STEPS
 from client.cli.card import (
     card_anchors,
     card_crls,
@@ -289,10 +292,21 @@ def _close_service(ctx: DoctorContext) -> Iterable[CheckResult]:
     return []
 
 
+def _reported(step: Callable[[DoctorContext], Finding]) -> Check:
+    """An operator step (which returns a :class:`Finding`) as a doctor check."""
+    def check(ctx: DoctorContext) -> CheckResult:
+        finding = step(ctx)
+        return CheckResult(finding.name, finding.status, finding.summary, finding.advice,
+                           finding.details)
+    return check
+
+
 for _name, _check in (("middleware", check_middleware), ("readers", check_readers),
                       ("card", check_card), ("certificate", check_certificate),
                       ("pin", check_pin)):
     register_check(_name, _check)
+for _name, _step in OPERATOR_STEPS:
+    register_check(_name, _reported(_step))
 CHECKS.append((_LAST, _close_service))
 
 

@@ -1,4 +1,4 @@
-"""``mssante-companion mail``: read, sync and send MSSanté mail (design section 5).
+"""``mssante-companion mail``: read, sync and send MSSanté mail.
 
 ``folders``, ``list FOLDER [--offline]``, ``show``, ``save-attachments``, ``send``,
 ``sync``; additions: ``search``, ``outbox [--retry]``, ``receipts MESSAGE-ID`` and

@@ -1,4 +1,4 @@
-"""``mssante-companion whitelist``: the MSSanté liste blanche (design section 5).
+"""``mssante-companion whitelist``: the MSSanté liste blanche.
 
 ``whitelist import FILE|URL [--checksum FILE|URL]`` validates and stores the list;
 ``whitelist check ADDRESS...`` exits 0 when every address is inside the trust space,

@@ -1,4 +1,4 @@
-"""``mssante-companion xdm``: build and inspect IHE XDM packages (design section 5).
+"""``mssante-companion xdm``: build and inspect IHE XDM packages.
 
 ``xdm pack DOC... --ins N [--ins-oid OID] --family F --given G --sex M|F|U
 --birth-date YYYY-MM-DD [--author-id ID --author-family F --author-given G] -o OUT``

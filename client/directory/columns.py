@@ -2,7 +2,7 @@
 
 ANS publishes the national MSSanté directory as a ZIP holding one UTF-8 text file
 ``Extraction_Correspondance_MSSante_AAAAMMJJhhmm.txt``: one header line, then one row per
-mailbox (and per exercise situation), fields separated by ``|`` (design section 2). The
+mailbox (and per exercise situation), fields separated by ``|``. The
 header is the contract: columns are mapped by name, never by position.
 """
 
@@ -19,7 +19,7 @@ __all__ = [
 
 SEPARATOR = "|"
 
-# The 31 columns, in the order of the published file (design section 2).
+# The 31 columns, in the order of the published file.
 COLUMNS: tuple[str, ...] = (
     "Type de BAL",
     "Adresse BAL",

@@ -2,7 +2,7 @@
 
 The published file is UTF-8 (seen with and without a byte order mark, with CRLF or LF
 line ends; a Windows-1252 copy is recognised by its header and read as such), one
-header line, ``|``-separated fields (design section 2). Columns are found by header
+header line, ``|``-separated fields. Columns are found by header
 name; a header lacking required columns is refused, naming them. Rows that cannot be
 read (wrong field count, NUL byte, invalid UTF-8, no address, unknown BAL type) are
 skipped and reported by line number; the reader holds one block of about 1 MB at a time.

@@ -49,7 +49,8 @@ INDEX_FILENAME = "directory.sqlite3"
 SCHEMA_VERSION = "3"
 MAX_QUERY_WORDS = 6
 
-# Row id = tier * TIER_SPAN + sequence: personal mailboxes first (issue 6 ranking).
+# Row id = tier * TIER_SPAN + sequence: personal mailboxes first, then practices,
+# organisations and applications: a person is what a sender looks for most often.
 BAL_TIERS: dict[str, int] = {"PER": 0, "CAB": 1, "ORG": 2, "APP": 3}
 TIER_SPAN = 1 << 40
 
@@ -103,7 +104,7 @@ def query_words(text: str, limit: int | None = MAX_QUERY_WORDS) -> list[str]:
 
 @dataclass(frozen=True)
 class DirectoryEntry:
-    """One mailbox of the national directory (the fields of design section 5, plus a few)."""
+    """One mailbox of the national directory (``directory search --json`` fields, and a few)."""
 
     address: str
     bal_type: str

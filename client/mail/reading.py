@@ -54,7 +54,8 @@ _ALLOWED_ATTRIBUTES = {
 _REMOTE = re.compile(r"^\s*(https?:|//|ftp:)", re.IGNORECASE)
 _XDM_PREFIX = re.compile(r"^\s*XDM/1\.0/DDM\+\s*", re.IGNORECASE)
 
-#: MSSanté headers shown to integrations (DESIGN section 2).
+#: MSSanté headers shown to integrations: the CDA codes, the patient's INS, the sending
+#: software and ``X-MSS-MES: FIN`` (no reply expected from the patient).
 MSS_HEADERS = ("X-MSS-CODECDA", "X-MSS-INS", "X-MSS-NIL", "X-MSS-MES")
 
 

@@ -46,7 +46,7 @@ SUMMARY_ITEMS: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class MessageSummary:
-    """One line of a message list (design section 5: the ``mail list`` item)."""
+    """One line of a message list (the ``mail list --json`` item)."""
 
     uid: int
     sender: str

@@ -1,4 +1,4 @@
-"""Load and validate an operator profile (design section 4, a contract).
+"""Load and validate an operator profile (a contract: administrators write these files).
 
 Errors name the file and the dotted key (``auth.method``) so that an administrator can
 fix the profile without guessing. Unknown keys are kept aside (``Profile.extra``) and

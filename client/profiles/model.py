@@ -1,4 +1,4 @@
-"""The operator profile (design section 4, a contract): what it holds, once validated.
+"""The operator profile (a contract: administrators write these files), once validated.
 
 A profile names the mailbox, the IMAP and SMTP submission endpoints, extra trust anchors
 and the authentication method. Every value here has been checked by
@@ -33,7 +33,8 @@ SECURITY_MODES: tuple[Security, ...] = ("starttls", "tls")
 SECRET_SOURCES: tuple[SecretSource, ...] = ("keyring", "file", "systemd-credential")
 AUTH_METHODS: tuple[AuthMethod, ...] = ("card-tls", "psc", "certificate")
 
-# Pro Santé Connect defaults (design section 2).
+# Pro Santé Connect defaults: every scope the wallet offers, at its
+# ``eidas1`` assurance level.
 DEFAULT_SCOPE = "openid scope_all"
 DEFAULT_ACR_VALUES = "eidas1"
 

@@ -151,7 +151,8 @@ def _account_prefs(address: str, full_name: str, *, imap_host: str, imap_port: i
         f"{server}.userName": address,
         f"{server}.name": name,
         # Sign in at start (else the first check waits check_time) and keep offline
-        # copies, so messages are in the profile's store (design section 6).
+        # copies, so messages are in the profile's store (seen with
+        # Thunderbird 153 ESR running headless).
         f"{server}.login_at_startup": True,
         f"{server}.check_new_mail": True,
         f"{server}.offline_download": True,

@@ -1,14 +1,12 @@
-"""TLS with the key on the card: one interface, two implementations.
+"""TLS with the key on the card.
 
 :func:`card_tls_context` returns an object with the ``wrap_socket`` of an
 :class:`ssl.SSLContext`, usable as ``IMAPClient(ssl_context=...)``,
 ``IMAPClient.starttls(ctx)``, ``smtplib.SMTP_SSL(context=...)``, ``SMTP.starttls(context=...)``
-and ``http.client.HTTPSConnection(context=...)``:
-
-- ``tlslite`` (:mod:`client.tls.tlslite_backend`): portable, signs through the card
-  signer (one signature per handshake), validates the server chain itself;
-- ``pkcs11-provider`` (:mod:`client.tls.pkcs11_provider`): OpenSSL + stdlib ``ssl``
-  where the provider is installed and configured (Linux).
+and ``http.client.HTTPSConnection(context=...)``. Its one backend, ``tlslite``
+(:mod:`client.tls.tlslite_backend`), is portable, signs through the card signer (one
+signature per handshake, so the companion's PIN prompt and signature count apply) and
+validates the server chain itself.
 """
 
 from __future__ import annotations
@@ -64,9 +62,8 @@ def card_tls_context(
 ) -> TlsliteCardContext:
     """A client TLS context that authenticates with ``signer``'s key.
 
-    ``auto`` is the tlslite backend: it is the one that goes through the companion's PIN
-    prompt and counts signatures; the pkcs11-provider backend must be chosen explicitly
-    by building :class:`client.tls.pkcs11_provider.Pkcs11ProviderContext`.
+    ``auto`` is the tlslite backend, the only one; another name raises
+    :class:`TlsBackendUnavailable`.
     """
     if backend not in ("auto", "tlslite"):
         raise TlsBackendUnavailable(str(backend), "unknown backend")

@@ -1,7 +1,7 @@
 """Fast AEAD ciphers for tlslite-ng's record layer, backed by ``cryptography`` (OpenSSL).
 
 tlslite-ng encrypts records with pure-Python AES-GCM and ChaCha20-Poly1305 unless M2Crypto
-or pycrypto is importable: about 0.5 MB/s, far too slow for a mailbox (design section 6).
+or pycrypto is importable: about 0.5 MB/s, far too slow for a mailbox (tlslite-ng 0.8).
 Its record layer picks ciphers through module-level factories
 (``tlslite.recordlayer.createAESGCM`` / ``createCHACHA20``, looked up at each key change),
 and only asks the returned object for ``seal``/``open`` and a few attributes, so an

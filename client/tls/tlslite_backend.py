@@ -2,7 +2,7 @@
 
 tlslite-ng drives the handshake in Python and asks a key object for the one signature of
 the client's CertificateVerify (RFC 5246 section 7.4.8, RFC 8446 section 4.4.3); our key
-object forwards that digest to the card signer. Quirks (design section 6):
+object forwards that digest to the card signer. Quirks of tlslite-ng 0.8.2:
 
 - tlslite validates nothing about the server: we check the chain, host and validity with
   :class:`client.trust.TrustStore` *as soon as the server's Certificate arrives*, before

@@ -1,8 +1,8 @@
 """IHE XDM packages with the patient's INS: pack, inspect, and mail integration.
 
 Structured documents (CDA R2 lab reports, discharge letters...) travel on MSSanté as an
-``IHE_XDM.ZIP`` attachment whose ``METADATA.XML`` names the patient by INS (design
-section 2). This package builds and reads them; it knows no mail, no card and no Qt.
+``IHE_XDM.ZIP`` attachment whose ``METADATA.XML`` names the patient by INS (IHE XDM, ITI
+TF-1 chapter 16). This package builds and reads them; it knows no mail, no card and no Qt.
 
 Public API (what other layers call):
 

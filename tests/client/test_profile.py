@@ -1,4 +1,4 @@
-"""Operator profiles: the TOML contract (design section 4), known operators, SRV discovery."""
+"""Operator profiles: the TOML contract, known operators, SRV discovery."""
 
 from __future__ import annotations
 

@@ -19,7 +19,8 @@ from tests.helpers.fake_token import FakePinPrompt
 
 pytestmark = pytest.mark.reader
 
-# Insertion and removal must reach subscribers within 1 s (issue 3).
+# Insertion and removal must reach subscribers within 1 s (a user
+# who inserts the card expects the window to react at once).
 EVENT_DEADLINE = 1.0
 
 

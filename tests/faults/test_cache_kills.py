@@ -1,4 +1,4 @@
-"""The process killed at random points while writing the encrypted cache (issue 11).
+"""The process killed at random points while writing the encrypted cache.
 
 A child writes the cache continuously (summaries, a body and an outbox entry per batch);
 the parent SIGKILLs it after a random delay, then opens the cache as the app would: the

@@ -1,5 +1,5 @@
 """The CPS card removed during sign-in, during a sync and during a send; a PSC access
-token expiring during a long sync (issue 11). Against the sandbox operator.
+token expiring during a long sync. Against the sandbox operator.
 
 Removal is the event :class:`cps.watcher.CardWatcher` delivers (the SoftHSM token
 itself cannot leave its slot); the card service ends its session, so the next card

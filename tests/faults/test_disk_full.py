@@ -1,4 +1,4 @@
-"""A disk that fills up while writing the mail cache and the directory index (issue 11).
+"""A disk that fills up while writing the mail cache and the directory index.
 
 The child process runs with ``RLIMIT_FSIZE`` (SIGXFSZ ignored): past the limit every
 write fails with EFBIG, which SQLite sees exactly like a full disk. The previous state

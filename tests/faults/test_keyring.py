@@ -1,4 +1,4 @@
-"""The OS keyring locked or absent (issue 11): a clear message, nothing deleted, and the
+"""The OS keyring locked or absent: a clear message, nothing deleted, and the
 cached mail readable again only once the same key is back."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Dovecot SIGKILLed and restarted during a sync and during a send (issue 11).
+"""Dovecot SIGKILLed and restarted during a sync and during a send.
 
 A private Dovecot (killing the shared sandbox would disturb other tests) is killed with
 SIGKILL at a precise point and started again on the same port; the app must finish on

@@ -1,4 +1,4 @@
-"""Every atheris harness of ``fuzz/`` runs briefly in CI (issue 11): a few hundred
+"""Every atheris harness of ``fuzz/`` runs briefly in CI: a few hundred
 coverage-guided inputs each, from the seed corpus; a crash fails with the input."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A hand-written FAKE token behind ``cps``'s own token interface.
 
-SoftHSM2 never locks a PIN nor reports "final try" (design section 6), so these states
+SoftHSM2 never locks a PIN nor reports "final try", so these states
 come from this fake: :class:`FakeTokenBackend` implements :class:`cps.token.TokenBackend`
 with a CPS-like PIN counter (3 tries; flags COUNT_LOW after one failure, FINAL_TRY
 after two, LOCKED after three; reset by a right PIN) and a software RSA key.

@@ -3,7 +3,7 @@
 Independent of the app's own client code on purpose: the sandbox proof test shows that
 the virtual card can authenticate to Dovecot and to the provider before any client layer
 exists. tlslite-ng does the TLS; a small RSA key class signs through PyKCS11 with
-CKM_RSA_PKCS over a DigestInfo (what CPS3 cards can do, design section 2), so the session is
+CKM_RSA_PKCS over a DigestInfo (all a CPS3 card can do), so the session is
 TLS 1.2 with PKCS#1 v1.5 signatures.
 """
 
@@ -69,7 +69,7 @@ def bytes_(data: Any) -> bytes:
 
 
 def tls_settings() -> HandshakeSettings:
-    """TLS 1.2, PKCS#1 v1.5 with SHA-256 (design section 6: tlslite-ng 0.8.2 quirks)."""
+    """TLS 1.2, PKCS#1 v1.5 with SHA-256 (tlslite-ng 0.8.2 quirks)."""
     settings = HandshakeSettings()
     settings.minVersion = (3, 3)
     settings.maxVersion = (3, 3)

@@ -1,4 +1,5 @@
-"""Prints how many hostile cases each property ran (issue 11: report the number)."""
+"""Prints how many hostile cases each property ran (a count says
+how much a pass means)."""
 
 from __future__ import annotations
 

@@ -128,7 +128,7 @@ def test_expired_token_refused_by_server_then_refreshed(
     # A clock that lags makes the client believe its expired token is still good: the
     # server refuses it (SMTP: 334 + JSON error, RFC 7628) and the client refreshes once.
     # Tokens of 10 s: long enough to outlive Dovecot's delay after the failed attempt
-    # (several seconds, design section 6), short enough to expire during the test.
+    # (several seconds), short enough to expire during the test.
     sandbox_operator.set_access_token_lifetime(10)
     auth = PscAuthenticator(profile, trust_for_profile(profile), signer, refresh_margin=-3600)
     try:

@@ -1,4 +1,4 @@
-"""Mail against the sandbox operator with the real sign-ins (issue 5).
+"""Mail against the sandbox operator with the real sign-ins.
 
 The doctor signs in with the CPS card (``card-tls``: card TLS + EXTERNAL) and with Pro
 Santé Connect (``psc``: XOAUTH2 tokens); the colleague reads her box with her PKCS#12

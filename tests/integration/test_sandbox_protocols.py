@@ -10,7 +10,7 @@
   lands in the outbound mbox.
 
 Negative tests connect from other loopback addresses (127.0.0.x): Dovecot delays repeated
-failures from one address (design section 6).
+failures from one address by up to 15 s.
 """
 
 from __future__ import annotations
@@ -307,7 +307,8 @@ def test_token_opens_imap_with_xoauth2_and_oauthbearer(
     sandbox_operator: Sandbox, psc_tokens: dict[str, Any]
 ) -> None:
     token = psc_tokens["access_token"]
-    # Token sessions do not present the card certificate (design section 6).
+    # Token sessions do not present the card certificate: with auth_ssl_username_from_cert
+    # it would name the session.
     with imaplib.IMAP4(sandbox_operator.host, sandbox_operator.ports.imap) as imap:
         imap.starttls(_server_context(sandbox_operator))
         assert imap.authenticate("XOAUTH2", lambda _: _xoauth2(DOCTOR.address, token))[0] == "OK"
@@ -440,7 +441,7 @@ def test_expired_token_is_refused(
 
 
 def test_rejected_token_on_smtp_gets_the_json_challenge(sandbox_operator: Sandbox) -> None:
-    # Design section 2: a refused token on SMTP gets a 334 with base64 JSON, then 535.
+    # A refused token on SMTP (RFC 7628 section 3.2.2) gets a 334 with base64 JSON, then 535.
     with smtplib.SMTP(sandbox_operator.host, sandbox_operator.ports.submission, timeout=30,
                       source_address=("127.0.0.5", 0)) as smtp:  # fmt: skip
         smtp.starttls(context=_server_context(sandbox_operator))

@@ -3,7 +3,7 @@
 through the bridge, then ``--remove`` takes the account away.
 
 Thunderbird runs with ``--headless -no-remote -profile DIR``; the test adds the two
-offline preferences an unattended run needs (design section 6) outside the companion's
+offline preferences an unattended run needs outside the companion's
 block. The count of ``^From `` lines in ``ImapMail/127.0.0.1/INBOX`` (mbox store) must
 equal the INBOX's EXISTS seen by a direct session. The keyring is the FAKE in-memory
 backend (the bridge and ``thunderbird setup`` run in this process and share it).

@@ -102,7 +102,7 @@ def test_installer_compiles_and_carries_the_version(tmp_path: Path, icon: Path) 
 
 def test_cryptolib_check_looks_where_the_middleware_installs() -> None:
     text = NSI.read_text(encoding="utf-8")
-    # Design section 2: cps3_pkcs11_w64.dll (System32) / cps3_pkcs11_w32.dll (SysWOW64).
+    # Cryptolib CPS installs cps3_pkcs11_w64.dll (System32) / cps3_pkcs11_w32.dll (SysWOW64).
     assert "System32\\cps3_pkcs11_w64.dll" in text
     assert "SysWOW64\\cps3_pkcs11_w32.dll" in text
     assert re.search(r'!define CRYPTOLIB_URL "https://', text)

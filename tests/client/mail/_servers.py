@@ -1,7 +1,9 @@
 """Real servers for the mail tests: a private Dovecot IMAP and an SMTP sink.
 
-Dovecot runs from a private ``base_dir`` on a free loopback port with a static password
-for any user, so a test can read any mailbox it writes to (``jean``, ``claire``...). The
+Dovecot runs from a private directory on a free loopback port with a static password
+for any user, so a test can read any mailbox it writes to (``jean``, ``claire``...); its
+configuration is the sandbox's password-only instance
+(:func:`sandbox.dovecot.write_password_config`). The
 SMTP sink (aiosmtpd) delivers what it accepts into each recipient's Dovecot INBOX by IMAP
 APPEND, like an operator's relay would; it can be told to fail or to drop the connection
 mid-DATA, to test the outbox.
@@ -13,7 +15,6 @@ import contextlib
 import email
 import email.policy
 import os
-import pwd
 import shutil
 import signal
 import smtplib
@@ -29,69 +30,11 @@ from typing import Any
 
 from imapclient import IMAPClient
 
+from sandbox.dovecot import remove_mail_root, write_password_config
+
 PASSWORD = "sandbox-secret"
 DOMAIN = "hopital-sandbox.mssante.fr"
 COLLEAGUE_DOMAIN = "clinique-sandbox.mssante.fr"
-
-_CONF = """
-base_dir = {root}/run
-state_dir = {root}/state
-log_path = {root}/dovecot.log
-info_log_path = {root}/dovecot.log
-protocols = imap
-listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-mail_location = maildir:{root}/mail/%u
-first_valid_uid = 100
-default_login_user = dovenull
-default_internal_user = dovecot
-login_trusted_networks = 127.0.0.0/8
-auth_failure_delay = 0
-mail_max_userip_connections = 200
-passdb {{
-  driver = static
-  args = password={password}
-}}
-userdb {{
-  driver = static
-  args = uid={uid} gid={gid} home={root}/home/%u
-}}
-service imap-login {{
-  inet_listener imap {{
-    address = 127.0.0.1
-    port = {port}
-  }}
-  inet_listener imaps {{
-    port = 0
-  }}
-}}
-service anvil {{
-  chroot =
-}}
-namespace inbox {{
-  inbox = yes
-  separator = /
-  mailbox Drafts {{
-    special_use = \\Drafts
-    auto = subscribe
-  }}
-  mailbox Sent {{
-    special_use = \\Sent
-    auto = subscribe
-  }}
-  mailbox Trash {{
-    special_use = \\Trash
-    auto = subscribe
-  }}
-  mailbox Junk {{
-    special_use = \\Junk
-    auto = subscribe
-  }}
-}}
-"""
-
 
 def _die_with_parent() -> None:
     """In the child: get SIGTERM when the test process dies (a killed run leaks nothing)."""
@@ -117,22 +60,7 @@ class Dovecot:
     process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        # Dovecot refuses to run mail processes as root: they run as the ``dovecot``
-        # system user, which must reach the mail and home directories.
-        entry = pwd.getpwnam("dovecot")
-        self.root.mkdir(parents=True, exist_ok=True)
-        self.root.chmod(0o755)
-        for sub in ("run", "state", "mail", "home"):
-            (self.root / sub).mkdir(parents=True, exist_ok=True)
-        for sub in ("mail", "home"):
-            os.chown(self.root / sub, entry.pw_uid, entry.pw_gid)
-        conf = self.root / "dovecot.conf"
-        conf.write_text(
-            _CONF.format(
-                root=self.root, port=self.port, password=PASSWORD,
-                uid=entry.pw_uid, gid=entry.pw_gid,
-            ), encoding="utf-8"
-        )
+        conf = write_password_config(self.root, port=self.port, password=PASSWORD)
         self.process = subprocess.Popen(
             ["dovecot", "-F", "-c", str(conf)],
             stdout=subprocess.DEVNULL,
@@ -253,8 +181,8 @@ class SmtpSink:
 def running_dovecot() -> Iterator[Dovecot]:
     """Start a private Dovecot in a fresh temporary directory; stop and remove it after.
 
-    The directory is made with ``tempfile`` rather than pytest's ``tmp_path`` because the
-    latter sits under a root-only directory the ``dovecot`` user cannot traverse.
+    The directory is made with ``tempfile`` because a session-wide server outlives any
+    test's ``tmp_path``.
     """
     root = Path(tempfile.mkdtemp(prefix="mail-dovecot-"))
     server = Dovecot(root=root, port=free_port())
@@ -264,6 +192,7 @@ def running_dovecot() -> Iterator[Dovecot]:
     finally:
         server.stop()
         if not os.environ.get("MAIL_TEST_KEEP"):
+            remove_mail_root(root)
             shutil.rmtree(root, ignore_errors=True)
 
 

@@ -1,4 +1,4 @@
-"""How the CLI words the cache's key and disk failures (issue: never advise deleting the
+"""How the CLI words the cache's key and disk failures (never advise deleting the
 cache, which also holds the outbox; a full disk is named as such)."""
 
 from __future__ import annotations
