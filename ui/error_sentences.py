@@ -504,6 +504,17 @@ def _known(cancelled: Wording) -> dict[type[BaseException], Wording]:
         secrets.SecretStoreError: fixed(QT_TRANSLATE_NOOP("wording",
             "Le trousseau du système est indisponible ou verrouillé. Déverrouillez-le et "
             "réessayez.")),
+        secrets.SecretSourceError: with_fields(QT_TRANSLATE_NOOP("wording",
+            "Le secret désigné par la section [secrets] du profil ne peut pas être lu "
+            "(%1). Corrigez le profil ou le fichier ; aucune autre source n'a été essayée."),
+            "location"),
+        secrets.SecretFileRefused: with_fields(QT_TRANSLATE_NOOP("wording",
+            "Le fichier secret %1 est refusé : il doit exister, ne pas être vide et n'être "
+            "lisible que par son propriétaire (chmod 600). Aucune autre source n'a été "
+            "essayée."), "path"),
+        secrets.CredentialMissing: with_fields(QT_TRANSLATE_NOOP("wording",
+            "L'identifiant systemd « %1 » est introuvable (LoadCredential= du service). "
+            "Aucune autre source n'a été essayée."), "name"),
         audit.AuditError: fixed(QT_TRANSLATE_NOOP("wording",
             "Le journal de sécurité n'a pas pu être écrit ou lu.")),
         audit.AuditTampered: fixed(QT_TRANSLATE_NOOP("wording",

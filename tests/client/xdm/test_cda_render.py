@@ -1,7 +1,7 @@
 """CDA documents rendered for reading: real ANS examples, and hostile documents.
 
 The examples in ``tests/data/cda/`` are ANS's published CDA examples (copies of
-``shared/data/cda``: CR-BIO TSH, LDL-SES, CR-IMG level 1 with its PDF).
+``tests/data/cda``: CR-BIO TSH, LDL-SES, CR-IMG level 1 with its PDF).
 """
 
 from __future__ import annotations
