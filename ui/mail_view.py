@@ -385,8 +385,11 @@ class MailView(QWidget):
         count = self.model.rowCount()
         if count == 0:
             self.search_status.setText(self.tr("Aucun message ne correspond"))
+        elif count == 1:
+            self.search_status.setText(self.tr("1 message correspond"))
         else:
-            self.search_status.setText(self.tr("%n message(s) correspond(ent)", "", count))
+            self.search_status.setText(
+                self.tr("%1 messages correspondent").replace("%1", str(count)))
         self.search_status.setAccessibleDescription(self.search_status.text())
         self.search_status.show()
         if self.current_uid is not None:
