@@ -147,6 +147,11 @@ class FakeMailService:
                  ) -> list[MessageSummary]:
         self._check_open()
         rows = self.rows[folder]
+        if self.sync_delay and progress is not None:
+            # A first sync that takes a while, reporting as it goes.
+            for done in range(0, len(rows), max(len(rows) // 4, 1)):
+                progress(done, len(rows))
+                threading.Event().wait(self.sync_delay / 4)
         if progress is not None:
             progress(len(rows), len(rows))
         return list(rows)
