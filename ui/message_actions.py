@@ -74,7 +74,7 @@ class MessageActions(QObject):
         self.archive = make(self.tr("&Archiver"), "A", self.archive_selected)
         self.mark_read = make(self.tr("Marquer comme &lu / non lu"), "M", self.toggle_read,
                               "unread")
-        self.flag = make(self.tr("&Suivre / ne plus suivre"), "S", self.toggle_flag, "flag")
+        self.flag = make(self.tr("Su&ivre / ne plus suivre"), "S", self.toggle_flag, "flag")
         self.print = make(self.tr("&Imprimer…"), QKeySequence.StandardKey.Print,
                           self.print_shown)
         self.export_pdf = make(self.tr("&Exporter en PDF…"), None, self.export_shown)

@@ -23,20 +23,18 @@ __all__ = ["export_pdf", "message_document", "print_message"]
 logger = logging.getLogger(__name__)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("printing", text)
-
-
 def message_document(view: MessageView) -> QTextDocument:
     """The message laid out for paper."""
-    rows = [(_tr("De :"), view.sender), (_tr("À :"), view.to)]
+    translate = QCoreApplication.translate
+    rows = [(translate("printing", "De :"), view.sender), (translate("printing", "À :"), view.to)]
     if view.cc:
-        rows.append((_tr("Cc :"), view.cc))
+        rows.append((translate("printing", "Cc :"), view.cc))
     if view.date is not None:
-        rows.append((_tr("Date :"), QLocale().toString(view.date.astimezone(),
-                                                        QLocale.FormatType.LongFormat)))
+        rows.append((translate("printing", "Date :"),
+                     QLocale().toString(view.date.astimezone(),
+                                        QLocale.FormatType.LongFormat)))
     if view.attachments:
-        rows.append((_tr("Pièces jointes :"),
+        rows.append((translate("printing", "Pièces jointes :"),
                      ", ".join(a.filename for a in view.attachments)))
     header = "".join(
         f"<tr><td><b>{html.escape(name)}</b></td><td>{html.escape(value)}</td></tr>"

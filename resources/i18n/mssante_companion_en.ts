@@ -386,6 +386,26 @@
         <source>Supprimer ce brouillon ?</source>
         <translation>Delete this draft?</translation>
     </message>
+    <message>
+        <source>Pièces jointes transférées</source>
+        <translation>Forwarded attachments</translation>
+    </message>
+    <message>
+        <source>Retirer la pièce jointe</source>
+        <translation>Remove the attachment</translation>
+    </message>
+    <message>
+        <source>Abandonner</source>
+        <translation>Discard</translation>
+    </message>
+    <message>
+        <source>Fermer sans envoyer et supprimer le brouillon</source>
+        <translation>Close without sending and delete the draft</translation>
+    </message>
+    <message>
+        <source>Message transféré (pièce jointe)</source>
+        <translation>Forwarded message (attachment)</translation>
+    </message>
 </context>
 <context>
     <name>DirectoryWindow</name>
@@ -658,6 +678,10 @@
             <numerusform>%1, %n unread</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Archives</source>
+        <translation>Archives</translation>
+    </message>
 </context>
 <context>
     <name>LockScreen</name>
@@ -763,6 +787,26 @@
         <location line="+14" />
         <source>Ouverture de la pièce jointe…</source>
         <translation>Opening the attachment…</translation>
+    </message>
+    <message>
+        <source>Synchronisation de « %1 »…</source>
+        <translation>Synchronising “%1”…</translation>
+    </message>
+    <message>
+        <source>Synchronisation de « %1 » : %2 / %3</source>
+        <translation>Synchronising “%1”: %2 / %3</translation>
+    </message>
+    <message>
+        <source>Aucun message ne correspond</source>
+        <translation>No message matches</translation>
+    </message>
+    <message>
+        <source>1 message correspond</source>
+        <translation>1 message matches</translation>
+    </message>
+    <message>
+        <source>%1 messages correspondent</source>
+        <translation>%1 messages match</translation>
     </message>
 </context>
 <context>
@@ -2007,6 +2051,196 @@
         <location line="+17" />
         <source>Erreur inattendue (%1). Réessayez ; si elle persiste, contactez votre support.</source>
         <translation>Unexpected error (%1). Try again; if it persists, contact your support.</translation>
+    </message>
+</context>
+<context>
+    <name>FolderActions</name>
+    <message>
+        <source>&amp;Nouveau dossier…</source>
+        <translation>&amp;New folder…</translation>
+    </message>
+    <message>
+        <source>&amp;Renommer le dossier…</source>
+        <translation>&amp;Rename folder…</translation>
+    </message>
+    <message>
+        <source>Supprimer le &amp;dossier…</source>
+        <translation>&amp;Delete folder…</translation>
+    </message>
+    <message>
+        <source>&amp;Vider la corbeille…</source>
+        <translation>&amp;Empty trash…</translation>
+    </message>
+    <message>
+        <source>Nouveau dossier</source>
+        <translation>New folder</translation>
+    </message>
+    <message>
+        <source>Nom du dossier :</source>
+        <translation>Folder name:</translation>
+    </message>
+    <message>
+        <source>Renommer le dossier</source>
+        <translation>Rename folder</translation>
+    </message>
+    <message>
+        <source>Nouveau nom :</source>
+        <translation>New name:</translation>
+    </message>
+    <message>
+        <source>Supprimer le dossier</source>
+        <translation>Delete folder</translation>
+    </message>
+    <message>
+        <source>Supprimer le dossier « %1 » et ses %2 message(s) ? Cette action ne peut pas être annulée.</source>
+        <translation>Delete the folder “%1” and its %2 message(s)? This cannot be undone.</translation>
+    </message>
+    <message>
+        <source>Vider la corbeille</source>
+        <translation>Empty trash</translation>
+    </message>
+    <message numerus="yes">
+        <source>Supprimer définitivement les %n message(s) de la corbeille ?</source>
+        <translation>
+            <numerusform>Permanently delete the %n message in the trash?</numerusform>
+            <numerusform>Permanently delete the %n messages in the trash?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nom de dossier invalide : il ne peut être vide ni contenir « %1 ».</source>
+        <translation>Invalid folder name: it cannot be empty or contain “%1”.</translation>
+    </message>
+</context>
+<context>
+    <name>MessageActions</name>
+    <message>
+        <source>&amp;Répondre</source>
+        <translation>&amp;Reply</translation>
+    </message>
+    <message>
+        <source>Répondre à &amp;tous</source>
+        <translation>Reply to &amp;all</translation>
+    </message>
+    <message>
+        <source>&amp;Transférer</source>
+        <translation>&amp;Forward</translation>
+    </message>
+    <message>
+        <source>Transférer en tant que pièce &amp;jointe</source>
+        <translation>Forward as a&amp;ttachment</translation>
+    </message>
+    <message>
+        <source>&amp;Supprimer</source>
+        <translation>&amp;Delete</translation>
+    </message>
+    <message>
+        <source>&amp;Archiver</source>
+        <translation>Ar&amp;chive</translation>
+    </message>
+    <message>
+        <source>Marquer comme &amp;lu / non lu</source>
+        <translation>Mark as &amp;read / unread</translation>
+    </message>
+    <message>
+        <source>Su&amp;ivre / ne plus suivre</source>
+        <translation>&amp;Star / unstar</translation>
+    </message>
+    <message>
+        <source>&amp;Imprimer…</source>
+        <translation>&amp;Print…</translation>
+    </message>
+    <message>
+        <source>&amp;Exporter en PDF…</source>
+        <translation>&amp;Export as PDF…</translation>
+    </message>
+    <message>
+        <source>&amp;Déplacer vers</source>
+        <translation>&amp;Move to</translation>
+    </message>
+    <message>
+        <source>Supprimer définitivement</source>
+        <translation>Delete permanently</translation>
+    </message>
+    <message numerus="yes">
+        <source>Supprimer définitivement %n message(s) ? Cette action ne peut pas être annulée.</source>
+        <translation>
+            <numerusform>Permanently delete %n message? This cannot be undone.</numerusform>
+            <numerusform>Permanently delete %n messages? This cannot be undone.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) supprimé(s) définitivement.</source>
+        <translation>
+            <numerusform>%n message permanently deleted.</numerusform>
+            <numerusform>%n messages permanently deleted.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) placé(s) dans la corbeille.</source>
+        <translation>
+            <numerusform>%n message moved to the trash.</numerusform>
+            <numerusform>%n messages moved to the trash.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) déplacé(s) vers « %1 ».</source>
+        <translation>
+            <numerusform>%n message moved to “%1”.</numerusform>
+            <numerusform>%n messages moved to “%1”.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Exporter en PDF</source>
+        <translation>Export as PDF</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Exporté : %1</source>
+        <translation>Exported: %1</translation>
+    </message>
+</context>
+<context>
+    <name>MessageList</name>
+    <message>
+        <source>Liste des messages</source>
+        <translation>Message list</translation>
+    </message>
+</context>
+<context>
+    <name>UndoBar</name>
+    <message>
+        <source>Annuler</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <source>Annuler la dernière action</source>
+        <translation>Undo the last action</translation>
+    </message>
+</context>
+<context>
+    <name>printing</name>
+    <message>
+        <source>De :</source>
+        <translation>From:</translation>
+    </message>
+    <message>
+        <source>À :</source>
+        <translation>To:</translation>
+    </message>
+    <message>
+        <source>Cc :</source>
+        <translation>Cc:</translation>
+    </message>
+    <message>
+        <source>Date :</source>
+        <translation>Date:</translation>
+    </message>
+    <message>
+        <source>Pièces jointes :</source>
+        <translation>Attachments:</translation>
     </message>
 </context>
 </TS>
