@@ -212,6 +212,14 @@ class LiveMailService:
         with self._lock:
             return self._mailbox.search(folder, SearchQuery(text=text))
 
+    def search_all(self, text: str) -> list[tuple[str, MessageSummary]]:
+        """Every folder: the cache with accents folded, plus the server's SEARCH TEXT."""
+        from client.mail.search import search_everywhere
+
+        with self._lock:
+            hits = search_everywhere(self._mailbox, self._cache, text)
+        return [(folder, _summary(row)) for folder, row in hits]
+
     def save_attachment(self, folder: str, uid: int, index: int, target: Path) -> Path:
         """Write one attachment to the file the user chose (the save dialog asked
         before replacing it); a new private file when opening."""

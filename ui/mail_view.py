@@ -17,7 +17,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
-    QLineEdit,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -27,9 +26,10 @@ from client.paths import app_paths
 from ui.backend import Folder, MailService, MessageSummary, MessageView
 from ui.folder_tree import FolderTree
 from ui.message_list import ROW_HEIGHT, MessageList
-from ui.message_model import MessageTableModel
+from ui.message_model import MessageTableModel, display_subject
 from ui.reading_pane import ReadingPane
 from ui.responsiveness import freeze_long_lived
+from ui.search_bar import SearchBar
 from ui.wording import describe_error
 from ui.workers import WorkerPool
 
@@ -67,20 +67,13 @@ class MailView(QWidget):
         self._restore_uid: int | None = None
         self._wanted_folder = ""
 
-        self.search = QLineEdit(self)
-        self.search.setObjectName("searchBar")
-        self.search.setPlaceholderText(self.tr("Rechercher dans le dossier (Ctrl+F)"))
-        self.search.setAccessibleName(self.tr("Recherche"))
-        self.search.setClearButtonEnabled(True)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(250)
-        self._search_timer.timeout.connect(self._run_search)
-        self.search.textChanged.connect(lambda _t: self._search_timer.start())
-
-        self.search_status = QLabel(self)
-        self.search_status.setObjectName("searchStatus")
-        self.search_status.hide()
+        self.search_bar = SearchBar(self)
+        self.search_bar.requested.connect(self._run_search)
+        self.search_bar.hit_activated.connect(self.open_message)
+        self.search = self.search_bar.edit
+        self.everywhere = self.search_bar.everywhere
+        self.search_status = self.search_bar.status
+        self.results = self.search_bar.results
 
         self.folders = FolderTree(self)
         self.folders.folder_selected.connect(self.open_folder)
@@ -123,13 +116,13 @@ class MailView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.search)
-        layout.addWidget(self.search_status)
+        layout.addWidget(self.search_bar)
         layout.addWidget(self.splitter, 1)
         # Tab walks the four areas in reading order; the arrows move inside each.
         QWidget.setTabOrder(self.folders, self.table)
         QWidget.setTabOrder(self.table, self.pane.body)
         QWidget.setTabOrder(self.pane.body, self.search)
+        QWidget.setTabOrder(self.search, self.everywhere)
 
     # -- mailbox ------------------------------------------------------------------------
     def set_mail(self, mail: MailService | None, *, resume: bool = False) -> None:
@@ -361,7 +354,12 @@ class MailView(QWidget):
         self.search.selectAll()
 
     def _run_search(self) -> None:
-        text = self.search.text().strip()
+        text = self.search_bar.text()
+        if self.search_bar.across_folders:
+            self.model.set_filter("")
+            self._search_everywhere(text)
+            return
+        self.search_bar.show_hits([])
         self.model.set_filter(text)
         self._search_shown()
         if text and self.mail is not None:
@@ -371,27 +369,42 @@ class MailView(QWidget):
                        folder, text)
 
     def _search_done(self, folder: str, text: str, uids: list[int]) -> None:
-        if folder == self.current_folder and text == self.search.text().strip():
+        if folder == self.current_folder and text == self.search_bar.text():
             self.model.set_filter(text, uids)
             self._search_shown()
+
+    def _search_everywhere(self, text: str) -> None:
+        if not text or self.mail is None:
+            self.search_bar.show_hits([])
+            self.search_bar.show_count(None)
+            return
+        self._call(self.mail.search_all, lambda hits: self._everywhere_done(text, hits),
+                   self.tr("Recherche dans tous les dossiers…"), text)
+
+    def _everywhere_done(self, text: str, hits: list[tuple[str, MessageSummary]]) -> None:
+        if text != self.search_bar.text() or not self.search_bar.across_folders:
+            return
+        self.search_bar.show_hits([
+            (folder, row.uid, f"{self._label(folder)} — {row.sender.split('<')[0].strip()}"
+                              f" — {display_subject(row.subject)}")
+            for folder, row in hits])
+        self.search_bar.show_count(len(hits))
+
+    def open_message(self, folder: str, uid: int) -> None:
+        """Open ``folder`` (if needed) and show the message ``uid``."""
+        if folder == self.current_folder and self.select_uid(uid):
+            return
+        self.folders.select_path(folder)
+        self._restore_uid = uid  # selected once the folder's rows are in
 
     def _search_shown(self) -> None:
         """Say how many messages match; a shown message that does not match goes."""
         if not self.model.filtering:
-            self.search_status.hide()
+            self.search_bar.show_count(None)
             if self.current_uid is not None and self.model.row_of(self.current_uid) is not None:
                 self.table.selectRow(self.model.row_of(self.current_uid) or 0)
             return
-        count = self.model.rowCount()
-        if count == 0:
-            self.search_status.setText(self.tr("Aucun message ne correspond"))
-        elif count == 1:
-            self.search_status.setText(self.tr("1 message correspond"))
-        else:
-            self.search_status.setText(
-                self.tr("%1 messages correspondent").replace("%1", str(count)))
-        self.search_status.setAccessibleDescription(self.search_status.text())
-        self.search_status.show()
+        self.search_bar.show_count(self.model.rowCount())
         if self.current_uid is not None:
             row = self.model.row_of(self.current_uid)
             if row is None:

@@ -10,7 +10,6 @@ The quick filter (search bar) keeps an index of matching rows the same way.
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -26,6 +25,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QIcon
 
+from client.mail.search import fold
 from ui.backend import MessageSummary
 from ui.folder_tree import MESSAGES_MIME, encode_messages
 from ui.icons import icon
@@ -79,14 +79,6 @@ def _size_text(size: int) -> str:
         return QCoreApplication.translate("MessageTableModel", "%1 Ko").replace("%1", kilo)
     return QCoreApplication.translate("MessageTableModel", "%1 Mo").replace(
         "%1", f"{size / (1024 * 1024):.1f}")
-
-
-def fold(text: str) -> str:
-    """Case- and accent-free form for search ("Lefèvre" -> "lefevre"), as the directory."""
-    if text.isascii():
-        return text.casefold()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _date_key(message: MessageSummary) -> float:

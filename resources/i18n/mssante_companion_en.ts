@@ -734,21 +734,6 @@
 <context>
     <name>MailView</name>
     <message>
-        <location filename="../../ui/mail_view.py" line="+69" />
-        <source>Rechercher dans le dossier (Ctrl+F)</source>
-        <translation>Search this folder (Ctrl+F)</translation>
-    </message>
-    <message>
-        <location line="+1" />
-        <source>Recherche</source>
-        <translation>Search</translation>
-    </message>
-    <message>
-        <location line="+14" />
-        <source>Liste des messages</source>
-        <translation>Message list</translation>
-    </message>
-    <message>
         <location line="+72" />
         <source>Chargement des dossiers…</source>
         <translation>Loading folders…</translation>
@@ -797,16 +782,8 @@
         <translation>Synchronising “%1”: %2 / %3</translation>
     </message>
     <message>
-        <source>Aucun message ne correspond</source>
-        <translation>No message matches</translation>
-    </message>
-    <message>
-        <source>1 message correspond</source>
-        <translation>1 message matches</translation>
-    </message>
-    <message>
-        <source>%1 messages correspondent</source>
-        <translation>%1 messages match</translation>
+        <source>Recherche dans tous les dossiers…</source>
+        <translation>Searching every folder…</translation>
     </message>
 </context>
 <context>
@@ -2241,6 +2218,41 @@
     <message>
         <source>Pièces jointes :</source>
         <translation>Attachments:</translation>
+    </message>
+</context>
+<context>
+    <name>SearchBar</name>
+    <message>
+        <source>Rechercher dans le dossier (Ctrl+F)</source>
+        <translation>Search this folder (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Recherche</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <source>Tous les dossiers</source>
+        <translation>All folders</translation>
+    </message>
+    <message>
+        <source>Rechercher dans tous les dossiers</source>
+        <translation>Search every folder</translation>
+    </message>
+    <message>
+        <source>Messages trouvés dans tous les dossiers</source>
+        <translation>Messages found in every folder</translation>
+    </message>
+    <message>
+        <source>Aucun message ne correspond</source>
+        <translation>No message matches</translation>
+    </message>
+    <message>
+        <source>1 message correspond</source>
+        <translation>1 message matches</translation>
+    </message>
+    <message>
+        <source>%1 messages correspondent</source>
+        <translation>%1 messages match</translation>
     </message>
 </context>
 </TS>

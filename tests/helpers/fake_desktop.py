@@ -181,6 +181,13 @@ class FakeMailService:
     def search(self, folder: str, text: str) -> list[int]:
         return [r.uid for r in self.rows[folder] if text.casefold() in r.subject.casefold()]
 
+    def search_all(self, text: str) -> list[tuple[str, MessageSummary]]:
+        from client.mail.search import fold
+
+        needle = fold(text)
+        return [(folder, r) for folder, rows in self.rows.items() for r in rows
+                if needle in fold(r.subject) or needle in fold(r.sender)]
+
     def save_attachment(self, folder: str, uid: int, index: int, target: Path) -> Path:
         target.write_bytes(b"%PDF-1.4 fake")
         return target

@@ -24,10 +24,10 @@ def test_tab_walks_folders_list_pane_search(qtbot: QtBot, signed_in: MainWindow)
     _focus(qtbot, signed_in)
     view.folders.setFocus()
     order = []
-    for _ in range(4):
+    for _ in range(5):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         order.append(QApplication.focusWidget())
-    assert order == [view.table, view.pane.body, view.search, view.folders]
+    assert order == [view.table, view.pane.body, view.search, view.everywhere, view.folders]
 
 
 def test_arrows_home_end_move_in_the_list_and_reading_waits(
@@ -154,3 +154,23 @@ def test_a_compose_window_opens_inside_the_screen(qtbot: QtBot, signed_in: MainW
     assert available.contains(compose.frameGeometry().topLeft())
     compose._discarded = True  # noqa: SLF001
     compose.close()
+
+
+def test_search_across_all_folders_opens_the_hit(
+    qtbot: QtBot, signed_in: MainWindow
+) -> None:
+    view = signed_in.mail_view
+    view.everywhere.setChecked(True)
+    view.search.setText("certificat")  # in Brouillons only
+    qtbot.wait_until(lambda: view.results.count() == 1, timeout=5000)
+    assert view.search_status.text() == "1 message correspond"
+    assert view.model.rowCount() == 3  # the current folder is not filtered meanwhile
+    item = view.results.item(0)
+    assert "Brouillons" in item.text() and "Certificat de reprise" in item.text()
+    view.results.itemActivated.emit(item)
+    qtbot.wait_until(lambda: view.current_folder == "Drafts" and view.current_uid == 10,
+                     timeout=5000)
+    view.search.setText("introuvable")
+    qtbot.wait_until(lambda: view.search_status.text() == "Aucun message ne correspond",
+                     timeout=5000)
+    assert not view.results.isVisible()
