@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from client.paths import app_paths
-from ui.backend import Folder, MailService, MessageSummary, MessageView
+from ui.backend import Folder, MailService, MessageSummary, MessageView, Progress
 from ui.folder_tree import FolderTree
 from ui.message_list import ROW_HEIGHT, MessageList
-from ui.message_model import MessageTableModel, display_subject
+from ui.message_model import MessageTableModel, display_subject, search_keys
 from ui.reading_pane import ReadingPane
 from ui.responsiveness import freeze_long_lived
 from ui.search_bar import SearchBar
@@ -41,6 +41,14 @@ FREEZE_ROWS = 2_000
 #: A message counts as read once shown this long (Thunderbird's "mark as read after"):
 #: walking down the list with the arrow keys does not mark every message read.
 READ_DELAY_MS = 1500
+
+
+def _rows_and_keys(mail: MailService, path: str, progress: Progress
+                   ) -> tuple[list[MessageSummary], dict[int, str]]:
+    """On a worker: the folder's rows and their search keys (folding accents of 100,000
+    rows would stall the GUI thread at the first search)."""
+    rows = mail.messages(path, progress=progress)
+    return rows, search_keys(rows)
 
 
 class MailView(QWidget):
@@ -211,8 +219,9 @@ class MailView(QWidget):
             self.list_status.show()
         self.current_folder = path
         self._call(
-            self.mail.messages, lambda rows: self._messages_loaded(path, rows),
-            self.tr("Synchronisation de %1…").replace("%1", path), path, progress=True,
+            _rows_and_keys, lambda loaded: self._messages_loaded(path, *loaded),
+            self.tr("Synchronisation de %1…").replace("%1", path), self.mail, path,
+            progress=True,
         )
 
     def _label(self, path: str) -> str:
@@ -225,12 +234,13 @@ class MailView(QWidget):
                 .replace("%1", self._label(self.current_folder))
                 .replace("%2", str(done)).replace("%3", str(total)))
 
-    def _messages_loaded(self, path: str, rows: list[MessageSummary]) -> None:
+    def _messages_loaded(self, path: str, rows: list[MessageSummary],
+                         keys: dict[int, str] | None = None) -> None:
         if path != self.current_folder:
             return
         self.list_status.hide()
         self.model.folder = path
-        self.model.set_messages(rows)
+        self.model.set_messages(rows, keys)
         if len(rows) >= FREEZE_ROWS:
             # These rows live as long as the folder is shown: keep them out of full
             # garbage collections, which would otherwise stall the GUI thread.

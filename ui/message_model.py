@@ -30,7 +30,7 @@ from ui.backend import MessageSummary
 from ui.folder_tree import MESSAGES_MIME, encode_messages
 from ui.icons import icon
 
-__all__ = ["Column", "MessageTableModel", "display_subject", "fold"]
+__all__ = ["Column", "MessageTableModel", "display_subject", "fold", "search_key", "search_keys"]
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +58,16 @@ def display_subject(subject: str) -> str:
         prefix = "XDM/1.0/DDM+"
         return subject[len(prefix):] if subject.startswith(prefix) else subject
     return str(client_display_subject(subject))
+
+
+def search_key(message: MessageSummary) -> str:
+    """What the quick filter looks in: sender and shown subject, case and accents folded."""
+    return f"{fold(message.sender)}\n{fold(display_subject(message.subject))}"
+
+
+def search_keys(messages: Iterable[MessageSummary]) -> dict[int, str]:
+    """:func:`search_key` of every row; pure Python, run on a worker with the sync."""
+    return {m.uid: search_key(m) for m in messages}
 
 
 def _header(section: int) -> str:
@@ -106,6 +116,7 @@ class MessageTableModel(QAbstractTableModel):
         self._subjects: dict[int, str] = {}
         self._senders: dict[int, str] = {}
         self._filter = ""
+        self._keys: dict[int, str] = {}
         self._sort_column = Column.DATE
         self._sort_order = Qt.SortOrder.DescendingOrder
         self._bold = QFont()
@@ -114,10 +125,13 @@ class MessageTableModel(QAbstractTableModel):
         self.folder = ""  # the folder these rows belong to (drag payload)
 
     # -- content -----------------------------------------------------------------------
-    def set_messages(self, messages: Iterable[MessageSummary]) -> None:
-        """Replace every row (after a sync)."""
+    def set_messages(self, messages: Iterable[MessageSummary],
+                     keys: dict[int, str] | None = None) -> None:
+        """Replace every row (after a sync); ``keys`` are :func:`search_keys` computed
+        off the GUI thread (else computed on the first search)."""
         self.beginResetModel()
         self._all = list(messages)
+        self._keys = dict(keys) if keys is not None else {}
         # Display texts are computed when a row is first shown (or sorted on): loading
         # 100,000 rows must not stall the GUI thread.
         self._subjects = {}
@@ -187,8 +201,7 @@ class MessageTableModel(QAbstractTableModel):
             rows = [
                 m for m in rows
                 if (wanted is not None and m.uid in wanted)
-                or (needle and (needle in fold(m.sender)
-                                or needle in fold(self._subject_of(m))))
+                or (needle and needle in self._key_of(m))
             ]
         self._rows = list(rows)
         self._sort_rows()
@@ -260,6 +273,12 @@ class MessageTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return message.uid
         return None
+
+    def _key_of(self, message: MessageSummary) -> str:
+        key = self._keys.get(message.uid)
+        if key is None:
+            key = self._keys[message.uid] = search_key(message)
+        return key
 
     def _subject_of(self, message: MessageSummary) -> str:
         text = self._subjects.get(message.uid)

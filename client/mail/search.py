@@ -9,6 +9,7 @@ adds what headers cannot show (words of the bodies).
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 
 from client.mail.cache import MailCache
@@ -26,12 +27,17 @@ MAX_HITS = 500
 UNCACHED_SCAN = 2_000
 
 
+#: Combining diacritical marks (U+0300-U+036F): what NFKD splits off Latin letters.
+_MARKS = re.compile("[\u0300-\u036f]")
+
+
 def fold(text: str) -> str:
     """Lower case without accents: ``"Hélène LEFÈVRE"`` -> ``"helene lefevre"``."""
     if text.isascii():
         return text.casefold()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    # A regular expression rather than a loop over characters: this runs over every row
+    # of a 100,000-message folder.
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
 def _matches(needle: str, summary: MessageSummary) -> bool:
