@@ -11,7 +11,7 @@ import html
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtCore import QCoreApplication, QLocale, Qt
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
@@ -80,5 +80,7 @@ def print_message(view: MessageView, parent: QWidget | None = None) -> QPrintDia
         dialog.deleteLater()
 
     dialog.finished.connect(finished)
-    dialog.open()
+    # QPrintDialog.open() takes a receiver in PySide6; show() window-modal is the same.
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.show()
     return dialog

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -11,6 +13,7 @@ from ui.backend import Folder
 from ui.folder_tree import FolderTree
 from ui.main_window import MainWindow
 from ui.message_model import fold
+from ui.printing import message_document
 from ui.screen_fit import fit_rect
 
 
@@ -174,3 +177,20 @@ def test_search_across_all_folders_opens_the_hit(
     qtbot.wait_until(lambda: view.search_status.text() == "Aucun message ne correspond",
                      timeout=5000)
     assert not view.results.isVisible()
+
+
+def test_print_opens_the_print_dialog_for_the_shown_message(
+    qtbot: QtBot, signed_in: MainWindow, tmp_path: Path
+) -> None:
+    view = signed_in.mail_view
+    view.select_uid(2)
+    qtbot.wait_until(lambda: view.pane.view is not None, timeout=5000)
+    assert signed_in.actions_.print.isEnabled()
+    dialog = signed_in.actions_.print_shown()
+    assert dialog is not None and dialog.isVisible()
+    dialog.reject()  # type: ignore[attr-defined]
+    document = message_document(view.pane.view)  # type: ignore[arg-type]
+    text = document.toPlainText()
+    assert "Lettre de sortie de Mme DUPONT" in text and "Dr Claire DUBOIS" in text
+    pdf = signed_in.actions_.export_shown(tmp_path / "lettre.pdf")
+    assert pdf is not None and pdf.read_bytes().startswith(b"%PDF")
