@@ -64,14 +64,14 @@ class MessageActions(QObject):
 
         self.reply = make(self.tr("&Répondre"), "Ctrl+R", lambda: self.answer(False), "reply")
         self.reply_all = make(self.tr("Répondre à &tous"), "Ctrl+Shift+R",
-                              lambda: self.answer(True), "reply")
+                              lambda: self.answer(True), "reply-all")
         self.forward = make(self.tr("&Transférer"), "Ctrl+L", lambda: self.pass_on(True),
-                            "send")
+                            "forward")
         self.forward_attached = make(self.tr("Transférer en tant que pièce &jointe"), None,
                                      lambda: self.pass_on(False))
         self.delete = make(self.tr("&Supprimer"), QKeySequence.StandardKey.Delete,
                            self.delete_selected, "trash")
-        self.archive = make(self.tr("&Archiver"), "A", self.archive_selected)
+        self.archive = make(self.tr("&Archiver"), "A", self.archive_selected, "archive")
         self.mark_read = make(self.tr("Marquer comme &lu / non lu"), "M", self.toggle_read,
                               "unread")
         self.flag = make(self.tr("Su&ivre / ne plus suivre"), "S", self.toggle_flag, "flag")
