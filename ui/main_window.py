@@ -106,7 +106,8 @@ class MainWindow(QMainWindow):
         fit_to_screen(self)
 
     # -- assembly ----------------------------------------------------------------------
-    def _action(self, text: str, shortcut: QKeySequence | str | None, slot: object,
+    def _action(self, text: str,
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None, slot: object,
                 icon_name: str = "") -> QAction:
         action = QAction(text, self)
         if icon_name:

@@ -51,7 +51,8 @@ class MessageActions(QObject):
         self.last_dialog: QWidget | None = None
         self.folder_actions = FolderActions(view, pool, parent)
 
-        def make(text: str, shortcut: str | QKeySequence | None, slot: Callable[[], Any],
+        def make(text: str, shortcut: str | QKeySequence | QKeySequence.StandardKey | None,
+                 slot: Callable[[], Any],
                  icon_name: str = "") -> QAction:
             action = QAction(text, parent)
             if icon_name:
@@ -261,8 +262,9 @@ class MessageActions(QObject):
             if path == current:
                 continue
             label = self.view.folders.label_of(path).split(" (")[0]
-            depth = path.count(self.view.folders.folder(path).delimiter
-                               if self.view.folders.folder(path) else "/")
+            record = self.view.folders.folder(path)
+            depth = path.count(record.delimiter) if record is not None and record.delimiter \
+                else 0
             action = self.move_menu.addAction(icon("folder"), "    " * depth + label)
             action.setData(path)
             action.triggered.connect(lambda _c=False, p=path: self.move_to(p))

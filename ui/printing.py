@@ -11,7 +11,7 @@ import html
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, Qt
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
@@ -31,7 +31,7 @@ def message_document(view: MessageView) -> QTextDocument:
         rows.append((translate("printing", "Cc :"), view.cc))
     if view.date is not None:
         rows.append((translate("printing", "Date :"),
-                     QLocale().toString(view.date.astimezone(),
+                     QLocale().toString(QDateTime(view.date.astimezone()),
                                         QLocale.FormatType.LongFormat)))
     if view.attachments:
         rows.append((translate("printing", "Pièces jointes :"),
