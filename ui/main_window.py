@@ -351,6 +351,7 @@ class MainWindow(QMainWindow):
             window.write_to.connect(lambda address: self.compose(
                 Draft(draft_id=uuid.uuid4().hex, to=[address])))
             self._directory_window = window
+            fit_to_screen(window, near=self)
         window.show()
         window.raise_()
         return window
