@@ -12,7 +12,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -239,8 +247,11 @@ class MailView(QWidget):
         if path != self.current_folder:
             return
         self.list_status.hide()
+        # The same folder again (new mail, a refresh): what was selected stays selected.
+        kept = self.selected_uids() if self.model.folder == path else []
         self.model.folder = path
         self.model.set_messages(rows, keys)
+        self._reselect(kept)
         if len(rows) >= FREEZE_ROWS:
             # These rows live as long as the folder is shown: keep them out of full
             # garbage collections, which would otherwise stall the GUI thread.
@@ -253,6 +264,17 @@ class MailView(QWidget):
             self._restore_uid = None
             if row is not None:
                 self.table.selectRow(row)
+
+    def _reselect(self, uids: list[int]) -> None:
+        selection = QItemSelection()
+        for uid in uids:
+            row = self.model.row_of(uid)
+            if row is not None:
+                selection.select(self.model.index(row, 0),
+                                 self.model.index(row, self.model.columnCount() - 1))
+        if not selection.isEmpty():
+            self.table.selectionModel().select(
+                selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     def select_uid(self, uid: int) -> bool:
         """Select the message ``uid`` in the list (tests, notifications)."""

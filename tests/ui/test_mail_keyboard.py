@@ -194,3 +194,12 @@ def test_print_opens_the_print_dialog_for_the_shown_message(
     assert "Lettre de sortie de Mme DUPONT" in text and "Dr Claire DUBOIS" in text
     pdf = signed_in.actions_.export_shown(tmp_path / "lettre.pdf")
     assert pdf is not None and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_a_refresh_keeps_the_selection(qtbot: QtBot, signed_in: MainWindow) -> None:
+    view = signed_in.mail_view
+    view.table.selectAll()
+    before = sorted(view.selected_uids())
+    with qtbot.wait_signal(view.folder_loaded, timeout=5000):
+        view.open_folder("INBOX")  # new mail arrived: the same folder is listed again
+    assert sorted(view.selected_uids()) == before
