@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from client.paths import app_paths
-from ui.backend import Folder, MailService, MessageSummary, MessageView, Progress
+from ui.backend import Folder, MailService, MessageSummary, MessageView
 from ui.folder_tree import FolderTree
 from ui.message_list import ROW_HEIGHT, MessageList
 from ui.message_model import MessageTableModel, display_subject, search_keys
@@ -49,14 +49,6 @@ FREEZE_ROWS = 2_000
 #: A message counts as read once shown this long (Thunderbird's "mark as read after"):
 #: walking down the list with the arrow keys does not mark every message read.
 READ_DELAY_MS = 1500
-
-
-def _rows_and_keys(mail: MailService, path: str, progress: Progress
-                   ) -> tuple[list[MessageSummary], dict[int, str]]:
-    """On a worker: the folder's rows and their search keys (folding accents of 100,000
-    rows would stall the GUI thread at the first search)."""
-    rows = mail.messages(path, progress=progress)
-    return rows, search_keys(rows)
 
 
 class MailView(QWidget):
@@ -227,9 +219,8 @@ class MailView(QWidget):
             self.list_status.show()
         self.current_folder = path
         self._call(
-            _rows_and_keys, lambda loaded: self._messages_loaded(path, *loaded),
-            self.tr("Synchronisation de %1…").replace("%1", path), self.mail, path,
-            progress=True,
+            self.mail.messages, lambda rows: self._messages_loaded(path, rows),
+            self.tr("Synchronisation de %1…").replace("%1", path), path, progress=True,
         )
 
     def _label(self, path: str) -> str:
@@ -242,16 +233,19 @@ class MailView(QWidget):
                 .replace("%1", self._label(self.current_folder))
                 .replace("%2", str(done)).replace("%3", str(total)))
 
-    def _messages_loaded(self, path: str, rows: list[MessageSummary],
-                         keys: dict[int, str] | None = None) -> None:
+    def _messages_loaded(self, path: str, rows: list[MessageSummary]) -> None:
         if path != self.current_folder:
             return
         self.list_status.hide()
         # The same folder again (new mail, a refresh): what was selected stays selected.
         kept = self.selected_uids() if self.model.folder == path else []
         self.model.folder = path
-        self.model.set_messages(rows, keys)
+        self.model.set_messages(rows)
         self._reselect(kept)
+        # The search keys (accents folded) are made on a worker once the list shows:
+        # folding 100,000 rows at the first search would stall the GUI thread.
+        model_rows = self.model.generation
+        self._call(search_keys, lambda keys: self.model.add_keys(keys, model_rows), "", rows)
         if len(rows) >= FREEZE_ROWS:
             # These rows live as long as the folder is shown: keep them out of full
             # garbage collections, which would otherwise stall the GUI thread.

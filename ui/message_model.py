@@ -117,6 +117,7 @@ class MessageTableModel(QAbstractTableModel):
         self._senders: dict[int, str] = {}
         self._filter = ""
         self._keys: dict[int, str] = {}
+        self.generation = 0  # bumped by each set_messages
         self._sort_column = Column.DATE
         self._sort_order = Qt.SortOrder.DescendingOrder
         self._bold = QFont()
@@ -125,13 +126,12 @@ class MessageTableModel(QAbstractTableModel):
         self.folder = ""  # the folder these rows belong to (drag payload)
 
     # -- content -----------------------------------------------------------------------
-    def set_messages(self, messages: Iterable[MessageSummary],
-                     keys: dict[int, str] | None = None) -> None:
-        """Replace every row (after a sync); ``keys`` are :func:`search_keys` computed
-        off the GUI thread (else computed on the first search)."""
+    def set_messages(self, messages: Iterable[MessageSummary]) -> None:
+        """Replace every row (after a sync)."""
         self.beginResetModel()
+        self.generation += 1
         self._all = list(messages)
-        self._keys = dict(keys) if keys is not None else {}
+        self._keys = {}
         # Display texts are computed when a row is first shown (or sorted on): loading
         # 100,000 rows must not stall the GUI thread.
         self._subjects = {}
@@ -164,6 +164,12 @@ class MessageTableModel(QAbstractTableModel):
     def total(self) -> int:
         """Messages in the folder (before the quick filter)."""
         return len(self._all)
+
+    def add_keys(self, keys: dict[int, str], generation: int) -> None:
+        """Install :func:`search_keys` computed on a worker for the rows of
+        ``generation`` (ignored once other rows were set)."""
+        if generation == self.generation:
+            self._keys.update(keys)
 
     def remove_uids(self, uids: Iterable[int]) -> None:
         """Drop rows (moved or deleted), keeping the order of the others."""

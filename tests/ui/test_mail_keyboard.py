@@ -203,3 +203,18 @@ def test_a_refresh_keeps_the_selection(qtbot: QtBot, signed_in: MainWindow) -> N
     with qtbot.wait_signal(view.folder_loaded, timeout=5000):
         view.open_folder("INBOX")  # new mail arrived: the same folder is listed again
     assert sorted(view.selected_uids()) == before
+
+
+def test_search_keys_from_a_worker_apply_only_to_their_rows(qtbot: QtBot) -> None:
+    from ui.message_model import MessageTableModel, search_keys
+
+    model = MessageTableModel()
+    rows = make_messages(5)
+    model.set_messages(rows)
+    generation = model.generation
+    keys = search_keys(rows)
+    assert keys[1].startswith("laboratoire biomed") and "compte rendu n°1" in keys[1]
+    model.set_messages(make_messages(3, start_uid=50))
+    model.add_keys(keys, generation)  # late: other rows are shown now
+    model.set_filter("n°50")
+    assert [model.message_at(r).uid for r in range(model.rowCount())] == [50]  # type: ignore[union-attr]
