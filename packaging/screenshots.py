@@ -1,5 +1,5 @@
-"""Screenshots of the desktop app for review: main window, PIN dialog, compose, directory,
-in French and English.
+"""Screenshots of the desktop app for review: main window, the list's context menu, PIN
+dialog, compose, directory, in French and English.
 
     python packaging/screenshots.py OUTDIR [--lang fr --lang en]
 
@@ -111,6 +111,8 @@ def render(out: Path, language: str) -> list[Path]:
     window.mail_view.select_uid(3)
     _until(lambda: window.mail_view.pane.view is not None)
     save(window, "main-window")
+    save_context_menu(app, window, out / f"context-menu-{language}.png")
+    written.append(out / f"context-menu-{language}.png")
 
     compose = window.compose()
     if compose is None:
@@ -222,6 +224,33 @@ def _receipt_and_document_shots(window: Any, save: Any) -> None:
     pdf.show()
     save(pdf, "pdf-view")
     pdf.close()
+def save_context_menu(app: object, window: object, path: Path) -> None:
+    """The message list with its context menu open on two selected messages.
+
+    A popup menu is a window of its own: the screen is grabbed around the main window so
+    that both show, as the user sees them.
+    """
+    from PySide6.QtCore import QItemSelectionModel, QPoint
+    from PySide6.QtGui import QGuiApplication
+
+    view = window.mail_view  # type: ignore[attr-defined]
+    table = view.table
+    view.select_uid(3)
+    second = view.model.index(view.model.row_of(1) or 0, 0)
+    table.selectionModel().select(second, QItemSelectionModel.SelectionFlag.Select
+                                  | QItemSelectionModel.SelectionFlag.Rows)
+    _wait(app)
+    rect = table.visualRect(second)
+    menu = window.actions_.show_context_menu(  # type: ignore[attr-defined]
+        table.viewport().mapToGlobal(QPoint(rect.center().x() // 2, rect.center().y())))
+    _until(lambda: menu.isVisible())
+    _wait(app, 0.5)
+    frame = window.frameGeometry()  # type: ignore[attr-defined]
+    screen = QGuiApplication.primaryScreen()
+    shot = screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
+    shot.save(str(path))
+    menu.close()
+    _wait(app)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -333,6 +333,11 @@ class MailService(Protocol):
         """UIDs of messages in ``folder`` matching ``text`` (server or cache search)."""
         ...
 
+    def search_all(self, text: str) -> list[tuple[str, MessageSummary]]:
+        """``(folder, row)`` of messages matching ``text`` in every folder, newest first
+        (case and accents ignored)."""
+        ...
+
     def save_attachment(self, folder: str, uid: int, index: int, target: Path) -> Path:
         """Write an attachment to ``target`` (a file path chosen by the user)."""
         ...

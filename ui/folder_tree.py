@@ -187,7 +187,7 @@ class FolderTree(QTreeView):
 
     def _apply(self, item: QStandardItem, folder: Folder) -> None:
         item.setText(folder_label(folder))
-        item.setIcon(icon(folder.role or "folder"))
+        item.setIcon(icon(folder.role if folder.role in _ROLE_ORDER else "folder"))
         font = QFont()
         font.setBold(folder.unread > 0)
         item.setFont(font)

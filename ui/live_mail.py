@@ -102,6 +102,11 @@ def _draft_from(message: ReadMessage, draft_id: str = "") -> Draft | None:
     )
 
 
+def _bare(values: Sequence[str]) -> list[str]:
+    """``Name <address>`` -> ``address`` (the recipient fields hold addresses)."""
+    return [a for _, a in email.utils.getaddresses(list(values)) if a]
+
+
 def _ui_draft(draft: ClientDraft) -> Draft:
     """A draft of ``client.mail.compose`` (reply, forward) as a new compose window's."""
     carried = [CarriedAttachment(a.filename, a.data, a.content_type)
@@ -110,7 +115,7 @@ def _ui_draft(draft: ClientDraft) -> Draft:
         carried.insert(0, CarriedAttachment(XDM_FILENAME, draft.xdm, "application/zip"))
     return Draft(
         # Each compose window keeps its own draft: a fresh id, never one per original.
-        draft_id=uuid.uuid4().hex, to=list(draft.to), cc=list(draft.cc),
+        draft_id=uuid.uuid4().hex, to=_bare(draft.to), cc=_bare(draft.cc),
         subject=draft.subject, body=draft.body, in_reply_to=draft.in_reply_to,
         references=list(draft.references), carried=carried, forwarded=draft.forwarded,
     )
@@ -242,6 +247,14 @@ class LiveMailService:
         """Server-side search (RFC 3501 TEXT)."""
         with self._lock:
             return self._mailbox.search(folder, SearchQuery(text=text))
+
+    def search_all(self, text: str) -> list[tuple[str, MessageSummary]]:
+        """Every folder: the cache with accents folded, plus the server's SEARCH TEXT."""
+        from client.mail.search import search_everywhere
+
+        with self._lock:
+            hits = search_everywhere(self._mailbox, self._cache, text)
+        return [(folder, _summary(row)) for folder, row in hits]
 
     def save_attachment(self, folder: str, uid: int, index: int, target: Path) -> Path:
         """Write one attachment to the file the user chose (the save dialog asked

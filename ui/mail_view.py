@@ -11,11 +11,17 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
-    QLineEdit,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -24,10 +30,11 @@ from PySide6.QtWidgets import (
 from ui.backend import Folder, MailService, MessageSummary, MessageView
 from ui.folder_tree import FolderTree
 from ui.message_list import ROW_HEIGHT, MessageList
-from ui.message_model import MessageTableModel
+from ui.message_model import MessageTableModel, display_subject, search_keys
 from ui.open_attachment import AttachmentOpener
 from ui.reading_pane import ReadingPane
 from ui.responsiveness import freeze_long_lived
+from ui.search_bar import SearchBar
 from ui.wording import describe_error
 from ui.workers import WorkerPool
 
@@ -65,20 +72,13 @@ class MailView(QWidget):
         self._restore_uid: int | None = None
         self._wanted_folder = ""
 
-        self.search = QLineEdit(self)
-        self.search.setObjectName("searchBar")
-        self.search.setPlaceholderText(self.tr("Rechercher dans le dossier (Ctrl+F)"))
-        self.search.setAccessibleName(self.tr("Recherche"))
-        self.search.setClearButtonEnabled(True)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(250)
-        self._search_timer.timeout.connect(self._run_search)
-        self.search.textChanged.connect(lambda _t: self._search_timer.start())
-
-        self.search_status = QLabel(self)
-        self.search_status.setObjectName("searchStatus")
-        self.search_status.hide()
+        self.search_bar = SearchBar(self)
+        self.search_bar.requested.connect(self._run_search)
+        self.search_bar.hit_activated.connect(self.open_message)
+        self.search = self.search_bar.edit
+        self.everywhere = self.search_bar.everywhere
+        self.search_status = self.search_bar.status
+        self.results = self.search_bar.results
 
         self.folders = FolderTree(self)
         self.folders.folder_selected.connect(self.open_folder)
@@ -103,7 +103,7 @@ class MailView(QWidget):
         self.pane.save_attachment_requested.connect(self._save_attachment)
         self.pane.open_attachment_requested.connect(self._open_attachment)
         self.pane.receipt_answered.connect(self._answer_receipt)
-        self.pane.open_message_requested.connect(self._open_message)
+        self.pane.open_message_requested.connect(self.open_message)
         self.opener = AttachmentOpener(pool, self)
         self.opener.status.connect(self.busy)
         self.opener.error.connect(self.error)
@@ -126,13 +126,13 @@ class MailView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.search)
-        layout.addWidget(self.search_status)
+        layout.addWidget(self.search_bar)
         layout.addWidget(self.splitter, 1)
         # Tab walks the four areas in reading order; the arrows move inside each.
         QWidget.setTabOrder(self.folders, self.table)
         QWidget.setTabOrder(self.table, self.pane.body)
         QWidget.setTabOrder(self.pane.body, self.search)
+        QWidget.setTabOrder(self.search, self.everywhere)
 
     # -- mailbox ------------------------------------------------------------------------
     def set_mail(self, mail: MailService | None, *, resume: bool = False) -> None:
@@ -241,8 +241,15 @@ class MailView(QWidget):
         if path != self.current_folder:
             return
         self.list_status.hide()
+        # The same folder again (new mail, a refresh): what was selected stays selected.
+        kept = self.selected_uids() if self.model.folder == path else []
         self.model.folder = path
         self.model.set_messages(rows)
+        self._reselect(kept)
+        # The search keys (accents folded) are made on a worker once the list shows:
+        # folding 100,000 rows at the first search would stall the GUI thread.
+        model_rows = self.model.generation
+        self._call(search_keys, lambda keys: self.model.add_keys(keys, model_rows), "", rows)
         if len(rows) >= FREEZE_ROWS:
             # These rows live as long as the folder is shown: keep them out of full
             # garbage collections, which would otherwise stall the GUI thread.
@@ -255,6 +262,17 @@ class MailView(QWidget):
             self._restore_uid = None
             if row is not None:
                 self.table.selectRow(row)
+
+    def _reselect(self, uids: list[int]) -> None:
+        selection = QItemSelection()
+        for uid in uids:
+            row = self.model.row_of(uid)
+            if row is not None:
+                selection.select(self.model.index(row, 0),
+                                 self.model.index(row, self.model.columnCount() - 1))
+        if not selection.isEmpty():
+            self.table.selectionModel().select(
+                selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     def select_uid(self, uid: int) -> bool:
         """Select the message ``uid`` in the list (tests, notifications)."""
@@ -366,7 +384,12 @@ class MailView(QWidget):
         self.search.selectAll()
 
     def _run_search(self) -> None:
-        text = self.search.text().strip()
+        text = self.search_bar.text()
+        if self.search_bar.across_folders:
+            self.model.set_filter("")
+            self._search_everywhere(text)
+            return
+        self.search_bar.show_hits([])
         self.model.set_filter(text)
         self._search_shown()
         if text and self.mail is not None:
@@ -376,24 +399,42 @@ class MailView(QWidget):
                        folder, text)
 
     def _search_done(self, folder: str, text: str, uids: list[int]) -> None:
-        if folder == self.current_folder and text == self.search.text().strip():
+        if folder == self.current_folder and text == self.search_bar.text():
             self.model.set_filter(text, uids)
             self._search_shown()
+
+    def _search_everywhere(self, text: str) -> None:
+        if not text or self.mail is None:
+            self.search_bar.show_hits([])
+            self.search_bar.show_count(None)
+            return
+        self._call(self.mail.search_all, lambda hits: self._everywhere_done(text, hits),
+                   self.tr("Recherche dans tous les dossiers…"), text)
+
+    def _everywhere_done(self, text: str, hits: list[tuple[str, MessageSummary]]) -> None:
+        if text != self.search_bar.text() or not self.search_bar.across_folders:
+            return
+        self.search_bar.show_hits([
+            (folder, row.uid, f"{self._label(folder)} — {row.sender.split('<')[0].strip()}"
+                              f" — {display_subject(row.subject)}")
+            for folder, row in hits])
+        self.search_bar.show_count(len(hits))
+
+    def open_message(self, folder: str, uid: int) -> None:
+        """Open ``folder`` (if needed) and show the message ``uid``."""
+        if folder == self.current_folder and self.select_uid(uid):
+            return
+        self.folders.select_path(folder)
+        self._restore_uid = uid  # selected once the folder's rows are in
 
     def _search_shown(self) -> None:
         """Say how many messages match; a shown message that does not match goes."""
         if not self.model.filtering:
-            self.search_status.hide()
+            self.search_bar.show_count(None)
             if self.current_uid is not None and self.model.row_of(self.current_uid) is not None:
                 self.table.selectRow(self.model.row_of(self.current_uid) or 0)
             return
-        count = self.model.rowCount()
-        if count == 0:
-            self.search_status.setText(self.tr("Aucun message ne correspond"))
-        else:
-            self.search_status.setText(self.tr("%n message(s) correspond(ent)", "", count))
-        self.search_status.setAccessibleDescription(self.search_status.text())
-        self.search_status.show()
+        self.search_bar.show_count(self.model.rowCount())
         if self.current_uid is not None:
             row = self.model.row_of(self.current_uid)
             if row is None:
@@ -432,20 +473,6 @@ class MailView(QWidget):
         self._call(self.mail.answer_receipt, lambda _r: self.busy.emit(done),
                    self.tr("Envoi de l'accusé de lecture…") if send else "",
                    folder, uid, send, confirmed)
-
-    def _open_message(self, folder: str, uid: int) -> None:
-        """Show message ``uid`` of ``folder`` (a receipt's original)."""
-        if folder == self.current_folder:
-            self.select_uid(uid)
-            return
-
-        def loaded(path: str, _count: int) -> None:
-            if path == folder:
-                self.folder_loaded.disconnect(loaded)
-                self.select_uid(uid)
-
-        self.folder_loaded.connect(loaded)
-        self.folders.select_path(folder)
 
     # -- plumbing ----------------------------------------------------------------------
     def _call(self, fn: Any, on_result: Any, status: str, *args: Any,

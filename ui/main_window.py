@@ -106,7 +106,8 @@ class MainWindow(QMainWindow):
         fit_to_screen(self)
 
     # -- assembly ----------------------------------------------------------------------
-    def _action(self, text: str, shortcut: QKeySequence | str | None, slot: object,
+    def _action(self, text: str,
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None, slot: object,
                 icon_name: str = "") -> QAction:
         action = QAction(text, self)
         if icon_name:
@@ -353,6 +354,7 @@ class MainWindow(QMainWindow):
             window.write_to.connect(lambda address: self.compose(
                 Draft(draft_id=uuid.uuid4().hex, to=[address])))
             self._directory_window = window
+            fit_to_screen(window, near=self)
         window.show()
         window.raise_()
         return window

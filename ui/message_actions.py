@@ -51,7 +51,8 @@ class MessageActions(QObject):
         self.last_dialog: QWidget | None = None
         self.folder_actions = FolderActions(view, pool, parent)
 
-        def make(text: str, shortcut: str | QKeySequence | None, slot: Callable[[], Any],
+        def make(text: str, shortcut: str | QKeySequence | QKeySequence.StandardKey | None,
+                 slot: Callable[[], Any],
                  icon_name: str = "") -> QAction:
             action = QAction(text, parent)
             if icon_name:
@@ -64,17 +65,17 @@ class MessageActions(QObject):
 
         self.reply = make(self.tr("&Répondre"), "Ctrl+R", lambda: self.answer(False), "reply")
         self.reply_all = make(self.tr("Répondre à &tous"), "Ctrl+Shift+R",
-                              lambda: self.answer(True), "reply")
+                              lambda: self.answer(True), "reply-all")
         self.forward = make(self.tr("&Transférer"), "Ctrl+L", lambda: self.pass_on(True),
-                            "send")
+                            "forward")
         self.forward_attached = make(self.tr("Transférer en tant que pièce &jointe"), None,
                                      lambda: self.pass_on(False))
         self.delete = make(self.tr("&Supprimer"), QKeySequence.StandardKey.Delete,
                            self.delete_selected, "trash")
-        self.archive = make(self.tr("&Archiver"), "A", self.archive_selected)
+        self.archive = make(self.tr("&Archiver"), "A", self.archive_selected, "archive")
         self.mark_read = make(self.tr("Marquer comme &lu / non lu"), "M", self.toggle_read,
                               "unread")
-        self.flag = make(self.tr("&Suivre / ne plus suivre"), "S", self.toggle_flag, "flag")
+        self.flag = make(self.tr("Su&ivre / ne plus suivre"), "S", self.toggle_flag, "flag")
         self.print = make(self.tr("&Imprimer…"), QKeySequence.StandardKey.Print,
                           self.print_shown)
         self.export_pdf = make(self.tr("&Exporter en PDF…"), None, self.export_shown)
@@ -261,8 +262,9 @@ class MessageActions(QObject):
             if path == current:
                 continue
             label = self.view.folders.label_of(path).split(" (")[0]
-            depth = path.count(self.view.folders.folder(path).delimiter
-                               if self.view.folders.folder(path) else "/")
+            record = self.view.folders.folder(path)
+            depth = path.count(record.delimiter) if record is not None and record.delimiter \
+                else 0
             action = self.move_menu.addAction(icon("folder"), "    " * depth + label)
             action.setData(path)
             action.triggered.connect(lambda _c=False, p=path: self.move_to(p))

@@ -10,7 +10,6 @@ The quick filter (search bar) keeps an index of matching rows the same way.
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -26,11 +25,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QIcon
 
+from client.mail.search import fold
 from ui.backend import MessageSummary
 from ui.folder_tree import MESSAGES_MIME, encode_messages
 from ui.icons import icon
 
-__all__ = ["Column", "MessageTableModel", "display_subject", "fold"]
+__all__ = ["Column", "MessageTableModel", "display_subject", "fold", "search_key", "search_keys"]
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +60,16 @@ def display_subject(subject: str) -> str:
     return str(client_display_subject(subject))
 
 
+def search_key(message: MessageSummary) -> str:
+    """What the quick filter looks in: sender and shown subject, case and accents folded."""
+    return f"{fold(message.sender)}\n{fold(display_subject(message.subject))}"
+
+
+def search_keys(messages: Iterable[MessageSummary]) -> dict[int, str]:
+    """:func:`search_key` of every row; pure Python, run on a worker with the sync."""
+    return {m.uid: search_key(m) for m in messages}
+
+
 def _header(section: int) -> str:
     names = {
         Column.STATUS: "",
@@ -79,14 +89,6 @@ def _size_text(size: int) -> str:
         return QCoreApplication.translate("MessageTableModel", "%1 Ko").replace("%1", kilo)
     return QCoreApplication.translate("MessageTableModel", "%1 Mo").replace(
         "%1", f"{size / (1024 * 1024):.1f}")
-
-
-def fold(text: str) -> str:
-    """Case- and accent-free form for search ("Lefèvre" -> "lefevre"), as the directory."""
-    if text.isascii():
-        return text.casefold()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _date_key(message: MessageSummary) -> float:
@@ -114,6 +116,8 @@ class MessageTableModel(QAbstractTableModel):
         self._subjects: dict[int, str] = {}
         self._senders: dict[int, str] = {}
         self._filter = ""
+        self._keys: dict[int, str] = {}
+        self.generation = 0  # bumped by each set_messages
         self._sort_column = Column.DATE
         self._sort_order = Qt.SortOrder.DescendingOrder
         self._bold = QFont()
@@ -125,7 +129,9 @@ class MessageTableModel(QAbstractTableModel):
     def set_messages(self, messages: Iterable[MessageSummary]) -> None:
         """Replace every row (after a sync)."""
         self.beginResetModel()
+        self.generation += 1
         self._all = list(messages)
+        self._keys = {}
         # Display texts are computed when a row is first shown (or sorted on): loading
         # 100,000 rows must not stall the GUI thread.
         self._subjects = {}
@@ -158,6 +164,12 @@ class MessageTableModel(QAbstractTableModel):
     def total(self) -> int:
         """Messages in the folder (before the quick filter)."""
         return len(self._all)
+
+    def add_keys(self, keys: dict[int, str], generation: int) -> None:
+        """Install :func:`search_keys` computed on a worker for the rows of
+        ``generation`` (ignored once other rows were set)."""
+        if generation == self.generation:
+            self._keys.update(keys)
 
     def remove_uids(self, uids: Iterable[int]) -> None:
         """Drop rows (moved or deleted), keeping the order of the others."""
@@ -195,8 +207,7 @@ class MessageTableModel(QAbstractTableModel):
             rows = [
                 m for m in rows
                 if (wanted is not None and m.uid in wanted)
-                or (needle and (needle in fold(m.sender)
-                                or needle in fold(self._subject_of(m))))
+                or (needle and needle in self._key_of(m))
             ]
         self._rows = list(rows)
         self._sort_rows()
@@ -268,6 +279,12 @@ class MessageTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return message.uid
         return None
+
+    def _key_of(self, message: MessageSummary) -> str:
+        key = self._keys.get(message.uid)
+        if key is None:
+            key = self._keys[message.uid] = search_key(message)
+        return key
 
     def _subject_of(self, message: MessageSummary) -> str:
         text = self._subjects.get(message.uid)

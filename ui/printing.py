@@ -11,7 +11,7 @@ import html
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
@@ -23,20 +23,18 @@ __all__ = ["export_pdf", "message_document", "print_message"]
 logger = logging.getLogger(__name__)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("printing", text)
-
-
 def message_document(view: MessageView) -> QTextDocument:
     """The message laid out for paper."""
-    rows = [(_tr("De :"), view.sender), (_tr("À :"), view.to)]
+    translate = QCoreApplication.translate
+    rows = [(translate("printing", "De :"), view.sender), (translate("printing", "À :"), view.to)]
     if view.cc:
-        rows.append((_tr("Cc :"), view.cc))
+        rows.append((translate("printing", "Cc :"), view.cc))
     if view.date is not None:
-        rows.append((_tr("Date :"), QLocale().toString(view.date.astimezone(),
-                                                        QLocale.FormatType.LongFormat)))
+        rows.append((translate("printing", "Date :"),
+                     QLocale().toString(QDateTime(view.date.astimezone()),
+                                        QLocale.FormatType.LongFormat)))
     if view.attachments:
-        rows.append((_tr("Pièces jointes :"),
+        rows.append((translate("printing", "Pièces jointes :"),
                      ", ".join(a.filename for a in view.attachments)))
     header = "".join(
         f"<tr><td><b>{html.escape(name)}</b></td><td>{html.escape(value)}</td></tr>"
@@ -82,5 +80,7 @@ def print_message(view: MessageView, parent: QWidget | None = None) -> QPrintDia
         dialog.deleteLater()
 
     dialog.finished.connect(finished)
-    dialog.open()
+    # QPrintDialog.open() takes a receiver in PySide6; show() window-modal is the same.
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.show()
     return dialog

@@ -532,6 +532,9 @@ class Mailbox:
         def run(imap: IMAPClient) -> int:
             self._ensure_selected(folder, readonly=False)
             with imap_errors("SEARCH", folder):
+                # NOOP first: the session's view of an already selected folder catches up
+                # with messages other sessions added (RFC 3501 section 6.1.2).
+                imap.noop()
                 uids = list(imap.search(["ALL"]))
             if uids:
                 with imap_errors("EXPUNGE", folder):

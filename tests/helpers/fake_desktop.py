@@ -140,6 +140,11 @@ class FakeMailService:
                  ) -> list[MessageSummary]:
         self._check_open()
         rows = self.rows[folder]
+        if self.sync_delay and progress is not None:
+            # A first sync that takes a while, reporting as it goes.
+            for done in range(0, len(rows), max(len(rows) // 4, 1)):
+                progress(done, len(rows))
+                threading.Event().wait(self.sync_delay / 4)
         if progress is not None:
             progress(len(rows), len(rows))
         return list(rows)
@@ -175,6 +180,13 @@ class FakeMailService:
 
     def search(self, folder: str, text: str) -> list[int]:
         return [r.uid for r in self.rows[folder] if text.casefold() in r.subject.casefold()]
+
+    def search_all(self, text: str) -> list[tuple[str, MessageSummary]]:
+        from client.mail.search import fold
+
+        needle = fold(text)
+        return [(folder, r) for folder, rows in self.rows.items() for r in rows
+                if needle in fold(r.subject) or needle in fold(r.sender)]
 
     def save_attachment(self, folder: str, uid: int, index: int, target: Path) -> Path:
         target.write_bytes(b"%PDF-1.4 fake")

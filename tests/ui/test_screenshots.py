@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 ROOT = Path(__file__).resolve().parents[2]
-NAMES = ("main-window", "pin-dialog", "compose", "directory", "locked",
+NAMES = ("main-window", "context-menu", "pin-dialog", "compose", "directory", "locked",
          "receipt-request", "receipt-returned", "receipt-read-mark", "cda-view", "pdf-view")
 
 
