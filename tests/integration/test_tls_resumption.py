@@ -64,3 +64,19 @@ def test_one_signature_for_imap_idle_and_smtp_the_holder_still_named(
     assert signer.signature_count == 1
     log = (sandbox_operator.logs / "dovecot.log").read_text()
     assert f"user=<{DOCTOR.address}>, method=EXTERNAL" in log
+
+
+def test_a_server_restart_costs_no_signature(
+    profile: Profile, service: CardService, sandbox_operator: Sandbox
+) -> None:
+    signer = service.signer(FakePinPrompt(sandbox_operator.card.pin))
+    auth = CertificateTlsAuthenticator(profile, signer, trust_for_profile(profile))
+    auth.open_imap().logout()
+    sandbox_operator.restart_dovecot()
+    imap = auth.open_imap()
+    try:
+        assert _resumed(imap._imap.sock)
+        assert imap.select_folder("INBOX", readonly=True)[b"EXISTS"] >= 1
+    finally:
+        imap.logout()
+    assert signer.signature_count == 1
