@@ -6,7 +6,8 @@
 and ``http.client.HTTPSConnection(context=...)``:
 
 - ``tlslite`` (:mod:`client.tls.tlslite_backend`): portable, signs through the card
-  signer (one signature per handshake), validates the server chain itself;
+  signer (one signature per full handshake; later connections resume the session while
+  the card stays in, :mod:`client.tls.resumption`), validates the server chain itself;
 - ``pkcs11-provider`` (:mod:`client.tls.pkcs11_provider`): OpenSSL + stdlib ``ssl``
   where the provider is installed and configured (Linux).
 """
@@ -14,7 +15,7 @@ and ``http.client.HTTPSConnection(context=...)``:
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal, Protocol
 
 from cryptography import x509
@@ -70,4 +71,20 @@ def card_tls_context(
     """
     if backend not in ("auto", "tlslite"):
         raise TlsBackendUnavailable(str(backend), "unknown backend")
-    return TlsliteCardContext(signer, trust, client_chain=client_chain)
+    return TlsliteCardContext(signer, trust, client_chain=client_chain,
+                              resumable=_card_present(signer))
+
+
+def _card_present(signer: Signer) -> Callable[[], bool] | None:
+    """For a card signer: whether its card session is still open (card not removed).
+
+    A resumed TLS session needs no signature, so without this check a connection opened
+    after the card left the reader would still get in: the sessions are dropped instead,
+    and the next handshake asks the card, which fails as removal says it must.
+    """
+    from cps.signer import CardSigner
+
+    if isinstance(signer, CardSigner):
+        session = signer.session
+        return lambda: session.active
+    return None
