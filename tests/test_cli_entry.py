@@ -112,3 +112,18 @@ def test_an_error_is_worded_by_the_module_of_another_command() -> None:
     )
     assert result.returncode != 0
     assert "No CPS card is inserted" in result.stderr
+
+
+def test_a_card_sync_does_not_load_the_psc_sign_in() -> None:
+    # httpx (and whatever it pulls in) is for Pro Santé Connect only.
+    result = _run_python(
+        "import sys\n"
+        "import client.cli.mail\n"
+        "from client.auth import build_authenticator\n"
+        "print(sorted(m for m in ('httpx', 'client.auth.psc', 'client.auth.oidc')\n"
+        "             if m in sys.modules))\n"
+        "from client.auth import PscAuthenticator\n"
+        "print(PscAuthenticator.__module__)\n"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["[]", "client.auth.psc"]
