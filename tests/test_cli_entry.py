@@ -127,3 +127,18 @@ def test_a_card_sync_does_not_load_the_psc_sign_in() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["[]", "client.auth.psc"]
+
+
+@pytest.mark.parametrize(("argv", "command"), [
+    (["mail", "sync"], "mail"),
+    (["--json", "-v", "card"], "card"),
+    (["--profile", "mail", "whitelist", "check", "a@b.fr"], "whitelist"),
+    (["--profile=mail", "xdm", "inspect", "p.zip"], "xdm"),
+    (["--help"], None),
+    (["mial", "sync"], None),
+    (["--", "mail"], None),
+])
+def test_the_command_is_found_before_parsing(argv: list[str], command: str | None) -> None:
+    from client.cli import _command_named
+
+    assert _command_named(argv) == command
