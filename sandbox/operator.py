@@ -741,6 +741,19 @@ class Sandbox:
         chain, crls = self.pki.chain_pem.read_bytes(), self.pki.crl_pem.read_bytes()
         self.ca_with_crl.write_bytes(chain + crls)
 
+    def restart_dovecot(self) -> None:
+        """Stop Dovecot (every session with it) and start it again on the same ports."""
+        process = self._processes.pop("dovecot")
+        terminate("dovecot", process.pid)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=10)
+        p = self.ports
+        binary = shutil.which("dovecot") or "/usr/sbin/dovecot"
+        self._spawn("dovecot", [binary, "-F", "-c",
+                                str(self.directory / "dovecot" / "dovecot.conf")])
+        self._wait_ready("dovecot", [p.imap, p.imaps, p.submission, p.submissions, p.lmtp],
+                         self.logs / "dovecot.log")  # fmt: skip
+
     def reload_crl(self) -> None:
         """Rewrite Dovecot's ``ssl_ca`` (chain + CRLs) and make Dovecot reload it."""
         self._write_ca_with_crl()

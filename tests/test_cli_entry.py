@@ -147,3 +147,33 @@ def test_an_error_is_worded_by_the_module_of_another_command() -> None:
     )
     assert result.returncode != 0
     assert "No CPS card is inserted" in result.stderr
+
+
+def test_a_card_sync_does_not_load_the_psc_sign_in() -> None:
+    # httpx (and whatever it pulls in) is for Pro Santé Connect only.
+    result = _run_python(
+        "import sys\n"
+        "import client.cli.mail\n"
+        "from client.auth import build_authenticator\n"
+        "print(sorted(m for m in ('httpx', 'client.auth.psc', 'client.auth.oidc')\n"
+        "             if m in sys.modules))\n"
+        "from client.auth import PscAuthenticator\n"
+        "print(PscAuthenticator.__module__)\n"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["[]", "client.auth.psc"]
+
+
+@pytest.mark.parametrize(("argv", "command"), [
+    (["mail", "sync"], "mail"),
+    (["--json", "-v", "card"], "card"),
+    (["--profile", "mail", "whitelist", "check", "a@b.fr"], "whitelist"),
+    (["--profile=mail", "xdm", "inspect", "p.zip"], "xdm"),
+    (["--help"], None),
+    (["mial", "sync"], None),
+    (["--", "mail"], None),
+])
+def test_the_command_is_found_before_parsing(argv: list[str], command: str | None) -> None:
+    from client.cli import _command_named
+
+    assert _command_named(argv) == command

@@ -1,9 +1,12 @@
 """Start the desktop application.
 
-``run_desktop_app`` creates the application, installs the language, follows the system
-palette, assembles the services over ``cps``/``client`` (:mod:`ui.live`), runs the
-first-run assistant when no profile exists, then shows the main window, which signs in
-when the CPS card is inserted. A ``mailto:`` argument (or macOS link event) opens a
+``run_desktop_app`` creates the application, installs the language and follows the
+system palette, then shows the lock screen at once (the card prompt) and only then, from
+the running event loop, loads and assembles the rest: the services over ``cps``/``client``
+(:mod:`ui.live`), the first-run assistant when no profile exists, the main window, which
+signs in when the CPS card is inserted. The user sees the window asking for the card
+while the mailbox code loads; the main window takes the start window's place. A
+``mailto:`` argument (or macOS link event, kept from the first instant) opens a
 prefilled compose window after sign-in (:mod:`ui.mailto_inbox`).
 """
 
@@ -11,18 +14,27 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFileOpenEvent
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
 from client import __version__
 from ui.icons import APP_ICON, icon
-from ui.main_window import APP_NAME
+from ui.preferences import Preferences
 
-__all__ = ["APP_NAME", "FirstWindow", "create_application", "run_desktop_app"]
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+    from ui.workers import WorkerPool
+
+__all__ = ["APP_NAME", "FirstWindow", "StartWindow", "create_application", "run_desktop_app"]
 
 logger = logging.getLogger(__name__)
+
+#: The window title (the same as :data:`ui.main_window.APP_NAME`, without loading it).
+APP_NAME = "Compagnon MSSanté"
 
 
 def create_application(argv: Sequence[str]) -> QApplication:
@@ -52,45 +64,143 @@ class FirstWindow(QMainWindow):
         self.resize(900, 600)
 
 
-def run_desktop_app(argv: Sequence[str]) -> int:
-    """Open the desktop application and run its event loop."""
-    from ui.background_refresh import BackgroundRefresh
-    from ui.first_run import FirstRunAssistant
+class StartWindow(QMainWindow):
+    """What the user sees first: the lock screen waiting for the card, nothing behind it.
+
+    It needs only Qt and :mod:`ui.lock_screen`; the main window replaces it once loaded.
+    :attr:`painted` is emitted once, after the lock screen was first painted.
+    """
+
+    painted = Signal()
+
+    def __init__(self) -> None:
+        from ui.lock_screen import LockScreen
+
+        super().__init__()
+        self.setWindowTitle(APP_NAME)
+        self.lock_screen = LockScreen(self)
+        self.lock_screen.show_waiting()
+        self.lock_screen.installEventFilter(self)
+        self._painted = False
+        self.resize(1100, 720)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Tell once that the lock screen is on screen (its first paint is done)."""
+        if watched is self.lock_screen and event.type() == QEvent.Type.Paint and not self._painted:
+            self._painted = True
+            # After this paint event returns: the frame is flushed first.
+            QTimer.singleShot(0, self.painted.emit)
+        return super().eventFilter(watched, event)
+
+
+class _EarlyLinks(QObject):
+    """Keeps macOS link events (``QFileOpenEvent``) that arrive before the mailto inbox
+    is loaded; :func:`run_desktop_app` hands them over."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.urls: list[str] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Keep the encoded URL; the inbox decodes and checks it."""
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
+            self.urls.append(bytes(event.url().toEncoded().data()).decode("ascii", "replace"))
+            return True
+        return super().eventFilter(watched, event)
+
+
+def run_desktop_app(argv: Sequence[str], *, on_ready: Callable[[MainWindow], None] | None = None,
+                    ) -> int:
+    """Open the desktop application and run its event loop.
+
+    Args:
+        argv: the arguments after the program name (``mailto:`` links among them).
+        on_ready: called with the main window once it has replaced the start window.
+    """
     from ui.i18n import install_language
-    from ui.live import build_services
-    from ui.mailto_inbox import MailtoInbox, mailto_arguments
-    from ui.main_window import MainWindow
     from ui.palette import follow_system_palette
-    from ui.preferences import Preferences
-    from ui.workers import WorkerPool
 
     app = create_application(argv)
-    # Installed first: macOS sends a clicked link as an event once the loop runs (even
-    # the first-run assistant's); Linux and Windows pass it as the only argument.
-    mailto = MailtoInbox(app)
-    mailto.install(app)
-    for url in mailto_arguments(argv):
-        mailto.receive(url)
+    # Installed first: macOS sends a clicked link as an event once the loop runs.
+    early_links = _EarlyLinks(app)
+    app.installEventFilter(early_links)
     preferences = Preferences()
     install_language(preferences.language or None)
     if sys.platform.startswith("linux"):
         app.setStyle("Fusion")
     follow_system_palette(app)
-    pool = WorkerPool(app)
+    start = StartWindow()
+    state = preferences.window_state("main")
+    if state is not None:
+        start.restoreGeometry(state)
+    start.show()
+    pools: list[WorkerPool] = []
+    refused: list[int] = []
+
+    def assemble() -> None:
+        from ui.workers import WorkerPool
+
+        if pools:
+            return
+        pools.append(WorkerPool(app))
+        if not _assemble(app, argv, preferences, pools[0], start, early_links, on_ready):
+            refused.append(1)
+            app.exit(1)
+
+    # From the running loop, once the lock screen is painted: the user sees the card
+    # prompt while the rest loads. A platform that never paints (none known) waits 1 s.
+    start.painted.connect(assemble)
+    QTimer.singleShot(1000, assemble)
+    status = app.exec()
+    for pool in pools:
+        pool.wait_for_done(10_000)
+    return refused[0] if refused else int(status)
+
+
+def _assemble(
+    app: QApplication,
+    argv: Sequence[str],
+    preferences: Preferences,
+    pool: WorkerPool,
+    start: StartWindow,
+    early_links: _EarlyLinks,
+    on_ready: Callable[[MainWindow], None] | None,
+) -> bool:
+    """Load the services and the main window, and put it in the start window's place.
+
+    Returns False when the application must stop (first run cancelled).
+    """
+    from PySide6.QtWidgets import QDialog
+
+    from ui.background_refresh import BackgroundRefresh
+    from ui.first_run import FirstRunAssistant
+    from ui.live import build_services
+    from ui.mailto_inbox import MailtoInbox, mailto_arguments
+    from ui.main_window import MainWindow
+    from ui.responsiveness import freeze_long_lived
+
+    mailto = MailtoInbox(app)
+    mailto.install(app)
+    app.removeEventFilter(early_links)
+    for url in [*mailto_arguments(argv), *early_links.urls]:
+        mailto.receive(url)
+    early_links.urls.clear()
     services = build_services(preferences)
     if not services.has_profile() and services.profiles is not None:
         assistant = FirstRunAssistant(services.profiles, pool, directory=services.directory)
         if assistant.exec() != QDialog.DialogCode.Accepted:
-            return 1
+            start.close()
+            return False
         services = build_services(preferences)
     window = MainWindow(services, preferences, pool, mailto)
+    window.setGeometry(start.geometry())
     window.show()
+    start.hide()
+    start.deleteLater()
     window.start()
     # The published liste blanche and directory, refreshed when due (never blocking).
     BackgroundRefresh(services, pool, window).start()
-    from ui.responsiveness import freeze_long_lived
-
     freeze_long_lived()
-    status = app.exec()
-    pool.wait_for_done(10_000)
-    return int(status)
+    if on_ready is not None:
+        on_ready(window)
+    return True

@@ -42,13 +42,13 @@ from client.auth.errors import (
     TokenRejected,
     UnknownClient,
 )
-from client.auth.psc import PscAuthenticator
 from client.profiles.model import Profile
 from client.trust import CrlStore, TrustStore, http_fetch, refuse_revoked_card
 
 if TYPE_CHECKING:
     from imapclient import IMAPClient
 
+    from client.auth.psc import PscAuthenticator
     from cps.pin import PinPrompt
     from cps.service import CardService
 
@@ -77,6 +77,16 @@ __all__ = [
     "record_sign_in_failed",
     "trust_for_profile",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The PSC sign-in (OpenID Connect over httpx) loads only when asked for: a card-tls
+    # or certificate sign-in never needs it, and httpx is a large import.
+    if name == "PscAuthenticator":
+        from client.auth.psc import PscAuthenticator
+
+        return PscAuthenticator
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 logger = logging.getLogger(__name__)
 
@@ -240,6 +250,8 @@ def _build_authenticator(
             inner: Any = CertificateTlsAuthenticator(profile, card.signer(prompt), trust,
                                                      crl_fetch=http_fetch)
         else:
+            from client.auth.psc import PscAuthenticator
+
             inner = PscAuthenticator(profile, trust, lambda: card.signer(prompt),
                                      open_browser=open_browser)
     except BaseException:

@@ -179,6 +179,7 @@ class Mailbox:
         self._selected: tuple[str, bool] | None = None
         self._folders: list[Folder] | None = None
         self._condstore_session: IMAPClient | None = None
+        self._qresync_session: IMAPClient | None = None
 
     # -- session ---------------------------------------------------------------------------
 
@@ -247,6 +248,29 @@ class Mailbox:
                     imap.close_folder()
                 self._selected = None
             imap.enable("CONDSTORE")
+        self._condstore_session = imap
+        return True
+
+    def enable_qresync(self) -> bool:
+        """Turn on QRESYNC (RFC 7162 section 3.2.3) for this session; False if not offered.
+
+        QRESYNC implies CONDSTORE. Like :meth:`enable_condstore`, a selected folder is
+        closed first; expunges are then reported as VANISHED (see :mod:`client.mail.qresync`).
+        """
+        imap = self.imap()
+        if self._qresync_session is imap:
+            return True
+        if b"QRESYNC" not in imap.capabilities():
+            return False
+        with imap_errors("ENABLE"):
+            if self._selected is not None:
+                if b"UNSELECT" in imap.capabilities():
+                    imap.unselect_folder()
+                else:
+                    imap.close_folder()
+                self._selected = None
+            imap.enable("QRESYNC")
+        self._qresync_session = imap
         self._condstore_session = imap
         return True
 

@@ -5,13 +5,13 @@ Per folder, against the cached ``(UIDVALIDITY, UIDNEXT, HIGHESTMODSEQ, count)``:
 - new or changed UIDVALIDITY (RFC 3501 section 2.3.1.1): the cached UIDs mean nothing any
   more, so the folder is emptied and fetched again;
 - unchanged HIGHESTMODSEQ, UIDNEXT and message count: nothing to do (one EXAMINE);
-- otherwise: summaries of UIDs from the cached UIDNEXT on, flag changes with
-  ``FETCH ... (CHANGEDSINCE modseq)`` (RFC 7162 section 3.1.4) or all flags without
-  CONDSTORE, and expunged messages found by comparing ``UID SEARCH ALL`` with the cache
-  only when the counts differ.
-
-QRESYNC's VANISHED would save that search, but imapclient does not parse VANISHED
-responses; the count test makes the search rare (only after expunges).
+- otherwise: summaries of UIDs from the cached UIDNEXT on, and the changes to the cached
+  ones. With QRESYNC (RFC 7162 section 3.2) one ``UID FETCH ... (CHANGEDSINCE modseq
+  VANISHED)`` answers both the flag changes and the expunged UIDs
+  (:mod:`client.mail.qresync`); with CONDSTORE only, ``FETCH ... (CHANGEDSINCE modseq)``
+  (section 3.1.4) gives the flags; without it, all flags are fetched. When the cache
+  then still holds more messages than the folder (no QRESYNC, or a server whose VANISHED
+  missed some), expunged messages are found by comparing ``UID SEARCH ALL`` with it.
 
 Each batch is one cache transaction, and the folder state is written last, so a kill
 mid-sync leaves a cache that the next sync completes.
@@ -29,6 +29,7 @@ from client.mail.cache import MailCache
 from client.mail.errors import MailConnectionError
 from client.mail.imapfetch import fetch_pipelined, fetch_uid_set
 from client.mail.mailbox import Mailbox, imap_errors, unexpected_responses
+from client.mail.qresync import fetch_changes, vanished_among
 from client.mail.summary import SUMMARY_ITEMS, fetched_row
 
 if TYPE_CHECKING:
@@ -118,7 +119,8 @@ class Synchronizer:
                 raise
 
     def _sync_folder(self, folder: str) -> SyncResult:
-        condstore = self.mailbox.enable_condstore()
+        qresync = self.mailbox.enable_qresync()
+        condstore = qresync or self.mailbox.enable_condstore()
         imap = self.mailbox.imap()
         response = self.mailbox.select(folder, readonly=True)
         uidvalidity = _int(response, b"UIDVALIDITY")
@@ -133,7 +135,8 @@ class Synchronizer:
             ):
                 return SyncResult(folder, 0, 0, 0, exists, full=False, unchanged=True)
             return self._incremental(imap, folder, state.folder_id, state.uidnext,
-                                     state.highestmodseq, uidnext, exists, modseq, condstore)
+                                     state.highestmodseq, uidnext, exists, modseq, condstore,
+                                     qresync)
 
         if state is not None:
             logger.info("UIDVALIDITY of a folder changed: refetching it")
@@ -183,15 +186,24 @@ class Synchronizer:
         exists: int,
         modseq: int,
         condstore: bool,
+        qresync: bool = False,
     ) -> SyncResult:
         added = 0
         if uidnext > cached_uidnext:
             added = self._fetch_new(imap, folder, folder_id, cached_uidnext, condstore, exists)
 
         updated = 0
+        removed = 0
         if cached_uidnext > 1:
             old_range = f"1:{cached_uidnext - 1}"
-            if condstore and cached_modseq:
+            if qresync and cached_modseq:
+                answer = fetch_changes(imap, old_range, cached_modseq)
+                data = answer.fetched
+                if answer.vanished:
+                    gone = vanished_among(answer.vanished, self.cache.cached_uids(folder_id))
+                    with self.cache.transaction():
+                        removed = self.cache.remove_uids(folder_id, gone)
+            elif condstore and cached_modseq:
                 data = fetch_uid_set(
                     imap, old_range, ["FLAGS", "MODSEQ"],
                     [f"CHANGEDSINCE {cached_modseq}"],
@@ -210,14 +222,13 @@ class Synchronizer:
             with self.cache.transaction():
                 updated = self.cache.update_flags(folder_id, changes)
 
-        removed = 0
         cached = self.cache.cached_uids(folder_id)
         if len(cached) != exists:
             with imap_errors("SEARCH"):
                 on_server = set(imap.search(["ALL"]))
             gone = cached - on_server
             with self.cache.transaction():
-                removed = self.cache.remove_uids(folder_id, gone)
+                removed += self.cache.remove_uids(folder_id, gone)
         with self.cache.transaction():
             self.cache.save_folder_state(
                 folder_id, uidnext=uidnext, highestmodseq=modseq, synced_at=time.time()

@@ -5,14 +5,14 @@
 ``IMAPClient.starttls(ctx)``, ``smtplib.SMTP_SSL(context=...)``, ``SMTP.starttls(context=...)``
 and ``http.client.HTTPSConnection(context=...)``. Its one backend, ``tlslite``
 (:mod:`client.tls.tlslite_backend`), is portable, signs through the card signer (one
-signature per handshake, so the companion's PIN prompt and signature count apply) and
-validates the server chain itself.
+signature per full handshake; later connections resume the session while the card stays
+in, :mod:`client.tls.resumption`) and validates the server chain itself.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal, Protocol
 
 from cryptography import x509
@@ -67,4 +67,20 @@ def card_tls_context(
     """
     if backend not in ("auto", "tlslite"):
         raise TlsBackendUnavailable(str(backend), "unknown backend")
-    return TlsliteCardContext(signer, trust, client_chain=client_chain)
+    return TlsliteCardContext(signer, trust, client_chain=client_chain,
+                              resumable=_card_present(signer))
+
+
+def _card_present(signer: Signer) -> Callable[[], bool] | None:
+    """For a card signer: whether its card session is still open (card not removed).
+
+    A resumed TLS session needs no signature, so without this check a connection opened
+    after the card left the reader would still get in: the sessions are dropped instead,
+    and the next handshake asks the card, which fails as removal says it must.
+    """
+    from cps.signer import CardSigner
+
+    if isinstance(signer, CardSigner):
+        session = signer.session
+        return lambda: session.active
+    return None

@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 import socket
 import ssl
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from cryptography import x509
@@ -201,6 +201,9 @@ class TlsliteCardContext:
         client_chain: intermediates to send after the card certificate.
         handshake_timeout: seconds allowed for the handshake (the PIN prompt excluded
             only if the signer already holds a logged-in session).
+        resumable: says whether earlier sessions may still be resumed (for a card: the
+            card is still in); when it says no, they are dropped and the next handshake
+            is a full one, signed by the card. None: always.
     """
 
     backend_name = "tlslite"
@@ -218,8 +221,10 @@ class TlsliteCardContext:
         *,
         client_chain: Sequence[x509.Certificate] = (),
         handshake_timeout: float | None = None,
+        resumable: Callable[[], bool] | None = None,
     ) -> None:
         fast_ciphers.install()
+        self._resumable = resumable
         self.signer = signer
         self.trust = trust
         self.client_chain = list(client_chain)
@@ -321,6 +326,8 @@ class TlsliteCardContext:
             sock.settimeout(self.handshake_timeout)
         sni = None if _is_ip(host) else host
         server = (host, str(peer[0]))
+        if self._resumable is not None and not self._resumable():
+            self.sessions.clear()
         session, known_chain = self.sessions.offer(server)
         try:
             self._handshake(connection, sock, host, peer, sni, session)

@@ -24,7 +24,8 @@ from client.mail.mailbox import Mailbox
 from client.mail.sync import Synchronizer
 from tests.hostile._budget import HOSTILE, count
 
-GREETING = b"* OK [CAPABILITY IMAP4rev1 LITERAL+ CONDSTORE UIDPLUS MOVE] fake ready\r\n"
+GREETING = (b"* OK [CAPABILITY IMAP4rev1 LITERAL+ CONDSTORE QRESYNC UIDPLUS MOVE] fake ready"
+            b"\r\n")
 
 
 class HostileImapServer:
@@ -121,6 +122,11 @@ lines = st.one_of(
     ),
     st.builds(lambda n, body: b"* %d FETCH (UID %d BODY[] {%d}\r\n" % (n, n, len(body))
               + body + b")\r\n", st.integers(1, 5), st.binary(max_size=200)),
+    # RFC 7162 section 3.2.10 (parsed by client.mail.qresync on a resync).
+    st.builds(lambda e, n: b"* VANISHED " + e + b"%d:%d\r\n" % n, st.sampled_from(
+        [b"", b"(EARLIER) ", b"(EARLIER ", b"(LATER) "]), st.tuples(numbers, numbers)),
+    st.builds(lambda junk: b"* VANISHED " + junk + b"\r\n",
+              st.binary(max_size=40).filter(lambda b: b"\r\n" not in b)),
     st.builds(lambda junk: b"* " + junk + b"\r\n",
               st.binary(max_size=60).filter(lambda b: b"\r\n" not in b)),
     st.binary(max_size=40),
@@ -143,7 +149,10 @@ def _run(server: HostileImapServer, script: list[bytes], action: str, tmp: Path)
                 path = tmp / "cache.sqlite3"
                 with MailCache.open(opener.address, keystore=MemoryKeyStore(),
                                     path=path) as cache:
-                    Synchronizer(box, cache).sync_folder("INBOX")
+                    sync = Synchronizer(box, cache)
+                    sync.sync_folder("INBOX")
+                    # Again, from the state just cached: the QRESYNC resync path.
+                    sync.sync_folder("INBOX")
                 path.unlink(missing_ok=True)
     except MailError:
         pass

@@ -64,3 +64,35 @@ def test_one_signature_for_imap_idle_and_smtp_the_holder_still_named(
     assert signer.signature_count == 1
     log = (sandbox_operator.logs / "dovecot.log").read_text()
     assert f"user=<{DOCTOR.address}>, method=EXTERNAL" in log
+
+
+def test_a_server_restart_costs_no_signature(
+    profile: Profile, service: CardService, sandbox_operator: Sandbox
+) -> None:
+    signer = service.signer(FakePinPrompt(sandbox_operator.card.pin))
+    auth = CertificateTlsAuthenticator(profile, signer, trust_for_profile(profile))
+    auth.open_imap().logout()
+    sandbox_operator.restart_dovecot()
+    imap = auth.open_imap()
+    try:
+        assert _resumed(imap._imap.sock)
+        assert imap.select_folder("INBOX", readonly=True)[b"EXISTS"] >= 1
+    finally:
+        imap.logout()
+    assert signer.signature_count == 1
+
+
+def test_no_resumption_once_the_card_is_removed(
+    profile: Profile, service: CardService, sandbox_operator: Sandbox
+) -> None:
+    from cps.atr import CardKind
+    from cps.errors import CardRemoved
+    from cps.watcher import EventType, WatcherEvent
+
+    signer = service.signer(FakePinPrompt(sandbox_operator.card.pin))
+    auth = CertificateTlsAuthenticator(profile, signer, trust_for_profile(profile))
+    auth.open_imap().logout()
+    service.handle_event(WatcherEvent(EventType.CARD_REMOVED, "Virtual PCD 00 00", CardKind.CPS3))
+    with pytest.raises(CardRemoved):
+        auth.open_imap()
+    assert len(auth._context.sessions) == 0

@@ -234,3 +234,42 @@ def test_pipelined_fetch_stopped_early_leaves_the_session_usable(
     assert [sorted(b) for b in fetch_pipelined(imap, [[1, 2, 3], [4, 5, 6]], ["UID"])] == [
         [1, 2, 3], [4, 5, 6]
     ]
+
+
+def test_qresync_resync_finds_expunges_and_flags_in_one_command(
+    dovecot: Dovecot, user: str, mailbox: Mailbox, cache: MailCache
+) -> None:
+    _seed(dovecot, user, 12)
+    sync = Synchronizer(mailbox, cache)
+    sync.sync_folder("INBOX")
+    uids = sorted(cache.cached_uids(cache.folder_state("INBOX").folder_id))  # type: ignore[union-attr]
+    # Another client (its own session) flags two messages and expunges three.
+    other = dovecot.client(user)
+    try:
+        other.select_folder("INBOX")
+        other.add_flags(uids[:2], [b"\\Flagged"])
+        other.delete_messages(uids[5:8])
+        other.uid_expunge(uids[5:8])
+    finally:
+        other.logout()
+
+    imap = mailbox.imap()
+    sent: list[str] = []
+    original = imap._imap._command  # noqa: SLF001 - count what goes on the wire
+
+    def counting(name: str, *args: object) -> object:
+        sent.append(" ".join([name, *(str(a) for a in args[:2])]))
+        return original(name, *args)
+
+    imap._imap._command = counting  # type: ignore[method-assign]  # noqa: SLF001
+    try:
+        result = sync.sync_folder("INBOX")
+    finally:
+        imap._imap._command = original  # type: ignore[method-assign]  # noqa: SLF001
+    assert mailbox.enable_qresync()
+    assert (result.added, result.updated, result.removed, result.total) == (0, 2, 3, 9)
+    assert not any(command.startswith("SEARCH") for command in sent), sent
+    assert [c for c in sent if c.startswith("UID FETCH")] == [f"UID FETCH 1:{uids[-1]}"]
+    left = cache.cached_uids(cache.folder_state("INBOX").folder_id)  # type: ignore[union-attr]
+    assert left == set(uids) - set(uids[5:8])
+    assert "\\Flagged" in cache.summary("INBOX", uids[0]).flags  # type: ignore[union-attr]
