@@ -4805,7 +4805,7 @@
     <message>
         <location filename="../../ui/structured_dialog.py" line="+53" />
         <source>Joindre un document structuré</source>
-        <extracomment>OID -&gt; label (design section 2: NIR, NIA, test identities).</extracomment>
+        <extracomment>OID -&gt; label (INS: NIR, NIA, test identities).</extracomment>
         <translation>Attach a structured document</translation>
     </message>
     <message>

@@ -43,6 +43,16 @@
     </message>
 </context>
 <context>
+    <name>FolderActions</name>
+    <message numerus="yes">
+        <source>Supprimer définitivement les %n message(s) de la corbeille ?</source>
+        <translation>
+            <numerusform>Supprimer définitivement les %n message de la corbeille ?</numerusform>
+            <numerusform>Supprimer définitivement les %n messages de la corbeille ?</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>FolderTree</name>
     <message numerus="yes">
         <source>%1, %n non lu(s)</source>
@@ -66,6 +76,37 @@
         <translation>
             <numerusform>%n brouillon enregistré dans Brouillons.</numerusform>
             <numerusform>%n brouillons enregistrés dans Brouillons.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MessageActions</name>
+    <message numerus="yes">
+        <source>Supprimer définitivement %n message(s) ? Cette action ne peut pas être annulée.</source>
+        <translation>
+            <numerusform>Supprimer définitivement %n message ? Cette action ne peut pas être annulée.</numerusform>
+            <numerusform>Supprimer définitivement %n messages ? Cette action ne peut pas être annulée.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) supprimé(s) définitivement.</source>
+        <translation>
+            <numerusform>%n message supprimé définitivement.</numerusform>
+            <numerusform>%n messages supprimés définitivement.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) placé(s) dans la corbeille.</source>
+        <translation>
+            <numerusform>%n message placé dans la corbeille.</numerusform>
+            <numerusform>%n messages placés dans la corbeille.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) déplacé(s) vers « %1 ».</source>
+        <translation>
+            <numerusform>%n message déplacé vers « %1 ».</numerusform>
+            <numerusform>%n messages déplacés vers « %1 ».</numerusform>
         </translation>
     </message>
 </context>
