@@ -64,7 +64,7 @@ def test_command_line_start_status_stop_leaves_nothing(tmp_path: Path) -> None:
         assert started.returncode == 0, started.stderr
         state = json.loads((directory / "state.json").read_text())
         pids = {name: info["pid"] for name, info in state["processes"].items()}
-        assert set(pids) == {"dovecot", "smtp-sink", "oidc-provider"}
+        assert set(pids) == {"dovecot", "smtp-sink", "oidc-provider", "crl-server"}
         processes = set().union(*(_group(pid) for pid in pids.values()))
         assert len(processes) > 3  # Dovecot's children are in its group
         status = _run_sandbox("status", "--dir", str(directory), "--json")
