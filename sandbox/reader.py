@@ -31,6 +31,7 @@ import struct
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from cps.atr import ATR_CPS3, ATR_CPS4, ATR_VITALE
@@ -180,17 +181,27 @@ class VirtualReader:
             time.sleep(0.1)
         raise ReaderError(f"pcscd did not start; see {self.directory / 'pcscd.log'}")
 
-    def restart_pcscd(self) -> None:
-        """Stop and start again the pcscd this reader started (cards fall out).
+    def restart_pcscd(self, *, keep_cards: bool = False,
+                      while_down: Callable[[], None] | None = None) -> None:
+        """Stop and start again the pcscd this reader started.
+
+        Args:
+            keep_cards: leave the cards in their readers, as a real card stays in a real
+                reader while the PC/SC service restarts (each vicc connects again to vpcd
+                once pcscd is back); otherwise the cards are removed first.
+            while_down: called while pcscd is stopped (e.g. to pull a card meanwhile).
 
         Raises ReaderError when pcscd was not started here: a shared pcscd is not ours
         to restart.
         """
         if not self.started_pcscd:
             raise ReaderError("pcscd was not started by this virtual reader")
-        for slot in range(SLOTS):
-            self.remove(slot)
+        if not keep_cards:
+            for slot in range(SLOTS):
+                self.remove(slot)
         self._stop_pcscd()
+        if while_down is not None:
+            while_down()
         self.start()
 
     # -- cards ------------------------------------------------------------------------
@@ -288,7 +299,8 @@ def _recv_exact(sock: socket.socket, size: int) -> bytes:
 
 
 def run_vicc(port: int, atr: bytes, host: str = "127.0.0.1") -> None:
-    """Be a card in vpcd's reader at ``port`` until killed or disconnected."""
+    """Be a card in vpcd's reader at ``port`` until killed (connecting again after a
+    pcscd restart, for up to 30 s)."""
     stop = False
 
     def on_term(*_: object) -> None:
@@ -297,22 +309,41 @@ def run_vicc(port: int, atr: bytes, host: str = "127.0.0.1") -> None:
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, on_term)
-    deadline = time.monotonic() + 10
+    # A card stays in its reader while pcscd restarts: when vpcd closes the connection,
+    # connect again (for a while) instead of leaving.
+    while not stop:
+        try:
+            sock = _connect(host, port, _RECONNECT_FOR)
+        except OSError:
+            return
+        _serve(sock, atr, lambda: stop)
+
+
+_RECONNECT_FOR = 30.0
+
+
+def _connect(host: str, port: int, patience: float) -> socket.socket:
+    deadline = time.monotonic() + patience
     while True:
         try:
             sock = socket.create_connection((host, port), timeout=5)
-            break
         except OSError:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
-    sock.settimeout(None)
+            continue
+        sock.settimeout(None)
+        return sock
+
+
+def _serve(sock: socket.socket, atr: bytes, stopped: Callable[[], bool]) -> None:
+    """Answer vpcd on ``sock`` until it closes the connection."""
     with sock:
-        while not stop:
+        while not stopped():
             try:
                 (size,) = struct.unpack(">H", _recv_exact(sock, 2))
                 message = _recv_exact(sock, size)
-            except EOFError:
+            except (EOFError, ConnectionError):
                 return
             if size == 1:
                 if message[0] == _VPCD_ATR:
