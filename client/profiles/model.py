@@ -58,6 +58,9 @@ class AuthSettings:
     scope: str = DEFAULT_SCOPE
     acr_values: str = DEFAULT_ACR_VALUES
     certificate_file: Path | None = None
+    #: The user name a mail client sends with SASL EXTERNAL (its authorisation identity):
+    #: "" means the card certificate's CN, what operators name the user from.
+    external_user: str = ""
 
     @property
     def effective_discovery_url(self) -> str:
