@@ -6,7 +6,7 @@ is still there; the signed-in card leaving locks everything within a second."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from client.bridge.gate import CardGate
 from cps.events import EventType, WatcherEvent
 from cps.service import CardService
+from cps.session_card import CardChoice
 from cps.watcher import CardWatcher
 from sandbox.card import VirtualCard
 from sandbox.reader import VirtualReader
@@ -143,3 +144,35 @@ def test_pcscd_restart_is_not_a_removal_unless_the_card_is_gone(
     reader.restart_pcscd(keep_cards=True, while_down=lambda: reader.remove(0))
     _wait(lambda: not session.active and desk.gate.state == "removed"
           and len(desk.desktop_removals) == 1, 10, qtbot)
+
+
+class _PickSecond:
+    """A hand-written chooser answering as a user picking the second card."""
+
+    def __init__(self) -> None:
+        self.asked: list[list[str | None]] = []
+
+    def choose_card(self, choices: Sequence[CardChoice]) -> CardChoice | None:
+        self.asked.append([c.reader for c in choices])
+        return choices[1]
+
+
+def test_two_cps_cards_at_sign_in_ask_which_one(
+    card_env: VirtualCard, reader: VirtualReader, qtbot: QtBot,
+) -> None:
+    desk = Desk(card_env, QtCardWatcher())
+    try:
+        first, second = reader.insert("cps", slot=0), reader.insert("cps4", slot=1)
+        _wait(lambda: desk.service.follower.cps_readers() == sorted([first, second]), 3)
+        chooser = _PickSecond()
+        session = desk.service.login(FakePinPrompt(card_env.pin), chooser=chooser)
+        assert chooser.asked == [sorted([first, second])]
+        assert session.reader == second
+        reader.remove(0)  # the card not chosen leaves: nothing happens
+        _wait(lambda: first not in desk.watcher.cards(), 3)
+        qtbot.wait(200)
+        assert session.active
+        reader.remove(1)
+        _wait(lambda: not session.active, 1.0, qtbot)
+    finally:
+        desk.close()
