@@ -34,6 +34,9 @@ class _FakeTrust:
     def ssl_context(self) -> ssl.SSLContext:
         return ssl.create_default_context()
 
+    def check_revocation(self, *_args: Any, **_kwargs: Any) -> None:
+        return None  # nothing known: the card is not refused before the PIN
+
 
 class _UnreachableOidc:
     """A FAKE OIDC client whose provider cannot be reached."""
