@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import logging
 import os
 import re
@@ -37,11 +38,29 @@ from pathlib import Path
 from cps.atr import ATR_CPS3, ATR_CPS4, ATR_VITALE
 from sandbox.processes import process_alive
 
-__all__ = ["ATRS", "ReaderError", "VirtualReader", "vpcd_base_port"]
+__all__ = [
+    "ATRS",
+    "DEMO_CONF",
+    "DEMO_PREFIX",
+    "SHARED_LOCK",
+    "TEST_PREFIX",
+    "ReaderError",
+    "VirtualReader",
+    "vpcd_base_port",
+]
 
 logger = logging.getLogger(__name__)
 
 VPCD_CONF = Path("/etc/reader.conf.d/vpcd")
+#: The demo's own vpcd channel (sandbox/install-system-packages.sh writes it): the demo's
+#: card never sits in the readers the tests use, so ``make demo`` and ``make test`` can
+#: run at once on one machine.
+DEMO_CONF = Path("/etc/reader.conf.d/vpcd-demo")
+TEST_PREFIX = "Virtual PCD"
+DEMO_PREFIX = "Demo PCD"
+#: The lock test sessions hold while they use the shared channel.
+SHARED_LOCK = Path("/tmp/mssante-companion-vpcd.lock")
+_CHANNEL_FILE = "channel.json"
 DEFAULT_PORT = 0x8C7B
 SLOTS = 2
 _ROOT = Path(__file__).resolve().parent.parent
@@ -108,9 +127,30 @@ def _card_present(reader: str) -> bool:
 class VirtualReader:
     """pcscd + vpcd's two readers + one vicc process per inserted card."""
 
-    def __init__(self, directory: Path, *, port: int | None = None) -> None:
+    def __init__(self, directory: Path, *, port: int | None = None,
+                 prefix: str | None = None) -> None:
         self.directory = Path(directory)
-        self.port = port if port is not None else vpcd_base_port()
+        # A directory remembers its channel: `python -m sandbox remove` acts on the
+        # readers the demo started with.
+        saved: dict[str, object] = {}
+        with contextlib.suppress(OSError, ValueError):
+            saved = json.loads((self.directory / _CHANNEL_FILE).read_text(encoding="utf-8"))
+        saved_port = saved.get("port")
+        self.port = port if port is not None else (
+            saved_port if isinstance(saved_port, int) else vpcd_base_port())
+        self.prefix = prefix or str(saved.get("prefix") or TEST_PREFIX)
+
+    @classmethod
+    def for_demo(cls, directory: Path) -> VirtualReader:
+        """The demo's own channel when installed (``Demo PCD``), else the shared one."""
+        if DEMO_CONF.exists():
+            return cls(directory, port=vpcd_base_port(DEMO_CONF), prefix=DEMO_PREFIX)
+        return cls(directory, port=vpcd_base_port(), prefix=TEST_PREFIX)
+
+    @property
+    def shared(self) -> bool:
+        """True on the channel test sessions use (guarded by :data:`SHARED_LOCK`)."""
+        return self.prefix == TEST_PREFIX
 
     # -- files ------------------------------------------------------------------------
 
@@ -130,7 +170,7 @@ class VirtualReader:
     def reader_names(self) -> list[str]:
         """The vpcd reader names known to pcscd, slot 0 first."""
         readers = _pcsc_readers() or []
-        return sorted(r for r in readers if r.startswith("Virtual PCD"))
+        return sorted(r for r in readers if r.startswith(self.prefix + " "))
 
     def reader_name(self, slot: int) -> str:
         """The reader name of ``slot`` (0 or 1)."""
@@ -147,6 +187,8 @@ class VirtualReader:
     def start(self, timeout: float = 15.0) -> VirtualReader:
         """Make sure pcscd runs with vpcd's readers (start pcscd when none runs)."""
         self.directory.mkdir(parents=True, exist_ok=True)
+        (self.directory / _CHANNEL_FILE).write_text(
+            json.dumps({"port": self.port, "prefix": self.prefix}), encoding="utf-8")
         if _pcsc_readers() is None:
             self._start_pcscd()
         deadline = time.monotonic() + timeout
@@ -155,8 +197,9 @@ class VirtualReader:
                 return self
             time.sleep(0.1)
         raise ReaderError(
-            "pcscd runs but shows no 'Virtual PCD' reader: install vsmartcard-vpcd "
-            f"({VPCD_CONF}) and restart pcscd; readers seen: {_pcsc_readers()}")
+            f"pcscd runs but shows no '{self.prefix}' reader: install vsmartcard-vpcd "
+            f"({VPCD_CONF}, {DEMO_CONF}: sandbox/install-system-packages.sh) and restart "
+            f"pcscd; readers seen: {_pcsc_readers()}")
 
     def _start_pcscd(self) -> None:
         binary = "/usr/sbin/pcscd"
@@ -266,9 +309,15 @@ class VirtualReader:
         return {slot: self._read_pid(f"vicc-{slot}") is not None for slot in range(SLOTS)}
 
     def stop(self) -> None:
-        """Remove every card and stop pcscd if this reader started it."""
+        """Remove every card and stop pcscd if this reader started it and no other
+        program's card is in a reader (the demo and a test session share pcscd)."""
         for slot in range(SLOTS):
             self.remove(slot)
+        others = [r for r in _pcsc_readers() or [] if _card_present(r)]
+        if others:
+            logger.info("pcscd left running: cards still in %s", others)
+            self._pid_file("pcscd").unlink(missing_ok=True)
+            return
         self._stop_pcscd()
 
     def _stop_pcscd(self) -> None:
