@@ -35,26 +35,17 @@ for pkg in "${PACKAGES[@]}"; do
   fi
 done
 
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
   SUDO="sudo"
 fi
-
-if [ ${#missing[@]} -ne 0 ]; then
-  echo "Installing Debian packages: ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  # Never let package scripts start system daemons (pcscd, dovecot): the sandbox starts
-  # its own private instances.
-  $SUDO apt-get update -q
-  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
-
-# A second vpcd channel for `make demo` ("Demo PCD", ports 0x8C7D-0x8C7E), so that the
-# demo's card never sits in the readers `make test` uses ("Virtual PCD", 0x8C7B-0x8C7C):
-# both can run at once on one machine. pcscd reads it at its next start.
-DEMO_CONF=/etc/reader.conf.d/vpcd-demo
-if [ -f /etc/reader.conf.d/vpcd ] && [ ! -f "$DEMO_CONF" ]; then
-  printf '%s\n' 'FRIENDLYNAME "Demo PCD"' 'DEVICENAME   /dev/null:0x8C7D' \
-    'LIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so' 'CHANNELID    0x8C7D' \
-    | $SUDO tee "$DEMO_CONF" > /dev/null
-fi
+echo "Installing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# Never let package scripts start system daemons (pcscd, dovecot): the sandbox starts
+# its own private instances.
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
