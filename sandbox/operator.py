@@ -557,11 +557,9 @@ class Sandbox:
         if not self.with_reader:
             return
         try:
-            # The demo's own vpcd channel when installed: a test session on this machine
-            # keeps its readers; otherwise the shared channel, unless a test holds it.
+            # The demo's card steps out of the reader while a test session holds the
+            # readers' lock, and comes back after: `make demo` beside `make test`.
             reader = _demo_reader(self.directory / "reader")
-            if reader is None:
-                return
             self._reader = reader
             # The demo starts with the card in the reader; `python -m sandbox remove` and
             # `insert` make the events.
@@ -734,34 +732,10 @@ class Sandbox:
 
 
 def _demo_reader(directory: Path) -> Any:
-    """A started virtual reader for the demo, or None when the shared one is busy."""
-    import fcntl
+    """A started virtual reader whose cards yield to test sessions (their lock)."""
+    from sandbox.reader import SHARED_LOCK, VirtualReader
 
-    from sandbox.reader import (
-        SHARED_LOCK,
-        TEST_PREFIX,
-        ReaderError,
-        VirtualReader,
-        vpcd_base_port,
-    )
-
-    reader = VirtualReader.for_demo(directory)
-    if not reader.shared:
-        try:
-            return reader.start()
-        except ReaderError as exc:
-            # pcscd was started before the demo channel was installed.
-            logger.warning("demo reader channel unavailable (%s): using the shared one", exc)
-            reader = VirtualReader(directory, port=vpcd_base_port(), prefix=TEST_PREFIX)
-    with SHARED_LOCK.open("a") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            logger.warning("a test session uses the virtual reader (%s): the demo starts "
-                           "without reader events", SHARED_LOCK)
-            return None
-        fcntl.flock(lock, fcntl.LOCK_UN)
-    return reader.start()
+    return VirtualReader(directory, yield_to=SHARED_LOCK).start()
 
 
 def _crl_served(url: str) -> bool:

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fcntl
 import json
 import logging
 import os
 import re
+import select
 import signal
 import socket
 import struct
@@ -40,10 +42,7 @@ from sandbox.processes import process_alive
 
 __all__ = [
     "ATRS",
-    "DEMO_CONF",
-    "DEMO_PREFIX",
     "SHARED_LOCK",
-    "TEST_PREFIX",
     "ReaderError",
     "VirtualReader",
     "vpcd_base_port",
@@ -52,15 +51,13 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 VPCD_CONF = Path("/etc/reader.conf.d/vpcd")
-#: The demo's own vpcd channel (sandbox/install-system-packages.sh writes it): the demo's
-#: card never sits in the readers the tests use, so ``make demo`` and ``make test`` can
-#: run at once on one machine.
-DEMO_CONF = Path("/etc/reader.conf.d/vpcd-demo")
-TEST_PREFIX = "Virtual PCD"
-DEMO_PREFIX = "Demo PCD"
-#: The lock test sessions hold while they use the shared channel.
+#: The lock test sessions hold while they use the virtual readers. vpcd offers one
+#: channel per machine (a second reader.conf entry shows the same card in both), so the
+#: demo's card yields to a test session: it leaves the reader while the lock is held and
+#: comes back after (``make demo`` and ``make test`` can run at the same time).
 SHARED_LOCK = Path("/tmp/mssante-companion-vpcd.lock")
-_CHANNEL_FILE = "channel.json"
+_SETTINGS_FILE = "reader.json"
+_YIELD_POLL = 0.3
 DEFAULT_PORT = 0x8C7B
 SLOTS = 2
 _ROOT = Path(__file__).resolve().parent.parent
@@ -128,29 +125,17 @@ class VirtualReader:
     """pcscd + vpcd's two readers + one vicc process per inserted card."""
 
     def __init__(self, directory: Path, *, port: int | None = None,
-                 prefix: str | None = None) -> None:
+                 yield_to: Path | None = None) -> None:
+        """``yield_to``: a lock file; while another program holds it, this reader's cards
+        step out (the demo yields to test sessions with :data:`SHARED_LOCK`). A reader
+        directory remembers it, so ``python -m sandbox insert`` behaves the same."""
         self.directory = Path(directory)
-        # A directory remembers its channel: `python -m sandbox remove` acts on the
-        # readers the demo started with.
+        self.port = port if port is not None else vpcd_base_port()
         saved: dict[str, object] = {}
         with contextlib.suppress(OSError, ValueError):
-            saved = json.loads((self.directory / _CHANNEL_FILE).read_text(encoding="utf-8"))
-        saved_port = saved.get("port")
-        self.port = port if port is not None else (
-            saved_port if isinstance(saved_port, int) else vpcd_base_port())
-        self.prefix = prefix or str(saved.get("prefix") or TEST_PREFIX)
-
-    @classmethod
-    def for_demo(cls, directory: Path) -> VirtualReader:
-        """The demo's own channel when installed (``Demo PCD``), else the shared one."""
-        if DEMO_CONF.exists():
-            return cls(directory, port=vpcd_base_port(DEMO_CONF), prefix=DEMO_PREFIX)
-        return cls(directory, port=vpcd_base_port(), prefix=TEST_PREFIX)
-
-    @property
-    def shared(self) -> bool:
-        """True on the channel test sessions use (guarded by :data:`SHARED_LOCK`)."""
-        return self.prefix == TEST_PREFIX
+            saved = json.loads((self.directory / _SETTINGS_FILE).read_text(encoding="utf-8"))
+        remembered = saved.get("yield_to")
+        self.yield_to = yield_to or (Path(remembered) if isinstance(remembered, str) else None)
 
     # -- files ------------------------------------------------------------------------
 
@@ -170,7 +155,7 @@ class VirtualReader:
     def reader_names(self) -> list[str]:
         """The vpcd reader names known to pcscd, slot 0 first."""
         readers = _pcsc_readers() or []
-        return sorted(r for r in readers if r.startswith(self.prefix + " "))
+        return sorted(r for r in readers if r.startswith("Virtual PCD"))
 
     def reader_name(self, slot: int) -> str:
         """The reader name of ``slot`` (0 or 1)."""
@@ -187,8 +172,9 @@ class VirtualReader:
     def start(self, timeout: float = 15.0) -> VirtualReader:
         """Make sure pcscd runs with vpcd's readers (start pcscd when none runs)."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        (self.directory / _CHANNEL_FILE).write_text(
-            json.dumps({"port": self.port, "prefix": self.prefix}), encoding="utf-8")
+        if self.yield_to is not None:
+            (self.directory / _SETTINGS_FILE).write_text(
+                json.dumps({"yield_to": str(self.yield_to)}), encoding="utf-8")
         if _pcsc_readers() is None:
             self._start_pcscd()
         deadline = time.monotonic() + timeout
@@ -197,9 +183,8 @@ class VirtualReader:
                 return self
             time.sleep(0.1)
         raise ReaderError(
-            f"pcscd runs but shows no '{self.prefix}' reader: install vsmartcard-vpcd "
-            f"({VPCD_CONF}, {DEMO_CONF}: sandbox/install-system-packages.sh) and restart "
-            f"pcscd; readers seen: {_pcsc_readers()}")
+            "pcscd runs but shows no 'Virtual PCD' reader: install vsmartcard-vpcd "
+            f"({VPCD_CONF}) and restart pcscd; readers seen: {_pcsc_readers()}")
 
     def _start_pcscd(self) -> None:
         binary = "/usr/sbin/pcscd"
@@ -260,6 +245,10 @@ class VirtualReader:
             raise ReaderError(f"slot must be 0 or 1, not {slot}")
         self.remove(slot)
         reader = self.reader_name(slot)
+        # A demo card yielding to this test session leaves within a poll period.
+        settle = time.monotonic() + 3 * _YIELD_POLL + 1
+        while _card_present(reader) and time.monotonic() < settle:
+            time.sleep(0.05)
         if _card_present(reader):
             # vpcd serves one card per reader: another vicc (a running sandbox demo?)
             # holds this one.
@@ -268,16 +257,23 @@ class VirtualReader:
         log = (self.directory / f"vicc-{slot}.log").open("ab")
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_ROOT), env.get("PYTHONPATH")) if p)
+        argv = [sys.executable, "-m", "sandbox.reader", "vicc", "--port",
+                str(self.port + slot), "--atr", ATRS[kind].hex()]
+        if self.yield_to is not None:
+            argv += ["--yield-to", str(self.yield_to)]
         try:
             process = subprocess.Popen(
-                [sys.executable, "-m", "sandbox.reader", "vicc", "--port",
-                 str(self.port + slot), "--atr", ATRS[kind].hex()],
+                argv,
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 start_new_session=True, env=env)
         finally:
             log.close()
         self._pid_file(f"vicc-{slot}").write_text(str(process.pid))
         process.returncode = 0  # detached: see _start_pcscd
+        if self.yield_to is not None and _lock_busy(self.yield_to):
+            logger.info("the %s card waits for the test session to end before %s shows it",
+                        kind, reader)
+            return reader
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if _card_present(reader):
@@ -347,7 +343,19 @@ def _recv_exact(sock: socket.socket, size: int) -> bytes:
     return data
 
 
-def run_vicc(port: int, atr: bytes, host: str = "127.0.0.1") -> None:
+def _lock_busy(lock: Path) -> bool:
+    """Whether another program holds ``lock`` (probed without keeping it)."""
+    with lock.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
+
+
+def run_vicc(port: int, atr: bytes, host: str = "127.0.0.1",
+             yield_to: Path | None = None) -> None:
     """Be a card in vpcd's reader at ``port`` until killed (connecting again after a
     pcscd restart, for up to 30 s)."""
     stop = False
@@ -360,12 +368,18 @@ def run_vicc(port: int, atr: bytes, host: str = "127.0.0.1") -> None:
     signal.signal(signal.SIGTERM, on_term)
     # A card stays in its reader while pcscd restarts: when vpcd closes the connection,
     # connect again (for a while) instead of leaving.
+    def stopped() -> bool:
+        # Yielding: leave the reader as soon as a test session holds the lock.
+        return stop or (yield_to is not None and _lock_busy(yield_to))
+
     while not stop:
+        while yield_to is not None and _lock_busy(yield_to):
+            time.sleep(_YIELD_POLL)
         try:
             sock = _connect(host, port, _RECONNECT_FOR)
         except OSError:
             return
-        _serve(sock, atr, lambda: stop)
+        _serve(sock, atr, stopped)
 
 
 _RECONNECT_FOR = 30.0
@@ -386,9 +400,12 @@ def _connect(host: str, port: int, patience: float) -> socket.socket:
 
 
 def _serve(sock: socket.socket, atr: bytes, stopped: Callable[[], bool]) -> None:
-    """Answer vpcd on ``sock`` until it closes the connection."""
+    """Answer vpcd on ``sock`` until it closes the connection or ``stopped()``."""
     with sock:
         while not stopped():
+            readable, _, _ = select.select([sock], [], [], _YIELD_POLL)
+            if not readable:
+                continue
             try:
                 (size,) = struct.unpack(">H", _recv_exact(sock, 2))
                 message = _recv_exact(sock, size)
@@ -409,6 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     vicc = sub.add_parser("vicc", help="(internal) be a card in a vpcd reader")
     vicc.add_argument("--port", type=int, required=True)
     vicc.add_argument("--atr", required=True)
+    vicc.add_argument("--yield-to", type=Path, default=None)
     for name in ("start", "stop", "status"):
         sub.add_parser(name).add_argument("--dir", type=Path, default=Path(".sandbox/reader"))
     for name in ("insert", "remove"):
@@ -420,7 +438,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     if args.action == "vicc":
-        run_vicc(args.port, bytes.fromhex(args.atr))
+        run_vicc(args.port, bytes.fromhex(args.atr), yield_to=args.yield_to)
         return 0
     reader = VirtualReader(args.dir)
     if args.action == "start":

@@ -2,7 +2,7 @@
 
 vpcd's TCP ports are machine-wide, so the fixture holds a file lock for the session:
 two pytest runs on the same machine take turns instead of stealing each other's cards.
-``make demo`` uses its own vpcd channel ("Demo PCD") when installed, or respects the lock.
+The demo's virtual card (``make demo``) steps out of the reader while the lock is held.
 """
 
 from __future__ import annotations
