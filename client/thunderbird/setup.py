@@ -293,7 +293,14 @@ def setup_direct(profile: Path, account: DirectAccount) -> SetupReport:
     state["created_prefs"] = _merge_lists(profile)
     _save_state(profile, state)
     report.actions.append(f"account {account.address} on {account.imap.host}:"
-                          f"{account.imap.port} with the CPS card (TLS certificate)")
+                          f"{account.imap.port} with the CPS card (TLS certificate), user "
+                          f"name {account.user_name or account.address}")
+    # Thunderbird's SMTP client knows no SASL EXTERNAL (its table of methods stops at
+    # PLAIN, LOGIN, CRAM-MD5, XOAUTH2, GSSAPI, NTLM): it can only send where the server
+    # accepts the certificate without AUTH.
+    report.actions.append("sending: Thunderbird cannot authenticate SMTP with the card "
+                          "(no SASL EXTERNAL); if the operator refuses it, send through "
+                          "the bridge (thunderbird setup --mode bridge)")
     return report
 
 

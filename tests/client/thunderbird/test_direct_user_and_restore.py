@@ -33,10 +33,13 @@ def _setup(profile: Path, folder: Path, *more: str) -> int:
 
 
 def test_user_name_is_the_certificate_cn(sandbox_card: VirtualCard, sandbox_pki: Pki,
-                                        tmp_path: Path) -> None:
+                                        tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "tb"
     folder.mkdir()
     assert _setup(_profile(tmp_path, sandbox_card, sandbox_pki), folder) == 0
+    out = capsys.readouterr().out
+    assert f"user name {DOCTOR.national_id}" in out and "no SASL EXTERNAL" in out
     prefs = read_prefs(folder / "user.js")
     assert prefs["mail.server.server_mssante.userName"] == DOCTOR.national_id
     assert prefs["mail.smtpserver.smtp_mssante.username"] == DOCTOR.national_id
