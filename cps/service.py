@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 
 from cps.atr import CardKind
 from cps.card_thread import CardThread, assert_on_card_thread, on_card_thread
@@ -42,6 +43,14 @@ from cps.errors import (
 )
 from cps.identity import CardIdentity
 from cps.pin import RETRY_INCORRECT, RETRY_LENGTH, PinPrompt, PinRequest
+from cps.session_card import (
+    CardChoice,
+    CardChooser,
+    FirstCardChooser,
+    SessionCard,
+    SessionCardChange,
+    SessionCardFollower,
+)
 from cps.token import (
     CertificateObject,
     KeyObject,
@@ -108,6 +117,9 @@ class CardService:
         # them before and after the PIN prompt so a PIN typed for a card that left is
         # never presented to the card found in the slot afterwards.
         self._removals: dict[str | None, int] = {}
+        #: Decides which reader events concern the signed-in card (desktop, bridge, CLI).
+        self.follower = SessionCardFollower()
+        self.follower.subscribe(self._on_session_card)
 
     @classmethod
     def for_module(cls, module: Path) -> CardService:
@@ -256,7 +268,7 @@ class CardService:
         return None
 
     def login(self, prompt: PinPrompt, *, slot_id: int | None = None,
-              max_prompts: int = 3) -> CardSession:
+              max_prompts: int = 3, chooser: CardChooser | None = None) -> CardSession:
         """Return the logged-in session, asking the PIN through ``prompt`` if needed.
 
         One login per insertion: while the card stays in, the same session is returned
@@ -274,8 +286,12 @@ class CardService:
                 return current
             with self._state_lock:
                 cps_readers = None if self._cps_readers is None else set(self._cps_readers)
+            chooser = chooser or FirstCardChooser()
+            chosen_reader: str | None = None
+            if slot_id is None:
+                slot_id, chosen_reader = self._choose_card(chooser)
             contents = self.read_card(slot_id)
-            reader = self._reader_for(contents.slot)
+            reader = self._reader_for(contents.slot) or chosen_reader
             if cps_readers is not None and not (reader in cps_readers if reader
                                                 else cps_readers):
                 # PC/SC says no CPS is inserted although the token answers (SoftHSM2
@@ -327,6 +343,7 @@ class CardService:
                 finally:
                     del pin
                 self._session = session
+                self._bind(session, contents)
                 logger.info("card session opened on slot %s", session.slot_id)
                 return session
             raise last_error or PinEntryCancelled()
@@ -365,11 +382,53 @@ class CardService:
             identity=contents.identity, auth_certificate=auth_obj.certificate, auth_key=key,
             mechanisms=mechanisms, token_session=token_session)
 
-    def signer(self, prompt: PinPrompt, *, slot_id: int | None = None) -> CardSigner:
+    def signer(self, prompt: PinPrompt, *, slot_id: int | None = None,
+               chooser: CardChooser | None = None) -> CardSigner:
         """Log in if needed and return a signer for the authentication key."""
         from cps.signer import CardSigner
 
-        return CardSigner(self, self.login(prompt, slot_id=slot_id))
+        return CardSigner(self, self.login(prompt, slot_id=slot_id, chooser=chooser))
+
+    # -- which card the session follows ------------------------------------------------
+
+    def _choose_card(self, chooser: CardChooser) -> tuple[int | None, str | None]:
+        """(slot, reader) of the card to sign in with, asking ``chooser`` when two CPS
+        cards are present: two tokens with an authentication certificate, or one token
+        that names no reader while PC/SC sees a CPS in several readers."""
+        cards = [c for c in self.read_all() if c.auth_certificate is not None]
+        choices = [CardChoice(self._reader_for(c.slot), c.slot.slot_id,
+                              c.identity.display_name if c.identity else c.token.label,
+                              c.token.serial) for c in cards]
+        if len(choices) == 1 and choices[0].reader is None:
+            readers = self.follower.cps_readers()
+            if len(readers) > 1:
+                choices = [CardChoice(r, choices[0].slot_id, choices[0].holder,
+                                      choices[0].serial) for r in readers]
+        if len(choices) <= 1:
+            return None, None
+        chosen = chooser.choose_card(choices)
+        if chosen is None:
+            raise PinEntryCancelled()
+        return chosen.slot_id, chosen.reader
+
+    def _bind(self, session: CardSession, contents: CardContents) -> None:
+        reader = session.reader
+        if reader is None:
+            readers = self.follower.cps_readers()
+            reader = readers[0] if len(readers) == 1 else None
+            session.reader = reader
+        self.follower.bind(SessionCard(
+            reader=reader, serial=contents.token.serial,
+            certificate_sha256=session.auth_certificate.fingerprint(hashes.SHA256()),
+            atr=self.follower.atr_of(reader) if reader else b""))
+
+    def _on_session_card(self, change: SessionCardChange, event: WatcherEvent) -> None:
+        if change is not SessionCardChange.LEFT:
+            return
+        session = self._session
+        if session is not None:
+            logger.info("the signed-in CPS left %r: ending the card session", event.reader)
+            self._invalidate(session)
 
     def run_in_session(self, session: CardSession, fn: Callable[[TokenSession], T]) -> T:
         """Run ``fn(token_session)`` on the card thread; a removal fails it with CardRemoved.
@@ -411,6 +470,7 @@ class CardService:
 
     def _end_session_on_thread(self) -> None:
         assert_on_card_thread()
+        self.follower.unbind()
         session, self._session = self._session, None
         if session is not None:
             session.removed.set()
@@ -515,12 +575,12 @@ class CardService:
                 self._cps_readers.discard(event.reader)
             else:
                 was_cps = False
-        if event.type in (EventType.CARD_REMOVED, EventType.READER_REMOVED) and was_cps:
+        if (event.type in (EventType.CARD_REMOVED, EventType.READER_REMOVED) and was_cps
+                and not event.service_lost):
             self._note_removal(event.reader)
-            session = self._session
-            if session is not None and (session.reader in (None, event.reader)):
-                logger.info("CPS removed from %r: ending the card session", event.reader)
-                self._invalidate(session)
+        # Whether the signed-in card left is the follower's decision (one rule for every
+        # front end): a card in another reader, or a PC/SC restart, ends nothing.
+        self.follower.handle_event(event)
 
 
 def _length_ok(pin: str, token: TokenInfo) -> bool:

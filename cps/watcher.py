@@ -15,7 +15,6 @@ are polled instead until PC/SC comes back.
 
 from __future__ import annotations
 
-import enum
 import logging
 import threading
 from collections.abc import Callable, Mapping
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from cps.atr import CardKind, classify_atr
+from cps.events import EventType, WatcherEvent
 
 __all__ = [
     "ReaderStatus",
@@ -41,36 +41,6 @@ try:  # pyscard may be missing (no wheel, no libpcsclite): the watcher then poll
     from smartcard import scard as _scard
 except ImportError:  # pragma: no cover - depends on the machine
     _scard = None
-
-
-class EventType(enum.Enum):
-    """What happened."""
-
-    CARD_INSERTED = "card_inserted"
-    CARD_REMOVED = "card_removed"
-    READER_ADDED = "reader_added"
-    READER_REMOVED = "reader_removed"
-
-
-@dataclass(frozen=True)
-class WatcherEvent:
-    """One reader or card event.
-
-    ``kind`` classifies the card (for a removal: the card that was there); ``source``
-    is "pcsc" or "pkcs11" (slot polling); ``reader`` is the PC/SC reader name or, when
-    polling, the PKCS#11 slot description.
-    """
-
-    type: EventType
-    reader: str
-    kind: CardKind = CardKind.UNKNOWN
-    atr: bytes = b""
-    source: str = "pcsc"
-
-    @property
-    def card_kind(self) -> CardKind:
-        """Alias of ``kind``."""
-        return self.kind
 
 
 class CardObserver(Protocol):
@@ -310,15 +280,16 @@ class CardWatcher:
         logger.warning("PC/SC service lost (%s); rebuilding the context", why)
         self._release_context()
         for reader in list(self._readers):
-            self._reader_gone(reader)
+            self._reader_gone(reader, service_lost=True)
 
-    def _reader_gone(self, reader: str) -> None:
+    def _reader_gone(self, reader: str, *, service_lost: bool = False) -> None:
         with self._lock:
             card = self._cards.pop(reader, None)
             self._readers.pop(reader, None)
         if card is not None:
-            self._emit(WatcherEvent(EventType.CARD_REMOVED, reader, card[1], card[0]))
-        self._emit(WatcherEvent(EventType.READER_REMOVED, reader))
+            self._emit(WatcherEvent(EventType.CARD_REMOVED, reader, card[1], card[0],
+                                    service_lost=service_lost))
+        self._emit(WatcherEvent(EventType.READER_REMOVED, reader, service_lost=service_lost))
 
     def _list_readers(self) -> list[str] | None:
         hresult, readers = _scard.SCardListReaders(self._context, [])

@@ -598,12 +598,9 @@ class Sandbox:
         if not self.with_reader:
             return
         try:
-            from sandbox.reader import VirtualReader  # another engineer's module
-        except ImportError:
-            logger.info("sandbox.reader not available: no virtual reader")
-            return
-        try:
-            reader = VirtualReader(self.directory / "reader").start()
+            # The demo's card steps out of the reader while a test session holds the
+            # readers' lock, and comes back after: `make demo` beside `make test`.
+            reader = _demo_reader(self.directory / "reader")
             self._reader = reader
             # The demo starts with the card in the reader; `python -m sandbox remove` and
             # `insert` make the events.
@@ -804,6 +801,13 @@ class Sandbox:
             return [parser.parsebytes(box.get_bytes(key)) for key in box.keys()]
         finally:
             box.close()
+
+
+def _demo_reader(directory: Path) -> Any:
+    """A started virtual reader whose cards yield to test sessions (their lock)."""
+    from sandbox.reader import SHARED_LOCK, VirtualReader
+
+    return VirtualReader(directory, yield_to=SHARED_LOCK).start()
 
 
 def _crl_served(url: str) -> bool:

@@ -22,25 +22,42 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fcntl
+import json
 import logging
 import os
 import re
+import select
 import signal
 import socket
 import struct
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from cps.atr import ATR_CPS3, ATR_CPS4, ATR_VITALE
 from sandbox.processes import process_alive
 
-__all__ = ["ATRS", "ReaderError", "VirtualReader", "vpcd_base_port"]
+__all__ = [
+    "ATRS",
+    "SHARED_LOCK",
+    "ReaderError",
+    "VirtualReader",
+    "vpcd_base_port",
+]
 
 logger = logging.getLogger(__name__)
 
 VPCD_CONF = Path("/etc/reader.conf.d/vpcd")
+#: The lock test sessions hold while they use the virtual readers. vpcd offers one
+#: channel per machine (a second reader.conf entry shows the same card in both), so the
+#: demo's card yields to a test session: it leaves the reader while the lock is held and
+#: comes back after (``make demo`` and ``make test`` can run at the same time).
+SHARED_LOCK = Path("/tmp/mssante-companion-vpcd.lock")
+_SETTINGS_FILE = "reader.json"
+_YIELD_POLL = 0.3
 DEFAULT_PORT = 0x8C7B
 SLOTS = 2
 _ROOT = Path(__file__).resolve().parent.parent
@@ -107,9 +124,18 @@ def _card_present(reader: str) -> bool:
 class VirtualReader:
     """pcscd + vpcd's two readers + one vicc process per inserted card."""
 
-    def __init__(self, directory: Path, *, port: int | None = None) -> None:
+    def __init__(self, directory: Path, *, port: int | None = None,
+                 yield_to: Path | None = None) -> None:
+        """``yield_to``: a lock file; while another program holds it, this reader's cards
+        step out (the demo yields to test sessions with :data:`SHARED_LOCK`). A reader
+        directory remembers it, so ``python -m sandbox insert`` behaves the same."""
         self.directory = Path(directory)
         self.port = port if port is not None else vpcd_base_port()
+        saved: dict[str, object] = {}
+        with contextlib.suppress(OSError, ValueError):
+            saved = json.loads((self.directory / _SETTINGS_FILE).read_text(encoding="utf-8"))
+        remembered = saved.get("yield_to")
+        self.yield_to = yield_to or (Path(remembered) if isinstance(remembered, str) else None)
 
     # -- files ------------------------------------------------------------------------
 
@@ -146,6 +172,9 @@ class VirtualReader:
     def start(self, timeout: float = 15.0) -> VirtualReader:
         """Make sure pcscd runs with vpcd's readers (start pcscd when none runs)."""
         self.directory.mkdir(parents=True, exist_ok=True)
+        if self.yield_to is not None:
+            (self.directory / _SETTINGS_FILE).write_text(
+                json.dumps({"yield_to": str(self.yield_to)}), encoding="utf-8")
         if _pcsc_readers() is None:
             self._start_pcscd()
         deadline = time.monotonic() + timeout
@@ -180,17 +209,27 @@ class VirtualReader:
             time.sleep(0.1)
         raise ReaderError(f"pcscd did not start; see {self.directory / 'pcscd.log'}")
 
-    def restart_pcscd(self) -> None:
-        """Stop and start again the pcscd this reader started (cards fall out).
+    def restart_pcscd(self, *, keep_cards: bool = False,
+                      while_down: Callable[[], None] | None = None) -> None:
+        """Stop and start again the pcscd this reader started.
+
+        Args:
+            keep_cards: leave the cards in their readers, as a real card stays in a real
+                reader while the PC/SC service restarts (each vicc connects again to vpcd
+                once pcscd is back); otherwise the cards are removed first.
+            while_down: called while pcscd is stopped (e.g. to pull a card meanwhile).
 
         Raises ReaderError when pcscd was not started here: a shared pcscd is not ours
         to restart.
         """
         if not self.started_pcscd:
             raise ReaderError("pcscd was not started by this virtual reader")
-        for slot in range(SLOTS):
-            self.remove(slot)
+        if not keep_cards:
+            for slot in range(SLOTS):
+                self.remove(slot)
         self._stop_pcscd()
+        if while_down is not None:
+            while_down()
         self.start()
 
     # -- cards ------------------------------------------------------------------------
@@ -206,6 +245,10 @@ class VirtualReader:
             raise ReaderError(f"slot must be 0 or 1, not {slot}")
         self.remove(slot)
         reader = self.reader_name(slot)
+        # A demo card yielding to this test session leaves within a poll period.
+        settle = time.monotonic() + 3 * _YIELD_POLL + 1
+        while _card_present(reader) and time.monotonic() < settle:
+            time.sleep(0.05)
         if _card_present(reader):
             # vpcd serves one card per reader: another vicc (a running sandbox demo?)
             # holds this one.
@@ -214,16 +257,23 @@ class VirtualReader:
         log = (self.directory / f"vicc-{slot}.log").open("ab")
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_ROOT), env.get("PYTHONPATH")) if p)
+        argv = [sys.executable, "-m", "sandbox.reader", "vicc", "--port",
+                str(self.port + slot), "--atr", ATRS[kind].hex()]
+        if self.yield_to is not None:
+            argv += ["--yield-to", str(self.yield_to)]
         try:
             process = subprocess.Popen(
-                [sys.executable, "-m", "sandbox.reader", "vicc", "--port",
-                 str(self.port + slot), "--atr", ATRS[kind].hex()],
+                argv,
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 start_new_session=True, env=env)
         finally:
             log.close()
         self._pid_file(f"vicc-{slot}").write_text(str(process.pid))
         process.returncode = 0  # detached: see _start_pcscd
+        if self.yield_to is not None and _lock_busy(self.yield_to):
+            logger.info("the %s card waits for the test session to end before %s shows it",
+                        kind, reader)
+            return reader
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if _card_present(reader):
@@ -255,9 +305,15 @@ class VirtualReader:
         return {slot: self._read_pid(f"vicc-{slot}") is not None for slot in range(SLOTS)}
 
     def stop(self) -> None:
-        """Remove every card and stop pcscd if this reader started it."""
+        """Remove every card and stop pcscd if this reader started it and no other
+        program's card is in a reader (the demo and a test session share pcscd)."""
         for slot in range(SLOTS):
             self.remove(slot)
+        others = [r for r in _pcsc_readers() or [] if _card_present(r)]
+        if others:
+            logger.info("pcscd left running: cards still in %s", others)
+            self._pid_file("pcscd").unlink(missing_ok=True)
+            return
         self._stop_pcscd()
 
     def _stop_pcscd(self) -> None:
@@ -287,8 +343,21 @@ def _recv_exact(sock: socket.socket, size: int) -> bytes:
     return data
 
 
-def run_vicc(port: int, atr: bytes, host: str = "127.0.0.1") -> None:
-    """Be a card in vpcd's reader at ``port`` until killed or disconnected."""
+def _lock_busy(lock: Path) -> bool:
+    """Whether another program holds ``lock`` (probed without keeping it)."""
+    with lock.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
+
+
+def run_vicc(port: int, atr: bytes, host: str = "127.0.0.1",
+             yield_to: Path | None = None) -> None:
+    """Be a card in vpcd's reader at ``port`` until killed (connecting again after a
+    pcscd restart, for up to 30 s)."""
     stop = False
 
     def on_term(*_: object) -> None:
@@ -297,22 +366,50 @@ def run_vicc(port: int, atr: bytes, host: str = "127.0.0.1") -> None:
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, on_term)
-    deadline = time.monotonic() + 10
+    # A card stays in its reader while pcscd restarts: when vpcd closes the connection,
+    # connect again (for a while) instead of leaving.
+    def stopped() -> bool:
+        # Yielding: leave the reader as soon as a test session holds the lock.
+        return stop or (yield_to is not None and _lock_busy(yield_to))
+
+    while not stop:
+        while yield_to is not None and _lock_busy(yield_to):
+            time.sleep(_YIELD_POLL)
+        try:
+            sock = _connect(host, port, _RECONNECT_FOR)
+        except OSError:
+            return
+        _serve(sock, atr, stopped)
+
+
+_RECONNECT_FOR = 30.0
+
+
+def _connect(host: str, port: int, patience: float) -> socket.socket:
+    deadline = time.monotonic() + patience
     while True:
         try:
             sock = socket.create_connection((host, port), timeout=5)
-            break
         except OSError:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
-    sock.settimeout(None)
+            continue
+        sock.settimeout(None)
+        return sock
+
+
+def _serve(sock: socket.socket, atr: bytes, stopped: Callable[[], bool]) -> None:
+    """Answer vpcd on ``sock`` until it closes the connection or ``stopped()``."""
     with sock:
-        while not stop:
+        while not stopped():
+            readable, _, _ = select.select([sock], [], [], _YIELD_POLL)
+            if not readable:
+                continue
             try:
                 (size,) = struct.unpack(">H", _recv_exact(sock, 2))
                 message = _recv_exact(sock, size)
-            except EOFError:
+            except (EOFError, ConnectionError):
                 return
             if size == 1:
                 if message[0] == _VPCD_ATR:
@@ -329,6 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     vicc = sub.add_parser("vicc", help="(internal) be a card in a vpcd reader")
     vicc.add_argument("--port", type=int, required=True)
     vicc.add_argument("--atr", required=True)
+    vicc.add_argument("--yield-to", type=Path, default=None)
     for name in ("start", "stop", "status"):
         sub.add_parser(name).add_argument("--dir", type=Path, default=Path(".sandbox/reader"))
     for name in ("insert", "remove"):
@@ -340,7 +438,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     if args.action == "vicc":
-        run_vicc(args.port, bytes.fromhex(args.atr))
+        run_vicc(args.port, bytes.fromhex(args.atr), yield_to=args.yield_to)
         return 0
     reader = VirtualReader(args.dir)
     if args.action == "start":

@@ -328,7 +328,7 @@ class LiveCard:
         """``callback(WatcherEvent)`` for card events (the bridge gate's ``on_event``);
         before :meth:`watch` starts the watcher, the subscription waits for it."""
         if self._watcher is not None:
-            unsubscribe: Callable[[], None] = self._watcher.subscribe(callback)
+            unsubscribe: Callable[[], None] = self.service.follower.subscribe_events(callback)
             return unsubscribe
         self._pending_subscribers.append(callback)
         return lambda: (self._pending_subscribers.remove(callback)
@@ -413,14 +413,17 @@ class LiveCard:
 
         watcher = CardWatcher(slot_poller=self.service.poll_slots)
         # Started first: a subscriber is then told about the cards already present
-        # (the CPS may be in the reader before the app starts).
+        # (the CPS may be in the reader before the app starts). The app hears the card
+        # service's follower, not the raw watcher: only the signed-in card's removal
+        # locks, a card in another reader or a PC/SC restart does not.
         watcher.start()
         self._watcher = watcher
-        self._unsubscribe = self.service.watch(watcher)
-        watcher.subscribe(dispatch)
+        follower = self.service.follower
+        follower.subscribe_events(dispatch)
         for callback in self._pending_subscribers:
-            watcher.subscribe(callback)
+            follower.subscribe_events(callback)
         self._pending_subscribers.clear()
+        self._unsubscribe = self.service.watch(watcher)
 
     def stop(self) -> None:
         """Stop watching, log out of the card, stop the card thread."""

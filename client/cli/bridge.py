@@ -138,6 +138,12 @@ def run_bridge(args: argparse.Namespace, stop: threading.Event) -> int:
     gate = CardGate(factory, profile.address)
     bridge: Bridge | None = None
     try:
+        if watcher is not None and service is not None:
+            # The card service's follower decides which events concern the signed-in
+            # card (a Vitale or another CPS in another reader never does); started before
+            # the sign-in so that it knows which reader holds the card.
+            service.follower.subscribe_events(gate.on_event)
+            watcher.start()
         try:
             gate.opener()  # sign in now: a wrong PIN or an absent card is said at once
         except CardAbsent as exc:
@@ -145,9 +151,6 @@ def run_bridge(args: argparse.Namespace, stop: threading.Event) -> int:
             if isinstance(exc.__cause__, Exception) and exc.reason != "removed":
                 raise exc.__cause__ from None
             raise
-        if watcher is not None:
-            watcher.subscribe(gate.on_event)
-            watcher.start()
         config = BridgeConfig(imap_port=args.imap_port, smtp_port=args.smtp_port,
                               imaps_port=args.imaps_port, smtps_port=args.smtps_port)
         bridge = Bridge(gate, password, certificate,

@@ -70,6 +70,20 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 def _card_name(profile: Any) -> str:
     """"Given Family" from the card (read without PIN), or "" when no card is readable."""
+    identity = _card_identity(profile)
+    return f"{identity.given_name} {identity.family_name}".strip() if identity else ""
+
+
+def _external_user(profile: Any) -> str:
+    """The SASL EXTERNAL user name: the profile's ``[auth] external_user``, else the card
+    certificate's CN (what operators name the user from), else "" (the address)."""
+    if profile.auth.external_user:
+        return str(profile.auth.external_user)
+    identity = _card_identity(profile)
+    return identity.national_id if identity else ""
+
+
+def _card_identity(profile: Any) -> Any:
     try:
         from cps.middleware import find_pkcs11_module
         from cps.service import CardService
@@ -81,8 +95,8 @@ def _card_name(profile: Any) -> str:
             service.close()
     except Exception as exc:  # noqa: BLE001 - the name is a convenience, the address suffices
         logger.info("card identity not read (%s): using the address", type(exc).__name__)
-        return ""
-    return f"{identity.given_name} {identity.family_name}".strip() if identity else ""
+        return None
+    return identity
 
 
 def _setup(args: argparse.Namespace) -> int:
@@ -139,8 +153,12 @@ def _setup_direct(args: argparse.Namespace, folder: Path, profile: Any, name: st
     module = find_pkcs11_module(None, profile.auth.pkcs11_module)
     anchors = tuple(shipped_anchor_files()) + ((Path(profile.ca_file),) if profile.ca_file
                                                else ())
+    user_name = _external_user(profile)
     report = setup_direct(folder, DirectAccount(profile.address, name, profile.imap,
-                                                profile.smtp, module, anchors))
+                                                profile.smtp, module, anchors, user_name))
+    if not user_name:
+        report.actions.append("no card read: the account's user name is the address; set "
+                              "[auth] external_user in the profile if the server refuses it")
     if args.policies is not None:
         from client.thunderbird.policies import write_policies
 

@@ -15,6 +15,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.serialization import Encoding
+
 from client.cli._common import EXIT_OK, describe_error, emit_json, option
 from client.trust import CrlRejected, CrlStore, KeptCrl, TrustStore, load_pem_objects
 
@@ -78,12 +80,17 @@ def _import(args: argparse.Namespace) -> int:
     for ca in option(args, "ca", None) or []:
         extra.extend(load_pem_objects(Path(ca).read_bytes())[0])
     path = Path(args.file)
-    kept = store.import_crl(path.read_bytes(), str(path.resolve()), authorities=extra)
+    data = path.read_bytes()
+    # A PEM file may hold several CRLs (one per authority, as IGC-Santé bundles them).
+    blocks = [c.public_bytes(Encoding.DER) for c in load_pem_objects(data)[1]] or [data]
+    kept = [store.import_crl(block, str(path.resolve()), authorities=extra)
+            for block in blocks]
     if option(args, "json", False):
-        emit_json({"kept": kept.as_dict()})
+        emit_json({"kept": kept[0].as_dict(), "all": [k.as_dict() for k in kept]})
     else:
         print("CRL kept:")
-        _print_kept(kept)
+        for entry in kept:
+            _print_kept(entry)
     return EXIT_OK
 
 

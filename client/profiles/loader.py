@@ -52,7 +52,7 @@ _KNOWN: dict[str, set[str]] = {
     "trust": {"ca_file"},
     "auth": {
         "method", "pkcs11_module", "issuer", "discovery_url", "client_id", "scope",
-        "acr_values", "certificate_file", "gateway", "gateway_ca",
+        "acr_values", "certificate_file", "gateway", "gateway_ca", "external_user",
     },
     "secrets": {
         "source", "password_file", "cache_key_file", "password_credential",
@@ -236,6 +236,9 @@ def _auth(document: Mapping[str, Any], path: Path | None, base: Path) -> AuthSet
         candidate = Path(module).expanduser()
         module = str(candidate if candidate.is_absolute() else base / candidate)
     settings: dict[str, Any] = {"method": method, "pkcs11_module": module}
+    external_user = _string(document, path, "auth", "external_user", required=False)
+    if external_user:
+        settings["external_user"] = external_user
     if method == "psc":
         issuer = _string(document, path, "auth", "issuer")
         _https_url(path, "auth.issuer", issuer)

@@ -71,6 +71,9 @@ class AuthSettings:
     gateway: str = ""
     #: extra trust anchors for the gateway's TLS certificate.
     gateway_ca: Path | None = None
+    #: The user name a mail client sends with SASL EXTERNAL (its authorisation identity):
+    #: "" means the card certificate's CN, what operators name the user from.
+    external_user: str = ""
 
     @property
     def effective_discovery_url(self) -> str:

@@ -17,8 +17,10 @@ import ctypes
 import ctypes.util
 import json
 import logging
+import os
 import shutil
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterable
@@ -147,6 +149,8 @@ def _libnss() -> Any:
     lib.PK11_GetInternalKeySlot.restype = ctypes.c_void_p
     lib.PK11_FreeSlot.argtypes = [ctypes.c_void_p]
     lib.PK11_NeedLogin.argtypes = [ctypes.c_void_p]
+    lib.PK11_NeedUserInit.argtypes = [ctypes.c_void_p]
+    lib.PK11_InitPin.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]
     lib.PK11_CheckUserPassword.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
     for fn in (lib.PK11SDR_Encrypt, lib.PK11SDR_Decrypt):
         fn.argtypes = [ctypes.POINTER(_SECItem), ctypes.POINTER(_SECItem),
@@ -171,6 +175,12 @@ def _with_sdr(profile: Path, job: Any) -> Any:
         raise NssError("opening the profile's key database", f"NSS error {lib.PORT_GetError()}")
     slot = lib.PK11_GetInternalKeySlot()
     try:
+        if lib.PK11_NeedUserInit(slot):
+            # A key database whose token was never initialised has no SDR key to use;
+            # an empty password is what a profile without a primary password has.
+            if lib.PK11_InitPin(slot, None, b"") != 0:
+                raise NssError("preparing the profile's key database",
+                               f"NSS error {lib.PORT_GetError()}")
         if lib.PK11_NeedLogin(slot) and lib.PK11_CheckUserPassword(slot, b"") != 0:
             raise NssError("saving the password", "the profile has a primary password")
         return job(lib)
@@ -181,7 +191,16 @@ def _with_sdr(profile: Path, job: Any) -> Any:
 
 
 def sdr_encrypt(profile: Path, values: Iterable[str]) -> list[str]:
-    """Encrypt each value with the profile's SDR key; base64 as logins.json stores it."""
+    """Encrypt each value with the profile's SDR key; base64 as logins.json stores it.
+
+    Runs with the NSS that comes with Thunderbird when there is one
+    (:func:`_with_nss_of_thunderbird`).
+    """
+    return _with_nss_of_thunderbird("encrypt", profile, list(values)) or \
+        _sdr_encrypt_here(profile, values)
+
+
+def _sdr_encrypt_here(profile: Path, values: Iterable[str]) -> list[str]:
     def job(lib: Any) -> list[str]:
         out = []
         for value in values:
@@ -201,6 +220,11 @@ def sdr_encrypt(profile: Path, values: Iterable[str]) -> list[str]:
 
 def sdr_decrypt(profile: Path, values: Iterable[str]) -> list[str]:
     """The inverse of :func:`sdr_encrypt` (to check what a profile holds)."""
+    return _with_nss_of_thunderbird("decrypt", profile, list(values)) or \
+        _sdr_decrypt_here(profile, values)
+
+
+def _sdr_decrypt_here(profile: Path, values: Iterable[str]) -> list[str]:
     def job(lib: Any) -> list[str]:
         out = []
         for value in values:
@@ -214,6 +238,63 @@ def sdr_decrypt(profile: Path, values: Iterable[str]) -> list[str]:
 
     result: list[str] = _with_sdr(profile, job)
     return result
+
+
+#: Where Thunderbird keeps its own NSS (Linux packages and tarballs).
+THUNDERBIRD_DIRS = (Path("/usr/lib/thunderbird"), Path("/usr/lib64/thunderbird"),
+                    Path("/opt/thunderbird"), Path("/usr/local/lib/thunderbird"))
+_HELPER_ENV = "MSSANTE_COMPANION_NSS_HELPER"
+
+
+def _thunderbird_nss_dir() -> Path | None:
+    for folder in THUNDERBIRD_DIRS:
+        if (folder / "libnss3.so").exists() and (folder / "libsoftokn3.so").exists():
+            return folder
+    return None
+
+
+def _with_nss_of_thunderbird(action: str, profile: Path, values: list[str]) -> list[str]:
+    """Run an SDR ``action`` with the NSS shipped with Thunderbird; [] when there is none.
+
+    Thunderbird ships an NSS newer than the system's, and a key database it created may
+    hold its key in a form the older library cannot use (``SEC_ERROR_INVALID_KEY``,
+    -8152, when saving a password into a profile Thunderbird already opened). That NSS
+    must be loaded before the system one, so it runs in a child process started with
+    ``LD_LIBRARY_PATH``; the values travel on standard input and output, never in
+    arguments.
+    """
+    folder = _thunderbird_nss_dir()
+    if folder is None or os.environ.get(_HELPER_ENV) or not values:
+        return []
+    env = dict(os.environ, LD_LIBRARY_PATH=os.pathsep.join(
+        p for p in (str(folder), os.environ.get("LD_LIBRARY_PATH", "")) if p))
+    env[_HELPER_ENV] = "1"
+    root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+    result = subprocess.run(  # noqa: S603 - this interpreter and this module
+        [sys.executable, "-m", "client.thunderbird.nss", action, str(profile)],
+        input=json.dumps(values), capture_output=True, text=True, env=env, timeout=60,
+        check=False)
+    if result.returncode != 0:
+        raise NssError(f"{action}ing a saved password",
+                       (result.stderr.strip().splitlines() or ["failed"])[-1][:300])
+    answer: list[str] = json.loads(result.stdout)
+    return answer
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m client.thunderbird.nss encrypt|decrypt PROFILE`` (values as JSON on
+    standard input): the child process of :func:`_with_nss_of_thunderbird`."""
+    action, profile = (sys.argv[1:] if argv is None else argv)[:2]
+    values = json.loads(sys.stdin.read())
+    try:
+        out = (_sdr_encrypt_here if action == "encrypt" else _sdr_decrypt_here)(
+            Path(profile), values)
+    except NssError as exc:
+        print(exc.reason, file=sys.stderr)
+        return 1
+    print(json.dumps(out))
+    return 0
 
 
 def _load_logins(path: Path) -> dict[str, Any]:
@@ -275,3 +356,7 @@ def remove_logins(profile: Path, guids: Iterable[str]) -> int:
     document["logins"] = kept
     path.write_text(json.dumps(document), encoding="utf-8")
     return removed
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

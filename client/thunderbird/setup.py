@@ -100,6 +100,9 @@ class DirectAccount:
     smtp: Endpoint
     pkcs11_module: Path
     anchors: tuple[Path, ...] = ()
+    #: What the server expects as SASL EXTERNAL authorisation identity (Thunderbird sends
+    #: the account's user name): the card certificate's CN by default, not the address.
+    user_name: str = ""
 
 
 @dataclass
@@ -136,10 +139,12 @@ def _save_state(profile: Path, state: dict[str, Any]) -> None:
 
 def _account_prefs(address: str, full_name: str, *, imap_host: str, imap_port: int,
                    imap_socket: int, smtp_host: str, smtp_port: int, smtp_socket: int,
-                   auth_method: int, name: str, fcc: bool) -> dict[str, PrefValue]:
+                   auth_method: int, name: str, fcc: bool,
+                   user_name: str = "") -> dict[str, PrefValue]:
     server, identity, smtp = (f"mail.server.{SERVER_KEY}", f"mail.identity.{IDENTITY_KEY}",
                               f"mail.smtpserver.{SMTP_KEY}")
-    user = urllib.parse.quote(address, safe="")
+    user_name = user_name or address
+    user = urllib.parse.quote(user_name, safe="")
     prefs: dict[str, PrefValue] = {
         f"mail.account.{ACCOUNT_KEY}.server": SERVER_KEY,
         f"mail.account.{ACCOUNT_KEY}.identities": IDENTITY_KEY,
@@ -148,7 +153,7 @@ def _account_prefs(address: str, full_name: str, *, imap_host: str, imap_port: i
         f"{server}.port": imap_port,
         f"{server}.socketType": imap_socket,
         f"{server}.authMethod": auth_method,
-        f"{server}.userName": address,
+        f"{server}.userName": user_name,
         f"{server}.name": name,
         # Sign in at start (else the first check waits check_time) and keep offline
         # copies, so messages are in the profile's store (seen with
@@ -166,7 +171,7 @@ def _account_prefs(address: str, full_name: str, *, imap_host: str, imap_port: i
         f"{smtp}.port": smtp_port,
         f"{smtp}.try_ssl": smtp_socket,
         f"{smtp}.authMethod": auth_method,
-        f"{smtp}.username": address,
+        f"{smtp}.username": user_name,
         f"{smtp}.description": name,
     }
     if fcc:
@@ -185,7 +190,9 @@ def _merge_lists(profile: Path) -> list[str]:
             accounts + ([ACCOUNT_KEY] if ACCOUNT_KEY not in accounts else [])),
         "mail.smtpservers": ",".join(servers + ([SMTP_KEY] if SMTP_KEY not in servers else [])),
     }
-    created = []
+    # Lists that did not exist go away with us (prefs.js as it was, not an empty list).
+    created = [key for key in ("mail.accountmanager.accounts", "mail.smtpservers")
+               if key not in prefs]
     if not prefs.get("mail.accountmanager.defaultaccount"):
         values["mail.accountmanager.defaultaccount"] = ACCOUNT_KEY
         created.append("mail.accountmanager.defaultaccount")
@@ -232,6 +239,7 @@ def setup_bridge(profile: Path, account: BridgeAccount) -> SetupReport:
         smtp_port=account.smtp_port, smtp_socket=_SOCKET["starttls"],
         auth_method=_AUTH_PASSWORD, name=f"MSSante {account.address} (bridge)", fcc=False)
     write_block(profile / "user.js", prefs)
+    state["prefs_js_created"] = not (profile / "prefs.js").exists()
     state["created_prefs"] = _merge_lists(profile)
     _save_state(profile, state)
     report.actions.append(f"account {account.address} on the bridge "
@@ -276,16 +284,24 @@ def setup_direct(profile: Path, account: DirectAccount) -> SetupReport:
         imap_port=account.imap.port, imap_socket=_SOCKET[account.imap.security],
         smtp_host=account.smtp.host, smtp_port=account.smtp.port,
         smtp_socket=_SOCKET[account.smtp.security], auth_method=_AUTH_TLS_CERTIFICATE,
-        name=f"MSSante {account.address}", fcc=True)
+        name=f"MSSante {account.address}", fcc=True, user_name=account.user_name)
     # Thunderbird picks the card's certificate by itself for the TLS handshake.
     prefs["security.default_personal_cert"] = "Select Automatically"
     state["global_prefs"].append("security.default_personal_cert")
     _save_state(profile, state)
     write_block(profile / "user.js", prefs)
+    state["prefs_js_created"] = not (profile / "prefs.js").exists()
     state["created_prefs"] = _merge_lists(profile)
     _save_state(profile, state)
     report.actions.append(f"account {account.address} on {account.imap.host}:"
-                          f"{account.imap.port} with the CPS card (TLS certificate)")
+                          f"{account.imap.port} with the CPS card (TLS certificate), user "
+                          f"name {account.user_name or account.address}")
+    # Thunderbird's SMTP client knows no SASL EXTERNAL (its table of methods stops at
+    # PLAIN, LOGIN, CRAM-MD5, XOAUTH2, GSSAPI, NTLM): it can only send where the server
+    # accepts the certificate without AUTH.
+    report.actions.append("sending: Thunderbird cannot authenticate SMTP with the card "
+                          "(no SASL EXTERNAL); if the operator refuses it, send through "
+                          "the bridge (thunderbird setup --mode bridge)")
     return report
 
 
@@ -308,8 +324,8 @@ def remove_setup(profile: Path) -> SetupReport:
                    if s and s != SMTP_KEY]
         values: dict[str, PrefValue] = {"mail.accountmanager.accounts": ",".join(accounts),
                                          "mail.smtpservers": ",".join(servers)}
-        drop_keys = {"mail.accountmanager.defaultaccount", "mail.smtp.defaultserver",
-                     *state.get("global_prefs", [])}
+        drop_keys: set[str] = {"mail.accountmanager.defaultaccount", "mail.smtp.defaultserver",
+                               *state.get("global_prefs", [])}
         created = set(state.get("created_prefs", []))
         # A default we created goes away with us; one we did not create but that now
         # names our account (the user chose it) falls back to the first remaining.
@@ -320,6 +336,11 @@ def remove_setup(profile: Path) -> SetupReport:
                 "mail.smtp.defaultserver" not in created):
             values["mail.smtp.defaultserver"] = servers[0]
 
+        for key in ("mail.accountmanager.accounts", "mail.smtpservers"):
+            if key in created and not values[key]:
+                del values[key]
+                drop_keys.add(key)
+
         def drop(key: str) -> bool:
             if any(part in key for part in _OURS):
                 return True
@@ -328,6 +349,8 @@ def remove_setup(profile: Path) -> SetupReport:
             return key in drop_keys and key not in values
 
         update_prefs_js(profile / "prefs.js", set_values=values, drop=drop)
+        if state.get("prefs_js_created") and not read_prefs(profile / "prefs.js"):
+            (profile / "prefs.js").unlink()
     removed_logins = nss.remove_logins(profile, state.get("logins", []))
     if removed_logins:
         report.actions.append(f"removed {removed_logins} saved password(s)")

@@ -18,6 +18,7 @@ import hashlib
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 _MAX_CRL_BYTES = 32 * 1024 * 1024
+#: Seconds before a failed distribution point is asked again.
+RETRY_AFTER = 300.0
 
 _NAMES = {
     x509.NameOID.GIVEN_NAME: "GN",
@@ -361,6 +364,8 @@ class CrlDownloader:
         self.fetch = fetch
         self._lock = threading.Lock()
         self._running: dict[str, threading.Thread] = {}
+        # A publication point that just failed is not asked again at every connection.
+        self._failed: dict[str, float] = {}
 
     def _download(self, url: str, authorities: Sequence[x509.Certificate]) -> None:
         try:
@@ -368,6 +373,8 @@ class CrlDownloader:
             self.store.add(crl, authorities, source=url)
         except Exception as exc:  # noqa: BLE001 - any failure keeps the last valid CRL
             logger.info("CRL download from %s failed: %s", url, exc)
+            with self._lock:
+                self._failed[url] = time.monotonic()
         finally:
             with self._lock:
                 self._running.pop(url, None)
@@ -399,6 +406,9 @@ class CrlDownloader:
                 continue
             for url in distribution_points(certificate):
                 with self._lock:
+                    failed_at = self._failed.get(url)
+                    if failed_at is not None and time.monotonic() - failed_at < RETRY_AFTER:
+                        continue
                     thread = self._running.get(url)
                     if thread is None:
                         thread = threading.Thread(

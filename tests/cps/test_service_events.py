@@ -55,7 +55,8 @@ def test_vitale_removal_never_ends_the_session(service: CardService) -> None:
     service.handle_event(_event(EventType.CARD_INSERTED, "SoftHSM-like", CardKind.CPS3))
     service.handle_event(_event(EventType.CARD_INSERTED, OTHER_READER, CardKind.VITALE))
     session = service.login(FakePinPrompt("1234"))
-    assert session.reader is None  # the slot names no known reader
+    # The slot names no known reader: the session follows the only reader holding a CPS.
+    assert session.reader == "SoftHSM-like"
     service.handle_event(_event(EventType.CARD_REMOVED, OTHER_READER, CardKind.VITALE))
     assert session.active
     # An unplugged reader takes its CPS with it.

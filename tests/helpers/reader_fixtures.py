@@ -2,6 +2,7 @@
 
 vpcd's TCP ports are machine-wide, so the fixture holds a file lock for the session:
 two pytest runs on the same machine take turns instead of stealing each other's cards.
+The demo's virtual card (``make demo``) steps out of the reader while the lock is held.
 """
 
 from __future__ import annotations
@@ -9,15 +10,14 @@ from __future__ import annotations
 import fcntl
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from sandbox.reader import VirtualReader
+from sandbox.reader import SHARED_LOCK, VirtualReader
 
 __all__ = ["virtual_reader"]
 
-_LOCK = Path("/tmp/mssante-companion-vpcd.lock")
+_LOCK = SHARED_LOCK
 _LOCK_WAIT = 300.0
 
 

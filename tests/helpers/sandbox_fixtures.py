@@ -93,8 +93,11 @@ def sandbox_operator(
     tmp_path_factory: pytest.TempPathFactory,
     sandbox_pki: Pki,
     sandbox_card: VirtualCard,
+    sandbox_crl_server: CrlServer,
 ) -> Iterator[Sandbox]:
-    """The whole sandbox operator, started once per test session (card: ``sandbox_card``)."""
+    """The whole sandbox operator, started once per test session (card: ``sandbox_card``;
+    its CRLs are served by ``sandbox_crl_server``, so the operator starts no server of its
+    own on the PKI's port)."""
     sandbox = Sandbox(
         tmp_path_factory.mktemp("sandbox"),
         with_reader=False,

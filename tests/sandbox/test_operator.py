@@ -64,7 +64,8 @@ def test_command_line_start_status_stop_leaves_nothing(tmp_path: Path) -> None:
         assert started.returncode == 0, started.stderr
         state = json.loads((directory / "state.json").read_text())
         pids = {name: info["pid"] for name, info in state["processes"].items()}
-        assert set(pids) == {"dovecot", "smtp-sink", "oidc-provider", "psc-gateway"}
+        assert set(pids) == {"dovecot", "smtp-sink", "oidc-provider", "psc-gateway",
+                             "crl-server"}
         processes = set().union(*(_group(pid) for pid in pids.values()))
         assert len(processes) > 3  # Dovecot's children are in its group
         status = _run_sandbox("status", "--dir", str(directory), "--json")

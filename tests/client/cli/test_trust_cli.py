@@ -72,6 +72,10 @@ def test_import_and_status(sandbox_pki: Pki, app_home: Path, tmp_path: Path,
     assert main(["trust", "status"]) == 0
     text = capsys.readouterr().out
     assert "TEST AC IGC-SANTE ELEMENTAIRE PERSONNES" in text and "next update" in text
+    # A PEM bundle of every authority's CRL: each one is kept.
+    assert main(["trust", "import-crl", str(sandbox_pki.crl_pem), "--profile", str(profile),
+                 "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["all"]) == 3
     # Signed by another PKI's authority: refused, and said so.
     other = build_pki(tmp_path / "other")
     assert main(["trust", "import-crl", str(other.crl_der_path("persons")),

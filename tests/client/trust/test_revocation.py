@@ -159,3 +159,20 @@ def test_revoked_server_certificate_is_refused(
     with pytest.raises(ServerCertificateRevoked) as info:
         fresh.verify_server(chain, "imap.revoque.test")
     assert info.value.revocation_reason == "key_compromise"
+
+
+def test_failed_publication_point_is_not_asked_at_every_connection(
+    sandbox_pki: Pki, tmp_path: Path
+) -> None:
+    cert = _person(sandbox_pki, "RECESSION")
+    asked: list[str] = []
+
+    def unreachable(url: str) -> bytes:
+        asked.append(url)
+        raise OSError("network is unreachable")
+
+    store = TrustStore.from_files([sandbox_pki.chain_pem], use_system=False,
+                                  crls=CrlStore(tmp_path / "crl"))
+    for _ in range(3):
+        assert store.check_revocation(cert, unreachable, wait=2) is None
+    assert asked == [sandbox_pki.crl_url("persons")]
