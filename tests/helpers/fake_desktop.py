@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from client.auth.ciba import EcpsCancelled, EcpsDenied
 from client.mail.errors import FolderNotFound, RecipientRefused
 from client.xdm.errors import InvalidIns
 from cps.errors import PinEntryCancelled, PinIncorrect, PinLocked
@@ -503,20 +504,6 @@ class FakeProfileSetup:
         return self.target
 
 
-class FakeEcpsDenied(Exception):
-    """Shaped like client.auth.ciba.EcpsDenied (named so the wording finds it)."""
-
-
-FakeEcpsDenied.__name__ = "EcpsDenied"
-
-
-class FakeEcpsCancelled(Exception):
-    """Shaped like client.auth.ciba.EcpsCancelled."""
-
-
-FakeEcpsCancelled.__name__ = "EcpsCancelled"
-
-
 class FakeEcps:
     """A fake e-CPS sign-in (``ui.backend.EcpsSignIn``): the test plays the phone.
 
@@ -557,10 +544,10 @@ class FakeEcps:
         while not self._answered.wait(0.02):
             if cancel.is_set():
                 self.pending.clear()
-                raise FakeEcpsCancelled()
+                raise EcpsCancelled()
         self.pending.clear()
         if self._answer == "deny":
-            raise FakeEcpsDenied()
+            raise EcpsDenied(national_id)
         self.remembered = national_id
         self.alive = True
         return self.holder, FakeMailService()

@@ -86,7 +86,7 @@ def test_delete_several_then_undo(qtbot: QtBot, signed_in: MainWindow,
     signed_in.actions_.delete.trigger()
     assert view.model.rowCount() == 0
     qtbot.wait_until(lambda: signed_in.undo_bar.isVisible(), timeout=5000)
-    assert signed_in.undo_bar.label.text() == "3 message(s) placé(s) dans la corbeille."
+    assert signed_in.undo_bar.label.text() == "3 messages placés dans la corbeille."
     assert len(mail.rows["Trash"]) == 3
     signed_in.undo_bar.button.click()
     qtbot.wait_until(lambda: view.model.rowCount() == 3, timeout=5000)
