@@ -173,14 +173,20 @@ class ReadingPane(QWidget):
         # sender's offset).
         date = (QLocale().toString(view.date.astimezone(), "dddd d MMMM yyyy, HH:mm")
                 if view.date else "")
+        # French puts a space before the colon, English does not: the pattern is translated.
+        field = self.tr("%1 : %2")
+
+        def line(label: str, value: str) -> str:
+            return field.replace("%1", esc(label)).replace("%2", esc(value))
+
         lines = [f"<b style='font-size:large'>{esc(display_subject(view.subject))}</b>",
-                 f"{esc(from_label)} : {esc(view.sender)}"]
+                 line(from_label, view.sender)]
         if view.to:
-            lines.append(f"{esc(to_label)} : {esc(view.to)}")
+            lines.append(line(to_label, view.to))
         if view.cc:
-            lines.append(f"{esc(cc_label)} : {esc(view.cc)}")
+            lines.append(line(cc_label, view.cc))
         if date:
-            lines.append(f"{esc(date_label)} : {esc(date)}")
+            lines.append(line(date_label, date))
         self.header.setText("<br>".join(lines))
 
         document = QTextDocument(self.body)
