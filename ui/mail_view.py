@@ -217,6 +217,8 @@ class MailView(QWidget):
             # time, it can take a while) the list says so, with its own progress.
             self.current_uid = None
             self.model.folder = path
+            record = self._folders.get(path)
+            self.model.show_recipients(record is not None and record.role in ("sent", "drafts"))
             self.model.set_messages([])
             self.list_status.setText(
                 self.tr("Synchronisation de « %1 »…").replace("%1", self._label(path)))
@@ -224,7 +226,8 @@ class MailView(QWidget):
         self.current_folder = path
         self._call(
             self.mail.messages, lambda rows: self._messages_loaded(path, rows),
-            self.tr("Synchronisation de %1…").replace("%1", path), path, progress=True,
+            self.tr("Synchronisation de %1…").replace("%1", self._label(path)), path,
+            progress=True,
         )
 
     def _label(self, path: str) -> str:

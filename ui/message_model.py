@@ -70,10 +70,12 @@ def search_keys(messages: Iterable[MessageSummary]) -> dict[int, str]:
     return {m.uid: search_key(m) for m in messages}
 
 
-def _header(section: int) -> str:
+def _header(section: int, recipients: bool = False) -> str:
     names = {
         Column.STATUS: "",
-        Column.SENDER: QCoreApplication.translate("MessageTableModel", "Expéditeur"),
+        Column.SENDER: (QCoreApplication.translate("MessageTableModel", "Destinataire")
+                        if recipients else
+                        QCoreApplication.translate("MessageTableModel", "Expéditeur")),
         Column.SUBJECT: QCoreApplication.translate("MessageTableModel", "Objet"),
         Column.DATE: QCoreApplication.translate("MessageTableModel", "Date"),
         Column.SIZE: QCoreApplication.translate("MessageTableModel", "Taille"),
@@ -124,8 +126,20 @@ class MessageTableModel(QAbstractTableModel):
         self._bold.setBold(True)
         self._locale = QLocale()
         self.folder = ""  # the folder these rows belong to (drag payload)
+        # Sent and Drafts show whom a message went to, as Thunderbird does.
+        self.shows_recipients = False
 
     # -- content -----------------------------------------------------------------------
+    def show_recipients(self, recipients: bool) -> None:
+        """Show the recipients (Sent, Drafts) or the sender in the correspondent column."""
+        if recipients != self.shows_recipients:
+            self.shows_recipients = recipients
+            self._senders = {}
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, Column.SENDER, Column.SENDER)
+            if self._rows:
+                self.dataChanged.emit(self.index(0, Column.SENDER),
+                                      self.index(len(self._rows) - 1, Column.SENDER))
+
     def set_messages(self, messages: Iterable[MessageSummary]) -> None:
         """Replace every row (after a sync)."""
         self.beginResetModel()
@@ -238,7 +252,7 @@ class MessageTableModel(QAbstractTableModel):
     ) -> Any:
         """Column titles."""
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _header(section)
+            return _header(section, self.shows_recipients)
         if (orientation == Qt.Orientation.Horizontal and section == Column.STATUS
                 and role == Qt.ItemDataRole.ToolTipRole):
             return QCoreApplication.translate("MessageTableModel", "État")
@@ -296,7 +310,11 @@ class MessageTableModel(QAbstractTableModel):
         # The list shows the sender's name; the address is in the tooltip and the pane.
         text = self._senders.get(message.uid)
         if text is None:
-            text = self._senders[message.uid] = _sender_name(message.sender)
+            if self.shows_recipients and message.recipients:
+                text = ", ".join(_sender_name(r) for r in message.recipients.split(", "))
+            else:
+                text = _sender_name(message.sender)
+            self._senders[message.uid] = text
         return text
 
     def _status_icon(self, message: MessageSummary) -> QIcon:

@@ -1253,6 +1253,10 @@
             <source>accusé de lecture demandé</source>
             <translation>read receipt requested</translation>
         </message>
+        <message>
+            <source>Destinataire</source>
+            <translation>Recipient</translation>
+        </message>
     </context>
     <context>
         <name>OutboxView</name>

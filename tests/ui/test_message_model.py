@@ -82,3 +82,24 @@ def test_status_column_describes_the_row(qtbot: QtBot) -> None:
     assert not model.data(index, Qt.ItemDataRole.DecorationRole).isNull()
     assert model.data(model.index(0, Column.SENDER), Qt.ItemDataRole.FontRole).bold()
     assert model.headerData(Column.SUBJECT, Qt.Orientation.Horizontal) == "Objet"
+
+
+def test_sent_folders_show_the_recipients(qtbot: QtBot) -> None:
+    from datetime import datetime
+
+    from ui.backend import MessageSummary
+
+    model = MessageTableModel()
+    model.set_messages([MessageSummary(
+        1, "Dr Jean MARTIN <jean.martin@hopital.mssante.fr>", "Demande d'avis",
+        datetime(2026, 11, 29, 11, 2),
+        recipients="Claire DUBOIS <claire.dubois@clinique.mssante.fr>, paul@x.mssante.fr")])
+    sender = model.index(0, Column.SENDER)
+    assert model.data(sender) == "Dr Jean MARTIN"
+    assert model.headerData(Column.SENDER, Qt.Orientation.Horizontal) == "Expéditeur"
+    with qtbot.wait_signal(model.headerDataChanged):
+        model.show_recipients(True)
+    assert model.headerData(Column.SENDER, Qt.Orientation.Horizontal) == "Destinataire"
+    assert model.data(sender) == "Claire DUBOIS, paul@x.mssante.fr"
+    model.show_recipients(False)
+    assert model.data(sender) == "Dr Jean MARTIN"
