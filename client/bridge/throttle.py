@@ -244,7 +244,7 @@ class ConnectionCap:
     never lock them out.
     """
 
-    def __init__(self, *, per_source: int = 8, owner: int = 16, others: int = 32) -> None:
+    def __init__(self, *, per_source: int = 8, owner: int = 64, others: int = 32) -> None:
         self.per_source = per_source
         self.owner = owner
         self.others = others
