@@ -43,7 +43,7 @@ from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
 from client.errors import ClientError
-from client.paths import app_paths
+from client.paths import app_paths, private_dir
 
 __all__ = [
     "CertificateRevoked",
@@ -260,7 +260,7 @@ class CrlStore:
         kept = self.get(crl.issuer)
         if kept is not None and _crl_order(kept) >= _crl_order(crl):
             return _crl_order(kept) == _crl_order(crl)
-        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(self.directory)
         path = self._path_for(crl.issuer)
         temporary = path.with_suffix(".tmp")
         temporary.write_bytes(crl.public_bytes(serialization.Encoding.DER))
