@@ -85,3 +85,21 @@ audit-ci: venv
 	@$(PY) packaging/audit_lock.py $(LOCK); status=$$?; \
 		if [ $$status -eq 3 ]; then echo "audit: not checked (see above); CI goes on"; exit 0; fi; \
 		exit $$status
+
+# Fuzzing as a habit (fuzz/__init__.py, README "Hardening"): the nightly run. Every atheris
+# harness for FUZZ_SECONDS each (findings in fuzz/findings/: fix, then move the input to
+# fuzz/regressions/<harness>/ so tests/fuzz/ replays it for good), then every hostile-input
+# property with HOSTILE_EXAMPLES cases. Runs under nice; about 70 minutes with the defaults.
+.PHONY: fuzz-long
+FUZZ_SECONDS ?= 600
+FUZZ_HOSTILE_EXAMPLES ?= 10000
+fuzz-long: venv
+	@mkdir -p fuzz/findings
+	@status=0; for name in $$($(PY) -c "from fuzz.harnesses import HARNESSES; print(' '.join(sorted(HARNESSES)))"); do \
+		echo "== fuzz $$name: $(FUZZ_SECONDS) s"; \
+		nice -n 10 $(PY) -m fuzz $$name -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+			-artifact_prefix=fuzz/findings/$$name- -print_final_stats=1 || status=1; \
+	done; \
+	echo "== hostile-input properties: $(FUZZ_HOSTILE_EXAMPLES) cases each"; \
+	HOSTILE_EXAMPLES=$(FUZZ_HOSTILE_EXAMPLES) nice -n 10 $(PY) -m pytest tests/hostile -q -p no:cacheprovider || status=1; \
+	exit $$status
