@@ -332,6 +332,15 @@ def _filename(part: email.message.Message) -> str:
     return decode_header_text(name) if name else ""
 
 
+def _disposition(part: email.message.Message) -> str | None:
+    try:
+        return part.get_content_disposition()
+    except Exception:  # noqa: BLE001 - e.g. an RFC 2231 charset holding NUL (ValueError)
+        raw = [str(v) for k, v in part.raw_items() if k.lower() == "content-disposition"]
+        word = raw[0].split(";", 1)[0].strip().lower() if raw else ""
+        return word or None
+
+
 def _date(msg: email.message.Message) -> dt.datetime | None:
     text = _header(msg, "Date")
     if not text:
@@ -368,7 +377,7 @@ def parse_message(raw: bytes, *, allow_remote: bool = False) -> ReadMessage:
     for part in _leaves(msg):
         if id(part) in body_parts:
             continue
-        disposition = part.get_content_disposition()
+        disposition = _disposition(part)
         name = _filename(part)
         if not name and part.get_content_type() == "message/rfc822":
             inner = part.get_payload()
