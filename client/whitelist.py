@@ -45,7 +45,7 @@ import defusedxml
 import defusedxml.ElementTree as SafeET
 
 from client.errors import ClientError
-from client.paths import app_paths
+from client.paths import app_paths, private_dir
 
 __all__ = [
     "DEFAULT_CHECKSUM_URL",
@@ -386,7 +386,7 @@ def import_whitelist(
         verify_checksum(data, checksum)
     space = TrustSpace.parse(data, source=source.name)
     target = Path(target) if target is not None else default_whitelist_path()
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(target.parent)
     handle_fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(handle_fd, "wb") as out:

@@ -10,6 +10,9 @@ from pathlib import Path
 
 #: Where each harness keeps its corpus (``FUZZ_CORPUS`` overrides, e.g. a temp dir in CI).
 CORPUS = Path(os.environ.get("FUZZ_CORPUS") or Path(__file__).resolve().parent / "corpus")
+#: Inputs that once found a bug, kept in the repository: replayed by ``tests/fuzz/`` and
+#: given to libFuzzer as extra seeds (read only: new inputs go to :data:`CORPUS`).
+REGRESSIONS = Path(__file__).resolve().parent / "regressions"
 
 
 def _seed_corpus(name: str, seeds: list[bytes]) -> Path:
@@ -45,7 +48,8 @@ def main(argv: list[str]) -> int:
         except allowed:
             pass
 
-    atheris.Setup([sys.argv[0], *options, str(corpus)], one_input)
+    seeds = [str(REGRESSIONS / name)] if (REGRESSIONS / name).is_dir() else []
+    atheris.Setup([sys.argv[0], *options, str(corpus), *seeds], one_input)
     atheris.Fuzz()
     return 0
 

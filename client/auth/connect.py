@@ -19,6 +19,7 @@ from typing import Any
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
+import client.logsafety  # noqa: F401 - redacts imapclient's protocol traces at the source
 from client.auth.errors import OperatorUnreachable
 from client.profiles.model import Endpoint
 from client.tls.errors import HandshakeFailed

@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from client.bridge.errors import LocalCertificateError
-from client.paths import app_paths
+from client.paths import app_paths, private_dir
 
 __all__ = ["LocalCertificate", "default_certificate_dir", "load_or_create_certificate"]
 
@@ -175,7 +175,7 @@ def load_or_create_certificate(directory: Path | None = None) -> LocalCertificat
     folder = directory or default_certificate_dir()
     cert_path, chain_path, key_path = folder / _CA, folder / _CHAIN, folder / _KEY
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(folder)
         if cert_path.exists() and chain_path.exists() and key_path.exists():
             current = LocalCertificate(cert_path, chain_path, key_path)
             try:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from client.audit import record as audit_record
 from client.bridge.errors import NotLoopback, PortUnavailable
+from client.bridge.throttle import ConnectionCap, PeerIdentity, peer_identity
 
 __all__ = ["BUFFER_SIZE", "LineConnection", "LineTooLong", "Listener", "ListenerStats",
            "check_loopback"]
@@ -59,12 +60,21 @@ def _peer_is_loopback(sock: socket.socket) -> bool:
 class LineConnection:
     """A client connection (plain or TLS) with a read buffer."""
 
-    def __init__(self, sock: socket.socket) -> None:
+    def __init__(self, sock: socket.socket, identity: PeerIdentity | None = None) -> None:
         self.sock: socket.socket = sock
         self._buffer = bytearray()
         self.tls = isinstance(sock, ssl.SSLSocket)
         self._send_lock = threading.Lock()
         self.closed = False
+        #: Who connected (throttling key); set by the listener.
+        self.identity = identity or PeerIdentity("?")
+        self._on_signed_in: Callable[[], None] | None = None
+
+    def signed_in(self) -> None:
+        """The client gave the right password: it leaves the unauthenticated pool."""
+        hook, self._on_signed_in = self._on_signed_in, None
+        if hook is not None:
+            hook()
 
     def _fill(self) -> bool:
         data = self.sock.recv(BUFFER_SIZE)
@@ -148,12 +158,17 @@ class Listener:
         handler: serves one client; the listener closes the connection afterwards.
         tls_context: when given, TLS starts at connect time (implicit TLS, RFC 8314).
         name: for logs and status (``imap``, ``smtp``...).
+        cap: limits on connections not yet signed in (shared by a bridge's listeners);
+            connections above it are closed at once, neither served nor audited.
     """
 
     def __init__(self, host: str, port: int, handler: Callable[[LineConnection], None], *,
-                 tls_context: ssl.SSLContext | None = None, name: str = "") -> None:
+                 tls_context: ssl.SSLContext | None = None, name: str = "",
+                 cap: ConnectionCap | None = None) -> None:
         self.host = check_loopback(host)
         self.name = name
+        self._cap = cap or ConnectionCap()
+        self.refused = 0
         self._handler = handler
         self._tls = tls_context
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -199,11 +214,35 @@ class Listener:
                 audit_record("bridge-refused", listener=self.name, reason="not-loopback")
                 sock.close()
                 continue
-            threading.Thread(target=self._serve, args=(sock,), daemon=True,
-                             name=f"bridge-{self.name}-client").start()
+            identity = peer_identity(sock)
+            if not self._cap.acquire(identity):
+                # Over the cap: closed before any work, without a thread or an audit
+                # entry (a flood must cost neither CPU nor disk).
+                self.refused += 1
+                with contextlib.suppress(OSError):
+                    sock.close()
+                continue
+            try:
+                threading.Thread(target=self._serve, args=(sock, identity), daemon=True,
+                                 name=f"bridge-{self.name}-client").start()
+            except RuntimeError:  # no thread left: as over the cap
+                self._cap.release(identity)
+                sock.close()
 
-    def _serve(self, sock: socket.socket) -> None:
+    def _serve(self, sock: socket.socket, identity: PeerIdentity | None = None) -> None:
         connection: LineConnection | None = None
+        identity = identity or PeerIdentity("?")
+        released = threading.Event()
+
+        def release() -> None:
+            if not released.is_set():
+                released.set()
+                self._cap.release(identity)
+
+        def signed_in() -> None:
+            release()
+            audit_record("bridge-session", listener=self.name)
+
         with self.stats.lock:
             self.stats.connected += 1
             self.stats.served += 1
@@ -211,11 +250,11 @@ class Listener:
             # Inside the try: a client that already hung up makes setsockopt fail, and
             # the socket must still be closed (a leaked socket per aborted client).
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            audit_record("bridge-session", listener=self.name)
             if self._tls is not None:
                 sock.settimeout(30)
                 sock = self._tls.wrap_socket(sock, server_side=True)
-            connection = LineConnection(sock)
+            connection = LineConnection(sock, identity)
+            connection._on_signed_in = signed_in
             with self._lock:
                 self._connections.add(connection)
             self._handler(connection)
@@ -232,6 +271,7 @@ class Listener:
             else:
                 with contextlib.suppress(OSError):
                     sock.close()
+            release()
             with self.stats.lock:
                 self.stats.connected -= 1
 

@@ -30,13 +30,13 @@ import select
 import socket
 import ssl
 import threading
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from client.bridge.conn import BUFFER_SIZE, LineConnection, LineTooLong
 from client.bridge.errors import CARD_REMOVED_TEXT, CardAbsent
 from client.bridge.gate import CardGate
+from client.bridge.throttle import AuthThrottle
 
 if TYPE_CHECKING:
     from imapclient import IMAPClient
@@ -55,8 +55,6 @@ _RECORD = 16 * 1024 + 256
 #: or that would let the client change the byte stream under the bridge (COMPRESS,
 #: RFC 4978: the bridge could no longer append its card-removed BYE).
 _DROPPED_CAPABILITIES = ("STARTTLS", "LOGINDISABLED", "AUTH=", "SASL-IR", "COMPRESS=")
-#: Wrong local password: slow down guessing from other local programs.
-FAILED_LOGIN_DELAY = 1.0
 _PRE_AUTH_TIMEOUT = 120.0
 
 
@@ -164,13 +162,16 @@ class ImapSide:
         password_ok: checks the local password (constant time).
         tls_context: the local certificate's server context (STARTTLS).
         record_error: remembers the last error for the status display.
+        throttle: paces sign-in attempts (shared with the SMTP side).
     """
 
     def __init__(self, gate: CardGate, password_ok: Callable[[str], bool],
                  tls_context: ssl.SSLContext, *,
-                 record_error: Callable[[str], None] | None = None) -> None:
+                 record_error: Callable[[str], None] | None = None,
+                 throttle: AuthThrottle | None = None) -> None:
         self.gate = gate
         self._password_ok = password_ok
+        self._throttle = throttle or AuthThrottle()
         self._tls = tls_context
         self._record_error = record_error or (lambda _text: None)
         self._relays: set[_Relay] = set()
@@ -317,14 +318,21 @@ class ImapSide:
 
     def _sign_in(self, connection: LineConnection, tag: str, user: str, password: str) -> bool:
         """Check the local password, open the upstream session, relay; True when done."""
+        if not self._throttle.admit(connection.identity):
+            del password
+            connection.send(f"{tag} NO [UNAVAILABLE] too many failed sign-ins, try again "
+                            "later\r\n".encode())
+            return False
         ok = user.strip().lower() == self.gate.address.lower() and self._password_ok(password)
         del password
         if not ok:
-            logger.warning("IMAP bridge: wrong local user name or password")
-            time.sleep(FAILED_LOGIN_DELAY)
+            logger.info("IMAP bridge: wrong local user name or password")
+            self._throttle.failed(connection.identity, "imap")
             connection.send(f"{tag} NO [AUTHENTICATIONFAILED] wrong bridge user name or "
                             "password (see the companion's bridge settings)\r\n".encode())
             return False
+        self._throttle.succeeded(connection.identity)
+        connection.signed_in()
         try:
             upstream = self.gate.open_imap()
         except CardAbsent as exc:

@@ -25,6 +25,7 @@ from client.bridge.gate import CardGate
 from client.bridge.imap import ImapSide
 from client.bridge.smtp import SmtpSide
 from client.bridge.submit import CacheOpener, OutboxSubmitter
+from client.bridge.throttle import AuthThrottle, ConnectionCap
 from client.mail.policy import RecipientPolicy
 
 __all__ = ["DEFAULT_IMAP_PORT", "DEFAULT_SMTP_PORT", "Bridge", "BridgeConfig", "BridgeStatus"]
@@ -83,7 +84,8 @@ class Bridge:
 
     def __init__(self, gate: CardGate, password: BridgePassword, certificate: LocalCertificate,
                  *, policy: RecipientPolicy, config: BridgeConfig | None = None,
-                 open_cache: CacheOpener | None = None) -> None:
+                 open_cache: CacheOpener | None = None,
+                 throttle: AuthThrottle | None = None) -> None:
         self.config = config or BridgeConfig()
         check_loopback(self.config.host)
         self.gate = gate
@@ -93,10 +95,14 @@ class Bridge:
         self._last_error = ""
         self._error_lock = threading.Lock()
         self.submitter = OutboxSubmitter(gate, policy, open_cache=open_cache)
+        # One throttle and one cap for both protocols: a guesser cannot double its rate
+        # or its connections by using the other port.
+        self.throttle = throttle or AuthThrottle()
+        self._cap = ConnectionCap()
         self.imap = ImapSide(gate, password.matches, self._tls,
-                             record_error=self._record_error)
+                             record_error=self._record_error, throttle=self.throttle)
         self.smtp = SmtpSide(self.submitter, password.matches, self._tls,
-                             record_error=self._record_error)
+                             record_error=self._record_error, throttle=self.throttle)
         self._listeners: dict[str, Listener] = {}
 
     def _record_error(self, text: str) -> None:
@@ -120,7 +126,7 @@ class Bridge:
                 if port is None:
                     continue
                 self._listeners[name] = Listener(self.config.host, port, handler,
-                                                 tls_context=tls, name=name)
+                                                 tls_context=tls, name=name, cap=self._cap)
         except BaseException:
             self.stop()
             raise
@@ -140,6 +146,7 @@ class Bridge:
         listeners, self._listeners = list(self._listeners.values()), {}
         for listener in listeners:
             listener.stop()
+        self.throttle.flush("bridge")
         self.gate.close()
 
     def __enter__(self) -> Bridge:

@@ -21,12 +21,12 @@ import binascii
 import logging
 import re
 import ssl
-import time
 from collections.abc import Callable
 
 from client.bridge.conn import LineConnection, LineTooLong
 from client.bridge.errors import CardAbsent
 from client.bridge.submit import OutboxSubmitter
+from client.bridge.throttle import AuthThrottle
 from client.errors import ClientError
 from client.mail.errors import MailError, RecipientRefused
 
@@ -38,7 +38,6 @@ logger = logging.getLogger(__name__)
 #: what MSSanté operators accept, the operator's refusal is then relayed as 554).
 MAX_MESSAGE_SIZE = 50 * 1024 * 1024
 _ADDRESS = re.compile(r"^(?:FROM|TO):\s*<([^>]*)>", re.IGNORECASE)
-_FAILED_AUTH_DELAY = 1.0
 _TIMEOUT = 300.0  # RFC 5321 section 4.5.3.2: 5 minutes for commands
 
 _RULES = {
@@ -72,10 +71,12 @@ class SmtpSide:
 
     def __init__(self, submitter: OutboxSubmitter, password_ok: Callable[[str], bool],
                  tls_context: ssl.SSLContext, *,
-                 record_error: Callable[[str], None] | None = None) -> None:
+                 record_error: Callable[[str], None] | None = None,
+                 throttle: AuthThrottle | None = None) -> None:
         self.submitter = submitter
         self.gate = submitter.gate
         self._password_ok = password_ok
+        self._throttle = throttle or AuthThrottle()
         self._tls = tls_context
         self._record_error = record_error or (lambda _text: None)
 
@@ -152,14 +153,20 @@ class SmtpSide:
         if credentials is None:
             return True
         user, password = credentials
+        if not self._throttle.admit(connection.identity):
+            del password
+            self._reply(connection, "454 4.7.0 too many failed sign-ins, try again later")
+            return True
         ok = user.strip().lower() == self.gate.address.lower() and self._password_ok(password)
         del password
         if not ok:
-            logger.warning("SMTP bridge: wrong local user name or password")
-            time.sleep(_FAILED_AUTH_DELAY)
+            logger.info("SMTP bridge: wrong local user name or password")
+            self._throttle.failed(connection.identity, "smtp")
             self._reply(connection, "535 5.7.8 wrong bridge user name or password (see the "
                                     "companion's bridge settings)")
             return True
+        self._throttle.succeeded(connection.identity)
+        connection.signed_in()
         try:
             self.gate.opener()  # signs in now (one PIN prompt per insertion) or says why not
         except CardAbsent as exc:

@@ -156,12 +156,18 @@ def load_all_commands() -> None:
 
 
 def _configure_logging(verbosity: int) -> None:
+    from client import logsafety
+
     level = logging.WARNING
     if verbosity == 1:
         level = logging.INFO
-    elif verbosity >= 2:
+    elif verbosity == 2:
         level = logging.DEBUG
+    elif verbosity >= 3:
+        level = logsafety.TRAFFIC  # protocol traces, redacted
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        logsafety.install(handler)  # no health data on stderr at any verbosity
 
 
 def main(argv: Sequence[str] | None = None) -> int:

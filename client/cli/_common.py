@@ -154,7 +154,7 @@ def common_options() -> CommandParser:
     )
     common.add_argument(
         "-v", "--verbose", action="count", default=argparse.SUPPRESS,
-        help="more diagnostics on stderr (repeat for debug)",
+        help="more diagnostics on stderr (-vv debug, -vvv protocol traces)",
     )
     return common
 

@@ -27,7 +27,7 @@ from client.cli._common import (
     report_failure,
 )
 from client.errors import ClientError
-from client.mail.attachments import save_attachments
+from client.mail.attachments import save_attachments_checked
 from client.mail.cache import MailCache
 from client.mail.compose import AttachmentSource, Draft
 from client.mail.errors import (
@@ -406,12 +406,17 @@ def _save_attachments(args: argparse.Namespace) -> int:
     with _session(args) as (_, mailbox):
         raw = _fetch(args, mailbox)
     read = parse_message(raw)
-    paths = save_attachments(read.attachments, args.directory, overwrite=args.overwrite)
+    saved = save_attachments_checked(read.attachments, args.directory,
+                                     overwrite=args.overwrite)
     if _json(args):
-        emit_json([str(p) for p in paths])
+        emit_json([str(s.path) for s in saved])
     else:
-        for path in paths:
-            print(path)
+        for item in saved:
+            print(item.path)
+    for item in saved:
+        if item.verdict.blocked:
+            print(f"Renamed {item.path.name!r}: {', '.join(item.verdict.reasons)} (a program "
+                  "or script: do not open it unless you expected one).", file=sys.stderr)
     return EXIT_OK
 
 

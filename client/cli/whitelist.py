@@ -16,6 +16,7 @@ from typing import Any
 
 from client.cli._common import EXIT_OK, describe_error, emit_json, option
 from client.directory.download import download, is_url
+from client.paths import private_dir
 from client.whitelist import (
     DEFAULT_URL,
     TrustSpace,
@@ -72,7 +73,7 @@ def _fetch(source: str, scratch: Path) -> Path:
 
 def _import(args: argparse.Namespace) -> int:
     target = default_whitelist_path()
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(target.parent)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".download-") as tmp:
         scratch = Path(tmp)
         xml = _fetch(args.source, scratch)

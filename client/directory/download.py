@@ -25,6 +25,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from client.directory.errors import DownloadError, ImportCancelled
+from client.paths import private_dir
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -132,7 +133,7 @@ def download(
         ImportCancelled: ``cancel()`` returned True.
     """
     _check_url(url)
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(directory)
     name = Path(urlsplit(url).path).name or "download"
     handle, temp_name = tempfile.mkstemp(prefix=".download-", suffix=f"-{name}", dir=directory)
     own_client = client is None

@@ -34,6 +34,7 @@ from client.directory.index import (
     TIER_SPAN,
     default_index_path,
 )
+from client.paths import private_dir
 from client.sqlite_faults import is_disk_failure
 
 __all__ = [
@@ -136,7 +137,7 @@ def import_extraction(
     """
     started = time.monotonic()
     target = Path(index_path) if index_path is not None else default_index_path()
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(target.parent)
     handle, temp_name = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=".importing", dir=target.parent
     )

@@ -31,7 +31,7 @@ from client.directory.download import Validators, download, download_if_changed
 from client.directory.errors import DirectoryError
 from client.directory.service import Directory
 from client.errors import ClientError
-from client.paths import app_paths
+from client.paths import app_paths, private_dir
 from client.whitelist import (
     DEFAULT_CHECKSUM_URL,
     DEFAULT_URL,
@@ -160,7 +160,7 @@ def refresh_if_due(
     state = _read_state(state_path)
     outcomes: list[RefreshOutcome] = []
     target = default_whitelist_path()
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(target.parent)
 
     if force or _due(state, "whitelist", now, sources.interval):
         try:

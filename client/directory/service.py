@@ -20,6 +20,7 @@ from client.directory.importer import (
     is_cancelled,
 )
 from client.directory.index import DirectoryEntry, DirectoryIndex, DirectoryInfo
+from client.paths import private_dir
 
 __all__ = ["Directory"]
 
@@ -94,7 +95,7 @@ class Directory:
         if not is_url(text):
             return import_extraction(Path(source), self.index.path, progress=progress,
                                      cancel=cancel, before_replace=self.index.close)
-        self.index.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(self.index.path.parent)
         with tempfile.TemporaryDirectory(dir=self.index.path.parent,
                                          prefix=".download-") as scratch:
             downloaded = download(text, Path(scratch), cancel=lambda: is_cancelled(cancel))

@@ -26,8 +26,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from client.mail.attachments import safe_filename
-from client.paths import app_paths
+from client.mail.attachments import EXECUTABLE_EXTENSIONS, executable_kind, safe_filename
+from client.paths import app_paths, private_dir
 
 __all__ = [
     "BLOCKED_EXTENSIONS",
@@ -41,24 +41,9 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: Extensions that run code when "opened" on Windows, macOS or Linux desktops (or that
-#: carry macros or mount as disks). Compared case-insensitively, on every suffix of the
-#: name, so ``compte-rendu.pdf.exe`` and ``x.EXE`` are both caught.
-BLOCKED_EXTENSIONS = frozenset({
-    # Windows programs, installers, libraries, shortcuts and scripts
-    "exe", "com", "scr", "pif", "cpl", "dll", "sys", "drv", "ocx", "msi", "msp", "mst",
-    "msc", "lnk", "url", "scf", "inf", "reg", "hta", "bat", "cmd", "ps1", "psm1", "psd1",
-    "vbs", "vbe", "js", "jse", "wsf", "wsh", "ws", "wsc", "appref-ms", "application",
-    "gadget", "xbap", "settingcontent-ms", "library-ms", "search-ms",
-    # Java, Python, other interpreters
-    "jar", "jnlp", "class", "py", "pyw", "pyc", "pl", "rb", "php", "lua", "tcl",
-    # Unix and macOS
-    "sh", "bash", "zsh", "csh", "ksh", "fish", "command", "tool", "run", "bin", "out",
-    "elf", "so", "dylib", "app", "pkg", "mpkg", "dmg", "action", "workflow", "scpt",
-    "scptd", "terminal", "desktop", "appimage", "deb", "rpm", "snap", "flatpakref",
-    # Disk images, and office documents with macros
-    "iso", "img", "vhd", "vhdx", "docm", "dotm", "xlsm", "xltm", "xlam", "pptm", "potm",
-    "ppam", "sldm",
-})
+#: carry macros or mount as disks); the same list the saving code renames. Compared
+#: case-insensitively, on every suffix of the name, so ``compte-rendu.pdf.exe`` is caught.
+BLOCKED_EXTENSIONS = EXECUTABLE_EXTENSIONS
 
 _IMAGE_MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -96,31 +81,6 @@ def _suffixes(name: str) -> list[str]:
     return [p.strip() for p in parts[1:]]
 
 
-def _program_content(head: bytes) -> str:
-    """What executable content ``head`` starts with, or ""."""
-    if head.startswith(b"MZ"):
-        return "Windows program (PE)"
-    if head.startswith(b"\x7fELF"):
-        return "Linux program (ELF)"
-    if head[:4] in (b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe",
-                    b"\xcf\xfa\xed\xfe"):
-        return "macOS program (Mach-O)"
-    if head[:4] == b"\xca\xfe\xba\xbe":
-        return "macOS universal program or Java class"
-    if head.startswith(b"#!"):
-        return "script (#!)"
-    if head.startswith(b"L\x00\x00\x00\x01\x14\x02\x00"):
-        return "Windows shortcut (.lnk)"
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if text.startswith(b"[desktop entry]"):
-        return "desktop launcher (.desktop)"
-    if text.startswith(b"[internetshortcut]"):
-        return "Internet shortcut (.url)"
-    if text.startswith(b"@echo off"):
-        return "Windows batch script"
-    return ""
-
-
 def _is_xdm(filename: str, data: bytes) -> bool:
     if not data.startswith(b"PK"):
         return False
@@ -148,7 +108,7 @@ def _is_text(data: bytes) -> bool:
 def classify(filename: str, content_type: str, data: bytes) -> OpenVerdict:
     """Decide how an attachment may be opened (see :class:`OpenVerdict`)."""
     head = data[:4096]
-    program = _program_content(head)
+    program = executable_kind(head)
     blocked = [s for s in _suffixes(filename) if s in BLOCKED_EXTENSIONS]
     if program:
         return OpenVerdict("blocked", "the content is a program or a script", program)
@@ -219,10 +179,7 @@ class OpeningFolder:
 
     def ensure(self) -> Path:
         """Create the folder (0700, parents included) and return it."""
-        self.root.mkdir(parents=True, exist_ok=True, mode=_PRIVATE_DIR)
-        if os.name == "posix":
-            os.chmod(self.root, _PRIVATE_DIR)
-        return self.root
+        return private_dir(self.root, tighten=True)
 
     def write(self, filename: str, data: bytes, index: int = 0) -> Path:
         """Write one attachment under a safe name in a new 0700 sub-folder; return it."""

@@ -7,7 +7,14 @@ parser's defects are reported so the UI can warn.
 
 HTML is sanitised with nh3 (ammonia): no scripts, styles, forms, frames or event
 attributes; remote images are dropped unless the user allows remote content for that
-message (they can track the reader, which matters for health mail).
+message (they can track the reader, which matters for health mail). "Remote" is anything
+that is not an embedded part (``cid:``) or an inline raster image (``data:image/...``):
+``//host/p.gif``, ``/\\host/p.gif`` (browsers read a backslash as a slash) and UNC paths
+``\\\\host\\share`` (Windows fetches them over SMB, sending the user's credentials) count
+as remote too, in ``src``, ``srcset``, ``background`` and CSS ``url()``, and even with
+remote content allowed only ``http(s)`` images are kept. Links keep ``http(s)``,
+``mailto`` and in-page anchors only: a ``data:`` link (an HTML page in disguise) is
+removed, for every consumer of the sanitised HTML, ``mail show --json`` included.
 """
 
 from __future__ import annotations
@@ -43,15 +50,15 @@ _ALLOWED_TAGS = {
     "li", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "sup", "table", "tbody",
     "td", "tfoot", "th", "thead", "tr", "u", "ul",
 }
+# srcset and background reach the filter only to be weighed (remote or not), then dropped.
 _ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "title", "width", "height"},
+    "img": {"src", "srcset", "alt", "title", "width", "height"},
     "td": {"colspan", "rowspan", "align", "valign"},
     "th": {"colspan", "rowspan", "align", "valign"},
     "font": {"color"},
-    "*": {"dir", "lang"},
+    "*": {"dir", "lang", "background"},
 }
-_REMOTE = re.compile(r"^\s*(https?:|//|ftp:)", re.IGNORECASE)
 _XDM_PREFIX = re.compile(r"^\s*XDM/1\.0/DDM\+\s*", re.IGNORECASE)
 
 #: MSSanté headers shown to integrations: the CDA codes, the patient's INS, the sending
@@ -68,15 +75,87 @@ def display_subject(subject: str) -> str:
     return xdm_display_subject(subject)
 
 
+_LOCAL_IMAGE = re.compile(r"^(?:cid:|data:image/(?:png|gif|jpe?g|webp|bmp);base64,)",
+                          re.IGNORECASE)
+_WEB_IMAGE = re.compile(r"^https?://[^/\\]", re.IGNORECASE)
+_LINK = re.compile(r"^(?:https?://|mailto:|#)", re.IGNORECASE)
+# Bounded: hostile markup with many "url(" and no ")" must stay linear.
+_CSS_URL = re.compile(r"""url\(([^()]{0,2048}+)\)""", re.IGNORECASE)
+# Browsers drop ASCII tabs and newlines inside URLs and trim spaces and controls.
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def _url(value: str) -> str:
+    return _URL_NOISE.sub("", value)
+
+
+def _is_local_image(value: str) -> bool:
+    return bool(_LOCAL_IMAGE.match(_url(value)))
+
+
+def _srcset_urls(value: str) -> list[str]:
+    # "a.png 1x, b.png 2x": a comma followed by a space separates candidates.
+    return [c.strip().split(" ")[0] for c in re.split(r",\s", value) if c.strip()]
+
+
+_TAG_NAME = re.compile(r"<([a-zA-Z][\w:-]{0,40})")
+_REFERENCE = re.compile(
+    r"""[\s"'/](src|srcset|background)\s*+=\s*+"""
+    # Skip a value that is one embedded image (the common case) at the regex engine's
+    # speed; anything else is weighed below.
+    r"""(?!"(?:{local})[^\s"]*+"|'(?:{local})[^\s']*+'|(?:{local})[^\s>"']*+(?:[\s>]|$))"""
+    r"""("[^"]*+"?|'[^']*+'?|[^\s>]++)""".replace(
+        "{local}", r"cid:|data:image/(?:png|gif|jpe?g|webp|bmp);base64,"),
+    re.IGNORECASE)
+
+
+def _references_remote(html: str, allow_remote: bool) -> bool:
+    """A first look at the raw markup: the parser drops some references (unknown schemes,
+    misplaced cells) before the attribute filter could weigh them."""
+    for match in _REFERENCE.finditer(html):
+        attribute, value = match.group(1).lower(), match.group(2).strip("\"'")
+        urls = _srcset_urls(value) if attribute == "srcset" else [value]
+        remote = [url for url in urls if not _is_local_image(url)]
+        if not remote:
+            continue
+        if allow_remote and attribute == "src":
+            start = html.rfind("<", max(0, match.start() - 512), match.start())
+            opening = _TAG_NAME.match(html, start) if start >= 0 else None
+            if opening is None or opening.group(1).lower() != "img":
+                continue  # dropped with its tag: nothing the reader could allow
+            if all(_WEB_IMAGE.match(_url(url)) for url in remote):
+                continue
+        return True
+    return False
+
+
 def sanitize_html(html: str, *, allow_remote: bool = False) -> tuple[str, bool]:
-    """Sanitise ``html`` for display; returns ``(safe_html, remote_content_blocked)``."""
-    blocked = False
+    """Sanitise ``html`` for display; returns ``(safe_html, remote_content_blocked)``.
+
+    ``remote_content_blocked`` is true when an image, a background or a stylesheet
+    reference was not embedded in the message (whatever its form), and was dropped.
+    """
+    blocked = (any(not _is_local_image(m.group(1).strip(" \t\r\n'\""))
+                   for m in _CSS_URL.finditer(html))
+               or _references_remote(html, allow_remote))
 
     def keep(tag: str, attribute: str, value: str) -> str | None:
         nonlocal blocked
-        if tag == "img" and attribute == "src" and _REMOTE.match(value) and not allow_remote:
+        if attribute == "src":
+            if _is_local_image(value):
+                return value
+            if allow_remote and (tag != "img" or _WEB_IMAGE.match(_url(value))):
+                return value  # an iframe or video goes with its tag anyway
             blocked = True
             return None
+        if attribute in ("srcset", "background"):
+            # Never kept (src is enough); but what they point to counts.
+            urls = _srcset_urls(value) if attribute == "srcset" else [value]
+            if any(not _is_local_image(u) for u in urls):
+                blocked = True
+            return None
+        if attribute == "href":
+            return value if _LINK.match(_url(value)) else None
         return value
 
     cleaned = nh3.clean(
@@ -254,6 +333,15 @@ def _filename(part: email.message.Message) -> str:
     return decode_header_text(name) if name else ""
 
 
+def _disposition(part: email.message.Message) -> str | None:
+    try:
+        return part.get_content_disposition()
+    except Exception:  # noqa: BLE001 - e.g. an RFC 2231 charset holding NUL (ValueError)
+        raw = [str(v) for k, v in part.raw_items() if k.lower() == "content-disposition"]
+        word = raw[0].split(";", 1)[0].strip().lower() if raw else ""
+        return word or None
+
+
 def _date(msg: email.message.Message) -> dt.datetime | None:
     text = _header(msg, "Date")
     if not text:
@@ -290,7 +378,7 @@ def parse_message(raw: bytes, *, allow_remote: bool = False) -> ReadMessage:
     for part in _leaves(msg):
         if id(part) in body_parts:
             continue
-        disposition = part.get_content_disposition()
+        disposition = _disposition(part)
         name = _filename(part)
         if not name and part.get_content_type() == "message/rfc822":
             inner = part.get_payload()

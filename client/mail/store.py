@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from client.mail.errors import CacheCorrupted, CacheKeyMismatch, CacheWriteFailed
-from client.paths import app_paths
+from client.paths import app_paths, private_dir
 from client.sqlite_faults import is_disk_failure
 
 __all__ = ["EncryptedStore", "default_store_path"]
@@ -49,7 +49,7 @@ class EncryptedStore:
 
     def __init__(self, path: Path, key: bytes) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(path.parent)
         new = not path.exists()
         if new:
             # Create with owner-only permissions before SQLite writes anything.

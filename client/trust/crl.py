@@ -27,7 +27,7 @@ from typing import Any, Literal
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
-from client.paths import app_paths
+from client.paths import app_paths, private_dir
 from client.trust.errors import CertificateRevoked, CrlRejected
 
 __all__ = [
@@ -234,7 +234,7 @@ class CrlStore:
             if _crl_order(kept) == _crl_order(crl):
                 return False
             raise CrlRejected(source, "older")
-        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(self.directory)
         path = self._path_for(crl.issuer)
         temporary = path.with_suffix(".tmp")
         temporary.write_bytes(crl.public_bytes(serialization.Encoding.DER))
@@ -253,7 +253,7 @@ class CrlStore:
         path = folder / f"{certificate.fingerprint(hashes.SHA256()).hex()[:32]}.pem"
         if path.exists():
             return
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(folder)
         path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
 
     def remembered_authorities(self) -> list[x509.Certificate]:

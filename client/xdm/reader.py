@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from client.paths import private_dir
 from client.xdm.cda import CdaHeader, looks_like_cda, parse_cda_header
 from client.xdm.errors import (
     DocumentIntegrityError,
@@ -421,7 +422,8 @@ def extract_xdm(package: XdmPackage, target: Path) -> list[Path]:
             there.
         UnsafeEntryName: a member would land outside ``target``.
     """
-    target.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        private_dir(target)
     if not target.is_dir():
         raise InvalidXdmInput(f"{target} is not a directory; choose an empty folder.")
     root = target.resolve()
@@ -436,7 +438,7 @@ def extract_xdm(package: XdmPackage, target: Path) -> list[Path]:
             directory = directory / part
             if directory.is_symlink() or (directory.exists() and not directory.is_dir()):
                 raise UnsafeEntryName(name, "it would be written outside the target folder")
-            directory.mkdir(exist_ok=True)
+            private_dir(directory)
         destination = directory / parts[-1]
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) \
             | getattr(os, "O_BINARY", 0)

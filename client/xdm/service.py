@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
+from client.paths import private_dir
 from client.xdm.errors import InvalidXdmInput
 from client.xdm.ins import validate_ins
 from client.xdm.model import Author, DocumentInput, Patient
@@ -80,7 +81,7 @@ class XdmPackService:
         inputs = [DocumentInput(data=p.read_bytes(), filename=p.name) for p in documents]
         recipients = list(self._recipients()) if self._recipients else []
         result = pack_xdm(inputs, person, author, recipients=recipients)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
         fd, temporary = tempfile.mkstemp(prefix=".xdm-", suffix=".part", dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as handle:

@@ -27,7 +27,10 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
-"$VENV/bin/python" -m pip install --quiet -e '.[packaging]'
+# Dependencies from the hashed lock file only (supply chain: pinned, hash-checked), then
+# the application itself without resolving anything else.
+"$VENV/bin/python" -m pip install --quiet --require-hashes -r packaging/requirements.lock
+"$VENV/bin/python" -m pip install --quiet --no-deps -e .
 
 VERSION=$("$VENV/bin/python" packaging/version.py)
 ARCH=$(uname -m)

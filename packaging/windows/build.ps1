@@ -50,7 +50,9 @@ if (-not (Test-Path "$Venv\Scripts\python.exe")) {
 }
 $VPy = "$Venv\Scripts\python.exe"
 Invoke-Checked $VPy @("-m", "pip", "install", "--quiet", "--upgrade", "pip")
-Invoke-Checked $VPy @("-m", "pip", "install", "--quiet", "-e", ".[packaging]")
+# Dependencies from the hashed lock file only (pinned, hash-checked), then the app itself.
+Invoke-Checked $VPy @("-m", "pip", "install", "--quiet", "--require-hashes", "-r", "packaging\requirements.lock")
+Invoke-Checked $VPy @("-m", "pip", "install", "--quiet", "--no-deps", "-e", ".")
 
 # --- the one version ----------------------------------------------------------------------
 $Version = (& $VPy packaging\version.py).Trim()

@@ -1,0 +1,80 @@
+"""Protocol traces keep commands and sizes, never envelopes, literals or addresses."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from client.logsafety import TRAFFIC, install, redact_trace
+
+ENVELOPE = ('* 12 FETCH (UID 44 RFC822.SIZE 1234 FLAGS (\\Seen) ENVELOPE ("Mon, 2 Nov 2026" '
+            '"=?utf-8?q?R=C3=A9sultats_Mme_LEF=C3=88VRE?=" (("Claire DUBOIS" NIL "claire" '
+            '"clinique.mssante.fr"))) BODY[] {2041}')
+
+
+@pytest.fixture
+def stream() -> Iterator[io.StringIO]:
+    out = io.StringIO()
+    handler = install(logging.StreamHandler(out))
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    previous = root.level
+    root.addHandler(handler)
+    try:
+        yield out
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous)
+
+
+def test_a_fetch_response_keeps_its_words_and_sizes_only() -> None:
+    text = redact_trace(ENVELOPE)
+    assert text.startswith("* 12 FETCH (UID 44 RFC822.SIZE 1234 FLAGS (\\Seen) ENVELOPE ...")
+    assert "literal 2041 bytes" in text
+    for word in ("LEF", "DUBOIS", "claire", "R=C3", "Nov"):
+        assert word not in text
+
+
+def test_commands_keep_their_words() -> None:
+    assert redact_trace("A12 UID FETCH 1:* (FLAGS RFC822.SIZE)") == (
+        "A12 UID FETCH 1:* (FLAGS RFC822.SIZE)")
+    assert redact_trace('A13 SELECT "Patients/DUPONT Jean"').startswith("A13 SELECT ...")
+    assert "DUPONT" not in redact_trace("A14 UID SEARCH HEADER Subject DUPONT")
+
+
+def test_imaplib_traffic_is_traffic_level_and_hidden_at_debug(stream: io.StringIO) -> None:
+    logging.getLogger().setLevel(logging.DEBUG)
+    logging.getLogger("imapclient.imaplib").debug("  12:00.00 < b'%s'", ENVELOPE)
+    assert stream.getvalue() == ""
+    logging.getLogger().setLevel(TRAFFIC)
+    logging.getLogger("imapclient.imaplib").debug("  12:00.00 < b'%s'", ENVELOPE)
+    logging.getLogger("imapclient.imaplib").debug("  12:00.00 (literal) > b'Bonjour docteur'")
+    out = stream.getvalue()
+    assert out.startswith("TRAFFIC imapclient.imaplib: 12:00.00 < * 12 FETCH (UID 44")
+    assert out.count("bytes") == 3  # redacted once, not again by the handler
+    assert "DUBOIS" not in out and "Bonjour" not in out and "[15 bytes]" in out
+
+
+def test_any_handler_gets_redacted_traces(caplog: pytest.LogCaptureFixture) -> None:
+    """pytest's own handler has no filter of ours: the source loggers redact anyway."""
+    logging.getLogger().setLevel(TRAFFIC)
+    with caplog.at_level(TRAFFIC):
+        logging.getLogger("imapclient.imaplib").debug("  12:00.00 < b'%s'", ENVELOPE)
+    assert "DUBOIS" not in caplog.text and "FETCH (UID 44" in caplog.text
+
+
+def test_addresses_are_masked_in_messages_and_tracebacks(stream: io.StringIO) -> None:
+    logging.getLogger().setLevel(logging.DEBUG)
+    log = logging.getLogger("client.example")
+    log.debug("secret mail-cache:%s found", "jean.martin@hopital.mssante.fr")
+    try:
+        raise ValueError("refused: claire.dubois@clinique.mssante.fr")
+    except ValueError:
+        log.debug("command failed", exc_info=True)
+    out = stream.getvalue()
+    assert "mail-cache:<address> found" in out
+    assert "refused: <address>" in out
+    assert "@" not in out
