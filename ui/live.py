@@ -364,7 +364,7 @@ class LiveCard:
         from ui.live_mail import LiveMailService
 
         opener = self._opener(pin_prompt)
-        mail = LiveMailService(opener)
+        mail = LiveMailService(opener, own_domains=self.profile.own_domains)
         try:
             mail.connect()
         except BaseException as exc:
@@ -466,7 +466,7 @@ def build_card(services: Services, preferences: Preferences) -> None:
         profile = load_default_profile(preferences.profile_path or None)
         services.profile_path = profile.source
         if isinstance(services.trust, LiveTrust):
-            services.trust.own_domains.add(profile.domain.lower())  # colleagues are inside
+            services.trust.own_domains.update(profile.own_domains)  # colleagues are inside
         chosen = preferences.pkcs11_module
         try:
             module = find_pkcs11_module(

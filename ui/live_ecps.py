@@ -53,7 +53,7 @@ class LiveEcps:
         holder = CardHolder(str(info.get("SubjectNameID") or national_id),
                             str(info.get("family_name") or ""),
                             str(info.get("given_name") or ""))
-        mail = LiveMailService(auth)
+        mail = LiveMailService(auth, own_domains=self.profile.own_domains)
         try:
             mail.connect()
         except BaseException:

@@ -125,14 +125,15 @@ class LiveMailService:
     """One signed-in mailbox for the desktop app."""
 
     def __init__(self, opener: SessionOpener, *, cache: MailCache | None = None,
-                 on_close: Callable[[], None] | None = None) -> None:
+                 on_close: Callable[[], None] | None = None,
+                 own_domains: Sequence[str] = ()) -> None:
         self.opener = opener
         self._lock = threading.RLock()
         self._mailbox = Mailbox(opener)
         self._cache = cache or MailCache.open(opener.address)
         self._outbox = Outbox(self._cache.store)
-        self._sender = MailSender(opener, self._outbox, RecipientPolicy(load_trust_space()),
-                                  self._mailbox)
+        policy = RecipientPolicy(load_trust_space(), own_domains)
+        self._sender = MailSender(opener, self._outbox, policy, self._mailbox)
         self._receipts = ReceiptLinks(self._mailbox, self._cache.store)
         self._idle: Any = None
         self._idle_lock = threading.Lock()

@@ -154,7 +154,8 @@ def run_bridge(args: argparse.Namespace, stop: threading.Event) -> int:
         config = BridgeConfig(imap_port=args.imap_port, smtp_port=args.smtp_port,
                               imaps_port=args.imaps_port, smtps_port=args.smtps_port)
         bridge = Bridge(gate, password, certificate,
-                        policy=RecipientPolicy(load_trust_space()), config=config).start()
+                        policy=RecipientPolicy(load_trust_space(), profile.own_domains),
+                        config=config).start()
         _print_settings(args, bridge)
         stop.wait()
     finally:

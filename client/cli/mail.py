@@ -440,7 +440,7 @@ def _draft(args: argparse.Namespace) -> Draft:
 def _send(args: argparse.Namespace) -> int:
     draft = _draft(args)
     # Policy before sign-in: a refused recipient costs no PIN and reaches no server.
-    policy = RecipientPolicy(load_trust_space())
+    policy = RecipientPolicy(load_trust_space(), _profile(args).own_domains)
     verdicts = policy.check(draft.recipients, sender=_sender_address(args))
     with _session(args) as (opener, mailbox), _cache(args, opener.address) as cache:
         sender = MailSender(opener, Outbox(cache.store), policy, mailbox)
@@ -527,7 +527,8 @@ def _send_receipt(args: argparse.Namespace) -> int:
         mdn = build_mdn(read, opener.address)
         with _cache(args, opener.address) as cache:
             sender = MailSender(opener, Outbox(cache.store),
-                                RecipientPolicy(load_trust_space()), mailbox)
+                                RecipientPolicy(load_trust_space(), _profile(args).own_domains),
+                                mailbox)
             report = sender.send_raw(mdn)
         mailbox.add_flags(args.folder, [args.uid], [MDN_SENT_FLAG])
     if _json(args):

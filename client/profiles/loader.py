@@ -49,7 +49,7 @@ _KNOWN: dict[str, set[str]] = {
     "account": {"address"},
     "imap": {"host", "port", "security"},
     "smtp": {"host", "port", "security"},
-    "trust": {"ca_file"},
+    "trust": {"ca_file", "domains"},
     "auth": {
         "method", "pkcs11_module", "issuer", "discovery_url", "client_id", "scope",
         "acr_values", "certificate_file", "gateway", "gateway_ca", "external_user",
@@ -167,7 +167,24 @@ def parse_profile(document: Mapping[str, Any], path: Path | None = None) -> Prof
     return Profile(
         address=address, imap=imap, smtp=smtp, auth=auth, ca_file=ca_file, source=path,
         extra=extra, secrets=_secrets(document, path, base),
+        trusted_domains=_domains(document, path),
     )
+
+
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def _domains(document: Mapping[str, Any], path: Path | None) -> tuple[str, ...]:
+    """``[trust] domains``: a list of mail domains (``hopital-exemple.mssante.fr``)."""
+    value = document.get("trust", {}).get("domains", [])
+    if not isinstance(value, list) or not all(isinstance(d, str) for d in value):
+        raise ProfileError(path, "trust.domains",
+                           'expected a list of domains, e.g. ["clinique-exemple.mssante.fr"]')
+    domains = tuple(d.strip().lower() for d in value)
+    for domain in domains:
+        if not _DOMAIN.match(domain):
+            raise ProfileError(path, "trust.domains", f"{domain!r} is not a mail domain")
+    return domains
 
 
 def _table(document: Mapping[str, Any], path: Path | None, table: str) -> Mapping[str, Any]:

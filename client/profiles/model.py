@@ -112,8 +112,16 @@ class Profile:
     source: Path | None = None
     extra: dict[str, object] = field(default_factory=dict, compare=False)
     secrets: SecretsSettings = field(default_factory=SecretsSettings)
+    #: ``[trust] domains``: more domains of the same operator (or group) whose colleagues
+    #: are always inside the trust space, list or no list.
+    trusted_domains: tuple[str, ...] = ()
 
     @property
     def domain(self) -> str:
         """The mailbox's domain (the part after ``@``)."""
         return self.address.rpartition("@")[2]
+
+    @property
+    def own_domains(self) -> tuple[str, ...]:
+        """The mailbox's domain and the profile's ``[trust] domains``, lower-case."""
+        return (self.domain.lower(), *(d.lower() for d in self.trusted_domains))

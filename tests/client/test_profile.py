@@ -203,3 +203,28 @@ def test_srv_discovery_missing_service() -> None:
     with pytest.raises(DiscoveryFailed) as info:
         discover_servers("x@nowhere.fr", resolver=lambda name: [])
     assert (info.value.domain, info.value.missing) == ("nowhere.fr", "imap")
+
+
+def test_trust_domains_are_the_operators_own(tmp_path: Path) -> None:
+    from client.mail.policy import RecipientPolicy
+
+    text = CARD_PROFILE.replace(
+        'ca_file = "anchors/chain.pem"',
+        'ca_file = "anchors/chain.pem"\ndomains = ["Clinique-Exemple.mssante.fr"]')
+    profile = load_profile(_write(tmp_path, text))
+    assert profile.own_domains == ("hopital-exemple.mssante.fr", "clinique-exemple.mssante.fr")
+    # No liste blanche at all: colleagues of the profile's domains are still inside.
+    policy = RecipientPolicy(None, profile.own_domains)
+    verdicts = policy.check(["a@hopital-exemple.mssante.fr", "b@clinique-exemple.mssante.fr"])
+    assert [v.address for v in verdicts] == ["a@hopital-exemple.mssante.fr",
+                                             "b@clinique-exemple.mssante.fr"]
+    assert load_profile(_write(tmp_path, CARD_PROFILE)).trusted_domains == ()
+
+
+@pytest.mark.parametrize("value", ['"one.fr"', '["not a domain"]', "[1]"])
+def test_trust_domains_are_checked(tmp_path: Path, value: str) -> None:
+    text = CARD_PROFILE.replace('ca_file = "anchors/chain.pem"',
+                                f'ca_file = "anchors/chain.pem"\ndomains = {value}')
+    with pytest.raises(ProfileError) as caught:
+        load_profile(_write(tmp_path, text))
+    assert "trust.domains" in str(caught.value)
