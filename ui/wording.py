@@ -236,6 +236,25 @@ _WORDINGS: dict[str, Callable[[BaseException], str]] = {
         "wording",
         "Le trousseau du système est indisponible ou verrouillé. Déverrouillez-le et "
         "réessayez.")),
+    "SecretSourceError": _with_reason(QT_TRANSLATE_NOOP(
+        "wording",
+        "Le secret indiqué dans la section [secrets] du profil ne peut pas être lu. "
+        "Corrigez le profil ou le fichier ; aucune autre source n'a été essayée.")),
+    "SecretFileRefused": _with_reason(QT_TRANSLATE_NOOP(
+        "wording",
+        "Le fichier secret est refusé : il doit appartenir à l'utilisateur du service et "
+        "n'être lisible que par lui (chmod 600).")),
+    "CredentialMissing": _with_reason(QT_TRANSLATE_NOOP(
+        "wording",
+        "L'identifiant systemd attendu est absent : ajoutez LoadCredential= au service.")),
+    "SpoolError": _fixed(QT_TRANSLATE_NOOP(
+        "wording", "Le dépôt automatique (spool) a rencontré une erreur.")),
+    "SpoolBusy": _fixed(QT_TRANSLATE_NOOP(
+        "wording",
+        "Un autre processus de dépôt automatique utilise déjà ce dossier : arrêtez-le "
+        "d'abord.")),
+    "EnvelopeInvalid": _with_reason(QT_TRANSLATE_NOOP(
+        "wording", "Le fichier à envoyer ne peut pas être envoyé tel quel.")),
     "InvalidXdmInput": _with_reason(QT_TRANSLATE_NOOP(
         "wording", "Le document structuré ne peut pas être préparé.")),
     "TimeoutError": _fixed(QT_TRANSLATE_NOOP(

@@ -42,6 +42,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bridge",
     "thunderbird",
     "audit",
+    "spool",
 )
 
 

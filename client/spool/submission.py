@@ -1,0 +1,159 @@
+"""Submission over one kept-open SMTP session, with the journal's ``dot`` step.
+
+smtplib's ``sendmail`` sends the content and the final ``.`` in one write; here the
+content leaves first, the journal records ``dot`` durably, and only then the three bytes
+``.\\r\\n`` end the DATA phase (RFC 5321 section 4.1.1.4). A message whose ``dot`` was
+recorded is never submitted again, whatever happens next.
+
+Failures are sorted by the reply codes (RFC 5321 section 4.2.1): 5yz is permanent,
+4yz and lost connections are temporary.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import smtplib
+from dataclasses import dataclass, field
+from typing import Literal
+
+from client.sessions import SessionOpener
+from client.spool.envelope import Prepared
+from client.spool.journal import Journal
+
+__all__ = ["Outcome", "Submitter"]
+
+logger = logging.getLogger(__name__)
+
+Kind = Literal["accepted", "unconfirmed", "permanent", "temporary"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one submission.
+
+    ``unconfirmed``: the final dot left but no reply came (the connection dropped); the
+    message is treated as sent and never submitted again.
+    """
+
+    kind: Kind
+    reason: str = ""
+    refused: dict[str, str] = field(default_factory=dict)
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    message = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    return f"{code} {message}".strip()
+
+
+def _failure(code: int, text: bytes | str) -> Outcome:
+    return Outcome("permanent" if code >= 500 else "temporary", _reply(code, text))
+
+
+def dot_stuffed(raw: bytes) -> bytes:
+    """The DATA content without its final dot: CRLF line ends, leading dots doubled."""
+    data = re.sub(rb"\r\n|\r|\n", b"\r\n", raw)
+    if not data.endswith(b"\r\n"):
+        data += b"\r\n"
+    return re.sub(rb"(?m)^\.", b"..", data)
+
+
+class Submitter:
+    """Submits prepared messages for one mailbox over a session kept open between them."""
+
+    def __init__(self, opener: SessionOpener, journal: Journal) -> None:
+        self.opener = opener
+        self.journal = journal
+        self._smtp: smtplib.SMTP | None = None
+
+    def close(self) -> None:
+        """End the session politely (QUIT)."""
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                smtp.quit()
+            smtp.close()
+
+    def _drop(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            with contextlib.suppress(OSError):
+                smtp.close()
+
+    def submit(self, message: Prepared) -> Outcome:
+        """Submit ``message`` once; a dead kept-open session is reopened once first."""
+        for reused in (self._smtp is not None, False):
+            try:
+                return self._transaction(message)
+            except (smtplib.SMTPServerDisconnected, OSError) as exc:
+                self._drop()
+                if reused:
+                    logger.info("submission session closed by the server; reopening")
+                    continue
+                return Outcome("temporary", f"connection to the submission server lost: {exc}")
+            except smtplib.SMTPException as exc:
+                self._drop()
+                return Outcome("temporary", f"submission failed: {exc}")
+        return Outcome("temporary", "the submission server keeps closing the session")
+
+    def _session(self) -> smtplib.SMTP:
+        if self._smtp is None:
+            smtp = self.opener.open_smtp()
+            smtp.ehlo_or_helo_if_needed()
+            self._smtp = smtp
+        return self._smtp
+
+    def _transaction(self, message: Prepared) -> Outcome:
+        try:
+            smtp = self._session()
+        except (smtplib.SMTPException, OSError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - sign-in errors: worded, retried later
+            self._drop()
+            return Outcome("temporary", f"cannot open a submission session: {exc}")
+        data = dot_stuffed(message.raw)
+        options: list[str] = []
+        if smtp.has_extn("size"):
+            limit = int((smtp.esmtp_features.get("size") or "0").split()[0] or 0)
+            if limit and len(data) > limit:  # RFC 1870: the server announced its refusal
+                return Outcome("permanent", f"message of {len(data)} bytes, server limit "
+                                            f"{limit}")
+            options.append(f"SIZE={len(data) + 3}")
+        code, text = smtp.mail(message.sender, options)
+        if code != 250:
+            self._reset(smtp)
+            return _failure(code, text)
+        refused: dict[str, str] = {}
+        worst = 0
+        for recipient in message.recipients:
+            code, text = smtp.rcpt(recipient)
+            if code not in (250, 251):
+                refused[recipient] = _reply(code, text)
+                worst = max(worst, code)
+        if len(refused) == len(message.recipients):
+            self._reset(smtp)
+            detail = "; ".join(f"{a}: {r}" for a, r in refused.items())
+            return Outcome("permanent" if all(r.startswith("5") for r in refused.values())
+                           else "temporary", f"recipients refused: {detail}")
+        code, text = smtp.docmd("DATA")
+        if code != 354:
+            self._reset(smtp)
+            return _failure(code, text)
+        smtp.send(data)
+        self.journal.mark_dot(message.message_id)
+        try:
+            smtp.send(b".\r\n")
+            code, text = smtp.getreply()
+        except (smtplib.SMTPException, OSError) as exc:
+            self._drop()
+            return Outcome("unconfirmed", f"no reply after the end of the message: {exc}")
+        if code != 250:
+            return _failure(code, text)
+        return Outcome("accepted", _reply(code, text), refused)
+
+    @staticmethod
+    def _reset(smtp: smtplib.SMTP) -> None:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            smtp.rset()
+
