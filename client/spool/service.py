@@ -11,6 +11,7 @@ point resumes at the step that did not happen (:meth:`Spool.recover`).
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import logging
 import os
@@ -36,6 +37,9 @@ __all__ = ["PassReport", "Spool", "SpoolSettings"]
 logger = logging.getLogger(__name__)
 
 _SUFFIXES = (".eml", ".json")
+# Writing errors of the incoming folder (a full disk, a quota, a read-only mount).
+_DISK_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EACCES,
+                errno.EPERM, errno.EIO}
 _RULES = {
     "outside-trust-space": "is outside the MSSanté trust space (its domain is not on the "
                            "liste blanche)",
@@ -256,7 +260,7 @@ class Spool:
         delay = self._backoff(attempts)
         self.journal.set_state(row.message_id, QUEUED, reason=outcome.reason, attempt=True,
                                next_try=time.time() + delay)
-        logger.warning("%s not sent now (attempt %d), next try in %.0f s",
+        logger.warning("%s not sent now (attempt %d), next try in %.1f s",
                        row.message_id, attempts, delay)
         report.problems.append(f"temporary: {outcome.reason}")
         return "stop"  # the server is unwell: the rest waits for the next pass
@@ -359,6 +363,9 @@ class Spool:
             report.received = self.receiver.poll(self.stop.is_set)
             self._receive_failures = 0
         except OSError as exc:
+            if exc.errno not in _DISK_ERRORS:
+                self._receive_problem(report, f"incoming: server unreachable ({exc})")
+                return
             self._receive_problem(report, "incoming: cannot write the messages (disk full or "
                                   f"unwritable folder: {exc.strerror or exc}); they stay "
                                   "unread on the server")
@@ -370,7 +377,7 @@ class Spool:
         delay = self._backoff(self._receive_failures)
         self._receive_after = time.time() + delay
         report.problems.append(text)
-        logger.warning("%s; next try in %.0f s", text, delay)
+        logger.warning("%s; next try in %.1f s", text, delay)
 
     def _link(self, receipt: Mdn | DeliveryFailure, incoming: str) -> str | None:
         """Add a read receipt or delivery report to its message's report in ``sent/``."""

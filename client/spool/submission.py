@@ -85,7 +85,10 @@ class Submitter:
         """Submit ``message`` once; a dead kept-open session is reopened once first."""
         for reused in (self._smtp is not None, False):
             try:
-                return self._transaction(message)
+                outcome = self._transaction(message)
+                if outcome.kind != "accepted":
+                    self._settle()
+                return outcome
             except (smtplib.SMTPServerDisconnected, OSError) as exc:
                 self._drop()
                 if reused:
@@ -96,6 +99,18 @@ class Submitter:
                 self._drop()
                 return Outcome("temporary", f"submission failed: {exc}")
         return Outcome("temporary", "the submission server keeps closing the session")
+
+    def _settle(self) -> None:
+        """After a failure: back to a clean session (RSET), or none if it will not."""
+        smtp = self._smtp
+        if smtp is None:
+            return
+        try:
+            code, _ = smtp.rset()
+        except (smtplib.SMTPException, OSError):
+            code = 0
+        if code != 250:
+            self._drop()
 
     def _session(self) -> smtplib.SMTP:
         if self._smtp is None:
@@ -144,6 +159,11 @@ class Submitter:
         self.journal.mark_dot(message.message_id)
         try:
             smtp.send(b".\r\n")
+        except (smtplib.SMTPException, OSError) as exc:
+            # The dot did not leave: the server discards the transaction; sent again later.
+            self._drop()
+            return Outcome("temporary", f"connection lost before the end of the message: {exc}")
+        try:
             code, text = smtp.getreply()
         except (smtplib.SMTPException, OSError) as exc:
             self._drop()

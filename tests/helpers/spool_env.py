@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import json
 import os
+import resource
+import signal
 import subprocess
 import sys
 import time
@@ -40,11 +42,19 @@ class SpoolHome:
         """The CLI command line with this profile."""
         return [sys.executable, "-m", "client.cli", *argv, "--profile", str(self.profile)]
 
-    def run(self, *argv: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-        """Run the CLI to completion (no terminal)."""
+    def run(self, *argv: str, timeout: float = 300,
+            file_size_limit: int | None = None) -> subprocess.CompletedProcess[str]:
+        """Run the CLI to completion (no terminal); ``file_size_limit``: RLIMIT_FSIZE, as
+        if the disk were full past that size (SIGXFSZ ignored: writes fail with EFBIG)."""
+        def limit() -> None:
+            if file_size_limit is not None:
+                signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+                resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
+
         return subprocess.run(self.command(*argv), env=self.env, capture_output=True,
                               text=True, timeout=timeout, check=False,
-                              start_new_session=True)
+                              start_new_session=True,
+                              preexec_fn=limit)  # noqa: PLW1509 - no threads in the parent
 
     def start(self, *argv: str, log: Path | None = None) -> subprocess.Popen[bytes]:
         """Start the CLI in the background (stdout and stderr to ``log``)."""
@@ -61,6 +71,11 @@ class SpoolHome:
         final = outgoing / name
         temporary.rename(final)
         return final
+
+    def summaries(self) -> list[dict[str, Any]]:
+        """Every ``incoming/*/summary.json``."""
+        return [json.loads(p.read_text(encoding="utf-8"))
+                for p in sorted((self.spool / "incoming").glob("[!.]*/summary.json"))]
 
     def reports(self) -> list[dict[str, Any]]:
         """Every report in ``sent/``."""
