@@ -66,7 +66,9 @@ def _addresses(values: list[str]) -> tuple[str, ...]:
 
 
 def _from_eml(data: bytes, name: str, mailbox: str) -> Prepared:
-    message = BytesParser(policy=email.policy.SMTP).parsebytes(data)
+    # The headers are enough to check and route it; the body is parsed only when the
+    # message must be rewritten (no Message-ID, a Bcc to remove).
+    message = BytesParser(policy=email.policy.SMTP).parsebytes(data, headersonly=True)
     senders = _addresses([str(v) for v in message.get_all("From", [])])
     if len(senders) != 1 or senders[0].lower() != mailbox.lower():
         raise EnvelopeInvalid(name, f"its From must be the mailbox {mailbox} alone")
@@ -79,6 +81,8 @@ def _from_eml(data: bytes, name: str, mailbox: str) -> Prepared:
         raise EnvelopeInvalid(name, "it has no recipient (To, Cc or Bcc)")
     changed = False
     message_id = str(message.get("Message-ID", "")).strip()
+    if not message_id or "Bcc" in message:
+        message = BytesParser(policy=email.policy.SMTP).parsebytes(data)
     if not message_id:
         message["Message-ID"] = email.utils.make_msgid(domain=mailbox.rpartition("@")[2])
         message_id = str(message["Message-ID"])

@@ -183,6 +183,9 @@ class Spool:
                 continue
             self._register(work, name)
             claimed += 1
+        if claimed:
+            fsync_directory(self.layout.work)
+            fsync_directory(self.layout.outgoing)
         return claimed
 
     def _register(self, work: str, name: str) -> None:
@@ -194,7 +197,9 @@ class Spool:
         except EnvelopeInvalid as exc:
             self._fail_file(work, name, exc.reason, code=exc.code)
             return
-        write_durably(self.layout.work / f"{work}.msg", prepared.raw)
+        # Not fsynced one by one: the journal's durable "dot" commit, before anything is
+        # submitted, is what must survive a power cut; the claims are synced per pass.
+        write_durably(self.layout.work / f"{work}.msg", prepared.raw, sync=False)
         if not self.journal.add(prepared.message_id, name, work, list(prepared.recipients)):
             earlier = self.journal.get(prepared.message_id)
             where = f"sent/{earlier.report}" if earlier and earlier.report else "the queue"
