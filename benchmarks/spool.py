@@ -12,7 +12,8 @@ A private sandbox operator is started. Both sides sign in as the applicative mai
   claims, checks (policy), journals (with an fsync before each end of DATA) and submits
   them over its own session, then files each in ``sent/`` with its report.
 
-Best of three interleaved rounds (the machine may be shared). Run alone: ``python -m benchmarks.spool [COUNT]``.
+Best of three interleaved rounds (the machine may be shared).
+Run alone: ``python -m benchmarks.spool [COUNT]``.
 """
 
 from __future__ import annotations

@@ -58,9 +58,11 @@ class SpoolLayout:
         return self.state / "work"
 
     def create(self) -> None:
-        """Create the folders (private to the service's user)."""
-        for folder in (self.outgoing, self.sent, self.failed, self.incoming, self.state,
-                       self.work):
+        """Create the folders: the exchange folders for the service's group (the umask
+        decides, e.g. ``UMask=0007``), its own state for the service's user only."""
+        for folder in (self.outgoing, self.sent, self.failed, self.incoming):
+            folder.mkdir(parents=True, exist_ok=True, mode=0o770)
+        for folder in (self.state, self.work):
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
 
 
