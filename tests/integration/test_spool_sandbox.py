@@ -219,3 +219,29 @@ def test_secrets_from_a_systemd_credentials_directory(
     result = home.run("spool", "--dir", str(home.spool), "--once", "--no-receive", "--json")
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(result.stdout)["sent"] == 1
+
+
+def test_mail_commands_work_without_a_desktop_keyring(
+    sandbox_operator: Sandbox, spool_home: SpoolHome
+) -> None:
+    doctor = sandbox_operator.doctor.address
+    sent = spool_home.run("mail", "send", "--to", doctor, "--subject", "Sans trousseau spool-9",
+                          "--body", "Bonjour.", "--json")
+    assert sent.returncode == 0, sent.stdout + sent.stderr
+    message_id = json.loads(sent.stdout)["message_id"]
+    assert json.loads(spool_home.run("mail", "outbox", "--json").stdout) == []
+    message = sandbox_operator.wait_for_message(sandbox_operator.doctor, "Sans trousseau spool-9")
+    assert str(message["Message-ID"]).strip() == message_id
+
+    outside = spool_home.run("mail", "send", "--to", "someone@gmail.com", "--subject", "s",
+                             "--body", "b", "--json")
+    assert outside.returncode == 4  # refused by policy, nothing sent
+    error = json.loads(outside.stdout)["error"]
+    assert (error["code"], error["kind"], error["retry"]) == ("recipient-refused", "policy",
+                                                              False)
+
+    (spool_home.root / "secrets" / "p12-password").chmod(0o600)
+    (spool_home.root / "secrets" / "p12-password").write_text("wrong\n", encoding="utf-8")
+    refused = spool_home.run("mail", "folders", "--json")
+    assert refused.returncode == 6  # authentication
+    assert "does not open it" in json.loads(refused.stdout)["error"]["message"]
