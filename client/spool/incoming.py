@@ -97,6 +97,11 @@ class Receiver:
             OSError: writing failed (a full disk): the messages stay unseen on the server.
             Exception: the IMAP session failed; the caller retries later.
         """
+        if self._imap is not None:
+            try:
+                self._imap.noop()  # a session the server closed while idle: open another
+            except Exception:  # noqa: BLE001 - any failure means "reconnect"
+                self.close()
         if self._imap is None:
             self._imap = self.opener.open_imap()
         imap = self._imap
