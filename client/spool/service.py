@@ -336,13 +336,14 @@ class Spool:
     def recover(self) -> None:
         """Resume after a crash: nothing lost, nothing submitted twice."""
         known = self.journal.works()
-        for entry in sorted(os.listdir(self.layout.work)):
-            if entry.startswith("."):
-                self._unlink(self.layout.work / entry)  # a half-written temporary file
-            elif entry.endswith(".msg"):
-                if entry.removesuffix(".msg") not in known:
-                    self._unlink(self.layout.work / entry)
-            elif entry not in known:
+        entries = sorted(os.listdir(self.layout.work))
+        for entry in entries:
+            if entry.startswith(".") or (entry.endswith(".msg")
+                                         and entry.removesuffix(".msg") not in known):
+                # A half-written temporary file, or a message prepared but not journaled.
+                self._unlink(self.layout.work / entry)
+        for entry in entries:
+            if not entry.startswith(".") and not entry.endswith(".msg") and entry not in known:
                 # Claimed, not yet journaled: nothing was submitted; prepare it again.
                 self._register(entry, entry.partition("-")[2] or entry)
         for row in self.journal.in_state(DOT):

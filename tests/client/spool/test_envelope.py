@@ -30,7 +30,7 @@ def test_an_eml_gets_a_message_id_and_loses_its_bcc_header(tmp_path: Path) -> No
     prepared = prepare(path, "m.eml", tmp_path, ME)
     assert prepared.recipients == (CLAIRE, "archive@hopital-exemple.mssante.fr")
     message = email.message_from_bytes(prepared.raw, policy=email.policy.default)
-    assert "Bcc" not in message and message["Message-ID"] == prepared.message_id
+    assert "Bcc" not in message and str(message["Message-ID"]).strip() == prepared.message_id
     assert prepared.message_id.endswith("@hopital-exemple.mssante.fr>")
 
 
@@ -93,3 +93,34 @@ def test_one_lock_holder_per_directory(tmp_path: Path) -> None:
     first.release()
     assert second.try_acquire()
     second.release()
+
+
+def test_a_claim_interrupted_before_the_journal_is_prepared_again(tmp_path: Path) -> None:
+    from client.mail.policy import DomainList, RecipientPolicy
+    from client.spool import Spool
+
+    class NoServer:
+        address = ME
+
+        def open_smtp(self) -> None:
+            raise ConnectionRefusedError("no server in this test")
+
+        def open_imap(self) -> None:
+            raise ConnectionRefusedError("no server in this test")
+
+    layout = SpoolLayout(tmp_path)
+    layout.create()
+    # As left by a process killed after the claim and the prepared copy, before the journal.
+    (layout.work / "17-a.eml").write_text(f"From: {ME}\nTo: {CLAIRE}\nMessage-ID: <k@x>\n\nx\n")
+    (layout.work / "17-a.eml.msg").write_bytes(b"half")
+    (layout.work / ".17-b.eml.msg.tmp").write_bytes(b"half")
+    spool = Spool(tmp_path, NoServer(),  # type: ignore[arg-type]
+                  RecipientPolicy(DomainList.of(["clinique-exemple.mssante.fr"])))
+    try:
+        spool.recover()
+        row = spool.journal.get("<k@x>")
+        assert row is not None and (row.name, row.state) == ("a.eml", "queued")
+        assert (layout.work / "17-a.eml.msg").read_bytes().startswith(b"From:")
+        assert not (layout.work / ".17-b.eml.msg.tmp").exists()
+    finally:
+        spool.close()
