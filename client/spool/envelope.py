@@ -42,6 +42,7 @@ class Prepared:
     raw: bytes
     sender: str
     recipients: tuple[str, ...]
+    rewritten: bool = True  # False: ``raw`` is the dropped file itself, byte for byte
 
 
 def prepare(path: Path, name: str, base: Path, mailbox: str) -> Prepared:
@@ -91,7 +92,8 @@ def _from_eml(data: bytes, name: str, mailbox: str) -> Prepared:
         del message["Bcc"]
         changed = True
     raw = message.as_bytes() if changed else data
-    return Prepared(message_id, raw, mailbox, tuple(dict.fromkeys(recipients)))
+    return Prepared(message_id, raw, mailbox, tuple(dict.fromkeys(recipients)),
+                    rewritten=changed)
 
 
 def _inside(base: Path, name: str, relative: Any, key: str) -> Path:

@@ -199,7 +199,8 @@ class Spool:
             return
         # Not fsynced one by one: the journal's durable "dot" commit, before anything is
         # submitted, is what must survive a power cut; the claims are synced per pass.
-        write_durably(self.layout.work / f"{work}.msg", prepared.raw, sync=False)
+        if prepared.rewritten:  # else the claimed file itself is the message
+            write_durably(self.layout.work / f"{work}.msg", prepared.raw, sync=False)
         if not self.journal.add(prepared.message_id, name, work, list(prepared.recipients)):
             earlier = self.journal.get(prepared.message_id)
             where = f"sent/{earlier.report}" if earlier and earlier.report else "the queue"
@@ -231,7 +232,8 @@ class Spool:
             if row.next_try > now:
                 continue
             try:
-                raw = (self.layout.work / f"{row.work}.msg").read_bytes()
+                built = self.layout.work / f"{row.work}.msg"
+                raw = (built if built.exists() else self.layout.work / row.work).read_bytes()
             except FileNotFoundError:
                 self._fail_row(row, "the prepared message disappeared from .spool/work")
                 report.failed += 1
@@ -301,7 +303,9 @@ class Spool:
             # The message as submitted (with the Message-ID the spool may have added).
             if built.exists():
                 os.replace(built, sent / target)
-            self._unlink(source)
+                self._unlink(source)
+            elif source.exists():
+                os.replace(source, sent / target)
         self.journal.set_state(message_id, DONE, reason=row.reason)
 
     def _fail_row(self, row: OutgoingRow, reason: str) -> None:

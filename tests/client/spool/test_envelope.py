@@ -120,7 +120,8 @@ def test_a_claim_interrupted_before_the_journal_is_prepared_again(tmp_path: Path
         spool.recover()
         row = spool.journal.get("<k@x>")
         assert row is not None and (row.name, row.state) == ("a.eml", "queued")
-        assert (layout.work / "17-a.eml.msg").read_bytes().startswith(b"From:")
+        # The half-written copy is gone: the claimed file, unchanged, is the message.
+        assert not (layout.work / "17-a.eml.msg").exists()
         assert not (layout.work / ".17-b.eml.msg.tmp").exists()
     finally:
         spool.close()
