@@ -187,6 +187,7 @@ def _known(cancelled: Wording) -> dict[type[BaseException], Wording]:
     from client.mail.mailto import NotAMailtoLink
     from client.profiles.discovery import DiscoveryFailed
     from client.profiles.loader import NoProfile, ProfileError
+    from client.spool import errors as spool
     from client.thunderbird import errors as thunderbird
     from client.tls import errors as tls
     from client.xdm import errors as xdm
@@ -515,6 +516,13 @@ def _known(cancelled: Wording) -> dict[type[BaseException], Wording]:
         secrets.CredentialMissing: with_fields(QT_TRANSLATE_NOOP("wording",
             "L'identifiant systemd « %1 » est introuvable (LoadCredential= du service). "
             "Aucune autre source n'a été essayée."), "name"),
+        spool.SpoolError: fixed(QT_TRANSLATE_NOOP("wording",
+            "Le dépôt automatique (spool) a rencontré une erreur.")),
+        spool.SpoolBusy: fixed(QT_TRANSLATE_NOOP("wording",
+            "Un autre processus de dépôt automatique utilise déjà ce dossier : arrêtez-le "
+            "d'abord.")),
+        spool.EnvelopeInvalid: fixed(QT_TRANSLATE_NOOP("wording",
+            "Le fichier à envoyer ne peut pas être envoyé tel quel.")),
         audit.AuditError: fixed(QT_TRANSLATE_NOOP("wording",
             "Le journal de sécurité n'a pas pu être écrit ou lu.")),
         audit.AuditTampered: fixed(QT_TRANSLATE_NOOP("wording",

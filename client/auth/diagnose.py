@@ -119,8 +119,14 @@ def check_authentication_setup(profile: Profile, trust: TrustStore,
         if profile.auth.certificate_file is None:
             return Finding("authentication", "error", "No certificate_file in the profile.",
                            "Add [auth] certificate_file to the profile.")
+        from client.secrets import SecretSourceError
+
         try:
-            signer = load_certificate_signer(profile.auth.certificate_file)
+            signer = load_certificate_signer(profile.auth.certificate_file,
+                                             secrets_settings=profile.secrets)
+        except SecretSourceError as exc:
+            return Finding("authentication", "error", str(exc),
+                           "Fix the file or credential named by the profile's [secrets].")
         except CertificateFileError as exc:
             return Finding("authentication", "warning", str(exc),
                            "Run 'login' once to type the password (and keep it in the keyring).")

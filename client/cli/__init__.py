@@ -52,6 +52,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "thunderbird",
     "audit",
     "trust",
+    "spool",
 )
 
 # Modules that only word errors (singledispatch registrations), which a command module may

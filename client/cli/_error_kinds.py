@@ -21,8 +21,11 @@ def classify(exc: BaseException) -> str | None:
     """The family of ``exc``, or None when its own ``exit_status`` (or "other") decides."""
     from client.auth import errors as auth
     from client.mail import errors as mail
+    from client.spool.errors import SpoolBusy
     from cps import errors as card
 
+    if isinstance(exc, SpoolBusy):
+        return "temporary"
     if isinstance(exc, mail.RecipientRefused):
         return "policy"
     if isinstance(exc, mail.SubmissionFailed):

@@ -4157,6 +4157,21 @@
             <source>Recherche dans tous les dossiers…</source>
             <translation>Searching every folder…</translation>
         </message>
+        <message>
+            <location filename="../../ui/mail_view.py" line="+69" />
+            <source>Rechercher dans le dossier (Ctrl+F)</source>
+            <translation>Search this folder (Ctrl+F)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Recherche</source>
+            <translation>Search</translation>
+        </message>
+        <message>
+            <location line="+14" />
+            <source>Liste des messages</source>
+            <translation>Message list</translation>
+        </message>
     </context>
     <context>
         <name>MainWindow</name>
@@ -5400,6 +5415,30 @@
             <location line="+17" />
             <source>Erreur inattendue (%1). Réessayez ; si elle persiste, contactez votre support.</source>
             <translation>Unexpected error (%1). Try again; if it persists, contact your support.</translation>
+        </message>
+        <message>
+            <source>Le secret indiqué dans la section [secrets] du profil ne peut pas être lu. Corrigez le profil ou le fichier ; aucune autre source n'a été essayée.</source>
+            <translation>The secret named in the profile's [secrets] section cannot be read. Fix the profile or the file; no other source was tried.</translation>
+        </message>
+        <message>
+            <source>Le fichier secret est refusé : il doit appartenir à l'utilisateur du service et n'être lisible que par lui (chmod 600).</source>
+            <translation>The secret file is refused: it must belong to the service's user and be readable by that user only (chmod 600).</translation>
+        </message>
+        <message>
+            <source>L'identifiant systemd attendu est absent : ajoutez LoadCredential= au service.</source>
+            <translation>The expected systemd credential is missing: add LoadCredential= to the service.</translation>
+        </message>
+        <message>
+            <source>Le dépôt automatique (spool) a rencontré une erreur.</source>
+            <translation>The unattended spool met an error.</translation>
+        </message>
+        <message>
+            <source>Un autre processus de dépôt automatique utilise déjà ce dossier : arrêtez-le d'abord.</source>
+            <translation>Another spool process already uses this folder: stop it first.</translation>
+        </message>
+        <message>
+            <source>Le fichier à envoyer ne peut pas être envoyé tel quel.</source>
+            <translation>The file to send cannot be sent as it is.</translation>
         </message>
     </context>
     <context>
