@@ -1,6 +1,6 @@
 """Spool throughput vs a bare smtplib loop over one authenticated connection.
 
-Target (design section 7): the spool sends 1,000 queued messages at >= 0.8x the rate of
+Target: the spool sends 1,000 queued messages at >= 0.8x the rate of
 a bare ``smtplib`` loop over one authenticated connection to the same server.
 
 A private sandbox operator is started. Both sides sign in as the applicative mailbox

@@ -73,6 +73,7 @@ COMMAND_HELP: dict[str, str] = {
     "thunderbird": "set up Thunderbird for MSSante",
     "audit": "security audit trail (sign-ins, sends, receipts...)",
     "trust": "certificate revocation lists (CRLs) kept by the app",
+    "spool": "send and receive unattended through a directory",
 }
 
 
