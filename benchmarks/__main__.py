@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             module = importlib.import_module(f"benchmarks.{name}")
             rows.extend(module.run())
-        except Exception:  # noqa: BLE001 - one broken benchmark must not hide the others
+        except Exception:  # one broken benchmark must not hide the others
             failures += 1
             traceback.print_exc()
             rows.append({"name": name, "measured": "error", "met": False})

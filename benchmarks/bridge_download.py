@@ -52,7 +52,7 @@ def _start_bridge(sandbox: Any, folder: Path) -> subprocess.Popen[str]:
     env = dict(os.environ, MSSANTE_COMPANION_HOME=str(folder / "bridge-home"),
                PYTHON_KEYRING_BACKEND="tests.helpers.fake_keyring.FakeKeyring",
                PYTHONPATH=str(_ROOT), **sandbox.card.environment())
-    process = subprocess.Popen(  # noqa: S603 - this interpreter, fixed arguments
+    process = subprocess.Popen(  # this interpreter, fixed arguments
         [sys.executable, "-m", "client.cli", "bridge", "--json", "--pin-stdin",
          "--no-card-watch", "--profile", str(sandbox.profile), "--imap-port", "0",
          "--smtp-port", "0"],
@@ -100,7 +100,7 @@ def _concurrent(open_imap: Callable[[], Any]) -> tuple[int, float]:
                 imap.fetch(imap.search("ALL"), ["BODY.PEEK[]"])
             finally:
                 imap.logout()
-        except BaseException as exc:  # noqa: BLE001 - counted
+        except BaseException as exc:  # counted
             errors.append(exc)
 
     threads = [threading.Thread(target=session) for _ in range(SESSIONS)]

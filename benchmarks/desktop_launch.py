@@ -88,7 +88,7 @@ def _median(code: str, env: dict[str, str]) -> tuple[float, str]:
     times, shown = [], ""
     for _ in range(ROUNDS):
         started = time.perf_counter()
-        done = subprocess.run(  # noqa: S603 - our own interpreter and script
+        done = subprocess.run(  # our own interpreter and script
             [sys.executable, "-c", code], env=env, cwd=_ROOT, capture_output=True,
             text=True, timeout=120, check=False,
         )
@@ -110,7 +110,7 @@ def run() -> list[dict[str, object]]:
             os.environ, PYTHONPATH=str(_ROOT), QT_QPA_PLATFORM="offscreen",
             MSSANTE_COMPANION_HOME=home, MSSANTE_COMPANION_PROFILE=str(config / "profile.toml"),
         )
-        subprocess.run([sys.executable, "-m", "compileall", "-q", "ui", "client", "cps"],  # noqa: S603
+        subprocess.run([sys.executable, "-m", "compileall", "-q", "ui", "client", "cps"],
                        cwd=_ROOT, env=env, check=False, stdout=subprocess.DEVNULL)
         baseline, _ = _median(_HELLO, env)
         measured, window = _median(_APP, env)

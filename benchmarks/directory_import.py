@@ -89,7 +89,7 @@ def run(rows: int = ROWS) -> list[dict[str, object]]:
     started = time.perf_counter()
     report = import_extraction(text, _scratch() / f"index-{rows}.sqlite3")
     measured = time.perf_counter() - started
-    assert report.rows == rows, report  # noqa: S101 - the benchmark checks its own run
+    assert report.rows == rows, report  # the benchmark checks its own run
     ratio = measured / baseline
     return [{
         "name": f"directory import, {rows:,} rows (s)",

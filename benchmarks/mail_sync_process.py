@@ -62,7 +62,7 @@ def _seed(client: object, count: int) -> None:
 
 def _timed(argv: list[str], env: dict[str, str], stdin: str = "") -> tuple[float, str]:
     started = time.perf_counter()
-    done = subprocess.run(  # noqa: S603 - our interpreter and scripts
+    done = subprocess.run(  # our interpreter and scripts
         argv, env=env, cwd=_ROOT, input=stdin, capture_output=True, text=True, timeout=900,
         check=False,
     )

@@ -206,8 +206,8 @@ def _cpu_seconds(pid: int) -> float:
 def _cpu_rows(sandbox: Sandbox, context: ssl.SSLContext,
               refreshes: int) -> list[dict[str, object]]:
     """CPU per refresh through the sandbox's own (1-worker) gateway, and of the provider."""
-    gateway_pid = sandbox._processes["psc-gateway"].pid  # noqa: SLF001 - our sandbox
-    provider_pid = sandbox._processes["oidc-provider"].pid  # noqa: SLF001
+    gateway_pid = sandbox._processes["psc-gateway"].pid  # our sandbox
+    provider_pid = sandbox._processes["oidc-provider"].pid
     if not Path(f"/proc/{gateway_pid}/stat").exists():
         return []
     with _client(context, sandbox.gateway_url) as http:
@@ -240,7 +240,7 @@ def _parallel(jobs: list[Callable[[], Any]]) -> list[Any]:
     def run_one(index: int) -> None:
         try:
             results[index] = jobs[index]()
-        except BaseException as exc:  # noqa: BLE001 - re-raised below
+        except BaseException as exc:  # re-raised below
             errors.append(exc)
 
     threads = [threading.Thread(target=run_one, args=(i,)) for i in range(len(jobs))]

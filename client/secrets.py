@@ -86,7 +86,7 @@ def _is_unusable(backend: Any) -> bool:
     # keyring's "fail" backend (no keyring found) and "null" backend have priority <= 0.
     try:
         return float(backend.priority) <= 0
-    except Exception:  # noqa: BLE001 - a backend without a priority is considered usable
+    except Exception:  # a backend without a priority is considered usable
         return False
 
 
@@ -147,7 +147,7 @@ def load(name: str) -> str | None:
     backend = _usable_backend(name)
     try:
         value = backend.get_password(SERVICE, name)
-    except Exception as exc:  # noqa: BLE001 - translated below
+    except Exception as exc:  # translated below
         raise _translate(name, exc) from exc
     logger.debug("secret %s %s", name, "found" if value is not None else "absent")
     return value if value is None else str(value)
@@ -163,7 +163,7 @@ def store(name: str, value: str) -> None:
     backend = _usable_backend(name)
     try:
         backend.set_password(SERVICE, name, value)
-    except Exception as exc:  # noqa: BLE001 - translated below
+    except Exception as exc:  # translated below
         raise _translate(name, exc) from exc
     logger.info("secret %s stored in %s", name, backend_name())
 
@@ -182,7 +182,7 @@ def forget(name: str) -> bool:
         backend.delete_password(SERVICE, name)
     except errors.PasswordDeleteError:
         return False
-    except Exception as exc:  # noqa: BLE001 - translated below
+    except Exception as exc:  # translated below
         raise _translate(name, exc) from exc
     logger.info("secret %s forgotten", name)
     return True

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parseaddr
 from pathlib import Path
-from xml.etree.ElementTree import Element, ParseError  # noqa: S405 - types only
+from xml.etree.ElementTree import Element, ParseError  # types only
 
 import defusedxml
 import defusedxml.ElementTree as SafeET

@@ -74,7 +74,7 @@ class CardThread:
                 continue
             try:
                 result = fn(*args, **kwargs)
-            except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            except BaseException as exc:  # handed to the caller
                 future.set_exception(exc)
             else:
                 future.set_result(result)

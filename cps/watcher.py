@@ -272,7 +272,7 @@ class CardWatcher:
         if self._context is not None and _scard is not None:
             try:
                 _scard.SCardReleaseContext(self._context)
-            except Exception:  # noqa: BLE001 - a dead context may refuse release
+            except Exception:  # a dead context may refuse release
                 logger.debug("SCardReleaseContext failed", exc_info=True)
         self._context = None
 
@@ -364,7 +364,7 @@ class CardWatcher:
             return
         try:
             now = {slot: kind for slot, kind in self._poller().items() if kind is not None}
-        except Exception:  # noqa: BLE001 - the module may be unloading; try next round
+        except Exception:  # the module may be unloading; try next round
             logger.debug("slot polling failed", exc_info=True)
             return
         with self._lock:

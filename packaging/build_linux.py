@@ -27,8 +27,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_icons import ICON_NAME, render_icons  # noqa: E402
-from version import REPO, app_version, deb_version  # noqa: E402
+from make_icons import ICON_NAME, render_icons
+from version import REPO, app_version, deb_version
 
 __all__ = [
     "APP_ID",

@@ -28,7 +28,7 @@ LANGUAGES = ("fr", "en")
 
 def _start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
     read_fd, write_fd = os.pipe()
-    xvfb = subprocess.Popen(  # noqa: S603 - fixed program, our arguments
+    xvfb = subprocess.Popen(  # fixed program, our arguments
         ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x860x24", "-nolisten",
          "tcp"], pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
@@ -126,7 +126,7 @@ def render(out: Path, language: str) -> list[Path]:
     _until(lambda: len(compose.to.verdicts) == 2)
     compose.send()
     save(compose, "compose")
-    compose._discarded = True  # noqa: SLF001 - a screenshot, not a draft
+    compose._discarded = True  # a screenshot, not a draft
     compose.close()
 
     directory = window.open_directory()
@@ -272,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for language in args.lang or LANGUAGES:
             # One process per language: a clean QApplication and translator each time.
-            subprocess.run(  # noqa: S603 - this very script
+            subprocess.run(  # this very script
                 [sys.executable, __file__, str(args.out), "--render", language],
                 env=env, check=True, timeout=180,
             )

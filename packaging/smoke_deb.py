@@ -39,7 +39,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from version import REPO, app_version  # noqa: E402
+from version import REPO, app_version
 
 __all__ = ["SmokeFailure", "smoke_test"]
 

@@ -35,7 +35,7 @@ _MAX_REQUEST = 64 * 1024
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: object) -> None:  # stdlib name
         logger.info("%s %s", self.address_string(), format % args)
 
     def _reply(self, status: int, body: bytes, content_type: str) -> None:
@@ -45,7 +45,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:  # http.server's name
         parts = self.path.strip("/").split("/")
         if len(parts) == 2 and parts[0] == "crl" and parts[1].removesuffix(".crl") in _CAS:
             path = self.server.pki.crl_der_path(parts[1].removesuffix(".crl"))
@@ -56,7 +56,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._reply(404, b"not found\n", "text/plain")
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+    def do_POST(self) -> None:  # http.server's name
         parts = self.path.strip("/").split("/")
         length = int(self.headers.get("Content-Length") or 0)
         if len(parts) != 2 or parts[0] != "ocsp" or parts[1] not in _CAS or not (

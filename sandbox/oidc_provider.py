@@ -355,7 +355,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: _HttpsServer
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         # Query strings carry codes and state: log the path only.
         logger.info("%s %s -> %s", self.command, self.path.split("?")[0], args[1:2])
 
@@ -393,7 +393,7 @@ class _AuthHandler(_Handler):
     disable_nagle_algorithm = True
     wbufsize = -1
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         path = urlsplit(self.path).path
         oidc = f"{REALM_PATH}/protocol/openid-connect"
         if path in (
@@ -413,7 +413,7 @@ class _AuthHandler(_Handler):
         elif not path.startswith(ADMIN_PREFIX):
             self._error(404, "not_found", f"no such endpoint: {path}")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         path = urlsplit(self.path).path
         oidc = f"{REALM_PATH}/protocol/openid-connect"
         if path == f"{oidc}/token":
@@ -611,7 +611,7 @@ class _AuthHandler(_Handler):
 class _WalletHandler(_Handler):
     """Wallet side: the authorize endpoint, the user proven by the TLS client certificate."""
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         parts = urlsplit(self.path)
         if parts.path != "/auth":
             self._error(404, "not_found", f"no such endpoint: {parts.path}")

@@ -605,7 +605,7 @@ class Sandbox:
             # The demo starts with the card in the reader; `python -m sandbox remove` and
             # `insert` make the events.
             reader.insert("cps", 0)
-        except Exception as exc:  # noqa: BLE001 - mail works without the reader
+        except Exception as exc:  # mail works without the reader
             logger.warning("virtual reader not started: %s", exc)
 
     # -- outputs -----------------------------------------------------------------------
@@ -835,7 +835,7 @@ def stop_sandbox(directory: Path | str, *, purge: bool = False) -> list[str]:
 
             VirtualReader(directory / "reader").stop()
             stopped.append("virtual reader")
-        except Exception as exc:  # noqa: BLE001 - keep stopping the rest
+        except Exception as exc:  # keep stopping the rest
             logger.warning("virtual reader not stopped cleanly: %s", exc)
     for name, info in state.get("processes", {}).items():
         pid = int(info["pid"])

@@ -84,7 +84,7 @@ class StartWindow(QMainWindow):
         self._painted = False
         self.resize(1100, 720)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt's name
         """Tell once that the lock screen is on screen (its first paint is done)."""
         if watched is self.lock_screen and event.type() == QEvent.Type.Paint and not self._painted:
             self._painted = True
@@ -101,7 +101,7 @@ class _EarlyLinks(QObject):
         super().__init__(parent)
         self.urls: list[str] = []
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt's name
         """Keep the encoded URL; the inbox decodes and checks it."""
         if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
             self.urls.append(bytes(event.url().toEncoded().data()).decode("ascii", "replace"))

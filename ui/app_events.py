@@ -26,7 +26,7 @@ _EVENTS: AppEvents | None = None
 
 def app_events() -> AppEvents:
     """The process's one :class:`AppEvents` (created on first use, on the GUI thread)."""
-    global _EVENTS  # noqa: PLW0603 - one hub for the process, like QApplication
+    global _EVENTS  # one hub for the process, like QApplication
     if _EVENTS is None:
         _EVENTS = AppEvents()
     return _EVENTS

@@ -191,7 +191,7 @@ class BridgePanel(QWidget):
         if on:
             try:
                 self.controller.start()
-            except Exception as exc:  # noqa: BLE001 - shown to the user, switch back off
+            except Exception as exc:  # shown to the user, switch back off
                 logger.warning("bridge did not start: %s", type(exc).__name__)
                 self.message_label.setText(self.tr("Le pont n'a pas démarré : {0}")
                                            .replace("{0}", describe_error(exc)))
@@ -248,7 +248,7 @@ class BridgePanel(QWidget):
         """Write the bridge certificate to ``target`` (the file dialog's choice)."""
         try:
             self.controller.bridge.certificate.export(target)
-        except Exception as exc:  # noqa: BLE001 - shown to the user
+        except Exception as exc:  # shown to the user
             self.message_label.setText(describe_error(exc))
             return
         self.message_label.setText(self.tr("Certificat enregistré dans ") + str(target))
@@ -270,7 +270,7 @@ class BridgePanel(QWidget):
         self.message_label.setText(
             self.tr("Échec de la configuration de Thunderbird : ") + describe_error(exc))
 
-    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: Any) -> None:  # Qt's name
         """Stop polling when the panel closes (the bridge keeps its own lifetime)."""
         self._timer.stop()
         super().closeEvent(event)

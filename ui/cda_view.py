@@ -45,7 +45,7 @@ def render_labels() -> RenderLabels:
 class _InertBrowser(QTextBrowser):
     """Loads nothing (no network, no file, not even ``data:``) and follows no link."""
 
-    def loadResource(self, kind: int, url: QUrl | str) -> Any:  # noqa: N802
+    def loadResource(self, kind: int, url: QUrl | str) -> Any:
         """Nothing is ever fetched."""
         return None
 

@@ -275,11 +275,11 @@ class ComposeWindow(QMainWindow):
         else:
             self.structured_label.hide()
 
-    def dragEnterEvent(self, event):  # type: ignore[no-untyped-def]  # noqa: N802, ANN001
+    def dragEnterEvent(self, event):  # type: ignore[no-untyped-def]
         """Files dropped anywhere on the window are attached."""
         self.attachments.dragEnterEvent(event)
 
-    def dropEvent(self, event):  # type: ignore[no-untyped-def]  # noqa: N802, ANN001
+    def dropEvent(self, event):  # type: ignore[no-untyped-def]
         """Attach dropped files."""
         self.attachments.dropEvent(event)
 
@@ -335,7 +335,7 @@ class ComposeWindow(QMainWindow):
         self.send_button.setEnabled(True)
         self.status.setText(describe_error(exc))
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         """Keep what was typed: a closed, unsent message stays a draft."""
         if not self._discarded and not self.draft().is_empty():
             self.save_draft()

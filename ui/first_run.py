@@ -94,14 +94,14 @@ class _ChoosePage(QWizardPage):
         self.file_path.textChanged.connect(lambda _t: self.completeChanged.emit())
         self.mode.idToggled.connect(lambda _i, _c: self.completeChanged.emit())
 
-    def initializePage(self) -> None:  # noqa: N802
+    def initializePage(self) -> None:
         """Fill the operator list."""
         setup = self.assistant.setup
         self.operator.clear()
         if setup is not None:
             try:
                 names = setup.operators()
-            except Exception as exc:  # noqa: BLE001 - shown, the other ways remain
+            except Exception as exc:  # shown, the other ways remain
                 names = []
                 self.setSubTitle(describe_error(exc))
             self.operator.addItems(names)
@@ -113,7 +113,7 @@ class _ChoosePage(QWizardPage):
         if path:
             self.file_path.setText(path)
 
-    def isComplete(self) -> bool:  # noqa: N802
+    def isComplete(self) -> bool:
         """An address (or a file) is enough to go on."""
         if self.file.isChecked():
             return bool(self.file_path.text().strip())
@@ -143,7 +143,7 @@ class _TestPage(QWizardPage):
         self.choice: ProfileChoice | None = None
         self.tested = False
 
-    def initializePage(self) -> None:  # noqa: N802
+    def initializePage(self) -> None:
         """Resolve the profile on a worker, then test it."""
         self.choice = None
         self.tested = False
@@ -201,7 +201,7 @@ class _TestPage(QWizardPage):
         self.result.setText("✖ " + describe_error(exc))
         self.completeChanged.emit()
 
-    def isComplete(self) -> bool:  # noqa: N802
+    def isComplete(self) -> bool:
         """A profile was found (a failed test may be a network issue: allowed, said)."""
         return self.choice is not None
 
@@ -324,7 +324,7 @@ class FirstRunAssistant(QWizard):
         self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("Annuler"))
         self._saved = False
 
-    def validateCurrentPage(self) -> bool:  # noqa: N802
+    def validateCurrentPage(self) -> bool:
         """Save the profile when leaving the test page (the directory page is extra)."""
         if self.currentPage() is self.test_page and self.directory_page is not None:
             return self._save()
@@ -338,7 +338,7 @@ class FirstRunAssistant(QWizard):
             return False
         try:
             path = self.setup.save(choice)
-        except Exception as exc:  # noqa: BLE001 - a local file write; shown on the page
+        except Exception as exc:  # a local file write; shown on the page
             self.test_page.result.setText("✖ " + describe_error(exc))
             return False
         self._saved = True

@@ -100,21 +100,21 @@ class FolderTree(QTreeView):
         path = self.path_at(event.position().toPoint())
         return path if path in self._folders else ""
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         """Accept messages from the list."""
         if event.mimeData().hasFormat(MESSAGES_MIME):
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         """Only a folder that holds messages takes the drop."""
         if self._drop_target(event):
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+    def dropEvent(self, event: QDropEvent) -> None:
         """Emit :attr:`messages_dropped`; the move itself is the actions' job."""
         target = self._drop_target(event)
         if not target:

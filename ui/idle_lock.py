@@ -77,7 +77,7 @@ class IdleLock(QObject):
         """Watching an open e-CPS session."""
         return self._armed
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Any input restarts the idle countdown."""
         if self._armed and event.type() in _INPUT_EVENTS:
             self._timer.start()

@@ -438,7 +438,7 @@ def build_services(preferences: Preferences) -> Services:
     services = Services(card=None)
     try:
         services.profiles = LiveProfileSetup(preferences)
-    except Exception:  # noqa: BLE001 - the assistant is optional
+    except Exception:  # the assistant is optional
         logger.warning("profiles unavailable", exc_info=True)
     try:
         services.directory = LiveDirectory()
@@ -479,7 +479,7 @@ def build_card(services: Services, preferences: Preferences) -> None:
                 raise ModuleSettingInvalid(chosen, exc) from exc
             raise
         services.card = LiveCard(profile, module)
-    except Exception as exc:  # noqa: BLE001 - worded on the lock screen
+    except Exception as exc:  # worded on the lock screen
         logger.warning("sign-in unavailable: %s", type(exc).__name__)
         services.extras["card_error"] = exc
 
@@ -490,7 +490,7 @@ def _add_ecps(services: Services, preferences: Preferences) -> None:
         from client.profiles import load_default_profile
 
         profile = load_default_profile(preferences.profile_path or None)
-    except Exception:  # noqa: BLE001 - no profile: the first-run assistant handles it
+    except Exception:  # no profile: the first-run assistant handles it
         return
     if profile.auth.method == "psc" and profile.auth.gateway:
         from ui.live_ecps import LiveEcps

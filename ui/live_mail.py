@@ -162,7 +162,7 @@ class LiveMailService:
             for folder in folders:
                 try:
                     status = imap.folder_status(folder.name, [b"MESSAGES", b"UNSEEN"])
-                except Exception:  # noqa: BLE001 - a folder we cannot STATUS shows no counts
+                except Exception:  # a folder we cannot STATUS shows no counts
                     status = {}
                 result.append(Folder(
                     path=folder.name, name=folder.name.split(folder.delimiter)[-1],

@@ -161,7 +161,7 @@ class ReceiptLinks:
             return "", None, "", ()
         try:
             uids = self.mailbox.uids_with_message_id(folder, message_id)
-        except Exception:  # noqa: BLE001 - no link is better than no receipt
+        except Exception:  # no link is better than no receipt
             logger.warning("could not look the original of a receipt up in Sent")
             return "", None, "", ()
         if not uids:

@@ -197,7 +197,7 @@ class LockScreen(QWidget):
         self.unlock_button.show()
         self._cover()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Follow the covered window's size."""
         if watched is self.parent() and event.type() == QEvent.Type.Resize:
             parent = self.parentWidget()

@@ -92,7 +92,7 @@ class MailtoInbox(QObject):
             self.opened.emit(window)
         return len(self.pending) < len(links)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt's name
         """macOS hands the clicked link to the running app as a ``QFileOpenEvent``."""
         if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
             # Fully encoded: parse_mailto does the RFC 6068 percent-decoding itself.

@@ -238,7 +238,7 @@ class MainWindow(QMainWindow):
         # A different user: what the previous one had open goes away (their drafts
         # were saved to their own mailbox at lock time).
         for window in list(self._hidden_composers):
-            window._discarded = True  # noqa: SLF001 - already saved under the previous user
+            window._discarded = True  # already saved under the previous user
             window.close()
         self._hidden_composers.clear()
         self._open_session(holder, mail, resume=False)
@@ -404,7 +404,7 @@ class MainWindow(QMainWindow):
         self.close()
         QApplication.quit()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         """Save what is typed, close the sessions, stop the watchers."""
         self.preferences.set_window_state("main", self.saveGeometry())
         self.preferences.sync()
@@ -413,7 +413,7 @@ class MainWindow(QMainWindow):
             # The lock path saves every open draft, then closes the sessions.
             self.session.lock()
         for window in list(self.compose_windows):
-            window._discarded = True  # noqa: SLF001 - saved by the lock path just above
+            window._discarded = True  # saved by the lock path just above
             window.close()
         self.pool.wait_for_done(10_000)
         self.tools.shutdown()

@@ -64,7 +64,7 @@ class MessageList(QTableView):
         """Selected rows, top to bottom."""
         return sorted(i.row() for i in self.selectionModel().selectedRows())
 
-    def moveCursor(  # noqa: N802
+    def moveCursor(
         self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
     ) -> QModelIndex:
         """Home/End: first/last message (a table would go to the first/last cell)."""

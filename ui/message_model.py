@@ -239,15 +239,15 @@ class MessageTableModel(QAbstractTableModel):
         self._rows.sort(key=key, reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
 
     # -- Qt model API ------------------------------------------------------------------
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         """Rows shown (the view asks; 0 under a parent: this is a flat table)."""
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         """Fixed columns."""
         return 0 if parent.isValid() else Column.COUNT
 
-    def headerData(  # noqa: N802
+    def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         """Column titles."""
@@ -354,11 +354,11 @@ class MessageTableModel(QAbstractTableModel):
         base = super().flags(index)
         return base | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else base
 
-    def mimeTypes(self) -> list[str]:  # noqa: N802
+    def mimeTypes(self) -> list[str]:
         """The drag payload type the folder tree accepts."""
         return [MESSAGES_MIME]
 
-    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # noqa: N802
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         """The dragged messages (their UIDs and folder)."""
         uids: list[int] = []
         for index in indexes:
@@ -369,7 +369,7 @@ class MessageTableModel(QAbstractTableModel):
         data.setData(MESSAGES_MIME, QByteArray(encode_messages(self.folder, uids)))
         return data
 
-    def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802
+    def supportedDragActions(self) -> Qt.DropAction:
         """Dragging moves."""
         return Qt.DropAction.MoveAction
 

@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 REMOTE_POLICIES = ("block", "ask", "trusted")
 
 
-class ModuleSettingInvalid(Exception):  # noqa: N818 - reads as a state of the setting
+class ModuleSettingInvalid(Exception):  # reads as a state of the setting
     """The PKCS#11 module path saved in Settings cannot be used; ``cause`` says why."""
 
     def __init__(self, path: str, cause: BaseException) -> None:

@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 class _SafeBrowser(QTextBrowser):
     """A text browser that loads no external resource and opens links only on request."""
 
-    def loadResource(self, kind: int, url: QUrl | str) -> Any:  # noqa: N802
+    def loadResource(self, kind: int, url: QUrl | str) -> Any:
         """Only inline ``data:`` images; nothing from the network or the disk."""
         target = url if isinstance(url, QUrl) else QUrl(url)
         if target.scheme() == "data":

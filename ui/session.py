@@ -135,13 +135,13 @@ class SessionController(QObject):
         if parked is not None:
             try:
                 parked.close()
-            except Exception:  # noqa: BLE001 - closing on exit must not raise
+            except Exception:  # closing on exit must not raise
                 logger.warning("closing the locked mailbox on exit failed", exc_info=True)
         mail, self.mail = self.mail, None
         if mail is not None:
             try:
                 mail.close()
-            except Exception:  # noqa: BLE001 - closing on exit must not raise
+            except Exception:  # closing on exit must not raise
                 logger.warning("closing the mailbox on exit failed", exc_info=True)
         if self.services.card is not None:
             self.services.card.stop()
@@ -178,7 +178,7 @@ class SessionController(QObject):
         if not self._ecps_national_id:
             try:
                 self._ecps_national_id = ecps.remembered_national_id()
-            except Exception:  # noqa: BLE001 - a convenience only
+            except Exception:  # a convenience only
                 logger.info("no remembered national identifier")
         self._lock_screen.offer_ecps(self._ecps_national_id, card_present=card_present)
 
@@ -408,7 +408,7 @@ def _save_then_close(mail: MailService, drafts: list[Draft]) -> int:
         try:
             mail.save_draft(draft)
             saved += 1
-        except Exception as exc:  # noqa: BLE001 - keep closing; the draft stays in memory
+        except Exception as exc:  # keep closing; the draft stays in memory
             logger.warning("draft not saved at lock: %s", type(exc).__name__)
     mail.close()
     return saved

@@ -185,7 +185,7 @@ class StructuredDocumentDialog(QDialog):
             return ""
         try:
             self.xdm.validate_ins(patient.ins, patient.ins_oid)
-        except Exception as exc:  # noqa: BLE001 - any refusal is shown to the user
+        except Exception as exc:  # any refusal is shown to the user
             return describe_error(exc)
         return ""
 

@@ -187,6 +187,6 @@ class ToolWindows(QObject):
             self.bridge_window.close()
         try:
             self.controller.stop()
-        except Exception:  # noqa: BLE001 - leaving anyway; said in the log
+        except Exception:  # leaving anyway; said in the log
             logger.warning("bridge did not stop cleanly", exc_info=True)
         self.bridge.close()

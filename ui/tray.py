@@ -46,7 +46,7 @@ class NewMailWatcher(QObject):
         while not stop.is_set():
             try:
                 changed = mail.wait_for_new_mail(5.0 if stop.is_set() else 30.0)
-            except Exception as exc:  # noqa: BLE001 - IDLE ends on lock/close; reconnects
+            except Exception as exc:  # IDLE ends on lock/close; reconnects
                 if stop.is_set():
                     return
                 logger.info("new-mail watch interrupted: %s", type(exc).__name__)

@@ -24,7 +24,7 @@ __all__ = ["CancelToken", "Cancelled", "Worker", "WorkerPool", "WorkerSignals"]
 logger = logging.getLogger(__name__)
 
 
-class Cancelled(Exception):  # noqa: N818 - reads as a state, like asyncio.CancelledError
+class Cancelled(Exception):  # reads as a state, like asyncio.CancelledError
     """Raised inside a task that noticed its :class:`CancelToken` was set."""
 
 
@@ -89,7 +89,7 @@ class Worker(QRunnable):
         """Run the task; never lets an exception escape into Qt."""
         try:
             result = self._fn(*self._args, **self._kwargs)
-        except BaseException as exc:  # noqa: BLE001 - reported to the GUI, which words it
+        except BaseException as exc:  # reported to the GUI, which words it
             logger.debug("task %s failed", self.name, exc_info=exc)
             self.signals.failed.emit(exc)
         else:

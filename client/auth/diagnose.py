@@ -85,7 +85,7 @@ def check_tls(profile: Profile, trust: TrustStore, *, timeout: float = 15.0) -> 
         return Finding("operator-tls", "error", str(exc),
                        "Do not sign in: check the profile's host, or ask the administrator "
                        "to add the operator's authority ([trust] ca_file).", details)
-    except Exception as exc:  # noqa: BLE001 - reported, the diagnosis goes on
+    except Exception as exc:  # reported, the diagnosis goes on
         return Finding("operator-tls", "error", f"TLS failed: {exc}",
                        "Run with -vv and tell the IT department what it prints.", details)
     versions = ", ".join(f"{k.upper()} {v['version']}" for k, v in details.items())

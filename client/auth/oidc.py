@@ -149,10 +149,10 @@ class LoopbackReceiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 logger.debug("loopback: " + format, *args)
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's interface
+            def do_GET(self) -> None:  # http.server's interface
                 parts = urlsplit(self.path)
                 if parts.path != receiver.path:
                     self.send_error(404)

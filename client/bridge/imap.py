@@ -364,7 +364,7 @@ class ImapSide:
             # imaplib's shutdown closes the socket only after closing its reader, which
             # can fail while the downstream thread still reads: close the socket anyway.
             with contextlib.suppress(Exception):
-                upstream._imap.sock.close()  # noqa: SLF001 - imapclient has no close()
+                upstream._imap.sock.close()  # imapclient has no close()
         return True
 
 

@@ -199,7 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if as_json:
             emit_json(error_document(exc))
         return EXIT_INTERRUPTED
-    except Exception as exc:  # noqa: BLE001 - every failure is worded for the user
+    except Exception as exc:  # every failure is worded for the user
         load_all_commands()
         return report_error(exc, as_json=as_json)
     return status

@@ -90,7 +90,7 @@ def _sign_in(ctx: DoctorContext) -> Finding:
     )
     try:
         report = sign_in_report(auth)
-    except Exception as exc:  # noqa: BLE001 - worded for the admin
+    except Exception as exc:  # worded for the admin
         return Finding("sign-in", "error", describe_error(exc))
     finally:
         auth.close()

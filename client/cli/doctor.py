@@ -90,7 +90,7 @@ class DoctorContext:
             self._profile_loaded = True
             try:
                 self._profile = profile_if_any(self.args)
-            except Exception as exc:  # noqa: BLE001 - reported by the profile step
+            except Exception as exc:  # reported by the profile step
                 self.facts["profile_error"] = exc
                 self._profile = None
         return self._profile
@@ -126,7 +126,7 @@ def run_checks(args: argparse.Namespace) -> list[CheckResult]:
     for name, check in list(CHECKS):
         try:
             outcome = check(context)
-        except Exception as exc:  # noqa: BLE001 - a diagnosis must go on
+        except Exception as exc:  # a diagnosis must go on
             logger.debug("doctor step %s failed", name, exc_info=exc)
             outcome = CheckResult(name, "error", describe_error(exc))
         results.extend([outcome] if isinstance(outcome, CheckResult) else list(outcome))

@@ -93,7 +93,7 @@ def _card_identity(profile: Any) -> Any:
             identity = service.read_card().identity
         finally:
             service.close()
-    except Exception as exc:  # noqa: BLE001 - the name is a convenience, the address suffices
+    except Exception as exc:  # the name is a convenience, the address suffices
         logger.info("card identity not read (%s): using the address", type(exc).__name__)
         return None
     return identity

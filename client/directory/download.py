@@ -62,7 +62,7 @@ class Validators:
         return headers
 
 
-class _NotModified(Exception):  # noqa: N818 - internal signal, never leaves the module
+class _NotModified(Exception):  # internal signal, never leaves the module
     """The server answered 304: the last good file is current."""
 
 

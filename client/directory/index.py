@@ -309,7 +309,7 @@ class _Search:
 
     def _first_of_type(self) -> list[DirectoryEntry]:
         rows = self.conn.execute(
-            f"{_SELECT} WHERE e.bal_type = ? ORDER BY e.id LIMIT ?",  # noqa: S608
+            f"{_SELECT} WHERE e.bal_type = ? ORDER BY e.id LIMIT ?",
             (self.bal_type, self.limit),
         ).fetchall()
         return _unique([_entry(row) for row in rows], self.limit)
@@ -436,7 +436,7 @@ class DirectoryIndex:
         wanted = [variant for i in ids for variant in (i, "8" + i, "0" + i)]
         marks = ", ".join("?" * len(wanted))
         rows = conn.execute(
-            f"{_SELECT} WHERE e.national_id IN ({marks}) ORDER BY e.id LIMIT ?",  # noqa: S608
+            f"{_SELECT} WHERE e.national_id IN ({marks}) ORDER BY e.id LIMIT ?",
             (*wanted, limit),
         ).fetchall()
         return _unique([_entry(row) for row in rows], limit)

@@ -50,7 +50,7 @@ def fetch_uid_set(
     from imapclient.imapclient import seq_to_parenstr_upper
     from imapclient.response_parser import parse_fetch_response
 
-    raw = imap._imap  # noqa: SLF001 - imapclient exposes no range FETCH
+    raw = imap._imap  # imapclient exposes no range FETCH
     with imap_errors("FETCH"):
         tag = raw._command(
             "UID",
@@ -83,7 +83,7 @@ def fetch_pipelined(
     from imapclient.imapclient import seq_to_parenstr_upper
     from imapclient.response_parser import parse_fetch_response
 
-    raw = imap._imap  # noqa: SLF001 - imapclient exposes no pipelining
+    raw = imap._imap  # imapclient exposes no pipelining
     wanted = seq_to_parenstr_upper(list(items))
     in_flight: deque[str] = deque()
     to_send = deque(uid_set(batch) for batch in batches if batch)
@@ -113,6 +113,6 @@ def fetch_pipelined(
             try:
                 raw._command_complete("FETCH", in_flight.popleft())
                 raw._untagged_response("OK", [None], "FETCH")
-            except Exception:  # noqa: BLE001 - the session is closed by the caller anyway
+            except Exception:  # the session is closed by the caller anyway
                 logger.debug("could not drain a pipelined FETCH", exc_info=True)
                 break

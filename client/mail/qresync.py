@@ -129,7 +129,7 @@ def fetch_changes(imap: IMAPClient, uids: str, modseq: int,
     from client.mail.imapfetch import fetch_uid_set
 
     fetched = fetch_uid_set(imap, uids, items, [f"CHANGEDSINCE {int(modseq)}", "VANISHED"])
-    raw = imap._imap  # noqa: SLF001 - imapclient does not parse VANISHED
+    raw = imap._imap  # imapclient does not parse VANISHED
     with imap_errors("FETCH"):
         pending = raw.untagged_responses.pop("VANISHED", [])
     vanished = tuple(parse_vanished(item) for item in pending if item is not None)

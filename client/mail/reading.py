@@ -245,7 +245,7 @@ def _header(msg: email.message.Message, name: str) -> str:
     """A header's decoded text; a header the modern parser cannot handle is shown raw."""
     try:
         value = msg.get(name)
-    except Exception:  # noqa: BLE001 - email's header parser has known crashes on junk
+    except Exception:  # email's header parser has known crashes on junk
         logger.debug("header %s could not be parsed", name)
         # get_all() would run the same parser again: read the unparsed value instead.
         raw = [v for k, v in msg.raw_items() if k.lower() == name.lower()]
@@ -291,7 +291,7 @@ def _as_text_bytes(message: email.message.Message) -> bytes:
     in a 7bit multipart...): its text if it has one, else nothing; never an error."""
     try:
         return message.as_string().encode("utf-8", "surrogateescape")
-    except Exception:  # noqa: BLE001 - header folding crashes on junk (bpo-39512...)
+    except Exception:  # header folding crashes on junk (bpo-39512...)
         return b""
 
 
@@ -303,7 +303,7 @@ def _part_bytes(part: email.message.Message) -> bytes:
             if isinstance(inner, email.message.Message):
                 try:
                     return inner.as_bytes()
-                except Exception:  # noqa: BLE001 - email's generator crashes on junk
+                except Exception:  # email's generator crashes on junk
                     return _as_text_bytes(inner)
         if isinstance(payload, str):
             return payload.encode("utf-8", "surrogateescape")
@@ -328,7 +328,7 @@ def _leaves(msg: email.message.Message) -> list[email.message.Message]:
 def _filename(part: email.message.Message) -> str:
     try:
         name = part.get_filename()
-    except Exception:  # noqa: BLE001 - RFC 2231 junk must not stop the reader
+    except Exception:  # RFC 2231 junk must not stop the reader
         name = None
     return decode_header_text(name) if name else ""
 
@@ -336,7 +336,7 @@ def _filename(part: email.message.Message) -> str:
 def _disposition(part: email.message.Message) -> str | None:
     try:
         return part.get_content_disposition()
-    except Exception:  # noqa: BLE001 - e.g. an RFC 2231 charset holding NUL (ValueError)
+    except Exception:  # e.g. an RFC 2231 charset holding NUL (ValueError)
         raw = [str(v) for k, v in part.raw_items() if k.lower() == "content-disposition"]
         word = raw[0].split(";", 1)[0].strip().lower() if raw else ""
         return word or None
@@ -362,7 +362,7 @@ def parse_message(raw: bytes, *, allow_remote: bool = False) -> ReadMessage:
     try:
         text_part = msg.get_body(preferencelist=("plain",))
         html_part = msg.get_body(preferencelist=("html",))
-    except Exception:  # noqa: BLE001 - a broken structure shows as no body
+    except Exception:  # a broken structure shows as no body
         logger.debug("message structure could not be walked")
     text = _part_text(text_part) if text_part is not None else ""
     html: str | None = None

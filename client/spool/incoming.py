@@ -100,7 +100,7 @@ class Receiver:
         if self._imap is not None:
             try:
                 self._imap.noop()  # a session the server closed while idle: open another
-            except Exception:  # noqa: BLE001 - any failure means "reconnect"
+            except Exception:  # any failure means "reconnect"
                 self.close()
         if self._imap is None:
             self._imap = self.opener.open_imap()

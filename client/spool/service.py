@@ -379,7 +379,7 @@ class Spool:
             self._receive_problem(report, "incoming: cannot write the messages (disk full or "
                                   f"unwritable folder: {exc.strerror or exc}); they stay "
                                   "unread on the server")
-        except Exception as exc:  # noqa: BLE001 - IMAP or sign-in: retried later
+        except Exception as exc:  # IMAP or sign-in: retried later
             self._receive_problem(report, f"incoming: {type(exc).__name__}: {exc}")
 
     def _receive_problem(self, report: PassReport, text: str) -> None:

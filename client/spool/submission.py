@@ -131,7 +131,7 @@ class Submitter:
             smtp = self._session()
         except (smtplib.SMTPException, OSError):
             raise
-        except Exception as exc:  # noqa: BLE001 - sign-in errors: worded, retried later
+        except Exception as exc:  # sign-in errors: worded, retried later
             self._drop()
             return Outcome("temporary", f"cannot open a submission session: {exc}")
         data = dot_stuffed(message.raw)

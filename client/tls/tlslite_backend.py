@@ -72,16 +72,16 @@ class _CardRSAKey(RSAKey):  # type: ignore[misc]
         self._key_hash = None
         self._signer = signer
 
-    def hasPrivateKey(self) -> bool:  # noqa: N802 - tlslite's interface
+    def hasPrivateKey(self) -> bool:  # tlslite's interface
         return True
 
-    def _rawPublicKeyOp(self, ciphertext: int) -> int:  # noqa: N802
+    def _rawPublicKeyOp(self, ciphertext: int) -> int:
         return int(powMod(ciphertext, self.e, self.n))
 
-    def _rawPrivateKeyOp(self, message: int) -> int:  # noqa: N802
+    def _rawPrivateKeyOp(self, message: int) -> int:
         raise NotImplementedError("the card signs digests, never raw RSA")
 
-    def acceptsPassword(self) -> bool:  # noqa: N802
+    def acceptsPassword(self) -> bool:
         return False
 
     def write(self, password: Any = None) -> str:
@@ -89,10 +89,10 @@ class _CardRSAKey(RSAKey):  # type: ignore[misc]
 
     def sign(
         self,
-        bytes: bytearray,  # noqa: A002 - tlslite's parameter name
+        bytes: bytearray,  # tlslite's parameter name
         padding: str = "pkcs1",
-        hashAlg: str | None = None,  # noqa: N803
-        saltLen: int | None = None,  # noqa: N803
+        hashAlg: str | None = None,
+        saltLen: int | None = None,
     ) -> bytearray:
         """Sign what tlslite computed for CertificateVerify (a digest, maybe DigestInfo)."""
         data = bytes_(bytes)
@@ -131,7 +131,7 @@ class _VerifyingConnection(TLSConnection):  # type: ignore[misc]
         self.trust_error: TrustError | None = None
         self.server_chain: list[x509.Certificate] = []
 
-    def _clientGetKeyFromChain(  # noqa: N802 - tlslite's hook
+    def _clientGetKeyFromChain(  # tlslite's hook
         self, certificate: Any, settings: Any, tack_ext: Any = None
     ) -> Iterator[Any]:
         chain = certificate.cert_chain
@@ -149,7 +149,7 @@ class _VerifyingConnection(TLSConnection):  # type: ignore[misc]
                 yield from self._sendError(AlertDescription.bad_certificate, str(self.trust_error))
         yield from super()._clientGetKeyFromChain(certificate, settings, tack_ext)
 
-    def _sendMsgs(self, msgs: Any) -> Iterator[Any]:  # noqa: N802 - tlslite's hook
+    def _sendMsgs(self, msgs: Any) -> Iterator[Any]:  # tlslite's hook
         try:
             yield from super()._sendMsgs(msgs)
         except (BrokenPipeError, ConnectionResetError):

@@ -371,7 +371,7 @@ class CrlDownloader:
         try:
             crl = parse_crl(self.fetch(url), url)
             self.store.add(crl, authorities, source=url)
-        except Exception as exc:  # noqa: BLE001 - any failure keeps the last valid CRL
+        except Exception as exc:  # any failure keeps the last valid CRL
             logger.info("CRL download from %s failed: %s", url, exc)
             with self._lock:
                 self._failed[url] = time.monotonic()

@@ -13,7 +13,7 @@ parsed with defusedxml, DTDs and entities refused.
 from __future__ import annotations
 
 import logging
-import xml.etree.ElementTree as ET  # noqa: S405 - only for the Element type; parsing is defusedxml
+import xml.etree.ElementTree as ET  # only for the Element type; parsing is defusedxml
 from dataclasses import dataclass, field
 
 import defusedxml.ElementTree as SafeET

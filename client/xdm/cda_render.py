@@ -25,7 +25,7 @@ import binascii
 import html
 import logging
 import re
-import xml.etree.ElementTree as ET  # noqa: S405 - only for the Element type; parsing is defusedxml
+import xml.etree.ElementTree as ET  # only for the Element type; parsing is defusedxml
 from dataclasses import dataclass, field
 
 import defusedxml.ElementTree as SafeET

@@ -12,7 +12,7 @@ Reading uses defusedxml with DTDs refused: the file comes from whoever sent the 
 from __future__ import annotations
 
 import logging
-import xml.etree.ElementTree as ET  # noqa: S405 - writing only; reading is defusedxml
+import xml.etree.ElementTree as ET  # writing only; reading is defusedxml
 from dataclasses import dataclass, field
 
 import defusedxml.ElementTree as SafeET

@@ -142,7 +142,7 @@ def test_signatures_from_many_threads_all_verify(signer: CardSigner) -> None:
         data = f"thread {i}".encode()
         try:
             key.verify(signer.sign(data), data, padding.PKCS1v15(), hashes.SHA256())
-        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+        except BaseException as exc:  # collected for the assertion
             errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]

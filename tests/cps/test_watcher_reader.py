@@ -146,7 +146,7 @@ def test_removal_while_a_signature_is_in_flight(
     def sign() -> None:
         try:
             outcome.put(signer.sign(b"in flight"))
-        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+        except BaseException as exc:  # handed to the test thread
             outcome.put(exc)
 
     worker = threading.Thread(target=sign)

@@ -110,7 +110,7 @@ def cache_fill(path: Path, key: bytes, limit: int) -> None:
             cache.put_summaries(  # type: ignore[arg-type]
                 state.folder_id, _summaries(100_000, 4000, pad=400)
             )
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent
+    except BaseException as exc:  # reported to the parent
         _report(exc)
     else:
         _report(None)
@@ -124,7 +124,7 @@ def directory_fill(source: Path, index: Path, limit: int) -> None:
     _limit(limit)
     try:
         import_extraction(source, index)
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent
+    except BaseException as exc:  # reported to the parent
         _report(exc)
     else:
         _report(None)

@@ -48,11 +48,11 @@ class Pkcs11RsaKey(Python_RSAKey):  # type: ignore[misc]
         self._handle = handle
         self.signatures = 0
 
-    def hasPrivateKey(self) -> bool:  # noqa: N802 - tlslite's interface
+    def hasPrivateKey(self) -> bool:  # tlslite's interface
         return True
 
-    def sign(self, bytes: Any, padding: str = "pkcs1", hashAlg: Any = None,  # noqa: A002
-             saltLen: Any = None) -> bytearray:  # noqa: N803  # fmt: skip
+    def sign(self, bytes: Any, padding: str = "pkcs1", hashAlg: Any = None,
+             saltLen: Any = None) -> bytearray:  # # fmt: skip
         if padding.lower() != "pkcs1":
             raise ValueError("this card key signs with PKCS#1 v1.5 only")
         data = self.addPKCS1Prefix(bytes, hashAlg) if hashAlg is not None else bytes

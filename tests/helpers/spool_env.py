@@ -54,7 +54,7 @@ class SpoolHome:
         return subprocess.run(self.command(*argv), env=self.env, capture_output=True,
                               text=True, timeout=timeout, check=False,
                               start_new_session=True,
-                              preexec_fn=limit)  # noqa: PLW1509 - no threads in the parent
+                              preexec_fn=limit)  # no threads in the parent
 
     def start(self, *argv: str, log: Path | None = None) -> subprocess.Popen[bytes]:
         """Start the CLI in the background (stdout and stderr to ``log``)."""

@@ -34,7 +34,7 @@ from tests.helpers.fake_token import FakePinPrompt
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.reader, pytest.mark.timeout(600)]
 
-PASSWORD = "reader-test-password"  # noqa: S105 - a test password
+PASSWORD = "reader-test-password"  # a test password
 
 
 def _wait(condition: object, timeout: float = 10.0) -> None:

@@ -243,7 +243,7 @@ def test_loopback_only(running: Running, sandbox_operator: Sandbox) -> None:
     with pytest.raises(NotLoopback):
         Bridge(running.gate, BridgePassword(PASSWORD, created=False),
                running.bridge.certificate, policy=RecipientPolicy(None),
-               config=BridgeConfig(host="0.0.0.0", imap_port=0, smtp_port=0))  # noqa: S104
+               config=BridgeConfig(host="0.0.0.0", imap_port=0, smtp_port=0))
     # Bound to 127.0.0.1 only: another local address of the machine gets no answer.
     addresses = {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None,
                                                           socket.AF_INET)}

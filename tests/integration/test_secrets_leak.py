@@ -187,7 +187,7 @@ def test_no_secret_in_logs_or_files(
 
 
 def test_bridge_listens_on_loopback_only() -> None:
-    for host in ("0.0.0.0", "::", "192.0.2.10", "localhost.example"):  # noqa: S104
+    for host in ("0.0.0.0", "::", "192.0.2.10", "localhost.example"):
         with pytest.raises(NotLoopback):
             check_loopback(host)
         with pytest.raises(NotLoopback):

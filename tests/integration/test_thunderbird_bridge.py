@@ -121,7 +121,7 @@ def test_headless_thunderbird_downloads_the_inbox_through_the_bridge(
     home.mkdir()
     env = dict(os.environ, HOME=str(home), MOZ_HEADLESS="1")
     log = (tmp_path / "thunderbird.log").open("wb")
-    process = subprocess.Popen(  # noqa: S603 - a fixed program and arguments
+    process = subprocess.Popen(  # a fixed program and arguments
         [program, "--headless", "-no-remote", "-profile", str(profile_dir)],
         stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     inbox = profile_dir / "ImapMail" / "127.0.0.1" / "INBOX"

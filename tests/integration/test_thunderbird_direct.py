@@ -131,7 +131,7 @@ def test_headless_thunderbird_reads_the_inbox_with_the_card(
     env = dict(os.environ, HOME=str(home), MOZ_HEADLESS="1",
                **sandbox_operator.card.environment())
     log = (tmp_path / "thunderbird.log").open("wb")
-    process = subprocess.Popen(  # noqa: S603 - a fixed program and arguments
+    process = subprocess.Popen(  # a fixed program and arguments
         [program, "--headless", "--marionette", "-remote-allow-system-access", "-no-remote",
          "-profile", str(profile_dir)],
         stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)

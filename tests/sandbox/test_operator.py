@@ -190,7 +190,7 @@ def test_runtime_revocation_reaches_dovecot(
                 wallet.getresponse().read()
         finally:
             wallet.close()
-        pids = [p.pid for p in sandbox._processes.values()]  # noqa: SLF001
+        pids = [p.pid for p in sandbox._processes.values()]
     assert [pid for pid in pids if _alive(pid)] == []
     sandbox.stop(purge=True)
 
@@ -256,13 +256,13 @@ def test_a_failing_part_is_named_and_nothing_is_left(
     from sandbox import operator
 
     spawned: list[int] = []
-    real_spawn = Sandbox._spawn  # noqa: SLF001
+    real_spawn = Sandbox._spawn
 
     def spawn(self: Sandbox, name: str, argv: list[str], env: dict[str, str] | None = None) -> None:
         if name == "dovecot":
             argv = ["/bin/sh", "-c", "echo 'Fatal: broken configuration' >&2; exit 89"]
         real_spawn(self, name, argv, env)
-        spawned.append(self._processes[name].pid)  # noqa: SLF001
+        spawned.append(self._processes[name].pid)
 
     monkeypatch.setattr(operator.Sandbox, "_spawn", spawn)
     sandbox = Sandbox(tmp_path / "sbx", with_reader=False, install_packages=False,

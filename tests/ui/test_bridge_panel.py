@@ -23,7 +23,7 @@ from tests.helpers.fake_bridge_opener import FakeOpenerFactory
 from ui.bridge_panel import BridgeController, BridgePanel
 
 ADDRESS = "jean.martin@hopital-sandbox.mssante.fr"
-PASSWORD = "panel-local-password"  # noqa: S105 - a test password
+PASSWORD = "panel-local-password"  # a test password
 
 
 def test_switch_status_settings_export_and_thunderbird(qtbot: QtBot, tmp_path: Path) -> None:

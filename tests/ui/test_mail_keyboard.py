@@ -155,7 +155,7 @@ def test_a_compose_window_opens_inside_the_screen(qtbot: QtBot, signed_in: MainW
     assert compose is not None
     available = compose.screen().availableGeometry()
     assert available.contains(compose.frameGeometry().topLeft())
-    compose._discarded = True  # noqa: SLF001
+    compose._discarded = True
     compose.close()
 
 

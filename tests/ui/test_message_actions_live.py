@@ -126,7 +126,7 @@ def window(qtbot: QtBot, server: Server, tmp_path: Path) -> Iterator[MainWindow]
     main.mail_view.read_delay_ms = 300
     yield main
     for compose in list(main.compose_windows):
-        compose._discarded = True  # noqa: SLF001 - nothing to keep after a test
+        compose._discarded = True  # nothing to keep after a test
         compose.close()
     main.pool.wait_for_done(10_000)
     main.new_mail.stop()
@@ -271,7 +271,7 @@ def test_drag_onto_a_folder_moves_and_archive_creates_archives(
 
     uids = _select(window, SUBJECTS[0])
     mime = view.model.mimeData([view.model.index(view.model.row_of(uids[0]) or 0, 0)])
-    target = view.folders._items["Dossiers patients"].index()  # noqa: SLF001
+    target = view.folders._items["Dossiers patients"].index()
     point = view.folders.visualRect(target).center()
     drop = QDropEvent(point.toPointF(), Qt.DropAction.MoveAction, mime,
                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
@@ -298,13 +298,13 @@ def test_nested_folders_rename_and_delete(qtbot: QtBot, window: MainWindow,
     view = window.mail_view
     view.refresh_folders()
     qtbot.wait_until(lambda: "Dossiers patients/2024" in view.folders.paths(), timeout=10_000)
-    child = view.folders._items["Dossiers patients/2024"]  # noqa: SLF001
-    assert child.parent() is view.folders._items["Dossiers patients"]  # noqa: SLF001
+    child = view.folders._items["Dossiers patients/2024"]
+    assert child.parent() is view.folders._items["Dossiers patients"]
     assert child.text() == "2024"
 
     actions = window.actions_.folder_actions
     actions.show_context_menu("Dossiers patients/2024", QPoint(10, 10)).close()
-    actions._target = "Dossiers patients/2024"  # noqa: SLF001 - the menu was opened on it
+    actions._target = "Dossiers patients/2024"  # the menu was opened on it
     dialog = actions.ask_rename()
     assert dialog is not None
     dialog.setTextValue("2025")
@@ -313,7 +313,7 @@ def test_nested_folders_rename_and_delete(qtbot: QtBot, window: MainWindow,
     names = _folders(server)
     assert "Dossiers patients/2025" in names and "Dossiers patients/2024" not in names
 
-    actions._target = "Dossiers patients/2025"  # noqa: SLF001
+    actions._target = "Dossiers patients/2025"
     box = actions.ask_delete()
     assert box is not None
     box.accept()
@@ -379,7 +379,7 @@ def test_forward_a_structured_document_keeps_it_in_the_reopened_draft(
     assert saved["X-MSS-CODECDA"] == "11502-2" and saved["X-MSS-INS"] == "O"
     assert [p.get_filename() for p in saved.iter_attachments()] == [
         "IHE_XDM.ZIP", "CR_biologie_TSH.pdf"]
-    compose._discarded = True  # noqa: SLF001 - saved above; reopen it from the server
+    compose._discarded = True  # saved above; reopen it from the server
     compose.close()
 
     view.folders.select_path("Drafts")

@@ -24,7 +24,7 @@ from ui.main_window import MainWindow
 from ui.tool_windows import BridgeAssembly, BridgeCard, ToolWindows
 
 ADDRESS = "jean.martin@hopital-sandbox.mssante.fr"
-PASSWORD = "tools-local-password"  # noqa: S105 - a test password
+PASSWORD = "tools-local-password"  # a test password
 
 
 class FakeBridgeCard(FakeCard):
@@ -78,7 +78,7 @@ def test_tools_menu_opens_the_security_log(qtbot: QtBot) -> None:
     log.append("card-removed", address=ADDRESS, where="app")
     window = MainWindow(Services(card=FakeCard()))
     qtbot.addWidget(window)
-    window.tools._audit_log = AuditLog(log.path)  # noqa: SLF001 - same file, explicit
+    window.tools._audit_log = AuditLog(log.path)  # same file, explicit
     window.audit_action.trigger()
     view = window.tools.audit_view
     assert isinstance(view, AuditView)

@@ -104,7 +104,7 @@ def wallet_page(sandbox_pki: Pki, tmp_path_factory: pytest.TempPathFactory) -> I
         def log_message(self, *args: Any) -> None:
             pass
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             body = b"<html><form>Choisissez votre situation d'exercice</form></html>"
             self.send_response(200)
             self.send_header("Content-Type", "text/html")

@@ -39,7 +39,7 @@ from tests.helpers.fake_bridge_opener import FakeOpenerFactory
 from tests.helpers.fake_keyring import fake_keyring
 
 ADDRESS = "jean.martin@hopital-sandbox.mssante.fr"
-PASSWORD = "local-password-for-tests"  # noqa: S105 - a test password
+PASSWORD = "local-password-for-tests"  # a test password
 
 
 @pytest.fixture()
@@ -91,7 +91,7 @@ def test_password_made_once_in_the_keyring() -> None:
 
 def test_only_loopback_addresses(tmp_path: Path) -> None:
     gate = CardGate(FakeOpenerFactory(ADDRESS), ADDRESS)
-    for host in ("0.0.0.0", "192.0.2.1", "localhost.example", "::"):  # noqa: S104
+    for host in ("0.0.0.0", "192.0.2.1", "localhost.example", "::"):
         with pytest.raises(NotLoopback):
             Bridge(gate, BridgePassword(PASSWORD, False),
                    load_or_create_certificate(tmp_path / "b"),

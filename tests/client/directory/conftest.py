@@ -42,7 +42,7 @@ def index(sample_index_path: Path) -> Iterator[DirectoryIndex]:
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: Any) -> None:  # stdlib name
         return
 
 

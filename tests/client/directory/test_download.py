@@ -21,7 +21,7 @@ class _Redirecting(BaseHTTPRequestHandler):
 
     hits: list[str] = []
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+    def do_GET(self) -> None:  # stdlib name
         type(self).hits.append(self.path)
         if self.path == "/file":
             self.send_response(200)
@@ -41,7 +41,7 @@ class _Redirecting(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: Any) -> None:  # stdlib name
         return
 
 

@@ -65,7 +65,7 @@ class Dovecot:
             ["dovecot", "-F", "-c", str(conf)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,  # noqa: PLW1509 - no threads run Popen here
+            preexec_fn=_die_with_parent,  # no threads run Popen here
         )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -130,7 +130,7 @@ class _SinkHandler:
     def __init__(self, state: SinkState) -> None:
         self.state = state
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         state = self.state
         if state.drop_connection:
             # Like a submission server killed mid-send: the socket closes without a reply.

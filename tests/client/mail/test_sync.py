@@ -255,17 +255,17 @@ def test_qresync_resync_finds_expunges_and_flags_in_one_command(
 
     imap = mailbox.imap()
     sent: list[str] = []
-    original = imap._imap._command  # noqa: SLF001 - count what goes on the wire
+    original = imap._imap._command  # count what goes on the wire
 
     def counting(name: str, *args: object) -> object:
         sent.append(" ".join([name, *(str(a) for a in args[:2])]))
         return original(name, *args)
 
-    imap._imap._command = counting  # type: ignore[method-assign]  # noqa: SLF001
+    imap._imap._command = counting  # type: ignore[method-assign]
     try:
         result = sync.sync_folder("INBOX")
     finally:
-        imap._imap._command = original  # type: ignore[method-assign]  # noqa: SLF001
+        imap._imap._command = original  # type: ignore[method-assign]
     assert mailbox.enable_qresync()
     assert (result.added, result.updated, result.removed, result.total) == (0, 2, 3, 9)
     assert not any(command.startswith("SEARCH") for command in sent), sent

@@ -26,7 +26,7 @@ def _opened_by_thunderbird(folder: Path, home: Path) -> None:
     program = shutil.which("thunderbird")
     assert program, "Debian's thunderbird is needed (sandbox/install-system-packages.sh)"
     env = dict(os.environ, HOME=str(home), MOZ_HEADLESS="1")
-    process = subprocess.Popen(  # noqa: S603 - a fixed program and arguments
+    process = subprocess.Popen(  # a fixed program and arguments
         [program, "--headless", "-no-remote", "-profile", str(folder)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
     try:

@@ -36,7 +36,7 @@ from sandbox.card import SOFTHSM_MODULE
 from sandbox.pki import Pki
 
 ADDRESS = "jean.martin@hopital-sandbox.mssante.fr"
-LOCAL = "s3cret-local"  # noqa: S105 - a test password
+LOCAL = "s3cret-local"  # a test password
 
 
 @pytest.fixture()
@@ -192,7 +192,7 @@ def test_primary_password_profile_is_refused_cleanly(profile_dir: Path, tmp_path
     # stops with NssError (worded by the CLI) before touching the account preferences.
     secret = tmp_path / "primary.txt"
     secret.write_text("primary-password\n")
-    subprocess.run(["certutil", "-N", "-d", f"sql:{profile_dir}", "-f", str(secret)],  # noqa: S603,S607
+    subprocess.run(["certutil", "-N", "-d", f"sql:{profile_dir}", "-f", str(secret)],
                    check=True, capture_output=True)
     with pytest.raises(NssError) as info:
         setup_bridge(profile_dir, _bridge_account(tmp_path))
