@@ -129,6 +129,14 @@ def _sender_address(args: argparse.Namespace) -> str:
         return ""
 
 
+def _own_domains(args: argparse.Namespace) -> tuple[str, ...]:
+    """The profile's own domains when there is a profile (``[trust] domains`` included)."""
+    try:
+        return tuple(_profile(args).own_domains)
+    except ClientError:
+        return ()
+
+
 def _json(args: argparse.Namespace) -> bool:
     return bool(option(args, "json", False))
 
@@ -440,7 +448,7 @@ def _draft(args: argparse.Namespace) -> Draft:
 def _send(args: argparse.Namespace) -> int:
     draft = _draft(args)
     # Policy before sign-in: a refused recipient costs no PIN and reaches no server.
-    policy = RecipientPolicy(load_trust_space(), _profile(args).own_domains)
+    policy = RecipientPolicy(load_trust_space(), _own_domains(args))
     verdicts = policy.check(draft.recipients, sender=_sender_address(args))
     with _session(args) as (opener, mailbox), _cache(args, opener.address) as cache:
         sender = MailSender(opener, Outbox(cache.store), policy, mailbox)
@@ -527,7 +535,7 @@ def _send_receipt(args: argparse.Namespace) -> int:
         mdn = build_mdn(read, opener.address)
         with _cache(args, opener.address) as cache:
             sender = MailSender(opener, Outbox(cache.store),
-                                RecipientPolicy(load_trust_space(), _profile(args).own_domains),
+                                RecipientPolicy(load_trust_space(), _own_domains(args)),
                                 mailbox)
             report = sender.send_raw(mdn)
         mailbox.add_flags(args.folder, [args.uid], [MDN_SENT_FLAG])
