@@ -24,8 +24,9 @@ def test_result_arrives_on_the_gui_thread(qtbot: QtBot) -> None:
         seen["value"] = value
         seen["slot_on_gui"] = QThread.currentThread() is gui_thread
 
-    with qtbot.wait_signal(pool.submit(task, 2, 3, on_result=on_result).signals.finished):
-        pass
+    # Wait for the slot itself: ``finished`` may be emitted before a waiter could connect.
+    pool.submit(task, 2, 3, on_result=on_result)
+    qtbot.wait_until(lambda: "value" in seen, timeout=10_000)
     assert seen["value"] == 5
     assert seen["slot_on_gui"] is True
     assert seen["task_thread"] is not threading.main_thread()
