@@ -79,7 +79,7 @@ audit: venv $(AUDIT_TOOLS)
 	$(PY) packaging/audit_lock.py $(LOCK)
 
 # CI: a vulnerability fails the run; an unreachable (or advisory-less) index does not.
-audit-ci: venv
+audit-ci: deps
 	@$(PY) -m pip install -q -e '.[audit]' || { \
 		echo "audit: pip-audit cannot be installed (no package index): not checked"; exit 0; }
 	@$(PY) packaging/audit_lock.py $(LOCK); status=$$?; \
