@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ctypes
 import datetime as _dt
+import gc
 import logging
 import os
 import shutil
@@ -263,13 +264,22 @@ def provision_card(
     previous = os.environ.get("SOFTHSM2_CONF")
     # SoftHSM2 reads SOFTHSM2_CONF when the library is initialised (C_Initialize).
     os.environ["SOFTHSM2_CONF"] = str(conf)
+    # A library object left in a reference cycle keeps SoftHSM2 initialised with the
+    # previous configuration (it reads SOFTHSM2_CONF at C_Initialize only): collect them,
+    # so that the last one going finalises the library and this load reads ``conf``.
+    gc.collect()
     lib = PyKCS11.PyKCS11Lib()
     try:
         lib.load(str(SOFTHSM_MODULE))
         slot = next(
-            s for s in lib.getSlotList(tokenPresent=True)
-            if lib.getTokenInfo(s).label.strip() == label
+            (s for s in lib.getSlotList(tokenPresent=True)
+             if lib.getTokenInfo(s).label.strip() == label),
+            None,
         )  # fmt: skip
+        if slot is None:
+            raise RuntimeError(
+                f"token {label!r} is not visible: SoftHSM2 is still initialised in this "
+                f"process with another configuration than {conf}")
         serial = lib.getTokenInfo(slot).serialNumber.strip()
         session = lib.openSession(slot, PyKCS11.CKF_SERIAL_SESSION | PyKCS11.CKF_RW_SESSION)
         try:
