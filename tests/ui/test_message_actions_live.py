@@ -37,7 +37,7 @@ from ui.main_window import MainWindow
 from ui.preferences import Preferences
 from ui.session import SessionState
 
-pytestmark = [pytest.mark.timeout(120)]
+pytestmark = [pytest.mark.timeout(240)]
 
 USER = "jean.martin"  # the seeded letters' addressee; each test has its own mailbox
 CLAIRE = f"claire.dubois@{DOMAIN}"
@@ -194,13 +194,13 @@ def test_delete_two_messages_then_undo(qtbot: QtBot, window: MainWindow,
     _select(window, SUBJECTS[0], SUBJECTS[1])
     window.actions_.delete.trigger()
     assert window.mail_view.model.rowCount() == 2  # gone from the list at once
-    qtbot.wait_until(lambda: window.undo_bar.isVisible(), timeout=10_000)
+    qtbot.wait_until(lambda: window.undo_bar.isVisible(), timeout=30_000)
     assert "corbeille" in window.undo_bar.label.text()
     assert set(_server(server, "Trash")) == {SUBJECTS[0], SUBJECTS[1]}
     assert SUBJECTS[0] not in _server(server, "INBOX")
 
     window.undo_bar.button.click()
-    qtbot.wait_until(lambda: window.mail_view.model.rowCount() == 4, timeout=10_000)
+    qtbot.wait_until(lambda: window.mail_view.model.rowCount() == 4, timeout=30_000)
     assert _server(server, "Trash") == {}
     assert SUBJECTS[0] in _server(server, "INBOX")
 
@@ -210,26 +210,26 @@ def test_delete_key_then_for_good_from_the_trash_and_empty_it(
 ) -> None:
     _select(window, SUBJECTS[2])
     _key(qtbot, window, "Del")
-    qtbot.wait_until(lambda: SUBJECTS[2] in _server(server, "Trash"), timeout=10_000)
+    qtbot.wait_until(lambda: SUBJECTS[2] in _server(server, "Trash"), timeout=30_000)
     view = window.mail_view
     view.folders.select_path("Trash")
-    qtbot.wait_until(lambda: view.model.rowCount() == 1, timeout=10_000)
+    qtbot.wait_until(lambda: view.model.rowCount() == 1, timeout=30_000)
     _select(window, SUBJECTS[2])
     window.actions_.delete.trigger()
     box = window.actions_.last_dialog
     assert box is not None and box.isVisible()
     box.accept()  # type: ignore[attr-defined]
-    qtbot.wait_until(lambda: _server(server, "Trash") == {}, timeout=10_000)
+    qtbot.wait_until(lambda: _server(server, "Trash") == {}, timeout=30_000)
 
     server.append(USER, "Trash", _letter("Vieux message"))
     window.mail_view.refresh_counts()
     qtbot.wait_until(lambda: (window.mail_view.folder_record("Trash") or
-                              window.mail_view.folder_record()).total == 1, timeout=10_000)
+                              window.mail_view.folder_record()).total == 1, timeout=30_000)
     window.actions_.empty_trash.trigger()
     box = window.actions_.folder_actions.last_dialog
     assert box is not None and "1 message" in box.text()  # type: ignore[attr-defined]
     box.accept()  # type: ignore[attr-defined]
-    qtbot.wait_until(lambda: _server(server, "Trash") == {}, timeout=10_000)
+    qtbot.wait_until(lambda: _server(server, "Trash") == {}, timeout=30_000)
 
 
 def test_mark_unread_flag_and_read_after_a_moment(
@@ -238,22 +238,22 @@ def test_mark_unread_flag_and_read_after_a_moment(
     view = window.mail_view
     (uid,) = _select(window, SUBJECTS[1])
     qtbot.wait_until(lambda: view.pane.view is not None and view.pane.view.uid == uid,
-                     timeout=10_000)
+                     timeout=30_000)
     # Shown for a moment, then read: on the server and in the counts.
     qtbot.wait_until(lambda: "\\Seen" in _server(server, "INBOX")[SUBJECTS[1]][1],
-                     timeout=10_000)
+                     timeout=30_000)
     assert view.folders.label_of("INBOX") == "Boîte de réception (3)"
     _key(qtbot, window, "M")
     qtbot.wait_until(lambda: "\\Seen" not in _server(server, "INBOX")[SUBJECTS[1]][1],
-                     timeout=10_000)
+                     timeout=30_000)
     assert view.folders.label_of("INBOX") == "Boîte de réception (4)"
     assert view.model.message_at(view.model.row_of(uid) or 0).unread  # type: ignore[union-attr]
     _key(qtbot, window, "S")
     qtbot.wait_until(lambda: "\\Flagged" in _server(server, "INBOX")[SUBJECTS[1]][1],
-                     timeout=10_000)
+                     timeout=30_000)
     window.actions_.flag.trigger()
     qtbot.wait_until(lambda: "\\Flagged" not in _server(server, "INBOX")[SUBJECTS[1]][1],
-                     timeout=10_000)
+                     timeout=30_000)
 
 
 def test_drag_onto_a_folder_moves_and_archive_creates_archives(
@@ -264,10 +264,10 @@ def test_drag_onto_a_folder_moves_and_archive_creates_archives(
     dialog = window.actions_.folder_actions.last_dialog
     dialog.setTextValue("Dossiers patients")  # type: ignore[attr-defined]
     dialog.accept()  # type: ignore[attr-defined]
-    qtbot.wait_until(lambda: bool(view.folders.label_of("Dossiers patients")), timeout=10_000)
+    qtbot.wait_until(lambda: bool(view.folders.label_of("Dossiers patients")), timeout=30_000)
     view.folders.select_path("INBOX")
     qtbot.wait_until(lambda: view.current_folder == "INBOX" and view.model.rowCount() == 4,
-                     timeout=10_000)
+                     timeout=30_000)
 
     uids = _select(window, SUBJECTS[0])
     mime = view.model.mimeData([view.model.index(view.model.row_of(uids[0]) or 0, 0)])
@@ -279,14 +279,14 @@ def test_drag_onto_a_folder_moves_and_archive_creates_archives(
     view.folders.dropEvent(drop)
     assert drop.isAccepted()
     qtbot.wait_until(lambda: SUBJECTS[0] in _server(server, "Dossiers patients"),
-                     timeout=10_000)
+                     timeout=30_000)
     assert SUBJECTS[0] not in _server(server, "INBOX")
     assert view.model.row_of(uids[0]) is None
 
     _select(window, SUBJECTS[1])
     _key(qtbot, window, "A")
-    qtbot.wait_until(lambda: SUBJECTS[1] in _server(server, "Archives"), timeout=10_000)
-    qtbot.wait_until(lambda: bool(view.folders.label_of("Archives")), timeout=10_000)
+    qtbot.wait_until(lambda: SUBJECTS[1] in _server(server, "Archives"), timeout=30_000)
+    qtbot.wait_until(lambda: bool(view.folders.label_of("Archives")), timeout=30_000)
 
 
 def test_nested_folders_rename_and_delete(qtbot: QtBot, window: MainWindow,
@@ -297,7 +297,7 @@ def test_nested_folders_rename_and_delete(qtbot: QtBot, window: MainWindow,
     imap.logout()
     view = window.mail_view
     view.refresh_folders()
-    qtbot.wait_until(lambda: "Dossiers patients/2024" in view.folders.paths(), timeout=10_000)
+    qtbot.wait_until(lambda: "Dossiers patients/2024" in view.folders.paths(), timeout=30_000)
     child = view.folders._items["Dossiers patients/2024"]
     assert child.parent() is view.folders._items["Dossiers patients"]
     assert child.text() == "2024"
@@ -309,7 +309,7 @@ def test_nested_folders_rename_and_delete(qtbot: QtBot, window: MainWindow,
     assert dialog is not None
     dialog.setTextValue("2025")
     dialog.accept()
-    qtbot.wait_until(lambda: "Dossiers patients/2025" in view.folders.paths(), timeout=10_000)
+    qtbot.wait_until(lambda: "Dossiers patients/2025" in view.folders.paths(), timeout=30_000)
     names = _folders(server)
     assert "Dossiers patients/2025" in names and "Dossiers patients/2024" not in names
 
@@ -317,9 +317,9 @@ def test_nested_folders_rename_and_delete(qtbot: QtBot, window: MainWindow,
     box = actions.ask_delete()
     assert box is not None
     box.accept()
-    qtbot.wait_until(lambda: "Dossiers patients/2025" not in _folders(server), timeout=10_000)
+    qtbot.wait_until(lambda: "Dossiers patients/2025" not in _folders(server), timeout=30_000)
     qtbot.wait_until(lambda: "Dossiers patients/2025" not in view.folders.paths(),
-                     timeout=10_000)
+                     timeout=30_000)
 
 
 def _folders(dovecot: Server) -> set[str]:
@@ -336,11 +336,11 @@ def test_reply_all_twice_keeps_two_drafts_with_threading(
     view = window.mail_view
     (uid,) = _select(window, SUBJECTS[2])
     qtbot.wait_until(lambda: view.pane.view is not None and view.pane.view.uid == uid,
-                     timeout=10_000)
+                     timeout=30_000)
     _key(qtbot, window, "Ctrl+Shift+R")
-    qtbot.wait_until(lambda: len(window.compose_windows) == 1, timeout=10_000)
+    qtbot.wait_until(lambda: len(window.compose_windows) == 1, timeout=30_000)
     window.actions_.reply.trigger()
-    qtbot.wait_until(lambda: len(window.compose_windows) == 2, timeout=10_000)
+    qtbot.wait_until(lambda: len(window.compose_windows) == 2, timeout=30_000)
     first, second = window.compose_windows
     assert first.draft_id != second.draft_id
     assert f"secretariat@{DOMAIN}" in first.cc.addresses()
@@ -366,9 +366,9 @@ def test_forward_a_structured_document_keeps_it_in_the_reopened_draft(
     view = window.mail_view
     (uid,) = _select(window, "XDM/1.0/DDM+CR-BIO DUPONT Marie 19610312")
     qtbot.wait_until(lambda: view.pane.view is not None and view.pane.view.uid == uid,
-                     timeout=10_000)
+                     timeout=30_000)
     _key(qtbot, window, "Ctrl+L")
-    qtbot.wait_until(lambda: len(window.compose_windows) == 1, timeout=10_000)
+    qtbot.wait_until(lambda: len(window.compose_windows) == 1, timeout=30_000)
     (compose,) = window.compose_windows
     assert [c.filename for c in compose.carried] == ["IHE_XDM.ZIP", "CR_biologie_TSH.pdf"]
     assert compose.carried_list.isVisible()
@@ -384,9 +384,9 @@ def test_forward_a_structured_document_keeps_it_in_the_reopened_draft(
 
     view.folders.select_path("Drafts")
     qtbot.wait_until(lambda: view.current_folder == "Drafts" and view.model.rowCount() == 1,
-                     timeout=10_000)
+                     timeout=30_000)
     view.table.activated.emit(view.model.index(0, 2))
-    qtbot.wait_until(lambda: len(window.compose_windows) == 1, timeout=10_000)
+    qtbot.wait_until(lambda: len(window.compose_windows) == 1, timeout=30_000)
     (reopened,) = window.compose_windows
     assert [c.filename for c in reopened.carried] == ["IHE_XDM.ZIP", "CR_biologie_TSH.pdf"]
 
@@ -401,7 +401,7 @@ def test_forward_as_attachment_announces_the_structured_document(
 ) -> None:
     _select(window, "XDM/1.0/DDM+CR-BIO DUPONT Marie 19610312")
     window.actions_.forward_attached.trigger()
-    qtbot.wait_until(lambda: len(window.compose_windows) == 1, timeout=10_000)
+    qtbot.wait_until(lambda: len(window.compose_windows) == 1, timeout=30_000)
     (compose,) = window.compose_windows
     assert compose.forwarded is not None and compose.carried == []
     compose.save_draft()
@@ -417,17 +417,17 @@ def test_search_is_accent_insensitive_and_says_how_many(
     view = window.mail_view
     (uid,) = _select(window, SUBJECTS[1])
     qtbot.wait_until(lambda: view.pane.view is not None and view.pane.view.uid == uid,
-                     timeout=10_000)
+                     timeout=30_000)
     view.search.setText("lefevre")
     qtbot.wait_until(lambda: view.search_status.isVisible()
-                     and view.search_status.text() == "1 message correspond", timeout=10_000)
+                     and view.search_status.text() == "1 message correspond", timeout=30_000)
     assert view.model.message_at(0).subject == SUBJECTS[0]  # type: ignore[union-attr]
     assert view.pane.view is None  # the shown message does not match: the pane clears
     view.search.setText("zzzz introuvable")
     qtbot.wait_until(lambda: view.search_status.text() == "Aucun message ne correspond",
-                     timeout=10_000)
+                     timeout=30_000)
     view.search.clear()
-    qtbot.wait_until(lambda: not view.search_status.isVisible(), timeout=10_000)
+    qtbot.wait_until(lambda: not view.search_status.isVisible(), timeout=30_000)
     assert view.model.rowCount() == 4
 
 
@@ -436,7 +436,7 @@ def test_export_the_shown_message_as_pdf(qtbot: QtBot, window: MainWindow,
     view = window.mail_view
     (uid,) = _select(window, SUBJECTS[0])
     qtbot.wait_until(lambda: view.pane.view is not None and view.pane.view.uid == uid,
-                     timeout=10_000)
+                     timeout=30_000)
     path = window.actions_.export_shown(tmp_path / "cr.pdf")
     assert path is not None and path.read_bytes().startswith(b"%PDF")
     assert path.stat().st_size > 1000
