@@ -157,6 +157,7 @@ class LiveMailService:
         """Folders with unread and total counts (IMAP STATUS)."""
         with self._lock:
             folders = [f for f in self._mailbox.folders() if f.selectable]
+            self._mailbox.catch_up()
             imap = self._mailbox.imap()
             result = []
             for folder in folders:

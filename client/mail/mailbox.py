@@ -380,6 +380,21 @@ class Mailbox:
                 imap.close_folder()
         self._selected = None
 
+    def catch_up(self) -> None:
+        """Let the selected folder's view see what other sessions changed.
+
+        A server answers STATUS on the selected folder from this session's view, which
+        only moves on a command (RFC 3501 section 6.3.10): without this, a message that
+        arrived in the open folder stays uncounted."""
+        if self._selected is None:
+            return
+
+        def run(imap: IMAPClient) -> None:
+            with imap_errors("NOOP"):
+                imap.noop()
+
+        self._retrying(run)
+
     def status(self, folder: str) -> dict[str, int]:
         """Counts of a folder without selecting it (RFC 3501 STATUS): messages, unseen."""
 

@@ -153,3 +153,14 @@ def test_junk_on_the_server_lists_and_reads(dovecot: Dovecot, user: str, mailbox
         assert isinstance(summary.subject, str)
         read = parse_message(mailbox.fetch_raw("INBOX", summary.uid))
         assert isinstance(read.text, str)
+
+
+def test_status_of_the_open_folder_counts_what_another_session_added(
+    dovecot: Dovecot, user: str, mailbox: Mailbox
+) -> None:
+    dovecot.append(user, "INBOX", letter().as_bytes())
+    mailbox.select("INBOX", readonly=True)
+    assert mailbox.status("INBOX")["messages"] == 1
+    dovecot.append(user, "INBOX", letter().as_bytes())  # another session, e.g. a phone
+    mailbox.catch_up()
+    assert mailbox.status("INBOX")["messages"] == 2
