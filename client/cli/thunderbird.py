@@ -2,8 +2,10 @@
 
 ``--mode bridge`` (default) makes an account on the companion's local bridge; ``--mode
 direct`` uses Thunderbird's own smartcard support (the CPS module, the IGC-Santé
-anchors, TLS certificate authentication). ``--remove`` takes the account away again.
-Thunderbird must be closed.
+anchors, TLS certificate authentication) to read, and sends through the bridge's SMTP
+(``--smtp bridge``, the default: Thunderbird has no SASL EXTERNAL for SMTP) or directly
+(``--smtp direct``: an operator that accepts the TLS certificate without AUTH).
+``--remove`` takes the account away again. Thunderbird must be closed.
 """
 
 from __future__ import annotations
@@ -15,9 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from client.bridge import DEFAULT_IMAP_PORT, DEFAULT_SMTP_PORT
-from client.cli._common import EXIT_OK, describe_error, emit_json, option
+from client.cli._common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    describe_error,
+    emit_json,
+    option,
+    report_usage_error,
+)
 from client.thunderbird import (
     BridgeAccount,
+    BridgeSending,
     DirectAccount,
     NoThunderbirdProfile,
     NssError,
@@ -51,12 +61,17 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     setup.add_argument("--mode", choices=("bridge", "direct"), default="bridge",
                        help="bridge (default): through 'mssante-companion bridge'; direct: "
                             "Thunderbird uses the CPS card itself")
+    setup.add_argument("--smtp", choices=("bridge", "direct"), default=None,
+                       help="direct mode: send through the bridge (default; it signs in "
+                            "with the card), or directly to the operator with the card's "
+                            "TLS certificate and no AUTH (only if the operator accepts it)")
     setup.add_argument("--remove", action="store_true",
                        help="remove what a previous setup added")
     setup.add_argument("--imap-port", type=int, default=DEFAULT_IMAP_PORT, metavar="N",
                        help="the bridge's IMAP port (bridge mode)")
     setup.add_argument("--smtp-port", type=int, default=DEFAULT_SMTP_PORT, metavar="N",
-                       help="the bridge's SMTP port (bridge mode)")
+                       help="the bridge's SMTP port (bridge mode, direct mode with "
+                            "--smtp bridge)")
     setup.add_argument("--policies", type=Path, default=None, metavar="FILE",
                        help="direct mode: also write the module and anchors to this "
                             "enterprise policies.json (install-wide, admin rights)")
@@ -100,6 +115,10 @@ def _card_identity(profile: Any) -> Any:
 
 
 def _setup(args: argparse.Namespace) -> int:
+    if args.mode == "bridge" and args.smtp == "direct":
+        report_usage_error("--smtp direct needs --mode direct (the bridge mode always sends "
+                           "through the bridge).", ["--json"] if option(args, "json") else [])
+        return EXIT_USAGE
     folder: Path = args.profile_dir or default_profile().path
     if args.remove:
         report = remove_setup(folder)
@@ -123,22 +142,25 @@ def _setup(args: argparse.Namespace) -> int:
     return _print(args, report)
 
 
-def _setup_bridge(args: argparse.Namespace, folder: Path, profile: Any, name: str
-                  ) -> SetupReport:
+def _bridge_secrets() -> tuple[Path, str | None, str]:
+    """The bridge's local CA file, its password (None without a keyring) and a note."""
     from client.bridge import load_or_create_certificate, load_or_create_password
     from client.secrets import SecretStoreError
 
     certificate = load_or_create_certificate()
-    note = ""
     try:
-        password: str | None = load_or_create_password().value
+        return certificate.cert_path, load_or_create_password().value, ""
     except SecretStoreError:
         # Without a keyring the account still works: Thunderbird asks the password once.
-        password = None
-        note = "no keyring: type the password 'mssante-companion bridge' shows in Thunderbird"
+        return (certificate.cert_path, None,
+                "no keyring: type the password 'mssante-companion bridge' shows in Thunderbird")
+
+
+def _setup_bridge(args: argparse.Namespace, folder: Path, profile: Any, name: str
+                  ) -> SetupReport:
+    certificate, password, note = _bridge_secrets()
     report = setup_bridge(folder, BridgeAccount(
-        profile.address, name, args.imap_port, args.smtp_port, certificate.cert_path,
-        password))
+        profile.address, name, args.imap_port, args.smtp_port, certificate, password))
     if note:
         report.actions.append(note)
     return report
@@ -154,8 +176,16 @@ def _setup_direct(args: argparse.Namespace, folder: Path, profile: Any, name: st
     anchors = tuple(shipped_anchor_files()) + ((Path(profile.ca_file),) if profile.ca_file
                                                else ())
     user_name = _external_user(profile)
+    note = ""
+    sending: BridgeSending | None = None
+    if (args.smtp or "bridge") == "bridge":
+        certificate, password, note = _bridge_secrets()
+        sending = BridgeSending(args.smtp_port, certificate, password)
     report = setup_direct(folder, DirectAccount(profile.address, name, profile.imap,
-                                                profile.smtp, module, anchors, user_name))
+                                                profile.smtp, module, anchors, user_name,
+                                                sending))
+    if note:
+        report.actions.append(note)
     if not user_name:
         report.actions.append("no card read: the account's user name is the address; set "
                               "[auth] external_user in the profile if the server refuses it")

@@ -27,6 +27,7 @@ from client.thunderbird.profiles import (
 )
 from client.thunderbird.setup import (
     BridgeAccount,
+    BridgeSending,
     DirectAccount,
     SetupReport,
     remove_setup,
@@ -36,6 +37,7 @@ from client.thunderbird.setup import (
 
 __all__ = [
     "BridgeAccount",
+    "BridgeSending",
     "DirectAccount",
     "NoThunderbirdProfile",
     "NssError",

@@ -27,7 +27,7 @@ class NoThunderbirdProfile(ThunderbirdError):
         searched: the folders or the path looked at.
     """
 
-    exit_status = 2
+    exit_status = 3  # not found: the folders looked at hold no profile
 
     def __init__(self, searched: str) -> None:
         super().__init__(f"no Thunderbird profile in {searched}")

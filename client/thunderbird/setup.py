@@ -10,7 +10,13 @@ Sent (``fcc``): the companion's outbox does it, as for the app's own messages.
 security device of the profile (``modutil``), the IGC-Santé anchors are trusted for TLS
 servers (``certutil -t "C,,"``), and the account uses TLS client certificate
 authentication (``authMethod = 7``: SASL EXTERNAL after the handshake) on the operator's
-servers, with the identity from the card. Thunderbird asks the card PIN itself.
+servers, with the identity from the card. Thunderbird asks the card PIN itself. Sending
+goes, by default, through the bridge's SMTP exactly as in the ``bridge`` mode (local CA,
+local password): Thunderbird's SMTP client has no SASL EXTERNAL (its table of methods stops
+at PLAIN, LOGIN, CRAM-MD5, XOAUTH2, GSSAPI, NTLM), so with ``authMethod = 7`` it sends
+``MAIL FROM`` without AUTH, which MSSanté operators refuse; the bridge signs in to the
+operator with the card instead. Sending directly stays possible for an operator that
+accepts the TLS certificate without AUTH.
 
 The account's keys (``account_mssante``, ``server_mssante``, ``id_mssante``,
 ``smtp_mssante``) live in a marked ``user.js`` block; the shared list preferences are
@@ -52,6 +58,7 @@ __all__ = [
     "MODULE_NAME",
     "STATE_FILE",
     "BridgeAccount",
+    "BridgeSending",
     "DirectAccount",
     "SetupReport",
     "remove_setup",
@@ -91,8 +98,23 @@ class BridgeAccount:
 
 
 @dataclass(frozen=True)
+class BridgeSending:
+    """Where the bridge takes a direct account's outgoing mail: its SMTP port, its local
+    CA and the local password (None: Thunderbird asks it once)."""
+
+    smtp_port: int
+    certificate: Path
+    password: str | None = field(default=None, repr=False)
+    host: str = "127.0.0.1"
+
+
+@dataclass(frozen=True)
 class DirectAccount:
-    """A direct account: the operator's servers, the card's module and the anchors."""
+    """A direct account: the operator's servers, the card's module and the anchors.
+
+    ``send_through``: the bridge that sends for Thunderbird; None sends to the operator's
+    SMTP with the card's TLS certificate and no AUTH.
+    """
 
     address: str
     full_name: str
@@ -103,19 +125,25 @@ class DirectAccount:
     #: What the server expects as SASL EXTERNAL authorisation identity (Thunderbird sends
     #: the account's user name): the card certificate's CN by default, not the address.
     user_name: str = ""
+    send_through: BridgeSending | None = None
 
 
 @dataclass
 class SetupReport:
-    """What was done to the profile."""
+    """What was done to the profile; ``smtp``: who sends, ``bridge`` or ``direct``."""
 
     profile: Path
     mode: str
     actions: list[str] = field(default_factory=list)
+    smtp: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The ``thunderbird setup --json`` document."""
-        return {"profile": str(self.profile), "mode": self.mode, "actions": self.actions}
+        document: dict[str, Any] = {"profile": str(self.profile), "mode": self.mode,
+                                    "actions": self.actions}
+        if self.smtp:
+            document["smtp"] = self.smtp
+        return document
 
 
 def _check(profile: Path) -> None:
@@ -139,11 +167,13 @@ def _save_state(profile: Path, state: dict[str, Any]) -> None:
 
 def _account_prefs(address: str, full_name: str, *, imap_host: str, imap_port: int,
                    imap_socket: int, smtp_host: str, smtp_port: int, smtp_socket: int,
-                   auth_method: int, name: str, fcc: bool,
-                   user_name: str = "") -> dict[str, PrefValue]:
+                   auth_method: int, name: str, fcc: bool, user_name: str = "",
+                   smtp_auth_method: int | None = None,
+                   smtp_user_name: str = "") -> dict[str, PrefValue]:
     server, identity, smtp = (f"mail.server.{SERVER_KEY}", f"mail.identity.{IDENTITY_KEY}",
                               f"mail.smtpserver.{SMTP_KEY}")
     user_name = user_name or address
+    smtp_user_name = smtp_user_name or user_name
     user = urllib.parse.quote(user_name, safe="")
     prefs: dict[str, PrefValue] = {
         f"mail.account.{ACCOUNT_KEY}.server": SERVER_KEY,
@@ -170,8 +200,8 @@ def _account_prefs(address: str, full_name: str, *, imap_host: str, imap_port: i
         f"{smtp}.hostname": smtp_host,
         f"{smtp}.port": smtp_port,
         f"{smtp}.try_ssl": smtp_socket,
-        f"{smtp}.authMethod": auth_method,
-        f"{smtp}.username": user_name,
+        f"{smtp}.authMethod": auth_method if smtp_auth_method is None else smtp_auth_method,
+        f"{smtp}.username": smtp_user_name,
         f"{smtp}.description": name,
     }
     if fcc:
@@ -203,6 +233,34 @@ def _merge_lists(profile: Path) -> list[str]:
     return created
 
 
+def _trust_bridge(profile: Path, certificate: Path, state: dict[str, Any],
+                  report: SetupReport) -> None:
+    nss.add_certificate(profile, BRIDGE_CERT_NICKNAME, certificate, "C,,")
+    state["certificates"].append(BRIDGE_CERT_NICKNAME)
+    _save_state(profile, state)
+    report.actions.append(f"trusted the bridge certificate ({BRIDGE_CERT_NICKNAME})")
+
+
+def _save_bridge_password(profile: Path, host: str, address: str, password: str | None,
+                          schemes: tuple[str, ...], state: dict[str, Any],
+                          report: SetupReport) -> None:
+    if password is None:
+        return
+    try:
+        for scheme in schemes:
+            guid = nss.add_login(profile, f"{scheme}://{host}", address, password)
+            state["logins"].append(guid)
+    except (NssError, NssToolMissing) as exc:
+        # Not fatal: Thunderbird asks the password once and offers to remember it.
+        logger.warning("bridge password not saved in the profile: %s", exc)
+        report.actions.append("password not saved (type the bridge password in "
+                              f"Thunderbird once): {exc}")
+    else:
+        report.actions.append("saved the bridge password for "
+                              + " and ".join(scheme.upper() for scheme in schemes))
+    _save_state(profile, state)
+
+
 def setup_bridge(profile: Path, account: BridgeAccount) -> SetupReport:
     """Provision a bridge account in ``profile`` (replacing a previous setup).
 
@@ -210,29 +268,14 @@ def setup_bridge(profile: Path, account: BridgeAccount) -> SetupReport:
         NoThunderbirdProfile, ThunderbirdRunning, NssToolMissing, NssError.
     """
     _check(profile)
-    report = SetupReport(profile, "bridge")
+    report = SetupReport(profile, "bridge", smtp="bridge")
     if _load_state(profile):
         report.actions.extend(remove_setup(profile).actions)
     state: dict[str, Any] = {"mode": "bridge", "certificates": [], "logins": [],
                              "modules": [], "global_prefs": []}
-    nss.add_certificate(profile, BRIDGE_CERT_NICKNAME, account.certificate, "C,,")
-    state["certificates"].append(BRIDGE_CERT_NICKNAME)
-    _save_state(profile, state)
-    report.actions.append(f"trusted the bridge certificate ({BRIDGE_CERT_NICKNAME})")
-    if account.password is not None:
-        try:
-            for scheme in ("imap", "smtp"):
-                guid = nss.add_login(profile, f"{scheme}://{account.host}", account.address,
-                                     account.password)
-                state["logins"].append(guid)
-        except (NssError, NssToolMissing) as exc:
-            # Not fatal: Thunderbird asks the password once and offers to remember it.
-            logger.warning("bridge password not saved in the profile: %s", exc)
-            report.actions.append("password not saved (type the bridge password in "
-                                  f"Thunderbird once): {exc}")
-        else:
-            report.actions.append("saved the bridge password for IMAP and SMTP")
-        _save_state(profile, state)
+    _trust_bridge(profile, account.certificate, state, report)
+    _save_bridge_password(profile, account.host, account.address, account.password,
+                          ("imap", "smtp"), state, report)
     prefs = _account_prefs(
         account.address, account.full_name, imap_host=account.host,
         imap_port=account.imap_port, imap_socket=_SOCKET["starttls"], smtp_host=account.host,
@@ -264,7 +307,8 @@ def setup_direct(profile: Path, account: DirectAccount) -> SetupReport:
         NoThunderbirdProfile, ThunderbirdRunning, NssToolMissing, NssError.
     """
     _check(profile)
-    report = SetupReport(profile, "direct")
+    bridge = account.send_through
+    report = SetupReport(profile, "direct", smtp="bridge" if bridge else "direct")
     if _load_state(profile):
         report.actions.extend(remove_setup(profile).actions)
     state: dict[str, Any] = {"mode": "direct", "certificates": [], "logins": [],
@@ -279,12 +323,26 @@ def setup_direct(profile: Path, account: DirectAccount) -> SetupReport:
         state["certificates"].append(nickname)
         _save_state(profile, state)
         report.actions.append(f"trusted {nickname} for servers")
-    prefs = _account_prefs(
-        account.address, account.full_name, imap_host=account.imap.host,
-        imap_port=account.imap.port, imap_socket=_SOCKET[account.imap.security],
-        smtp_host=account.smtp.host, smtp_port=account.smtp.port,
-        smtp_socket=_SOCKET[account.smtp.security], auth_method=_AUTH_TLS_CERTIFICATE,
-        name=f"MSSante {account.address}", fcc=True, user_name=account.user_name)
+    name = f"MSSante {account.address}"
+    if bridge is not None:
+        _trust_bridge(profile, bridge.certificate, state, report)
+        _save_bridge_password(profile, bridge.host, account.address, bridge.password,
+                              ("smtp",), state, report)
+        # The bridge's outbox files the copy in Sent, as for the bridge mode.
+        prefs = _account_prefs(
+            account.address, account.full_name, imap_host=account.imap.host,
+            imap_port=account.imap.port, imap_socket=_SOCKET[account.imap.security],
+            smtp_host=bridge.host, smtp_port=bridge.smtp_port,
+            smtp_socket=_SOCKET["starttls"], auth_method=_AUTH_TLS_CERTIFICATE,
+            name=name, fcc=False, user_name=account.user_name,
+            smtp_auth_method=_AUTH_PASSWORD, smtp_user_name=account.address)
+    else:
+        prefs = _account_prefs(
+            account.address, account.full_name, imap_host=account.imap.host,
+            imap_port=account.imap.port, imap_socket=_SOCKET[account.imap.security],
+            smtp_host=account.smtp.host, smtp_port=account.smtp.port,
+            smtp_socket=_SOCKET[account.smtp.security], auth_method=_AUTH_TLS_CERTIFICATE,
+            name=name, fcc=True, user_name=account.user_name)
     # Thunderbird picks the card's certificate by itself for the TLS handshake.
     prefs["security.default_personal_cert"] = "Select Automatically"
     state["global_prefs"].append("security.default_personal_cert")
@@ -296,12 +354,16 @@ def setup_direct(profile: Path, account: DirectAccount) -> SetupReport:
     report.actions.append(f"account {account.address} on {account.imap.host}:"
                           f"{account.imap.port} with the CPS card (TLS certificate), user "
                           f"name {account.user_name or account.address}")
-    # Thunderbird's SMTP client knows no SASL EXTERNAL (its table of methods stops at
-    # PLAIN, LOGIN, CRAM-MD5, XOAUTH2, GSSAPI, NTLM): it can only send where the server
-    # accepts the certificate without AUTH.
-    report.actions.append("sending: Thunderbird cannot authenticate SMTP with the card "
-                          "(no SASL EXTERNAL); if the operator refuses it, send through "
-                          "the bridge (thunderbird setup --mode bridge)")
+    if bridge is not None:
+        report.actions.append(f"sending through the bridge ({bridge.host}:"
+                              f"{bridge.smtp_port}), which signs in to the operator with "
+                              "the card: keep 'mssante-companion bridge' running")
+    else:
+        # With the TLS certificate method Thunderbird's SMTP client sends no AUTH.
+        report.actions.append(f"sending directly to {account.smtp.host}:{account.smtp.port} "
+                              "with the card's TLS certificate and no AUTH (Thunderbird has "
+                              "no SASL EXTERNAL for SMTP): only for an operator that accepts "
+                              "it; otherwise use --smtp bridge")
     return report
 
 
