@@ -12,7 +12,6 @@ backend (the bridge and ``thunderbird setup`` run in this process and share it).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,30 +27,24 @@ from tests.helpers.thunderbird import (
     headless_thunderbird,
     inbox_exists,
     mbox_count,
-    running_bridge,
 )
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow, pytest.mark.timeout(300)]
 
 
-@pytest.fixture()
-def bridge(sandbox_operator: Sandbox, tmp_path: Path) -> Iterator[Bridge]:
-    with running_bridge(sandbox_operator, tmp_path) as running:
-        yield running
-
-
 def test_headless_thunderbird_downloads_the_inbox_through_the_bridge(
-    sandbox_operator: Sandbox, bridge: Bridge, tmp_path: Path
+    sandbox_operator: Sandbox, sandbox_bridge: Bridge, tmp_path: Path
 ) -> None:
     expected = inbox_exists(sandbox_operator)
     profile_dir = tmp_path / "tb-profile"
     profile_dir.mkdir()
     argv = ["thunderbird", "setup", "--mode", "bridge", "--profile-dir", str(profile_dir),
             "--profile", str(sandbox_operator.profile),
-            "--imap-port", str(bridge.port("imap")), "--smtp-port", str(bridge.port("smtp"))]
+            "--imap-port", str(sandbox_bridge.port("imap")),
+            "--smtp-port", str(sandbox_bridge.port("smtp"))]
     with fake_keyring() as keyring:
         keyring.secrets[("mssante-companion", "bridge-password")] = (
-            bridge.settings(show_password=True)["password"])
+            sandbox_bridge.settings(show_password=True)["password"])
         assert main(argv) == 0
         assert main(argv) == 0  # idempotent: a second run replaces, never duplicates
     user_js = (profile_dir / "user.js").read_text()
@@ -66,7 +59,7 @@ def test_headless_thunderbird_downloads_the_inbox_through_the_bridge(
             thunderbird.check_alive()
             time.sleep(1)
         assert mbox_count(inbox) == expected
-        assert bridge.status().last_error == ""
+        assert sandbox_bridge.status().last_error == ""
 
     # Thunderbird kept the account in prefs.js; --remove takes everything away.
     assert ACCOUNT_KEY in str(read_prefs(profile_dir / "prefs.js")[

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -34,7 +33,6 @@ from tests.helpers.thunderbird import (
     headless_thunderbird,
     inbox_exists,
     mbox_count,
-    running_bridge,
 )
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow, pytest.mark.timeout(420)]
@@ -85,14 +83,8 @@ return new Promise(resolve => {
 """
 
 
-@pytest.fixture()
-def bridge(sandbox_operator: Sandbox, tmp_path: Path) -> Iterator[Bridge]:
-    with running_bridge(sandbox_operator, tmp_path) as running:
-        yield running
-
-
 def test_headless_thunderbird_reads_with_the_card_and_sends_through_the_bridge(
-    sandbox_operator: Sandbox, bridge: Bridge, tmp_path: Path
+    sandbox_operator: Sandbox, sandbox_bridge: Bridge, tmp_path: Path
 ) -> None:
     expected = inbox_exists(sandbox_operator)
     assert expected > 0
@@ -100,13 +92,13 @@ def test_headless_thunderbird_reads_with_the_card_and_sends_through_the_bridge(
     profile_dir.mkdir()
     with fake_keyring() as keyring:
         keyring.secrets[("mssante-companion", "bridge-password")] = (
-            bridge.settings(show_password=True)["password"])
+            sandbox_bridge.settings(show_password=True)["password"])
         assert main(["thunderbird", "setup", "--mode", "direct", "--profile-dir",
                      str(profile_dir), "--profile", str(sandbox_operator.profile),
-                     "--smtp-port", str(bridge.port("smtp"))]) == 0
+                     "--smtp-port", str(sandbox_bridge.port("smtp"))]) == 0
     prefs = read_prefs(profile_dir / "user.js")
     assert prefs["mail.server.server_mssante.userName"] == sandbox_operator.doctor.login
-    assert prefs["mail.smtpserver.smtp_mssante.port"] == bridge.port("smtp")
+    assert prefs["mail.smtpserver.smtp_mssante.port"] == sandbox_bridge.port("smtp")
 
     inbox = profile_dir / "ImapMail" / "127.0.0.1" / "INBOX"
     with headless_thunderbird(
@@ -135,4 +127,4 @@ def test_headless_thunderbird_reads_with_the_card_and_sends_through_the_bridge(
     arrived = sandbox_operator.wait_for_message(COLLEAGUE, subject, timeout=120)
     assert parseaddr(str(arrived["From"]))[1] == DOCTOR.address
     assert "compte rendu" in arrived.get_content()
-    assert bridge.status().last_error == ""
+    assert sandbox_bridge.status().last_error == ""

@@ -15,21 +15,7 @@ from client.thunderbird.prefs import read_prefs
 from client.thunderbird.setup import BRIDGE_CERT_NICKNAME, MODULE_NAME
 from sandbox.card import VirtualCard
 from sandbox.identities import DOCTOR
-from sandbox.pki import Pki
 from tests.helpers.fake_keyring import fake_keyring
-
-
-@pytest.fixture()
-def profile_toml(tmp_path: Path, sandbox_card: VirtualCard, sandbox_pki: Pki) -> Path:
-    path = tmp_path / "profile.toml"
-    path.write_text(
-        f'[account]\naddress = "{DOCTOR.address}"\n'
-        '[imap]\nhost = "imap.hopital-sandbox.mssante.fr"\nport = 143\nsecurity = "starttls"\n'
-        '[smtp]\nhost = "smtp.hopital-sandbox.mssante.fr"\nport = 465\nsecurity = "tls"\n'
-        f'[trust]\nca_file = "{sandbox_pki.directory / "root.pem"}"\n'
-        f'[auth]\nmethod = "card-tls"\npkcs11_module = "{sandbox_card.module}"\n',
-        encoding="utf-8")
-    return path
 
 
 def test_bridge_mode_json_then_remove(profile_toml: Path, tmp_path: Path,

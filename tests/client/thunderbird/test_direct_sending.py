@@ -1,7 +1,7 @@
 """``thunderbird setup --mode direct --smtp bridge|direct``: the account reads with the card
 in both, and sends through the bridge's SMTP (local CA, local password, as the bridge mode)
 or directly to the operator; ``--remove`` gives back prefs.js, user.js, logins.json and the
-NSS databases of a profile that already had its own login and certificates.
+NSS databases of a profile that already had its own accounts and saved login.
 
 Profiles are folders whose NSS databases ``certutil`` made, with a login of the user's
 saved before the setup; the CPS module is SoftHSM2's library (the virtual card).
@@ -17,11 +17,9 @@ import pytest
 
 from client.cli import main
 from client.thunderbird import nss
-from client.thunderbird.prefs import read_prefs, update_prefs_js
+from client.thunderbird.prefs import read_prefs
 from client.thunderbird.setup import BRIDGE_CERT_NICKNAME, MODULE_NAME
-from sandbox.card import VirtualCard
 from sandbox.identities import DOCTOR
-from sandbox.pki import Pki
 from tests.helpers.fake_keyring import fake_keyring
 
 OPERATOR_SMTP = "smtp.hopital-sandbox.mssante.fr"
@@ -29,33 +27,11 @@ SMTP = "mail.smtpserver.smtp_mssante"
 
 
 @pytest.fixture()
-def profile_toml(tmp_path: Path, sandbox_card: VirtualCard, sandbox_pki: Pki) -> Path:
-    path = tmp_path / "profile.toml"
-    path.write_text(
-        f'[account]\naddress = "{DOCTOR.address}"\n'
-        '[imap]\nhost = "imap.hopital-sandbox.mssante.fr"\nport = 993\nsecurity = "tls"\n'
-        f'[smtp]\nhost = "{OPERATOR_SMTP}"\nport = 465\nsecurity = "tls"\n'
-        f'[trust]\nca_file = "{sandbox_pki.root_pem}"\n'
-        f'[auth]\nmethod = "card-tls"\npkcs11_module = "{sandbox_card.module}"\n',
-        encoding="utf-8")
-    return path
-
-
-@pytest.fixture()
-def folder(tmp_path: Path) -> Path:
-    """A profile in use: an account, a saved login and the NSS databases of its own."""
-    folder = tmp_path / "tb"
-    folder.mkdir()
-    update_prefs_js(folder / "prefs.js", set_values={
-        "mail.accountmanager.accounts": "account1",
-        "mail.accountmanager.defaultaccount": "account1",
-        "mail.smtpservers": "smtp1",
-        "mail.smtp.defaultserver": "smtp1",
-    })
-    (folder / "user.js").write_text('user_pref("mail.user.own", 1);\n')
-    nss.ensure_key_database(folder)
-    nss.add_login(folder, "smtp://smtp.ailleurs.fr", "moi@ailleurs.fr", "mon-mot")
-    return folder
+def folder(profile_dir: Path) -> Path:
+    """A profile in use: accounts, a saved login and the NSS databases of its own."""
+    nss.ensure_key_database(profile_dir)
+    nss.add_login(profile_dir, "smtp://smtp.ailleurs.fr", "moi@ailleurs.fr", "mon-mot")
+    return profile_dir
 
 
 def _nss_listing(folder: Path) -> tuple[str, str]:
@@ -97,7 +73,7 @@ def test_direct_reads_with_the_card_and_sends_through_the_bridge(
     prefs = read_prefs(folder / "user.js")
     # Reading: the operator's IMAP with the card (TLS certificate, SASL EXTERNAL by CN).
     assert prefs["mail.server.server_mssante.hostname"] == "imap.hopital-sandbox.mssante.fr"
-    assert prefs["mail.server.server_mssante.socketType"] == 3
+    assert prefs["mail.server.server_mssante.socketType"] == 2
     assert prefs["mail.server.server_mssante.authMethod"] == 7
     assert prefs["mail.server.server_mssante.userName"] == DOCTOR.national_id
     # Sending: the bridge's SMTP, STARTTLS, the local password under the address.

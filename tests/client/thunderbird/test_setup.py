@@ -30,28 +30,13 @@ from client.thunderbird import (
     setup_direct,
 )
 from client.thunderbird.policies import remove_policies, write_policies
-from client.thunderbird.prefs import BEGIN_MARKER, read_prefs, update_prefs_js
+from client.thunderbird.prefs import BEGIN_MARKER, read_prefs
 from client.thunderbird.setup import ACCOUNT_KEY, BRIDGE_CERT_NICKNAME, MODULE_NAME, SMTP_KEY
 from sandbox.card import SOFTHSM_MODULE
 from sandbox.pki import Pki
 
 ADDRESS = "jean.martin@hopital-sandbox.mssante.fr"
 LOCAL = "s3cret-local"  # a test password
-
-
-@pytest.fixture()
-def profile_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "abcd.default-release"
-    folder.mkdir()
-    # An existing account of the user's that must survive setup and removal.
-    update_prefs_js(folder / "prefs.js", set_values={
-        "mail.accountmanager.accounts": "account1,account2",
-        "mail.accountmanager.defaultaccount": "account2",
-        "mail.smtpservers": "smtp1",
-        "mail.server.server2.hostname": "imap.example.org",
-    })
-    (folder / "user.js").write_text('user_pref("mail.user.own", 1);\n')
-    return folder
 
 
 def _bridge_account(tmp_path: Path, password: str | None = LOCAL) -> BridgeAccount:
