@@ -233,32 +233,33 @@ def _merge_lists(profile: Path) -> list[str]:
     return created
 
 
-def _trust_bridge(profile: Path, certificate: Path, state: dict[str, Any],
-                  report: SetupReport) -> None:
-    nss.add_certificate(profile, BRIDGE_CERT_NICKNAME, certificate, "C,,")
+def _send_through_bridge(profile: Path, bridge: BridgeSending, address: str,
+                         schemes: tuple[str, ...], state: dict[str, Any],
+                         report: SetupReport) -> dict[str, Any]:
+    """Trust the bridge's local CA, save its password for ``schemes`` (``imap``,
+    ``smtp``) and return the SMTP arguments of :func:`_account_prefs` for the bridge."""
+    nss.add_certificate(profile, BRIDGE_CERT_NICKNAME, bridge.certificate, "C,,")
     state["certificates"].append(BRIDGE_CERT_NICKNAME)
     _save_state(profile, state)
     report.actions.append(f"trusted the bridge certificate ({BRIDGE_CERT_NICKNAME})")
-
-
-def _save_bridge_password(profile: Path, host: str, address: str, password: str | None,
-                          schemes: tuple[str, ...], state: dict[str, Any],
-                          report: SetupReport) -> None:
-    if password is None:
-        return
-    try:
-        for scheme in schemes:
-            guid = nss.add_login(profile, f"{scheme}://{host}", address, password)
-            state["logins"].append(guid)
-    except (NssError, NssToolMissing) as exc:
-        # Not fatal: Thunderbird asks the password once and offers to remember it.
-        logger.warning("bridge password not saved in the profile: %s", exc)
-        report.actions.append("password not saved (type the bridge password in "
-                              f"Thunderbird once): {exc}")
-    else:
-        report.actions.append("saved the bridge password for "
-                              + " and ".join(scheme.upper() for scheme in schemes))
-    _save_state(profile, state)
+    if bridge.password is not None:
+        try:
+            for scheme in schemes:
+                guid = nss.add_login(profile, f"{scheme}://{bridge.host}", address,
+                                     bridge.password)
+                state["logins"].append(guid)
+        except (NssError, NssToolMissing) as exc:
+            # Not fatal: Thunderbird asks the password once and offers to remember it.
+            logger.warning("bridge password not saved in the profile: %s", exc)
+            report.actions.append("password not saved (type the bridge password in "
+                                  f"Thunderbird once): {exc}")
+        else:
+            report.actions.append("saved the bridge password for "
+                                  + " and ".join(scheme.upper() for scheme in schemes))
+        _save_state(profile, state)
+    return {"smtp_host": bridge.host, "smtp_port": bridge.smtp_port,
+            "smtp_socket": _SOCKET["starttls"], "smtp_auth_method": _AUTH_PASSWORD,
+            "smtp_user_name": address}
 
 
 def setup_bridge(profile: Path, account: BridgeAccount) -> SetupReport:
@@ -273,14 +274,15 @@ def setup_bridge(profile: Path, account: BridgeAccount) -> SetupReport:
         report.actions.extend(remove_setup(profile).actions)
     state: dict[str, Any] = {"mode": "bridge", "certificates": [], "logins": [],
                              "modules": [], "global_prefs": []}
-    _trust_bridge(profile, account.certificate, state, report)
-    _save_bridge_password(profile, account.host, account.address, account.password,
-                          ("imap", "smtp"), state, report)
+    sending = BridgeSending(account.smtp_port, account.certificate, account.password,
+                            account.host)
+    smtp = _send_through_bridge(profile, sending, account.address, ("imap", "smtp"), state,
+                                report)
     prefs = _account_prefs(
         account.address, account.full_name, imap_host=account.host,
-        imap_port=account.imap_port, imap_socket=_SOCKET["starttls"], smtp_host=account.host,
-        smtp_port=account.smtp_port, smtp_socket=_SOCKET["starttls"],
-        auth_method=_AUTH_PASSWORD, name=f"MSSante {account.address} (bridge)", fcc=False)
+        imap_port=account.imap_port, imap_socket=_SOCKET["starttls"],
+        auth_method=_AUTH_PASSWORD, name=f"MSSante {account.address} (bridge)", fcc=False,
+        **smtp)
     write_block(profile / "user.js", prefs)
     state["prefs_js_created"] = not (profile / "prefs.js").exists()
     state["created_prefs"] = _merge_lists(profile)
@@ -325,17 +327,14 @@ def setup_direct(profile: Path, account: DirectAccount) -> SetupReport:
         report.actions.append(f"trusted {nickname} for servers")
     name = f"MSSante {account.address}"
     if bridge is not None:
-        _trust_bridge(profile, bridge.certificate, state, report)
-        _save_bridge_password(profile, bridge.host, account.address, bridge.password,
-                              ("smtp",), state, report)
+        smtp = _send_through_bridge(profile, bridge, account.address, ("smtp",), state,
+                                    report)
         # The bridge's outbox files the copy in Sent, as for the bridge mode.
         prefs = _account_prefs(
             account.address, account.full_name, imap_host=account.imap.host,
             imap_port=account.imap.port, imap_socket=_SOCKET[account.imap.security],
-            smtp_host=bridge.host, smtp_port=bridge.smtp_port,
-            smtp_socket=_SOCKET["starttls"], auth_method=_AUTH_TLS_CERTIFICATE,
-            name=name, fcc=False, user_name=account.user_name,
-            smtp_auth_method=_AUTH_PASSWORD, smtp_user_name=account.address)
+            auth_method=_AUTH_TLS_CERTIFICATE, name=name, fcc=False,
+            user_name=account.user_name, **smtp)
     else:
         prefs = _account_prefs(
             account.address, account.full_name, imap_host=account.imap.host,
