@@ -136,6 +136,12 @@ def _card_setup(args: argparse.Namespace, profile: Any) -> tuple[Any, Any, Any]:
 
         watcher = CardWatcher(slot_poller=service.poll_slots)
         service.watch(watcher)
+        # A card inserted while the bridge runs: its CRLs are fetched before the
+        # sign-in that follows needs them.
+        from client.auth import trust_for_profile
+        from client.trust import CardCrlPrefetch
+
+        CardCrlPrefetch(service, lambda: trust_for_profile(profile)).attach()
     return factory, service, watcher
 
 
