@@ -12,11 +12,10 @@ the session then follows: only its removal locks.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,6 +25,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from ui.gui_question import GuiQuestion, PendingQuestion
 
 __all__ = ["CardChoiceDialog", "QtCardChooser"]
 
@@ -95,84 +96,28 @@ class CardChoiceDialog(QDialog):
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
 
-class _Pending:
-    """One question crossing from the sign-in worker to the GUI thread."""
-
-    def __init__(self, choices: Sequence[Any]) -> None:
-        self.choices = list(choices)
-        self.answer: Any | None = None
-        self.done = threading.Event()
-
-
-class QtCardChooser(QObject):
+class QtCardChooser(GuiQuestion):
     """``cps`` ``CardChooser`` for the desktop: a dialog on the GUI thread.
 
     ``choose_card`` may be called from any thread; it returns the card picked, or None
     when the user cancelled (or the question was withdrawn, see :meth:`cancel_pending`).
-    ``card_chosen`` is emitted on the GUI thread with the card picked.
+    ``card_chosen`` is emitted on the GUI thread with the card picked, before the asking
+    thread goes on.
     """
 
-    _requested = Signal(object)
-    dialog_shown = Signal(object)
     card_chosen = Signal(object)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._parent_widget = parent
-        self._requested.connect(self._show)
-        self._lock = threading.Lock()
-        self._pending: _Pending | None = None
-        self.current_dialog: CardChoiceDialog | None = None
 
     def choose_card(self, choices: Sequence[Any]) -> Any | None:
         """Show the dialog and wait for the answer (blocks the calling thread)."""
-        pending = _Pending(choices)
-        if QThread.currentThread() is self.thread():
-            # Called on the GUI thread (a synchronous caller): run modally.
-            self._show(pending)
-            dialog = self.current_dialog
-            if dialog is not None and not pending.done.is_set():
-                loop = QEventLoop()
-                dialog.finished.connect(loop.quit)
-                loop.exec()
-            return pending.answer
-        with self._lock:
-            self._pending = pending
-        self._requested.emit(pending)
-        pending.done.wait()
-        with self._lock:
-            self._pending = None
-        return pending.answer
-
-    def cancel_pending(self) -> None:
-        """Answer None to a waiting question and close its dialog (card removed)."""
-        dialog = self.current_dialog
-        if dialog is not None:
-            dialog.reject()
-        with self._lock:
-            pending = self._pending
-        if pending is not None and not pending.done.is_set():
-            pending.done.set()
+        return self._ask(list(choices))
 
     @Slot(object)
-    def _show(self, pending: _Pending) -> None:
-        parent = self._parent_widget if isinstance(self._parent_widget, QWidget) else None
-        dialog = CardChoiceDialog(pending.choices, parent)
+    def _show(self, pending: PendingQuestion) -> None:
+        dialog = CardChoiceDialog(pending.question, self._parent())
+        self._present(dialog, pending, dialog.chosen, dialog.list)
 
-        def finish(result: int) -> None:
-            if result == QDialog.DialogCode.Accepted:
-                pending.answer = dialog.chosen()
-            if pending.answer is not None:
-                logger.info("card chosen in the dialog: the one in %s",
-                            getattr(pending.answer, "reader", None) or "an unnamed reader")
-                self.card_chosen.emit(pending.answer)
-            pending.done.set()
-            if self.current_dialog is dialog:
-                self.current_dialog = None
-            dialog.deleteLater()
-
-        dialog.finished.connect(finish)
-        self.current_dialog = dialog
-        dialog.open()
-        dialog.list.setFocus()
-        self.dialog_shown.emit(dialog)
+    def _answered(self, pending: PendingQuestion) -> None:
+        if pending.answer is not None:
+            logger.info("card chosen in the dialog: the one in %s",
+                        getattr(pending.answer, "reader", None) or "an unnamed reader")
+            self.card_chosen.emit(pending.answer)

@@ -5,8 +5,6 @@ the one the session follows: the other card leaving does not lock."""
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -131,25 +129,10 @@ def test_the_window_asks_which_card_before_the_pin(
 # -- with a real pcscd, two vpcd readers and the sandbox's card -----------------------------
 
 
-def _wait(condition: Callable[[], bool], timeout: float, qtbot: QtBot) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout} s")
-        qtbot.wait(20)
-
-
-@pytest.fixture
-def reader(virtual_reader: VirtualReader) -> Iterator[VirtualReader]:
-    yield virtual_reader
-    virtual_reader.remove(0)
-    virtual_reader.remove(1)
-
-
 @pytest.mark.reader
 @pytest.mark.timeout(180)
 def test_the_card_picked_is_the_one_the_session_follows(
-    sandbox_card: VirtualCard, reader: VirtualReader, qtbot: QtBot,
+    sandbox_card: VirtualCard, empty_reader: VirtualReader, qtbot: QtBot,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     for name, value in sandbox_card.environment().items():
@@ -164,9 +147,11 @@ def test_the_card_picked_is_the_one_the_session_follows(
     service.watch(watcher)
     watcher.start()
     chooser = QtCardChooser()
+    reader = empty_reader
     try:
         first, second = reader.insert("cps", slot=0), reader.insert("cps4", slot=1)
-        _wait(lambda: service.follower.cps_readers() == sorted([first, second]), 5, qtbot)
+        qtbot.wait_until(lambda: service.follower.cps_readers() == sorted([first, second]),
+                         timeout=5000)
         sessions: list[Any] = []
         errors: list[BaseException] = []
 
@@ -186,18 +171,18 @@ def test_the_card_picked_is_the_one_the_session_follows(
                                                            f"lecteur {second}"]
         assert all(line.startswith("Jean MARTIN — Médecin") for line in lines)
         _pick(qtbot, dialog, [c.reader for c in dialog.choices].index(second))
-        _wait(lambda: not worker.is_alive(), 30, qtbot)
+        qtbot.wait_until(lambda: not worker.is_alive(), timeout=30000)
         assert errors == []
         [session] = sessions
         assert session.reader == second and service.follower.bound is not None
         assert service.follower.bound.reader == second
 
         reader.remove(0)  # the card not picked leaves: nothing is locked
-        _wait(lambda: first not in watcher.cards(), 5, qtbot)
+        qtbot.wait_until(lambda: first not in watcher.cards(), timeout=5000)
         qtbot.wait(300)
         assert session.active and removals == []
         reader.remove(1)  # the card picked leaves: locked
-        _wait(lambda: not session.active and len(removals) == 1, 5, qtbot)
+        qtbot.wait_until(lambda: not session.active and len(removals) == 1, timeout=5000)
     finally:
         watcher.stop()
         service.close()

@@ -7,22 +7,19 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from client.cli._card_choice import TerminalCardChooser, card_chooser_for
 from cps.errors import CardChoiceNeeded
-from cps.identity import EXTRA_ANCHORS_ENV
-from cps.middleware import MODULE_ENV
 from cps.session_card import CardChoice, NamedCardChooser
 from sandbox.card import VirtualCard, provision_card
 from sandbox.crl_server import CrlServer
 from sandbox.identities import COLLEAGUE, DOCTOR
 from sandbox.pki import Pki
+from tests.helpers.cli_process import FAKE_KEYRING, run_cli
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -52,14 +49,12 @@ def _profile(tmp_path: Path, card: VirtualCard, pki: Pki) -> Path:
     return profile
 
 
-def _run(card: VirtualCard, pki: Pki, home: Path, *args: str,
-         stdin: str = "") -> subprocess.CompletedProcess[str]:
-    # The bridge keeps its local password in the keyring: the FAKE in-memory one.
-    env = {**os.environ, **card.environment(), MODULE_ENV: str(card.module),
-           EXTRA_ANCHORS_ENV: str(pki.root_pem), "MSSANTE_COMPANION_HOME": str(home),
-           "PYTHON_KEYRING_BACKEND": "tests.helpers.fake_keyring.FakeKeyring"}
-    return subprocess.run([sys.executable, "-m", "client.cli", *args], input=stdin,
-                          capture_output=True, text=True, env=env, timeout=150, check=False)
+def _login(two_cards: tuple[VirtualCard, VirtualCard], pki: Pki, tmp_path: Path,
+           address_of: VirtualCard, *extra: str, pin: str) -> subprocess.CompletedProcess[str]:
+    """``login --pin-stdin EXTRA`` for ``address_of``'s mailbox, both cards inserted."""
+    profile = _profile(tmp_path, address_of, pki)
+    return run_cli(two_cards[0], pki, tmp_path / "home", "login", "--profile", str(profile),
+                   "--pin-stdin", *extra, stdin=pin + "\n")
 
 
 def test_login_with_two_cards_and_no_choice_is_a_usage_error(
@@ -67,9 +62,7 @@ def test_login_with_two_cards_and_no_choice_is_a_usage_error(
     sandbox_crl_server: CrlServer, tmp_path: Path,
 ) -> None:
     doctor, colleague = two_cards
-    profile = _profile(tmp_path, doctor, sandbox_pki)
-    result = _run(doctor, sandbox_pki, tmp_path / "home", "login", "--profile", str(profile),
-                  "--pin-stdin", "--json", stdin=doctor.pin + "\n")
+    result = _login(two_cards, sandbox_pki, tmp_path, doctor, "--json", pin=doctor.pin)
     assert result.returncode == 2, result.stderr
     error = json.loads(result.stdout)["error"]
     assert (error["code"], error["kind"], error["exit_status"], error["retry"]) == (
@@ -87,16 +80,14 @@ def test_login_follows_the_card_named_by_its_serial(
     sandbox_crl_server: CrlServer, tmp_path: Path,
 ) -> None:
     doctor, colleague = two_cards
-    profile = _profile(tmp_path, colleague, sandbox_pki)
-    home = tmp_path / "home"
     # The colleague's PIN opens the colleague's card: the sign-in reaches the connection.
-    named = _run(doctor, sandbox_pki, home, "login", "--profile", str(profile),
-                 "--pin-stdin", "--card", colleague.serial, stdin=COLLEAGUE_PIN + "\n")
+    named = _login(two_cards, sandbox_pki, tmp_path, colleague, "--card", colleague.serial,
+                   pin=COLLEAGUE_PIN)
     assert named.returncode == 7, named.stderr
     assert "does not answer" in named.stderr
     # The same PIN given for the doctor's card is refused by that card.
-    other = _run(doctor, sandbox_pki, home, "login", "--profile", str(profile),
-                 "--pin-stdin", "--card", doctor.serial, stdin=COLLEAGUE_PIN + "\n")
+    other = _login(two_cards, sandbox_pki, tmp_path, colleague, "--card", doctor.serial,
+                   pin=COLLEAGUE_PIN)
     assert other.returncode == 6, other.stderr
     assert "PIN" in other.stderr
 
@@ -106,9 +97,8 @@ def test_a_card_named_but_absent_is_not_found(
     sandbox_crl_server: CrlServer, tmp_path: Path,
 ) -> None:
     doctor, colleague = two_cards
-    profile = _profile(tmp_path, doctor, sandbox_pki)
-    result = _run(doctor, sandbox_pki, tmp_path / "home", "login", "--profile", str(profile),
-                  "--pin-stdin", "--card", "0000NOSUCHCARD", stdin=doctor.pin + "\n")
+    result = _login(two_cards, sandbox_pki, tmp_path, doctor, "--card", "0000NOSUCHCARD",
+                    pin=doctor.pin)
     assert result.returncode == 3, result.stderr
     assert "No inserted CPS card matches '0000NOSUCHCARD'" in result.stderr
     assert doctor.serial in result.stderr and colleague.serial in result.stderr
@@ -119,16 +109,16 @@ def test_card_lists_both_or_the_one_named(
 ) -> None:
     doctor, colleague = two_cards
     home = tmp_path / "home"
-    both = _run(doctor, sandbox_pki, home, "card", "--json")
+    both = run_cli(doctor, sandbox_pki, home, "card", "--json")
     assert both.returncode == 0, both.stderr
     # SoftHSM2 shows an empty slot beside the tokens (serial "").
     serials = [c["serial"] for c in json.loads(both.stdout)["cards"] if c["serial"]]
     assert sorted(serials) == sorted([doctor.serial, colleague.serial])
-    one = _run(doctor, sandbox_pki, home, "card", "--json", "--card", colleague.serial)
+    one = run_cli(doctor, sandbox_pki, home, "card", "--json", "--card", colleague.serial)
     assert one.returncode == 0, one.stderr
     [card] = json.loads(one.stdout)["cards"]
     assert card["identity"]["family_name"] == "DUBOIS"
-    absent = _run(doctor, sandbox_pki, home, "card", "--card", "0000NOSUCHCARD")
+    absent = run_cli(doctor, sandbox_pki, home, "card", "--card", "0000NOSUCHCARD")
     assert absent.returncode == 3
 
 
@@ -138,9 +128,9 @@ def test_bridge_with_two_cards_and_no_choice_stops_with_a_usage_error(
 ) -> None:
     doctor, _colleague = two_cards
     profile = _profile(tmp_path, doctor, sandbox_pki)
-    result = _run(doctor, sandbox_pki, tmp_path / "home", "bridge", "--profile", str(profile),
-                  "--pin-stdin", "--no-card-watch", "--imap-port", "0", "--smtp-port", "0",
-                  stdin=doctor.pin + "\n")
+    result = run_cli(doctor, sandbox_pki, tmp_path / "home", "bridge", "--profile",
+                     str(profile), "--pin-stdin", "--no-card-watch", "--imap-port", "0",
+                     "--smtp-port", "0", stdin=doctor.pin + "\n", keyring=FAKE_KEYRING)
     assert result.returncode == 2, result.stderr
     assert "2 CPS cards are inserted" in result.stderr
 

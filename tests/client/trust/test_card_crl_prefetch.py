@@ -47,13 +47,6 @@ def _wait(condition: Callable[[], bool], timeout: float) -> None:
 
 
 @pytest.fixture
-def reader(virtual_reader: VirtualReader) -> Iterator[VirtualReader]:
-    yield virtual_reader
-    virtual_reader.remove(0)
-    virtual_reader.remove(1)
-
-
-@pytest.fixture
 def desk(sandbox_card: VirtualCard, monkeypatch: pytest.MonkeyPatch
          ) -> Iterator[tuple[CardService, CardWatcher]]:
     for name, value in sandbox_card.environment().items():
@@ -72,19 +65,26 @@ def _trust(pki: Pki, directory: Path) -> TrustStore:
     return TrustStore.from_files([pki.root_pem], use_system=False, crls=CrlStore(directory))
 
 
+def _prefetch_on_insertion(desk: tuple[CardService, CardWatcher], reader: VirtualReader,
+                           trust: TrustStore, fetch: _CountingFetch) -> CardCrlPrefetch:
+    """Watch the reader with a prefetch attached, then insert the sandbox's card."""
+    service, watcher = desk
+    prefetch = CardCrlPrefetch(service, trust, fetch=fetch).attach()
+    watcher.start()
+    reader.insert("cps", slot=0)
+    return prefetch
+
+
 def test_insertion_fills_the_crl_cache_before_any_pin(
-    desk: tuple[CardService, CardWatcher], reader: VirtualReader, sandbox_card: VirtualCard,
+    desk: tuple[CardService, CardWatcher], empty_reader: VirtualReader, sandbox_card: VirtualCard,
     sandbox_pki: Pki, sandbox_crl_server: CrlServer, tmp_path: Path,
 ) -> None:
-    service, watcher = desk
     trust = _trust(sandbox_pki, tmp_path / "crl")
+    assert trust.crls.kept() == []
     fetch = _CountingFetch()
-    prefetch = CardCrlPrefetch(service, trust, fetch=fetch).attach()
     prompt = FakePinPrompt(sandbox_card.pin)
+    prefetch = _prefetch_on_insertion(desk, empty_reader, trust, fetch)
     try:
-        watcher.start()
-        assert trust.crls.kept() == []
-        reader.insert("cps", slot=0)
         persons, root = sandbox_pki.persons_ca_cert, sandbox_pki.root_cert
         _wait(lambda: trust.crls.get(persons.subject) is not None
               and trust.crls.get(root.subject) is not None, 60)
@@ -99,28 +99,25 @@ def test_insertion_fills_the_crl_cache_before_any_pin(
         # finds the kept CRL: no download, nothing waited for.
         at_sign_in = _CountingFetch()
         again = _trust(sandbox_pki, tmp_path / "crl")
-        assert refuse_revoked_card(service, again, fetch=at_sign_in, ocsp_post=None) is True
+        assert refuse_revoked_card(desk[0], again, fetch=at_sign_in, ocsp_post=None) is True
         assert at_sign_in.urls == []
     finally:
         prefetch.close()
 
 
 def test_publication_point_down_keeps_the_last_valid_crl(
-    desk: tuple[CardService, CardWatcher], reader: VirtualReader, sandbox_card: VirtualCard,
+    desk: tuple[CardService, CardWatcher], empty_reader: VirtualReader, sandbox_card: VirtualCard,
     sandbox_pki: Pki, sandbox_crl_server: CrlServer, tmp_path: Path,
 ) -> None:
-    service, watcher = desk
     trust = _trust(sandbox_pki, tmp_path / "crl")
     now = dt.datetime.now(dt.UTC)
     stale = sandbox_pki.signed_crl("persons", this_update=now - dt.timedelta(days=9),
                                    next_update=now - dt.timedelta(days=2))
     assert trust.crls.add(stale, [sandbox_pki.root_cert, sandbox_pki.persons_ca_cert])
     fetch = _CountingFetch()
-    prefetch = CardCrlPrefetch(service, trust, fetch=fetch).attach()
     sandbox_crl_server.offline()
+    prefetch = _prefetch_on_insertion(desk, empty_reader, trust, fetch)
     try:
-        watcher.start()
-        reader.insert("cps", slot=0)
         _wait(lambda: sandbox_pki.crl_url("persons") in fetch.urls, 60)
         assert prefetch.last is not None
         prefetch.last.result(60)
@@ -130,7 +127,7 @@ def test_publication_point_down_keeps_the_last_valid_crl(
         assert (status.state, status.stale) == ("good", True)
         # The sign-in goes on with the last valid CRL (the failed point is not retried
         # at once by the same downloader).
-        assert refuse_revoked_card(service, trust, fetch=fetch, ocsp_post=None) is True
+        assert refuse_revoked_card(desk[0], trust, fetch=fetch, ocsp_post=None) is True
     finally:
         sandbox_crl_server.online()
         prefetch.close()
