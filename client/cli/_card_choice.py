@@ -22,14 +22,14 @@ from cps.session_card import CardChoice, CardChooser, NamedCardChooser
 __all__ = ["TerminalCardChooser", "add_card_options", "card_chooser_for", "describe_choice"]
 
 
-def add_card_options(parser: argparse.ArgumentParser) -> None:
-    """``--reader NAME`` and ``--card SERIAL``."""
+def add_card_options(parser: argparse.ArgumentParser, *,
+                     verb: str = "with two CPS cards inserted: use") -> None:
+    """``--reader NAME`` and ``--card SERIAL`` (``verb`` starts their help)."""
     parser.add_argument("--reader", metavar="NAME", default=None,
-                        help="with two CPS cards inserted: use the one in this reader "
-                             "(its name as 'card' prints it, or a part of it)")
+                        help=f"{verb} the card in this reader (its name as 'card' prints "
+                             "it, or a part of it)")
     parser.add_argument("--card", metavar="SERIAL", default=None,
-                        help="with two CPS cards inserted: use the card with this serial "
-                             "(as 'card' prints it)")
+                        help=f"{verb} the card with this serial (as 'card' prints it)")
 
 
 def describe_choice(choice: CardChoice) -> str:

@@ -366,5 +366,5 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
         description="Show the smart-card readers and, for each card, its holder and PIN state.")
     parser.add_argument("--module", metavar="PATH",
                         help="PKCS#11 library to use instead of Cryptolib CPS")
-    add_card_options(parser)
+    add_card_options(parser, verb="show only")
     parser.set_defaults(handler=_run)
