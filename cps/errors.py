@@ -11,6 +11,8 @@ data; the wording a user reads is chosen at the edge (CLI, dialog). Third-party 
     ├── TokenNotPresent(slot)
     ├── CardRemoved
     ├── ReaderUnavailable(reason)
+    ├── CardChoiceNeeded(readers, holders, serials)
+    ├── ChosenCardAbsent(wanted, readers, serials)
     ├── PinError
     │   ├── PinIncorrect(attempts_left)
     │   ├── PinLocked
@@ -35,6 +37,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 __all__ = [
+    "CardChoiceNeeded",
     "CardContentError",
     "CardError",
     "CardRemoved",
@@ -44,6 +47,7 @@ __all__ = [
     "CertificateNotFound",
     "CertificateNotYetValid",
     "CertificateUntrusted",
+    "ChosenCardAbsent",
     "KeyNotFound",
     "MechanismNotSupported",
     "MiddlewareError",
@@ -109,6 +113,40 @@ class ReaderUnavailable(CardError):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(reason)
+
+
+class CardChoiceNeeded(CardError):
+    """Several CPS cards are inserted and nothing says which one to sign in with (a run
+    that cannot ask: no terminal, no window). Parallel tuples, one entry per card.
+
+    ``exit_status`` 2: a usage error, the command line must name the card.
+    """
+
+    exit_status = 2
+
+    def __init__(self, readers: Sequence[str | None], holders: Sequence[str],
+                 serials: Sequence[str]) -> None:
+        self.readers = tuple(readers)
+        self.holders = tuple(holders)
+        self.serials = tuple(serials)
+        super().__init__(f"{len(self.readers)} CPS cards are inserted and none was chosen")
+
+
+class ChosenCardAbsent(CardError):
+    """The card named to sign in with (``wanted``: a reader name or a card serial) is
+    not among the inserted CPS cards (``readers`` and ``serials`` of those present).
+
+    ``exit_status`` 3: not found.
+    """
+
+    exit_status = 3
+
+    def __init__(self, wanted: str, readers: Sequence[str | None] = (),
+                 serials: Sequence[str] = ()) -> None:
+        self.wanted = wanted
+        self.readers = tuple(readers)
+        self.serials = tuple(serials)
+        super().__init__(f"no inserted CPS card matches {wanted!r}")
 
 
 class PinError(CardError):

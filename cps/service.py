@@ -18,7 +18,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -268,7 +268,8 @@ class CardService:
         return None
 
     def login(self, prompt: PinPrompt, *, slot_id: int | None = None,
-              max_prompts: int = 3, chooser: CardChooser | None = None) -> CardSession:
+              max_prompts: int = 3, chooser: CardChooser | None = None,
+              choice: CardChoice | None = None) -> CardSession:
         """Return the logged-in session, asking the PIN through ``prompt`` if needed.
 
         One login per insertion: while the card stays in, the same session is returned
@@ -276,9 +277,16 @@ class CardService:
         ``max_prompts`` times; a PIN of the wrong length is refused before reaching the
         card, so it costs no try.
 
+        Args:
+            chooser: asked which card when two CPS cards are present (default: the
+                first, said in the log).
+            choice: the card already chosen (:meth:`choose_card`); the chooser is then
+                not asked again.
+
         Raises:
             PinIncorrect, PinLocked, PinLengthInvalid, PinEntryCancelled, TokenNotPresent,
-            CardRemoved, CertificateNotFound, KeyNotFound.
+            CardRemoved, CertificateNotFound, KeyNotFound, CardChoiceNeeded,
+            ChosenCardAbsent.
         """
         with self._login_lock:
             current = self.session
@@ -286,10 +294,11 @@ class CardService:
                 return current
             with self._state_lock:
                 cps_readers = None if self._cps_readers is None else set(self._cps_readers)
-            chooser = chooser or FirstCardChooser()
             chosen_reader: str | None = None
-            if slot_id is None:
-                slot_id, chosen_reader = self._choose_card(chooser)
+            if choice is None and slot_id is None:
+                choice = self.choose_card(chooser or FirstCardChooser())
+            if choice is not None:
+                slot_id, chosen_reader = choice.slot_id, choice.reader
             contents = self.read_card(slot_id)
             reader = self._reader_for(contents.slot) or chosen_reader
             if cps_readers is not None and not (reader in cps_readers if reader
@@ -383,33 +392,45 @@ class CardService:
             mechanisms=mechanisms, token_session=token_session)
 
     def signer(self, prompt: PinPrompt, *, slot_id: int | None = None,
-               chooser: CardChooser | None = None) -> CardSigner:
+               chooser: CardChooser | None = None,
+               choice: CardChoice | None = None) -> CardSigner:
         """Log in if needed and return a signer for the authentication key."""
         from cps.signer import CardSigner
 
-        return CardSigner(self, self.login(prompt, slot_id=slot_id, chooser=chooser))
+        return CardSigner(self, self.login(prompt, slot_id=slot_id, chooser=chooser,
+                                           choice=choice))
 
     # -- which card the session follows ------------------------------------------------
 
-    def _choose_card(self, chooser: CardChooser) -> tuple[int | None, str | None]:
-        """(slot, reader) of the card to sign in with, asking ``chooser`` when two CPS
-        cards are present: two tokens with an authentication certificate, or one token
-        that names no reader while PC/SC sees a CPS in several readers."""
+    def card_choices(self) -> list[CardChoice]:
+        """The CPS cards one may sign in with (no PIN needed): every token with an
+        authentication certificate, or, for one token that names no reader while PC/SC
+        sees a CPS in several readers, one entry per such reader."""
         cards = [c for c in self.read_all() if c.auth_certificate is not None]
-        choices = [CardChoice(self._reader_for(c.slot), c.slot.slot_id,
-                              c.identity.display_name if c.identity else c.token.label,
-                              c.token.serial) for c in cards]
+        choices = [_choice(self._reader_for(c.slot), c) for c in cards]
         if len(choices) == 1 and choices[0].reader is None:
             readers = self.follower.cps_readers()
             if len(readers) > 1:
-                choices = [CardChoice(r, choices[0].slot_id, choices[0].holder,
-                                      choices[0].serial) for r in readers]
-        if len(choices) <= 1:
-            return None, None
+                choices = [replace(choices[0], reader=r) for r in readers]
+        return choices
+
+    def choose_card(self, chooser: CardChooser) -> CardChoice | None:
+        """The card to sign in with, asking ``chooser`` when two CPS cards are present
+        (or when it names a card: ``chooser.ask_for_one``); None when there is no choice
+        to make (one card, or none: the sign-in then says so).
+
+        Raises:
+            PinEntryCancelled: the chooser answered None.
+            CardChoiceNeeded, ChosenCardAbsent: from a :class:`NamedCardChooser`.
+        """
+        choices = self.card_choices()
+        if len(choices) <= 1 and not (choices and getattr(chooser, "ask_for_one", False)):
+            return None
         chosen = chooser.choose_card(choices)
         if chosen is None:
             raise PinEntryCancelled()
-        return chosen.slot_id, chosen.reader
+        logger.info("card chosen: the one in %s", chosen.reader or f"slot {chosen.slot_id}")
+        return chosen
 
     def _bind(self, session: CardSession, contents: CardContents) -> None:
         reader = session.reader
@@ -581,6 +602,16 @@ class CardService:
         # Whether the signed-in card left is the follower's decision (one rule for every
         # front end): a card in another reader, or a PC/SC restart, ends nothing.
         self.follower.handle_event(event)
+
+
+def _choice(reader: str | None, contents: CardContents) -> CardChoice:
+    identity = contents.identity
+    if identity is None:
+        return CardChoice(reader, contents.slot.slot_id, contents.token.label,
+                          contents.token.serial)
+    return CardChoice(reader, contents.slot.slot_id, identity.display_name,
+                      contents.token.serial, identity.profession or "", identity.national_id,
+                      identity.family_name, identity.given_name)
 
 
 def _length_ok(pin: str, token: TokenInfo) -> bool:

@@ -21,7 +21,10 @@ reader and several CPS readers, or no PC/SC at all), any CPS removal counts: loc
 too often is safe, the opposite is not.
 
 Two CPS cards present at sign-in: :class:`CardChooser` is asked which one (a GUI-neutral
-question like the PIN prompt); :class:`FirstCardChooser` takes the first and says so.
+question like the PIN prompt: the desktop shows a list, a terminal a numbered menu);
+:class:`NamedCardChooser` takes the card a command line names (reader or serial) and
+refuses to guess when none is named; :class:`FirstCardChooser` takes the first and says
+so. The chosen card's reader is the one :class:`SessionCardFollower` then follows.
 """
 
 from __future__ import annotations
@@ -34,16 +37,20 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from cps.atr import CardKind
+from cps.errors import CardChoiceNeeded, ChosenCardAbsent
 from cps.events import EventType, WatcherEvent
 
 __all__ = [
     "CardChoice",
     "CardChooser",
     "FirstCardChooser",
+    "NamedCardChooser",
+    "RememberingCardChooser",
     "SessionCard",
     "SessionCardChange",
     "SessionCardFollower",
     "SessionCardListener",
+    "matches",
 ]
 
 logger = logging.getLogger(__name__)
@@ -74,21 +81,90 @@ class SessionCard:
 
 @dataclass(frozen=True)
 class CardChoice:
-    """One CPS card the user may sign in with."""
+    """One CPS card the user may sign in with.
+
+    Attributes:
+        reader: its PC/SC reader (None when the slot names none).
+        slot_id: its PKCS#11 slot.
+        holder: the holder's name as the card gives it (``JEAN MARTIN``), else the token
+            label.
+        serial: the token serial.
+        profession: the holder's profession, when the certificate says it.
+        national_id: the holder's national identifier (RPPS/ADELI), when known.
+        family_name: the holder's family name, when known.
+        given_name: the holder's given name, when known.
+    """
 
     reader: str | None
     slot_id: int | None
     holder: str
     serial: str = ""
+    profession: str = ""
+    national_id: str = ""
+    family_name: str = ""
+    given_name: str = ""
 
 
 class CardChooser(Protocol):
     """Asked when two CPS cards are present at sign-in (the UI shows a list, the CLI
-    takes the first or the one named by an option)."""
+    asks on the terminal or takes the one named by an option)."""
 
     def choose_card(self, choices: Sequence[CardChoice]) -> CardChoice | None:
         """The card to use, or None to cancel the sign-in."""
         ...
+
+
+def matches(choice: CardChoice, *, reader: str | None = None,
+            serial: str | None = None) -> bool:
+    """Whether ``choice`` is the card named by ``reader`` (its full PC/SC name, or a part
+    of it, case-insensitive) and ``serial`` (its token serial)."""
+    if serial is not None and choice.serial.strip() != serial.strip():
+        return False
+    if reader is not None:
+        name = (choice.reader or "").casefold()
+        return bool(name) and reader.strip().casefold() in name
+    return True
+
+
+class NamedCardChooser:
+    """The card a command line names (``--reader`` and/or ``--card``); nothing named
+    with several cards present is an error, never a guess.
+
+    With a name it is consulted even for a single card (``ask_for_one``): signing in
+    with another card than the one named would be worse than stopping.
+
+    Raises (from :meth:`choose_card`):
+        CardChoiceNeeded: several cards and nothing named.
+        ChosenCardAbsent: no card (or more than one) matches what was named.
+    """
+
+    def __init__(self, reader: str | None = None, serial: str | None = None) -> None:
+        self.reader = reader or None
+        self.serial = serial or None
+
+    @property
+    def ask_for_one(self) -> bool:
+        """Consulted for a single card too when a card is named."""
+        return self.reader is not None or self.serial is not None
+
+    def choose_card(self, choices: Sequence[CardChoice]) -> CardChoice | None:
+        """The named card among ``choices``."""
+        if not self.ask_for_one:
+            if len(choices) == 1:
+                return choices[0]
+            raise CardChoiceNeeded([c.reader for c in choices], [c.holder for c in choices],
+                                   [c.serial for c in choices])
+        found = [c for c in choices if matches(c, reader=self.reader, serial=self.serial)]
+        if len(found) > 1 and self.reader is not None:
+            # "Reader 01" is part of "... Reader 01" and "... Reader 011": exact wins.
+            exact = [c for c in found if (c.reader or "").casefold()
+                     == self.reader.strip().casefold()]
+            found = exact or found
+        if len(found) != 1:
+            wanted = " ".join(p for p in (self.reader, self.serial) if p)
+            raise ChosenCardAbsent(wanted, [c.reader for c in choices],
+                                   [c.serial for c in choices])
+        return found[0]
 
 
 class FirstCardChooser:
@@ -104,6 +180,41 @@ class FirstCardChooser:
             "%d CPS cards are inserted: using the one in %s (%s); remove the other one (%s) "
             "to use it instead", len(choices), chosen.reader or f"slot {chosen.slot_id}",
             chosen.holder or "holder unknown", others)
+        return chosen
+
+
+class RememberingCardChooser:
+    """Asks ``inner`` once, then keeps to the card chosen (by reader and serial) while it
+    is inserted: a long-running sign-in (the bridge) signs in again with that card after
+    a removal, not with the other one, and does not ask again.
+
+    :meth:`remember` records the card a sign-in used when there was nothing to choose
+    (one card), so that a second card inserted later changes nothing.
+    """
+
+    def __init__(self, inner: CardChooser) -> None:
+        self._inner = inner
+        self._named: NamedCardChooser | None = None
+
+    @property
+    def ask_for_one(self) -> bool:
+        """Consulted for a single card when ``inner`` is (a card named by the user)."""
+        return bool(getattr(self._inner, "ask_for_one", False))
+
+    def remember(self, reader: str | None, serial: str) -> None:
+        """Keep to the card in ``reader`` with ``serial`` from now on."""
+        self._named = NamedCardChooser(reader=reader, serial=serial or None)
+
+    def choose_card(self, choices: Sequence[CardChoice]) -> CardChoice | None:
+        """The remembered card when present, else ``inner``'s answer (remembered)."""
+        if self._named is not None:
+            try:
+                return self._named.choose_card(choices)
+            except ChosenCardAbsent:
+                pass  # the remembered card is not in: ask as the first time
+        chosen = self._inner.choose_card(choices)
+        if chosen is not None:
+            self.remember(chosen.reader, chosen.serial)
         return chosen
 
 

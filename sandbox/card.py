@@ -94,11 +94,11 @@ def _card_label(holder: Identity) -> str:
     return f"CPS3 V3 {holder.family_name} {holder.given_name}"[:32]
 
 
-def _write_conf(directory: Path) -> Path:
+def _write_conf(directory: Path, *, keep_tokens: bool = False) -> Path:
     tokens = directory / "tokens"
-    if tokens.exists():
+    if tokens.exists() and not keep_tokens:
         shutil.rmtree(tokens)
-    tokens.mkdir(parents=True, mode=0o700)
+    tokens.mkdir(parents=True, mode=0o700, exist_ok=True)
     conf = directory / "softhsm2.conf"
     conf.write_text(
         f"directories.tokendir = {tokens}\n"
@@ -243,13 +243,15 @@ def _issue(
 
 
 def provision_card(
-    directory: Path, pki: Pki, holder: Identity = DOCTOR, pin: str = "1234"
+    directory: Path, pki: Pki, holder: Identity = DOCTOR, pin: str = "1234", *,
+    keep_tokens: bool = False,
 ) -> VirtualCard:
     """Create a fresh SoftHSM2 token under ``directory`` and fill it like a CPS card.
 
     Args:
         directory: the card's private directory (``softhsm2.conf``, ``tokens/``); an earlier
-            token there is wiped.
+            token there is wiped, unless ``keep_tokens`` (then a process seeing this
+            directory sees two cards: two CPS cards inserted at once).
         pki: issues the holder's certificates.
         holder: whose card it is.
         pin: the user PIN.
@@ -258,7 +260,7 @@ def provision_card(
         PyKCS11.PyKCS11Error: the token refused an operation.
     """
     directory.mkdir(parents=True, exist_ok=True)
-    conf = _write_conf(directory)
+    conf = _write_conf(directory, keep_tokens=keep_tokens)
     label = _card_label(holder)
     _init_token(conf, label, pin)
     previous = os.environ.get("SOFTHSM2_CONF")

@@ -447,6 +447,22 @@ class Pki:
             self._reload_revoked()
             self._write_crls()
 
+    def signed_crl(
+        self, ca: Literal["root", "persons", "orgs"], *, this_update: _dt.datetime,
+        next_update: _dt.datetime,
+    ) -> x509.CertificateRevocationList:
+        """A CRL of ``ca`` with the given dates and no entry (e.g. one already past its
+        ``nextUpdate``, as a client keeps it when the publication point is down)."""
+        authority = self._authority_by_key(ca)
+        return (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(authority.cert.subject)
+            .last_update(this_update)
+            .next_update(next_update)
+            .add_extension(x509.CRLNumber(int(this_update.timestamp())), critical=False)
+            .sign(authority.key, hashes.SHA256())
+        )
+
     def _write_crls(self) -> None:
         now = _now()
         blobs: list[bytes] = []

@@ -489,8 +489,10 @@ class CardSignIn(Protocol):
         """The CPS card now inserted (identity from its certificate), or None."""
         ...
 
-    def sign_in(self, pin_prompt: Any) -> MailService:
-        """Ask the PIN through ``pin_prompt`` (cps ``PinPrompt``) and open the mailbox."""
+    def sign_in(self, pin_prompt: Any, card_chooser: Any = None) -> MailService:
+        """Ask the PIN through ``pin_prompt`` (cps ``PinPrompt``) and open the mailbox;
+        ``card_chooser`` (cps ``CardChooser``) is asked first when two CPS cards are
+        inserted."""
         ...
 
     def watch(self, on_inserted: Callable[[Any], None], on_removed: Callable[[Any], None]) -> None:

@@ -213,6 +213,12 @@ def _known(cancelled: Wording) -> dict[type[BaseException], Wording]:
             "La carte CPS a été retirée. Réinsérez-la pour continuer.")),
         card.TokenNotPresent: fixed(QT_TRANSLATE_NOOP("wording",
             "Aucune carte CPS n'est insérée. Insérez votre carte dans le lecteur.")),
+        card.CardChoiceNeeded: fixed(QT_TRANSLATE_NOOP("wording",
+            "Plusieurs cartes CPS sont insérées et aucune n'a été choisie. Choisissez la "
+            "carte avec laquelle vous connecter, ou retirez l'autre carte.")),
+        card.ChosenCardAbsent: fixed(QT_TRANSLATE_NOOP("wording",
+            "La carte CPS choisie n'est plus insérée. Réinsérez-la, ou choisissez une autre "
+            "carte.")),
         card.ReaderUnavailable: fixed(QT_TRANSLATE_NOOP("wording",
             "Le service des lecteurs de carte (PC/SC) ne répond pas. Rebranchez le lecteur "
             "ou redémarrez l'ordinateur.")),

@@ -312,6 +312,7 @@ class LiveCard:
         self.profile = profile
         self.service = CardService.for_module(module)
         self._watcher: Any = None
+        self._prefetch: Any = None
         self._unsubscribe: Callable[[], None] | None = None
         self._pending_subscribers: list[Callable[[Any], None]] = []
 
@@ -359,11 +360,12 @@ class LiveCard:
                                   contents.slot.description or "")
         return None
 
-    def sign_in(self, pin_prompt: Any) -> MailService:
-        """PIN through ``pin_prompt`` (cps), authenticate, open the mailbox."""
+    def sign_in(self, pin_prompt: Any, card_chooser: Any = None) -> MailService:
+        """Which card through ``card_chooser`` when two are inserted, PIN through
+        ``pin_prompt`` (cps), authenticate, open the mailbox."""
         from ui.live_mail import LiveMailService
 
-        opener = self._opener(pin_prompt)
+        opener = self._opener(pin_prompt, card_chooser)
         mail = LiveMailService(opener, own_domains=self.profile.own_domains)
         try:
             mail.connect()
@@ -377,7 +379,7 @@ class LiveCard:
             raise
         return mail
 
-    def _opener(self, pin_prompt: Any) -> Any:
+    def _opener(self, pin_prompt: Any, card_chooser: Any = None) -> Any:
         try:
             auth = importlib.import_module("client.auth")
         except ImportError:
@@ -386,11 +388,11 @@ class LiveCard:
             factory = getattr(auth, name, None) if auth is not None else None
             if callable(factory):
                 return factory(self.profile, card_service=self.service, pin_prompt=pin_prompt,
-                               open_browser=_open_browser)
+                               open_browser=_open_browser, chooser=card_chooser)
         # card-tls directly: the card signer, the trust store, TLS + SASL EXTERNAL.
         from client.auth.card_tls import CertificateTlsAuthenticator
 
-        signer = self.service.signer(pin_prompt)
+        signer = self.service.signer(pin_prompt, chooser=card_chooser)
         trust_for_profile = getattr(auth, "trust_for_profile", None)
         if callable(trust_for_profile):
             trust = trust_for_profile(self.profile)
@@ -412,6 +414,7 @@ class LiveCard:
                 on_removed(event)
 
         watcher = CardWatcher(slot_poller=self.service.poll_slots)
+        self._prefetch = _crl_prefetch(self.service, self.profile)
         # Started first: a subscriber is then told about the cards already present
         # (the CPS may be in the reader before the app starts). The app hears the card
         # service's follower, not the raw watcher: only the signed-in card's removal
@@ -430,7 +433,19 @@ class LiveCard:
         if self._watcher is not None:
             self._watcher.stop()
             self._watcher = None
+        if self._prefetch is not None:
+            self._prefetch.close()
+            self._prefetch = None
         self.service.close()
+
+
+def _crl_prefetch(service: Any, profile: Any) -> Any:
+    """A CPS card inserted: the CRLs of its chain are refreshed on a worker, so that the
+    revocation check of the sign-in finds them (never a wait on the network at the PIN)."""
+    from client.auth import trust_for_profile
+    from client.trust import CardCrlPrefetch
+
+    return CardCrlPrefetch(service, lambda: trust_for_profile(profile)).attach()
 
 
 def build_services(preferences: Preferences) -> Services:

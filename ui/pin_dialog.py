@@ -10,11 +10,10 @@ logged or kept: the line edit is cleared as soon as it was read.
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, QRegularExpression, QThread, Signal, Slot
+from PySide6.QtCore import QRegularExpression, Slot
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QDialog,
@@ -24,6 +23,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from ui.gui_question import GuiQuestion, PendingQuestion
 
 __all__ = ["PinAsk", "PinDialog", "QtPinPrompt", "pin_ask_from"]
 
@@ -181,84 +182,27 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-class _Pending:
-    """One PIN request crossing from the card thread to the GUI thread."""
-
-    def __init__(self, ask: PinAsk) -> None:
-        self.ask = ask
-        self.answer: str | None = None
-        self.done = threading.Event()
-
-
-class QtPinPrompt(QObject):
+class QtPinPrompt(GuiQuestion):
     """``cps`` ``PinPrompt`` for the desktop: a dialog on the GUI thread.
 
     ``ask_pin`` may be called from any thread; it returns the PIN or ``None`` when the
     user cancelled (or the card was removed, see :meth:`cancel_pending`).
     """
 
-    _requested = Signal(object)
-    dialog_shown = Signal(object)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._parent_widget = parent
-        self._requested.connect(self._show)
-        self._lock = threading.Lock()
-        self._pending: _Pending | None = None
-        self.current_dialog: PinDialog | None = None
-
     def ask_pin(self, request: Any) -> str | None:
         """Show the dialog and wait for the answer (blocks the calling card thread)."""
-        pending = _Pending(pin_ask_from(request))
-        if QThread.currentThread() is self.thread():
-            # Called on the GUI thread (a test, or a synchronous caller): run modally.
-            self._show(pending)
-            dialog = self.current_dialog
-            if dialog is not None and not pending.done.is_set():
-                loop = QEventLoop()
-                dialog.finished.connect(loop.quit)
-                loop.exec()
-            return pending.answer
-        with self._lock:
-            self._pending = pending
-        self._requested.emit(pending)
-        pending.done.wait()
-        with self._lock:
-            self._pending = None
-        return pending.answer
+        answer: str | None = self._ask(pin_ask_from(request))
+        return answer
 
     def show_locked(self, request: Any = None) -> None:
         """Explain a locked card (no PIN asked); returns at once."""
         ask = pin_ask_from(request) if request is not None else PinAsk()
         ask = PinAsk(holder=ask.holder, profession=ask.profession, locked=True)
-        self._requested.emit(_Pending(ask))
-
-    def cancel_pending(self) -> None:
-        """Answer ``None`` to a waiting request and close its dialog (card removed)."""
-        dialog = self.current_dialog
-        if dialog is not None:
-            dialog.reject()
-        with self._lock:
-            pending = self._pending
-        if pending is not None and not pending.done.is_set():
-            pending.done.set()
+        self._requested.emit(PendingQuestion(ask))
 
     @Slot(object)
-    def _show(self, pending: _Pending) -> None:
-        parent = self._parent_widget if isinstance(self._parent_widget, QWidget) else None
-        dialog = PinDialog(pending.ask, parent)
-
-        def finish(result: int) -> None:
-            if result == QDialog.DialogCode.Accepted and not pending.ask.locked:
-                pending.answer = dialog.take_pin()
-            pending.done.set()
-            if self.current_dialog is dialog:
-                self.current_dialog = None
-            dialog.deleteLater()
-
-        dialog.finished.connect(finish)
-        self.current_dialog = dialog
-        dialog.open()
-        dialog.pin_edit.setFocus()
-        self.dialog_shown.emit(dialog)
+    def _show(self, pending: PendingQuestion) -> None:
+        ask: PinAsk = pending.question
+        dialog = PinDialog(ask, self._parent())
+        self._present(dialog, pending, lambda: None if ask.locked else dialog.take_pin(),
+                      dialog.pin_edit)

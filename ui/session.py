@@ -1,11 +1,13 @@
 """Sign-in, lock and resume: the card's life seen by the desktop app.
 
 :class:`SessionController` listens to the card watcher. A CPS card inserted: read its
-holder (off the GUI thread), ask the PIN through :class:`ui.pin_dialog.QtPinPrompt`,
-open the mailbox. The card removed: lock at once (the window is covered in the same
-event-loop turn), collect the open drafts, then save them and close the sessions on a
-worker and drop the mail service (secrets held by the authenticator go with it). The
-same card again: resume where the user was; another card: a different user.
+holder (off the GUI thread), ask which card when two CPS cards are inserted
+(:class:`ui.card_choice_dialog.QtCardChooser`), ask the PIN through
+:class:`ui.pin_dialog.QtPinPrompt`, open the mailbox. The card removed: lock at once (the
+window is covered in the same event-loop turn), collect the open drafts, then save them
+and close the sessions on a worker and drop the mail service (secrets held by the
+authenticator go with it). The same card again: resume where the user was; another card:
+a different user.
 
 With e-CPS (:meth:`SessionController.sign_in_ecps`) no card is involved: the approval
 happens on the phone while :class:`ui.ecps_dialog.EcpsDialog` shows the binding message;
@@ -23,9 +25,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
 from client.audit import record as audit_record
 from ui.backend import CardHolder, Draft, EcpsRequest, MailService, Services
+from ui.card_choice_dialog import QtCardChooser
 from ui.card_watch import CardEvent, QtCardWatcher
 from ui.ecps_dialog import EcpsDialog
 from ui.idle_lock import IdleLock
@@ -70,11 +74,16 @@ class SessionController(QObject):
         pool: WorkerPool,
         pin_prompt: QtPinPrompt,
         parent: QObject | None = None,
+        card_chooser: QtCardChooser | None = None,
     ) -> None:
         super().__init__(parent)
         self.services = services
         self.pool = pool
         self.pin_prompt = pin_prompt
+        #: Asked (before the PIN) when two CPS cards are inserted.
+        self.card_chooser = card_chooser or QtCardChooser(
+            parent if isinstance(parent, QWidget) else None)
+        self.card_chooser.card_chosen.connect(self._card_chosen)
         self.watcher = QtCardWatcher(self)
         self.watcher.cps_inserted.connect(self._card_inserted)
         self.watcher.cps_removed.connect(self._card_removed)
@@ -129,6 +138,7 @@ class SessionController(QObject):
     def shutdown(self) -> None:
         """Close the mailbox and stop watching (application exit)."""
         self.pin_prompt.cancel_pending()
+        self.card_chooser.cancel_pending()
         self._ecps_cancel.set()
         self.idle.stop()
         parked, self._parked = self._parked, None
@@ -308,10 +318,26 @@ class SessionController(QObject):
         self._attempt += 1
         attempt = self._attempt
         self.pool.submit(
-            card.sign_in, self.pin_prompt,
-            on_result=lambda mail: self._signed_in(attempt, holder, mail),
+            card.sign_in, self.pin_prompt, self.card_chooser,
+            # The holder of the card chosen, when two were inserted (see _card_chosen).
+            on_result=lambda mail: self._signed_in(attempt, self.holder or holder, mail),
             on_error=lambda exc: self._sign_in_error(attempt, exc),
         )
+
+    def _card_chosen(self, choice: object) -> None:
+        """Two CPS cards were inserted and the user picked ``choice``: the session is
+        that card holder's (the holder read first may be the other card's)."""
+        if self.state != SessionState.SIGNING_IN:
+            return
+        holder = CardHolder(
+            national_id=str(getattr(choice, "national_id", "") or ""),
+            family_name=str(getattr(choice, "family_name", "") or ""),
+            given_name=str(getattr(choice, "given_name", "") or ""),
+            profession=str(getattr(choice, "profession", "") or ""),
+            reader=str(getattr(choice, "reader", "") or ""))
+        if holder.national_id and holder != self.holder:
+            self.holder = holder
+            self.holder_detected.emit(holder)
 
     def _signed_in(self, attempt: int, holder: CardHolder, mail: MailService) -> None:
         if attempt != self._attempt or self.state != SessionState.SIGNING_IN:
@@ -362,6 +388,7 @@ class SessionController(QObject):
         if self.state == SessionState.SIGNING_IN:
             self._attempt += 1  # whatever the pending sign-in returns is now stale
             self.pin_prompt.cancel_pending()
+            self.card_chooser.cancel_pending()
             self._set_state(SessionState.LOCKED if self._last_user else
                             SessionState.WAITING_CARD)
             if self.state == SessionState.LOCKED:

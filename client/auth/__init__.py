@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from client.auth.psc import PscAuthenticator
     from cps.pin import PinPrompt
     from cps.service import CardService
+    from cps.session_card import CardChooser
 
 __all__ = [
     "AuthError",
@@ -164,6 +165,7 @@ def build_authenticator(
     trust: TrustStore | None = None,
     module: str | None = None,
     open_browser: Callable[[str], object] | None = None,
+    chooser: CardChooser | None = None,
 ) -> Authenticator:
     """The authenticator for ``profile``'s method.
 
@@ -175,12 +177,14 @@ def build_authenticator(
         card_service: an already running card service (the desktop app's); else one is
             created for the profile's PKCS#11 module (or ``module``) and closed with the
             authenticator.
+        chooser: asked which card when two CPS cards are inserted, before the revocation
+            check and the PIN (default: the first, said in the log).
     """
     try:
         return _build_authenticator(profile, pin_prompt=pin_prompt,
                                     password_prompt=password_prompt,
                                     card_service=card_service, trust=trust, module=module,
-                                    open_browser=open_browser)
+                                    open_browser=open_browser, chooser=chooser)
     except Exception as exc:
         # The one point where card-tls and certificate sign-ins fail (PIN refused, card
         # removed, no middleware, bad certificate file...): the class name only, never a
@@ -219,6 +223,7 @@ def _build_authenticator(
     trust: TrustStore | None,
     module: str | None,
     open_browser: Callable[[str], object] | None,
+    chooser: CardChooser | None = None,
 ) -> Authenticator:
     trust = trust or trust_for_profile(profile)
     method = profile.auth.method
@@ -241,18 +246,27 @@ def _build_authenticator(
         service = owned = CardService.for_module(path)
     if pin_prompt is None:
         raise ValueError("a PIN prompt is needed for card methods")
+    from cps.session_card import FirstCardChooser
+
     prompt = pin_prompt
     card = service
     try:
+        which = chooser or FirstCardChooser()
         if method == "card-tls":
+            # Which card, before anything else: the revocation check, the PIN and the
+            # session's card follower all concern the card chosen here.
+            choice = None if card.session is not None else card.choose_card(which)
             # Before the PIN and before any connection: a revoked card is refused here.
-            refuse_revoked_card(card, trust)
-            inner: Any = CertificateTlsAuthenticator(profile, card.signer(prompt), trust,
-                                                     crl_fetch=http_fetch)
+            refuse_revoked_card(card, trust,
+                                slot_id=choice.slot_id if choice is not None else None)
+            inner: Any = CertificateTlsAuthenticator(profile, card.signer(prompt, choice=choice),
+                                                     trust, crl_fetch=http_fetch)
         else:
             from client.auth.psc import PscAuthenticator
 
-            inner = PscAuthenticator(profile, trust, lambda: card.signer(prompt),
+            # The card is chosen when the PSC sign-in needs it (maybe much later).
+            inner = PscAuthenticator(profile, trust,
+                                     lambda: card.signer(prompt, chooser=which),
                                      open_browser=open_browser)
     except BaseException:
         if owned is not None:

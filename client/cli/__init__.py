@@ -57,7 +57,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 # Modules that only word errors (singledispatch registrations), which a command module may
 # import lazily: the error path loads them too.
-WORDING_MODULES: tuple[str, ...] = ("_mail_words", "_password")
+WORDING_MODULES: tuple[str, ...] = ("_mail_words", "_password", "_card_choice")
 
 # The line ``--help`` shows for each command, without importing its module; it must be the
 # ``help=`` the module registers (a test compares them).

@@ -69,6 +69,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                         help="print the local password (kept in the OS keyring)")
     parser.add_argument("--no-card-watch", action="store_true",
                         help="do not watch card readers (software tokens without a reader)")
+    from client.cli._card_choice import add_card_options
+
+    add_card_options(parser)
     from client.cli._password import add_password_option
 
     add_password_option(parser)
@@ -83,8 +86,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 def _card_setup(args: argparse.Namespace, profile: Any) -> tuple[Any, Any, Any]:
     """(opener factory, card service or None, watcher or None) for the profile's method."""
     from client.auth import build_authenticator
+    from client.cli._card_choice import card_chooser_for
     from client.cli._password import password_prompt_for
     from client.cli._pin import pin_prompt_for
+    from cps.session_card import RememberingCardChooser
 
     if profile.auth.method == "certificate":
         password = password_prompt_for(args, profile_source=profile.secrets.source)
@@ -113,14 +118,30 @@ def _card_setup(args: argparse.Namespace, profile: Any) -> tuple[Any, Any, Any]:
 
     service = CardService.for_module(find_pkcs11_module(None, profile.auth.pkcs11_module))
     prompt, _ = pin_prompt_for(args)
-    factory = lambda: build_authenticator(  # noqa: E731 - a one-line factory
-        profile, pin_prompt=prompt, card_service=service)
+    # Asked at the first sign-in only: the later ones (card back in its reader) keep
+    # the card named or picked then.
+    chooser = RememberingCardChooser(card_chooser_for(args))
+
+    def factory() -> Any:
+        auth = build_authenticator(profile, pin_prompt=prompt, card_service=service,
+                                   chooser=chooser)
+        bound = service.follower.bound
+        if bound is not None:
+            chooser.remember(bound.reader, bound.serial)
+        return auth
+
     watcher = None
     if not args.no_card_watch:
         from cps.watcher import CardWatcher
 
         watcher = CardWatcher(slot_poller=service.poll_slots)
         service.watch(watcher)
+        # A card inserted while the bridge runs: its CRLs are fetched before the
+        # sign-in that follows needs them.
+        from client.auth import trust_for_profile
+        from client.trust import CardCrlPrefetch
+
+        CardCrlPrefetch(service, lambda: trust_for_profile(profile)).attach()
     return factory, service, watcher
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from cryptography import x509
 
+from client.cli._card_choice import add_card_options
 from client.cli._common import EXIT_OK, describe_error, emit_json, option
 from client.paths import app_paths
 from client.trust import CertificateRevoked, CrlStore, TrustStore
@@ -25,6 +26,7 @@ from cps.errors import (
     CertificateNotFound,
     CertificateNotYetValid,
     CertificateUntrusted,
+    ChosenCardAbsent,
     KeyNotFound,
     MechanismNotSupported,
     MiddlewareInvalid,
@@ -276,13 +278,35 @@ def _card_dict(contents: CardContents, readers: list[ReaderStatus],
     }
 
 
+def _named(cards: list[CardContents], reader: str | None,
+           serial: str | None) -> list[CardContents]:
+    """The cards ``--reader`` / ``--card`` name (all without them).
+
+    Raises:
+        ChosenCardAbsent: something is named and no card matches it.
+    """
+    if not reader and not serial:
+        return cards
+    found = [c for c in cards
+             if (not serial or c.token.serial.strip() == serial.strip())
+             and (not reader or reader.strip().casefold()
+                  in (c.slot.description or "").casefold())]
+    if not found:
+        wanted = " ".join(p for p in (reader, serial) if p)
+        raise ChosenCardAbsent(wanted, [c.slot.description or None for c in cards],
+                               [c.token.serial for c in cards])
+    return found
+
+
 def card_report(module: Path, anchors: list[x509.Certificate],
-                crls: CrlStore | None = None) -> dict[str, Any]:
-    """The ``card --json`` document."""
+                crls: CrlStore | None = None, *, reader: str | None = None,
+                serial: str | None = None) -> dict[str, Any]:
+    """The ``card --json`` document (only the card named by ``reader``/``serial``, if
+    given)."""
     readers = read_readers()
     service = CardService.for_module(module)
     try:
-        cards = service.read_all()
+        cards = _named(service.read_all(), reader, serial)
     finally:
         service.close()
     return {
@@ -325,7 +349,8 @@ def _print_text(report: dict[str, Any]) -> None:
 def _run(args: argparse.Namespace) -> int:
     profile = profile_if_any(args)
     module = resolve_module(args, profile)
-    report = card_report(module, card_anchors(profile), card_crls(profile))
+    report = card_report(module, card_anchors(profile), card_crls(profile),
+                         reader=option(args, "reader"), serial=option(args, "card"))
     if option(args, "json", False):
         emit_json(report)
     else:
@@ -341,4 +366,5 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
         description="Show the smart-card readers and, for each card, its holder and PIN state.")
     parser.add_argument("--module", metavar="PATH",
                         help="PKCS#11 library to use instead of Cryptolib CPS")
+    add_card_options(parser, verb="show only")
     parser.set_defaults(handler=_run)

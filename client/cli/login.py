@@ -6,6 +6,9 @@ The PIN is typed on the terminal or read once from standard input (``--pin-stdin
 a certificate file's password comes from the keyring, else is asked on the terminal (or
 read from standard input with ``--password-stdin``) and kept only if the user agrees.
 
+With two CPS cards inserted, ``--reader NAME`` or ``--card SERIAL`` says which one
+(:mod:`client.cli._card_choice`); a terminal is asked, a script must name it.
+
 ``login --ecps [--national-id ID]`` signs in with e-CPS instead: a CIBA request through the
 profile's ``[auth] gateway``; the binding message is printed on standard error and the
 command waits for the approval on the phone (Ctrl-C cancels). The national identifier is
@@ -50,6 +53,7 @@ from client.auth.ciba import (
     remembered_national_id,
     valid_national_id,
 )
+from client.cli._card_choice import add_card_options
 from client.cli._common import EXIT_OK, describe_error, emit_json, option
 from client.cli.trust import revocation_reason_words
 from client.profiles import NoProfile, ProfileError, load_default_profile
@@ -360,6 +364,7 @@ def ecps_national_id(args: argparse.Namespace, profile: Any) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from client.cli._card_choice import card_chooser_for
     from client.cli._pin import pin_prompt_for
 
     profile = load_default_profile(option(args, "profile"))
@@ -377,7 +382,8 @@ def _run(args: argparse.Namespace) -> int:
         else:
             password_prompt = _terminal_password
         auth = build_authenticator(profile, pin_prompt=pin_prompt,
-                                   password_prompt=password_prompt, module=args.module)
+                                   password_prompt=password_prompt, module=args.module,
+                                   chooser=card_chooser_for(args))
     try:
         report = sign_in_report(auth)
     finally:
@@ -419,6 +425,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
     parser.add_argument("--ecps", action="store_true",
                         help="sign in with e-CPS (approval on the phone, CIBA through the "
                              "profile's Pro Santé Connect gateway) instead of the card")
+    add_card_options(parser)
     parser.add_argument("--national-id", metavar="ID", default="",
                         help="with --ecps: your national identifier (remembered per "
                              "profile)")

@@ -18,7 +18,7 @@
 
 from __future__ import annotations
 
-from client.trust.card import refuse_revoked_card
+from client.trust.card import CardCrlPrefetch, refuse_revoked_card
 from client.trust.crl import (
     CrlDownloader,
     CrlStore,
@@ -51,6 +51,7 @@ from client.trust.store import (
 
 __all__ = [
     "CRL_WAIT",
+    "CardCrlPrefetch",
     "CertificateRevoked",
     "CrlDownloader",
     "CrlRejected",

@@ -321,6 +321,20 @@ class TrustStore:
             self._downloader(fetch).refresh([certificate], authorities, wait=wait)
         return self.crls.status(certificate)
 
+    def prefetch_crls(
+        self,
+        certificates: Sequence[x509.Certificate],
+        fetch: Callable[[str], bytes],
+        *,
+        chain: Sequence[x509.Certificate] = (),
+        wait: float = CRL_WAIT,
+    ) -> None:
+        """Download the CRLs of ``certificates`` that are missing or past their
+        ``nextUpdate`` (a failed download keeps the last valid CRL), waiting up to
+        ``wait`` seconds: what a card's insertion does so that the sign-in finds them."""
+        authorities = self.trusted_authorities(chain)
+        self._downloader(fetch).refresh(certificates, authorities, wait=wait)
+
     def check_revocation(
         self,
         certificate: x509.Certificate,

@@ -426,6 +426,41 @@
         </message>
     </context>
     <context>
+        <name>CardChoiceDialog</name>
+        <message>
+            <source>Choix de la carte CPS</source>
+            <translation>Choose the CPS card</translation>
+        </message>
+        <message>
+            <source>Plusieurs cartes CPS sont insérées. Choisissez celle avec laquelle vous vous connectez : seul son retrait verrouillera la session.</source>
+            <translation>Several CPS cards are inserted. Choose the one you sign in with: only its removal will lock the session.</translation>
+        </message>
+        <message>
+            <source>Cartes CPS insérées</source>
+            <translation>Inserted CPS cards</translation>
+        </message>
+        <message>
+            <source>Utiliser cette carte</source>
+            <translation>Use this card</translation>
+        </message>
+        <message>
+            <source>Annuler</source>
+            <translation>Cancel</translation>
+        </message>
+        <message>
+            <source>Titulaire inconnu</source>
+            <translation>Holder unknown</translation>
+        </message>
+        <message>
+            <source>lecteur %1</source>
+            <translation>reader %1</translation>
+        </message>
+        <message>
+            <source>emplacement %1</source>
+            <translation>slot %1</translation>
+        </message>
+    </context>
+    <context>
         <name>ComposeWindow</name>
         <message>
             <location filename="../../ui/compose.py" line="+67" />
@@ -2209,6 +2244,14 @@
             <location line="+2" />
             <source>Aucune carte CPS n'est insérée. Insérez votre carte dans le lecteur.</source>
             <translation>No CPS card is inserted. Insert your card in the reader.</translation>
+        </message>
+        <message>
+            <source>Plusieurs cartes CPS sont insérées et aucune n'a été choisie. Choisissez la carte avec laquelle vous connecter, ou retirez l'autre carte.</source>
+            <translation>Several CPS cards are inserted and none was chosen. Choose the card to sign in with, or remove the other card.</translation>
+        </message>
+        <message>
+            <source>La carte CPS choisie n'est plus insérée. Réinsérez-la, ou choisissez une autre carte.</source>
+            <translation>The chosen CPS card is no longer inserted. Insert it again, or choose another card.</translation>
         </message>
         <message>
             <location line="+2" />

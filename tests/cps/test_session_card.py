@@ -9,10 +9,13 @@ import time
 import pytest
 
 from cps.atr import ATR_CPS3, ATR_VITALE, CardKind
+from cps.errors import CardChoiceNeeded, ChosenCardAbsent
 from cps.events import EventType, WatcherEvent
 from cps.session_card import (
     CardChoice,
     FirstCardChooser,
+    NamedCardChooser,
+    RememberingCardChooser,
     SessionCard,
     SessionCardChange,
     SessionCardFollower,
@@ -152,3 +155,47 @@ def test_filtered_event_stream_and_first_card_chooser(
     choices = [CardChoice(READER_A, 0, "JEAN MARTIN"), CardChoice(READER_B, 1, "PAUL DUPONT")]
     assert FirstCardChooser().choose_card(choices) == choices[0]
     assert "2 CPS cards are inserted" in caplog.text and READER_B in caplog.text
+
+
+_TWO = [CardChoice(READER_A, 0, "JEAN MARTIN", "111"),
+        CardChoice(READER_B, 1, "PAUL DUPONT", "222")]
+
+
+def test_a_named_card_is_taken_and_nothing_named_is_never_a_guess() -> None:
+    assert NamedCardChooser(reader=READER_B).choose_card(_TWO) == _TWO[1]
+    assert NamedCardChooser(reader="FENTE 00 01").choose_card(_TWO) == _TWO[1]
+    assert NamedCardChooser(serial="111").choose_card(_TWO) == _TWO[0]
+    assert NamedCardChooser(reader=READER_A, serial="111").choose_card(_TWO) == _TWO[0]
+    with pytest.raises(ChosenCardAbsent) as absent:
+        NamedCardChooser(reader=READER_A, serial="222").choose_card(_TWO)
+    assert absent.value.exit_status == 3 and absent.value.serials == ("111", "222")
+    # A part of a name common to both readers names neither.
+    with pytest.raises(ChosenCardAbsent):
+        NamedCardChooser(reader="bi-fente").choose_card(_TWO)
+    with pytest.raises(CardChoiceNeeded) as needed:
+        NamedCardChooser().choose_card(_TWO)
+    assert needed.value.exit_status == 2
+    assert needed.value.holders == ("JEAN MARTIN", "PAUL DUPONT")
+    # Consulted for one card only when something is named.
+    assert not NamedCardChooser().ask_for_one and NamedCardChooser(serial="1").ask_for_one
+    assert NamedCardChooser().choose_card(_TWO[:1]) == _TWO[0]
+
+
+def test_the_bridge_keeps_to_the_card_chosen_first() -> None:
+    asked: list[int] = []
+
+    class PickSecond:
+        def choose_card(self, choices: list[CardChoice]) -> CardChoice | None:
+            asked.append(len(choices))
+            return choices[1]
+
+    chooser = RememberingCardChooser(PickSecond())
+    assert chooser.choose_card(_TWO) == _TWO[1]
+    assert chooser.choose_card(list(reversed(_TWO))) == _TWO[1]  # not asked again
+    assert asked == [2]
+    # The remembered card is out and two others are in: asked as the first time.
+    others = [CardChoice("Lecteur C", 2, "A", "333"), CardChoice("Lecteur D", 3, "B", "444")]
+    assert chooser.choose_card(others) == others[1] and asked == [2, 2]
+    # A sign-in with a single card remembers it too.
+    chooser.remember(READER_A, "111")
+    assert chooser.choose_card(_TWO) == _TWO[0] and asked == [2, 2]

@@ -333,6 +333,8 @@ class FakeCard:
         self.on_inserted: Callable[[Any], None] | None = None
         self.on_removed: Callable[[Any], None] | None = None
         self.stopped = False
+        #: A second CPS card inserted beside this one (another reader), if any.
+        self.second: CardHolder | None = None
         self.mail_factory: Callable[[CardHolder], FakeMailService] = \
             lambda holder: FakeMailService()
 
@@ -340,8 +342,20 @@ class FakeCard:
     def holder(self) -> CardHolder | None:
         return self.current
 
-    def sign_in(self, pin_prompt: Any) -> FakeMailService:
+    def sign_in(self, pin_prompt: Any, card_chooser: Any = None) -> FakeMailService:
         retry: str | None = None
+        if self.second is not None and self.current is not None and card_chooser is not None:
+            # Two CPS cards: asked before the PIN, as cps's CardService does.
+            from cps.session_card import CardChoice
+
+            cards = [self.current, self.second]
+            choices = [CardChoice(h.reader, n, f"{h.given_name} {h.family_name}", str(n),
+                                  h.profession, h.national_id, h.family_name, h.given_name)
+                       for n, h in enumerate(cards)]
+            chosen = card_chooser.choose_card(choices)
+            if chosen is None:
+                raise FakePinEntryCancelled()
+            self.current = cards[chosen.slot_id]
         while True:
             holder = self.current
             if holder is None:

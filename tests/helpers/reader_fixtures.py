@@ -15,7 +15,7 @@ import pytest
 
 from sandbox.reader import SHARED_LOCK, VirtualReader
 
-__all__ = ["virtual_reader"]
+__all__ = ["empty_reader", "virtual_reader"]
 
 _LOCK = SHARED_LOCK
 _LOCK_WAIT = 300.0
@@ -42,3 +42,11 @@ def virtual_reader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtual
         finally:
             reader.stop()
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@pytest.fixture
+def empty_reader(virtual_reader: VirtualReader) -> Iterator[VirtualReader]:
+    """The session's virtual reader, both slots emptied again after the test."""
+    yield virtual_reader
+    virtual_reader.remove(0)
+    virtual_reader.remove(1)

@@ -234,3 +234,23 @@ def test_card_removal_locks_and_the_same_card_resumes_with_the_draft(
     qtbot.wait_until(lambda: view.pane.view is not None and view.pane.view.uid == uid,
                      timeout=30_000)
     assert view.current_folder == "INBOX"
+
+
+def test_the_card_crls_are_kept_before_the_pin_is_typed(
+    qtbot: QtBot, desktop: MainWindow, sandbox_operator: Sandbox
+) -> None:
+    from client.trust import CrlStore
+
+    with qtbot.wait_signal(desktop.pin_prompt.dialog_shown, timeout=20_000) as shown:
+        desktop.start()
+    store = CrlStore()
+    persons = sandbox_operator.pki.persons_ca_cert
+    # The sign-in's own check asks the OCSP responder: the CRL comes from the prefetch
+    # started by the card's insertion, while the PIN dialog waits.
+    qtbot.wait_until(lambda: store.get(persons.subject) is not None, timeout=30_000)
+    [kept] = [k for k in store.kept() if "PERSONNES" in k.issuer]
+    assert kept.source == sandbox_operator.pki.crl_url("persons")
+    dialog: PinDialog = shown.args[0]
+    assert dialog.isVisible() and desktop.session.state == SessionState.SIGNING_IN
+    _type_pin(qtbot, dialog, sandbox_operator.card.pin)
+    qtbot.wait_until(lambda: desktop.session.state == SessionState.OPEN, timeout=30_000)

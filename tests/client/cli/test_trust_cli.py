@@ -6,20 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from client.cli import main
-from cps.identity import EXTRA_ANCHORS_ENV
-from cps.middleware import MODULE_ENV
 from sandbox.card import VirtualCard, provision_revoked_card
 from sandbox.crl_server import CrlServer
 from sandbox.pki import Pki, build_pki
+from tests.helpers.cli_process import run_cli as _run
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -31,15 +27,6 @@ _NOWHERE = ('[imap]\nhost = "127.0.0.1"\nport = 1\nsecurity = "starttls"\n'
 @pytest.fixture(scope="module")
 def revoked_card(tmp_path_factory: pytest.TempPathFactory, sandbox_pki: Pki) -> VirtualCard:
     return provision_revoked_card(tmp_path_factory.mktemp("revoked-card"), sandbox_pki)
-
-
-def _run(card: VirtualCard, pki: Pki, home: Path, *args: str,
-         stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **card.environment(), MODULE_ENV: str(card.module),
-           EXTRA_ANCHORS_ENV: str(pki.root_pem), "MSSANTE_COMPANION_HOME": str(home),
-           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
-    return subprocess.run([sys.executable, "-m", "client.cli", *args], input=stdin,
-                          capture_output=True, text=True, env=env, timeout=150, check=False)
 
 
 @pytest.fixture()
