@@ -41,8 +41,9 @@ from sandbox.identities import DOMAINS
 from sandbox.operator import Sandbox
 from tests.helpers.fake_keyring import fake_keyring
 from tests.helpers.fake_token import FakePinPrompt
+from tests.helpers.timeouts import LIVE_TIMEOUT
 
-pytestmark = [pytest.mark.sandbox, pytest.mark.slow, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.sandbox, pytest.mark.slow, pytest.mark.timeout(10 * LIVE_TIMEOUT)]
 
 _UNATTENDED = (
     'user_pref("offline.autoDetect", false);\n'
@@ -135,7 +136,7 @@ def test_headless_thunderbird_downloads_the_inbox_through_the_bridge(
     finally:
         process.terminate()
         try:
-            process.wait(timeout=30)
+            process.wait(timeout=LIVE_TIMEOUT)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()

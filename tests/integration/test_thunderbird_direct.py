@@ -26,8 +26,9 @@ from sandbox.operator import Sandbox
 from sandbox.processes import free_ports
 from tests.helpers.fake_token import FakePinPrompt
 from tests.helpers.marionette import Marionette
+from tests.helpers.timeouts import LIVE_TIMEOUT
 
-pytestmark = [pytest.mark.sandbox, pytest.mark.slow, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.sandbox, pytest.mark.slow, pytest.mark.timeout(10 * LIVE_TIMEOUT)]
 
 # The PIN dialog, answered as a user would: a prompter registered in place of
 # Thunderbird's (the usual test technique, as MockRegistrar does), then a token login.
@@ -153,11 +154,11 @@ def test_headless_thunderbird_reads_the_inbox_with_the_card(
         if client is not None:
             client.quit()
         try:
-            process.wait(timeout=30)
+            process.wait(timeout=LIVE_TIMEOUT)
         except subprocess.TimeoutExpired:
             process.terminate()
             try:
-                process.wait(timeout=30)
+                process.wait(timeout=LIVE_TIMEOUT)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
