@@ -10,9 +10,8 @@ extra) and PySide6 (icon rendering) come from there. The ``.deb`` installs the b
 ``/opt/mssante-companion``, the command ``/usr/bin/mssante-companion``, a desktop entry that
 handles ``mailto:`` links, the icon in the hicolor theme, the spool's systemd unit (disabled:
 an admin enables it for an applicative mailbox), the licence in ``copyright``; ``Depends``
-lists ``pcscd`` and the
-Debian packages owning every system library the bundle links to (found with ``ldd`` and
-``dpkg -S``, so it follows what PyInstaller really left out).
+lists ``pcscd`` and the Debian packages owning every system library the bundle links to
+(found with ``ldd`` and ``dpkg -S``, so it follows what PyInstaller really left out).
 """
 
 from __future__ import annotations

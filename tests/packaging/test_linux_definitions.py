@@ -52,7 +52,7 @@ def test_maintainer_scripts_leave_the_spool_unit_to_the_admin() -> None:
             if not line.lstrip().startswith("#")
         )
         assert "enable" not in commands and "systemctl start" not in commands, script
-    assert "systemctl stop mssante-companion-spool.service" in (LINUX / "prerm").read_text(
+    assert "deb-systemd-invoke stop mssante-companion-spool.service" in (LINUX / "prerm").read_text(
         encoding="utf-8"
     )
 
