@@ -8,9 +8,10 @@
 Run it with the project's venv (``make package`` does): PyInstaller (the ``packaging``
 extra) and PySide6 (icon rendering) come from there. The ``.deb`` installs the bundle in
 ``/opt/mssante-companion``, the command ``/usr/bin/mssante-companion``, a desktop entry that
-handles ``mailto:`` links, the icon in the hicolor theme; ``Depends`` lists ``pcscd`` and the
-Debian packages owning every system library the bundle links to (found with ``ldd`` and
-``dpkg -S``, so it follows what PyInstaller really left out).
+handles ``mailto:`` links, the icon in the hicolor theme, the spool's systemd unit (disabled:
+an admin enables it for an applicative mailbox), the licence in ``copyright``; ``Depends``
+lists ``pcscd`` and the Debian packages owning every system library the bundle links to
+(found with ``ldd`` and ``dpkg -S``, so it follows what PyInstaller really left out).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ __all__ = [
     "build_bundle",
     "build_deb",
     "build_tarball",
+    "copyright_text",
     "deb_path",
     "render_control",
     "system_depends",
@@ -43,11 +45,16 @@ __all__ = [
 APP_ID = "mssante-companion"
 INSTALL_DIR = f"/opt/{APP_ID}"
 LINUX = Path(__file__).resolve().parent / "linux"
+SYSTEMD = Path(__file__).resolve().parent / "systemd"
+SPOOL_UNIT = f"{APP_ID}-spool.service"
+# The systemd search path that packages own (/etc/systemd/system is the admin's).
+UNIT_DIR = "/usr/lib/systemd/system"
 SPEC = Path(__file__).resolve().parent / f"{APP_ID}.spec"
 DEFAULT_MAINTAINER = "Compagnon MSSanté developers <packaging@mssante-companion.invalid>"
 # Needed whatever the link tables say: the smart-card daemon (pyscard, which
 # watches the readers, talks to it) and its client library, which pyscard loads with dlopen.
 BASE_DEPENDS = ("pcscd", "libpcsclite1")
+MAINTAINER_SCRIPTS = ("postinst", "prerm", "postrm")
 
 
 def _run(cmd: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
@@ -171,6 +178,21 @@ def render_control(
     return control
 
 
+def copyright_text() -> str:
+    """Return ``/usr/share/doc/<package>/copyright``: ``packaging/linux/copyright`` followed
+    by a stand-alone ``License: EUPL-1.2`` paragraph holding the whole of ``LICENSE``.
+
+    Debian policy 12.5 wants the complete licence text in the package unless it is one of
+    ``/usr/share/common-licenses``, and the EUPL is not; the machine-readable format puts
+    it in a paragraph of its own, each line indented by one space, blank lines as `` .``.
+    """
+    header = (LINUX / "copyright").read_text(encoding="utf-8").rstrip("\n")
+    licence = (REPO / "LICENSE").read_text(encoding="utf-8").strip("\n")
+    body = "\n".join(f" {line.rstrip()}" if line.strip() else " ." for line in
+                     licence.splitlines())
+    return f"{header}\n\nLicense: EUPL-1.2\n{body}\n"
+
+
 def _deb_arch() -> str:
     return _run(["dpkg", "--print-architecture"], capture_output=True).stdout.strip()
 
@@ -243,9 +265,14 @@ def build_deb(
     scalable = stage / "usr/share/icons/hicolor/scalable/apps" / f"{ICON_NAME}.svg"
     scalable.parent.mkdir(parents=True)
     shutil.copy2(REPO / "resources" / "icons" / f"{ICON_NAME}.svg", scalable)
+    # Installed, not enabled: the spool serves an applicative mailbox, which only an admin
+    # sets up (profile, certificate, secrets), then `systemctl enable --now`.
+    units = stage / UNIT_DIR.lstrip("/")
+    units.mkdir(parents=True)
+    shutil.copy2(SYSTEMD / SPOOL_UNIT, units / SPOOL_UNIT)
     doc = stage / "usr" / "share" / "doc" / APP_ID
     doc.mkdir(parents=True)
-    shutil.copy2(LINUX / "copyright", doc / "copyright")
+    (doc / "copyright").write_text(copyright_text(), encoding="utf-8")
     (doc / "changelog.gz").write_bytes(_changelog(deb_version(version), maintainer))
 
     control_dir = stage / "DEBIAN"
@@ -267,7 +294,7 @@ def build_deb(
         depends=system_depends(bundle),
     )
     (control_dir / "control").write_text(control, encoding="utf-8")
-    for script in ("postinst", "postrm"):
+    for script in MAINTAINER_SCRIPTS:
         shutil.copy2(LINUX / script, control_dir / script)
     _normalise_modes(stage)
 
@@ -302,6 +329,8 @@ def build_tarball(bundle: Path, out: Path) -> Path:
         archive.add(desktop, arcname=f"{top}/share/{desktop.name}", filter=_clean)
         svg = REPO / "resources" / "icons" / f"{ICON_NAME}.svg"
         archive.add(svg, arcname=f"{top}/share/{svg.name}", filter=_clean)
+        archive.add(SYSTEMD / SPOOL_UNIT, arcname=f"{top}/share/{SPOOL_UNIT}", filter=_clean)
+        archive.add(REPO / "LICENSE", arcname=f"{top}/LICENSE", filter=_clean)
     return target
 
 

@@ -7,7 +7,8 @@ Steps, each failing with a sentence that says what went wrong:
 
 1. ``dpkg -i`` the package (the machine must not have it installed already);
 2. check the installed layout: command, desktop entry with the ``mailto:`` handler (and the
-   ``mimeinfo.cache`` entry that postinst's ``update-desktop-database`` writes), icons;
+   ``mimeinfo.cache`` entry that postinst's ``update-desktop-database`` writes), icons,
+   the licence, the spool's systemd unit (installed, not enabled);
 3. ``mssante-companion --version`` prints the version of ``client/__init__.py``, and
    ``doctor --json`` gives its diagnosis (the command modules, pyscard and PyKCS11 load);
 4. the desktop app starts offscreen (``QT_QPA_PLATFORM=offscreen``) and keeps running;
@@ -145,12 +146,17 @@ def _check_layout() -> dict[str, object]:
         Path(f"/usr/share/applications/{PACKAGE}.desktop"),
         Path(f"/usr/share/icons/hicolor/256x256/apps/{PACKAGE}.png"),
         Path(f"/usr/share/icons/hicolor/scalable/apps/{PACKAGE}.svg"),
+        Path(f"/usr/lib/systemd/system/{PACKAGE}-spool.service"),
+        Path(f"/usr/share/doc/{PACKAGE}/copyright"),
     ):
         if not path.exists():
             raise SmokeFailure(f"the installed package lacks {path}")
     desktop = Path(f"/usr/share/applications/{PACKAGE}.desktop").read_text(encoding="utf-8")
     if "x-scheme-handler/mailto;" not in desktop:
         raise SmokeFailure("the desktop entry does not declare the mailto: handler")
+    wants = Path(f"/etc/systemd/system/multi-user.target.wants/{PACKAGE}-spool.service")
+    if wants.is_symlink():
+        raise SmokeFailure("installing enabled the spool's unit; only an admin should")
     report: dict[str, object] = {"layout": "ok"}
     if shutil.which("desktop-file-validate"):
         result = subprocess.run(

@@ -23,8 +23,9 @@ final-try and locked states need a test double behind cps/'s own interface.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import datetime as _dt
-import gc
+import json
 import logging
 import os
 import shutil
@@ -40,7 +41,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from sandbox.identities import DOCTOR, REVOKED, Identity
-from sandbox.pki import Pki
+from sandbox.pki import Pki, load_pki
 
 __all__ = [
     "AUTH_KEY_ID",
@@ -58,6 +59,10 @@ SOFTHSM_MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")
 SO_PIN = "12345678"
 AUTH_KEY_ID = bytes([0x01, 0x20])
 SIGN_KEY_ID = bytes([0x01, 0x10])
+# The checkout holding this package: the provisioning child imports it from there.
+_ROOT = Path(__file__).resolve().parent.parent
+# Two RSA-2048 key generations in SoftHSM2, a few seconds on an idle machine.
+_CHILD_TIMEOUT = 300.0
 ROOT_CA_ID = bytes([0x0A, 0x01])
 PERSONS_CA_ID = bytes([0x0A, 0x02])
 
@@ -248,6 +253,12 @@ def provision_card(
 ) -> VirtualCard:
     """Create a fresh SoftHSM2 token under ``directory`` and fill it like a CPS card.
 
+    The token is filled by a child process (``python -m sandbox.card``) that loads
+    SoftHSM2 with this card's configuration alone: SoftHSM2 reads ``SOFTHSM2_CONF`` once per
+    process, so in a process that had already loaded it with another card's configuration
+    (a test session, the demo) the new token would be invisible. The child issues the
+    certificates from ``pki``'s directory.
+
     Args:
         directory: the card's private directory (``softhsm2.conf``, ``tokens/``); an earlier
             token there is wiped, unless ``keep_tokens`` (then a process seeing this
@@ -256,87 +267,138 @@ def provision_card(
         holder: whose card it is.
         pin: the user PIN.
     Raises:
-        RuntimeError: softhsm2-util failed.
-        PyKCS11.PyKCS11Error: the token refused an operation.
+        RuntimeError: softhsm2-util failed, the token was not visible, or the token refused
+            an operation (the child's error, in its words).
     """
+    directory = directory.resolve()
     directory.mkdir(parents=True, exist_ok=True)
-    conf = _write_conf(directory, keep_tokens=keep_tokens)
-    label = _card_label(holder)
-    _init_token(conf, label, pin)
-    previous = os.environ.get("SOFTHSM2_CONF")
-    # SoftHSM2 reads SOFTHSM2_CONF when the library is initialised (C_Initialize).
-    os.environ["SOFTHSM2_CONF"] = str(conf)
-    # A library object left in a reference cycle keeps SoftHSM2 initialised with the
-    # previous configuration (it reads SOFTHSM2_CONF at C_Initialize only): collect them,
-    # so that the last one going finalises the library and this load reads ``conf``.
-    gc.collect()
-    lib = PyKCS11.PyKCS11Lib()
-    try:
-        lib.load(str(SOFTHSM_MODULE))
-        slot = next(
-            (s for s in lib.getSlotList(tokenPresent=True)
-             if lib.getTokenInfo(s).label.strip() == label),
-            None,
-        )  # fmt: skip
-        if slot is None:
-            raise RuntimeError(
-                f"token {label!r} is not visible: SoftHSM2 is still initialised in this "
-                f"process with another configuration than {conf}")
-        serial = lib.getTokenInfo(slot).serialNumber.strip()
-        session = lib.openSession(slot, PyKCS11.CKF_SERIAL_SESSION | PyKCS11.CKF_RW_SESSION)
-        try:
-            session.login(pin)
-            auth_public = _generate_key_pair(session, AUTH_KEY_ID, AUTH_KEY_LABEL, "auth")
-            sign_public = _generate_key_pair(session, SIGN_KEY_ID, SIGN_KEY_LABEL, "sign")
-            auth_cert = _issue(pki, auth_public, holder, "auth")
-            sign_cert = _issue(pki, sign_public, holder, "sign")
-            _store_certificate(session, auth_cert, AUTH_KEY_ID, AUTH_LABEL, ca=False)
-            _store_certificate(session, sign_cert, SIGN_KEY_ID, SIGN_LABEL, ca=False)
-            _store_certificate(
-                session, pki.persons_ca_cert, PERSONS_CA_ID, "TEST AC IGC-SANTE ELEMENTAIRE "
-                "PERSONNES", ca=True,
-            )  # fmt: skip
-            _store_certificate(
-                session, pki.root_cert, ROOT_CA_ID, "TEST AC RACINE IGC-SANTE ELEMENTAIRE",
-                ca=True,
-            )  # fmt: skip
-            for name, value in _data_objects(holder, serial).items():
-                _store_data(session, name, value)
-            session.logout()
-        finally:
-            session.closeSession()
-    finally:
-        del lib
-        if previous is None:
-            os.environ.pop("SOFTHSM2_CONF", None)
-        else:
-            os.environ["SOFTHSM2_CONF"] = previous
-    files = {}
-    for name, cert in (("auth", auth_cert), ("sign", sign_cert)):
-        path = directory / f"{name}.crt.pem"
-        path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-        files[f"{name}_cert"] = path
+    request = {
+        "directory": str(directory),
+        "pki": str(pki.directory.resolve()),
+        "holder": dataclasses.asdict(holder),
+        "pin": pin,
+        "keep_tokens": keep_tokens,
+    }
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(_ROOT), env.get("PYTHONPATH")) if p
+    )
+    # The child's own SoftHSM2 reads this card's configuration, whatever the parent has.
+    env["SOFTHSM2_CONF"] = str(directory / "softhsm2.conf")
+    # The PIN goes through stdin: a command line is visible to every user of the machine.
+    result = subprocess.run(
+        [sys.executable, "-m", "sandbox.card"], input=json.dumps(request), env=env,
+        capture_output=True, text=True, timeout=_CHILD_TIMEOUT, check=False,
+    )  # fmt: skip
+    if result.returncode != 0:
+        lines = result.stderr.strip().splitlines()
+        raise RuntimeError(lines[-1] if lines else
+                           f"provisioning the card exited with status {result.returncode}")
+    answer = json.loads(result.stdout)
+    files = {f"{name}_cert": directory / f"{name}.crt.pem" for name in ("auth", "sign")}
     card = VirtualCard(
-        softhsm_conf=conf,
+        softhsm_conf=directory / "softhsm2.conf",
         module=SOFTHSM_MODULE,
-        token_label=label,
-        serial=serial,
+        token_label=str(answer["token_label"]),
+        serial=str(answer["serial"]),
         pin=pin,
-        auth_cert=auth_cert,
-        sign_cert=sign_cert,
+        auth_cert=x509.load_pem_x509_certificate(files["auth_cert"].read_bytes()),
+        sign_cert=x509.load_pem_x509_certificate(files["sign_cert"].read_bytes()),
         holder=holder,
         files=files,
     )
-    logger.info("virtual CPS card %r (serial %s) provisioned in %s", label, serial, directory)
+    logger.info("virtual CPS card %r (serial %s) provisioned in %s", card.token_label,
+                card.serial, directory)
     return card
+
+
+def _fill_token(
+    directory: Path, pki: Pki, holder: Identity, pin: str, *, keep_tokens: bool = False
+) -> tuple[str, str]:
+    """Initialise and fill the token in this process; return its label and serial.
+
+    Runs in the child of :func:`provision_card`, whose ``SOFTHSM2_CONF`` already names
+    ``directory``'s configuration: the first SoftHSM2 load of the process reads it.
+    """
+    conf = _write_conf(directory, keep_tokens=keep_tokens)
+    if os.environ.get("SOFTHSM2_CONF") != str(conf):
+        raise RuntimeError(f"SOFTHSM2_CONF must name {conf} before SoftHSM2 is loaded")
+    label = _card_label(holder)
+    _init_token(conf, label, pin)
+    lib = PyKCS11.PyKCS11Lib()
+    lib.load(str(SOFTHSM_MODULE))
+    slot = next(
+        (s for s in lib.getSlotList(tokenPresent=True)
+         if lib.getTokenInfo(s).label.strip() == label),
+        None,
+    )  # fmt: skip
+    if slot is None:
+        raise RuntimeError(
+            f"token {label!r} is not visible: SoftHSM2 was initialised with another "
+            f"configuration than {conf}")
+    serial = lib.getTokenInfo(slot).serialNumber.strip()
+    session = lib.openSession(slot, PyKCS11.CKF_SERIAL_SESSION | PyKCS11.CKF_RW_SESSION)
+    try:
+        session.login(pin)
+        auth_public = _generate_key_pair(session, AUTH_KEY_ID, AUTH_KEY_LABEL, "auth")
+        sign_public = _generate_key_pair(session, SIGN_KEY_ID, SIGN_KEY_LABEL, "sign")
+        auth_cert = _issue(pki, auth_public, holder, "auth")
+        sign_cert = _issue(pki, sign_public, holder, "sign")
+        _store_certificate(session, auth_cert, AUTH_KEY_ID, AUTH_LABEL, ca=False)
+        _store_certificate(session, sign_cert, SIGN_KEY_ID, SIGN_LABEL, ca=False)
+        _store_certificate(
+            session, pki.persons_ca_cert, PERSONS_CA_ID, "TEST AC IGC-SANTE ELEMENTAIRE "
+            "PERSONNES", ca=True,
+        )  # fmt: skip
+        _store_certificate(
+            session, pki.root_cert, ROOT_CA_ID, "TEST AC RACINE IGC-SANTE ELEMENTAIRE",
+            ca=True,
+        )  # fmt: skip
+        for name, value in _data_objects(holder, serial).items():
+            _store_data(session, name, value)
+        session.logout()
+    finally:
+        session.closeSession()
+    for name, cert in (("auth", auth_cert), ("sign", sign_cert)):
+        (directory / f"{name}.crt.pem").write_bytes(
+            cert.public_bytes(serialization.Encoding.PEM)
+        )
+    return label, serial
 
 
 def provision_revoked_card(directory: Path, pki: Pki, holder: Identity = REVOKED) -> VirtualCard:
     """A CPS-like card whose authentication certificate ``pki`` has revoked (keyCompromise).
 
-    Its own token directory (``directory``): a process sees it with the card's
+    Its own token directory (``directory``), filled by a child process like every card
+    (:func:`provision_card`); another process sees it with the card's
     :meth:`VirtualCard.environment` (SoftHSM2 reads ``SOFTHSM2_CONF`` once per process).
+    The revocation is recorded by ``pki`` itself, so that it knows of it at once.
     """
     card = provision_card(directory, pki, holder)
     pki.revoke(card.auth_cert)
     return card
+
+
+def main() -> int:
+    """``python -m sandbox.card``: fill one token, as :func:`provision_card` asks on stdin.
+
+    The request is JSON (``directory``, ``pki``, ``holder``, ``pin``, ``keep_tokens``); the
+    answer, on stdout, is JSON (``token_label``, ``serial``). A failure exits 1 with its
+    sentence as the last line of stderr.
+    """
+    request = json.loads(sys.stdin.read())
+    try:
+        label, serial = _fill_token(
+            Path(request["directory"]), load_pki(Path(request["pki"])),
+            Identity(**request["holder"]), str(request["pin"]),
+            keep_tokens=bool(request.get("keep_tokens", False)),
+        )
+    except (RuntimeError, OSError, PyKCS11.PyKCS11Error) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(json.dumps({"token_label": label, "serial": serial}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -55,6 +55,7 @@ __all__ = [
     "build_pki",
     "ca_name",
     "generate_rsa_key",
+    "load_pki",
     "person_name",
     "write_pkcs12",
     "write_private_key",
@@ -650,6 +651,27 @@ def _load_authority(
 _FILES = {"root": "root", "persons": "persons-ca", "orgs": "orgs-ca"}
 
 
+def load_pki(directory: Path) -> Pki:
+    """Load the PKI that :func:`build_pki` wrote under ``directory``, writing nothing.
+
+    For another process that issues certificates from a PKI its parent built (the
+    virtual card's provisioning): the files of a running sandbox stay untouched.
+
+    Raises:
+        FileNotFoundError: no PKI in ``directory``.
+    """
+    settings = directory / "pki.json"
+    base_url = _LEGACY_BASE_URL
+    if settings.exists():
+        base_url = str(json.loads(settings.read_text())["base_url"])
+    root = _load_authority(directory, "root", "root", base_url)
+    persons = _load_authority(directory, "persons", "persons-ca", base_url)
+    orgs = _load_authority(directory, "orgs", "orgs-ca", base_url)
+    revoked_file = directory / "revoked.json"
+    revoked = json.loads(revoked_file.read_text()) if revoked_file.exists() else {}
+    return Pki(directory, root, persons, orgs, revoked)
+
+
 def build_pki(directory: Path) -> Pki:
     """Create (or reload) the test PKI under ``directory`` and write its CRLs.
 
@@ -664,14 +686,9 @@ def build_pki(directory: Path) -> Pki:
     directory.mkdir(parents=True, exist_ok=True)
     settings = directory / "pki.json"
     if (directory / "root.key").exists():
-        base_url = _LEGACY_BASE_URL
-        if settings.exists():
-            base_url = str(json.loads(settings.read_text())["base_url"])
-        root = _load_authority(directory, "root", "root", base_url)
-        persons = _load_authority(directory, "persons", "persons-ca", base_url)
-        orgs = _load_authority(directory, "orgs", "orgs-ca", base_url)
-        revoked_file = directory / "revoked.json"
-        revoked = json.loads(revoked_file.read_text()) if revoked_file.exists() else {}
+        pki = load_pki(directory)
+        root, persons, orgs = pki._root, pki._persons, pki._orgs
+        revoked = pki._revoked
     else:
         base_url = f"http://{HOST}:{free_ports(1)[0]}/"
         settings.write_text(json.dumps({"base_url": base_url}))

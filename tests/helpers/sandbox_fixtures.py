@@ -3,7 +3,7 @@
 * ``sandbox_pki``: a test PKI shaped like IGC-Santé TEST (fast, no process);
 * ``sandbox_crl_server``: the PKI's CRL distribution points and OCSP responder, served on
   loopback in a thread (:mod:`sandbox.crl_server`);
-* ``sandbox_card``: the PKI plus a SoftHSM2 virtual CPS card for the doctor (no process);
+* ``sandbox_card``: the PKI plus a SoftHSM2 virtual CPS card for the doctor (no server);
 * ``sandbox_operator``: everything (:class:`sandbox.operator.Sandbox`): Dovecot, the SMTP
   sink, the PSC-like provider, seeded mailboxes, profiles. Access tokens live 300 s unless
   a test calls ``sandbox_operator.set_access_token_lifetime(5)`` (restore it afterwards).

@@ -15,6 +15,7 @@ from client.cli._pin import TerminalPinPrompt
 from cps.pin import RETRY_INCORRECT, PinRequest
 from cps.token import PinState
 from sandbox.operator import Sandbox
+from tests.helpers.timeouts import LIVE_TIMEOUT
 
 WRONG_PIN = "9753"
 
@@ -30,7 +31,7 @@ def test_the_terminal_prompt_records_a_refused_pin_without_it() -> None:
 
 
 @pytest.mark.sandbox
-@pytest.mark.timeout(240)
+@pytest.mark.timeout(8 * LIVE_TIMEOUT)
 def test_cli_login_with_a_wrong_pin_is_audited(sandbox_operator: Sandbox,
                                                app_home: Path) -> None:
     env = {**os.environ, **sandbox_operator.card.environment(),
@@ -40,7 +41,7 @@ def test_cli_login_with_a_wrong_pin_is_audited(sandbox_operator: Sandbox,
     result = subprocess.run(
         [sys.executable, "-m", "client.cli", "login", "--profile",
          str(sandbox_operator.profile), "--pin-stdin"],
-        input=WRONG_PIN + "\n", capture_output=True, text=True, env=env, timeout=180,
+        input=WRONG_PIN + "\n", capture_output=True, text=True, env=env, timeout=6 * LIVE_TIMEOUT,
         check=False)
     assert result.returncode != 0
     entries = AuditLog().entries()
@@ -56,5 +57,5 @@ def test_cli_login_with_a_wrong_pin_is_audited(sandbox_operator: Sandbox,
         [sys.executable, "-m", "client.cli", "login", "--profile",
          str(sandbox_operator.profile), "--pin-stdin"],
         input=sandbox_operator.card.pin + "\n", capture_output=True, text=True, env=env,
-        timeout=180, check=False)
+        timeout=6 * LIVE_TIMEOUT, check=False)
     assert ok.returncode == 0, ok.stderr

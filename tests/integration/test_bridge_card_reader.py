@@ -31,8 +31,9 @@ from sandbox.identities import DOCTOR
 from sandbox.operator import Sandbox
 from sandbox.reader import VirtualReader
 from tests.helpers.fake_token import FakePinPrompt
+from tests.helpers.timeouts import LIVE_TIMEOUT
 
-pytestmark = [pytest.mark.sandbox, pytest.mark.reader, pytest.mark.timeout(600)]
+pytestmark = [pytest.mark.sandbox, pytest.mark.reader, pytest.mark.timeout(20 * LIVE_TIMEOUT)]
 
 PASSWORD = "reader-test-password"  # a test password
 
@@ -65,7 +66,7 @@ def test_pulling_the_card_out_of_the_reader(
                     config=BridgeConfig(imap_port=0, smtp_port=0)).start()
 
     def client() -> IMAPClient:
-        imap = IMAPClient("127.0.0.1", bridge.port("imap"), ssl=False, timeout=60)
+        imap = IMAPClient("127.0.0.1", bridge.port("imap"), ssl=False, timeout=2 * LIVE_TIMEOUT)
         try:
             imap.starttls(context)
             imap.login(DOCTOR.address, PASSWORD)

@@ -20,8 +20,9 @@ from imapclient import IMAPClient
 
 from sandbox.identities import DOCTOR
 from sandbox.operator import Sandbox
+from tests.helpers.timeouts import LIVE_TIMEOUT
 
-pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(180)]
+pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(6 * LIVE_TIMEOUT)]
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,7 +62,8 @@ def test_bridge_command_serves_a_mail_client(
         assert exported.read_bytes() == Path(str(settings["certificate"])).read_bytes()
 
         context = ssl.create_default_context(cafile=str(exported))
-        imap = IMAPClient("127.0.0.1", int(imap_settings["port"]), ssl=False, timeout=60)
+        imap = IMAPClient("127.0.0.1", int(imap_settings["port"]), ssl=False,
+                          timeout=2 * LIVE_TIMEOUT)
         try:
             imap.starttls(context)
             imap.login(DOCTOR.address, password)
@@ -69,7 +71,7 @@ def test_bridge_command_serves_a_mail_client(
         finally:
             imap.logout()
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=30) == 0
+        assert process.wait(timeout=LIVE_TIMEOUT) == 0
         stderr = process.stderr.read() if process.stderr else ""
         assert "1234" not in stderr  # no PIN anywhere in the output
         assert "Traceback" not in stderr
@@ -100,6 +102,6 @@ def test_bridge_says_when_its_port_is_taken(
              "--profile", str(sandbox_operator.profile), "--imap-port", str(port),
              "--smtp-port", "0"],
             input=sandbox_operator.card.pin + "\n", capture_output=True, text=True, env=env,
-            cwd=ROOT, timeout=120, check=False)
+            cwd=ROOT, timeout=4 * LIVE_TIMEOUT, check=False)
     assert result.returncode != 0
     assert f"Port {port} is not available" in result.stderr

@@ -23,9 +23,10 @@ from typing import Any
 import pytest
 
 from client.audit import AuditLog
+from tests.helpers.timeouts import LIVE_TIMEOUT
 from tests.integration.test_bridge_sandbox import Running, running  # noqa: F401 - fixture
 
-pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(10 * LIVE_TIMEOUT)]
 
 # A bound only: the test closes the flood's stdin as soon as it has measured.
 FLOOD_SECONDS = 240.0
@@ -141,13 +142,13 @@ def test_a_local_flood_neither_fills_the_disk_nor_slows_the_signed_in_user(
             paused += _round_trips(imap, TRIPS)
         flood.send_signal(signal.SIGCONT)
         assert flood.poll() is None, "the flood ended before the measure"
-        out, _ = flood.communicate("", timeout=120)
+        out, _ = flood.communicate("", timeout=4 * LIVE_TIMEOUT)
         lasted = time.monotonic() - started
     finally:
         imap.logout()
         if "flood" in locals() and flood.poll() is None:
             flood.kill()
-            flood.communicate(timeout=30)  # closes the pipes
+            flood.communicate(timeout=LIVE_TIMEOUT)  # closes the pipes
     counts = json.loads(out)
     baseline = statistics.median(paused)
     ratio = statistics.median(during) / baseline

@@ -46,8 +46,9 @@ from cps.watcher import EventType, WatcherEvent
 from sandbox.identities import COLLEAGUE, DOCTOR, DOMAINS
 from sandbox.operator import Sandbox
 from tests.helpers.fake_token import FakePinPrompt
+from tests.helpers.timeouts import LIVE_TIMEOUT
 
-pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(10 * LIVE_TIMEOUT)]
 
 PASSWORD = "local-bridge-secret-123"
 READER = "Virtual PCD 00 00"
@@ -75,7 +76,7 @@ class Running:
         return port
 
     def client(self, password: str = PASSWORD) -> IMAPClient:
-        imap = IMAPClient("127.0.0.1", self.imap_port, ssl=False, timeout=60)
+        imap = IMAPClient("127.0.0.1", self.imap_port, ssl=False, timeout=2 * LIVE_TIMEOUT)
         try:
             imap.starttls(self.context)
             imap.login(DOCTOR.address, password)
@@ -171,7 +172,7 @@ def test_append_flag_move_and_idle_through_the_bridge(running: Running) -> None:
         watcher.select_folder(folder)
         watcher.idle()
         imap.append(folder, raw, flags=[b"\\Draft"])
-        responses = watcher.idle_check(timeout=30)
+        responses = watcher.idle_check(timeout=LIVE_TIMEOUT)
         watcher.idle_done()
         assert any(r[1] == b"EXISTS" for r in responses if len(r) > 1)
 
@@ -198,7 +199,7 @@ def test_send_through_the_bridge_and_refused_recipient(
     subject = f"bridge send {uuid.uuid4()}"
     message = (f"From: {DOCTOR.address}\r\nTo: {COLLEAGUE.address}\r\nSubject: {subject}\r\n"
                f"Message-ID: <{uuid.uuid4()}@bridge-test>\r\n\r\nBonjour.\r\n").encode()
-    with smtplib.SMTP("127.0.0.1", running.smtp_port, timeout=60) as smtp:
+    with smtplib.SMTP("127.0.0.1", running.smtp_port, timeout=2 * LIVE_TIMEOUT) as smtp:
         smtp.starttls(context=running.context)
         smtp.login(DOCTOR.address, PASSWORD)
         with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
@@ -220,7 +221,7 @@ def test_send_through_the_bridge_and_refused_recipient(
 def test_wrong_local_password_is_refused(running: Running) -> None:
     with pytest.raises(LoginError):
         running.client("not-the-password")
-    with smtplib.SMTP("127.0.0.1", running.smtp_port, timeout=60) as smtp:
+    with smtplib.SMTP("127.0.0.1", running.smtp_port, timeout=2 * LIVE_TIMEOUT) as smtp:
         smtp.starttls(context=running.context)
         with pytest.raises(smtplib.SMTPAuthenticationError) as info:
             smtp.login(DOCTOR.address, "not-the-password")
@@ -229,7 +230,7 @@ def test_wrong_local_password_is_refused(running: Running) -> None:
 
 
 def test_password_only_after_starttls(running: Running) -> None:
-    imap = IMAPClient("127.0.0.1", running.imap_port, ssl=False, timeout=30)
+    imap = IMAPClient("127.0.0.1", running.imap_port, ssl=False, timeout=LIVE_TIMEOUT)
     try:
         assert b"LOGINDISABLED" in imap.capabilities()
         with pytest.raises(LoginError) as info:
@@ -273,7 +274,7 @@ def test_card_removal_mid_session_then_recovery(running: Running) -> None:
     with pytest.raises(LoginError) as refused:
         running.client()
     assert CARD_REMOVED_TEXT in str(refused.value)
-    with smtplib.SMTP("127.0.0.1", running.smtp_port, timeout=60) as smtp:
+    with smtplib.SMTP("127.0.0.1", running.smtp_port, timeout=2 * LIVE_TIMEOUT) as smtp:
         smtp.starttls(context=running.context)
         with pytest.raises(smtplib.SMTPAuthenticationError) as smtp_refused:
             smtp.login(DOCTOR.address, PASSWORD)
@@ -327,7 +328,7 @@ def test_twenty_concurrent_sessions(running: Running) -> None:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=240)
+        thread.join(timeout=8 * LIVE_TIMEOUT)
     assert errors == []
     assert len(counts) == 20 and len(set(counts)) == 1
     assert len(running.prompt.requests) == 1
@@ -356,7 +357,7 @@ def test_psc_sign_in_relays_byte_identical_too(
             upstream.logout()
         context = ssl.create_default_context(cafile=str(certificate.cert_path))
         imap = IMAPClient("127.0.0.1", bridge.port("imaps"), ssl=True, ssl_context=context,
-                          timeout=60)
+                          timeout=2 * LIVE_TIMEOUT)
         try:
             imap.login(DOCTOR.address, PASSWORD)
             assert _bodies(imap, "INBOX") == expected

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from client.bridge import BridgeConfig
 from sandbox.identities import DOCTOR
 from sandbox.operator import Sandbox
+from tests.helpers.timeouts import LIVE_TIMEOUT, LIVE_TIMEOUT_MS
 from tests.integration.test_desktop_sandbox import (  # noqa: F401 - fixtures
     _sign_in,
     _type_pin,
@@ -24,13 +25,13 @@ from tests.integration.test_desktop_sandbox import (  # noqa: F401 - fixtures
 from ui.main_window import MainWindow
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.reader, pytest.mark.gui,
-              pytest.mark.timeout(300)]
+              pytest.mark.timeout(10 * LIVE_TIMEOUT)]
 
 
 def _mail_client(port: int, cafile: str, password: str, out: dict[str, Any]) -> None:
     try:
         context = ssl.create_default_context(cafile=cafile)
-        with imaplib.IMAP4("127.0.0.1", port, timeout=60) as imap:
+        with imaplib.IMAP4("127.0.0.1", port, timeout=2 * LIVE_TIMEOUT) as imap:
             imap.starttls(context)
             imap.login(DOCTOR.address, password)
             status, data = imap.select("INBOX", readonly=True)
@@ -48,7 +49,7 @@ def test_bridge_from_the_tools_menu_signs_in_with_the_app_card(
     desktop.bridge_action.trigger()
     panel = desktop.tools.bridge_panel
     assert panel is not None
-    with qtbot.wait_signal(panel.running_changed, timeout=30_000):
+    with qtbot.wait_signal(panel.running_changed, timeout=LIVE_TIMEOUT_MS):
         panel.switch.setChecked(True)
     assert panel.message_label.text() == "", panel.message_label.text()
     bridge = desktop.tools.controller.bridge
@@ -63,15 +64,15 @@ def test_bridge_from_the_tools_menu_signs_in_with_the_app_card(
     client.start()
     # The bridge's own sign-in may ask the PIN in the app's dialog (or reuse the card's
     # logged-in session): answer it if it comes.
-    qtbot.wait_until(lambda: bool(dialogs) or not client.is_alive(), timeout=60_000)
+    qtbot.wait_until(lambda: bool(dialogs) or not client.is_alive(), timeout=2 * LIVE_TIMEOUT_MS)
     if dialogs:
         _type_pin(qtbot, dialogs[0], sandbox_operator.card.pin)
-    qtbot.wait_until(lambda: not client.is_alive(), timeout=60_000)
+    qtbot.wait_until(lambda: not client.is_alive(), timeout=2 * LIVE_TIMEOUT_MS)
     assert "error" not in out, out.get("error")
     assert out["select"][0] == "OK"
     panel.refresh()
     assert "connecté avec la carte CPS" in panel.status_label.text()
 
-    with qtbot.wait_signal(panel.running_changed, timeout=30_000):
+    with qtbot.wait_signal(panel.running_changed, timeout=LIVE_TIMEOUT_MS):
         panel.switch.setChecked(False)
     assert desktop.tools.controller.bridge is None

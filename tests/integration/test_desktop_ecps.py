@@ -18,6 +18,7 @@ from sandbox import ecps
 from sandbox.identities import DOCTOR
 from sandbox.operator import Sandbox
 from tests.helpers.fake_keyring import fake_keyring
+from tests.helpers.timeouts import LIVE_TIMEOUT, LIVE_TIMEOUT_MS
 from ui.backend import Services
 from ui.live import LiveTrust
 from ui.live_ecps import LiveEcps
@@ -25,7 +26,7 @@ from ui.main_window import MainWindow
 from ui.preferences import Preferences
 from ui.session import SessionState
 
-pytestmark = [pytest.mark.sandbox, pytest.mark.gui, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.sandbox, pytest.mark.gui, pytest.mark.timeout(10 * LIVE_TIMEOUT)]
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def desktop(qtbot: QtBot, sandbox_operator: Sandbox) -> Iterator[MainWindow]:
             yield window
         finally:
             window.session.cancel_ecps()
-            window.pool.wait_for_done(10_000)
+            window.pool.wait_for_done(LIVE_TIMEOUT_MS)
             window.close()
             ecps.set_auto(sandbox_operator.directory, "off")
             sandbox_operator.set_production_psc(False)
@@ -53,15 +54,16 @@ def test_e_cps_sign_in_opens_the_mailbox_and_unlocks_without_a_new_approval(
         qtbot: QtBot, desktop: MainWindow, sandbox_operator: Sandbox) -> None:
     desktop.start()
     screen = desktop.lock_screen
-    qtbot.wait_until(screen.ecps_form.isVisible, timeout=5000)
+    qtbot.wait_until(screen.ecps_form.isVisible, timeout=LIVE_TIMEOUT_MS)
     screen.national_id.setText(DOCTOR.login)
     ecps.set_auto(sandbox_operator.directory, "approve", 0.5)
     qtbot.mouseClick(screen.ecps_button, Qt.MouseButton.LeftButton)
     qtbot.wait_until(lambda: desktop.session.ecps_dialog is not None
-                     and desktop.session.ecps_dialog.binding.text().isdigit(), timeout=10_000)
-    qtbot.wait_until(lambda: desktop.session.state == SessionState.OPEN, timeout=30_000)
+                     and desktop.session.ecps_dialog.binding.text().isdigit(),
+                     timeout=LIVE_TIMEOUT_MS)
+    qtbot.wait_until(lambda: desktop.session.state == SessionState.OPEN, timeout=LIVE_TIMEOUT_MS)
     qtbot.wait_until(lambda: desktop.mail_view.folders.label_of("INBOX") != "",
-                     timeout=30_000)
+                     timeout=LIVE_TIMEOUT_MS)
     assert DOCTOR.address in desktop.identity_label.text()
     # Idle lock, then unlock: the PSC session lives, so the phone is not asked again.
     ecps.set_auto(sandbox_operator.directory, "off")
@@ -70,7 +72,7 @@ def test_e_cps_sign_in_opens_the_mailbox_and_unlocks_without_a_new_approval(
     desktop.session.lock()
     assert desktop.session.state == SessionState.LOCKED
     qtbot.mouseClick(screen.unlock_button, Qt.MouseButton.LeftButton)
-    qtbot.wait_until(lambda: desktop.session.state == SessionState.OPEN, timeout=30_000)
+    qtbot.wait_until(lambda: desktop.session.state == SessionState.OPEN, timeout=LIVE_TIMEOUT_MS)
     after = {r["binding_message"] for r in ecps.pending(sandbox_operator.directory)}
     assert after <= before
     # The national identifier is remembered for this profile.

@@ -26,6 +26,7 @@ from sandbox.identities import COLLEAGUE, DOCTOR
 from sandbox.operator import Sandbox
 from sandbox.reader import VirtualReader
 from tests.helpers.fake_keyring import fake_keyring
+from tests.helpers.timeouts import LIVE_TIMEOUT, LIVE_TIMEOUT_MS
 from ui.backend import Services
 from ui.live import LiveCard, LiveDirectory, LiveTrust, LiveXdm
 from ui.main_window import MainWindow
@@ -34,7 +35,7 @@ from ui.preferences import Preferences
 from ui.session import SessionState
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.reader, pytest.mark.gui,
-              pytest.mark.timeout(300)]
+              pytest.mark.timeout(10 * LIVE_TIMEOUT)]
 
 LAB_SUBJECT = "Résultats d'analyses – Mme Élodie LEFÈVRE"
 
@@ -79,7 +80,7 @@ def _type_pin(qtbot: QtBot, dialog: PinDialog, pin: str) -> None:
 
 def _sign_in(qtbot: QtBot, window: MainWindow, pin: str, *, start: bool = True) -> str:
     """Type the PIN in the dialog; return what the dialog said about the holder."""
-    shown = qtbot.wait_signal(window.pin_prompt.dialog_shown, timeout=20_000,
+    shown = qtbot.wait_signal(window.pin_prompt.dialog_shown, timeout=LIVE_TIMEOUT_MS,
                               raising=False)
     with shown:
         if start:
@@ -90,7 +91,7 @@ def _sign_in(qtbot: QtBot, window: MainWindow, pin: str, *, start: bool = True) 
     dialog: PinDialog = shown.args[0]
     holder = dialog.findChild(type(dialog.message), "pinHolder").text()
     _type_pin(qtbot, dialog, pin)
-    qtbot.wait_until(lambda: window.session.state == SessionState.OPEN, timeout=30_000)
+    qtbot.wait_until(lambda: window.session.state == SessionState.OPEN, timeout=LIVE_TIMEOUT_MS)
     return holder
 
 
@@ -106,7 +107,7 @@ def _wait_for_subject(qtbot: QtBot, window: MainWindow, subject: str) -> int:
                 return True
         return False
 
-    qtbot.wait_until(present, timeout=30_000)
+    qtbot.wait_until(present, timeout=LIVE_TIMEOUT_MS)
     return found[0]
 
 
@@ -119,14 +120,14 @@ def test_sign_in_with_the_virtual_card_shows_the_mailbox(
     assert DOCTOR.address in desktop.identity_label.text()
     view = desktop.mail_view
     qtbot.wait_until(lambda: view.folders.label_of("INBOX").startswith("Boîte de réception"),
-                     timeout=30_000)
+                     timeout=LIVE_TIMEOUT_MS)
     assert view.folders.label_of("Sent") == "Envoyés" or any(
         view.folders.label_of(p) for p in ("Sent", "Envoyés"))
 
     uid = _wait_for_subject(qtbot, desktop, LAB_SUBJECT)
     view.select_uid(uid)
     qtbot.wait_until(lambda: view.pane.view is not None and view.pane.view.uid == uid,
-                     timeout=30_000)
+                     timeout=LIVE_TIMEOUT_MS)
     assert LAB_SUBJECT in view.pane.header.text()
     assert view.pane.body_text().strip()
 
@@ -135,7 +136,7 @@ def test_sign_in_with_the_virtual_card_shows_the_mailbox(
     assert not view.model.index(row, 2).data().startswith("XDM/")  # prefix hidden
     view.select_uid(xdm_uid)
     qtbot.wait_until(lambda: view.pane.view is not None and view.pane.view.uid == xdm_uid,
-                     timeout=30_000)
+                     timeout=LIVE_TIMEOUT_MS)
     assert view.pane.structured_banner.isVisible()
     assert "Document structuré pour" in view.pane.structured_banner.label.text()
 
@@ -161,21 +162,21 @@ def test_compose_with_autocomplete_and_send_to_a_colleague(
     field.edit.setFocus()
     qtbot.keyClicks(field.edit, "dubois clai")
     qtbot.wait_until(lambda: any(COLLEAGUE.address in s
-                                 for s in field.suggestions.stringList()), timeout=10_000)
+                                 for s in field.suggestions.stringList()), timeout=LIVE_TIMEOUT_MS)
     row = next(i for i, s in enumerate(field.suggestions.stringList()) if COLLEAGUE.address in s)
     label = field.suggestions.stringList()[row]
     assert " — " in label  # profession / organisation shown beside the name
     field.choose_suggestion(row)
     assert field.addresses() == [COLLEAGUE.address]
-    qtbot.wait_until(lambda: COLLEAGUE.address in field.verdicts, timeout=10_000)
+    qtbot.wait_until(lambda: COLLEAGUE.address in field.verdicts, timeout=LIVE_TIMEOUT_MS)
     assert field.verdicts[COLLEAGUE.address].inside
     subject = f"Avis cardiologique {uuid.uuid4().hex[:8]}"
     qtbot.keyClicks(compose.subject, subject)
     qtbot.keyClicks(compose.body, "Bonjour, pouvez-vous voir ce patient ?")
-    with qtbot.wait_signal(compose.sent, timeout=60_000) as sent:
+    with qtbot.wait_signal(compose.sent, timeout=2 * LIVE_TIMEOUT_MS) as sent:
         qtbot.mouseClick(compose.send_button, Qt.MouseButton.LeftButton)
     assert sent.args[0].startswith("<")
-    delivered = sandbox_operator.wait_for_message(COLLEAGUE, subject, timeout=30)
+    delivered = sandbox_operator.wait_for_message(COLLEAGUE, subject, timeout=LIVE_TIMEOUT)
     assert "Bonjour, pouvez-vous voir ce patient" in delivered.get_body().get_content()
 
 
@@ -187,7 +188,7 @@ def test_recipient_outside_the_trust_space_is_refused(
     assert compose is not None
     qtbot.keyClicks(compose.to.edit, "jean.dupont@gmail.com")
     compose.to.check_addresses()
-    qtbot.wait_until(lambda: compose.to.warning.isVisible(), timeout=10_000)
+    qtbot.wait_until(lambda: compose.to.warning.isVisible(), timeout=LIVE_TIMEOUT_MS)
     assert "gmail.com" in compose.to.warning.text()
     qtbot.keyClicks(compose.subject, "Hors espace de confiance")
     compose.send()
@@ -205,7 +206,7 @@ def test_card_removal_locks_and_the_same_card_resumes_with_the_draft(
     view = desktop.mail_view
     uid = _wait_for_subject(qtbot, desktop, LAB_SUBJECT)
     view.select_uid(uid)
-    qtbot.wait_until(lambda: view.pane.view is not None, timeout=30_000)
+    qtbot.wait_until(lambda: view.pane.view is not None, timeout=LIVE_TIMEOUT_MS)
     compose = desktop.compose()
     assert compose is not None
     marker = uuid.uuid4().hex[:8]
@@ -214,7 +215,7 @@ def test_card_removal_locks_and_the_same_card_resumes_with_the_draft(
 
     started = time.monotonic()
     virtual_reader.remove(0)  # returns once PC/SC saw the card go
-    qtbot.wait_until(lambda: desktop.lock_screen.isVisible(), timeout=5_000)
+    qtbot.wait_until(lambda: desktop.lock_screen.isVisible(), timeout=LIVE_TIMEOUT_MS)
     locked_after = time.monotonic() - started
     assert desktop.session.state == SessionState.LOCKED
     assert locked_after < 1.0, f"locked after {locked_after:.2f} s"
@@ -224,15 +225,15 @@ def test_card_removal_locks_and_the_same_card_resumes_with_the_draft(
                                               timeout=20)
     assert "Texte en cours de saisie" in draft.get_body().get_content()
 
-    with qtbot.wait_signal(desktop.pin_prompt.dialog_shown, timeout=20_000) as shown:
+    with qtbot.wait_signal(desktop.pin_prompt.dialog_shown, timeout=LIVE_TIMEOUT_MS) as shown:
         virtual_reader.insert("cps", 0)
-    with qtbot.wait_signal(desktop.session.resumed, timeout=30_000):
+    with qtbot.wait_signal(desktop.session.resumed, timeout=LIVE_TIMEOUT_MS):
         _type_pin(qtbot, shown.args[0], pin)
     assert not desktop.lock_screen.isVisible()
     assert compose.isVisible()
     assert compose.body.toPlainText() == "Texte en cours de saisie"
     qtbot.wait_until(lambda: view.pane.view is not None and view.pane.view.uid == uid,
-                     timeout=30_000)
+                     timeout=LIVE_TIMEOUT_MS)
     assert view.current_folder == "INBOX"
 
 

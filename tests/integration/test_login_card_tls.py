@@ -24,8 +24,9 @@ from cps.service import CardService
 from sandbox.identities import DOCTOR
 from sandbox.operator import Sandbox
 from tests.helpers.fake_token import FakePinPrompt
+from tests.helpers.timeouts import LIVE_TIMEOUT
 
-pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(180)]
+pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(6 * LIVE_TIMEOUT)]
 
 
 @pytest.fixture()
@@ -105,7 +106,8 @@ def test_server_certificate_for_another_host(
     # name, as if DNS had sent us to the wrong server.
     signer = service.signer(FakePinPrompt(sandbox_operator.card.pin))
     context = card_tls_context(signer, trust_for_profile(profile))
-    raw = socket.create_connection(("127.0.0.1", sandbox_operator.ports.imaps), timeout=30)
+    raw = socket.create_connection(("127.0.0.1", sandbox_operator.ports.imaps),
+                                   timeout=LIVE_TIMEOUT)
     with pytest.raises(HostnameMismatch) as info:
         context.wrap_socket(raw, server_hostname="imap.autre-operateur.fr")
     assert info.value.host == "imap.autre-operateur.fr"

@@ -26,8 +26,9 @@ from client.profiles.model import Profile
 from client.trust import CertificateRevoked
 from sandbox.identities import APPLICATIVE
 from sandbox.operator import Sandbox
+from tests.helpers.timeouts import LIVE_TIMEOUT
 
-pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(180)]
+pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(6 * LIVE_TIMEOUT)]
 
 
 @pytest.fixture()

@@ -13,8 +13,9 @@ import pytest
 
 from sandbox.identities import APPLICATIVE, DOCTOR
 from sandbox.operator import Sandbox
+from tests.helpers.timeouts import LIVE_TIMEOUT
 
-pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(240)]
+pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(8 * LIVE_TIMEOUT)]
 
 
 def _login(
@@ -25,7 +26,7 @@ def _login(
     env.pop("MSSANTE_COMPANION_PROFILE", None)
     return subprocess.run(
         [sys.executable, "-m", "client.cli", "login", *args],
-        input=stdin, capture_output=True, text=True, env=env, timeout=180, check=False,
+        input=stdin, capture_output=True, text=True, env=env, timeout=6 * LIVE_TIMEOUT, check=False,
     )
 
 

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from sandbox.operator import Sandbox
+from tests.helpers.timeouts import LIVE_TIMEOUT
 
-pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(240)]
+pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(8 * LIVE_TIMEOUT)]
 
 
 def _doctor(sandbox: Sandbox, home: Path, *args: str, stdin: str = "") -> dict[str, dict]:
@@ -21,7 +22,7 @@ def _doctor(sandbox: Sandbox, home: Path, *args: str, stdin: str = "") -> dict[s
            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
     result = subprocess.run(
         [sys.executable, "-m", "client.cli", "doctor", "--json", *args],
-        input=stdin, capture_output=True, text=True, env=env, timeout=180, check=False,
+        input=stdin, capture_output=True, text=True, env=env, timeout=6 * LIVE_TIMEOUT, check=False,
     )
     document = json.loads(result.stdout)
     return {check["name"]: check for check in document["checks"]}

@@ -27,8 +27,9 @@ from cps.signer import CardSigner
 from sandbox.identities import DOCTOR
 from sandbox.operator import Sandbox
 from tests.helpers.fake_token import FakePinPrompt
+from tests.helpers.timeouts import LIVE_TIMEOUT
 
-pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(240)]
+pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(8 * LIVE_TIMEOUT)]
 
 
 @pytest.fixture()

@@ -22,8 +22,9 @@ from client.whitelist import default_whitelist_path
 from sandbox.identities import COLLEAGUE
 from sandbox.operator import Sandbox
 from tests.client.mail._fakes import FakeKeyring
+from tests.helpers.timeouts import LIVE_TIMEOUT
 
-pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(10 * LIVE_TIMEOUT)]
 
 
 @pytest.fixture

@@ -42,8 +42,9 @@ from sandbox.identities import COLLEAGUE, DOCTOR
 from sandbox.operator import Sandbox
 from tests.client.mail._servers import CuttingProxy
 from tests.helpers.fake_token import FakePinPrompt
+from tests.helpers.timeouts import LIVE_TIMEOUT
 
-pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(10 * LIVE_TIMEOUT)]
 
 
 @pytest.fixture(params=["card-tls", "psc"])

@@ -37,8 +37,9 @@ from sandbox import ecps
 from sandbox.identities import DOCTOR
 from sandbox.operator import CLIENT_ID, Sandbox
 from tests.helpers.fake_token import FakePinPrompt
+from tests.helpers.timeouts import LIVE_TIMEOUT
 
-pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(240)]
+pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(8 * LIVE_TIMEOUT)]
 
 CIBA = "urn:openid:params:grant-type:ciba"
 
@@ -238,11 +239,11 @@ def test_login_ecps_command_with_the_phone_command(production: Sandbox, app_home
     assert message.isdigit()
     phone = subprocess.run(
         [sys.executable, "-m", "sandbox", "ecps", "approve", "--dir", str(production.directory),
-         "--binding-message", message], capture_output=True, text=True, timeout=60,
+         "--binding-message", message], capture_output=True, text=True, timeout=2 * LIVE_TIMEOUT,
         check=False)
     assert phone.returncode == 0, phone.stderr
     assert f'"{message}"' in phone.stdout  # the phone shows the same message
-    out, err = login.communicate(timeout=120)
+    out, err = login.communicate(timeout=4 * LIVE_TIMEOUT)
     assert login.returncode == 0, err
     report = json.loads(out)
     assert report["proof"] == "ecps"
@@ -251,7 +252,7 @@ def test_login_ecps_command_with_the_phone_command(production: Sandbox, app_home
     ecps.set_auto(production.directory, "approve")
     again = _cli(production, app_home, "login", "--ecps",
                  "--profile", str(production.profile_gateway))
-    out, err = again.communicate(timeout=120)
+    out, err = again.communicate(timeout=4 * LIVE_TIMEOUT)
     assert again.returncode == 0, err
     assert "e-CPS" in out
 
@@ -260,12 +261,12 @@ def test_login_ecps_refused_is_worded(production: Sandbox, app_home: Path) -> No
     ecps.set_auto(production.directory, "deny")
     login = _cli(production, app_home, "login", "--ecps", "--national-id", DOCTOR.login,
                  "--profile", str(production.profile_gateway))
-    _out, err = login.communicate(timeout=120)
+    _out, err = login.communicate(timeout=4 * LIVE_TIMEOUT)
     assert login.returncode != 0
     assert "refused in the e-CPS app" in err
     card_only = _cli(production, app_home, "login", "--ecps", "--national-id", DOCTOR.login,
                      "--profile", str(production.profile))
-    _out, err = card_only.communicate(timeout=120)
+    _out, err = card_only.communicate(timeout=4 * LIVE_TIMEOUT)
     assert card_only.returncode != 0
     assert "needs a Pro Santé Connect gateway" in err
 
@@ -294,7 +295,8 @@ def test_bridge_signs_in_with_ecps_and_serves_a_mail_client(
                 break
         settings = json.loads("".join(lines))
         context = ssl.create_default_context(cafile=str(exported))
-        imap = IMAPClient("127.0.0.1", int(settings["imap"]["port"]), ssl=False, timeout=60)
+        imap = IMAPClient("127.0.0.1", int(settings["imap"]["port"]), ssl=False,
+                          timeout=2 * LIVE_TIMEOUT)
         try:
             imap.starttls(context)
             imap.login(DOCTOR.address, settings["password"])
@@ -302,7 +304,7 @@ def test_bridge_signs_in_with_ecps_and_serves_a_mail_client(
         finally:
             imap.logout()
         process.terminate()
-        assert process.wait(timeout=30) == 0
+        assert process.wait(timeout=LIVE_TIMEOUT) == 0
         stderr = process.stderr.read() if process.stderr else ""
         assert "Binding message:" in stderr
         assert "Traceback" not in stderr
@@ -326,14 +328,14 @@ def test_login_ecps_ctrl_c_cancels_and_nothing_leaks(production: Sandbox,
         if "Binding message:" in line:
             break
     login.send_signal(signal.SIGINT)
-    out, err = login.communicate(timeout=60)
+    out, err = login.communicate(timeout=2 * LIVE_TIMEOUT)
     assert login.returncode == 130
     assert "Interrupted" in err
     # A verbose, approved sign-in: no JWT (access or ID token) and no secret in any output.
     ecps.set_auto(production.directory, "approve")
     verbose = _cli(production, app_home, "-vv", "login", "--ecps", "--national-id",
                    DOCTOR.login, "--profile", str(production.profile_gateway), "--json")
-    out, err = verbose.communicate(timeout=120)
+    out, err = verbose.communicate(timeout=4 * LIVE_TIMEOUT)
     assert verbose.returncode == 0, err
     secret = production.gateway_secret_file.read_text().strip()
     gateway_log = (production.logs / "psc-gateway.log").read_text()

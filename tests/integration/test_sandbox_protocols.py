@@ -46,8 +46,9 @@ from tests.helpers.pkcs11_tls import (
     card_tls_credentials,
     tls_settings,
 )
+from tests.helpers.timeouts import LIVE_TIMEOUT
 
-pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(120)]
+pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(4 * LIVE_TIMEOUT)]
 
 REDIRECT = "http://127.0.0.1:8765/callback"
 
@@ -92,7 +93,7 @@ def _imaps_from(
 ) -> _IMAP4SSLFrom:
     context = _client_context(sandbox, credential) if credential else _server_context(sandbox)
     return _IMAP4SSLFrom(source, sandbox.host, sandbox.ports.imaps, ssl_context=context,
-                         timeout=30)  # fmt: skip
+                         timeout=LIVE_TIMEOUT)  # fmt: skip
 
 
 def _wait_for_log(sandbox: Sandbox, text: str, timeout: float = 10) -> str:
@@ -214,7 +215,7 @@ def test_card_submits_with_external_and_colleague_reads_it(
     message["To"] = COLLEAGUE.address
     message["Subject"] = subject
     message.set_content("Chère consœur, voici mon avis. Bien cordialement, Dr Martin")
-    smtp = SMTP_TLS(sandbox_operator.host, sandbox_operator.ports.submission, timeout=30)
+    smtp = SMTP_TLS(sandbox_operator.host, sandbox_operator.ports.submission, timeout=LIVE_TIMEOUT)
     try:
         smtp.ehlo()
         smtp.starttls(certChain=chain, privateKey=key, settings=tls_settings())
@@ -262,7 +263,7 @@ def test_external_authzid_may_name_only_the_holders_mailbox(sandbox_operator: Sa
 
 def test_unknown_local_recipient_is_refused_at_rcpt(sandbox_operator: Sandbox) -> None:
     with smtplib.SMTP(sandbox_operator.host, sandbox_operator.ports.submission,
-                      timeout=30) as smtp:  # fmt: skip
+                      timeout=LIVE_TIMEOUT) as smtp:  # fmt: skip
         smtp.starttls(context=_client_context(sandbox_operator, "colleague"))
         smtp.ehlo()
         code, _ = smtp.docmd("AUTH", "EXTERNAL =")
@@ -334,7 +335,7 @@ def test_token_submits_with_xoauth2_and_outbound_is_kept(
     message["Subject"] = subject
     message.set_content("Pour information.")
     with smtplib.SMTP(sandbox_operator.host, sandbox_operator.ports.submission,
-                      timeout=30) as smtp:  # fmt: skip
+                      timeout=LIVE_TIMEOUT) as smtp:  # fmt: skip
         smtp.starttls(context=_server_context(sandbox_operator))
         smtp.ehlo()
         # Dovecot submission refuses AUTH lines over ~1 KB: response after the 334.
@@ -403,7 +404,7 @@ def test_wallet_denies_a_certificate_of_no_professional(sandbox_operator: Sandbo
                        "code_challenge_method": "S256", "state": "s1"})  # fmt: skip
     connection = http.client.HTTPSConnection(
         sandbox_operator.host, sandbox_operator.ports.wallet,
-        context=_client_context(sandbox_operator, "applicative"), timeout=30,
+        context=_client_context(sandbox_operator, "applicative"), timeout=LIVE_TIMEOUT,
     )  # fmt: skip
     try:
         connection.request("GET", f"/auth?{query}")
@@ -442,8 +443,8 @@ def test_expired_token_is_refused(
 
 def test_rejected_token_on_smtp_gets_the_json_challenge(sandbox_operator: Sandbox) -> None:
     # A refused token on SMTP (RFC 7628 section 3.2.2) gets a 334 with base64 JSON, then 535.
-    with smtplib.SMTP(sandbox_operator.host, sandbox_operator.ports.submission, timeout=30,
-                      source_address=("127.0.0.5", 0)) as smtp:  # fmt: skip
+    with smtplib.SMTP(sandbox_operator.host, sandbox_operator.ports.submission,
+                      timeout=LIVE_TIMEOUT, source_address=("127.0.0.5", 0)) as smtp:  # fmt: skip
         smtp.starttls(context=_server_context(sandbox_operator))
         smtp.ehlo()
         assert smtp.docmd("AUTH", "XOAUTH2")[0] == 334
@@ -484,7 +485,7 @@ def test_revoked_certificate_is_refused_by_the_wallet(sandbox_operator: Sandbox)
                        "code_challenge_method": "S256"})  # fmt: skip
     connection = http.client.HTTPSConnection(
         sandbox_operator.host, sandbox_operator.ports.wallet,
-        context=_client_context(sandbox_operator, "revoked"), timeout=30,
+        context=_client_context(sandbox_operator, "revoked"), timeout=LIVE_TIMEOUT,
     )  # fmt: skip
     try:
         with pytest.raises((ssl.SSLError, ConnectionError)):
@@ -495,7 +496,7 @@ def test_revoked_certificate_is_refused_by_the_wallet(sandbox_operator: Sandbox)
     # A valid certificate (the colleague's) passes the same door.
     connection = http.client.HTTPSConnection(
         sandbox_operator.host, sandbox_operator.ports.wallet,
-        context=_client_context(sandbox_operator, "colleague"), timeout=30,
+        context=_client_context(sandbox_operator, "colleague"), timeout=LIVE_TIMEOUT,
     )  # fmt: skip
     try:
         connection.request("GET", f"/auth?{query}")

@@ -38,8 +38,9 @@ from client.whitelist import default_whitelist_path
 from sandbox.identities import COLLEAGUE, DOCTOR
 from sandbox.operator import Sandbox
 from tests.helpers.fake_keyring import FakeKeyring
+from tests.helpers.timeouts import LIVE_TIMEOUT
 
-pytestmark = [pytest.mark.sandbox, pytest.mark.slow, pytest.mark.timeout(400)]
+pytestmark = [pytest.mark.sandbox, pytest.mark.slow, pytest.mark.timeout(14 * LIVE_TIMEOUT)]
 
 
 @pytest.fixture

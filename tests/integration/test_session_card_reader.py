@@ -19,9 +19,10 @@ from cps.watcher import CardWatcher
 from sandbox.card import VirtualCard
 from sandbox.reader import VirtualReader
 from tests.helpers.fake_token import FakePinPrompt
+from tests.helpers.timeouts import LIVE_TIMEOUT
 from ui.card_watch import QtCardWatcher
 
-pytestmark = [pytest.mark.reader, pytest.mark.timeout(120)]
+pytestmark = [pytest.mark.reader, pytest.mark.timeout(4 * LIVE_TIMEOUT)]
 
 
 class _Opener:

@@ -27,8 +27,9 @@ from client.profiles.loader import load_profile
 from sandbox.operator import Sandbox
 from sandbox.xdm_sample import build_sample_xdm_zip
 from tests.helpers.spool_env import SpoolHome, make_spool_home
+from tests.helpers.timeouts import LIVE_TIMEOUT
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(20 * LIVE_TIMEOUT)]
 
 
 @pytest.fixture
@@ -201,7 +202,7 @@ def test_two_spools_on_one_directory_never_send_twice_and_stop_on_sigterm(
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)
-        codes = [process.wait(timeout=60) for process in processes]
+        codes = [process.wait(timeout=2 * LIVE_TIMEOUT) for process in processes]
     assert codes == [0, 0]
     logs = "".join((spool_home.root / f"spool{n}.log").read_text() for n in (1, 2))
     assert "waiting" in logs and logs.count("spool stopped") == 2

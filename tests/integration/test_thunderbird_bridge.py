@@ -28,8 +28,9 @@ from tests.helpers.thunderbird import (
     inbox_exists,
     mbox_count,
 )
+from tests.helpers.timeouts import LIVE_TIMEOUT
 
-pytestmark = [pytest.mark.sandbox, pytest.mark.slow, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.sandbox, pytest.mark.slow, pytest.mark.timeout(10 * LIVE_TIMEOUT)]
 
 
 def test_headless_thunderbird_downloads_the_inbox_through_the_bridge(

@@ -34,8 +34,9 @@ from tests.helpers.thunderbird import (
     inbox_exists,
     mbox_count,
 )
+from tests.helpers.timeouts import LIVE_TIMEOUT
 
-pytestmark = [pytest.mark.sandbox, pytest.mark.slow, pytest.mark.timeout(420)]
+pytestmark = [pytest.mark.sandbox, pytest.mark.slow, pytest.mark.timeout(14 * LIVE_TIMEOUT)]
 
 _FETCH = """
 const { MailServices } = ChromeUtils.importESModule(

@@ -15,8 +15,9 @@ from cps.service import CardService
 from sandbox.identities import DOCTOR
 from sandbox.operator import Sandbox
 from tests.helpers.fake_token import FakePinPrompt
+from tests.helpers.timeouts import LIVE_TIMEOUT
 
-pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(180)]
+pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(6 * LIVE_TIMEOUT)]
 
 
 @pytest.fixture()

@@ -24,8 +24,9 @@ from client.whitelist import default_whitelist_path
 from sandbox.identities import COLLEAGUE, DOCTOR
 from sandbox.operator import Sandbox
 from tests.client.test_secrets import secret_service  # noqa: F401 - fixture
+from tests.helpers.timeouts import LIVE_TIMEOUT
 
-pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(400)]
+pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(14 * LIVE_TIMEOUT)]
 
 ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # What the seeded mail holds: patients' and professionals' names, subjects, body text.
@@ -46,7 +47,7 @@ def _run(sandbox: Sandbox, home: Path, keyring_env: dict[str, str], *argv: str,
         [sys.executable, "-m", "client.cli", "-vvv", "--profile", str(sandbox.profile),
          "--pin-stdin", *argv],
         input=sandbox.card.pin + "\n" if pin else "", capture_output=True, text=True,
-        env=env, timeout=240, check=False)
+        env=env, timeout=8 * LIVE_TIMEOUT, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
     return result
 

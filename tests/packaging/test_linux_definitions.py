@@ -25,22 +25,36 @@ def test_desktop_entry_is_valid_and_handles_mailto() -> None:
     assert "Icon=mssante-companion" in text.splitlines()
 
 
-@pytest.mark.parametrize("script", ["postinst", "postrm"])
+@pytest.mark.parametrize("script", build_linux.MAINTAINER_SCRIPTS)
 def test_maintainer_scripts_are_executable_posix_shell(script: str) -> None:
     path = LINUX / script
     assert path.stat().st_mode & 0o111
     subprocess.run(["sh", "-n", str(path)], check=True)
-    assert "update-desktop-database" in path.read_text(encoding="utf-8")
+    if script != "prerm":
+        assert "update-desktop-database" in path.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("script", ["postinst", "postrm"])
+@pytest.mark.parametrize("script", build_linux.MAINTAINER_SCRIPTS)
 def test_maintainer_scripts_succeed_when_tools_are_absent(script: str, tmp_path) -> None:
-    # "when present": with neither tool on PATH the scripts still exit 0.
+    # "when present": with none of the tools (nor systemctl) on PATH the scripts exit 0.
     result = subprocess.run(
         ["/bin/sh", str(LINUX / script), "configure" if script == "postinst" else "remove"],
         env={"PATH": str(tmp_path)}, capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_maintainer_scripts_leave_the_spool_unit_to_the_admin() -> None:
+    # The unit is installed disabled: no script enables or starts it; removal stops it.
+    for script in build_linux.MAINTAINER_SCRIPTS:
+        commands = "\n".join(
+            line for line in (LINUX / script).read_text(encoding="utf-8").splitlines()
+            if not line.lstrip().startswith("#")
+        )
+        assert "enable" not in commands and "systemctl start" not in commands, script
+    assert "deb-systemd-invoke stop mssante-companion-spool.service" in (LINUX / "prerm").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_control_is_filled_from_the_template() -> None:

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import PyKCS11
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from sandbox.card import AUTH_KEY_ID, SIGN_KEY_ID, VirtualCard
-from sandbox.identities import DOCTOR
-from sandbox.pki import Pki
+from sandbox.card import (
+    AUTH_KEY_ID,
+    SIGN_KEY_ID,
+    VirtualCard,
+    provision_card,
+    provision_revoked_card,
+)
+from sandbox.identities import DOCTOR, REVOKED
+from sandbox.pki import Pki, build_pki
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -109,3 +122,51 @@ def test_wrong_pin_is_refused(sandbox_card: VirtualCard, session: PyKCS11.Sessio
     # The card is shared by the session: a good PIN clears CKF_USER_PIN_COUNT_LOW again.
     session.login(sandbox_card.pin)
     session.logout()
+
+
+def test_a_card_provisioned_while_another_is_loaded_is_complete(
+    session: PyKCS11.Session, tmp_path: Path
+) -> None:
+    # This process holds SoftHSM2 initialised with the session card's configuration (the
+    # ``session`` fixture), which SoftHSM2 never rereads: the revoked card is filled by a
+    # child process, so its token exists all the same.
+    pki = build_pki(tmp_path / "pki")
+    card = provision_revoked_card(tmp_path / "revoked", pki)
+    assert card.holder == REVOKED and card.token_label.startswith("CPS3 V3 REVOQUE")
+    assert pki.is_revoked(card.auth_cert) and not pki.is_revoked(card.sign_cert)
+    slots = subprocess.run(
+        ["softhsm2-util", "--show-slots"], env=dict(os.environ, **card.environment()),
+        capture_output=True, text=True, check=True,
+    ).stdout
+    assert f"Label:            {card.token_label}" in slots
+    assert f"Serial number:    {card.serial}" in slots
+    assert card.files["auth_cert"].read_bytes() == card.auth_cert.public_bytes(
+        serialization.Encoding.PEM
+    )
+
+
+def test_a_failed_provisioning_says_why(tmp_path: Path) -> None:
+    pki = build_pki(tmp_path / "pki")
+    (pki.directory / "persons-ca.key").unlink()
+    with pytest.raises(RuntimeError, match=r"No such file or directory: .*persons-ca\.key"):
+        provision_card(tmp_path / "card", pki)
+
+
+def test_the_provisioning_child_refuses_another_configuration(tmp_path: Path) -> None:
+    # Filling a token other than the one named in SOFTHSM2_CONF would write nowhere useful.
+    pki = build_pki(tmp_path / "pki")
+    request = {"directory": str(tmp_path / "card"), "pki": str(pki.directory),
+               "holder": dataclasses.asdict(DOCTOR), "pin": "1234"}
+    (tmp_path / "card").mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "sandbox.card"], input=json.dumps(request),
+        env=dict(os.environ, SOFTHSM2_CONF=str(tmp_path / "elsewhere.conf"),
+                 PYTHONPATH=str(REPO)),
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"SOFTHSM2_CONF must name {tmp_path / 'card' / 'softhsm2.conf'} before SoftHSM2 "
+        "is loaded"
+    )
+    assert result.stdout == ""

@@ -27,6 +27,7 @@ from tests.client.mail._servers import (
     running_dovecot,
 )
 from tests.helpers.data import LISTE_BLANCHE
+from tests.helpers.timeouts import LIVE_TIMEOUT
 from ui.backend import Draft
 from ui.live_mail import LiveMailService
 
@@ -124,9 +125,9 @@ def test_drafts_are_replaced_then_deleted(mail: LiveMailService) -> None:
 
 def test_new_mail_is_noticed(mail: LiveMailService, dovecot: Dovecot) -> None:
     noticed: list[bool] = []
-    waiter = threading.Thread(target=lambda: noticed.append(mail.wait_for_new_mail(15)))
+    waiter = threading.Thread(target=lambda: noticed.append(mail.wait_for_new_mail(LIVE_TIMEOUT)))
     waiter.start()
     threading.Event().wait(1.5)  # the IDLE session is up
     dovecot.append("jean.martin", "INBOX", LAB.format(domain=DOMAIN, n=99).encode())
-    waiter.join(20)
+    waiter.join(2 * LIVE_TIMEOUT)
     assert noticed == [True]

@@ -13,6 +13,7 @@ from client.whitelist_current import CurrentWhitelist
 from client.xdm import INS_TEST_NIR_OID, InvalidIns, read_xdm
 from sandbox.directory_sample import write_sample_extraction
 from tests.helpers.data import LISTE_BLANCHE
+from tests.helpers.timeouts import LIVE_TIMEOUT_MS
 from ui.backend import CardHolder, PatientForm
 from ui.live import LiveDirectory, LiveProfileSetup, LiveTrust, LiveXdm
 from ui.preferences import Preferences
@@ -85,7 +86,7 @@ def test_an_import_tells_open_windows(qtbot: object, tmp_path: Path) -> None:
         "<ListeDomaines>",
         "<ListeDomaines><Domaine><Nom>clinique-sandbox.mssante.fr</Nom></Domaine>", 1),
         encoding="utf-8")
-    with qtbot.waitSignal(app_events().trust_list_changed, timeout=2000):  # type: ignore[attr-defined]
+    with qtbot.waitSignal(app_events().trust_list_changed, timeout=LIVE_TIMEOUT_MS):  # type: ignore[attr-defined]
         trust.import_file(patched)
     assert trust.check("claire.dubois@clinique-sandbox.mssante.fr").inside
     assert trust.status().origin == "imported"

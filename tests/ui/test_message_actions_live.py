@@ -30,6 +30,7 @@ from client.mail.keystore import MemoryKeyStore
 from sandbox.xdm_sample import build_sample_xdm_zip, sample_xdm_headers
 from tests.client.mail._servers import DOMAIN, Dovecot, PasswordSessionOpener, running_dovecot
 from tests.helpers.fake_desktop import FakeCard, FakeDirectory, FakeTrust, FakeXdm
+from tests.helpers.timeouts import LIVE_TIMEOUT, LIVE_TIMEOUT_MS
 from tests.ui.conftest import sign_in
 from ui.backend import Services
 from ui.live_mail import LiveMailService
@@ -37,7 +38,7 @@ from ui.main_window import MainWindow
 from ui.preferences import Preferences
 from ui.session import SessionState
 
-pytestmark = [pytest.mark.timeout(240)]
+pytestmark = [pytest.mark.timeout(8 * LIVE_TIMEOUT)]
 
 USER = "jean.martin"  # the seeded letters' addressee; each test has its own mailbox
 CLAIRE = f"claire.dubois@{DOMAIN}"
@@ -121,14 +122,14 @@ def window(qtbot: QtBot, server: Server, tmp_path: Path) -> Iterator[MainWindow]
     qtbot.addWidget(main)
     main.show()
     sign_in(qtbot, main)
-    qtbot.wait_until(lambda: main.session.state == SessionState.OPEN, timeout=20_000)
-    qtbot.wait_until(lambda: main.mail_view.model.rowCount() == 4, timeout=20_000)
+    qtbot.wait_until(lambda: main.session.state == SessionState.OPEN, timeout=LIVE_TIMEOUT_MS)
+    qtbot.wait_until(lambda: main.mail_view.model.rowCount() == 4, timeout=LIVE_TIMEOUT_MS)
     main.mail_view.read_delay_ms = 300
     yield main
     for compose in list(main.compose_windows):
         compose._discarded = True  # nothing to keep after a test
         compose.close()
-    main.pool.wait_for_done(10_000)
+    main.pool.wait_for_done(LIVE_TIMEOUT_MS)
     main.new_mail.stop()
     main.close()
 
@@ -184,7 +185,7 @@ def _select(window: MainWindow, *subjects: str) -> list[int]:
 def _key(qtbot: QtBot, window: MainWindow, key: str) -> None:
     """Press ``key`` in the list, as the user would."""
     window.activateWindow()
-    qtbot.wait_until(lambda: QApplication.activeWindow() is window, timeout=5000)
+    qtbot.wait_until(lambda: QApplication.activeWindow() is window, timeout=LIVE_TIMEOUT_MS)
     window.mail_view.table.setFocus()
     QTest.keySequence(window.mail_view.table, QKeySequence(key))
 
@@ -194,13 +195,13 @@ def test_delete_two_messages_then_undo(qtbot: QtBot, window: MainWindow,
     _select(window, SUBJECTS[0], SUBJECTS[1])
     window.actions_.delete.trigger()
     assert window.mail_view.model.rowCount() == 2  # gone from the list at once
-    qtbot.wait_until(lambda: window.undo_bar.isVisible(), timeout=30_000)
+    qtbot.wait_until(lambda: window.undo_bar.isVisible(), timeout=LIVE_TIMEOUT_MS)
     assert "corbeille" in window.undo_bar.label.text()
     assert set(_server(server, "Trash")) == {SUBJECTS[0], SUBJECTS[1]}
     assert SUBJECTS[0] not in _server(server, "INBOX")
 
     window.undo_bar.button.click()
-    qtbot.wait_until(lambda: window.mail_view.model.rowCount() == 4, timeout=30_000)
+    qtbot.wait_until(lambda: window.mail_view.model.rowCount() == 4, timeout=LIVE_TIMEOUT_MS)
     assert _server(server, "Trash") == {}
     assert SUBJECTS[0] in _server(server, "INBOX")
 
@@ -210,26 +211,26 @@ def test_delete_key_then_for_good_from_the_trash_and_empty_it(
 ) -> None:
     _select(window, SUBJECTS[2])
     _key(qtbot, window, "Del")
-    qtbot.wait_until(lambda: SUBJECTS[2] in _server(server, "Trash"), timeout=30_000)
+    qtbot.wait_until(lambda: SUBJECTS[2] in _server(server, "Trash"), timeout=LIVE_TIMEOUT_MS)
     view = window.mail_view
     view.folders.select_path("Trash")
-    qtbot.wait_until(lambda: view.model.rowCount() == 1, timeout=30_000)
+    qtbot.wait_until(lambda: view.model.rowCount() == 1, timeout=LIVE_TIMEOUT_MS)
     _select(window, SUBJECTS[2])
     window.actions_.delete.trigger()
     box = window.actions_.last_dialog
     assert box is not None and box.isVisible()
     box.accept()  # type: ignore[attr-defined]
-    qtbot.wait_until(lambda: _server(server, "Trash") == {}, timeout=30_000)
+    qtbot.wait_until(lambda: _server(server, "Trash") == {}, timeout=LIVE_TIMEOUT_MS)
 
     server.append(USER, "Trash", _letter("Vieux message"))
     window.mail_view.refresh_counts()
     qtbot.wait_until(lambda: (window.mail_view.folder_record("Trash") or
-                              window.mail_view.folder_record()).total == 1, timeout=30_000)
+                              window.mail_view.folder_record()).total == 1, timeout=LIVE_TIMEOUT_MS)
     window.actions_.empty_trash.trigger()
     box = window.actions_.folder_actions.last_dialog
     assert box is not None and "1 message" in box.text()  # type: ignore[attr-defined]
     box.accept()  # type: ignore[attr-defined]
-    qtbot.wait_until(lambda: _server(server, "Trash") == {}, timeout=30_000)
+    qtbot.wait_until(lambda: _server(server, "Trash") == {}, timeout=LIVE_TIMEOUT_MS)
 
 
 def test_mark_unread_flag_and_read_after_a_moment(
@@ -238,22 +239,22 @@ def test_mark_unread_flag_and_read_after_a_moment(
     view = window.mail_view
     (uid,) = _select(window, SUBJECTS[1])
     qtbot.wait_until(lambda: view.pane.view is not None and view.pane.view.uid == uid,
-                     timeout=30_000)
+                     timeout=LIVE_TIMEOUT_MS)
     # Shown for a moment, then read: on the server and in the counts.
     qtbot.wait_until(lambda: "\\Seen" in _server(server, "INBOX")[SUBJECTS[1]][1],
-                     timeout=30_000)
+                     timeout=LIVE_TIMEOUT_MS)
     assert view.folders.label_of("INBOX") == "Boîte de réception (3)"
     _key(qtbot, window, "M")
     qtbot.wait_until(lambda: "\\Seen" not in _server(server, "INBOX")[SUBJECTS[1]][1],
-                     timeout=30_000)
+                     timeout=LIVE_TIMEOUT_MS)
     assert view.folders.label_of("INBOX") == "Boîte de réception (4)"
     assert view.model.message_at(view.model.row_of(uid) or 0).unread  # type: ignore[union-attr]
     _key(qtbot, window, "S")
     qtbot.wait_until(lambda: "\\Flagged" in _server(server, "INBOX")[SUBJECTS[1]][1],
-                     timeout=30_000)
+                     timeout=LIVE_TIMEOUT_MS)
     window.actions_.flag.trigger()
     qtbot.wait_until(lambda: "\\Flagged" not in _server(server, "INBOX")[SUBJECTS[1]][1],
-                     timeout=30_000)
+                     timeout=LIVE_TIMEOUT_MS)
 
 
 def test_drag_onto_a_folder_moves_and_archive_creates_archives(
@@ -264,10 +265,11 @@ def test_drag_onto_a_folder_moves_and_archive_creates_archives(
     dialog = window.actions_.folder_actions.last_dialog
     dialog.setTextValue("Dossiers patients")  # type: ignore[attr-defined]
     dialog.accept()  # type: ignore[attr-defined]
-    qtbot.wait_until(lambda: bool(view.folders.label_of("Dossiers patients")), timeout=30_000)
+    qtbot.wait_until(lambda: bool(view.folders.label_of("Dossiers patients")),
+                     timeout=LIVE_TIMEOUT_MS)
     view.folders.select_path("INBOX")
     qtbot.wait_until(lambda: view.current_folder == "INBOX" and view.model.rowCount() == 4,
-                     timeout=30_000)
+                     timeout=LIVE_TIMEOUT_MS)
 
     uids = _select(window, SUBJECTS[0])
     mime = view.model.mimeData([view.model.index(view.model.row_of(uids[0]) or 0, 0)])
@@ -279,14 +281,14 @@ def test_drag_onto_a_folder_moves_and_archive_creates_archives(
     view.folders.dropEvent(drop)
     assert drop.isAccepted()
     qtbot.wait_until(lambda: SUBJECTS[0] in _server(server, "Dossiers patients"),
-                     timeout=30_000)
+                     timeout=LIVE_TIMEOUT_MS)
     assert SUBJECTS[0] not in _server(server, "INBOX")
     assert view.model.row_of(uids[0]) is None
 
     _select(window, SUBJECTS[1])
     _key(qtbot, window, "A")
-    qtbot.wait_until(lambda: SUBJECTS[1] in _server(server, "Archives"), timeout=30_000)
-    qtbot.wait_until(lambda: bool(view.folders.label_of("Archives")), timeout=30_000)
+    qtbot.wait_until(lambda: SUBJECTS[1] in _server(server, "Archives"), timeout=LIVE_TIMEOUT_MS)
+    qtbot.wait_until(lambda: bool(view.folders.label_of("Archives")), timeout=LIVE_TIMEOUT_MS)
 
 
 def test_nested_folders_rename_and_delete(qtbot: QtBot, window: MainWindow,
@@ -297,7 +299,8 @@ def test_nested_folders_rename_and_delete(qtbot: QtBot, window: MainWindow,
     imap.logout()
     view = window.mail_view
     view.refresh_folders()
-    qtbot.wait_until(lambda: "Dossiers patients/2024" in view.folders.paths(), timeout=30_000)
+    qtbot.wait_until(lambda: "Dossiers patients/2024" in view.folders.paths(),
+                     timeout=LIVE_TIMEOUT_MS)
     child = view.folders._items["Dossiers patients/2024"]
     assert child.parent() is view.folders._items["Dossiers patients"]
     assert child.text() == "2024"
@@ -309,7 +312,8 @@ def test_nested_folders_rename_and_delete(qtbot: QtBot, window: MainWindow,
     assert dialog is not None
     dialog.setTextValue("2025")
     dialog.accept()
-    qtbot.wait_until(lambda: "Dossiers patients/2025" in view.folders.paths(), timeout=30_000)
+    qtbot.wait_until(lambda: "Dossiers patients/2025" in view.folders.paths(),
+                     timeout=LIVE_TIMEOUT_MS)
     names = _folders(server)
     assert "Dossiers patients/2025" in names and "Dossiers patients/2024" not in names
 
@@ -317,9 +321,10 @@ def test_nested_folders_rename_and_delete(qtbot: QtBot, window: MainWindow,
     box = actions.ask_delete()
     assert box is not None
     box.accept()
-    qtbot.wait_until(lambda: "Dossiers patients/2025" not in _folders(server), timeout=30_000)
+    qtbot.wait_until(lambda: "Dossiers patients/2025" not in _folders(server),
+                     timeout=LIVE_TIMEOUT_MS)
     qtbot.wait_until(lambda: "Dossiers patients/2025" not in view.folders.paths(),
-                     timeout=30_000)
+                     timeout=LIVE_TIMEOUT_MS)
 
 
 def _folders(dovecot: Server) -> set[str]:
@@ -336,11 +341,11 @@ def test_reply_all_twice_keeps_two_drafts_with_threading(
     view = window.mail_view
     (uid,) = _select(window, SUBJECTS[2])
     qtbot.wait_until(lambda: view.pane.view is not None and view.pane.view.uid == uid,
-                     timeout=30_000)
+                     timeout=LIVE_TIMEOUT_MS)
     _key(qtbot, window, "Ctrl+Shift+R")
-    qtbot.wait_until(lambda: len(window.compose_windows) == 1, timeout=30_000)
+    qtbot.wait_until(lambda: len(window.compose_windows) == 1, timeout=LIVE_TIMEOUT_MS)
     window.actions_.reply.trigger()
-    qtbot.wait_until(lambda: len(window.compose_windows) == 2, timeout=30_000)
+    qtbot.wait_until(lambda: len(window.compose_windows) == 2, timeout=LIVE_TIMEOUT_MS)
     first, second = window.compose_windows
     assert first.draft_id != second.draft_id
     assert f"secretariat@{DOMAIN}" in first.cc.addresses()
@@ -349,7 +354,7 @@ def test_reply_all_twice_keeps_two_drafts_with_threading(
     second.body.setPlainText("Seconde réponse")
     first.save_draft()
     second.save_draft()
-    qtbot.wait_until(lambda: len(_raw(server, "Drafts")) == 2, timeout=15_000)
+    qtbot.wait_until(lambda: len(_raw(server, "Drafts")) == 2, timeout=LIVE_TIMEOUT_MS)
     drafts = _raw(server, "Drafts")
     original = next(m for m in _raw(server, "INBOX") if m["Subject"] == SUBJECTS[2])
     for draft in drafts:
@@ -366,15 +371,15 @@ def test_forward_a_structured_document_keeps_it_in_the_reopened_draft(
     view = window.mail_view
     (uid,) = _select(window, "XDM/1.0/DDM+CR-BIO DUPONT Marie 19610312")
     qtbot.wait_until(lambda: view.pane.view is not None and view.pane.view.uid == uid,
-                     timeout=30_000)
+                     timeout=LIVE_TIMEOUT_MS)
     _key(qtbot, window, "Ctrl+L")
-    qtbot.wait_until(lambda: len(window.compose_windows) == 1, timeout=30_000)
+    qtbot.wait_until(lambda: len(window.compose_windows) == 1, timeout=LIVE_TIMEOUT_MS)
     (compose,) = window.compose_windows
     assert [c.filename for c in compose.carried] == ["IHE_XDM.ZIP", "CR_biologie_TSH.pdf"]
     assert compose.carried_list.isVisible()
     compose.to.set_addresses([CLAIRE])
     compose.save_draft()
-    qtbot.wait_until(lambda: len(_raw(server, "Drafts")) == 1, timeout=15_000)
+    qtbot.wait_until(lambda: len(_raw(server, "Drafts")) == 1, timeout=LIVE_TIMEOUT_MS)
     (saved,) = _raw(server, "Drafts")
     assert saved["X-MSS-CODECDA"] == "11502-2" and saved["X-MSS-INS"] == "O"
     assert [p.get_filename() for p in saved.iter_attachments()] == [
@@ -384,16 +389,16 @@ def test_forward_a_structured_document_keeps_it_in_the_reopened_draft(
 
     view.folders.select_path("Drafts")
     qtbot.wait_until(lambda: view.current_folder == "Drafts" and view.model.rowCount() == 1,
-                     timeout=30_000)
+                     timeout=LIVE_TIMEOUT_MS)
     view.table.activated.emit(view.model.index(0, 2))
-    qtbot.wait_until(lambda: len(window.compose_windows) == 1, timeout=30_000)
+    qtbot.wait_until(lambda: len(window.compose_windows) == 1, timeout=LIVE_TIMEOUT_MS)
     (reopened,) = window.compose_windows
     assert [c.filename for c in reopened.carried] == ["IHE_XDM.ZIP", "CR_biologie_TSH.pdf"]
 
     # "Abandonner" removes it from the server.
     reopened.discard_button.click()
     reopened.discard_box.accept()
-    qtbot.wait_until(lambda: _raw(server, "Drafts") == [], timeout=15_000)
+    qtbot.wait_until(lambda: _raw(server, "Drafts") == [], timeout=LIVE_TIMEOUT_MS)
 
 
 def test_forward_as_attachment_announces_the_structured_document(
@@ -401,11 +406,11 @@ def test_forward_as_attachment_announces_the_structured_document(
 ) -> None:
     _select(window, "XDM/1.0/DDM+CR-BIO DUPONT Marie 19610312")
     window.actions_.forward_attached.trigger()
-    qtbot.wait_until(lambda: len(window.compose_windows) == 1, timeout=30_000)
+    qtbot.wait_until(lambda: len(window.compose_windows) == 1, timeout=LIVE_TIMEOUT_MS)
     (compose,) = window.compose_windows
     assert compose.forwarded is not None and compose.carried == []
     compose.save_draft()
-    qtbot.wait_until(lambda: len(_raw(server, "Drafts")) == 1, timeout=15_000)
+    qtbot.wait_until(lambda: len(_raw(server, "Drafts")) == 1, timeout=LIVE_TIMEOUT_MS)
     (saved,) = _raw(server, "Drafts")
     assert saved["X-MSS-CODECDA"] == "11502-2"
     assert [p.get_content_type() for p in saved.iter_attachments()] == ["message/rfc822"]
@@ -417,17 +422,18 @@ def test_search_is_accent_insensitive_and_says_how_many(
     view = window.mail_view
     (uid,) = _select(window, SUBJECTS[1])
     qtbot.wait_until(lambda: view.pane.view is not None and view.pane.view.uid == uid,
-                     timeout=30_000)
+                     timeout=LIVE_TIMEOUT_MS)
     view.search.setText("lefevre")
     qtbot.wait_until(lambda: view.search_status.isVisible()
-                     and view.search_status.text() == "1 message correspond", timeout=30_000)
+                     and view.search_status.text() == "1 message correspond",
+                     timeout=LIVE_TIMEOUT_MS)
     assert view.model.message_at(0).subject == SUBJECTS[0]  # type: ignore[union-attr]
     assert view.pane.view is None  # the shown message does not match: the pane clears
     view.search.setText("zzzz introuvable")
     qtbot.wait_until(lambda: view.search_status.text() == "Aucun message ne correspond",
-                     timeout=30_000)
+                     timeout=LIVE_TIMEOUT_MS)
     view.search.clear()
-    qtbot.wait_until(lambda: not view.search_status.isVisible(), timeout=30_000)
+    qtbot.wait_until(lambda: not view.search_status.isVisible(), timeout=LIVE_TIMEOUT_MS)
     assert view.model.rowCount() == 4
 
 
@@ -436,7 +442,7 @@ def test_export_the_shown_message_as_pdf(qtbot: QtBot, window: MainWindow,
     view = window.mail_view
     (uid,) = _select(window, SUBJECTS[0])
     qtbot.wait_until(lambda: view.pane.view is not None and view.pane.view.uid == uid,
-                     timeout=30_000)
+                     timeout=LIVE_TIMEOUT_MS)
     path = window.actions_.export_shown(tmp_path / "cr.pdf")
     assert path is not None and path.read_bytes().startswith(b"%PDF")
     assert path.stat().st_size > 1000

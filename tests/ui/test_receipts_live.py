@@ -31,6 +31,7 @@ from tests.client.mail._servers import (
     free_port,
     running_dovecot,
 )
+from tests.helpers.timeouts import LIVE_TIMEOUT_MS
 from ui.backend import Draft, MessageView
 from ui.live_mail import LiveMailService
 from ui.mail_view import MailView
@@ -94,12 +95,12 @@ def view(qtbot: QtBot) -> Iterator[MailView]:
     widget.resize(1000, 700)
     widget.show()
     yield widget
-    pool.wait_for_done(10000)
+    pool.wait_for_done(LIVE_TIMEOUT_MS)
 
 
 def _open(qtbot: QtBot, view: MailView, mail: LiveMailService, folder: str,
           subject: str) -> MessageView:
-    with qtbot.wait_signal(view.folder_loaded, timeout=20000,
+    with qtbot.wait_signal(view.folder_loaded, timeout=LIVE_TIMEOUT_MS,
                            check_params_cb=lambda path, _n: path == folder):
         if view.mail is not mail:
             view.set_mail(mail)
@@ -109,7 +110,7 @@ def _open(qtbot: QtBot, view: MailView, mail: LiveMailService, folder: str,
     rows = [view.model.message_at(i) for i in range(view.model.rowCount())]
     row = next(r for r in rows if r is not None and subject in r.subject)
     assert row is not None
-    with qtbot.wait_signal(view.message_shown, timeout=20000) as shown:
+    with qtbot.wait_signal(view.message_shown, timeout=LIVE_TIMEOUT_MS) as shown:
         view.select_uid(row.uid)
     result: MessageView = shown.args[0]
     return result
@@ -117,7 +118,7 @@ def _open(qtbot: QtBot, view: MailView, mail: LiveMailService, folder: str,
 
 def _settle(qtbot: QtBot, view: MailView) -> None:
     """Let the workers started by a click finish and deliver their results."""
-    assert view.pool.wait_for_done(20000)
+    assert view.pool.wait_for_done(LIVE_TIMEOUT_MS)
     qtbot.wait(50)
 
 
@@ -190,7 +191,7 @@ def test_a_receipt_goes_only_on_click_and_comes_back_linked(
     assert not any(a.content_type in ("message/disposition-notification",
                                       "text/rfc822-headers")
                    for a in receipt_view.attachments)
-    with qtbot.wait_signal(view.message_shown, timeout=20000) as original:
+    with qtbot.wait_signal(view.message_shown, timeout=LIVE_TIMEOUT_MS) as original:
         notice.label.linkActivated.emit("original")
     assert original.args[0].folder == "Sent" and original.args[0].subject == subject
     assert view.pane.receipt_notice.text().startswith(f"Lu par claire.dubois@{DOMAIN} le ")

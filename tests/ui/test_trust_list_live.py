@@ -9,6 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.helpers.data import LISTE_BLANCHE
+from tests.helpers.timeouts import LIVE_TIMEOUT_MS
 from ui.live import LiveTrust
 from ui.recipients import RecipientField
 from ui.workers import WorkerPool
@@ -20,7 +21,7 @@ COLLEAGUE = "claire.dubois@clinique-sandbox.mssante.fr"
 def pool() -> Iterator[WorkerPool]:
     workers = WorkerPool()
     yield workers
-    workers.wait_for_done(5000)
+    workers.wait_for_done(LIVE_TIMEOUT_MS)
 
 
 def test_an_import_clears_the_refusal_of_an_open_field(qtbot: QtBot, pool: WorkerPool,
@@ -30,9 +31,9 @@ def test_an_import_clears_the_refusal_of_an_open_field(qtbot: QtBot, pool: Worke
     qtbot.addWidget(field)
     field.show()
     field.set_addresses([COLLEAGUE])
-    with qtbot.wait_signal(field.verdicts_changed, timeout=3000):
+    with qtbot.wait_signal(field.verdicts_changed, timeout=LIVE_TIMEOUT_MS):
         field.check_addresses()
-    qtbot.wait_until(lambda: COLLEAGUE in field.verdicts, timeout=3000)
+    qtbot.wait_until(lambda: COLLEAGUE in field.verdicts, timeout=LIVE_TIMEOUT_MS)
     assert [v.address for v in field.refused()] == [COLLEAGUE]
     assert field.warning.isVisible()
 
@@ -43,5 +44,5 @@ def test_an_import_clears_the_refusal_of_an_open_field(qtbot: QtBot, pool: Worke
         encoding="utf-8")
     trust.import_file(patched)  # as Settings does, on a worker or not
     qtbot.wait_until(lambda: COLLEAGUE in field.verdicts and field.refused() == [],
-                     timeout=3000)
+                     timeout=LIVE_TIMEOUT_MS)
     assert not field.warning.isVisible()
