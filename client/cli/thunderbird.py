@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from client.bridge import DEFAULT_IMAP_PORT, DEFAULT_SMTP_PORT
 from client.cli._common import (
     EXIT_OK,
     EXIT_USAGE,
+    command_group,
     describe_error,
     emit_json,
     option,
@@ -48,10 +48,8 @@ logger = logging.getLogger(__name__)
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add the ``thunderbird`` command group."""
-    group = subparsers.add_parser("thunderbird", parents=[common],
-                                  help="set up Thunderbird for MSSante")
-    commands = group.add_subparsers(dest="thunderbird_command", metavar="SUBCOMMAND")
-    group.set_defaults(handler=lambda _args: _usage(group))
+    _, commands = command_group(subparsers, common, "thunderbird",
+                                "set up Thunderbird for MSSante")
     setup = commands.add_parser(
         "setup", parents=[common], help="add (or --remove) the MSSante account in a profile",
         description="Add the MSSante account to a Thunderbird profile (Thunderbird closed): "
@@ -77,10 +75,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                             "enterprise policies.json (install-wide, admin rights)")
     setup.set_defaults(handler=_setup)
 
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return 2
 
 
 def _card_name(profile: Any) -> str:

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from client.cli._common import EXIT_OK, describe_error, emit_json, option
+from client.cli._common import EXIT_OK, command_group, describe_error, emit_json, option
 from client.xdm import (
     INS_NIR_OID,
     Author,
@@ -49,10 +49,8 @@ logger = logging.getLogger(__name__)
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add ``xdm pack`` and ``xdm inspect``."""
-    xdm = subparsers.add_parser("xdm", parents=[common],
-                                help="IHE XDM packages (structured documents with the INS)")
-    commands = xdm.add_subparsers(dest="xdm_command", metavar="SUBCOMMAND")
-    xdm.set_defaults(handler=lambda _args: _usage(xdm))
+    _, commands = command_group(subparsers, common, "xdm",
+                                "IHE XDM packages (structured documents with the INS)")
 
     pack = commands.add_parser("pack", parents=[common],
                                help="build an IHE_XDM.ZIP from CDA, PDF and other documents")
@@ -89,10 +87,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                          help="also write the package's files below DIR (an empty folder)")
     inspect.set_defaults(handler=_inspect)
 
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 2
 
 
 def _date(text: str) -> _dt.date:
