@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
@@ -310,7 +310,11 @@ class OidcClient:
             document = self._json(response)
         except ProviderError:
             document = {}
-        error = str(document.get("error") or f"http_{response.status_code}")
+        self._refused(response.status_code, document)
+
+    def _refused(self, status: int, document: Mapping[str, Any]) -> NoReturn:
+        """Raise the OAuth error (RFC 6749 section 5.2) of an HTTP error answer."""
+        error = str(document.get("error") or f"http_{status}")
         description = str(document.get("error_description") or "")
         if error in ("invalid_client", "unauthorized_client"):
             raise UnknownClient(self.settings.client_id, description)
@@ -415,11 +419,7 @@ class OidcClient:
                     document = json.loads(body)
                 except ValueError:
                     document = {}
-            error = str(document.get("error") or f"http_{status}")
-            description = str(document.get("error_description") or "")
-            if error in ("invalid_client", "unauthorized_client"):
-                raise UnknownClient(self.settings.client_id, description)
-            raise ProviderError(error, description)
+            self._refused(status, document)
         # 200 with a page: the provider wants a human (RFC 8252 section 4.1 fallback).
         raise InteractiveLoginRequired(request.url)
 
