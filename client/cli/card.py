@@ -45,6 +45,7 @@ from cps.service import CardContents, CardService
 from cps.watcher import ReaderStatus, read_readers
 
 __all__ = [
+    "add_module_option",
     "card_anchors",
     "card_crls",
     "card_report",
@@ -149,6 +150,13 @@ def profile_if_any(args: argparse.Namespace) -> Any | None:
             raise
         logger.warning("the default profile is invalid; ignored for card commands")
         return None
+
+
+def add_module_option(parser: argparse.ArgumentParser,
+                      instead_of: str = "Cryptolib CPS") -> None:
+    """``--module PATH``: the PKCS#11 library :func:`resolve_module` then prefers."""
+    parser.add_argument("--module", metavar="PATH",
+                        help=f"PKCS#11 library to use instead of {instead_of}")
 
 
 def resolve_module(args: argparse.Namespace, profile: Any | None = None) -> Path:
@@ -327,7 +335,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
     parser = subparsers.add_parser(
         "card", parents=[common], help="show readers, CPS cards, holder identity and PIN state",
         description="Show the smart-card readers and, for each card, its holder and PIN state.")
-    parser.add_argument("--module", metavar="PATH",
-                        help="PKCS#11 library to use instead of Cryptolib CPS")
+    add_module_option(parser)
     add_card_options(parser, verb="show only")
     parser.set_defaults(handler=_run)

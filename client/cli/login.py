@@ -55,6 +55,7 @@ from client.auth.ciba import (
 )
 from client.cli._card_choice import add_card_options
 from client.cli._common import EXIT_OK, describe_error, emit_json, option
+from client.cli.card import add_module_option
 from client.cli.trust import revocation_reason_words
 from client.profiles import NoProfile, ProfileError, load_default_profile
 from client.profiles.discovery import DiscoveryFailed
@@ -418,8 +419,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
         "login", parents=[common], help="sign in to the mailbox with the profile's method",
         description="Sign in to the MSSanté mailbox of the profile (CPS card, Pro Santé "
                     "Connect or certificate file) and print who is signed in.")
-    parser.add_argument("--module", metavar="PATH",
-                        help="PKCS#11 library to use instead of the profile's or Cryptolib CPS")
+    add_module_option(parser, instead_of="the profile's or Cryptolib CPS")
     parser.add_argument("--password-stdin", action="store_true",
                         help="read a certificate file's password from standard input")
     parser.add_argument("--ecps", action="store_true",
