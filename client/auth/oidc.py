@@ -95,6 +95,15 @@ class AuthorizationRequest:
     code_verifier: str = field(repr=False)
 
 
+def _raise_trust_failure(exc: httpx.ConnectError, url: str) -> None:
+    """Raise the trust failure (a :class:`TrustError`) behind a refused TLS connection."""
+    cause = exc.__context__ or exc.__cause__
+    if isinstance(cause, ssl.SSLError):
+        trust = translate_ssl_error(cause, urlsplit(url).hostname or url)
+        if trust is not None:
+            raise trust from exc
+
+
 def _lifetime(document: Mapping[str, Any], name: str) -> float | None:
     """A lifetime in seconds (RFC 6749 section 5.1: a number); junk is a provider error."""
     value = document.get(name)
@@ -265,11 +274,7 @@ class OidcClient:
         try:
             response = self._gateway_http.post(url, data=form)
         except httpx.ConnectError as exc:
-            cause = exc.__context__ or exc.__cause__
-            if isinstance(cause, ssl.SSLError):
-                trust = translate_ssl_error(cause, urlsplit(url).hostname or url)
-                if trust is not None:
-                    raise trust from exc
+            _raise_trust_failure(exc, url)
             raise GatewayUnreachable(self.gateway, str(exc)) from exc
         except httpx.HTTPError as exc:
             raise GatewayUnreachable(self.gateway, str(exc) or type(exc).__name__) from exc
@@ -282,11 +287,7 @@ class OidcClient:
         try:
             return self._http.request(method, url, **kwargs)
         except httpx.ConnectError as exc:
-            cause = exc.__context__ or exc.__cause__
-            if isinstance(cause, ssl.SSLError):
-                trust = translate_ssl_error(cause, urlsplit(url).hostname or url)
-                if trust is not None:
-                    raise trust from exc
+            _raise_trust_failure(exc, url)
             raise ProviderUnreachable(url, str(exc)) from exc
         except httpx.HTTPError as exc:
             raise ProviderUnreachable(url, str(exc) or type(exc).__name__) from exc

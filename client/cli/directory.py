@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 from client.cli._common import (
@@ -142,6 +143,11 @@ def _search(args: argparse.Namespace) -> int:
         results = directory.search(" ".join(args.text), args.limit, filters)
     finally:
         directory.close()
+    return _results(args, results)
+
+
+def _results(args: argparse.Namespace, results: Sequence[DirectoryEntry]) -> int:
+    """Print the mailboxes found (one line each, or JSON); exit 1 when there is none."""
     if option(args, "json", False):
         emit_json([entry.to_dict() for entry in results])
     else:
@@ -182,14 +188,7 @@ def _online(args: argparse.Namespace) -> int:
         raise AnnuaireError("give a name or an address fragment to search")
     with fhir.AnnuaireClient.from_keyring() as client:
         results = client.search_mailboxes(" ".join(args.text), limit=args.limit)
-    if option(args, "json", False):
-        emit_json([entry.to_dict() for entry in results])
-    else:
-        for entry in results:
-            print(_line(entry))
-        if not results:
-            print("No mailbox matches.", file=sys.stderr)
-    return EXIT_OK if results else EXIT_NO_RESULT
+    return _results(args, results)
 
 
 @describe_error.register
