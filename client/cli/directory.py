@@ -91,7 +91,6 @@ def _positive(text: str) -> int:
     return value
 
 
-
 def _progress_printer() -> Any:
     """A progress line on stderr when it is a terminal."""
     if not sys.stderr.isatty():

@@ -235,7 +235,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     answer.set_defaults(handler=_send_receipt)
 
 
-
 def _whole(minimum: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:

@@ -76,7 +76,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     setup.set_defaults(handler=_setup)
 
 
-
 def _card_name(profile: Any) -> str:
     """"Given Family" from the card (read without PIN), or "" when no card is readable."""
     identity = _card_identity(profile)

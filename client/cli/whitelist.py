@@ -58,7 +58,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     info.set_defaults(handler=_info)
 
 
-
 def _fetch(source: str, scratch: Path) -> Path:
     return download(source, scratch) if is_url(source) else Path(source)
 

@@ -88,7 +88,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     inspect.set_defaults(handler=_inspect)
 
 
-
 def _date(text: str) -> _dt.date:
     try:
         return _dt.date.fromisoformat(text)
