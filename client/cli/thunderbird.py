@@ -20,7 +20,7 @@ from client.cli._common import (
     EXIT_OK,
     EXIT_USAGE,
     command_group,
-    describe_error,
+    describe_errors,
     emit_json,
     option,
     report_usage_error,
@@ -200,31 +200,20 @@ def _print(args: argparse.Namespace, report: SetupReport) -> int:
     return EXIT_OK
 
 
-@describe_error.register
-def _(exc: NoThunderbirdProfile) -> str:
-    return (f"No Thunderbird profile found ({exc.searched}). Start Thunderbird once to "
-            "create one, or give its folder with --profile-dir.")
+describe_errors({
+    NoThunderbirdProfile:
+        "No Thunderbird profile found ({exc.searched}). Start Thunderbird once to create one, or "
+        "give its folder with --profile-dir.",
+    ThunderbirdRunning:
+        "Thunderbird is running with the profile {exc.profile}. Close Thunderbird and run the "
+        "command again.",
+    NssToolMissing:
+        "{exc.tool} is needed to set up Thunderbird's certificates. Install the NSS tools "
+        "(Debian/Ubuntu: apt install libnss3-tools) and try again.",
+    NssError:
+        "Thunderbird's security database refused {exc.operation} ({exc.reason}). Close "
+        "Thunderbird; if the profile has a primary password, type the bridge password in "
+        "Thunderbird instead.",
+    ThunderbirdError: "Thunderbird setup failed: {exc}. Check the profile folder and try again.",
+})
 
-
-@describe_error.register
-def _(exc: ThunderbirdRunning) -> str:
-    return (f"Thunderbird is running with the profile {exc.profile}. Close Thunderbird "
-            "and run the command again.")
-
-
-@describe_error.register
-def _(exc: NssToolMissing) -> str:
-    return (f"{exc.tool} is needed to set up Thunderbird's certificates. Install the NSS "
-            "tools (Debian/Ubuntu: apt install libnss3-tools) and try again.")
-
-
-@describe_error.register
-def _(exc: NssError) -> str:
-    return (f"Thunderbird's security database refused {exc.operation} ({exc.reason}). "
-            "Close Thunderbird; if the profile has a primary password, type the bridge "
-            "password in Thunderbird instead.")
-
-
-@describe_error.register
-def _(exc: ThunderbirdError) -> str:
-    return f"Thunderbird setup failed: {exc}. Check the profile folder and try again."

@@ -17,7 +17,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from client.cli._common import EXIT_OK, command_group, describe_error, emit_json, option
+from client.cli._common import (
+    EXIT_OK,
+    command_group,
+    describe_error,
+    describe_errors,
+    emit_json,
+    option,
+)
 from client.xdm import (
     INS_NIR_OID,
     Author,
@@ -204,14 +211,13 @@ def _inspect(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@describe_error.register
-def _describe_invalid_ins(exc: InvalidIns) -> str:
-    return f"{exc} Copy the INS from the patient's record as returned by the INSi service."
-
-
-@describe_error.register
-def _describe_unsafe(exc: UnsafePackage) -> str:
-    return f"{exc} Nothing was extracted; do not open it and ask the sender for a new copy."
+describe_errors({
+    InvalidIns: "{exc} Copy the INS from the patient's record as returned by the INSi service.",
+    UnsafePackage: "{exc} Nothing was extracted; do not open it and ask the sender for a new copy.",
+    NotAnXdmPackage: "{exc} Check that you chose the IHE_XDM.ZIP attachment.",
+    MetadataInvalid: "{exc} The sending software produced an unusable package; ask for a new copy.",
+    CdaRefused: "{exc} Ask the sender for a new copy; nothing was shown or written.",
+})
 
 
 @describe_error.register
@@ -219,21 +225,6 @@ def _describe_integrity(exc: DocumentIntegrityError) -> str:
     detail = f" (expected {exc.expected}, found {exc.actual})" if exc.expected else ""
     return (f"{exc}{detail} The package was altered or damaged; "
             "ask the sender to send it again.")
-
-
-@describe_error.register
-def _describe_not_xdm(exc: NotAnXdmPackage) -> str:
-    return f"{exc} Check that you chose the IHE_XDM.ZIP attachment."
-
-
-@describe_error.register
-def _describe_metadata(exc: MetadataInvalid) -> str:
-    return f"{exc} The sending software produced an unusable package; ask for a new copy."
-
-
-@describe_error.register
-def _describe_cda_refused(exc: CdaRefused) -> str:
-    return f"{exc} Ask the sender for a new copy; nothing was shown or written."
 
 
 @describe_error.register
