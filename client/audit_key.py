@@ -15,7 +15,6 @@ SHA-256 of a label and the key, 16 hex digits) is ever written to the trail.
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import logging
 import os
@@ -70,11 +69,9 @@ def keyring_key(*, create: bool = True) -> bytes:
             stored = secrets.load(KEY_NAME)
             if stored:
                 try:
-                    key = base64.b64decode(stored, validate=True)
-                except (binascii.Error, ValueError) as exc:
-                    raise AuditKeyUnavailable("the stored key is damaged") from exc
-                if len(key) != _KEY_BYTES:
-                    raise AuditKeyUnavailable("the stored key has the wrong length")
+                    key = secrets.decode_key(stored, _KEY_BYTES)
+                except ValueError as exc:
+                    raise AuditKeyUnavailable(f"the stored key {exc}") from exc
             elif not create:
                 raise AuditKeyUnavailable("no audit key in the keyring")
             else:

@@ -44,6 +44,7 @@ __all__ = [
     "SecretStoreError",
     "SecretStoreUnavailable",
     "backend_name",
+    "decode_key",
     "forget",
     "load",
     "read_cache_key",
@@ -332,6 +333,22 @@ def read_configured(settings: SecretsSettings, kind: SecretKind) -> bytes | None
         data = read_credential(name)
     logger.debug("secret %s read from the %s source", kind, settings.source)
     return data
+
+
+def decode_key(text: str, size: int) -> bytes:
+    """A key kept in the keyring as base64 text, checked to be ``size`` bytes long.
+
+    Raises:
+        ValueError: ``is damaged`` (not base64) or ``has the wrong length``: what the caller
+            says after naming the key.
+    """
+    try:
+        key = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError("is damaged") from exc
+    if len(key) != size:
+        raise ValueError("has the wrong length")
+    return key
 
 
 def read_cache_key(settings: SecretsSettings) -> bytes | None:

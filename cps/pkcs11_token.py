@@ -114,19 +114,20 @@ class Pkcs11Session:
 
     def logout(self) -> None:
         """Log out; a vanished card is not an error here."""
-        assert_on_card_thread()
-        try:
-            self._session.logout()
-        except PyKCS11.PyKCS11Error as exc:
-            logger.debug("logout: %s", exc)
+        self._ending("logout")
 
     def close(self) -> None:
         """Close the session; a vanished card is not an error here."""
+        self._ending("closeSession")
+
+    def _ending(self, call: str) -> None:
+        """Call the session's ``call`` (logout, closeSession), whose failure only means the
+        card is already gone."""
         assert_on_card_thread()
         try:
-            self._session.closeSession()
+            getattr(self._session, call)()
         except PyKCS11.PyKCS11Error as exc:
-            logger.debug("closeSession: %s", exc)
+            logger.debug("%s: %s", call, exc)
 
     def _find(self, template: list[tuple[int, Any]]) -> list[Any]:
         try:

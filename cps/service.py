@@ -169,17 +169,7 @@ class CardService:
 
     def tokens(self) -> list[TokenInfo]:
         """Every present token."""
-        def read(backend: TokenBackend) -> list[TokenInfo]:
-            result = []
-            for slot in backend.slots():
-                if slot.token_present:
-                    try:
-                        result.append(backend.token_info(slot.slot_id))
-                    except TokenNotPresent:
-                        continue
-            return result
-
-        return self.call(read)
+        return self.call(lambda b: _each_present(b, lambda slot: b.token_info(slot.slot_id)))
 
     def read_card(self, slot_id: int | None = None) -> CardContents:
         """Read the certificates, identity and PIN state of a card (no PIN needed).
@@ -193,17 +183,7 @@ class CardService:
 
     def read_all(self) -> list[CardContents]:
         """Read every present token."""
-        def read(backend: TokenBackend) -> list[CardContents]:
-            cards = []
-            for slot in backend.slots():
-                if slot.token_present:
-                    try:
-                        cards.append(self._read_slot(backend, slot))
-                    except TokenNotPresent:
-                        continue
-            return cards
-
-        return self.call(read)
+        return self.call(lambda b: _each_present(b, lambda slot: self._read_slot(b, slot)))
 
     def _read_slot(self, backend: TokenBackend, slot: SlotInfo) -> CardContents:
         token = backend.token_info(slot.slot_id)
@@ -612,6 +592,18 @@ def _choice(reader: str | None, contents: CardContents) -> CardChoice:
     return CardChoice(reader, contents.slot.slot_id, identity.display_name,
                       contents.token.serial, identity.profession or "", identity.national_id,
                       identity.family_name, identity.given_name)
+
+
+def _each_present(backend: TokenBackend, read: Callable[[SlotInfo], T]) -> list[T]:
+    """``read`` of every slot holding a token; a token gone in the meantime is skipped."""
+    found = []
+    for slot in backend.slots():
+        if slot.token_present:
+            try:
+                found.append(read(slot))
+            except TokenNotPresent:
+                continue
+    return found
 
 
 def _length_ok(pin: str, token: TokenInfo) -> bool:

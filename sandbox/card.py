@@ -33,7 +33,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import PyKCS11
 from cryptography import x509
@@ -137,34 +137,39 @@ def _der_integer(value: int) -> bytes:
     )
 
 
+def _token_object(kind: int, label: str, *, private: bool) -> list[tuple[int, Any]]:
+    """The attributes every object of the card starts with: a token object, its label."""
+    return [
+        (PyKCS11.CKA_CLASS, kind),
+        (PyKCS11.CKA_TOKEN, PyKCS11.CK_TRUE),
+        (PyKCS11.CKA_PRIVATE, PyKCS11.CK_TRUE if private else PyKCS11.CK_FALSE),
+        (PyKCS11.CKA_LABEL, label),
+    ]
+
+
 def _generate_key_pair(
     session: PyKCS11.Session, key_id: bytes, label: str, sign_usage: str
 ) -> rsa.RSAPublicKey:
     public_template = [
-        (PyKCS11.CKA_CLASS, PyKCS11.CKO_PUBLIC_KEY),
+        *_token_object(PyKCS11.CKO_PUBLIC_KEY, label.replace("Cle privee", "Cle publique"),
+                       private=False),
         (PyKCS11.CKA_KEY_TYPE, PyKCS11.CKK_RSA),
-        (PyKCS11.CKA_TOKEN, PyKCS11.CK_TRUE),
-        (PyKCS11.CKA_PRIVATE, PyKCS11.CK_FALSE),
+        (PyKCS11.CKA_ID, tuple(key_id)),
         (PyKCS11.CKA_MODULUS_BITS, 2048),
         (PyKCS11.CKA_PUBLIC_EXPONENT, (0x01, 0x00, 0x01)),
         (PyKCS11.CKA_VERIFY, PyKCS11.CK_TRUE),
         (PyKCS11.CKA_ENCRYPT, PyKCS11.CK_FALSE),
         (PyKCS11.CKA_WRAP, PyKCS11.CK_FALSE),
-        (PyKCS11.CKA_ID, tuple(key_id)),
-        (PyKCS11.CKA_LABEL, label.replace("Cle privee", "Cle publique")),
     ]
     private_template = [
-        (PyKCS11.CKA_CLASS, PyKCS11.CKO_PRIVATE_KEY),
+        *_token_object(PyKCS11.CKO_PRIVATE_KEY, label, private=True),
         (PyKCS11.CKA_KEY_TYPE, PyKCS11.CKK_RSA),
-        (PyKCS11.CKA_TOKEN, PyKCS11.CK_TRUE),
-        (PyKCS11.CKA_PRIVATE, PyKCS11.CK_TRUE),
+        (PyKCS11.CKA_ID, tuple(key_id)),
         (PyKCS11.CKA_SENSITIVE, PyKCS11.CK_TRUE),
         (PyKCS11.CKA_EXTRACTABLE, PyKCS11.CK_FALSE),
         (PyKCS11.CKA_SIGN, PyKCS11.CK_TRUE),
         (PyKCS11.CKA_DECRYPT, PyKCS11.CK_FALSE),
         (PyKCS11.CKA_UNWRAP, PyKCS11.CK_FALSE),
-        (PyKCS11.CKA_ID, tuple(key_id)),
-        (PyKCS11.CKA_LABEL, label),
     ]
     public, _private = session.generateKeyPair(
         public_template, private_template, mecha=PyKCS11.MechanismRSAGENERATEKEYPAIR
@@ -184,16 +189,13 @@ def _store_certificate(
 ) -> None:
     session.createObject(
         [
-            (PyKCS11.CKA_CLASS, PyKCS11.CKO_CERTIFICATE),
-            (PyKCS11.CKA_CERTIFICATE_TYPE, PyKCS11.CKC_X_509),
-            (PyKCS11.CKA_TOKEN, PyKCS11.CK_TRUE),
-            (PyKCS11.CKA_PRIVATE, PyKCS11.CK_FALSE),
+            *_token_object(PyKCS11.CKO_CERTIFICATE, label, private=False),
             (PyKCS11.CKA_MODIFIABLE, PyKCS11.CK_FALSE),
+            (PyKCS11.CKA_CERTIFICATE_TYPE, PyKCS11.CKC_X_509),
             (PyKCS11.CKA_TRUSTED, PyKCS11.CK_FALSE),
             # PKCS#11 v2.40 4.6.2: 2 = authority, 1 = token user.
             (PyKCS11.CKA_CERTIFICATE_CATEGORY, _ck_ulong(2 if ca else 1)),
             (PyKCS11.CKA_ID, tuple(key_id)),
-            (PyKCS11.CKA_LABEL, label),
             (PyKCS11.CKA_SUBJECT, tuple(cert.subject.public_bytes())),
             (PyKCS11.CKA_ISSUER, tuple(cert.issuer.public_bytes())),
             (PyKCS11.CKA_SERIAL_NUMBER, tuple(_der_integer(cert.serial_number))),
@@ -205,12 +207,9 @@ def _store_certificate(
 def _store_data(session: PyKCS11.Session, label: str, value: bytes) -> None:
     session.createObject(
         [
-            (PyKCS11.CKA_CLASS, PyKCS11.CKO_DATA),
-            (PyKCS11.CKA_TOKEN, PyKCS11.CK_TRUE),
-            (PyKCS11.CKA_PRIVATE, PyKCS11.CK_FALSE),
+            *_token_object(PyKCS11.CKO_DATA, label, private=False),
             (PyKCS11.CKA_MODIFIABLE, PyKCS11.CK_FALSE),
             (PyKCS11.CKA_APPLICATION, "CPS"),
-            (PyKCS11.CKA_LABEL, label),
             (PyKCS11.CKA_VALUE, tuple(value)),
         ]
     )

@@ -215,6 +215,25 @@ _SPECIAL_USE_NAMESPACE = """namespace inbox {
 }
 """
 
+
+def _login_service(protocol: str, host: str, port: int, tls_port: int) -> str:
+    """The ``service PROTOCOL-login`` block: one long-lived process, plain and TLS ports."""
+    return f"""service {protocol}-login {{
+  service_count = 0
+  process_min_avail = 1
+  process_limit = 1
+  inet_listener {protocol} {{
+    address = {host}
+    port = {port}
+  }}
+  inet_listener {protocol}s {{
+    address = {host}
+    port = {tls_port}
+    ssl = yes
+  }}
+}}"""
+
+
 #: Listeners an instance does not use, closed (port 0): left at their defaults they would
 #: bind well-known ports (110, 995, 4190...) shared by every instance on the machine.
 _CLOSED_LISTENERS = """service imap-urlauth-login {
@@ -411,34 +430,8 @@ userdb {{
 # session tickets are sealed with a key each login process draws at start, so clients
 # resume their sessions (RFC 8446 section 2.2: no new card signature) only when the
 # process that issued the ticket is the one that reads it back.
-service imap-login {{
-  service_count = 0
-  process_min_avail = 1
-  process_limit = 1
-  inet_listener imap {{
-    address = {setup.host}
-    port = {p.imap}
-  }}
-  inet_listener imaps {{
-    address = {setup.host}
-    port = {p.imaps}
-    ssl = yes
-  }}
-}}
-service submission-login {{
-  service_count = 0
-  process_min_avail = 1
-  process_limit = 1
-  inet_listener submission {{
-    address = {setup.host}
-    port = {p.submission}
-  }}
-  inet_listener submissions {{
-    address = {setup.host}
-    port = {p.submissions}
-    ssl = yes
-  }}
-}}
+{_login_service("imap", setup.host, p.imap, p.imaps)}
+{_login_service("submission", setup.host, p.submission, p.submissions)}
 service lmtp {{
   inet_listener lmtp {{
     address = {setup.host}

@@ -124,6 +124,37 @@ def _now() -> _dt.datetime:
     return _dt.datetime.now(_dt.UTC).replace(microsecond=0)
 
 
+def _entity_name(organisation: str, unit: str, common_name: str) -> x509.Name:
+    """The DN of a server or organisation certificate: ``C=FR, O=..., OU=..., CN=...``."""
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "FR"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
+            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, unit),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+
+
+def _key_usage(
+    *, digital_signature: bool = False, content_commitment: bool = False,
+    key_encipherment: bool = False, key_cert_sign: bool = False, crl_sign: bool = False,
+) -> x509.KeyUsage:
+    """A keyUsage with the named bits set (the others, never used here, off)."""
+    return x509.KeyUsage(
+        digital_signature=digital_signature, content_commitment=content_commitment,
+        key_encipherment=key_encipherment, data_encipherment=False, key_agreement=False,
+        key_cert_sign=key_cert_sign, crl_sign=crl_sign, encipher_only=False,
+        decipher_only=False,
+    )
+
+
+def _ocsp_failure(status: ocsp.OCSPResponseStatus) -> bytes:
+    return ocsp.OCSPResponseBuilder.build_unsuccessful(status).public_bytes(
+        serialization.Encoding.DER
+    )
+
+
 @dataclass
 class _Authority:
     key_name: str
@@ -138,6 +169,20 @@ class _Authority:
     @property
     def ocsp_url(self) -> str:
         return f"{self.base_url}ocsp/{self.key_name}"
+
+
+def _distribution_point(issuer: _Authority) -> x509.CRLDistributionPoints:
+    """The cRLDistributionPoints naming ``issuer``'s CRL."""
+    return x509.CRLDistributionPoints(
+        [
+            x509.DistributionPoint(
+                full_name=[x509.UniformResourceIdentifier(issuer.crl_url)],
+                relative_name=None,
+                reasons=None,
+                crl_issuer=None,
+            )
+        ]
+    )
 
 
 @dataclass
@@ -251,19 +296,7 @@ class Pki:
                 x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()),
                 critical=False,
             )
-            .add_extension(
-                x509.CRLDistributionPoints(
-                    [
-                        x509.DistributionPoint(
-                            full_name=[x509.UniformResourceIdentifier(issuer.crl_url)],
-                            relative_name=None,
-                            reasons=None,
-                            crl_issuer=None,
-                        )
-                    ]
-                ),
-                critical=False,
-            )
+            .add_extension(_distribution_point(issuer), critical=False)
             .add_extension(
                 x509.AuthorityInformationAccess(
                     [
@@ -299,11 +332,7 @@ class Pki:
         subject = person_name(national_id, family_name, given_name, profession)
         builder = self._builder(self._persons, subject, public_key, not_before, not_after, 3 * 365)
         if usage == "auth":
-            key_usage = x509.KeyUsage(
-                digital_signature=True, content_commitment=False, key_encipherment=False,
-                data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                crl_sign=False, encipher_only=False, decipher_only=False,
-            )  # fmt: skip
+            key_usage = _key_usage(digital_signature=True)
             builder = builder.add_extension(
                 x509.ExtendedKeyUsage(
                     [ExtendedKeyUsageOID.CLIENT_AUTH, ExtendedKeyUsageOID.EMAIL_PROTECTION]
@@ -311,11 +340,7 @@ class Pki:
                 critical=False,
             )
         elif usage == "sign":
-            key_usage = x509.KeyUsage(
-                digital_signature=False, content_commitment=True, key_encipherment=False,
-                data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                crl_sign=False, encipher_only=False, decipher_only=False,
-            )  # fmt: skip
+            key_usage = _key_usage(content_commitment=True)
         else:
             raise ValueError(f"usage must be 'auth' or 'sign', not {usage!r}")
         builder = builder.add_extension(key_usage, critical=True)
@@ -344,29 +369,12 @@ class Pki:
                 names.append(x509.DNSName(host))
             else:
                 names.append(x509.IPAddress(IPv4Address(address)))
-        subject = x509.Name(
-            [
-                x509.NameAttribute(NameOID.COUNTRY_NAME, "FR"),
-                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "OPERATEUR SANDBOX MSSANTE"),
-                x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "0002 187512751"),
-                x509.NameAttribute(NameOID.COMMON_NAME, hostnames[0]),
-            ]
-        )
-        cert = (
-            self._builder(self._orgs, subject, key.public_key(), None, None, 2 * 365)
-            .add_extension(x509.SubjectAlternativeName(names), critical=False)
-            .add_extension(
-                x509.KeyUsage(
-                    digital_signature=True, content_commitment=False, key_encipherment=True,
-                    data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                    crl_sign=False, encipher_only=False, decipher_only=False,
-                ),  # fmt: skip
-                critical=True,
-            )
-            .add_extension(
-                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
-            )
-            .sign(self._orgs.key, hashes.SHA256())
+        subject = _entity_name("OPERATEUR SANDBOX MSSANTE", "0002 187512751", hostnames[0])
+        builder = self._builder(self._orgs, subject, key.public_key(), None, None, 2 * 365)
+        builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
+        cert = self._sign_entity(
+            builder, _key_usage(digital_signature=True, key_encipherment=True),
+            ExtendedKeyUsageOID.SERVER_AUTH,
         )
         return cert, key
 
@@ -374,27 +382,20 @@ class Pki:
         self, common_name: str, public_key: CertificateIssuerPublicKeyTypes
     ) -> x509.Certificate:
         """Issue an organisation (applicative mailbox) client certificate."""
-        subject = x509.Name(
-            [
-                x509.NameAttribute(NameOID.COUNTRY_NAME, "FR"),
-                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "HOPITAL SANDBOX"),
-                x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "10B0012345"),
-                x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-            ]
+        subject = _entity_name("HOPITAL SANDBOX", "10B0012345", common_name)
+        return self._sign_entity(
+            self._builder(self._orgs, subject, public_key, None, None, 3 * 365),
+            _key_usage(digital_signature=True), ExtendedKeyUsageOID.CLIENT_AUTH,
         )
+
+    def _sign_entity(
+        self, builder: x509.CertificateBuilder, key_usage: x509.KeyUsage,
+        extended_usage: x509.ObjectIdentifier,
+    ) -> x509.Certificate:
+        """Finish a server or organisation certificate and sign it with the ORGANISATIONS CA."""
         return (
-            self._builder(self._orgs, subject, public_key, None, None, 3 * 365)
-            .add_extension(
-                x509.KeyUsage(
-                    digital_signature=True, content_commitment=False, key_encipherment=False,
-                    data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                    crl_sign=False, encipher_only=False, decipher_only=False,
-                ),  # fmt: skip
-                critical=True,
-            )
-            .add_extension(
-                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False
-            )
+            builder.add_extension(key_usage, critical=True)
+            .add_extension(x509.ExtendedKeyUsage([extended_usage]), critical=False)
             .sign(self._orgs.key, hashes.SHA256())
         )
 
@@ -509,16 +510,12 @@ class Pki:
             authority = self._authority_by_key(ca)
             request = ocsp.load_der_ocsp_request(request_der)
         except (KeyError, ValueError):
-            return ocsp.OCSPResponseBuilder.build_unsuccessful(
-                ocsp.OCSPResponseStatus.MALFORMED_REQUEST
-            ).public_bytes(serialization.Encoding.DER)
+            return _ocsp_failure(ocsp.OCSPResponseStatus.MALFORMED_REQUEST)
         with _locked(self.directory):
             self._reload_revoked()
         mine = _cert_id_hashes(authority.cert, request.hash_algorithm)
         if (request.issuer_name_hash, request.issuer_key_hash) != mine:
-            return ocsp.OCSPResponseBuilder.build_unsuccessful(
-                ocsp.OCSPResponseStatus.UNAUTHORIZED
-            ).public_bytes(serialization.Encoding.DER)
+            return _ocsp_failure(ocsp.OCSPResponseStatus.UNAUTHORIZED)
         revoked_at = self._revoked.get(ca, {}).get(str(request.serial_number))
         now = _now()
         builder = ocsp.OCSPResponseBuilder().add_response_by_hash(
@@ -605,33 +602,14 @@ def _make_ca(
         .not_valid_before(start)
         .not_valid_after(start + _dt.timedelta(days=(20 if issuer is None else 10) * 365))
         .add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=False, content_commitment=False, key_encipherment=False,
-                data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                crl_sign=True, encipher_only=False, decipher_only=False,
-            ),  # fmt: skip
-            critical=True,
-        )
+        .add_extension(_key_usage(key_cert_sign=True, crl_sign=True), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(signer_key.public_key()), False
         )
     )
     if issuer is not None:
-        builder = builder.add_extension(
-            x509.CRLDistributionPoints(
-                [
-                    x509.DistributionPoint(
-                        full_name=[x509.UniformResourceIdentifier(issuer.crl_url)],
-                        relative_name=None,
-                        reasons=None,
-                        crl_issuer=None,
-                    )
-                ]
-            ),
-            critical=False,
-        )
+        builder = builder.add_extension(_distribution_point(issuer), critical=False)
     cert = builder.sign(signer_key, hashes.SHA256())
     return _Authority(key_name, cert, key, base_url)
 

@@ -13,6 +13,8 @@ An error class that only some versions of a module define goes in ``optional`` o
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from ui.wording import Wording, describe_error, fixed, with_fields
@@ -47,20 +49,17 @@ def _pin_incorrect(exc: BaseException) -> str:
         "wording", "Code PIN incorrect. Il reste %n essai(s).", None, left)
 
 
-def _rule(exc: BaseException) -> int:
-    return {"outside-trust-space": 0, "no-trust-list": 1, "invalid-address": 2,
-            "no-recipient": 3}.get(str(getattr(exc, "rule", "")), 0)
+def _by_field(name: str, sentences: dict[str, object], other: str,
+              fill: Callable[[BaseException], tuple[str, ...]] | None = None) -> Wording:
+    """A wording whose sentence is the one keyed by the error's field ``name``; a value
+    without a sentence of its own takes the one keyed ``other``."""
+    keys = list(sentences)
 
+    def choose(exc: BaseException) -> int:
+        value = str(getattr(exc, name, ""))
+        return keys.index(value if value in sentences else other)
 
-def _download(exc: BaseException) -> int:
-    return {"url": 0, "redirect": 1, "status": 2, "too-large": 3}.get(
-        str(getattr(exc, "kind", "")), 4)
-
-
-def _ins_kind(exc: BaseException) -> int:
-    kinds = ("oid", "length", "characters", "first-digit", "key")
-    kind = str(getattr(exc, "kind", ""))
-    return kinds.index(kind) + 1 if kind in kinds else 0
+    return Wording(*sentences.values(), choose=choose, fill=fill)
 
 
 def _module_setting(exc: BaseException) -> tuple[str, ...]:
@@ -87,38 +86,33 @@ def _revocation_reason(reason: str) -> str:
     return reasons.get(reason, "")
 
 
-_REVOKED = ("Cette carte a été révoquée le %1 : elle ne peut plus être utilisée et rien n'a "
-            "été envoyé au serveur. Demandez une nouvelle carte CPS à l'ANS.")
+def _revocation_day(exc: BaseException) -> str:
+    when = getattr(exc, "revoked_at", None)
+    return when.strftime("%d/%m/%Y") if when is not None else "?"
+
+
+_REVOKED = QT_TRANSLATE_NOOP(
+    "wording",
+    "Cette carte a été révoquée le %1 : elle ne peut plus être utilisée et rien n'a été "
+    "envoyé au serveur. Demandez une nouvelle carte CPS à l'ANS.")
 
 
 def _revoked(exc: BaseException) -> str:
-    when = getattr(exc, "revoked_at", None)
-    day = when.strftime("%d/%m/%Y") if when is not None else "?"
-    text = QCoreApplication.translate(
-        "wording",
-        "Cette carte a été révoquée le %1 : elle ne peut plus être utilisée et rien n'a été "
-        "envoyé au serveur. Demandez une nouvelle carte CPS à l'ANS.",
-    ).replace("%1", day)
+    text = QCoreApplication.translate("wording", str(_REVOKED)).replace(
+        "%1", _revocation_day(exc))
     why = _revocation_reason(str(getattr(exc, "revocation_reason", "") or ""))
     return f"{text} ({why})" if why else text
 
 
-_SERVER_REVOKED = ("Le certificat du serveur %1 a été révoqué le %2 : la connexion est "
-                   "refusée. Prévenez votre opérateur de messagerie.")
+_SERVER_REVOKED = QT_TRANSLATE_NOOP(
+    "wording",
+    "Le certificat du serveur %1 a été révoqué le %2 : la connexion est refusée. "
+    "Prévenez votre opérateur de messagerie.")
 
 
 def _server_revoked(exc: BaseException) -> str:
-    when = getattr(exc, "revoked_at", None)
-    return QCoreApplication.translate(
-        "wording",
-        "Le certificat du serveur %1 a été révoqué le %2 : la connexion est refusée. "
-        "Prévenez votre opérateur de messagerie.",
-    ).replace("%1", str(getattr(exc, "host", ""))).replace(
-        "%2", when.strftime("%d/%m/%Y") if when is not None else "?")
-
-
-def _crl_reason(exc: BaseException) -> int:
-    return {"unreadable": 0, "older": 1}.get(str(getattr(exc, "reason", "")), 2)
+    return QCoreApplication.translate("wording", str(_SERVER_REVOKED)).replace(
+        "%1", str(getattr(exc, "host", ""))).replace("%2", _revocation_day(exc))
 
 
 def _optional(module: str, name: str) -> type[BaseException] | None:
@@ -139,20 +133,20 @@ def table() -> dict[type[BaseException], Wording]:
     optional: dict[tuple[str, str], Wording] = {
         ("client.trust", "ServerCertificateRevoked"): Wording(_SERVER_REVOKED,
                                                               render=_server_revoked),
-        ("client.trust", "CrlRejected"): Wording(
-            QT_TRANSLATE_NOOP(
+        ("client.trust", "CrlRejected"): _by_field("reason", {
+            "unreadable": QT_TRANSLATE_NOOP(
                 "wording",
                 "Ce fichier n'est pas une liste de révocation (CRL). Téléchargez-la de "
                 "nouveau depuis le site de publication de l'IGC-Santé."),
-            QT_TRANSLATE_NOOP(
+            "older": QT_TRANSLATE_NOOP(
                 "wording",
                 "Cette liste de révocation est plus ancienne que celle déjà conservée ; rien "
                 "n'a été modifié."),
-            QT_TRANSLATE_NOOP(
+            "untrusted": QT_TRANSLATE_NOOP(
                 "wording",
                 "Cette liste de révocation n'est pas signée par une autorité IGC-Santé de "
                 "confiance ; elle n'a pas été conservée."),
-            choose=_crl_reason),
+        }, other="untrusted"),
         ("client.audit_key", "AuditKeyUnavailable"): fixed(QT_TRANSLATE_NOOP(
             "wording",
             "La clé du journal de sécurité est dans le trousseau du système, indisponible ou "
@@ -353,17 +347,17 @@ def _known(cancelled: Wording) -> dict[type[BaseException], Wording]:
         # -- mail ------------------------------------------------------------------------
         mail.MailError: fixed(QT_TRANSLATE_NOOP("wording",
             "La messagerie a rencontré une erreur. Réessayez.")),
-        mail.RecipientRefused: Wording(
-            QT_TRANSLATE_NOOP(
+        mail.RecipientRefused: _by_field("rule", {
+            "outside-trust-space": QT_TRANSLATE_NOOP(
                 "wording", "Le destinataire %1 est refusé : son domaine n'est pas dans la liste "
                 "blanche MSSanté. Retirez-le ou choisissez une adresse MSSanté."),
-            QT_TRANSLATE_NOOP(
+            "no-trust-list": QT_TRANSLATE_NOOP(
                 "wording", "Le destinataire %1 est refusé : aucune liste blanche n'est disponible. "
                "Importez-la dans les paramètres."),
-            QT_TRANSLATE_NOOP(
+            "invalid-address": QT_TRANSLATE_NOOP(
                 "wording", "Le destinataire %1 n'est pas une adresse valide. Corrigez-la."),
-            QT_TRANSLATE_NOOP("wording", "Ajoutez au moins un destinataire."),
-            choose=_rule, fill=lambda exc: (str(getattr(exc, "address", "")),)),
+            "no-recipient": QT_TRANSLATE_NOOP("wording", "Ajoutez au moins un destinataire."),
+        }, other="outside-trust-space", fill=lambda exc: (str(getattr(exc, "address", "")),)),
         mail.MessageTooLarge: fixed(QT_TRANSLATE_NOOP("wording",
             "Le message dépasse la taille acceptée par l'opérateur. Retirez des pièces "
             "jointes.")),
@@ -417,20 +411,21 @@ def _known(cancelled: Wording) -> dict[type[BaseException], Wording]:
         directory.ExtractionError: fixed(QT_TRANSLATE_NOOP("wording",
             "Le fichier n'est pas une extraction de l'annuaire MSSanté valide.")),
         directory.ImportCancelled: cancelled,
-        directory.DownloadError: Wording(
-            QT_TRANSLATE_NOOP(
+        directory.DownloadError: _by_field("kind", {
+            "url": QT_TRANSLATE_NOOP(
                 "wording",
                 "L'adresse %1 est refusée : seules les adresses https:// sont acceptées."),
-            QT_TRANSLATE_NOOP(
+            "redirect": QT_TRANSLATE_NOOP(
                 "wording", "Le téléchargement de %1 a été redirigé vers un serveur non autorisé ; "
                 "il a été refusé."),
-            QT_TRANSLATE_NOOP(
+            "status": QT_TRANSLATE_NOOP(
                 "wording", "Le serveur de %1 a répondu par une erreur. Réessayez plus tard."),
-            QT_TRANSLATE_NOOP("wording", "Le fichier de %1 est trop volumineux ; il a été refusé."),
-            QT_TRANSLATE_NOOP(
+            "too-large": QT_TRANSLATE_NOOP(
+                "wording", "Le fichier de %1 est trop volumineux ; il a été refusé."),
+            "": QT_TRANSLATE_NOOP(
                 "wording", "Le téléchargement de %1 a échoué. Vérifiez la connexion réseau, ou "
                "téléchargez le fichier vous-même et importez-le."),
-            choose=_download, fill=lambda exc: (str(getattr(exc, "url", "")),)),
+        }, other="", fill=lambda exc: (str(getattr(exc, "url", "")),)),
         directory.AnnuaireError: fixed(QT_TRANSLATE_NOOP("wording",
             "L'Annuaire Santé en ligne ne répond pas. Réessayez plus tard ou cherchez dans "
             "l'annuaire importé.")),
@@ -455,18 +450,19 @@ def _known(cancelled: Wording) -> dict[type[BaseException], Wording]:
         xdm.XdmError: fixed(QT_TRANSLATE_NOOP("wording",
             "Le document structuré ne peut pas être lu. Demandez à l'expéditeur de le "
             "renvoyer.")),
-        xdm.InvalidIns: Wording(
-            QT_TRANSLATE_NOOP("wording",
-                              "L'INS du patient est invalide. Vérifiez le numéro saisi."),
-            QT_TRANSLATE_NOOP("wording", "Le type d'INS choisi n'est pas reconnu."),
-            QT_TRANSLATE_NOOP("wording", "Le matricule INS comporte 15 chiffres (13 chiffres "
-                              "et une clé de 2 chiffres)."),
-            QT_TRANSLATE_NOOP("wording", "Le matricule INS ne comporte que des chiffres (2A "
-                              "ou 2B pour la Corse)."),
-            QT_TRANSLATE_NOOP("wording", "Le matricule INS commence par 1, 2, 3, 4, 7 ou 8."),
-            QT_TRANSLATE_NOOP("wording", "La clé du matricule INS ne correspond pas : "
-                              "vérifiez le numéro saisi."),
-            choose=_ins_kind),
+        xdm.InvalidIns: _by_field("kind", {
+            "": QT_TRANSLATE_NOOP("wording",
+                                  "L'INS du patient est invalide. Vérifiez le numéro saisi."),
+            "oid": QT_TRANSLATE_NOOP("wording", "Le type d'INS choisi n'est pas reconnu."),
+            "length": QT_TRANSLATE_NOOP("wording", "Le matricule INS comporte 15 chiffres (13 "
+                                        "chiffres et une clé de 2 chiffres)."),
+            "characters": QT_TRANSLATE_NOOP("wording", "Le matricule INS ne comporte que des "
+                                            "chiffres (2A ou 2B pour la Corse)."),
+            "first-digit": QT_TRANSLATE_NOOP(
+                "wording", "Le matricule INS commence par 1, 2, 3, 4, 7 ou 8."),
+            "key": QT_TRANSLATE_NOOP("wording", "La clé du matricule INS ne correspond pas : "
+                                     "vérifiez le numéro saisi."),
+        }, other=""),
         xdm.InvalidXdmInput: fixed(QT_TRANSLATE_NOOP("wording",
             "Le document structuré ne peut pas être préparé. Vérifiez l'identité du "
             "patient et les fichiers joints.")),

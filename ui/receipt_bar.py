@@ -100,6 +100,26 @@ def receipt_sentence(receipt: ReadReceipt) -> str:
     return text.replace("%1", receipt.reader).replace("%2", receipt.original_subject)
 
 
+def _receipt_frame(frame: QFrame, name: str,
+                   text_format: Qt.TextFormat) -> tuple[QHBoxLayout, QLabel]:
+    """Lay ``frame`` out as a receipt panel: the receipt badge, then its wrapping text
+    (object name ``<name>Text``); return the layout, for the widgets that follow."""
+    frame.setObjectName(name)
+    frame.setFrameShape(QFrame.Shape.StyledPanel)
+    frame.setAutoFillBackground(True)
+    layout = QHBoxLayout(frame)
+    layout.setContentsMargins(8, 4, 8, 4)
+    badge = QLabel(frame)
+    badge.setPixmap(icon("receipt").pixmap(16, 16))
+    layout.addWidget(badge)
+    label = QLabel(frame)
+    label.setObjectName(f"{name}Text")
+    label.setWordWrap(True)
+    label.setTextFormat(text_format)
+    layout.addWidget(label, 1)
+    return layout, label
+
+
 class ReceiptBar(QFrame):
     """The request bar: Envoyer / Ignorer, a second question on a mismatch, the policy."""
 
@@ -109,22 +129,10 @@ class ReceiptBar(QFrame):
     def __init__(self, preference: ReceiptPreference | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("receiptBar")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAutoFillBackground(True)
         self.preference = preference or ReceiptPreference()
         self.request: ReceiptRequest | None = None
         self._confirming = False
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)
-        badge = QLabel(self)
-        badge.setPixmap(icon("receipt").pixmap(16, 16))
-        layout.addWidget(badge)
-        self.label = QLabel(self)
-        self.label.setObjectName("receiptBarText")
-        self.label.setWordWrap(True)
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
-        layout.addWidget(self.label, 1)
+        layout, self.label = _receipt_frame(self, "receiptBar", Qt.TextFormat.PlainText)
         self.send_button = QPushButton(self.tr("Envoyer"), self)
         self.send_button.setObjectName("receiptSend")
         self.send_button.clicked.connect(self._send_clicked)
@@ -214,22 +222,10 @@ class ReceiptNotice(QFrame):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("receiptNotice")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAutoFillBackground(True)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)
-        badge = QLabel(self)
-        badge.setPixmap(icon("receipt").pixmap(16, 16))
-        layout.addWidget(badge)
-        self.label = QLabel(self)
-        self.label.setObjectName("receiptNoticeText")
-        self.label.setWordWrap(True)
-        self.label.setTextFormat(Qt.TextFormat.RichText)
+        _, self.label = _receipt_frame(self, "receiptNotice", Qt.TextFormat.RichText)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.label.setOpenExternalLinks(False)
         self.label.linkActivated.connect(self._link)
-        layout.addWidget(self.label, 1)
         self._original: tuple[str, int] | None = None
         self.hide()
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from client.audit import record as audit_record
 from client.auth.connect import DEFAULT_TIMEOUT, connect_imap, connect_smtp
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 __all__ = ["CertificateTlsAuthenticator"]
 
 logger = logging.getLogger(__name__)
+
+_Session = TypeVar("_Session")
 
 
 class CertificateTlsAuthenticator:
@@ -88,31 +90,33 @@ class CertificateTlsAuthenticator:
 
     def open_imap(self) -> IMAPClient:
         """A new IMAP session: card TLS (a signature unless resumed), AUTHENTICATE EXTERNAL."""
-        self._check_revocation()
-        try:
-            client = connect_imap(self.profile.imap, self._context, timeout=self.timeout)
-        except ResumptionRefused:
-            client = connect_imap(self.profile.imap, self._context, timeout=self.timeout)
-        try:
-            imap_external(client)
-        except BaseException:
-            client.shutdown()
-            raise
-        return client
+        return self._signed_in(
+            lambda: connect_imap(self.profile.imap, self._context, timeout=self.timeout),
+            imap_external, lambda client: client.shutdown(),
+        )
 
     def open_smtp(self) -> smtplib.SMTP:
         """A new SMTP session: card TLS (a signature unless resumed), AUTH EXTERNAL."""
+        return self._signed_in(
+            lambda: connect_smtp(self.profile.smtp, self._context, timeout=self.timeout),
+            smtp_external, lambda smtp: smtp.close(),
+        )
+
+    def _signed_in(self, connect: Callable[[], _Session],
+                   authenticate: Callable[[_Session], object],
+                   close: Callable[[_Session], None]) -> _Session:
+        """Connect (once more if the server refused to resume the TLS session) and sign in."""
         self._check_revocation()
         try:
-            smtp = connect_smtp(self.profile.smtp, self._context, timeout=self.timeout)
+            session = connect()
         except ResumptionRefused:
-            smtp = connect_smtp(self.profile.smtp, self._context, timeout=self.timeout)
+            session = connect()
         try:
-            smtp_external(smtp)
+            authenticate(session)
         except BaseException:
-            smtp.close()
+            close(session)
             raise
-        return smtp
+        return session
 
     def describe(self) -> dict[str, Any]:
         """Who signs in and how (for ``login`` and the status bar)."""

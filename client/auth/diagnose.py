@@ -18,7 +18,7 @@ from client.auth.connect import connect_imap, connect_smtp
 from client.profiles.model import Endpoint, Profile
 from client.trust import TrustError, TrustStore, readable_name
 
-__all__ = ["Finding", "check_authentication_setup", "check_reachability", "check_tls"]
+__all__ = ["Finding", "Status", "check_authentication_setup", "check_reachability", "check_tls"]
 
 logger = logging.getLogger(__name__)
 
@@ -27,13 +27,21 @@ Status = Literal["ok", "warning", "error", "skipped"]
 
 @dataclass(frozen=True)
 class Finding:
-    """The outcome of one diagnosis step."""
+    """The outcome of one diagnosis step: a status, one sentence, and what to do about it.
+
+    ``doctor`` reports these as they are (its card steps return them too).
+    """
 
     name: str
     status: Status
     summary: str
     advice: str = ""
     details: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready mapping."""
+        return {"name": self.name, "status": self.status, "summary": self.summary,
+                "advice": self.advice, "details": self.details}
 
 
 def _endpoints(profile: Profile) -> list[tuple[str, Endpoint]]:

@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
@@ -93,6 +93,15 @@ class AuthorizationRequest:
     state: str = field(repr=False)
     nonce: str = field(repr=False)
     code_verifier: str = field(repr=False)
+
+
+def _raise_trust_failure(exc: httpx.ConnectError, url: str) -> None:
+    """Raise the trust failure (a :class:`TrustError`) behind a refused TLS connection."""
+    cause = exc.__context__ or exc.__cause__
+    if isinstance(cause, ssl.SSLError):
+        trust = translate_ssl_error(cause, urlsplit(url).hostname or url)
+        if trust is not None:
+            raise trust from exc
 
 
 def _lifetime(document: Mapping[str, Any], name: str) -> float | None:
@@ -265,11 +274,7 @@ class OidcClient:
         try:
             response = self._gateway_http.post(url, data=form)
         except httpx.ConnectError as exc:
-            cause = exc.__context__ or exc.__cause__
-            if isinstance(cause, ssl.SSLError):
-                trust = translate_ssl_error(cause, urlsplit(url).hostname or url)
-                if trust is not None:
-                    raise trust from exc
+            _raise_trust_failure(exc, url)
             raise GatewayUnreachable(self.gateway, str(exc)) from exc
         except httpx.HTTPError as exc:
             raise GatewayUnreachable(self.gateway, str(exc) or type(exc).__name__) from exc
@@ -282,11 +287,7 @@ class OidcClient:
         try:
             return self._http.request(method, url, **kwargs)
         except httpx.ConnectError as exc:
-            cause = exc.__context__ or exc.__cause__
-            if isinstance(cause, ssl.SSLError):
-                trust = translate_ssl_error(cause, urlsplit(url).hostname or url)
-                if trust is not None:
-                    raise trust from exc
+            _raise_trust_failure(exc, url)
             raise ProviderUnreachable(url, str(exc)) from exc
         except httpx.HTTPError as exc:
             raise ProviderUnreachable(url, str(exc) or type(exc).__name__) from exc
@@ -310,7 +311,11 @@ class OidcClient:
             document = self._json(response)
         except ProviderError:
             document = {}
-        error = str(document.get("error") or f"http_{response.status_code}")
+        self._refused(response.status_code, document)
+
+    def _refused(self, status: int, document: Mapping[str, Any]) -> NoReturn:
+        """Raise the OAuth error (RFC 6749 section 5.2) of an HTTP error answer."""
+        error = str(document.get("error") or f"http_{status}")
         description = str(document.get("error_description") or "")
         if error in ("invalid_client", "unauthorized_client"):
             raise UnknownClient(self.settings.client_id, description)
@@ -415,11 +420,7 @@ class OidcClient:
                     document = json.loads(body)
                 except ValueError:
                     document = {}
-            error = str(document.get("error") or f"http_{status}")
-            description = str(document.get("error_description") or "")
-            if error in ("invalid_client", "unauthorized_client"):
-                raise UnknownClient(self.settings.client_id, description)
-            raise ProviderError(error, description)
+            self._refused(status, document)
         # 200 with a page: the provider wants a human (RFC 8252 section 4.1 fallback).
         raise InteractiveLoginRequired(request.url)
 

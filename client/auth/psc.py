@@ -25,7 +25,7 @@ import threading
 import time
 import webbrowser
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from client.audit import record as audit_record
 from client.auth.connect import DEFAULT_TIMEOUT, connect_imap, connect_smtp
@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 __all__ = ["PscAuthenticator"]
 
 logger = logging.getLogger(__name__)
+
+_Session = TypeVar("_Session")
 
 
 class PscAuthenticator:
@@ -283,44 +285,42 @@ class PscAuthenticator:
             SessionEnded: the token could not be refreshed (sign in again).
             TokenRejected: the server refused even a fresh token.
         """
-        for attempt in (1, 2):
-            token = self._current_token(force_refresh=attempt == 2)
-            client = connect_imap(self.profile.imap, self._mail_tls,
-                                  timeout=self.timeout)
-            try:
-                imap_token(client, self.mechanism, self.address, token,
-                           self.profile.imap.host, self.profile.imap.port)
-            except TokenRejected:
-                client.shutdown()
-                if attempt == 2:
-                    raise
-                logger.info("the server refused the access token: refreshing once")
-                continue
-            except BaseException:
-                client.shutdown()
-                raise
-            return client
-        raise AssertionError("unreachable")
+        return self._signed_in(
+            lambda: connect_imap(self.profile.imap, self._mail_tls, timeout=self.timeout),
+            lambda client, token: imap_token(client, self.mechanism, self.address, token,
+                                             self.profile.imap.host, self.profile.imap.port),
+            lambda client: client.shutdown(),
+        )
 
     def open_smtp(self) -> smtplib.SMTP:
         """An SMTP submission session with the current token (see :meth:`open_imap`)."""
+        return self._signed_in(
+            lambda: connect_smtp(self.profile.smtp, self._mail_tls, timeout=self.timeout),
+            lambda smtp, token: smtp_token(smtp, self.mechanism, self.address, token,
+                                           self.profile.smtp.host, self.profile.smtp.port),
+            lambda smtp: smtp.close(),
+        )
+
+    def _signed_in(self, connect: Callable[[], _Session],
+                   authenticate: Callable[[_Session, str], None],
+                   close: Callable[[_Session], None]) -> _Session:
+        """A new session signed in with the current token; if the server refuses it, once
+        more with a refreshed token."""
         for attempt in (1, 2):
             token = self._current_token(force_refresh=attempt == 2)
-            smtp = connect_smtp(self.profile.smtp, self._mail_tls,
-                                timeout=self.timeout)
+            session = connect()
             try:
-                smtp_token(smtp, self.mechanism, self.address, token,
-                           self.profile.smtp.host, self.profile.smtp.port)
+                authenticate(session, token)
             except TokenRejected:
-                smtp.close()
+                close(session)
                 if attempt == 2:
                     raise
                 logger.info("the server refused the access token: refreshing once")
                 continue
             except BaseException:
-                smtp.close()
+                close(session)
                 raise
-            return smtp
+            return session
         raise AssertionError("unreachable")
 
     def describe(self) -> dict[str, Any]:

@@ -44,8 +44,10 @@ __all__ = [
     "EXIT_TEMPORARY",
     "EXIT_USAGE",
     "CommandParser",
+    "command_group",
     "common_options",
     "describe_error",
+    "describe_errors",
     "emit_json",
     "error_document",
     "error_kind",
@@ -159,6 +161,18 @@ def common_options() -> CommandParser:
     return common
 
 
+def command_group(subparsers: Any, common: argparse.ArgumentParser, name: str,
+                  help: str) -> tuple[argparse.ArgumentParser, Any]:
+    """Add the command group ``name``; return it and the action its sub-commands join.
+
+    The sub-command chosen lands in ``args.<name>_command``; the group has no handler of
+    its own, so :func:`client.cli.main` reports it given alone as a usage error (exit 2).
+    """
+    group = subparsers.add_parser(name, parents=[common], help=help)
+    commands = group.add_subparsers(dest=f"{name}_command", metavar="SUBCOMMAND")
+    return group, commands
+
+
 def option(args: argparse.Namespace, name: str, default: Any = None) -> Any:
     """Read a common option that may be absent from the namespace."""
     return getattr(args, name, default)
@@ -178,6 +192,20 @@ def describe_error(exc: BaseException) -> str:
     Command modules register more specific wordings with ``@describe_error.register``.
     """
     return f"Unexpected error ({type(exc).__name__}): {exc}"
+
+
+def describe_errors(sentences: dict[type[BaseException], str]) -> None:
+    """Register one sentence per error class; ``{exc.field}`` in it is the error's field.
+
+    For the sentences that only put the error's fields in place; one that decides
+    something (a plural, a choice) stays a function registered on :func:`describe_error`.
+    """
+    for kind, sentence in sentences.items():
+        describe_error.register(kind, functools.partial(_fill_sentence, sentence))
+
+
+def _fill_sentence(sentence: str, exc: BaseException) -> str:
+    return sentence.format(exc=exc)
 
 
 @describe_error.register

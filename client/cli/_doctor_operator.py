@@ -4,7 +4,7 @@ They run after the card steps when a profile is given (``--profile FILE``) and s
 doctor's context: the trust store built by the first step serves the next ones, and the
 card contents found by the card steps name the certificate the authentication step
 checks. Each step returns a :class:`client.auth.diagnose.Finding`; :mod:`client.cli.doctor`
-registers them (:data:`OPERATOR_STEPS`) and turns each finding into a check result.
+registers them (:data:`OPERATOR_STEPS`) and reports each finding as a check result.
 
 The full sign-in runs only when the PIN can be read without a terminal dialog
 (``--pin-stdin``): a diagnosis never stops to ask.

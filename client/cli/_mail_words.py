@@ -6,7 +6,7 @@ imported.
 
 from __future__ import annotations
 
-from client.cli._common import describe_error
+from client.cli._common import describe_error, describe_errors
 from client.mail.errors import (
     AttachmentExists,
     CacheCorrupted,
@@ -49,54 +49,38 @@ def _(exc: SubmissionFailed) -> str:
             "and will be sent once with 'mail outbox --retry'.")
 
 
-@describe_error.register
-def _(exc: MessageTooLarge) -> str:
-    return (f"The message is {exc.size} bytes but the server accepts at most {exc.limit}: "
-            "remove or shrink attachments.")
-
-
-@describe_error.register
-def _(exc: FolderNotFound) -> str:
-    return f"There is no folder '{exc.folder}': see 'mail folders' (and 'mail sync' offline)."
-
-
-@describe_error.register
-def _(exc: MessageNotFound) -> str:
-    return (f"There is no message {exc.uid} in {exc.folder}: see 'mail list {exc.folder}'.")
-
-
-@describe_error.register
-def _(exc: AttachmentExists) -> str:
-    return (f"{exc.path} already exists; nothing was written: choose another directory "
-            "or add --overwrite.")
+describe_errors({
+    MessageTooLarge:
+        "The message is {exc.size} bytes but the server accepts at most {exc.limit}: remove or "
+        "shrink attachments.",
+    FolderNotFound:
+        "There is no folder '{exc.folder}': see 'mail folders' (and 'mail sync' offline).",
+    MessageNotFound: "There is no message {exc.uid} in {exc.folder}: see 'mail list {exc.folder}'.",
+    AttachmentExists:
+        "{exc.path} already exists; nothing was written: choose another directory or add "
+        "--overwrite.",
+    InvalidMessage: "The message cannot be sent: {exc.reason}.",
+    MailConnectionError:
+        "The mail server could not be reached or dropped the connection ({exc.reason}): check the "
+        "network and try again.",
+    MailProtocolError: "The mail server refused the command ({exc.reason}): try again later.",
+    CacheKeyUnavailable:
+        "The local mail cache key is not available ({exc.reason}): unlock the system keyring and "
+        "try again. On a server without a desktop keyring, name a key file or a systemd "
+        "credential in the profile's [secrets] table (see the README).",
+    CacheCorrupted:
+        "The local mail cache cannot be read ({exc.reason}); it also holds the unsent messages of "
+        "the outbox, so do not delete it: see 'mail outbox' if it still opens, then move the "
+        "cache file aside and run 'mail sync' to rebuild the cache.",
+    CacheWriteFailed:
+        "The disk is full ({exc.path}): free some space and run the command again; nothing was "
+        "lost.",
+})
 
 
 @describe_error.register
 def _(exc: UnsafeAttachmentName) -> str:
     return f"The attachment name {exc.name!r} cannot be saved safely: nothing was written."
-
-
-@describe_error.register
-def _(exc: InvalidMessage) -> str:
-    return f"The message cannot be sent: {exc.reason}."
-
-
-@describe_error.register
-def _(exc: MailConnectionError) -> str:
-    return (f"The mail server could not be reached or dropped the connection ({exc.reason}): "
-            "check the network and try again.")
-
-
-@describe_error.register
-def _(exc: MailProtocolError) -> str:
-    return f"The mail server refused the command ({exc.reason}): try again later."
-
-
-@describe_error.register
-def _(exc: CacheKeyUnavailable) -> str:
-    return (f"The local mail cache key is not available ({exc.reason}): unlock the system "
-            "keyring and try again. On a server without a desktop keyring, name a key file "
-            "or a systemd credential in the profile's [secrets] table (see the README).")
 
 
 @describe_error.register
@@ -109,16 +93,3 @@ def _(exc: CacheKeyMismatch) -> str:
             "backup, then try again; nothing was deleted. To start over without losing the "
             "outbox, move that file aside (do not delete it) and run 'mail sync'.")
 
-
-@describe_error.register
-def _(exc: CacheCorrupted) -> str:
-    return (f"The local mail cache cannot be read ({exc.reason}); it also holds the "
-            "unsent messages of the outbox, so do not delete it: see 'mail outbox' if it "
-            "still opens, then move the cache file aside and run 'mail sync' to rebuild "
-            "the cache.")
-
-
-@describe_error.register
-def _(exc: CacheWriteFailed) -> str:
-    return (f"The disk is full ({exc.path}): free some space and run the command again; "
-            "nothing was lost.")

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from client.auth.certificate import PasswordAnswer, PasswordPrompt
-from client.cli._common import describe_error, option
+from client.cli._common import describe_error, describe_errors, option
 from client.secrets import CredentialMissing, SecretFileRefused, SecretSourceError
 
 __all__ = ["add_password_option", "has_terminal", "password_prompt_for"]
@@ -94,10 +94,14 @@ def password_prompt_for(
     return _terminal_prompt(offer_keyring=offer_keyring)
 
 
-@describe_error.register
-def _(exc: SecretFileRefused) -> str:
-    return (f"The secret file {exc.path} is refused: {exc.reason}. To fix: {exc.fix}. "
-            "The profile's [secrets] table names it; nothing else was tried.")
+describe_errors({
+    SecretFileRefused:
+        "The secret file {exc.path} is refused: {exc.reason}. To fix: {exc.fix}. The profile's "
+        "[secrets] table names it; nothing else was tried.",
+    SecretSourceError:
+        "The secret named by the profile's [secrets] table cannot be used ({exc.location}: "
+        "{exc.reason}). Fix the profile or the file; nothing else was tried.",
+})
 
 
 @describe_error.register
@@ -105,9 +109,3 @@ def _(exc: CredentialMissing) -> str:
     return (f"The systemd credential {exc.name!r} cannot be read: {exc.reason}. "
             "Nothing else was tried.")
 
-
-@describe_error.register
-def _(exc: SecretSourceError) -> str:
-    return (f"The secret named by the profile's [secrets] table cannot be used "
-            f"({exc.location}: {exc.reason}). Fix the profile or the file; nothing else "
-            "was tried.")

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from client.audit import AuditError, AuditKeyUnavailable, AuditLog, AuditTampered, VerifyResult
-from client.cli._common import EXIT_OK, describe_error, emit_json, option
+from client.cli._common import EXIT_OK, describe_error, describe_errors, emit_json, option
 
 __all__ = ["register"]
 
@@ -117,15 +117,10 @@ def _(exc: AuditTampered) -> str:
     )
 
 
-@describe_error.register
-def _(exc: AuditKeyUnavailable) -> str:
-    return (
-        f"The audit trail's key cannot be read from the system keyring ({exc.reason}); "
-        "unlock the keyring and try again. Without it the trail cannot be checked."
-    )
-
-
-@describe_error.register
-def _(exc: AuditError) -> str:
-    return f"{exc}. Check that the application's data directory is writable."
+describe_errors({
+    AuditKeyUnavailable:
+        "The audit trail's key cannot be read from the system keyring ({exc.reason}); unlock the "
+        "keyring and try again. Without it the trail cannot be checked.",
+    AuditError: "{exc}. Check that the application's data directory is writable.",
+})
 

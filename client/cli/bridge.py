@@ -30,7 +30,7 @@ from client.bridge import (
     load_or_create_certificate,
     load_or_create_password,
 )
-from client.cli._common import EXIT_OK, describe_error, emit_json, option
+from client.cli._common import EXIT_OK, describe_error, describe_errors, emit_json, option
 
 __all__ = ["register", "run_bridge"]
 
@@ -230,22 +230,16 @@ def _run(args: argparse.Namespace) -> int:
             signal.signal(signal.SIGTERM, previous)
 
 
-@describe_error.register
-def _(exc: NotLoopback) -> str:
-    return (f"The bridge only listens on the loopback interface, not on {exc.host}: "
-            "use 127.0.0.1.")
-
-
-@describe_error.register
-def _(exc: PortUnavailable) -> str:
-    return (f"Port {exc.port} is not available ({exc.reason}): another bridge or program "
-            "uses it. Stop it or choose another port with --imap-port / --smtp-port.")
-
-
-@describe_error.register
-def _(exc: LocalCertificateError) -> str:
-    return (f"The bridge certificate {exc.path} cannot be used ({exc.reason}). Check the "
-            "permissions of the folder, or delete the file to make a new one.")
+describe_errors({
+    NotLoopback:
+        "The bridge only listens on the loopback interface, not on {exc.host}: use 127.0.0.1.",
+    PortUnavailable:
+        "Port {exc.port} is not available ({exc.reason}): another bridge or program uses it. Stop "
+        "it or choose another port with --imap-port / --smtp-port.",
+    LocalCertificateError:
+        "The bridge certificate {exc.path} cannot be used ({exc.reason}). Check the permissions "
+        "of the folder, or delete the file to make a new one.",
+})
 
 
 @describe_error.register

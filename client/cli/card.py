@@ -16,7 +16,7 @@ from typing import Any
 from cryptography import x509
 
 from client.cli._card_choice import add_card_options
-from client.cli._common import EXIT_OK, describe_error, emit_json, option
+from client.cli._common import EXIT_OK, describe_error, describe_errors, emit_json, option
 from client.paths import app_paths
 from client.trust import CertificateRevoked, CrlStore, TrustStore
 from cps.errors import (
@@ -45,6 +45,7 @@ from cps.service import CardContents, CardService
 from cps.watcher import ReaderStatus, read_readers
 
 __all__ = [
+    "add_module_option",
     "card_anchors",
     "card_crls",
     "card_report",
@@ -77,20 +78,39 @@ def _(exc: MiddlewareInvalid) -> str:
            f"{CRYPTOLIB_ADVICE}."
 
 
-@describe_error.register
-def _(exc: TokenNotPresent) -> str:
-    return "No CPS card is inserted. Insert the card, chip first, in the reader and try again."
-
-
-@describe_error.register
-def _(exc: CardRemoved) -> str:
-    return "The CPS card was removed. Insert it again and repeat the operation."
-
-
-@describe_error.register
-def _(exc: ReaderUnavailable) -> str:
-    return f"The smart-card reader cannot be reached ({exc.reason}). Check that the reader " \
-           "is plugged in and that the smart-card service (pcscd) runs."
+describe_errors({
+    TokenNotPresent:
+        "No CPS card is inserted. Insert the card, chip first, in the reader and try again.",
+    CardRemoved: "The CPS card was removed. Insert it again and repeat the operation.",
+    ReaderUnavailable:
+        "The smart-card reader cannot be reached ({exc.reason}). Check that the reader is "
+        "plugged in and that the smart-card service (pcscd) runs.",
+    PinLocked:
+        "The CPS card's PIN is locked after too many wrong tries. Unblock it with the "
+        "card's unblocking code (PUK) using the CPS management tool, or order a new card.",
+    PinEntryCancelled: "PIN entry cancelled; nothing was done.",
+    CertificateExpired:
+        "The card's certificate expired on {exc.not_after:%Y-%m-%d}. The holder must renew "
+        "the CPS card.",
+    CertificateNotYetValid:
+        "The card's certificate is valid only from {exc.not_before:%Y-%m-%d}. Check the "
+        "computer's date, or wait for the card's activation.",
+    CertificateUntrusted:
+        "The card's certificate is not vouched for by IGC-Santé: {exc.reason}. Use a CPS "
+        "card, or let an administrator add the right IGC-Santé authority.",
+    CertificateMalformed:
+        "The card's certificate is not a CPS certificate: {exc.reason}. Use a CPS card.",
+    CertificateNotFound:
+        "The card has no {exc.usage} certificate: it is not a usable CPS card (blank, or "
+        "another kind of card).",
+    KeyNotFound:
+        "The card has no private key for its {exc.usage} certificate: it cannot sign in.",
+    MechanismNotSupported:
+        "The card cannot do {exc.mechanism}. A newer card (CPS4) may be needed.",
+    TokenOperationFailed:
+        "The card refused an operation ({exc.operation}: {exc.code}). Remove and insert the "
+        "card, then try again.",
+})
 
 
 @describe_error.register
@@ -103,68 +123,12 @@ def _(exc: PinIncorrect) -> str:
 
 
 @describe_error.register
-def _(exc: PinLocked) -> str:
-    return "The CPS card's PIN is locked after too many wrong tries. Unblock it with the " \
-           "card's unblocking code (PUK) using the CPS management tool, or order a new card."
-
-
-@describe_error.register
 def _(exc: PinLengthInvalid) -> str:
     if exc.min_length and exc.max_length and exc.max_length < 64:
         size = f"{exc.min_length} to {exc.max_length} digits"
     else:
         size = "4 digits"
     return f"The PIN typed has the wrong length (expected {size}); no try was used. Type it again."
-
-
-@describe_error.register
-def _(exc: PinEntryCancelled) -> str:
-    return "PIN entry cancelled; nothing was done."
-
-
-@describe_error.register
-def _(exc: CertificateExpired) -> str:
-    return f"The card's certificate expired on {exc.not_after:%Y-%m-%d}. The holder must " \
-           "renew the CPS card."
-
-
-@describe_error.register
-def _(exc: CertificateNotYetValid) -> str:
-    return f"The card's certificate is valid only from {exc.not_before:%Y-%m-%d}. Check the " \
-           "computer's date, or wait for the card's activation."
-
-
-@describe_error.register
-def _(exc: CertificateUntrusted) -> str:
-    return f"The card's certificate is not vouched for by IGC-Santé: {exc.reason}. Use a CPS " \
-           "card, or let an administrator add the right IGC-Santé authority."
-
-
-@describe_error.register
-def _(exc: CertificateMalformed) -> str:
-    return f"The card's certificate is not a CPS certificate: {exc.reason}. Use a CPS card."
-
-
-@describe_error.register
-def _(exc: CertificateNotFound) -> str:
-    return f"The card has no {exc.usage} certificate: it is not a usable CPS card " \
-           "(blank, or another kind of card)."
-
-
-@describe_error.register
-def _(exc: KeyNotFound) -> str:
-    return f"The card has no private key for its {exc.usage} certificate: it cannot sign in."
-
-
-@describe_error.register
-def _(exc: MechanismNotSupported) -> str:
-    return f"The card cannot do {exc.mechanism}. A newer card (CPS4) may be needed."
-
-
-@describe_error.register
-def _(exc: TokenOperationFailed) -> str:
-    return f"The card refused an operation ({exc.operation}: {exc.code}). Remove and insert " \
-           "the card, then try again."
 
 
 # -- helpers other commands reuse -----------------------------------------------------------
@@ -186,6 +150,13 @@ def profile_if_any(args: argparse.Namespace) -> Any | None:
             raise
         logger.warning("the default profile is invalid; ignored for card commands")
         return None
+
+
+def add_module_option(parser: argparse.ArgumentParser,
+                      instead_of: str = "Cryptolib CPS") -> None:
+    """``--module PATH``: the PKCS#11 library :func:`resolve_module` then prefers."""
+    parser.add_argument("--module", metavar="PATH",
+                        help=f"PKCS#11 library to use instead of {instead_of}")
 
 
 def resolve_module(args: argparse.Namespace, profile: Any | None = None) -> Path:
@@ -364,7 +335,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
     parser = subparsers.add_parser(
         "card", parents=[common], help="show readers, CPS cards, holder identity and PIN state",
         description="Show the smart-card readers and, for each card, its holder and PIN state.")
-    parser.add_argument("--module", metavar="PATH",
-                        help="PKCS#11 library to use instead of Cryptolib CPS")
+    add_module_option(parser)
     add_card_options(parser, verb="show only")
     parser.set_defaults(handler=_run)

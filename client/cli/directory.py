@@ -11,9 +11,17 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Sequence
 from typing import Any
 
-from client.cli._common import EXIT_OK, describe_error, emit_json, option
+from client.cli._common import (
+    EXIT_OK,
+    command_group,
+    describe_error,
+    describe_errors,
+    emit_json,
+    option,
+)
 from client.directory import fhir
 from client.directory.errors import (
     AnnuaireAuthError,
@@ -40,11 +48,8 @@ EXIT_NO_RESULT = 1
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add ``directory import|search|info|online``."""
-    directory = subparsers.add_parser(
-        "directory", parents=[common], help="national MSSanté directory (offline search)"
-    )
-    commands = directory.add_subparsers(dest="directory_command", metavar="SUBCOMMAND")
-    directory.set_defaults(handler=lambda _args: _usage(directory))
+    _, commands = command_group(subparsers, common, "directory",
+                                "national MSSanté directory (offline search)")
 
     load = commands.add_parser(
         "import", parents=[common],
@@ -84,11 +89,6 @@ def _positive(text: str) -> int:
     if value <= 0:
         raise argparse.ArgumentTypeError("must be a positive number")
     return value
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return 2
 
 
 def _progress_printer() -> Any:
@@ -142,6 +142,11 @@ def _search(args: argparse.Namespace) -> int:
         results = directory.search(" ".join(args.text), args.limit, filters)
     finally:
         directory.close()
+    return _results(args, results)
+
+
+def _results(args: argparse.Namespace, results: Sequence[DirectoryEntry]) -> int:
+    """Print the mailboxes found (one line each, or JSON); exit 1 when there is none."""
     if option(args, "json", False):
         emit_json([entry.to_dict() for entry in results])
     else:
@@ -182,14 +187,7 @@ def _online(args: argparse.Namespace) -> int:
         raise AnnuaireError("give a name or an address fragment to search")
     with fhir.AnnuaireClient.from_keyring() as client:
         results = client.search_mailboxes(" ".join(args.text), limit=args.limit)
-    if option(args, "json", False):
-        emit_json([entry.to_dict() for entry in results])
-    else:
-        for entry in results:
-            print(_line(entry))
-        if not results:
-            print("No mailbox matches.", file=sys.stderr)
-    return EXIT_OK if results else EXIT_NO_RESULT
+    return _results(args, results)
 
 
 @describe_error.register
@@ -199,51 +197,25 @@ def _describe_header(exc: ExtractionHeaderError) -> str:
             "from annuaire.sante.fr and import the ZIP as it is.")
 
 
-@describe_error.register
-def _describe_empty(exc: ExtractionEmptyError) -> str:
-    return f"{exc.source} holds no usable row ({exc.reason}); the current index is kept."
-
-
-@describe_error.register
-def _describe_extraction(exc: ExtractionError) -> str:
-    return (f"{exc.source} cannot be read ({exc.reason}); the current index is kept. "
-            "Download the extraction again.")
-
-
-@describe_error.register
-def _describe_cancelled(exc: ImportCancelled) -> str:
-    return "Import stopped; the previous directory index is unchanged."
-
-
-@describe_error.register
-def _describe_not_imported(exc: DirectoryNotImported) -> str:
-    return ("No directory imported yet: run `mssante-companion directory import FILE` with "
-            "the Extraction_Correspondance_MSSante ZIP from annuaire.sante.fr.")
-
-
-@describe_error.register
-def _describe_import_failed(exc: DirectoryImportFailed) -> str:
-    return (f"The disk is full ({exc.path.parent}): free some space and run the command "
-            "again; nothing was lost (the previous directory index is unchanged).")
-
-
-@describe_error.register
-def _describe_download(exc: DownloadError) -> str:
-    return (f"Cannot download {exc.url}: {exc.reason}. Check the address and the network, "
-            "or download the file yourself and import it.")
-
-
-@describe_error.register
-def _describe_annuaire_auth(exc: AnnuaireAuthError) -> str:
-    return (f"The Annuaire Santé API refused access ({exc}). Store a valid key with "
-            "`mssante-companion directory online --set-key` (reads it from standard input).")
-
-
-@describe_error.register
-def _describe_annuaire(exc: AnnuaireError) -> str:
-    return f"The Annuaire Santé API failed: {exc}. Try again later, or search offline."
-
-
-@describe_error.register
-def _describe_directory(exc: DirectoryError) -> str:
-    return f"Directory error: {exc}."
+describe_errors({
+    ExtractionEmptyError:
+        "{exc.source} holds no usable row ({exc.reason}); the current index is kept.",
+    ExtractionError:
+        "{exc.source} cannot be read ({exc.reason}); the current index is kept. Download the "
+        "extraction again.",
+    ImportCancelled: "Import stopped; the previous directory index is unchanged.",
+    DirectoryNotImported:
+        "No directory imported yet: run `mssante-companion directory import FILE` with the "
+        "Extraction_Correspondance_MSSante ZIP from annuaire.sante.fr.",
+    DirectoryImportFailed:
+        "The disk is full ({exc.path.parent}): free some space and run the command again; "
+        "nothing was lost (the previous directory index is unchanged).",
+    DownloadError:
+        "Cannot download {exc.url}: {exc.reason}. Check the address and the network, or "
+        "download the file yourself and import it.",
+    AnnuaireAuthError:
+        "The Annuaire Santé API refused access ({exc}). Store a valid key with "
+        "`mssante-companion directory online --set-key` (reads it from standard input).",
+    AnnuaireError: "The Annuaire Santé API failed: {exc}. Try again later, or search offline.",
+    DirectoryError: "Directory error: {exc}.",
+})

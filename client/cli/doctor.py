@@ -24,12 +24,13 @@ import argparse
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-from client.auth.diagnose import Finding
+from client.auth.diagnose import Finding, Status
 from client.cli._common import describe_error, emit_json, option
 from client.cli._doctor_operator import OPERATOR_STEPS
 from client.cli.card import (
+    add_module_option,
     card_anchors,
     card_crls,
     certificate_status,
@@ -54,24 +55,10 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-Status = Literal["ok", "warning", "error", "skipped"]
 EXIT_PROBLEMS = 1
 
-
-@dataclass(frozen=True)
-class CheckResult:
-    """The outcome of one step: a status, one sentence, and what to do about it."""
-
-    name: str
-    status: Status
-    summary: str
-    advice: str = ""
-    details: dict[str, Any] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready mapping."""
-        return {"name": self.name, "status": self.status, "summary": self.summary,
-                "advice": self.advice, "details": self.details}
+#: The outcome of one step; the operator steps of :mod:`client.auth.diagnose` return it too.
+CheckResult = Finding
 
 
 @dataclass
@@ -292,21 +279,12 @@ def _close_service(ctx: DoctorContext) -> Iterable[CheckResult]:
     return []
 
 
-def _reported(step: Callable[[DoctorContext], Finding]) -> Check:
-    """An operator step (which returns a :class:`Finding`) as a doctor check."""
-    def check(ctx: DoctorContext) -> CheckResult:
-        finding = step(ctx)
-        return CheckResult(finding.name, finding.status, finding.summary, finding.advice,
-                           finding.details)
-    return check
-
-
 for _name, _check in (("middleware", check_middleware), ("readers", check_readers),
                       ("card", check_card), ("certificate", check_certificate),
                       ("pin", check_pin)):
     register_check(_name, _check)
 for _name, _step in OPERATOR_STEPS:
-    register_check(_name, _reported(_step))
+    register_check(_name, _step)
 CHECKS.append((_LAST, _close_service))
 
 
@@ -335,6 +313,5 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
         "doctor", parents=[common], help="diagnose the card, the reader and the operator",
         description="Check the CPS card library, the readers, the card, its certificate and "
                     "PIN state, and explain what to fix.")
-    parser.add_argument("--module", metavar="PATH",
-                        help="PKCS#11 library to use instead of Cryptolib CPS")
+    add_module_option(parser)
     parser.set_defaults(handler=_run)

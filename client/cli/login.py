@@ -54,7 +54,8 @@ from client.auth.ciba import (
     valid_national_id,
 )
 from client.cli._card_choice import add_card_options
-from client.cli._common import EXIT_OK, describe_error, emit_json, option
+from client.cli._common import EXIT_OK, describe_error, describe_errors, emit_json, option
+from client.cli.card import add_module_option
 from client.cli.trust import revocation_reason_words
 from client.profiles import NoProfile, ProfileError, load_default_profile
 from client.profiles.discovery import DiscoveryFailed
@@ -86,10 +87,80 @@ _METHOD_NAMES = {
 # -- wording ----------------------------------------------------------------------------
 
 
-@describe_error.register
-def _(exc: NoProfile) -> str:
-    return (f"No operator profile: none given with --profile and none at {exc.searched}. "
-            "Give one with --profile FILE (your operator or IT department provides it).")
+describe_errors({
+    NoProfile:
+        "No operator profile: none given with --profile and none at {exc.searched}. Give one with "
+        "--profile FILE (your operator or IT department provides it).",
+    OperatorUnreachable:
+        "The operator's server {exc.host}:{exc.port} does not answer ({exc.reason}). Check the "
+        "network connection and the profile's host and port.",
+    HostnameMismatch:
+        "The server's certificate is not for {exc.host}: this may not be your operator's server. "
+        "Check the host name in the profile; do not go on.",
+    SelfSignedServer:
+        "The server {exc.host} presents a self-signed certificate that no trusted authority "
+        "vouches for. Check the host in the profile, or ask the administrator to add the "
+        "operator's authority ([trust] ca_file).",
+    ServerCertificateExpired:
+        "The certificate of {exc.host} is expired or not yet valid ({exc.reason}). Check the "
+        "computer's date; otherwise tell the operator.",
+    ServerCertificateError:
+        "The server {exc.host} is not trusted ({exc.reason}). Ask the administrator to add the "
+        "operator's authority to the profile ([trust] ca_file).",
+    ServerCertificateRevoked:
+        "The certificate of {exc.host} was revoked on {exc.revoked_at:%d/%m/%Y}: the connection "
+        "was refused. Tell the operator; do not sign in until it is fixed.",
+    HandshakeFailed:
+        "The secure connection with {exc.host} failed ({exc.reason}). Run 'mssante-companion "
+        "doctor' and tell your IT department what it prints.",
+    TlsBackendUnavailable: "The TLS backend {exc.backend} cannot be used here ({exc.reason}).",
+    TokenRejected:
+        "The mail server refused the access token even after a refresh. Sign in again with "
+        "'mssante-companion login'; if it persists, tell the operator.",
+    UnknownClient:
+        "Pro Santé Connect does not know this application (client_id '{exc.client_id}'). Check "
+        "[auth] client_id in the profile with your operator.",
+    IssuerMismatch:
+        "The identity provider at the discovery URL says it is {exc.found}, not {exc.expected}. "
+        "Check [auth] issuer and discovery_url in the profile.",
+    GatewayUnreachable:
+        "The Pro Santé Connect gateway {exc.gateway} cannot be reached, or Pro Santé Connect is "
+        "unavailable behind it ({exc.reason}). Check the network and [auth] gateway in the "
+        "profile, then try again; if it persists, tell the publisher or operator who runs the "
+        "gateway.",
+    GatewayRequired:
+        "e-CPS sign-in needs a Pro Santé Connect gateway: the profile must use [auth] method = "
+        '"psc" with a gateway = "https://..." line. Ask your operator or publisher for such a '
+        "profile.",
+    EcpsDenied:
+        "The sign-in was refused in the e-CPS app. Run the command again and approve it on your "
+        "phone if you started it.",
+    EcpsExpired:
+        "The sign-in was not approved in time in the e-CPS app. Run the command again and approve "
+        "it on your phone within the time shown.",
+    EcpsUnknownUser:
+        "Pro Santé Connect knows no e-CPS for the national identifier {exc.national_id}. Check it "
+        "(8 + RPPS number, or 0 + ADELI number) and activate your e-CPS on the ANS portal if "
+        "needed.",
+    EcpsCancelled: "The e-CPS sign-in was cancelled.",
+    ProviderUnreachable:
+        "Pro Santé Connect cannot be reached ({exc.reason}). Check the network and the profile's "
+        "issuer.",
+    IdTokenInvalid:
+        "The identity provider's answer does not check ({exc.reason}). Sign in again; if it "
+        "persists, tell the operator.",
+    InteractiveLoginRequired:
+        "Pro Santé Connect asks for an interactive sign-in: finish it in the browser.",
+    CertificatePasswordRequired:
+        "The certificate file {exc.path} needs its password: type it when asked on a terminal, or "
+        "give it on standard input with --password-stdin, or name a file or a systemd credential "
+        "in the profile's [secrets] table (see the README).",
+    CertificateFileError: "The certificate file {exc.path} cannot be used: {exc.reason}.",
+    SecretStoreUnavailable:
+        "The system keyring is not available ({exc.reason}). Unlock it (log in to the desktop "
+        "session) or type the password when asked; nothing was deleted.",
+    SecretStoreError: "The system keyring failed ({exc.reason}); nothing was deleted.",
+})
 
 
 @describe_error.register
@@ -102,37 +173,6 @@ def _(exc: ProfileError) -> str:
 def _(exc: DiscoveryFailed) -> str:
     return (f"The domain {exc.domain} publishes no {exc.missing.upper()} service in DNS. "
             "Ask your operator for a profile file.")
-
-
-@describe_error.register
-def _(exc: OperatorUnreachable) -> str:
-    return (f"The operator's server {exc.host}:{exc.port} does not answer ({exc.reason}). "
-            "Check the network connection and the profile's host and port.")
-
-
-@describe_error.register
-def _(exc: HostnameMismatch) -> str:
-    return (f"The server's certificate is not for {exc.host}: this may not be your "
-            "operator's server. Check the host name in the profile; do not go on.")
-
-
-@describe_error.register
-def _(exc: SelfSignedServer) -> str:
-    return (f"The server {exc.host} presents a self-signed certificate that no trusted "
-            "authority vouches for. Check the host in the profile, or ask the administrator "
-            "to add the operator's authority ([trust] ca_file).")
-
-
-@describe_error.register
-def _(exc: ServerCertificateExpired) -> str:
-    return (f"The certificate of {exc.host} is expired or not yet valid ({exc.reason}). "
-            "Check the computer's date; otherwise tell the operator.")
-
-
-@describe_error.register
-def _(exc: ServerCertificateError) -> str:
-    return (f"The server {exc.host} is not trusted ({exc.reason}). Ask the administrator to "
-            "add the operator's authority to the profile ([trust] ca_file).")
 
 
 @describe_error.register
@@ -152,12 +192,6 @@ def _(exc: CertificateRevoked) -> str:
 
 
 @describe_error.register
-def _(exc: ServerCertificateRevoked) -> str:
-    return (f"The certificate of {exc.host} was revoked on {exc.revoked_at:%d/%m/%Y}: the "
-            "connection was refused. Tell the operator; do not sign in until it is fixed.")
-
-
-@describe_error.register
 def _(exc: ClientCertificateRefused) -> str:
     reasons = {
         "certificate_revoked": "it is revoked",
@@ -167,23 +201,6 @@ def _(exc: ClientCertificateRefused) -> str:
     why = reasons.get(exc.alert, f"the server said {exc.alert}")
     return (f"{exc.host} refused the certificate ({why}). Check the card or certificate "
             "file; a revoked or expired one must be renewed.")
-
-
-@describe_error.register
-def _(exc: HandshakeFailed) -> str:
-    return (f"The secure connection with {exc.host} failed ({exc.reason}). Run "
-            "'mssante-companion doctor' and tell your IT department what it prints.")
-
-
-@describe_error.register
-def _(exc: TlsBackendUnavailable) -> str:
-    return f"The TLS backend {exc.backend} cannot be used here ({exc.reason})."
-
-
-@describe_error.register
-def _(exc: TokenRejected) -> str:
-    return ("The mail server refused the access token even after a refresh. Sign in again "
-            "with 'mssante-companion login'; if it persists, tell the operator.")
 
 
 @describe_error.register
@@ -202,100 +219,9 @@ def _(exc: SessionEnded) -> str:
 
 
 @describe_error.register
-def _(exc: UnknownClient) -> str:
-    return (f"Pro Santé Connect does not know this application (client_id "
-            f"'{exc.client_id}'). Check [auth] client_id in the profile with your operator.")
-
-
-@describe_error.register
-def _(exc: IssuerMismatch) -> str:
-    return (f"The identity provider at the discovery URL says it is {exc.found}, not "
-            f"{exc.expected}. Check [auth] issuer and discovery_url in the profile.")
-
-
-@describe_error.register
-def _(exc: GatewayUnreachable) -> str:
-    return (f"The Pro Santé Connect gateway {exc.gateway} cannot be reached, or Pro Santé "
-            f"Connect is unavailable behind it ({exc.reason}). Check the network and "
-            "[auth] gateway in the profile, then try again; if it persists, tell the "
-            "publisher or operator who runs the gateway.")
-
-
-@describe_error.register
-def _(exc: GatewayRequired) -> str:
-    return ("e-CPS sign-in needs a Pro Santé Connect gateway: the profile must use "
-            "[auth] method = \"psc\" with a gateway = \"https://...\" line. Ask your "
-            "operator or publisher for such a profile.")
-
-
-@describe_error.register
-def _(exc: EcpsDenied) -> str:
-    return ("The sign-in was refused in the e-CPS app. Run the command again and approve "
-            "it on your phone if you started it.")
-
-
-@describe_error.register
-def _(exc: EcpsExpired) -> str:
-    return ("The sign-in was not approved in time in the e-CPS app. Run the command again "
-            "and approve it on your phone within the time shown.")
-
-
-@describe_error.register
-def _(exc: EcpsUnknownUser) -> str:
-    return (f"Pro Santé Connect knows no e-CPS for the national identifier "
-            f"{exc.national_id}. Check it (8 + RPPS number, or 0 + ADELI number) and "
-            "activate your e-CPS on the ANS portal if needed.")
-
-
-@describe_error.register
-def _(exc: EcpsCancelled) -> str:
-    return "The e-CPS sign-in was cancelled."
-
-
-@describe_error.register
-def _(exc: ProviderUnreachable) -> str:
-    return (f"Pro Santé Connect cannot be reached ({exc.reason}). Check the network and "
-            "the profile's issuer.")
-
-
-@describe_error.register
-def _(exc: IdTokenInvalid) -> str:
-    return (f"The identity provider's answer does not check ({exc.reason}). Sign in again; "
-            "if it persists, tell the operator.")
-
-
-@describe_error.register
-def _(exc: InteractiveLoginRequired) -> str:
-    return "Pro Santé Connect asks for an interactive sign-in: finish it in the browser."
-
-
-@describe_error.register
 def _(exc: ProviderError) -> str:
     detail = f": {exc.description}" if exc.description else ""
     return f"Pro Santé Connect refused the sign-in ({exc.error}{detail}). Try again later."
-
-
-@describe_error.register
-def _(exc: CertificatePasswordRequired) -> str:
-    return (f"The certificate file {exc.path} needs its password: type it when asked on a "
-            "terminal, or give it on standard input with --password-stdin, or name a file "
-            "or a systemd credential in the profile's [secrets] table (see the README).")
-
-
-@describe_error.register
-def _(exc: CertificateFileError) -> str:
-    return f"The certificate file {exc.path} cannot be used: {exc.reason}."
-
-
-@describe_error.register
-def _(exc: SecretStoreUnavailable) -> str:
-    return (f"The system keyring is not available ({exc.reason}). Unlock it (log in to the "
-            "desktop session) or type the password when asked; nothing was deleted.")
-
-
-@describe_error.register
-def _(exc: SecretStoreError) -> str:
-    return f"The system keyring failed ({exc.reason}); nothing was deleted."
 
 
 # -- password prompts -------------------------------------------------------------------
@@ -418,8 +344,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
         "login", parents=[common], help="sign in to the mailbox with the profile's method",
         description="Sign in to the MSSanté mailbox of the profile (CPS card, Pro Santé "
                     "Connect or certificate file) and print who is signed in.")
-    parser.add_argument("--module", metavar="PATH",
-                        help="PKCS#11 library to use instead of the profile's or Cryptolib CPS")
+    add_module_option(parser, instead_of="the profile's or Cryptolib CPS")
     parser.add_argument("--password-stdin", action="store_true",
                         help="read a certificate file's password from standard input")
     parser.add_argument("--ecps", action="store_true",

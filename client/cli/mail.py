@@ -21,6 +21,7 @@ from client.cli._common import (
     EXIT_OK,
     EXIT_POLICY,
     EXIT_USAGE,
+    command_group,
     describe_error,
     emit_json,
     option,
@@ -149,9 +150,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     add_password_option(signing_in)
     common = argparse.ArgumentParser(add_help=False, allow_abbrev=False,
                                      parents=[common, signing_in])
-    mail = subparsers.add_parser("mail", parents=[common], help="read, sync and send mail")
-    commands = mail.add_subparsers(dest="mail_command", metavar="SUBCOMMAND")
-    mail.set_defaults(handler=lambda _args: _usage(mail))
+    _, commands = command_group(subparsers, common, "mail", "read, sync and send mail")
 
     folders = commands.add_parser("folders", parents=[common], help="list the folders")
     folders.set_defaults(handler=_folders)
@@ -234,11 +233,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     answer.add_argument("uid", type=_positive, metavar="UID")
     answer.add_argument("--yes", action="store_true", help="I agree to send the receipt")
     answer.set_defaults(handler=_send_receipt)
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return EXIT_USAGE
 
 
 def _whole(minimum: int) -> Callable[[str], int]:

@@ -17,7 +17,13 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from client.cli._common import EXIT_OK, EXIT_TEMPORARY, describe_error, emit_json, option
+from client.cli._common import (
+    EXIT_OK,
+    EXIT_TEMPORARY,
+    describe_errors,
+    emit_json,
+    option,
+)
 from client.spool.errors import EnvelopeInvalid, SpoolBusy
 
 __all__ = ["register"]
@@ -104,13 +110,10 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@describe_error.register
-def _(exc: SpoolBusy) -> str:
-    return (f"Another spool process works on {exc.directory}: it sends and receives for "
-            "both; stop it first, or run this one without --once to take over when it "
-            "stops.")
+describe_errors({
+    SpoolBusy:
+        "Another spool process works on {exc.directory}: it sends and receives for both; stop it "
+        "first, or run this one without --once to take over when it stops.",
+    EnvelopeInvalid: "The outgoing file {exc.name} cannot be sent: {exc.reason}.",
+})
 
-
-@describe_error.register
-def _(exc: EnvelopeInvalid) -> str:
-    return f"The outgoing file {exc.name} cannot be sent: {exc.reason}."

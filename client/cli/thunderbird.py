@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,8 @@ from client.bridge import DEFAULT_IMAP_PORT, DEFAULT_SMTP_PORT
 from client.cli._common import (
     EXIT_OK,
     EXIT_USAGE,
-    describe_error,
+    command_group,
+    describe_errors,
     emit_json,
     option,
     report_usage_error,
@@ -48,10 +48,8 @@ logger = logging.getLogger(__name__)
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add the ``thunderbird`` command group."""
-    group = subparsers.add_parser("thunderbird", parents=[common],
-                                  help="set up Thunderbird for MSSante")
-    commands = group.add_subparsers(dest="thunderbird_command", metavar="SUBCOMMAND")
-    group.set_defaults(handler=lambda _args: _usage(group))
+    _, commands = command_group(subparsers, common, "thunderbird",
+                                "set up Thunderbird for MSSante")
     setup = commands.add_parser(
         "setup", parents=[common], help="add (or --remove) the MSSante account in a profile",
         description="Add the MSSante account to a Thunderbird profile (Thunderbird closed): "
@@ -76,11 +74,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                        help="direct mode: also write the module and anchors to this "
                             "enterprise policies.json (install-wide, admin rights)")
     setup.set_defaults(handler=_setup)
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return 2
 
 
 def _card_name(profile: Any) -> str:
@@ -207,31 +200,20 @@ def _print(args: argparse.Namespace, report: SetupReport) -> int:
     return EXIT_OK
 
 
-@describe_error.register
-def _(exc: NoThunderbirdProfile) -> str:
-    return (f"No Thunderbird profile found ({exc.searched}). Start Thunderbird once to "
-            "create one, or give its folder with --profile-dir.")
+describe_errors({
+    NoThunderbirdProfile:
+        "No Thunderbird profile found ({exc.searched}). Start Thunderbird once to create one, or "
+        "give its folder with --profile-dir.",
+    ThunderbirdRunning:
+        "Thunderbird is running with the profile {exc.profile}. Close Thunderbird and run the "
+        "command again.",
+    NssToolMissing:
+        "{exc.tool} is needed to set up Thunderbird's certificates. Install the NSS tools "
+        "(Debian/Ubuntu: apt install libnss3-tools) and try again.",
+    NssError:
+        "Thunderbird's security database refused {exc.operation} ({exc.reason}). Close "
+        "Thunderbird; if the profile has a primary password, type the bridge password in "
+        "Thunderbird instead.",
+    ThunderbirdError: "Thunderbird setup failed: {exc}. Check the profile folder and try again.",
+})
 
-
-@describe_error.register
-def _(exc: ThunderbirdRunning) -> str:
-    return (f"Thunderbird is running with the profile {exc.profile}. Close Thunderbird "
-            "and run the command again.")
-
-
-@describe_error.register
-def _(exc: NssToolMissing) -> str:
-    return (f"{exc.tool} is needed to set up Thunderbird's certificates. Install the NSS "
-            "tools (Debian/Ubuntu: apt install libnss3-tools) and try again.")
-
-
-@describe_error.register
-def _(exc: NssError) -> str:
-    return (f"Thunderbird's security database refused {exc.operation} ({exc.reason}). "
-            "Close Thunderbird; if the profile has a primary password, type the bridge "
-            "password in Thunderbird instead.")
-
-
-@describe_error.register
-def _(exc: ThunderbirdError) -> str:
-    return f"Thunderbird setup failed: {exc}. Check the profile folder and try again."

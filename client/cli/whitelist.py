@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from client.cli._common import EXIT_OK, describe_error, emit_json, option
+from client.cli._common import EXIT_OK, command_group, describe_errors, emit_json, option
 from client.directory.download import download, is_url
 from client.paths import private_dir
 from client.whitelist import (
@@ -38,11 +37,8 @@ EXIT_OUTSIDE = 1
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add ``whitelist import|check|info``."""
-    whitelist = subparsers.add_parser(
-        "whitelist", parents=[common], help="MSSanté liste blanche (trust space domains)"
-    )
-    commands = whitelist.add_subparsers(dest="whitelist_command", metavar="SUBCOMMAND")
-    whitelist.set_defaults(handler=lambda _args: _usage(whitelist))
+    _, commands = command_group(subparsers, common, "whitelist",
+                                "MSSanté liste blanche (trust space domains)")
 
     load = commands.add_parser("import", parents=[common], help="import listeblanchemssante.xml")
     load.add_argument("source", metavar="FILE|URL", nargs="?", default=DEFAULT_URL,
@@ -60,11 +56,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
     info = commands.add_parser("info", parents=[common], help="what the stored list holds")
     info.set_defaults(handler=_info)
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return 2
 
 
 def _fetch(source: str, scratch: Path) -> Path:
@@ -147,31 +138,18 @@ def _info(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@describe_error.register
-def _describe_unsafe(exc: WhitelistUnsafeXml) -> str:
-    return (f"{exc.source} was refused: it contains {exc.construct} (a DTD, entities or "
-            "external references), which the liste blanche never has. Download it again "
-            "from espacedeconfiance.mssante.fr; the current list is kept.")
-
-
-@describe_error.register
-def _describe_checksum(exc: WhitelistChecksumError) -> str:
-    return ("The liste blanche does not match its published checksum (corrupted or "
-            "incomplete download); the current list is kept. Download both files again.")
-
-
-@describe_error.register
-def _describe_format(exc: WhitelistFormatError) -> str:
-    return (f"{exc.source} is not a usable liste blanche ({exc.reason}); the current list "
-            "is kept.")
-
-
-@describe_error.register
-def _describe_not_imported(exc: WhitelistNotImported) -> str:
-    return ("No liste blanche imported yet: run `mssante-companion whitelist import` "
-            "(downloads it) or give the listeblanchemssante.xml file.")
-
-
-@describe_error.register
-def _describe_whitelist(exc: WhitelistError) -> str:
-    return f"Liste blanche error: {exc}."
+describe_errors({
+    WhitelistUnsafeXml:
+        "{exc.source} was refused: it contains {exc.construct} (a DTD, entities or external "
+        "references), which the liste blanche never has. Download it again from "
+        "espacedeconfiance.mssante.fr; the current list is kept.",
+    WhitelistChecksumError:
+        "The liste blanche does not match its published checksum (corrupted or incomplete "
+        "download); the current list is kept. Download both files again.",
+    WhitelistFormatError:
+        "{exc.source} is not a usable liste blanche ({exc.reason}); the current list is kept.",
+    WhitelistNotImported:
+        "No liste blanche imported yet: run `mssante-companion whitelist import` (downloads "
+        "it) or give the listeblanchemssante.xml file.",
+    WhitelistError: "Liste blanche error: {exc}.",
+})

@@ -17,7 +17,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from client.cli._common import EXIT_OK, describe_error, emit_json, option
+from client.cli._common import (
+    EXIT_OK,
+    command_group,
+    describe_error,
+    describe_errors,
+    emit_json,
+    option,
+)
 from client.xdm import (
     INS_NIR_OID,
     Author,
@@ -49,10 +56,8 @@ logger = logging.getLogger(__name__)
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add ``xdm pack`` and ``xdm inspect``."""
-    xdm = subparsers.add_parser("xdm", parents=[common],
-                                help="IHE XDM packages (structured documents with the INS)")
-    commands = xdm.add_subparsers(dest="xdm_command", metavar="SUBCOMMAND")
-    xdm.set_defaults(handler=lambda _args: _usage(xdm))
+    _, commands = command_group(subparsers, common, "xdm",
+                                "IHE XDM packages (structured documents with the INS)")
 
     pack = commands.add_parser("pack", parents=[common],
                                help="build an IHE_XDM.ZIP from CDA, PDF and other documents")
@@ -88,11 +93,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     inspect.add_argument("--extract", type=Path, metavar="DIR", default=None,
                          help="also write the package's files below DIR (an empty folder)")
     inspect.set_defaults(handler=_inspect)
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 2
 
 
 def _date(text: str) -> _dt.date:
@@ -211,14 +211,13 @@ def _inspect(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@describe_error.register
-def _describe_invalid_ins(exc: InvalidIns) -> str:
-    return f"{exc} Copy the INS from the patient's record as returned by the INSi service."
-
-
-@describe_error.register
-def _describe_unsafe(exc: UnsafePackage) -> str:
-    return f"{exc} Nothing was extracted; do not open it and ask the sender for a new copy."
+describe_errors({
+    InvalidIns: "{exc} Copy the INS from the patient's record as returned by the INSi service.",
+    UnsafePackage: "{exc} Nothing was extracted; do not open it and ask the sender for a new copy.",
+    NotAnXdmPackage: "{exc} Check that you chose the IHE_XDM.ZIP attachment.",
+    MetadataInvalid: "{exc} The sending software produced an unusable package; ask for a new copy.",
+    CdaRefused: "{exc} Ask the sender for a new copy; nothing was shown or written.",
+})
 
 
 @describe_error.register
@@ -226,21 +225,6 @@ def _describe_integrity(exc: DocumentIntegrityError) -> str:
     detail = f" (expected {exc.expected}, found {exc.actual})" if exc.expected else ""
     return (f"{exc}{detail} The package was altered or damaged; "
             "ask the sender to send it again.")
-
-
-@describe_error.register
-def _describe_not_xdm(exc: NotAnXdmPackage) -> str:
-    return f"{exc} Check that you chose the IHE_XDM.ZIP attachment."
-
-
-@describe_error.register
-def _describe_metadata(exc: MetadataInvalid) -> str:
-    return f"{exc} The sending software produced an unusable package; ask for a new copy."
-
-
-@describe_error.register
-def _describe_cda_refused(exc: CdaRefused) -> str:
-    return f"{exc} Ask the sender for a new copy; nothing was shown or written."
 
 
 @describe_error.register

@@ -9,7 +9,6 @@ Without the keyring entry the cache file is unreadable (AES-256-GCM,
 from __future__ import annotations
 
 import base64
-import binascii
 import logging
 import os
 from typing import TYPE_CHECKING, Protocol
@@ -55,12 +54,9 @@ class KeyringKeyStore:
             stored = secrets.load(name)
             if stored:
                 try:
-                    key = base64.b64decode(stored, validate=True)
-                except (binascii.Error, ValueError) as exc:
-                    raise CacheKeyUnavailable("the stored cache key is damaged") from exc
-                if len(key) != _KEY_BYTES:
-                    raise CacheKeyUnavailable("the stored cache key has the wrong length")
-                return key
+                    return secrets.decode_key(stored, _KEY_BYTES)
+                except ValueError as exc:
+                    raise CacheKeyUnavailable(f"the stored cache key {exc}") from exc
             key = os.urandom(_KEY_BYTES)
             secrets.store(name, base64.b64encode(key).decode("ascii"))
             logger.info("created a new mail cache key in the OS keyring")

@@ -238,16 +238,8 @@ class Mailbox:
         imap = self.imap()
         if self._condstore_session is imap:
             return True
-        if b"CONDSTORE" not in imap.capabilities():
+        if not self._enable(imap, "CONDSTORE"):
             return False
-        with imap_errors("ENABLE"):
-            if self._selected is not None:
-                if b"UNSELECT" in imap.capabilities():
-                    imap.unselect_folder()
-                else:
-                    imap.close_folder()
-                self._selected = None
-            imap.enable("CONDSTORE")
         self._condstore_session = imap
         return True
 
@@ -260,7 +252,15 @@ class Mailbox:
         imap = self.imap()
         if self._qresync_session is imap:
             return True
-        if b"QRESYNC" not in imap.capabilities():
+        if not self._enable(imap, "QRESYNC"):
+            return False
+        self._qresync_session = imap
+        self._condstore_session = imap
+        return True
+
+    def _enable(self, imap: IMAPClient, extension: str) -> bool:
+        """ENABLE ``extension`` if the server offers it, closing a selected folder first."""
+        if extension.encode() not in imap.capabilities():
             return False
         with imap_errors("ENABLE"):
             if self._selected is not None:
@@ -269,9 +269,7 @@ class Mailbox:
                 else:
                     imap.close_folder()
                 self._selected = None
-            imap.enable("QRESYNC")
-        self._qresync_session = imap
-        self._condstore_session = imap
+            imap.enable(extension)
         return True
 
     def select(self, folder: str, *, readonly: bool = False) -> dict[bytes, Any]:

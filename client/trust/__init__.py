@@ -1,19 +1,9 @@
 """Trust: which servers and health certificates we accept, and what we know of revocation.
 
-    ClientError
-     └── TrustError
-          ├── ServerCertificateError(host, reason)
-          │    ├── HostnameMismatch
-          │    ├── SelfSignedServer
-          │    ├── ServerCertificateExpired
-          │    └── ServerCertificateRevoked(revoked_at, revocation_reason)
-          ├── ProtocolTooOld(host, version)
-          ├── CertificateRevoked(subject, serial, revoked_at, revocation_reason)
-          └── CrlRejected(source, reason)
-
 :mod:`client.trust.store` holds the anchors and verifies server chains;
 :mod:`client.trust.crl` keeps the last valid CRL of each authority and downloads new ones;
-:mod:`client.trust.ocsp` asks OCSP responders named by certificates.
+:mod:`client.trust.ocsp` asks OCSP responders named by certificates; the failures, rooted
+at :class:`TrustError`, are drawn in :mod:`client.trust.errors`.
 """
 
 from __future__ import annotations

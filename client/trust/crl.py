@@ -37,6 +37,7 @@ __all__ = [
     "RevocationStatus",
     "distribution_points",
     "http_fetch",
+    "http_urls",
     "parse_crl",
     "readable_name",
 ]
@@ -341,14 +342,16 @@ def distribution_points(certificate: x509.Certificate) -> list[str]:
         ).value
     except x509.ExtensionNotFound:
         return []
-    urls = []
-    for point in points:
-        for name in point.full_name or []:
-            if isinstance(name, x509.UniformResourceIdentifier) and name.value.startswith(
-                ("http://", "https://")
-            ):
-                urls.append(name.value)
-    return urls
+    return http_urls(name for point in points for name in point.full_name or [])
+
+
+def http_urls(names: Iterable[x509.GeneralName]) -> list[str]:
+    """The http(s) URIs among ``names`` (where CRLs and OCSP answers can be fetched)."""
+    return [
+        name.value for name in names
+        if isinstance(name, x509.UniformResourceIdentifier)
+        and name.value.startswith(("http://", "https://"))
+    ]  # fmt: skip
 
 
 class CrlDownloader:

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID
 
-from client.trust.crl import RevocationStatus
+from client.trust.crl import RevocationStatus, http_urls
 
 __all__ = ["http_post_ocsp", "ocsp_status", "ocsp_urls"]
 
@@ -36,12 +36,9 @@ def ocsp_urls(certificate: x509.Certificate) -> list[str]:
         ).value
     except x509.ExtensionNotFound:
         return []
-    return [
-        d.access_location.value for d in access
-        if d.access_method == AuthorityInformationAccessOID.OCSP
-        and isinstance(d.access_location, x509.UniformResourceIdentifier)
-        and d.access_location.value.startswith(("http://", "https://"))
-    ]  # fmt: skip
+    return http_urls(
+        d.access_location for d in access if d.access_method == AuthorityInformationAccessOID.OCSP
+    )
 
 
 def http_post_ocsp(url: str, body: bytes, *, timeout: float = 5.0) -> bytes:

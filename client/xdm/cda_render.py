@@ -170,6 +170,12 @@ class _Narrative:
             self.element(child, depth + 1)
             self.text(child.tail)
 
+    def wrapped(self, element: ET.Element, depth: int, before: str, after: str) -> None:
+        """``element``'s content between ``before`` and ``after``."""
+        self.out.append(before)
+        self.children(element, depth)
+        self.out.append(after)
+
     def styled(self, element: ET.Element) -> tuple[str, str]:
         styles = (element.get("styleCode") or "").lower().split()
         tags = [_STYLES[s] for s in styles if s in _STYLES]
@@ -183,33 +189,23 @@ class _Narrative:
         if name == "br":
             self.out.append("<br>")
         elif name == "paragraph":
-            self.out.append("<p>" + opening)
-            self.children(element, depth)
-            self.out.append(closing + "</p>")
+            self.wrapped(element, depth, "<p>" + opening, closing + "</p>")
         elif name == "list":
             tag = _LIST_TAGS.get((element.get("listType") or "").lower(), "ul")
             self.out.append(f"<{tag}>")
             for child in element:
                 child_name = _local(child.tag)
                 if child_name == "caption":
-                    self.out.append("<li><b>")
-                    self.children(child, depth + 1)
-                    self.out.append("</b></li>")
+                    self.wrapped(child, depth + 1, "<li><b>", "</b></li>")
                 elif child_name == "item":
-                    self.out.append("<li>")
-                    self.children(child, depth + 1)
-                    self.out.append("</li>")
+                    self.wrapped(child, depth + 1, "<li>", "</li>")
             self.out.append(f"</{tag}>")
         elif name == "table":
             self.table(element, depth)
         elif name in ("sub", "sup"):
-            self.out.append(f"<{name}>")
-            self.children(element, depth)
-            self.out.append(f"</{name}>")
+            self.wrapped(element, depth, f"<{name}>", f"</{name}>")
         elif name == "caption":
-            self.out.append("<p><b>")
-            self.children(element, depth)
-            self.out.append("</b></p>")
+            self.wrapped(element, depth, "<p><b>", "</b></p>")
         elif name == "linkHtml":
             # Never a live link: its text, and the target written out for the reader.
             self.children(element, depth)
@@ -219,25 +215,19 @@ class _Narrative:
         elif name == "renderMultiMedia":
             self.out.append(f"<i>{_esc(self.labels.media)}</i>")
         elif name == "footnote":
-            self.out.append("<small> [")
-            self.children(element, depth)
-            self.out.append("]</small>")
+            self.wrapped(element, depth, "<small> [", "]</small>")
         elif name == "footnoteRef":
             self.out.append("<sup>*</sup>")
         else:
             # content, and anything unknown or foreign: its text, with its style.
-            self.out.append(opening)
-            self.children(element, depth)
-            self.out.append(closing)
+            self.wrapped(element, depth, opening, closing)
 
     def table(self, table: ET.Element, depth: int) -> None:
         self.out.append("<table border='1' cellspacing='0' cellpadding='3'>")
         for child in table:
             name = _local(child.tag)
             if name == "caption":
-                self.out.append("<caption>")
-                self.children(child, depth + 1)
-                self.out.append("</caption>")
+                self.wrapped(child, depth + 1, "<caption>", "</caption>")
             elif name in _TABLE_PARTS:
                 self.rows(child, depth + 1)
         self.out.append("</table>")
@@ -260,9 +250,7 @@ class _Narrative:
                 if (value := cell.get(attr) or "").isdigit() and 0 < int(value) < 1000
             )
             opening, closing = self.styled(cell)
-            self.out.append(f"<{name}{spans}>{opening}")
-            self.children(cell, depth + 1)
-            self.out.append(f"{closing}</{name}>")
+            self.wrapped(cell, depth + 1, f"<{name}{spans}>{opening}", f"{closing}</{name}>")
         self.out.append("</tr>")
 
 
