@@ -59,7 +59,7 @@ _SQL_KEYS = {0: "status", 3: "date", 4: "size"}
 
 #: ``runner(fn, on_result, *args)``: run ``fn(*args)`` on a worker, ``on_result`` on the
 #: GUI thread (the mail view plugs its worker pool in).
-Runner = Callable[..., None]
+Runner = Callable[..., object]
 
 
 class Column:

@@ -52,9 +52,13 @@ def test_rows_are_read_as_the_view_scrolls(qtbot: QtBot, cache: MailCache,
     assert model.data(model.index(4_000, 0), Qt.ItemDataRole.UserRole) == 4_001
     for row in range(0, ROWS, 90):  # scroll the whole folder
         if _shown(model, row) is None:
-            qtbot.wait_until(lambda r=row: _shown(model, r) is not None, timeout=10_000)
+            def filled(at: int = row) -> bool:
+                return _shown(model, at) is not None
+
+            qtbot.wait_until(filled, timeout=10_000)
     assert len(model._known) <= LRU_ROWS  # a window, never the folder
-    assert model.message_at(10).uid == 11  # read on demand when out of the window
+    far = model.message_at(10)  # read on demand when out of the window
+    assert far is not None and far.uid == 11
     assert model.row_of(ROWS) == ROWS - 1
 
 
