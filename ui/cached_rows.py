@@ -4,7 +4,7 @@
 folder's UIDs in date order (from an SQLite index, nothing decrypted), the first window
 of rows already unsealed, and methods the message list calls from workers as the user
 scrolls (:meth:`CachedRows.fetch`) or sorts (:meth:`CachedRows.sql_order`, or
-:meth:`CachedRows.all_rows` for the sealed columns: subject, correspondent). It is also a
+:meth:`CachedRows.texts` for the sealed columns: subject, correspondent). It is also a
 plain ``Sequence`` of rows for callers that want them all (tests, the CLI-like paths).
 
 The cache connection it reads is the service's reader connection, shared by the
@@ -15,18 +15,21 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import overload
+from typing import Any, overload
 
 from client.mail.cache import MailCache
 from client.mail.summary import MessageSummary as ClientSummary
 from ui.backend import MessageSummary
 
-__all__ = ["FIRST_WINDOW", "CachedRows"]
+__all__ = ["FIRST_WINDOW", "CachedRows", "Texts"]
 
 #: Rows unsealed with the listing: a screenful and then some, so the list shows at once.
 FIRST_WINDOW = 120
 _CHUNK = 500
 
+#: ``(uid, sender, recipients, subject)``: what sorting on sealed columns and the quick
+#: filter read.
+Texts = tuple[int, str, str, str]
 Convert = Callable[[Sequence[ClientSummary]], list[MessageSummary]]
 
 
@@ -41,7 +44,10 @@ class CachedRows(Sequence[MessageSummary]):
         self._cache = cache
         self._lock = lock
         self._convert = convert
-        self._all: list[MessageSummary] | None = None
+        self._texts: list[Texts] | None = None
+        #: What the list derives from the unsealed rows and keeps with them (the quick
+        #: filter's folded keys), gone with this listing.
+        self.memo: dict[str, Any] = {}
         with lock:
             #: UIDs newest first (date, then UID), as the list opens.
             self.order: list[int] = cache.ordered_uids(folder, "date", descending=True)
@@ -63,16 +69,19 @@ class CachedRows(Sequence[MessageSummary]):
         with self._lock:
             return self._cache.ordered_uids(self.folder, key, descending=descending)
 
-    def all_rows(self) -> list[MessageSummary]:
-        """Every row, unsealed once and kept (sorting on the subject or the
-        correspondent, the quick filter): seconds for 100,000 rows, so never on the
-        GUI thread."""
-        if self._all is None:
-            rows: list[MessageSummary] = []
+    def texts(self) -> list[Texts]:
+        """``(uid, sender, recipients, subject)`` of every row, unsealed once and kept
+        for sorting on the subject or the correspondent and for the quick filter:
+        seconds for 100,000 rows, so never on the GUI thread. Plain tuples of strings,
+        which the garbage collector stops tracking: 100,000 row objects kept alive would
+        make each of its full passes (which stop every thread) longer."""
+        if self._texts is None:
+            texts: list[Texts] = []
             for start in range(0, len(self.order), _CHUNK):
-                rows.extend(self.fetch(self.order[start:start + _CHUNK]))
-            self._all = rows
-        return self._all
+                texts.extend((m.uid, m.sender, m.recipients, m.subject)
+                             for m in self.fetch(self.order[start:start + _CHUNK]))
+            self._texts = texts
+        return self._texts
 
     # -- Sequence ----------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -97,8 +106,5 @@ class CachedRows(Sequence[MessageSummary]):
         return rows[0]
 
     def __iter__(self) -> Iterator[MessageSummary]:
-        if self._all is not None:
-            yield from self._all
-            return
         for start in range(0, len(self.order), _CHUNK):
             yield from self.fetch(self.order[start:start + _CHUNK])

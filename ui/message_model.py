@@ -37,7 +37,7 @@ from PySide6.QtGui import QFont, QIcon
 
 from client.mail.search import fold
 from ui.backend import MessageSummary
-from ui.cached_rows import CachedRows
+from ui.cached_rows import CachedRows, Texts
 from ui.folder_tree import MESSAGES_MIME, encode_messages
 from ui.icons import icon
 
@@ -60,6 +60,8 @@ _SQL_KEYS = {0: "status", 3: "date", 4: "size"}
 #: ``runner(fn, on_result, *args)``: run ``fn(*args)`` on a worker, ``on_result`` on the
 #: GUI thread (the mail view plugs its worker pool in).
 Runner = Callable[..., object]
+#: What :func:`_arrange` gives: full order, shown order, rows of the shown and of all UIDs.
+Arranged = tuple[list[int], list[int], dict[int, int], dict[int, int]]
 
 
 class Column:
@@ -141,28 +143,62 @@ def _sort_key(column: int, recipients: bool) -> Callable[[MessageSummary], Any]:
     return keyfuncs.get(column, _date_key)
 
 
-def _arrange(rows: Callable[[], Sequence[MessageSummary]],
+def _text_key(column: int, recipients: bool) -> Callable[[Texts], str]:
+    """The sort key of a sealed column over :data:`ui.cached_rows.Texts`."""
+    if column == Column.SENDER:
+        return (lambda t: t[2].casefold()) if recipients else (lambda t: t[1].casefold())
+    return lambda t: display_subject(t[3]).casefold()
+
+
+def _arrange(rows: Callable[[], Sequence[MessageSummary]] | None,
+             texts: Callable[[], Sequence[Texts]] | None,
              sql: Callable[[str, bool], list[int]] | None, full: list[int] | None,
              column: int, descending: bool, recipients: bool,
-             needle: str, wanted: set[int] | None, key_of: Callable[[MessageSummary], str],
-             removed: frozenset[int]) -> tuple[list[int], list[int], dict[int, int]]:
-    """``(full order, shown order, row of each shown UID)``: pure, so a cached folder's
-    arrangement runs on a worker. ``full`` given: only the filter changed."""
+             needle: str, wanted: set[int] | None, key_of: Callable[[Any], str],
+             removed: frozenset[int]) -> Arranged:
+    """``(full order, shown order, row of each shown UID, row of each UID unfiltered)``:
+    pure, so a cached folder's arrangement runs on a worker. ``full`` given: only the
+    filter changed. A cached folder gives ``sql`` and ``texts`` (its sealed columns), an
+    in-memory list ``rows``."""
     if full is None:
         if sql is not None and column in _SQL_KEYS:
             full = sql(_SQL_KEYS[column], descending)
-        else:
+        elif texts is not None:
+            ordered_texts = sorted(texts(), key=_text_key(column, recipients),
+                                   reverse=descending)
+            full = [t[0] for t in ordered_texts]
+        elif rows is not None:
             ordered = sorted(rows(), key=_sort_key(column, recipients), reverse=descending)
             full = [m.uid for m in ordered]
+        else:
+            full = []
         if removed:
             full = [uid for uid in full if uid not in removed]
     order = full
     if needle or wanted is not None:
         matching = set(wanted or ())
-        if needle:
+        if needle and texts is not None:
+            matching.update(t[0] for t in texts() if needle in key_of(t))
+        elif needle and rows is not None:
             matching.update(m.uid for m in rows() if needle in key_of(m))
         order = [uid for uid in full if uid in matching]
-    return full, order, {uid: row for row, uid in enumerate(order)}
+    pos = {uid: row for row, uid in enumerate(order)}
+    return full, order, pos, pos if order is full else {
+        uid: row for row, uid in enumerate(full)}
+
+
+def _kept_keys(source: CachedRows) -> Callable[[Texts], str]:
+    """:func:`search_key` of :data:`ui.cached_rows.Texts`, remembered on the cached
+    folder: each keystroke of the quick filter folds only the rows it never folded."""
+    keys: dict[int, str] = source.memo.setdefault("search_keys", {})
+
+    def key_of(texts: Texts) -> str:
+        key = keys.get(texts[0])
+        if key is None:
+            key = keys[texts[0]] = f"{fold(texts[1])}\n{fold(display_subject(texts[3]))}"
+        return key
+
+    return key_of
 
 
 def _sender_name(sender: str) -> str:
@@ -193,6 +229,7 @@ class MessageTableModel(QAbstractTableModel):
         self._full: list[int] = []  # UIDs of the folder in the sort order
         self._order: list[int] = []  # UIDs shown (after the quick filter)
         self._pos: dict[int, int] | None = {}  # row of each shown UID (None: to rebuild)
+        self._full_pos: dict[int, int] | None = {}  # the same without the quick filter
         self._subjects: dict[int, str] = {}
         self._senders: dict[int, str] = {}
         self._filter = ""
@@ -247,7 +284,7 @@ class MessageTableModel(QAbstractTableModel):
             self._source = messages
             self._known = OrderedDict(messages.first)
             self._full = list(messages.order)  # newest first, from an index
-            self._order, self._pos = self._full, None
+            self._order, self._pos, self._full_pos = self._full, None, None
             later = not newest_first or self.filtering
         else:
             self._source = None
@@ -261,7 +298,7 @@ class MessageTableModel(QAbstractTableModel):
 
     def update_message(self, message: MessageSummary) -> None:
         """Replace one row in place (flags changed, read)."""
-        if message.uid in self._known or self._source is None:
+        if message.uid in self._known:
             self._known[message.uid] = message
         if self._source is not None:
             self._changed[message.uid] = message
@@ -291,6 +328,8 @@ class MessageTableModel(QAbstractTableModel):
         """Row of ``uid`` in the current order, or None when filtered out."""
         if self._pos is None:
             self._pos = {u: row for row, u in enumerate(self._order)}
+            if self._order is self._full:
+                self._full_pos = self._pos
         return self._pos.get(uid)
 
     @property
@@ -318,7 +357,7 @@ class MessageTableModel(QAbstractTableModel):
             self._removed |= gone
         self._full = [uid for uid in self._full if uid not in gone]
         self._order = [uid for uid in self._order if uid not in gone]
-        self._pos = None
+        self._pos = self._full_pos = None
         self.endResetModel()
 
     def uids(self) -> list[int]:
@@ -336,22 +375,25 @@ class MessageTableModel(QAbstractTableModel):
         filtered on a worker (``order_changed`` once shown)."""
         self._filter = fold(text.strip())
         self._filter_uids = set(uids) if uids is not None else None
-        if self._source is not None:
+        if self._source is not None and self.filtering:
             self._rearrange(resort=False)
             return
+        self._ticket += 1  # a filter still computing for the previous text is dropped
         self.beginResetModel()
-        self._rebuild(resort=False)
+        if self._source is not None:  # no filter: every row, as already sorted
+            self._order, self._pos = self._full, self._full_pos
+        else:
+            self._rebuild(resort=False)
         self.endResetModel()
 
     def _arrange_args(self, resort: bool) -> tuple[Any, ...]:
         source = self._source
         if source is not None:
-            rows: Callable[[], Sequence[MessageSummary]] = source.all_rows
-            sql: Callable[[str, bool], list[int]] | None = source.sql_order
-            key_of: Callable[[MessageSummary], str] = search_key
+            lazy: tuple[Any, ...] = (None, source.texts, source.sql_order, _kept_keys(source))
         else:
-            rows, sql, key_of = self._in_memory, None, self._key_of
-        return (rows, sql, None if resort else self._full, self._sort_column,
+            lazy = (self._in_memory, None, None, self._key_of)
+        rows, texts, sql, key_of = lazy
+        return (rows, texts, sql, None if resort else self._full, self._sort_column,
                 self._sort_order == Qt.SortOrder.DescendingOrder, self.shows_recipients,
                 self._filter, self._filter_uids, key_of, frozenset(self._removed))
 
@@ -360,7 +402,8 @@ class MessageTableModel(QAbstractTableModel):
 
     def _rebuild(self, resort: bool) -> None:
         """Arrange an in-memory list now (inside a reset or a layout change)."""
-        self._full, self._order, self._pos = _arrange(*self._arrange_args(resort))
+        self._full, self._order, self._pos, self._full_pos = _arrange(
+            *self._arrange_args(resort))
 
     def _rearrange(self, resort: bool) -> None:
         """Arrange a cached folder on a worker; the answer replaces the order shown
@@ -369,29 +412,27 @@ class MessageTableModel(QAbstractTableModel):
         ticket, generation = self._ticket, self.generation
         resetting = not resort  # a filter changes which rows show; a sort only moves them
 
-        def done(result: tuple[list[int], list[int], dict[int, int]]) -> None:
+        def done(result: Arranged) -> None:
             if ticket == self._ticket and generation == self.generation:
-                self._install(*result, reset=resetting)
+                self._install(result, reset=resetting)
 
         self._run(_arrange, done, *self._arrange_args(resort))
 
-    def _install(self, full: list[int], order: list[int], pos: dict[int, int], *,
-                 reset: bool) -> None:
+    def _install(self, arranged: Arranged, *, reset: bool) -> None:
         if reset:
             self.beginResetModel()
-            self._full, self._order, self._pos = full, order, pos
+            self._full, self._order, self._pos, self._full_pos = arranged
             self.endResetModel()
         else:
-            self._relayout(lambda: (full, order, pos))
+            self._relayout(lambda: arranged)
         self.order_changed.emit()
 
-    def _relayout(self, arrange: Callable[[], tuple[list[int], list[int], dict[int, int]]]
-                  ) -> None:
+    def _relayout(self, arrange: Callable[[], Arranged]) -> None:
         """Swap the order in as a layout change: selected rows follow their UIDs."""
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         uids = [self.uid_at(index.row()) for index in persistent]
-        self._full, self._order, self._pos = arrange()
+        self._full, self._order, self._pos, self._full_pos = arrange()
         moved = []
         for index, uid in zip(persistent, uids, strict=True):
             row = self.row_of(uid) if uid is not None else None
@@ -409,8 +450,8 @@ class MessageTableModel(QAbstractTableModel):
     # -- the rows of a cached folder ---------------------------------------------------
     def _held(self, uid: int) -> MessageSummary | None:
         message = self._changed.get(uid) or self._known.get(uid)
-        if message is not None and self._source is not None:
-            self._known.move_to_end(uid, last=True) if uid in self._known else None
+        if self._source is not None and uid in self._known:
+            self._known.move_to_end(uid)  # recently shown: the last to leave the window
         return message
 
     def _window(self, row: int) -> list[int]:
@@ -481,7 +522,8 @@ class MessageTableModel(QAbstractTableModel):
         message = self._held(uid)
         if message is None:
             if self._source is not None and self.runner is not None:
-                self._request(row)  # the row paints blank for the moment it takes
+                if uid not in self._pending:
+                    self._request(row)  # the row paints blank for the moment it takes
                 return None
             message = self.message_at(row)
             if message is None:

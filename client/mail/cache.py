@@ -62,14 +62,15 @@ CREATE TABLE IF NOT EXISTS bodies (
 
 # What the list sorts on, in clear columns only: read/flagged come from the IMAP flags
 # (already clear), never from a sealed field. The expressions are the indexed ones below:
-# SQLite uses an expression index only for the very same expression text.
+# SQLite uses an expression index only for the very same expression text, and reads the
+# index alone (never the rows and their sealed blobs) only when ``flags`` is in it too.
 _UNREAD = "(instr(' ' || flags || ' ', ' \\Seen ') = 0)"
 _FLAGGED = "(instr(' ' || flags || ' ', ' \\Flagged ') > 0)"
 _INDEXES = f"""
 CREATE INDEX IF NOT EXISTS messages_by_date ON messages(folder_id, date, uid);
 CREATE INDEX IF NOT EXISTS messages_by_size ON messages(folder_id, size, uid);
 CREATE INDEX IF NOT EXISTS messages_by_status
-    ON messages(folder_id, {_UNREAD}, {_FLAGGED}, has_attachments, uid);
+    ON messages(folder_id, {_UNREAD}, {_FLAGGED}, has_attachments, uid, flags);
 """
 #: Sort keys :meth:`MailCache.ordered_uids` answers in SQLite, as ORDER BY terms.
 SORT_KEYS: dict[str, tuple[str, ...]] = {
@@ -168,6 +169,13 @@ class MailCache:
         if row is None:
             return None
         return FolderState(row[0], name, row[1], row[2], row[3], row[4], row[5])
+
+    def _folder_id(self, name: str) -> int | None:
+        # Without the message count of folder_state: a window is read at every scroll.
+        row = self.store.conn.execute(
+            "SELECT id FROM folders WHERE name_hash = ?", (self.store.lookup_hash(name),)
+        ).fetchone()
+        return None if row is None else int(row[0])
 
     def folder_names(self) -> list[str]:
         """Names of the cached folders."""
@@ -310,34 +318,34 @@ class MailCache:
                      ) -> list[int]:
         """Every cached UID of ``folder`` ordered by ``key`` (:data:`SORT_KEYS`), ties by
         UID; answered from an index, nothing is decrypted. Unknown folder: empty."""
-        state = self.folder_state(folder)
-        if state is None:
+        folder_id = self._folder_id(folder)
+        if folder_id is None:
             return []
         direction = " DESC" if descending else ""
         terms = ", ".join(term + direction for term in SORT_KEYS[key])
-        rows = self.store.conn.execute(
+        cursor = self.store.conn.execute(
             f"SELECT uid FROM messages WHERE folder_id = ? ORDER BY {terms}",  # noqa: S608
-            (state.folder_id,),
-        ).fetchall()
-        return [row[0] for row in rows]
+            (folder_id,),
+        )
+        # Row by row, not fetchall(): 100,000 tuples alive at once would wake the garbage
+        # collector, whose full passes stop the GUI thread too.
+        return [row[0] for row in cursor]
 
     def summaries_of(self, folder: str, uids: Iterable[int]) -> list[MessageSummary]:
         """The cached summaries of ``uids`` (a window of the list), in the order asked;
         UIDs no longer cached are left out. Only these rows are decrypted."""
-        state = self.folder_state(folder)
+        folder_id = self._folder_id(folder)
         wanted = list(uids)
-        if state is None or not wanted:
+        if folder_id is None or not wanted:
             return []
         found: dict[int, MessageSummary] = {}
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start:start + _CHUNK]
             marks = ", ".join("?" * len(chunk))
             query = f"{_SELECT_IN}({marks})"  # only "?" placeholders are joined in
-            rows = self.store.conn.execute(
-                query, (state.folder_id, *chunk),
-            ).fetchall()
+            rows = self.store.conn.execute(query, (folder_id, *chunk)).fetchall()
             for row in rows:
-                found[row[0]] = self._summary(state.folder_id, row)
+                found[row[0]] = self._summary(folder_id, row)
         return [found[uid] for uid in wanted if uid in found]
 
     def summary(self, folder: str, uid: int) -> MessageSummary | None:
