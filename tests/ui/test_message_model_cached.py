@@ -118,3 +118,19 @@ def test_without_workers_the_model_reads_at_once(cache: MailCache, qtbot: QtBot)
     model.sort(Column.SENDER, Qt.SortOrder.AscendingOrder)
     senders = [model.message_at(r).sender for r in (0, ROWS - 1)]  # type: ignore[union-attr]
     assert senders[0].startswith("Dr Claire") and senders[1].startswith("Secretariat")
+
+
+def test_sealed_sorts_come_in_slices_with_the_order_of_sorted() -> None:
+    import random
+
+    from ui.message_model import _sorted_gently
+
+    chooser = random.Random(7)
+    texts = [(uid, chooser.choice(["Dr A", "dr b", "Labo", "labo"]), "", "")
+             for uid in range(10_000)]
+    for descending in (False, True):
+        expected = [t[0] for t in sorted(texts, key=lambda t: t[1].casefold(),
+                                         reverse=descending)]
+        got = [texts[i][0] for i in _sorted_gently(texts, lambda t: t[1].casefold(),
+                                                    descending)]
+        assert got == expected  # stable, like sorted()
