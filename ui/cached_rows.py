@@ -48,7 +48,11 @@ class CachedRows(Sequence[MessageSummary]):
         #: What the list derives from the unsealed rows and keeps with them (the quick
         #: filter's folded keys), gone with this listing.
         self.memo: dict[str, Any] = {}
+        self._earlier: list[Texts] | None = None
         with lock:
+            state = cache.folder_state(folder)
+            #: The folder's UIDVALIDITY: while it holds, a UID names the same message.
+            self.uidvalidity = state.uidvalidity if state is not None else 0
             #: UIDs newest first (date, then UID), as the list opens.
             self.order: list[int] = cache.ordered_uids(folder, "date", descending=True)
         #: The first rows of :attr:`order`, unsealed.
@@ -76,12 +80,23 @@ class CachedRows(Sequence[MessageSummary]):
         which the garbage collector stops tracking: 100,000 row objects kept alive would
         make each of its full passes (which stop every thread) longer."""
         if self._texts is None:
-            texts: list[Texts] = []
-            for start in range(0, len(self.order), _CHUNK):
-                texts.extend((m.uid, m.sender, m.recipients, m.subject)
-                             for m in self.fetch(self.order[start:start + _CHUNK]))
-            self._texts = texts
+            known = {t[0]: t for t in self._earlier or ()}
+            missing = [uid for uid in self.order if uid not in known]
+            for start in range(0, len(missing), _CHUNK):
+                known.update((m.uid, (m.uid, m.sender, m.recipients, m.subject))
+                             for m in self.fetch(missing[start:start + _CHUNK]))
+            self._texts = [known[uid] for uid in self.order if uid in known]
+            self._earlier = None
         return self._texts
+
+    def adopt(self, earlier: CachedRows) -> None:
+        """Reuse what ``earlier`` (the same folder before a refresh) unsealed: a UID
+        names the same message while the UIDVALIDITY holds, so only new mail is unsealed
+        again when the list is sorted on a sealed column or filtered."""
+        if (earlier is not self and earlier.folder == self.folder
+                and earlier.uidvalidity == self.uidvalidity and self._texts is None):
+            self._earlier = earlier._texts or earlier._earlier
+            self.memo = earlier.memo
 
     # -- Sequence ----------------------------------------------------------------------------
     def __len__(self) -> int:

@@ -298,6 +298,8 @@ class MessageTableModel(QAbstractTableModel):
         newest_first = (self._sort_column == Column.DATE
                         and self._sort_order == Qt.SortOrder.DescendingOrder)
         if isinstance(messages, CachedRows):
+            if self._source is not None:
+                messages.adopt(self._source)  # a refresh: what was unsealed stays
             self._source = messages
             self._known = OrderedDict(messages.first)
             self._full = list(messages.order)  # newest first, from an index

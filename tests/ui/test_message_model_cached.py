@@ -134,3 +134,24 @@ def test_sealed_sorts_come_in_slices_with_the_order_of_sorted() -> None:
         got = [texts[i][0] for i in _sorted_gently(texts, lambda t: t[1].casefold(),
                                                     descending)]
         assert got == expected  # stable, like sorted()
+
+
+def test_a_refresh_unseals_only_new_mail_for_sealed_sorts(qtbot: QtBot, cache: MailCache,
+                                                          model: MessageTableModel) -> None:
+    model.set_messages(cached_rows(cache, "INBOX"))
+    with qtbot.wait_signal(model.order_changed, timeout=30_000):
+        model.sort(Column.SUBJECT, Qt.SortOrder.DescendingOrder)
+    seed_folder(cache, "INBOX", 5, start_uid=ROWS + 1)  # new mail, then a refresh
+    refreshed = cached_rows(cache, "INBOX")
+    fetched: list[int] = []
+    fetch = refreshed.fetch
+
+    def counting(uids: list[int]) -> list[object]:
+        fetched.extend(uids)
+        return fetch(uids)  # type: ignore[return-value]
+
+    refreshed.fetch = counting  # type: ignore[assignment,method-assign]
+    with qtbot.wait_signal(model.order_changed, timeout=30_000):
+        model.set_messages(refreshed)  # sorted on the subject again, on a worker
+    assert model.uid_at(0) == ROWS + 5 and model.rowCount() == ROWS + 5
+    assert sorted(fetched) == list(range(ROWS + 1, ROWS + 6))
