@@ -516,24 +516,14 @@ class MailView(QWidget):
     def _model_job(self, fn: Any, on_result: Any, *args: Any) -> None:
         """The list's reads of a cached folder (windows, sorts, filters) on a worker,
         without the busy/idle status of user actions."""
-        generation = self._generation
-
-        def result(value: Any) -> None:
-            if generation == self._generation:
-                on_result(value)
-
-        def failed(exc: BaseException) -> None:
-            if generation == self._generation:
-                self.error.emit(describe_error(exc))
-
-        self.pool.submit(fn, *args, on_result=result, on_error=failed)
+        self._call(fn, on_result, "", *args, quiet=True)
 
     def _order_changed(self) -> None:
         if self.model.filtering or self.search.text():
             self._search_shown()
 
     def _call(self, fn: Any, on_result: Any, status: str, *args: Any,
-              progress: bool = False) -> None:
+              progress: bool = False, quiet: bool = False) -> None:
         generation = self._generation
 
         def result(value: Any) -> None:
@@ -555,4 +545,4 @@ class MailView(QWidget):
 
             kwargs["on_progress"] = on_progress
         self.pool.submit(fn, *args, on_result=result, on_error=failed,
-                         on_finished=self.idle.emit, **kwargs)
+                         on_finished=None if quiet else self.idle.emit, **kwargs)
