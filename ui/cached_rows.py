@@ -50,9 +50,8 @@ class CachedRows(Sequence[MessageSummary]):
         self.memo: dict[str, Any] = {}
         self._earlier: list[Texts] | None = None
         with lock:
-            state = cache.folder_state(folder)
             #: The folder's UIDVALIDITY: while it holds, a UID names the same message.
-            self.uidvalidity = state.uidvalidity if state is not None else 0
+            self.uidvalidity = cache.uidvalidity(folder) or 0
             #: UIDs newest first (date, then UID), as the list opens.
             self.order: list[int] = cache.ordered_uids(folder, "date", descending=True)
         #: The first rows of :attr:`order`, unsealed.

@@ -177,6 +177,15 @@ class MailCache:
         ).fetchone()
         return None if row is None else int(row[0])
 
+    def uidvalidity(self, name: str) -> int | None:
+        """The cached UIDVALIDITY of ``name`` (None when never synced), without counting
+        its messages as :meth:`folder_state` does."""
+        row = self.store.conn.execute(
+            "SELECT uidvalidity FROM folders WHERE name_hash = ?",
+            (self.store.lookup_hash(name),),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
     def folder_names(self) -> list[str]:
         """Names of the cached folders."""
         rows = self.store.conn.execute("SELECT id, name FROM folders ORDER BY id").fetchall()
