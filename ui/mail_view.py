@@ -145,6 +145,7 @@ class MailView(QWidget):
         self._read_timer.stop()
         self.mail = mail
         if not resume or mail is None:
+            self._synced = False
             self.model.set_messages([])
             self.pane.clear()
             self.folders.set_folders([])
