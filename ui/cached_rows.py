@@ -54,6 +54,9 @@ class CachedRows(Sequence[MessageSummary]):
             self.uidvalidity = cache.uidvalidity(folder) or 0
             #: UIDs newest first (date, then UID), as the list opens.
             self.order: list[int] = cache.ordered_uids(folder, "date", descending=True)
+        #: The row of each UID in :attr:`order`, made here on the worker: the list finds
+        #: the selected messages again after a refresh without building it.
+        self.positions: dict[int, int] = {uid: row for row, uid in enumerate(self.order)}
         #: The first rows of :attr:`order`, unsealed.
         self.first: dict[int, MessageSummary] = {
             m.uid: m for m in self.fetch(self.order[:first])}

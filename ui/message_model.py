@@ -302,8 +302,9 @@ class MessageTableModel(QAbstractTableModel):
                 messages.adopt(self._source)  # a refresh: what was unsealed stays
             self._source = messages
             self._known = OrderedDict(messages.first)
-            self._full = list(messages.order)  # newest first, from an index
-            self._order, self._pos, self._full_pos = self._full, None, None
+            self._full = messages.order  # newest first, from an index
+            self._order = self._full
+            self._pos = self._full_pos = messages.positions
             later = not newest_first or self.filtering
         else:
             self._source = None
