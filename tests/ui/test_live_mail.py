@@ -123,16 +123,8 @@ def test_drafts_are_replaced_then_deleted(mail: LiveMailService) -> None:
     assert (kept.draft_id, kept.to, kept.subject) == ("nobody", [], "Sans destinataire")
 
 
-def test_new_mail_is_noticed(mail: LiveMailService, dovecot: Dovecot) -> None:
-    noticed: list[bool] = []
-    waiter = threading.Thread(target=lambda: noticed.append(mail.wait_for_new_mail(15)))
-    waiter.start()
-    threading.Event().wait(1.5)  # the IDLE session is up
-    dovecot.append("jean.martin", "INBOX", LAB.format(domain=DOMAIN, n=99).encode())
-    waiter.join(20)
-    assert noticed == [True]
-
-
+# Before the IDLE test: its watcher session may still be logging out when the next test's
+# fixture empties the mailbox on disk, which Dovecot then reports as deleted.
 def test_a_cached_folder_shows_before_its_sync(mail: LiveMailService, dovecot: Dovecot,
                                                qtbot: QtBot) -> None:
     from ui.mail_view import MailView
@@ -145,6 +137,8 @@ def test_a_cached_folder_shows_before_its_sync(mail: LiveMailService, dovecot: D
     pool = WorkerPool()
     view = MailView(pool)
     qtbot.addWidget(view)
+    errors: list[str] = []
+    view.error.connect(errors.append)
     # The server session is busy (a long sync elsewhere holds it): the cache's rows
     # still show, then the synced ones replace them.
     with mail._lock:
@@ -152,6 +146,18 @@ def test_a_cached_folder_shows_before_its_sync(mail: LiveMailService, dovecot: D
         qtbot.wait_until(lambda: view.model.rowCount() == 3, timeout=20_000)
         assert view.model.lazy and view.current_folder == "INBOX"
         assert view.model.index(0, 2).data() == "Résultats TSH"
-    qtbot.wait_until(lambda: view.model.rowCount() == 5, timeout=30_000)
+    qtbot.wait_until(lambda: view.model.rowCount() == 5 or bool(errors), timeout=30_000)
+    assert not errors and view.model.rowCount() == 5
     view.set_mail(None)
     pool.wait_for_done(30_000)
+
+
+def test_new_mail_is_noticed(mail: LiveMailService, dovecot: Dovecot) -> None:
+    noticed: list[bool] = []
+    waiter = threading.Thread(target=lambda: noticed.append(mail.wait_for_new_mail(15)))
+    waiter.start()
+    threading.Event().wait(1.5)  # the IDLE session is up
+    dovecot.append("jean.martin", "INBOX", LAB.format(domain=DOMAIN, n=99).encode())
+    waiter.join(20)
+    assert noticed == [True]
+
