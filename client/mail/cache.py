@@ -318,11 +318,6 @@ class MailCache:
         ).fetchall()
         return state.count, [self._summary(state.folder_id, row) for row in rows]
 
-    def count(self, folder: str) -> int:
-        """Messages cached for ``folder`` (0 when never synced)."""
-        state = self.folder_state(folder)
-        return 0 if state is None else state.count
-
     def ordered_uids(self, folder: str, key: str = "date", *, descending: bool = True
                      ) -> list[int]:
         """Every cached UID of ``folder`` ordered by ``key`` (:data:`SORT_KEYS`), ties by

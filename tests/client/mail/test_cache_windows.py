@@ -32,8 +32,7 @@ def test_orders_match_the_rows_and_come_from_indexes(tmp_path: Path) -> None:
             for descending in (True, False):
                 expected = [m.uid for m in sorted(rows, key=sort_key, reverse=descending)]
                 assert cache.ordered_uids("INBOX", key, descending=descending) == expected
-        assert cache.count("INBOX") == 400
-        assert cache.count("Nowhere") == 0
+        assert len(cache.ordered_uids("INBOX")) == 400
         assert cache.ordered_uids("Nowhere") == []
         # Sorting reads an index of clear columns alone; the rows (sealed blobs) are not read.
         for key, index in (("date", "messages_by_date"), ("size", "messages_by_size"),
