@@ -91,3 +91,11 @@ def test_the_reader_does_not_wait_for_a_sync_in_progress(tmp_path: Path) -> None
             assert reader.summaries_of("INBOX", [60])[0].uid == 60
         finally:
             reader.close()
+
+
+def test_uidvalidity_without_a_count(tmp_path: Path) -> None:
+    with open_cache(tmp_path) as cache:
+        assert cache.uidvalidity("INBOX") is None
+        seed_folder(cache, "INBOX", 3)
+        state = cache.folder_state("INBOX")
+        assert state is not None and cache.uidvalidity("INBOX") == state.uidvalidity == 1
