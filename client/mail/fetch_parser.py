@@ -28,7 +28,7 @@ _UNESCAPE = re.compile(rb'\\([\\"])')
 _ATOM_STOP = frozenset(b'\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f'
                        b'\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e'
                        b'\x1f ()%"[')
-_OPEN, _CLOSE, _QUOTE, _BRACE = ord("("), ord(")"), ord('"'), ord("{")
+_OPEN, _CLOSE, _QUOTE, _BRACE, _ZERO = (ord(c) for c in '()"{0')
 
 
 class _Unexpected(Exception):
@@ -41,6 +41,7 @@ def _atoms(data: list[Any]) -> list[Any]:
     stack: list[list[Any]] = []
     current = top
     findall = _TOKEN.findall
+    unescape = _UNESCAPE.sub
     for chunk in data:
         if chunk is None:
             continue
@@ -49,10 +50,20 @@ def _atoms(data: list[Any]) -> list[Any]:
         else:
             text, literal = chunk, None
         tokens = findall(text)
-        last = len(tokens) - 1
-        for position, token in enumerate(tokens):
+        if literal is not None:
+            # The line stops at the literal's {size}; the literal is the next value.
+            marker = tokens.pop() if tokens else b""
+            if marker[:1] != b"{" or marker[-1:] != b"}" or int(marker[1:-1]) != len(literal):
+                raise _Unexpected
+        # Quoted strings, NIL and parentheses are most tokens of an ENVELOPE: first.
+        for token in tokens:
             first = token[0]
-            if first == _OPEN:
+            if first == _QUOTE:
+                if len(token) == 1:  # an unclosed quote
+                    raise _Unexpected
+                value = token[1:-1]
+                current.append(unescape(rb"\1", value) if b"\\" in value else value)
+            elif first == _OPEN:
                 stack.append(current)
                 current = []
             elif first == _CLOSE:
@@ -61,27 +72,16 @@ def _atoms(data: list[Any]) -> list[Any]:
                 done = tuple(current)
                 current = stack.pop()
                 current.append(done)
-            elif first == _QUOTE:
-                if len(token) < 2 or token[-1] != _QUOTE:
-                    raise _Unexpected
-                value = token[1:-1]
-                current.append(_UNESCAPE.sub(rb"\1", value) if b"\\" in value else value)
-            elif first in _ATOM_STOP:
-                raise _Unexpected
             elif token == b"NIL":
                 current.append(None)
-            elif first == _BRACE and literal is not None and position == last:
-                if token[-1:] != b"}" or int(token[1:-1]) != len(literal):
-                    raise _Unexpected
-                current.append(literal)
-            elif first == _BRACE:
+            elif first in _ATOM_STOP or first == _BRACE:
                 raise _Unexpected
-            elif token.isdigit() and (first != 0x30 or len(token) == 1):
+            elif token.isdigit() and (first != _ZERO or len(token) == 1):
                 current.append(int(token))
             else:
                 current.append(token)
-        if literal is not None and (not tokens or tokens[-1][:1] != b"{"):
-            raise _Unexpected
+        if literal is not None:
+            current.append(literal)
     if stack:
         raise _Unexpected
     return top
