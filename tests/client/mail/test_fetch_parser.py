@@ -84,3 +84,47 @@ def test_odd_responses_go_to_imapclient(data: list[Any]) -> None:
 def test_not_a_fetch_response_raises_as_imapclient_does() -> None:
     with pytest.raises(ProtocolError, match="invalid message ID"):
         parse_fetch([b"X (UID 1)"])
+
+
+_DATES = [
+    b"01-Dec-2026 10:00:05 +0100", b" 1-Dec-2026 10:00:05 +0100", b"29-Mar-2026 01:30:00 +0000",
+    b"25-Oct-2026 02:30:00 +0200", b"31-Dec-1999 23:59:59 -0500", b"30-Feb-2026 10:00:00 +0100",
+    b"Tue, 1 Dec 2026 10:00:05 +0100", b"Sun, 29 Mar 2026 02:30:00 +0100",
+    b"1 Dec 2026 10:00:05 -0000", b"1 Dec 26 10:00:05 +0100", b"1 Dec 2026 10:00:05 GMT",
+    b"Tue, 1 Dec 2026 10:00:05 +0100 (CET)", b"Tue, 1 Dec 2026 10:00 +0100",
+    b"Tue, 1 Dec 2026 10.00.05 +0100",
+    b"Tue, 1 Dec 2026 24:00:05 +0100", b"Tue, 1 Dec 2026 10:00:05 +2500", b"garbage", b"",
+]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Paris", "America/Sao_Paulo"])
+def test_dates_as_imapclient_normalises_them(zone: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        for date in _DATES:
+            quoted = b'"' + date + b'"'
+            data = [b"1 (UID 3 INTERNALDATE " + quoted + b" ENVELOPE (" + quoted
+                    + b' "s" NIL NIL NIL NIL NIL NIL NIL "<m@x>"))']
+            # Unnormalised, an offset of 25 hours makes a datetime that cannot be compared.
+            for normalise in (True, False) if b"+2500" not in date else (True,):
+                assert parse_fetch(data, normalise) == dict(
+                    parse_fetch_response(data, normalise, True)), (date, normalise)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_usual_dates_take_the_fast_path() -> None:
+    from imapclient.fixed_offset import FixedOffset
+
+    from client.mail.fetch_parser import _local_time
+
+    system = FixedOffset.for_system()
+    for date in (b"01-Dec-2026 10:00:05 +0100", b" 1-Dec-2026 10:00:05 -0300",
+                 b"Tue, 1 Dec 2026 10:00:05 +0100", b"1 Dec 2026 10:00:05 +0000"):
+        assert _local_time(date, system) is not None, date
+    for date in (b"1 Dec 2026 10:00:05 -0000", b"1 Dec 26 10:00:05 +0100", b"garbage"):
+        assert _local_time(date, system) is None, date
