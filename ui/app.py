@@ -137,24 +137,69 @@ def run_desktop_app(argv: Sequence[str], *, on_ready: Callable[[MainWindow], Non
     pools: list[WorkerPool] = []
     refused: list[int] = []
 
+    loading: list[bool] = []
+
     def assemble() -> None:
         from ui.workers import WorkerPool
 
-        if pools:
-            return
         pools.append(WorkerPool(app))
         if not _assemble(app, argv, preferences, pools[0], start, early_links, on_ready):
             refused.append(1)
             app.exit(1)
 
+    def load() -> None:
+        if loading:
+            return
+        loading.append(True)
+        _load_stepwise(list(_PRELOAD), assemble)
+
     # From the running loop, once the lock screen is painted: the user sees the card
     # prompt while the rest loads. A platform that never paints (none known) waits 1 s.
-    start.painted.connect(assemble)
-    QTimer.singleShot(1000, assemble)
+    start.painted.connect(load)
+    QTimer.singleShot(1000, load)
     status = app.exec()
     for pool in pools:
         pool.wait_for_done(10_000)
     return refused[0] if refused else int(status)
+
+
+# What the main window needs, one import per turn of the event loop, leaves before the
+# modules that import them: between two imports the loop handles the keys of the PIN
+# being typed (and a quit), instead of freezing for the whole load at once.
+_PRELOAD = (
+    "ui.workers",
+    "cryptography.x509",
+    "tlslite.api",
+    "httpx",
+    "client.tls",
+    "client.auth",
+    "client.mail.cache",
+    "client.mail.mailbox",
+    "client.directory",
+    "ui.live",
+    "ui.wording",
+    "ui.message_list",
+    "ui.document_viewer",
+    "ui.open_attachment",
+    "ui.mail_view",
+    "ui.compose",
+    "ui.main_window",
+    "ui.first_run",
+    "ui.background_refresh",
+    "ui.mailto_inbox",
+    "ui.responsiveness",
+)
+
+
+def _load_stepwise(modules: list[str], then: Callable[[], None]) -> None:
+    """Import ``modules`` one per event-loop turn, then call ``then`` (from the loop)."""
+    if not modules:
+        then()
+        return
+    import importlib
+
+    importlib.import_module(modules.pop(0))
+    QTimer.singleShot(0, lambda: _load_stepwise(modules, then))
 
 
 def _assemble(

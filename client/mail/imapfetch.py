@@ -3,7 +3,7 @@
 imapclient 3+ converts the requested ids to integers to drop unsolicited responses, so a
 range like ``1:500`` fails; sending thousands of single UIDs would make command lines of
 tens of kilobytes (Dovecot's default limit is 64 KB). This helper sends RFC 3501 sequence
-sets (``1:2500,2600``) and reuses imapclient's response parser.
+sets (``1:2500,2600``) and parses the answers with :mod:`client.mail.fetch_parser`.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from client.mail.fetch_parser import parse_fetch
 from client.mail.mailbox import imap_errors
 
 logger = logging.getLogger(__name__)
@@ -48,7 +49,6 @@ def fetch_uid_set(
 ) -> dict[int, dict[bytes, Any]]:
     """``UID FETCH <uids> (<items>) [(<modifiers>)]``; returns ``{uid: {item: value}}``."""
     from imapclient.imapclient import seq_to_parenstr_upper
-    from imapclient.response_parser import parse_fetch_response
 
     raw = imap._imap  # imapclient exposes no range FETCH
     with imap_errors("FETCH"):
@@ -62,9 +62,7 @@ def fetch_uid_set(
         typ, data = raw._command_complete("FETCH", tag)
         imap._checkok("fetch", typ, data)
         typ, data = raw._untagged_response(typ, data, "FETCH")
-        parsed: dict[int, dict[bytes, Any]] = parse_fetch_response(
-            data, imap.normalise_times, True
-        )
+        parsed = parse_fetch(data, imap.normalise_times)
     return parsed
 
 
@@ -81,7 +79,6 @@ def fetch_pipelined(
     exactly the messages of its batch (those the server returned).
     """
     from imapclient.imapclient import seq_to_parenstr_upper
-    from imapclient.response_parser import parse_fetch_response
 
     raw = imap._imap  # imapclient exposes no pipelining
     wanted = seq_to_parenstr_upper(list(items))
@@ -100,9 +97,7 @@ def fetch_pipelined(
                 if to_send:
                     # Refill before parsing: the server works while we parse.
                     in_flight.append(raw._command("UID", "FETCH", to_send.popleft(), wanted))
-                parsed: dict[int, dict[bytes, Any]] = parse_fetch_response(
-                    data, imap.normalise_times, True
-                )
+                parsed = parse_fetch(data, imap.normalise_times)
             early.update(parsed)
             members = expected.popleft()
             yield {uid: early.pop(uid) for uid in sorted(members) if uid in early}

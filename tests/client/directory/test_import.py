@@ -237,3 +237,25 @@ def test_windows_1252_copy_is_read(tmp_path: Path) -> None:
         claire = index.lookup("claire.dubois@clinique-sandbox.mssante.fr")
         assert claire is not None and claire.specialty == "Cardiologie et maladies vasculaires"
         assert index.search("hopital sandbox saint-eloi")
+
+
+@pytest.mark.parametrize("address", [
+    "jean.martin@hopital.mssante.fr", "jean.martin2@ch13-lyon.mssante.fr",
+    "secretariat.0123456789@x.mssante.fr", "a.mssante.fr.b@c.mssante.fr", "sans-chiffre@y.fr",
+])
+def test_indexed_address_text_drops_suffix_and_digits(address: str) -> None:
+    # The text the index holds for an address is the one lookup() recomputes in Python.
+    import sqlite3
+
+    from client.directory.importer import _ADDRESS_TEXT
+
+    conn = sqlite3.connect(":memory:")
+    try:
+        (indexed,) = conn.execute(
+            f"SELECT {_ADDRESS_TEXT} FROM (SELECT ? AS address)", (address,)  # noqa: S608
+        ).fetchone()
+    finally:
+        conn.close()
+    expected = address.replace(".mssante.fr", "").translate(str.maketrans("0123456789",
+                                                                          " " * 10))
+    assert indexed == expected
