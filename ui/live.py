@@ -196,30 +196,6 @@ def _choice(profile: Any, operator: str, source: str) -> ProfileChoice:
                          method=profile.auth.method, source=source, payload=profile)
 
 
-def _profile_toml(profile: Any) -> str:
-    """The profile file (a contract, :mod:`client.profiles`): the same keys, nothing more."""
-    def q(value: object) -> str:
-        return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-    lines = ["[account]", f"address = {q(profile.address)}"]
-    for name in ("imap", "smtp"):
-        endpoint = getattr(profile, name)
-        lines += ["", f"[{name}]", f"host = {q(endpoint.host)}", f"port = {endpoint.port}",
-                  f"security = {q(endpoint.security)}"]
-    if profile.ca_file is not None:
-        lines += ["", "[trust]", f"ca_file = {q(profile.ca_file)}"]
-    auth = profile.auth
-    lines += ["", "[auth]", f"method = {q(auth.method)}",
-              f"pkcs11_module = {q(auth.pkcs11_module)}"]
-    if auth.method == "psc":
-        for key in ("issuer", "discovery_url", "client_id", "scope", "acr_values"):
-            if getattr(auth, key):
-                lines.append(f"{key} = {q(getattr(auth, key))}")
-    if auth.method == "certificate" and auth.certificate_file is not None:
-        lines.append(f"certificate_file = {q(auth.certificate_file)}")
-    return "\n".join(lines) + "\n"
-
-
 class LiveProfileSetup:
     """The first-run assistant's backend over ``client.profiles``."""
 
@@ -280,16 +256,13 @@ class LiveProfileSetup:
 
     def save(self, choice: ProfileChoice) -> Path:
         """Write the default profile (a file from the IT department is referenced as is)."""
-        from client.profiles import default_profile_path
+        from client.profiles import default_profile_path, write_profile
 
         if choice.source == "file" and choice.payload.source is not None:
             self.preferences.profile_path = str(choice.payload.source)
             self.preferences.sync()
             return Path(choice.payload.source)
-        target = default_profile_path()
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        target.write_text(_profile_toml(choice.payload), encoding="utf-8")
-        return target
+        return write_profile(choice.payload, default_profile_path())
 
 
 def _open_browser(url: str) -> object:
