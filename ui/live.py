@@ -10,21 +10,21 @@ and the window that needs it says so.
 
 from __future__ import annotations
 
-import datetime as _dt
 import importlib
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
+from client.xdm.model import Author
+from client.xdm.service import XdmPackService
 from ui.backend import (
     CardHolder,
     DirectoryEntry,
     MailService,
-    PatientForm,
     ProfileChoice,
     Services,
     TrustVerdict,
@@ -36,9 +36,9 @@ __all__ = [
     "LiveDirectory",
     "LiveProfileSetup",
     "LiveTrust",
-    "LiveXdm",
     "build_card",
     "build_services",
+    "xdm_service",
 ]
 
 logger = logging.getLogger(__name__)
@@ -156,33 +156,16 @@ class LiveTrust:
 
 
 # -- structured documents -------------------------------------------------------------------
-class LiveXdm:
-    """INS validation and IHE XDM packing (``client.xdm``) for the signed-in author."""
-
-    def __init__(self, author: Callable[[], Any]) -> None:
-        self._author = author
-
-    def validate_ins(self, matricule: str, oid: str) -> None:
-        """Raise ``InvalidIns`` naming the problem."""
-        from client.xdm import validate_ins
-
-        validate_ins(matricule, oid)
-
-    def pack(self, documents: Sequence[Path], patient: PatientForm, target: Path) -> Path:
-        """Build ``IHE_XDM.ZIP``."""
-        from client.xdm import Author, DocumentInput, Patient, pack_xdm, validate_ins
-
-        holder = self._author()
+def xdm_service(services: Services) -> XdmPackService:
+    """INS validation and IHE XDM packing (``client.xdm.service``), authored by the
+    professional signed in when the package is built (the card may change in between)."""
+    def author() -> Author:
+        holder = services.holder
         if holder is None:
             raise RuntimeError("no signed-in professional to author the document")
-        author = Author(national_id=holder.national_id, family=holder.family_name,
-                        given=holder.given_name)
-        person = Patient(validate_ins(patient.ins, patient.ins_oid), family=patient.family_name,
-                         given=patient.given_name, sex=patient.sex,
-                         birth_date=_dt.date.fromisoformat(patient.birth_date))
-        docs = [DocumentInput(p.read_bytes(), p.name) for p in documents]
-        target.write_bytes(pack_xdm(docs, person, author).data)
-        return target
+        return Author.from_card(holder)
+
+    return XdmPackService(author)
 
 
 # -- profiles -------------------------------------------------------------------------------
@@ -433,7 +416,7 @@ def build_services(preferences: Preferences) -> Services:
     except ImportError:
         logger.warning("directory unavailable")
     services.trust = LiveTrust()
-    services.xdm = LiveXdm(lambda: services.holder)
+    services.xdm = xdm_service(services)
     build_card(services, preferences)
     _add_ecps(services, preferences)
     return services
