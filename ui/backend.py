@@ -13,7 +13,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    # Names for the Protocols only: the start window imports this module and shows
+    # before the mail and directory layers load (tests/ui/test_app_startup.py).
+    from client.directory.index import DirectoryEntry
+    from client.mail.mailbox import Folder
+    from client.mail.summary import MessageSummary
 
 __all__ = [
     "AttachmentData",
@@ -21,14 +28,11 @@ __all__ = [
     "CardHolder",
     "CardSignIn",
     "CarriedAttachment",
-    "DirectoryEntry",
     "DirectoryService",
     "Draft",
     "EcpsRequest",
     "EcpsSignIn",
-    "Folder",
     "MailService",
-    "MessageSummary",
     "MessageView",
     "MoveUndo",
     "OutboxItem",
@@ -63,44 +67,6 @@ class CardHolder:
     def display_name(self) -> str:
         """``Jean MARTIN`` as a letter would address them."""
         return f"{self.given_name.title()} {self.family_name.upper()}".strip()
-
-
-@dataclass(frozen=True)
-class Folder:
-    """One mailbox folder with its counters."""
-
-    path: str
-    name: str
-    unread: int = 0
-    total: int = 0
-    role: str = ""  # "inbox", "sent", "drafts", "trash", "junk" (RFC 6154) or ""
-    delimiter: str = "/"
-
-
-@dataclass(frozen=True)
-class MessageSummary:
-    """A row of the message list."""
-
-    uid: int
-    sender: str
-    subject: str
-    date: datetime | None = None
-    recipients: str = ""
-    flags: frozenset[str] = frozenset()
-    size: int = 0
-    has_attachments: bool = False
-    receipt: str = ""  # "", "requested", "read" (an MDN came back), "failed"
-    structured: bool = False
-
-    @property
-    def unread(self) -> bool:
-        """No ``\\Seen`` flag."""
-        return "\\Seen" not in self.flags
-
-    @property
-    def flagged(self) -> bool:
-        """The user marked it (``\\Flagged``)."""
-        return "\\Flagged" in self.flags
 
 
 @dataclass(frozen=True)
@@ -175,28 +141,6 @@ class MessageView:
     receipt_request: ReceiptRequest | None = None  # the bar above the message
     receipt: ReadReceipt | None = None  # this message is a read receipt
     read_by: tuple[ReadReceipt, ...] = ()  # receipts returned for this (sent) message
-
-
-@dataclass(frozen=True)
-class DirectoryEntry:
-    """A directory record (national MSSanté directory)."""
-
-    address: str
-    family_name: str = ""
-    given_name: str = ""
-    profession: str = ""
-    specialty: str = ""
-    organization: str = ""
-    postal_code: str = ""
-    city: str = ""
-    bal_type: str = ""
-    national_id: str = ""
-
-    @property
-    def display_name(self) -> str:
-        """The person's or the mailbox's name."""
-        name = f"{self.given_name} {self.family_name}".strip()
-        return name or self.organization or self.address
 
 
 @dataclass(frozen=True)

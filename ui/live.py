@@ -19,11 +19,11 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
+from client.directory.index import DirectoryEntry
 from client.xdm.model import Author
 from client.xdm.service import XdmPackService
 from ui.backend import (
     CardHolder,
-    DirectoryEntry,
     MailService,
     ProfileChoice,
     Services,
@@ -49,16 +49,6 @@ _AUTH_FACTORIES = ("open_session", "sign_in", "opener_for_profile", "build_opene
 
 
 # -- directory ------------------------------------------------------------------------------
-def _entry(entry: Any) -> DirectoryEntry:
-    return DirectoryEntry(
-        address=entry.address, family_name=entry.family_name, given_name=entry.given_name,
-        profession=entry.profession, specialty=entry.specialty,
-        organization=entry.organization or getattr(entry, "trade_name", "")
-        or getattr(entry, "service", ""),
-        postal_code=entry.postal_code, city=entry.city, bal_type=entry.bal_type,
-        national_id=entry.national_id)
-
-
 class LiveDirectory:
     """``client.directory.Directory``: the local index (search, filters) and its import."""
 
@@ -73,8 +63,7 @@ class LiveDirectory:
         wanted = {k: v for k, v in (filters or {}).items() if v}
         if not text.strip() and not wanted:
             return []
-        found = self._directory.search(text, limit, wanted or None)
-        return [_entry(e) for e in found]
+        return self._directory.search(text, limit, wanted or None)
 
     def rows(self) -> int:
         """How many entries the index holds (0 before the first import)."""

@@ -22,21 +22,19 @@ from client.mail import actions
 from client.mail.cache import MailCache
 from client.mail.compose import XDM_FILENAME, AttachmentSource, build_message, forward, reply
 from client.mail.compose import Draft as ClientDraft
-from client.mail.mailbox import Mailbox, SearchQuery
+from client.mail.mailbox import Folder, Mailbox, SearchQuery
 from client.mail.opening import save_copy
 from client.mail.outbox import Outbox
 from client.mail.policy import RecipientPolicy, load_trust_space
 from client.mail.reading import ReadMessage, parse_message
 from client.mail.sending import MailSender
-from client.mail.summary import MessageSummary as ClientSummary
+from client.mail.summary import MessageSummary
 from client.sessions import SessionOpener
 from ui.backend import (
     AttachmentData,
     AttachmentInfo,
     CarriedAttachment,
     Draft,
-    Folder,
-    MessageSummary,
     MessageView,
     MoveUndo,
     OutboxItem,
@@ -50,15 +48,6 @@ __all__ = ["LiveMailService"]
 logger = logging.getLogger(__name__)
 
 DRAFT_DOMAIN = "draft.compagnon.invalid"
-
-
-def _summary(row: ClientSummary) -> MessageSummary:
-    return MessageSummary(
-        uid=row.uid, sender=row.sender, subject=row.subject, date=row.date,
-        recipients=", ".join(row.to), flags=frozenset(row.flags), size=row.size,
-        has_attachments=row.has_attachments,
-        structured=row.subject.startswith("XDM/1.0/"),
-    )
 
 
 def _structured(message: ReadMessage) -> StructuredDocument | None:
@@ -165,11 +154,9 @@ class LiveMailService:
                     status = imap.folder_status(folder.name, [b"MESSAGES", b"UNSEEN"])
                 except Exception:  # a folder we cannot STATUS shows no counts
                     status = {}
-                result.append(Folder(
-                    path=folder.name, name=folder.name.split(folder.delimiter)[-1],
-                    unread=int(status.get(b"UNSEEN", 0)), total=int(status.get(b"MESSAGES", 0)),
-                    role=folder.role or "", delimiter=folder.delimiter,
-                ))
+                result.append(dataclasses.replace(
+                    folder, unread=int(status.get(b"UNSEEN", 0)),
+                    total=int(status.get(b"MESSAGES", 0))))
             return result
 
     def messages(self, folder: str, progress: Progress | None = None) -> list[MessageSummary]:
@@ -187,9 +174,8 @@ class LiveMailService:
             if folder == self._mailbox.folder_for("sent"):
                 # The Sent list marks messages whose read receipt came back.
                 self._receipts.scan()
-                return self._receipts.mark_read([_summary(r) for r in rows],
-                                                [r.message_id for r in rows])
-        return [_summary(r) for r in rows]
+                return self._receipts.mark_read(rows)
+        return rows
 
     def _read(self, folder: str, uid: int, *, mark_seen: bool, allow_remote: bool
               ) -> ReadMessage:
@@ -256,7 +242,7 @@ class LiveMailService:
 
         with self._lock:
             hits = search_everywhere(self._mailbox, self._cache, text)
-        return [(folder, _summary(row)) for folder, row in hits]
+        return hits
 
     def save_attachment(self, folder: str, uid: int, index: int, target: Path) -> Path:
         """Write one attachment to the file the user chose (the save dialog asked

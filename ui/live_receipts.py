@@ -15,6 +15,7 @@ Called by :class:`ui.live_mail.LiveMailService` under its lock (one IMAP session
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import email.utils
 import logging
@@ -34,7 +35,8 @@ from client.mail.receipts import (
 )
 from client.mail.sending import MailSender
 from client.mail.store import EncryptedStore
-from ui.backend import MessageSummary, ReadReceipt, ReceiptRequest
+from client.mail.summary import MessageSummary
+from ui.backend import ReadReceipt, ReceiptRequest
 
 __all__ = ["REPORT_PART_TYPES", "ReceiptLinks"]
 
@@ -139,18 +141,18 @@ class ReceiptLinks:
             ))
         return tuple(sorted(out, key=lambda r: r.read_at.timestamp() if r.read_at else 0))
 
-    def mark_read(self, rows: Sequence[MessageSummary], message_ids: Sequence[str]
-                  ) -> list[MessageSummary]:
+    def mark_read(self, rows: Sequence[MessageSummary]) -> list[MessageSummary]:
         """``rows`` with ``receipt="read"`` where a receipt came back."""
         # One query for the linked Message-IDs (hashed), then unseal only those rows.
         known = {row[0] for row in self.book.store.conn.execute(
             "SELECT DISTINCT key FROM receipts")}
         out = []
-        for row, message_id in zip(rows, message_ids, strict=True):
+        for row in rows:
+            message_id = row.message_id
             linked = message_id and self.book.store.lookup_hash(message_id.strip()) in known
             receipts = self.read_by(message_id) if linked else ()
             if any(r.read for r in receipts):
-                row = MessageSummary(**{**row.__dict__, "receipt": "read"})
+                row = dataclasses.replace(row, receipt="read")
             out.append(row)
         return out
 

@@ -189,11 +189,11 @@ class MessageActions(QObject):
                               self._window)
             box.setObjectName("confirmDelete")
             box.setDefaultButton(QMessageBox.StandardButton.No)
-            box.accepted.connect(lambda: self._delete(folder.path, uids))
+            box.accepted.connect(lambda: self._delete(folder.name, uids))
             self.last_dialog = box
             box.open()
             return
-        self._delete(folder.path, uids)
+        self._delete(folder.name, uids)
 
     def _delete(self, folder: str, uids: list[int]) -> None:
         mail = self.view.mail
@@ -275,7 +275,7 @@ class MessageActions(QObject):
         messages = self.view.selected_messages()
         if messages:
             self.view.set_flag_on([m.uid for m in messages], SEEN,
-                                  any(m.unread for m in messages))
+                                  any(not m.seen for m in messages))
 
     def toggle_flag(self) -> None:
         """S: flag, or unflag when every selected message is flagged."""

@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QIcon
 
 from client.mail.search import fold
-from ui.backend import MessageSummary
+from client.mail.summary import MessageSummary
 from ui.folder_tree import MESSAGES_MIME, encode_messages
 from ui.icons import icon
 
@@ -229,7 +229,7 @@ class MessageTableModel(QAbstractTableModel):
     def _sort_rows(self) -> None:
         column = self._sort_column
         keyfuncs: dict[int, Any] = {
-            Column.STATUS: lambda m: (m.unread, m.flagged, m.has_attachments),
+            Column.STATUS: lambda m: (not m.seen, m.flagged, m.has_attachments),
             Column.SENDER: lambda m: m.sender.casefold(),
             Column.SUBJECT: lambda m: self._subject_of(m).casefold(),
             Column.DATE: _date_key,
@@ -279,7 +279,7 @@ class MessageTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DecorationRole and column == Column.STATUS:
             return self._status_icon(message)
-        if role == Qt.ItemDataRole.FontRole and message.unread:
+        if role == Qt.ItemDataRole.FontRole and not message.seen:
             return self._bold
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == Column.STATUS:
@@ -310,8 +310,8 @@ class MessageTableModel(QAbstractTableModel):
         # The list shows the sender's name; the address is in the tooltip and the pane.
         text = self._senders.get(message.uid)
         if text is None:
-            if self.shows_recipients and message.recipients:
-                text = ", ".join(_sender_name(r) for r in message.recipients.split(", "))
+            if self.shows_recipients and message.to:
+                text = ", ".join(_sender_name(r) for r in message.to)
             else:
                 text = _sender_name(message.sender)
             self._senders[message.uid] = text
@@ -326,13 +326,13 @@ class MessageTableModel(QAbstractTableModel):
             return icon("flag")
         if message.has_attachments:
             return icon("attachment")
-        if message.unread:
+        if not message.seen:
             return icon("unread")
         return QIcon()
 
     def _status_text(self, message: MessageSummary) -> str:
         parts = []
-        if message.unread:
+        if not message.seen:
             parts.append(QCoreApplication.translate("MessageTableModel", "non lu"))
         if message.flagged:
             parts.append(QCoreApplication.translate("MessageTableModel", "suivi"))

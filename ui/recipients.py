@@ -16,8 +16,9 @@ import re
 from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from client.directory.index import DirectoryEntry
 from ui.app_events import app_events
-from ui.backend import DirectoryEntry, DirectoryService, TrustService, TrustVerdict
+from ui.backend import DirectoryService, TrustService, TrustVerdict
 from ui.workers import WorkerPool
 
 __all__ = ["RecipientField", "entry_label", "split_addresses"]
@@ -42,7 +43,7 @@ def entry_label(entry: DirectoryEntry) -> str:
     """How a directory result reads in the completion list."""
     details = ", ".join(
         part for part in (
-            entry.profession, entry.specialty, entry.organization, entry.city
+            entry.profession, entry.specialty, entry.organization_name, entry.city
         ) if part
     )
     name = entry.display_name

@@ -18,7 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from client.auth.ciba import EcpsCancelled, EcpsDenied
+from client.directory.index import DirectoryEntry
 from client.mail.errors import FolderNotFound, RecipientRefused
+from client.mail.mailbox import Folder
+from client.mail.summary import MessageSummary
 from client.xdm.errors import InvalidIns
 from cps.errors import PinEntryCancelled, PinIncorrect, PinLocked
 from cps.pin import PinRequest
@@ -27,10 +30,7 @@ from ui.backend import (
     AttachmentInfo,
     CardHolder,
     CarriedAttachment,
-    DirectoryEntry,
     Draft,
-    Folder,
-    MessageSummary,
     MessageView,
     MoveUndo,
     OutboxItem,
@@ -51,6 +51,7 @@ __all__ = [
     "FakeTrust",
     "FakeXdm",
     "make_messages",
+    "summary",
 ]
 
 DOCTOR = CardHolder("810001234567", "MARTIN", "JEAN", "Médecin", "Virtual PCD 00 00")
@@ -63,6 +64,16 @@ FakePinLocked = PinLocked
 FakePinEntryCancelled = PinEntryCancelled
 
 
+def summary(uid: int, sender: str, subject: str, date: datetime | None = None, *,
+            to: Sequence[str] = (), flags: Sequence[str] = (), size: int = 0,
+            has_attachments: bool = False, message_id: str = "",
+            receipt: str = "") -> MessageSummary:
+    """A message list row as ``client.mail`` makes it, with a test's few fields."""
+    return MessageSummary(uid=uid, sender=sender, to=tuple(to), subject=subject, date=date,
+                          flags=tuple(flags), size=size, has_attachments=has_attachments,
+                          message_id=message_id, receipt=receipt)
+
+
 def make_messages(count: int, start_uid: int = 1) -> list[MessageSummary]:
     """``count`` plausible rows (dates descending, some unread/flagged/attached)."""
     base = datetime(2026, 11, 20, 9, 0)
@@ -72,14 +83,13 @@ def make_messages(count: int, start_uid: int = 1) -> list[MessageSummary]:
     rows = []
     for i in range(count):
         uid = start_uid + i
-        flags = {"\\Seen"} if i % 3 else set()
+        flags = ["\\Seen"] if i % 3 else []
         if i % 17 == 0:
-            flags.add("\\Flagged")
-        rows.append(MessageSummary(
-            uid=uid, sender=senders[i % len(senders)],
-            subject=f"Compte rendu n°{uid} — patient {i % 97}",
-            date=base - timedelta(minutes=i), flags=frozenset(flags),
-            size=1000 + (i * 37) % 50_000, has_attachments=i % 5 == 0,
+            flags.append("\\Flagged")
+        rows.append(summary(
+            uid, senders[i % len(senders)], f"Compte rendu n°{uid} — patient {i % 97}",
+            base - timedelta(minutes=i), flags=flags, size=1000 + (i * 37) % 50_000,
+            has_attachments=i % 5 == 0,
         ))
     return rows
 
@@ -109,24 +119,21 @@ class FakeMailService:
         if not self.rows:
             self.rows = {
                 "INBOX": [
-                    MessageSummary(1, "Laboratoire Biomed <resultats@labo-sandbox.mssante.fr>",
-                                   "Résultats d'analyses — TSH", datetime(2026, 11, 20, 8, 30),
-                                   has_attachments=True, size=42_000),
-                    MessageSummary(2, "Dr Claire DUBOIS "
-                                   "<claire.dubois@clinique-sandbox.mssante.fr>",
-                                   "Lettre de sortie de Mme DUPONT",
-                                   datetime(2026, 11, 19, 17, 5), flags=frozenset({"\\Seen"})),
-                    MessageSummary(3, "Laboratoire Biomed <resultats@labo-sandbox.mssante.fr>",
-                                   "XDM/1.0/DDM+CR-BIO DUPONT Marie 19610312",
-                                   datetime(2026, 11, 18, 11, 0), has_attachments=True,
-                                   structured=True),
+                    summary(1, "Laboratoire Biomed <resultats@labo-sandbox.mssante.fr>",
+                            "Résultats d'analyses — TSH", datetime(2026, 11, 20, 8, 30),
+                            has_attachments=True, size=42_000),
+                    summary(2, "Dr Claire DUBOIS <claire.dubois@clinique-sandbox.mssante.fr>",
+                            "Lettre de sortie de Mme DUPONT", datetime(2026, 11, 19, 17, 5),
+                            flags=["\\Seen"]),
+                    summary(3, "Laboratoire Biomed <resultats@labo-sandbox.mssante.fr>",
+                            "XDM/1.0/DDM+CR-BIO DUPONT Marie 19610312",
+                            datetime(2026, 11, 18, 11, 0), has_attachments=True),
                 ],
                 "Sent": [],
-                "Drafts": [MessageSummary(10, "jean.martin@hopital-sandbox.mssante.fr",
-                                          "Certificat de reprise", datetime(2026, 11, 20, 7),
-                                          recipients="claire.dubois@clinique-sandbox"
-                                                     ".mssante.fr",
-                                          flags=frozenset({"\\Seen", "\\Draft"}))],
+                "Drafts": [summary(10, "jean.martin@hopital-sandbox.mssante.fr",
+                                   "Certificat de reprise", datetime(2026, 11, 20, 7),
+                                   to=["claire.dubois@clinique-sandbox.mssante.fr"],
+                                   flags=["\\Seen", "\\Draft"])],
                 "Trash": [],
             }
 
@@ -134,8 +141,8 @@ class FakeMailService:
         self._check_open()
         roles = {"INBOX": "inbox", "Sent": "sent", "Drafts": "drafts", "Trash": "trash",
                  "Archives": "archive"}
-        return [Folder(path, path.split("/")[-1], sum(1 for r in rows if r.unread), len(rows),
-                       roles.get(path, "")) for path, rows in self.rows.items()]
+        return [Folder(path, "/", (), roles.get(path), unread=sum(1 for r in rows if not r.seen),
+                       total=len(rows)) for path, rows in self.rows.items()]
 
     def messages(self, folder: str, progress: Callable[[int, int], None] | None = None
                  ) -> list[MessageSummary]:
@@ -233,14 +240,15 @@ class FakeMailService:
 
     def draft(self, folder: str, uid: int) -> Draft:
         row = next(r for r in self.rows[folder] if r.uid == uid)
-        return Draft(draft_id=f"imap-{uid}", to=[row.recipients] if row.recipients else [],
+        return Draft(draft_id=f"imap-{uid}", to=list(row.to),
                      subject=row.subject, body="Texte du brouillon")
 
     # -- everyday actions: the same moves as the live service, in memory -----------------
     def set_flag(self, folder: str, uids: Sequence[int], flag: str, on: bool) -> None:
         self._check_open()
         self.rows[folder] = [
-            replace(r, flags=(r.flags | {flag}) if on else (r.flags - {flag}))
+            replace(r, flags=tuple(dict.fromkeys((*r.flags, flag))) if on
+                    else tuple(f for f in r.flags if f != flag))
             if r.uid in uids else r for r in self.rows[folder]]
 
     def move(self, folder: str, uids: Sequence[int], target: str) -> MoveUndo:
@@ -405,14 +413,23 @@ class _Event:
     reader: str
 
 
+def _entry(address: str, family_name: str, given_name: str, profession: str, specialty: str,
+           organization: str, postal_code: str, city: str, bal_type: str,
+           national_id: str = "") -> DirectoryEntry:
+    return DirectoryEntry(
+        address=address, bal_type=bal_type, family_name=family_name, given_name=given_name,
+        profession=profession, specialty=specialty, national_id=national_id,
+        organization=organization, postal_code=postal_code, city=city)
+
+
 SAMPLE_DIRECTORY = [
-    DirectoryEntry("claire.dubois@clinique-sandbox.mssante.fr", "DUBOIS", "Claire", "Médecin",
-                   "Cardiologie et maladies vasculaires", "Clinique Sandbox", "69003", "Lyon",
-                   "PER", "0123456789"),
-    DirectoryEntry("cardio@hopital-sandbox.mssante.fr", "", "", "", "", "Hôpital Sandbox — "
-                   "Cardiologie", "75013", "Paris", "ORG"),
-    DirectoryEntry("eloise.duboisset@hopital-sandbox.mssante.fr", "DUBOISSET", "Éloïse",
-                   "Infirmier", "", "Hôpital Sandbox", "75013", "Paris", "PER"),
+    _entry("claire.dubois@clinique-sandbox.mssante.fr", "DUBOIS", "Claire", "Médecin",
+           "Cardiologie et maladies vasculaires", "Clinique Sandbox", "69003", "Lyon",
+           "PER", "0123456789"),
+    _entry("cardio@hopital-sandbox.mssante.fr", "", "", "", "", "Hôpital Sandbox — "
+           "Cardiologie", "75013", "Paris", "ORG"),
+    _entry("eloise.duboisset@hopital-sandbox.mssante.fr", "DUBOISSET", "Éloïse",
+           "Infirmier", "", "Hôpital Sandbox", "75013", "Paris", "PER"),
 ]
 
 

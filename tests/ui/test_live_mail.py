@@ -72,18 +72,18 @@ def mail(dovecot: Dovecot, tmp_path: Path) -> Iterator[LiveMailService]:
 
 
 def test_folders_messages_and_a_sanitised_message(mail: LiveMailService) -> None:
-    folders = {f.path: f for f in mail.folders()}
+    folders = {f.name: f for f in mail.folders()}
     assert folders["INBOX"].role == "inbox" and folders["INBOX"].unread == 3
     assert folders["Drafts"].role == "drafts"
     steps: list[tuple[int, int]] = []
     rows = mail.messages("INBOX", progress=lambda d, t: steps.append((d, t)))
     assert [r.subject for r in rows] == ["Résultats TSH"] * 3
-    assert all(r.unread for r in rows)
+    assert all(not r.seen for r in rows)
     view = mail.message("INBOX", rows[0].uid)
     assert "TSH normale" in view.html and "<script" not in view.html
     assert view.remote_content_blocked
     assert "tracker.example" not in view.html
-    assert {f.path: f for f in mail.folders()}["INBOX"].unread == 2  # marked read
+    assert {f.name: f for f in mail.folders()}["INBOX"].unread == 2  # marked read
     assert mail.search("INBOX", "TSH")
 
 
@@ -94,7 +94,7 @@ def test_send_files_in_sent_and_lists_the_outbox(mail: LiveMailService, tmp_path
     message_id = mail.send(Draft("d1", to=[f"claire.dubois@{DOMAIN}"], subject=subject,
                                  body="Bonjour", attachments=[report], receipt=True))
     assert message_id.startswith("<")
-    sent = {f.path: f for f in mail.folders()}["Sent"]
+    sent = {f.name: f for f in mail.folders()}["Sent"]
     assert sent.total == 1
     assert all(item.state == "sent" for item in mail.outbox())
 
