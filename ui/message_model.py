@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QByteArray,
     QCoreApplication,
+    QDateTime,
     QLocale,
     QMimeData,
     QModelIndex,
@@ -273,7 +274,7 @@ class MessageTableModel(QAbstractTableModel):
                 if message.date is None:
                     return ""
                 local = message.date.astimezone()  # the user's zone, as the reading pane
-                return self._locale.toString(local, QLocale.FormatType.ShortFormat)
+                return self._locale.toString(QDateTime(local), QLocale.FormatType.ShortFormat)
             if column == Column.SIZE:
                 return _size_text(message.size)
             return None

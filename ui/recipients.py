@@ -90,7 +90,8 @@ class RecipientField(QWidget):
         # The directory already matched (accent-insensitive, several words): show all.
         self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.completer.setWidget(self.edit)
-        self.completer.activated[str].connect(self._insert_completion)
+        # The default overload of ``activated`` is the QString one (the chosen label).
+        self.completer.activated.connect(self._insert_completion)
 
         self._lookup_timer = QTimer(self)
         self._lookup_timer.setSingleShot(True)

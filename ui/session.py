@@ -389,9 +389,9 @@ class SessionController(QObject):
             self._attempt += 1  # whatever the pending sign-in returns is now stale
             self.pin_prompt.cancel_pending()
             self.card_chooser.cancel_pending()
-            self._set_state(SessionState.LOCKED if self._last_user else
-                            SessionState.WAITING_CARD)
-            if self.state == SessionState.LOCKED:
+            following = SessionState.LOCKED if self._last_user else SessionState.WAITING_CARD
+            self._set_state(following)
+            if following == SessionState.LOCKED:
                 self.locked.emit()
             return
         if self.state != SessionState.OPEN:

@@ -34,6 +34,17 @@ def test_autocomplete_shows_profession_and_organisation(
     assert field.addresses() == ["claire.dubois@clinique-sandbox.mssante.fr"]
 
 
+def test_a_suggestion_clicked_in_the_popup_is_inserted(
+    qtbot: QtBot, signed_in: MainWindow
+) -> None:
+    field = _compose(signed_in).to
+    field.edit.setFocus()
+    qtbot.keyClicks(field.edit, "duboisset")
+    qtbot.wait_until(lambda: field.suggestions.rowCount() == 1, timeout=3000)
+    field.completer.activated.emit(field.suggestions.stringList()[0])  # the popup's click
+    assert field.addresses() == ["eloise.duboisset@hopital-sandbox.mssante.fr"]
+
+
 def test_send_to_a_colleague(qtbot: QtBot, signed_in: MainWindow, fake_card: FakeCard) -> None:
     compose = _compose(signed_in)
     qtbot.keyClicks(compose.to.edit, "claire.dubois@clinique-sandbox.mssante.fr")
