@@ -19,12 +19,12 @@ if TYPE_CHECKING:
     # Names for the Protocols only: the start window imports this module and shows
     # before the mail and directory layers load (tests/ui/test_app_startup.py).
     from client.directory.index import DirectoryEntry
+    from client.mail.actions import Moved
     from client.mail.mailbox import Folder
+    from client.mail.reading import Attachment
     from client.mail.summary import MessageSummary
 
 __all__ = [
-    "AttachmentData",
-    "AttachmentInfo",
     "CardHolder",
     "CardSignIn",
     "CarriedAttachment",
@@ -34,7 +34,6 @@ __all__ = [
     "EcpsSignIn",
     "MailService",
     "MessageView",
-    "MoveUndo",
     "OutboxItem",
     "PatientForm",
     "ProfileChoice",
@@ -67,25 +66,6 @@ class CardHolder:
     def display_name(self) -> str:
         """``Jean MARTIN`` as a letter would address them."""
         return f"{self.given_name.title()} {self.family_name.upper()}".strip()
-
-
-@dataclass(frozen=True)
-class AttachmentInfo:
-    """An attachment as the reading pane lists it."""
-
-    index: int
-    filename: str
-    content_type: str
-    size: int
-
-
-@dataclass(frozen=True)
-class AttachmentData:
-    """An attachment's bytes, for the in-app viewers (kept in memory, never on disk)."""
-
-    filename: str
-    content_type: str
-    data: bytes
 
 
 @dataclass(frozen=True)
@@ -135,7 +115,7 @@ class MessageView:
     html: str = ""
     text: str = ""
     remote_content_blocked: bool = False
-    attachments: tuple[AttachmentInfo, ...] = ()
+    attachments: tuple[Attachment, ...] = ()  # without their bytes (``attachment()``)
     structured: StructuredDocument | None = None
     receipt_requested: bool = False
     receipt_request: ReceiptRequest | None = None  # the bar above the message
@@ -162,16 +142,6 @@ class CarriedAttachment:
     filename: str
     data: bytes = field(repr=False)
     content_type: str = "application/octet-stream"
-
-
-@dataclass(frozen=True)
-class MoveUndo:
-    """Messages moved (to the Trash, a folder, the archives), enough to move them back."""
-
-    source: str
-    target: str
-    count: int
-    payload: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -233,19 +203,19 @@ class MailService(Protocol):
         """Add (``on``) or remove ``flag`` (``\\Seen``, ``\\Flagged``) on the server."""
         ...
 
-    def move(self, folder: str, uids: Sequence[int], target: str) -> MoveUndo:
+    def move(self, folder: str, uids: Sequence[int], target: str) -> Moved:
         """Move messages to the folder ``target``."""
         ...
 
-    def delete(self, folder: str, uids: Sequence[int]) -> MoveUndo | None:
+    def delete(self, folder: str, uids: Sequence[int]) -> Moved | None:
         """To the Trash (undoable); for good in the Trash (None)."""
         ...
 
-    def archive(self, folder: str, uids: Sequence[int]) -> MoveUndo:
+    def archive(self, folder: str, uids: Sequence[int]) -> Moved:
         """To the archive folder (RFC 6154 ``\\Archive``, else ``Archives``)."""
         ...
 
-    def undo_move(self, undo: MoveUndo) -> int:
+    def undo_move(self, undo: Moved) -> int:
         """Move the messages of ``undo`` back; returns how many came back."""
         ...
 
@@ -286,7 +256,7 @@ class MailService(Protocol):
         """Write an attachment to ``target`` (a file path chosen by the user)."""
         ...
 
-    def attachment(self, folder: str, uid: int, index: int) -> AttachmentData:
+    def attachment(self, folder: str, uid: int, index: int) -> Attachment:
         """One attachment's bytes, for the in-app viewers."""
         ...
 

@@ -26,17 +26,14 @@ from client.mail.mailbox import Folder, Mailbox, SearchQuery
 from client.mail.opening import save_copy
 from client.mail.outbox import Outbox
 from client.mail.policy import RecipientPolicy, load_trust_space
-from client.mail.reading import ReadMessage, parse_message
+from client.mail.reading import Attachment, ReadMessage, parse_message
 from client.mail.sending import MailSender
 from client.mail.summary import MessageSummary
 from client.sessions import SessionOpener
 from ui.backend import (
-    AttachmentData,
-    AttachmentInfo,
     CarriedAttachment,
     Draft,
     MessageView,
-    MoveUndo,
     OutboxItem,
     Progress,
     StructuredDocument,
@@ -205,7 +202,7 @@ class LiveMailService:
             html=message.html or "", text=message.text,
             remote_content_blocked=message.remote_content_blocked,
             attachments=tuple(
-                AttachmentInfo(a.index, a.filename, a.content_type, a.size)
+                dataclasses.replace(a, data=b"")  # the bytes come with ``attachment()``
                 for a in message.attachments if not a.inline
                 # A receipt reads as a sentence with a link, not as raw report parts.
                 and not (receipt is not None and a.content_type in REPORT_PART_TYPES)
@@ -215,11 +212,10 @@ class LiveMailService:
             receipt_request=request, receipt=receipt, read_by=read_by,
         )
 
-    def attachment(self, folder: str, uid: int, index: int) -> AttachmentData:
+    def attachment(self, folder: str, uid: int, index: int) -> Attachment:
         """One attachment's bytes, for the in-app viewers (nothing written)."""
         message = self._read(folder, uid, mark_seen=False, allow_remote=False)
-        found = next(a for a in message.attachments if a.index == index)
-        return AttachmentData(found.filename, found.content_type, found.data)
+        return next(a for a in message.attachments if a.index == index)
 
     def answer_receipt(self, folder: str, uid: int, send: bool,
                        confirmed_mismatch: bool = False) -> None:
@@ -361,32 +357,25 @@ class LiveMailService:
             else:
                 self._mailbox.remove_flags(folder, uids, [flag])
 
-    @staticmethod
-    def _undo(moved: actions.Moved) -> MoveUndo:
-        return MoveUndo(moved.source, moved.target, len(moved.uids), moved)
-
-    def move(self, folder: str, uids: Sequence[int], target: str) -> MoveUndo:
+    def move(self, folder: str, uids: Sequence[int], target: str) -> actions.Moved:
         """Move to ``target`` (RFC 6851 MOVE, else COPY and expunge)."""
         with self._lock:
-            return self._undo(actions.move_messages(self._mailbox, folder, uids, target))
+            return actions.move_messages(self._mailbox, folder, uids, target)
 
-    def delete(self, folder: str, uids: Sequence[int]) -> MoveUndo | None:
+    def delete(self, folder: str, uids: Sequence[int]) -> actions.Moved | None:
         """To the Trash; in the Trash, for good."""
         with self._lock:
-            moved = actions.delete_messages(self._mailbox, folder, uids)
-        return self._undo(moved) if moved is not None else None
+            return actions.delete_messages(self._mailbox, folder, uids)
 
-    def archive(self, folder: str, uids: Sequence[int]) -> MoveUndo:
+    def archive(self, folder: str, uids: Sequence[int]) -> actions.Moved:
         """To the archive folder."""
         with self._lock:
-            return self._undo(actions.archive_messages(self._mailbox, folder, uids))
+            return actions.archive_messages(self._mailbox, folder, uids)
 
-    def undo_move(self, undo: MoveUndo) -> int:
+    def undo_move(self, undo: actions.Moved) -> int:
         """Move back what ``undo`` moved."""
-        if not isinstance(undo.payload, actions.Moved):
-            return 0
         with self._lock:
-            return actions.undo_move(self._mailbox, undo.payload)
+            return actions.undo_move(self._mailbox, undo)
 
     def empty_folder(self, folder: str) -> int:
         """Delete every message of ``folder`` for good."""

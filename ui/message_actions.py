@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QPoint, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
-from ui.backend import MoveUndo
+from client.mail.actions import Moved
 from ui.folder_actions import FolderActions
 from ui.icons import icon
 from ui.mail_view import MailView
@@ -230,7 +230,7 @@ class MessageActions(QObject):
         self.view.remove_messages(uids)
         self._submit(fn, lambda undo: self._moved(undo, len(uids)), *args, restore=folder)
 
-    def _moved(self, undo: MoveUndo | None, count: int, *, deleted: bool = False) -> None:
+    def _moved(self, undo: Moved | None, count: int, *, deleted: bool = False) -> None:
         self.view.refresh_counts()
         if undo is None:
             self.undo_bar.offer(self.tr("%n message(s) supprimé(s) définitivement.", "",
@@ -242,7 +242,7 @@ class MessageActions(QObject):
                 .replace("%1", target))
         self.undo_bar.offer(text, lambda: self.undo(undo))
 
-    def undo(self, undo: MoveUndo) -> None:
+    def undo(self, undo: Moved) -> None:
         """Move the messages back; the list shows them again."""
         mail = self.view.mail
         if mail is None:

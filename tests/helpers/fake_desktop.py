@@ -19,20 +19,19 @@ from typing import Any
 
 from client.auth.ciba import EcpsCancelled, EcpsDenied
 from client.directory.index import DirectoryEntry
+from client.mail.actions import Moved
 from client.mail.errors import FolderNotFound, RecipientRefused
 from client.mail.mailbox import Folder
+from client.mail.reading import Attachment
 from client.mail.summary import MessageSummary
 from client.xdm.errors import InvalidIns
 from cps.errors import PinEntryCancelled, PinIncorrect, PinLocked
 from cps.pin import PinRequest
 from ui.backend import (
-    AttachmentData,
-    AttachmentInfo,
     CardHolder,
     CarriedAttachment,
     Draft,
     MessageView,
-    MoveUndo,
     OutboxItem,
     PatientForm,
     ProfileChoice,
@@ -50,6 +49,7 @@ __all__ = [
     "FakeRefreshingDirectory",
     "FakeTrust",
     "FakeXdm",
+    "an_attachment",
     "make_messages",
     "summary",
 ]
@@ -72,6 +72,13 @@ def summary(uid: int, sender: str, subject: str, date: datetime | None = None, *
     return MessageSummary(uid=uid, sender=sender, to=tuple(to), subject=subject, date=date,
                           flags=tuple(flags), size=size, has_attachments=has_attachments,
                           message_id=message_id, receipt=receipt)
+
+
+def an_attachment(filename: str, content_type: str, data: bytes = b"", *, index: int = 0,
+                  size: int | None = None) -> Attachment:
+    """An attachment as ``client.mail.reading`` parses it (not inline)."""
+    return Attachment(index=index, filename=filename, content_type=content_type,
+                      size=len(data) if size is None else size, inline=False, data=data)
 
 
 def make_messages(count: int, start_uid: int = 1) -> list[MessageSummary]:
@@ -110,7 +117,7 @@ class FakeMailService:
     #: (folder, uid) -> the view to show instead of the generated one (receipts, ...).
     views: dict[tuple[str, int], MessageView] = field(default_factory=dict)
     #: (folder, uid, index) -> the attachment's bytes; default: a small PDF-like blob.
-    attachment_bytes: dict[tuple[str, int, int], AttachmentData] = field(
+    attachment_bytes: dict[tuple[str, int, int], Attachment] = field(
         default_factory=dict)
     #: (folder, uid, send, confirmed_mismatch) per answer to a receipt request.
     receipt_answers: list[tuple[str, int, bool, bool]] = field(default_factory=list)
@@ -172,11 +179,11 @@ class FakeMailService:
             self.set_flag(folder, [uid], "\\Seen", True)
         remote = "<img src='https://tracker.example/x.png'>" if uid == 1 else ""
         structured = None
-        attachments: tuple[AttachmentInfo, ...] = ()
+        attachments: tuple[Attachment, ...] = ()
         if row.has_attachments:
-            attachments = (AttachmentInfo(0, "Résultats TSH.pdf", "application/pdf", 42_000),)
+            attachments = (an_attachment("Résultats TSH.pdf", "application/pdf", size=42_000),)
         if row.structured:
-            attachments = (AttachmentInfo(0, "IHE_XDM.ZIP", "application/zip", 9_000),)
+            attachments = (an_attachment("IHE_XDM.ZIP", "application/zip", size=9_000),)
             structured = StructuredDocument("DUPONT Marie, née le 12/03/1961",
                                             "261037512345678", "CR de biologie", 0)
         body = f"<p>Bonjour, ci-joint {row.subject}.</p>"
@@ -200,11 +207,11 @@ class FakeMailService:
         target.write_bytes(b"%PDF-1.4 fake")
         return target
 
-    def attachment(self, folder: str, uid: int, index: int) -> AttachmentData:
+    def attachment(self, folder: str, uid: int, index: int) -> Attachment:
         self._check_open()
         if (folder, uid, index) in self.attachment_bytes:
             return self.attachment_bytes[(folder, uid, index)]
-        return AttachmentData("Résultats TSH.pdf", "application/pdf", b"%PDF-1.4 fake")
+        return an_attachment("Résultats TSH.pdf", "application/pdf", b"%PDF-1.4 fake")
 
     def answer_receipt(self, folder: str, uid: int, send: bool,
                        confirmed_mismatch: bool = False) -> None:
@@ -251,7 +258,7 @@ class FakeMailService:
                     else tuple(f for f in r.flags if f != flag))
             if r.uid in uids else r for r in self.rows[folder]]
 
-    def move(self, folder: str, uids: Sequence[int], target: str) -> MoveUndo:
+    def move(self, folder: str, uids: Sequence[int], target: str) -> Moved:
         self._check_open()
         if target not in self.rows:
             raise FolderNotFound(target)
@@ -260,21 +267,21 @@ class FakeMailService:
         next_uid = max((r.uid for rows in self.rows.values() for r in rows), default=0) + 1
         moved = [replace(r, uid=next_uid + i) for i, r in enumerate(moving)]
         self.rows[target] = self.rows[target] + moved
-        return MoveUndo(folder, target, len(moved), tuple(r.uid for r in moved))
+        return Moved(folder, target, tuple(r.uid for r in moved), ())
 
-    def delete(self, folder: str, uids: Sequence[int]) -> MoveUndo | None:
+    def delete(self, folder: str, uids: Sequence[int]) -> Moved | None:
         if folder != "Trash":
             return self.move(folder, uids, "Trash")
         self.rows[folder] = [r for r in self.rows[folder] if r.uid not in uids]
         return None
 
-    def archive(self, folder: str, uids: Sequence[int]) -> MoveUndo:
+    def archive(self, folder: str, uids: Sequence[int]) -> Moved:
         self.rows.setdefault("Archives", [])
         return self.move(folder, uids, "Archives")
 
-    def undo_move(self, undo: MoveUndo) -> int:
-        back = self.move(undo.target, list(undo.payload), undo.source)
-        return back.count
+    def undo_move(self, undo: Moved) -> int:
+        back = self.move(undo.target, list(undo.uids), undo.source)
+        return len(back.uids)
 
     def empty_folder(self, folder: str) -> int:
         count = len(self.rows[folder])
