@@ -9,11 +9,12 @@ Every method here may block: windows call them through :class:`ui.workers.Worker
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     # Names for the Protocols only: the start window imports this module and shows
@@ -23,6 +24,11 @@ if TYPE_CHECKING:
     from client.mail.mailbox import Folder
     from client.mail.reading import Attachment
     from client.mail.summary import MessageSummary
+    from client.profiles.model import Profile
+    from cps.events import WatcherEvent
+    from cps.pin import PinPrompt
+    from cps.session_card import CardChooser
+    from ui.workers import CancelToken
 
 __all__ = [
     "CardHolder",
@@ -313,7 +319,7 @@ class DirectoryService(Protocol):
         ...
 
     def import_file(
-        self, path: Path, progress: Progress | None = None, cancel: Any = None
+        self, path: Path, progress: Progress | None = None, cancel: CancelToken | None = None
     ) -> int:
         """Import an extraction (ZIP or .txt); return the number of rows."""
         ...
@@ -365,7 +371,7 @@ class ProfileChoice:
     smtp: str
     method: str
     source: str = ""  # "known", "dns", "file"
-    payload: Any = None  # the ``client.profiles.Profile`` behind it
+    payload: Profile | None = None  # the profile behind it (None in a test's fake)
 
 
 class ProfileSetup(Protocol):
@@ -403,13 +409,14 @@ class CardSignIn(Protocol):
         """The CPS card now inserted (identity from its certificate), or None."""
         ...
 
-    def sign_in(self, pin_prompt: Any, card_chooser: Any = None) -> MailService:
-        """Ask the PIN through ``pin_prompt`` (cps ``PinPrompt``) and open the mailbox;
-        ``card_chooser`` (cps ``CardChooser``) is asked first when two CPS cards are
-        inserted."""
+    def sign_in(self, pin_prompt: PinPrompt, card_chooser: CardChooser | None = None
+                ) -> MailService:
+        """Ask the PIN through ``pin_prompt`` and open the mailbox; ``card_chooser`` is
+        asked first when two CPS cards are inserted."""
         ...
 
-    def watch(self, on_inserted: Callable[[Any], None], on_removed: Callable[[Any], None]) -> None:
+    def watch(self, on_inserted: Callable[[WatcherEvent], None],
+              on_removed: Callable[[WatcherEvent], None]) -> None:
         """Call back (on any thread) on card insertion and removal."""
         ...
 
@@ -434,7 +441,8 @@ class EcpsSignIn(Protocol):
         ...
 
     def sign_in(
-        self, national_id: str, on_pending: Callable[[EcpsRequest], None], cancel: Any,
+        self, national_id: str, on_pending: Callable[[EcpsRequest], None],
+        cancel: threading.Event,
     ) -> tuple[CardHolder, MailService]:
         """Wait for the approval on the phone (``cancel``: a ``threading.Event``)."""
         ...
@@ -456,7 +464,7 @@ class Services:
     holder: CardHolder | None = None  # who is signed in (XDM author), set by the window
     ecps: EcpsSignIn | None = None  # e-CPS sign-in, when the profile names a PSC gateway
     profile_path: Path | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    extras: dict[str, object] = field(default_factory=dict)
 
     def has_profile(self) -> bool:
         """A profile is configured (else the first-run assistant opens)."""

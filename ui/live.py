@@ -10,16 +10,16 @@ and the window that needs it says so.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
 from client.directory.index import DirectoryEntry
+from client.profiles.model import Endpoint, Profile
 from client.xdm.model import Author
 from client.xdm.service import XdmPackService
 from ui.backend import (
@@ -30,6 +30,18 @@ from ui.backend import (
     TrustVerdict,
 )
 from ui.preferences import ModuleSettingInvalid, Preferences
+from ui.workers import CancelToken
+
+if TYPE_CHECKING:
+    # Names only: these layers load when a service first needs them.
+    from client.auth import Authenticator
+    from client.trust import CardCrlPrefetch
+    from client.whitelist_current import CurrentWhitelist, WhitelistStatus
+    from cps.events import WatcherEvent
+    from cps.pin import PinPrompt
+    from cps.service import CardService
+    from cps.session_card import CardChooser
+    from cps.watcher import CardWatcher
 
 __all__ = [
     "LiveCard",
@@ -42,10 +54,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-#: Names under which ``client.auth`` may offer "profile + card + PIN prompt -> opener".
-_AUTH_FACTORIES = ("open_session", "sign_in", "opener_for_profile", "build_opener",
-                   "session_opener")
 
 
 # -- directory ------------------------------------------------------------------------------
@@ -71,7 +79,7 @@ class LiveDirectory:
         return int(info.rows) if info is not None else 0
 
     def import_file(self, path: Path, progress: Callable[[int, int], None] | None = None,
-                    cancel: Any = None) -> int:
+                    cancel: CancelToken | None = None) -> int:
         """Import an extraction; ``cancel`` is the worker's token (the index is kept)."""
         return int(self._directory.import_file(path, progress, cancel))
 
@@ -99,14 +107,14 @@ class LiveTrust:
     ``own_domains`` (the signed-in operator's) are always inside the trust space.
     """
 
-    def __init__(self, current: Any = None) -> None:
+    def __init__(self, current: CurrentWhitelist | None = None) -> None:
         from client.whitelist_current import current_whitelist
 
         self._current = current if current is not None else current_whitelist()
         self.own_domains: set[str] = set()
 
-    def status(self) -> Any:
-        """Origin, date and size of the list in force (``WhitelistStatus``)."""
+    def status(self) -> WhitelistStatus:
+        """Origin, date and size of the list in force."""
         return self._current.status()
 
     def check(self, address: str) -> TrustVerdict:
@@ -158,14 +166,20 @@ def xdm_service(services: Services) -> XdmPackService:
 
 
 # -- profiles -------------------------------------------------------------------------------
-def _endpoint_text(endpoint: Any) -> str:
+def _endpoint_text(endpoint: Endpoint) -> str:
     return f"{endpoint.host}:{endpoint.port} ({endpoint.security})"
 
 
-def _choice(profile: Any, operator: str, source: str) -> ProfileChoice:
+def _choice(profile: Profile, operator: str, source: str) -> ProfileChoice:
     return ProfileChoice(address=profile.address, operator=operator,
                          imap=_endpoint_text(profile.imap), smtp=_endpoint_text(profile.smtp),
                          method=profile.auth.method, source=source, payload=profile)
+
+
+def _profile_of(choice: ProfileChoice) -> Profile:
+    if choice.payload is None:
+        raise ValueError("a proposed profile without its profile")
+    return choice.payload
 
 
 class LiveProfileSetup:
@@ -214,14 +228,14 @@ class LiveProfileSetup:
 
     def test_connection(self, choice: ProfileChoice) -> str:
         """Reach IMAP and SMTP with TLS and check the servers' certificates."""
+        from client.auth.connect import connect_imap, connect_smtp
         from client.trust import TrustStore
 
-        profile = choice.payload
-        connect = importlib.import_module("client.auth.connect")
+        profile = _profile_of(choice)
         trust = TrustStore.from_files([profile.ca_file] if profile.ca_file else [])
-        imap = connect.connect_imap(profile.imap, trust.ssl_context())
+        imap = connect_imap(profile.imap, trust.ssl_context())
         imap.logout()
-        smtp = connect.connect_smtp(profile.smtp, trust.ssl_context())
+        smtp = connect_smtp(profile.smtp, trust.ssl_context())
         smtp.quit()
         return QCoreApplication.translate(
             "live", "IMAP et SMTP joignables, certificats des serveurs vérifiés.")
@@ -230,11 +244,12 @@ class LiveProfileSetup:
         """Write the default profile (a file from the IT department is referenced as is)."""
         from client.profiles import default_profile_path, write_profile
 
-        if choice.source == "file" and choice.payload.source is not None:
-            self.preferences.profile_path = str(choice.payload.source)
+        profile = _profile_of(choice)
+        if choice.source == "file" and profile.source is not None:
+            self.preferences.profile_path = str(profile.source)
             self.preferences.sync()
-            return Path(choice.payload.source)
-        return write_profile(choice.payload, default_profile_path())
+            return profile.source
+        return write_profile(profile, default_profile_path())
 
 
 def _open_browser(url: str) -> object:
@@ -251,26 +266,26 @@ def _open_browser(url: str) -> object:
 class LiveCard:
     """The CPS card (``cps``) and sign-in to the operator (``client.auth``)."""
 
-    def __init__(self, profile: Any, module: Path) -> None:
+    def __init__(self, profile: Profile, module: Path) -> None:
         from cps.service import CardService
 
         self.profile = profile
         self.service = CardService.for_module(module)
-        self._watcher: Any = None
-        self._prefetch: Any = None
+        self._watcher: CardWatcher | None = None
+        self._prefetch: CardCrlPrefetch | None = None
         self._unsubscribe: Callable[[], None] | None = None
-        self._pending_subscribers: list[Callable[[Any], None]] = []
+        self._pending_subscribers: list[Callable[[WatcherEvent], None]] = []
 
     @property
     def address(self) -> str:
         """The profile's mailbox address (known without signing in)."""
         return str(self.profile.address)
 
-    def session_opener(self, pin_prompt: Any) -> Any:
+    def session_opener(self, pin_prompt: PinPrompt) -> Authenticator:
         """A signed-in ``SessionOpener`` of its own (the bridge's card gate calls this)."""
         return self._opener(pin_prompt)
 
-    def subscribe(self, callback: Callable[[Any], None]) -> Callable[[], None]:
+    def subscribe(self, callback: Callable[[WatcherEvent], None]) -> Callable[[], None]:
         """``callback(WatcherEvent)`` for card events (the bridge gate's ``on_event``);
         before :meth:`watch` starts the watcher, the subscription waits for it."""
         if self._watcher is not None:
@@ -305,7 +320,8 @@ class LiveCard:
                                   contents.slot.description or "")
         return None
 
-    def sign_in(self, pin_prompt: Any, card_chooser: Any = None) -> MailService:
+    def sign_in(self, pin_prompt: PinPrompt, card_chooser: CardChooser | None = None
+                ) -> MailService:
         """Which card through ``card_chooser`` when two are inserted, PIN through
         ``pin_prompt`` (cps), authenticate, open the mailbox."""
         from ui.live_mail import LiveMailService
@@ -324,35 +340,20 @@ class LiveCard:
             raise
         return mail
 
-    def _opener(self, pin_prompt: Any, card_chooser: Any = None) -> Any:
-        try:
-            auth = importlib.import_module("client.auth")
-        except ImportError:
-            auth = None
-        for name in _AUTH_FACTORIES:
-            factory = getattr(auth, name, None) if auth is not None else None
-            if callable(factory):
-                return factory(self.profile, card_service=self.service, pin_prompt=pin_prompt,
-                               open_browser=_open_browser, chooser=card_chooser)
-        # card-tls directly: the card signer, the trust store, TLS + SASL EXTERNAL.
-        from client.auth.card_tls import CertificateTlsAuthenticator
+    def _opener(self, pin_prompt: PinPrompt,
+                card_chooser: CardChooser | None = None) -> Authenticator:
+        from client.auth import build_authenticator
 
-        signer = self.service.signer(pin_prompt, chooser=card_chooser)
-        trust_for_profile = getattr(auth, "trust_for_profile", None)
-        if callable(trust_for_profile):
-            trust = trust_for_profile(self.profile)
-        else:
-            from client.trust import TrustStore
+        return build_authenticator(self.profile, card_service=self.service,
+                                   pin_prompt=pin_prompt, open_browser=_open_browser,
+                                   chooser=card_chooser)
 
-            trust = TrustStore.from_files([self.profile.ca_file] if self.profile.ca_file else [])
-        return CertificateTlsAuthenticator(self.profile, signer, trust)
-
-    def watch(self, on_inserted: Callable[[Any], None],
-              on_removed: Callable[[Any], None]) -> None:
+    def watch(self, on_inserted: Callable[[WatcherEvent], None],
+              on_removed: Callable[[WatcherEvent], None]) -> None:
         """PC/SC events (slot polling when PC/SC is absent); the card service hears first."""
         from cps.watcher import CardWatcher, EventType
 
-        def dispatch(event: Any) -> None:
+        def dispatch(event: WatcherEvent) -> None:
             if event.type == EventType.CARD_INSERTED:
                 on_inserted(event)
             elif event.type == EventType.CARD_REMOVED:
@@ -384,7 +385,7 @@ class LiveCard:
         self.service.close()
 
 
-def _crl_prefetch(service: Any, profile: Any) -> Any:
+def _crl_prefetch(service: CardService, profile: Profile) -> CardCrlPrefetch:
     """A CPS card inserted: the CRLs of its chain are refreshed on a worker, so that the
     revocation check of the sign-in finds them (never a wait on the network at the PIN)."""
     from client.auth import trust_for_profile

@@ -16,7 +16,7 @@ import threading
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from client.mail import actions
 from client.mail.cache import MailCache
@@ -39,6 +39,10 @@ from ui.backend import (
     StructuredDocument,
 )
 from ui.live_receipts import REPORT_PART_TYPES, ReceiptLinks
+
+if TYPE_CHECKING:
+    # The IDLE watcher loads with the first wait for new mail.
+    from client.mail.idle import IdleEvent, IdleWatcher
 
 __all__ = ["LiveMailService"]
 
@@ -121,7 +125,7 @@ class LiveMailService:
         policy = RecipientPolicy(load_trust_space(), own_domains)
         self._sender = MailSender(opener, self._outbox, policy, self._mailbox)
         self._receipts = ReceiptLinks(self._mailbox, self._cache.store)
-        self._idle: Any = None
+        self._idle: IdleWatcher | None = None
         self._idle_lock = threading.Lock()
         self._changed = threading.Event()
         self._closed = threading.Event()
@@ -431,7 +435,7 @@ class LiveMailService:
 
                 watcher = IdleWatcher(self.opener, "INBOX")
 
-                def on_events(events: list[Any]) -> None:
+                def on_events(events: list[IdleEvent]) -> None:
                     if any(e.kind in ("exists", "recent", "reconnected") for e in events):
                         self._changed.set()
 

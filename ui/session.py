@@ -22,7 +22,7 @@ import enum
 import logging
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
@@ -423,7 +423,7 @@ class SessionController(QObject):
         self.state = state
         self.state_changed.emit(state)
 
-    def on_state(self, callback: Callable[[Any], None]) -> None:
+    def on_state(self, callback: Callable[[SessionState], None]) -> None:
         """Convenience for tests and the status bar."""
         self.state_changed.connect(callback)
 
