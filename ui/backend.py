@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     # before the mail and directory layers load (tests/ui/test_app_startup.py).
     from client.directory.index import DirectoryEntry
     from client.mail.actions import Moved
+    from client.mail.compose import AttachmentSource
     from client.mail.mailbox import Folder
     from client.mail.reading import Attachment
     from client.mail.summary import MessageSummary
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
 __all__ = [
     "CardHolder",
     "CardSignIn",
-    "CarriedAttachment",
     "DirectoryService",
     "Draft",
     "EcpsRequest",
@@ -140,16 +140,6 @@ class TrustVerdict:
     operator: str = ""
 
 
-@dataclass(frozen=True)
-class CarriedAttachment:
-    """An attachment a draft carries in memory (forwarded, or reopened from Drafts):
-    health documents are not written to disk in clear to be attached again."""
-
-    filename: str
-    data: bytes = field(repr=False)
-    content_type: str = "application/octet-stream"
-
-
 @dataclass
 class Draft:
     """A message being written; saved on every pause and before a lock."""
@@ -164,7 +154,9 @@ class Draft:
     xdm: Path | None = None
     in_reply_to: str = ""
     references: list[str] = field(default_factory=list)
-    carried: list[CarriedAttachment] = field(default_factory=list)
+    #: attachments carried in memory (forwarded, or reopened from Drafts): health
+    #: documents are not written to disk in clear to be attached again.
+    carried: list[AttachmentSource] = field(default_factory=list)
     forwarded: bytes | None = field(default=None, repr=False)  # a message/rfc822 to attach
 
     def is_empty(self) -> bool:

@@ -33,9 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.mail.compose import AttachmentSource
 from client.paths import app_paths
 from ui.attachments import AttachmentList
-from ui.backend import CarriedAttachment, Draft, MailService, Services
+from ui.backend import Draft, MailService, Services
 from ui.icons import icon
 from ui.recipients import RecipientField
 from ui.structured_dialog import StructuredDocumentDialog
@@ -73,8 +74,8 @@ class ComposeWindow(QMainWindow):
         self.draft_id = draft.draft_id if draft else uuid.uuid4().hex
         self.in_reply_to = draft.in_reply_to if draft else ""
         self.references = list(draft.references) if draft else []
-        # Forwarded or reopened attachments stay in memory (see ``CarriedAttachment``).
-        self.carried: list[CarriedAttachment] = list(draft.carried) if draft else []
+        # Forwarded or reopened attachments stay in memory (see ``Draft.carried``).
+        self.carried: list[AttachmentSource] = list(draft.carried) if draft else []
         self.forwarded: bytes | None = draft.forwarded if draft else None
         self.xdm_path: Path | None = draft.xdm if draft else None
         self._sending = False

@@ -31,7 +31,6 @@ from client.mail.sending import MailSender
 from client.mail.summary import MessageSummary
 from client.sessions import SessionOpener
 from ui.backend import (
-    CarriedAttachment,
     Draft,
     MessageView,
     OutboxItem,
@@ -86,7 +85,7 @@ def _draft_from(message: ReadMessage, draft_id: str = "") -> Draft | None:
         receipt=bool(message.disposition_notification_to),
         in_reply_to=message.in_reply_to, references=list(message.references),
         # A draft reopened from the server keeps what it carried, in memory only.
-        carried=[CarriedAttachment(a.filename or f"piece-jointe-{a.index + 1}", a.data,
+        carried=[AttachmentSource(a.filename or f"piece-jointe-{a.index + 1}", a.data,
                                    a.content_type)
                  for a in message.attachments if not a.inline],
     )
@@ -99,10 +98,9 @@ def _bare(values: Sequence[str]) -> list[str]:
 
 def _ui_draft(draft: ClientDraft) -> Draft:
     """A draft of ``client.mail.compose`` (reply, forward) as a new compose window's."""
-    carried = [CarriedAttachment(a.filename, a.data, a.content_type)
-               for a in draft.attachments]
+    carried = list(draft.attachments)
     if draft.xdm is not None:
-        carried.insert(0, CarriedAttachment(XDM_FILENAME, draft.xdm, "application/zip"))
+        carried.insert(0, AttachmentSource(XDM_FILENAME, draft.xdm, "application/zip"))
     return Draft(
         # Each compose window keeps its own draft: a fresh id, never one per original.
         draft_id=uuid.uuid4().hex, to=_bare(draft.to), cc=_bare(draft.cc),
@@ -263,7 +261,7 @@ class LiveMailService:
             elif forwarded is None and item.content_type == "message/rfc822":
                 forwarded = item.data  # a draft of a forward-as-attachment, reopened
             else:
-                carried.append(AttachmentSource(item.filename, item.data, item.content_type))
+                carried.append(item)
         return ClientDraft(
             to=tuple(draft.to), cc=tuple(draft.cc), subject=draft.subject, body=draft.body,
             attachments=(*carried,

@@ -41,10 +41,11 @@ XDM_FILENAME = "IHE_XDM.ZIP"
 
 @dataclass(frozen=True)
 class AttachmentSource:
-    """An attachment to send: name, bytes and MIME type."""
+    """An attachment to send: name, bytes (never in a repr: health documents reach logs
+    no other way) and MIME type."""
 
     filename: str
-    data: bytes
+    data: bytes = field(repr=False)
     content_type: str = "application/octet-stream"
 
     @classmethod

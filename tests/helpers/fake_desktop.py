@@ -20,6 +20,7 @@ from typing import Any
 from client.auth.ciba import EcpsCancelled, EcpsDenied
 from client.directory.index import DirectoryEntry
 from client.mail.actions import Moved
+from client.mail.compose import AttachmentSource
 from client.mail.errors import FolderNotFound, RecipientRefused
 from client.mail.mailbox import Folder
 from client.mail.reading import Attachment
@@ -29,7 +30,6 @@ from cps.errors import PinEntryCancelled, PinIncorrect, PinLocked
 from cps.pin import PinRequest
 from ui.backend import (
     CardHolder,
-    CarriedAttachment,
     Draft,
     MessageView,
     OutboxItem,
@@ -312,7 +312,7 @@ class FakeMailService:
         if inline:
             draft.body = f"-------- Message transféré --------\n{row.subject}"
             if row.has_attachments:
-                draft.carried = [CarriedAttachment("Résultats TSH.pdf", b"%PDF-1.4 fake",
+                draft.carried = [AttachmentSource("Résultats TSH.pdf", b"%PDF-1.4 fake",
                                                    "application/pdf")]
         else:
             draft.forwarded = f"Subject: {row.subject}\r\n\r\nBonjour\r\n".encode()
