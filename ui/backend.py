@@ -23,9 +23,11 @@ if TYPE_CHECKING:
     from client.mail.actions import Moved
     from client.mail.compose import AttachmentSource
     from client.mail.mailbox import Folder
+    from client.mail.outbox import OutboxEntry
     from client.mail.reading import Attachment
     from client.mail.summary import MessageSummary
     from client.profiles.model import Profile
+    from client.whitelist import TrustDecision
     from cps.events import WatcherEvent
     from cps.pin import PinPrompt
     from cps.session_card import CardChooser
@@ -40,7 +42,6 @@ __all__ = [
     "EcpsSignIn",
     "MailService",
     "MessageView",
-    "OutboxItem",
     "PatientForm",
     "ProfileChoice",
     "ProfileSetup",
@@ -50,7 +51,6 @@ __all__ = [
     "Services",
     "StructuredDocument",
     "TrustService",
-    "TrustVerdict",
     "XdmService",
 ]
 
@@ -129,17 +129,6 @@ class MessageView:
     read_by: tuple[ReadReceipt, ...] = ()  # receipts returned for this (sent) message
 
 
-@dataclass(frozen=True)
-class TrustVerdict:
-    """Whether an address may receive MSSanté mail, and why not."""
-
-    address: str
-    inside: bool
-    reason: str = ""
-    is_patient: bool = False
-    operator: str = ""
-
-
 @dataclass
 class Draft:
     """A message being written; saved on every pause and before a lock."""
@@ -163,17 +152,6 @@ class Draft:
         """Nothing typed or attached yet."""
         return not (self.to or self.cc or self.subject or self.body or self.attachments
                     or self.carried or self.forwarded)
-
-
-@dataclass(frozen=True)
-class OutboxItem:
-    """A message handed to the outbox and its state."""
-
-    message_id: str
-    subject: str
-    recipients: str
-    state: str  # "queued", "sending", "sent", "failed"
-    reason: str = ""
 
 
 class MailService(Protocol):
@@ -268,7 +246,7 @@ class MailService(Protocol):
         """Policy-check and submit through the outbox; return the Message-ID."""
         ...
 
-    def outbox(self) -> list[OutboxItem]:
+    def outbox(self) -> list[OutboxEntry]:
         """Messages queued, sending, failed (with reason) or just sent."""
         ...
 
@@ -320,8 +298,9 @@ class DirectoryService(Protocol):
 class TrustService(Protocol):
     """The MSSanté trust space (``client.whitelist``)."""
 
-    def check(self, address: str) -> TrustVerdict:
-        """Whether ``address`` belongs to the trust space."""
+    def check(self, address: str) -> TrustDecision:
+        """Whether ``address`` belongs to the trust space; an outside address's ``reason``
+        is worded for the user."""
         ...
 
     def import_file(self, path: Path) -> int:

@@ -10,6 +10,7 @@ and the window that needs it says so.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from PySide6.QtCore import QCoreApplication
 
 from client.directory.index import DirectoryEntry
 from client.profiles.model import Endpoint, Profile
+from client.whitelist import TrustDecision
 from client.xdm.model import Author
 from client.xdm.service import XdmPackService
 from ui.backend import (
@@ -27,7 +29,6 @@ from ui.backend import (
     MailService,
     ProfileChoice,
     Services,
-    TrustVerdict,
 )
 from ui.preferences import ModuleSettingInvalid, Preferences
 from ui.workers import CancelToken
@@ -117,23 +118,23 @@ class LiveTrust:
         """Origin, date and size of the list in force."""
         return self._current.status()
 
-    def check(self, address: str) -> TrustVerdict:
-        """Inside or outside, with the reason worded for the window."""
+    def check(self, address: str) -> TrustDecision:
+        """Inside or outside; the reason of an outside address is worded for the window."""
         space = self._current.space()
         domain = address.rpartition("@")[2].lower()
         if domain in self.own_domains:
-            return TrustVerdict(address, True)
+            return TrustDecision(address, True, domain)
         if space is None:
             if domain == "patient.mssante.fr":
-                return TrustVerdict(address, True, is_patient=True)
-            return TrustVerdict(address, False, QCoreApplication.translate(
+                return TrustDecision(address, True, domain, is_patient=True)
+            return TrustDecision(address, False, domain, reason=QCoreApplication.translate(
                 "live", "liste blanche non importée : importez-la dans les paramètres"))
         decision = space.check(address)
-        reason = "" if decision.inside else QCoreApplication.translate(
+        if decision.inside:
+            return decision
+        return dataclasses.replace(decision, reason=QCoreApplication.translate(
             "live", "le domaine %1 n'est pas dans la liste blanche MSSanté").replace(
-            "%1", decision.domain or domain)
-        return TrustVerdict(address, decision.inside, reason, decision.is_patient,
-                            decision.operator)
+            "%1", decision.domain or domain))
 
     def reload(self) -> None:
         """Tell open windows the list changed (after a refresh); the list in force is

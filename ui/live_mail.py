@@ -24,7 +24,7 @@ from client.mail.compose import XDM_FILENAME, AttachmentSource, build_message, f
 from client.mail.compose import Draft as ClientDraft
 from client.mail.mailbox import Folder, Mailbox, SearchQuery
 from client.mail.opening import save_copy
-from client.mail.outbox import Outbox
+from client.mail.outbox import Outbox, OutboxEntry
 from client.mail.policy import RecipientPolicy, load_trust_space
 from client.mail.reading import Attachment, ReadMessage, parse_message
 from client.mail.sending import MailSender
@@ -33,7 +33,6 @@ from client.sessions import SessionOpener
 from ui.backend import (
     Draft,
     MessageView,
-    OutboxItem,
     Progress,
     StructuredDocument,
 )
@@ -277,19 +276,10 @@ class LiveMailService:
             report = self._sender.send(client_draft)
         return report.message_id
 
-    def outbox(self) -> list[OutboxItem]:
+    def outbox(self) -> list[OutboxEntry]:
         """The outbox entries with their state and reason."""
         with self._lock:
-            entries = self._outbox.entries()
-        items = []
-        for entry in entries:
-            subject = ""
-            with contextlib.suppress(Exception):
-                subject = parse_message(entry.raw).subject
-            items.append(OutboxItem(entry.message_id, subject, ", ".join(entry.recipients),
-                                    "sent" if entry.state == "submitted" else entry.state,
-                                    entry.reason))
-        return items
+            return self._outbox.entries()
 
     def retry(self, message_id: str) -> None:
         """Submit again (the outbox keys on Message-ID: never twice)."""

@@ -17,8 +17,9 @@ from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from client.directory.index import DirectoryEntry
+from client.whitelist import TrustDecision
 from ui.app_events import app_events
-from ui.backend import DirectoryService, TrustService, TrustVerdict
+from ui.backend import DirectoryService, TrustService
 from ui.workers import WorkerPool
 
 __all__ = ["RecipientField", "entry_label", "split_addresses"]
@@ -67,7 +68,7 @@ class RecipientField(QWidget):
         self.pool = pool
         self.directory = directory
         self.trust = trust
-        self.verdicts: dict[str, TrustVerdict] = {}
+        self.verdicts: dict[str, TrustDecision] = {}
         self._entries: dict[str, DirectoryEntry] = {}
         self._query_serial = 0
         layout = QVBoxLayout(self)
@@ -112,7 +113,7 @@ class RecipientField(QWidget):
         self.edit.setText(", ".join(addresses))
         self.check_addresses()
 
-    def refused(self) -> list[TrustVerdict]:
+    def refused(self) -> list[TrustDecision]:
         """Addresses known to be outside the trust space."""
         return [v for a in self.addresses() if (v := self.verdicts.get(a)) and not v.inside]
 
@@ -180,7 +181,7 @@ class RecipientField(QWidget):
         self.check_addresses()
         self.verdicts_changed.emit()
 
-    def _verdict(self, verdict: TrustVerdict) -> None:
+    def _verdict(self, verdict: TrustDecision) -> None:
         self.verdicts[verdict.address] = verdict
         self._render()
         self.verdicts_changed.emit()

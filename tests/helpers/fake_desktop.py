@@ -8,6 +8,7 @@ The fake card asks the PIN exactly like ``cps``'s service does (a real
 
 from __future__ import annotations
 
+import email.message
 import email.utils
 import threading
 import uuid
@@ -23,8 +24,10 @@ from client.mail.actions import Moved
 from client.mail.compose import AttachmentSource
 from client.mail.errors import FolderNotFound, RecipientRefused
 from client.mail.mailbox import Folder
+from client.mail.outbox import OutboxEntry
 from client.mail.reading import Attachment
 from client.mail.summary import MessageSummary
+from client.whitelist import TrustDecision
 from client.xdm.errors import InvalidIns
 from cps.errors import PinEntryCancelled, PinIncorrect, PinLocked
 from cps.pin import PinRequest
@@ -32,11 +35,9 @@ from ui.backend import (
     CardHolder,
     Draft,
     MessageView,
-    OutboxItem,
     PatientForm,
     ProfileChoice,
     StructuredDocument,
-    TrustVerdict,
 )
 
 __all__ = [
@@ -109,7 +110,7 @@ class FakeMailService:
     rows: dict[str, list[MessageSummary]] = field(default_factory=dict)
     drafts_saved: dict[str, Draft] = field(default_factory=dict)
     sent: list[Draft] = field(default_factory=list)
-    outbox_items: list[OutboxItem] = field(default_factory=list)
+    outbox_items: list[OutboxEntry] = field(default_factory=list)
     closed: bool = False
     refuse: set[str] = field(default_factory=set)
     new_mail: threading.Event = field(default_factory=threading.Event)
@@ -225,15 +226,18 @@ class FakeMailService:
                 raise _recipient_refused(address, "domaine hors liste blanche")
         self.sent.append(draft)
         message_id = f"<{len(self.sent)}@sandbox>"
-        self.outbox_items.append(OutboxItem(message_id, draft.subject, ", ".join(draft.to),
-                                            "sent"))
+        message = email.message.EmailMessage()
+        message["Subject"] = draft.subject
+        message.set_content(draft.body)
+        self.outbox_items.append(OutboxEntry(message_id, self.address, tuple(draft.to),
+                                             message.as_bytes(), "submitted", 1, "", 0.0))
         return message_id
 
-    def outbox(self) -> list[OutboxItem]:
+    def outbox(self) -> list[OutboxEntry]:
         return list(self.outbox_items)
 
     def retry(self, message_id: str) -> None:
-        self.outbox_items = [replace(i, state="sent", reason="") if i.message_id == message_id
+        self.outbox_items = [replace(i, state="submitted", reason="") if i.message_id == message_id
                              else i for i in self.outbox_items]
 
     def save_draft(self, draft: Draft) -> None:
@@ -485,12 +489,12 @@ class FakeRefreshingDirectory(FakeDirectory):
 class FakeTrust:
     """The trust space: *.mssante.fr inside, anything else outside."""
 
-    def check(self, address: str) -> TrustVerdict:
+    def check(self, address: str) -> TrustDecision:
         domain = address.rpartition("@")[2].lower()
         inside = domain.endswith(".mssante.fr") or domain == "mssante.fr"
-        return TrustVerdict(address, inside,
-                            "" if inside else f"le domaine {domain} n'est pas dans la liste "
-                                              "blanche", domain == "patient.mssante.fr")
+        return TrustDecision(address, inside, domain, is_patient=domain == "patient.mssante.fr",
+                             reason="" if inside else f"le domaine {domain} n'est pas dans la "
+                                                      "liste blanche")
 
     def import_file(self, path: Path) -> int:
         return 2

@@ -96,7 +96,7 @@ def test_send_files_in_sent_and_lists_the_outbox(mail: LiveMailService, tmp_path
     assert message_id.startswith("<")
     sent = {f.name: f for f in mail.folders()}["Sent"]
     assert sent.total == 1
-    assert all(item.state == "sent" for item in mail.outbox())
+    assert all(item.state == "submitted" for item in mail.outbox())
 
 
 def test_refused_recipient_raises_the_policy_error(mail: LiveMailService) -> None:
