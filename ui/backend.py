@@ -1,10 +1,20 @@
-"""What the desktop app asks of the layers below: small Protocols and plain records.
+"""What the desktop app asks of the layers below: small Protocols, and the few records
+the layers below have no type for.
 
 ``ui/`` holds no business logic. Windows talk to these Protocols only; the adapters in
 :mod:`ui.live` implement them over ``cps/`` and ``client/`` (the card service, the
 authenticators, ``client.mail``, ``client.directory``, ``client.whitelist``, ``client.xdm``)
 and the tests implement them with hand-written fakes (``tests/helpers/fake_desktop.py``).
 Every method here may block: windows call them through :class:`ui.workers.WorkerPool`.
+
+The Protocols speak the core's own records: ``client.mail``'s ``Folder``,
+``MessageSummary``, ``Attachment``, ``AttachmentSource``, ``Moved`` and ``OutboxEntry``,
+``client.directory``'s ``DirectoryEntry``, ``client.whitelist``'s ``TrustDecision`` and
+``client.profiles``'s ``Profile``; windows import them from there. The records below exist
+only here: who signed in (from a card or e-CPS), the reading pane's view of a message with
+its receipts and structured document, the compose window's draft (files still on disk,
+its identity in the Drafts folder), the patient form before validation, a proposed
+profile and a pending e-CPS request.
 """
 
 from __future__ import annotations
@@ -131,7 +141,13 @@ class MessageView:
 
 @dataclass
 class Draft:
-    """A message being written; saved on every pause and before a lock."""
+    """A message being written in a compose window; saved on every pause and before a lock.
+
+    Not ``client.mail.compose.Draft``, which :class:`ui.live_mail.LiveMailService` builds
+    from it: files attached from disk stay paths, read by the worker that sends or saves
+    (never on the GUI thread), the structured document is the file the XDM dialog wrote,
+    and ``draft_id`` names the draft across its saves in the Drafts folder.
+    """
 
     draft_id: str
     to: list[str] = field(default_factory=list)
