@@ -1,8 +1,9 @@
 """``ui.backend.MailService`` over ``client.mail`` and a ``SessionOpener``.
 
 A thin adapter: it hands ``client.mail``'s records to the windows as they are (it builds
-only the reading pane's view and converts the compose window's draft) and serialises access to the one IMAP session and the cache (workers run in parallel; an
-IMAP connection is not thread-safe). New-mail watching uses a second IMAP session in IDLE
+only the reading pane's view and converts the compose window's draft) and serialises
+access to the one IMAP session and the cache (workers run in parallel; an IMAP
+connection is not thread-safe). New-mail watching uses a second IMAP session in IDLE
 (RFC 2177) so that it never holds the lock.
 """
 
