@@ -8,12 +8,11 @@ and the tests implement them with hand-written fakes (``tests/helpers/fake_deskt
 Every method here may block: windows call them through :class:`ui.workers.WorkerPool`.
 
 The Protocols speak the core's own records: ``client.mail``'s ``Folder``,
-``MessageSummary``, ``Attachment``, ``AttachmentSource``, ``Moved`` and ``OutboxEntry``,
+``MessageSummary``, ``Attachment``, ``Draft``, ``Moved`` and ``OutboxEntry``,
 ``client.directory``'s ``DirectoryEntry``, ``client.whitelist``'s ``TrustDecision`` and
 ``client.profiles``'s ``Profile``; windows import them from there. The records below exist
 only here: who signed in (from a card or e-CPS), the reading pane's view of a message with
-its receipts and structured document, the compose window's draft (files still on disk,
-its identity in the Drafts folder), the patient form before validation, a proposed
+its receipts and structured document, the patient form before validation, a proposed
 profile and a pending e-CPS request.
 """
 
@@ -31,7 +30,7 @@ if TYPE_CHECKING:
     # before the mail and directory layers load (tests/ui/test_app_startup.py).
     from client.directory.index import DirectoryEntry
     from client.mail.actions import Moved
-    from client.mail.compose import AttachmentSource
+    from client.mail.compose import Draft
     from client.mail.mailbox import Folder
     from client.mail.outbox import OutboxEntry
     from client.mail.reading import Attachment
@@ -47,7 +46,6 @@ __all__ = [
     "CardHolder",
     "CardSignIn",
     "DirectoryService",
-    "Draft",
     "EcpsRequest",
     "EcpsSignIn",
     "MailService",
@@ -137,37 +135,6 @@ class MessageView:
     receipt_request: ReceiptRequest | None = None  # the bar above the message
     receipt: ReadReceipt | None = None  # this message is a read receipt
     read_by: tuple[ReadReceipt, ...] = ()  # receipts returned for this (sent) message
-
-
-@dataclass
-class Draft:
-    """A message being written in a compose window; saved on every pause and before a lock.
-
-    Not ``client.mail.compose.Draft``, which :class:`ui.live_mail.LiveMailService` builds
-    from it: files attached from disk stay paths, read by the worker that sends or saves
-    (never on the GUI thread), the structured document is the file the XDM dialog wrote,
-    and ``draft_id`` names the draft across its saves in the Drafts folder.
-    """
-
-    draft_id: str
-    to: list[str] = field(default_factory=list)
-    cc: list[str] = field(default_factory=list)
-    subject: str = ""
-    body: str = ""
-    attachments: list[Path] = field(default_factory=list)
-    receipt: bool = False
-    xdm: Path | None = None
-    in_reply_to: str = ""
-    references: list[str] = field(default_factory=list)
-    #: attachments carried in memory (forwarded, or reopened from Drafts): health
-    #: documents are not written to disk in clear to be attached again.
-    carried: list[AttachmentSource] = field(default_factory=list)
-    forwarded: bytes | None = field(default=None, repr=False)  # a message/rfc822 to attach
-
-    def is_empty(self) -> bool:
-        """Nothing typed or attached yet."""
-        return not (self.to or self.cc or self.subject or self.body or self.attachments
-                    or self.carried or self.forwarded)
 
 
 class MailService(Protocol):

@@ -21,8 +21,14 @@ from typing import TYPE_CHECKING
 
 from client.mail import actions
 from client.mail.cache import MailCache
-from client.mail.compose import XDM_FILENAME, AttachmentSource, build_message, forward, reply
-from client.mail.compose import Draft as ClientDraft
+from client.mail.compose import (
+    XDM_FILENAME,
+    AttachmentSource,
+    Draft,
+    build_message,
+    forward,
+    reply,
+)
 from client.mail.mailbox import Folder, Mailbox, SearchQuery
 from client.mail.opening import save_copy
 from client.mail.outbox import Outbox, OutboxEntry
@@ -32,7 +38,6 @@ from client.mail.sending import MailSender
 from client.mail.summary import MessageSummary
 from client.sessions import SessionOpener
 from ui.backend import (
-    Draft,
     MessageView,
     Progress,
     StructuredDocument,
@@ -78,35 +83,51 @@ def _draft_from(message: ReadMessage, draft_id: str = "") -> Draft | None:
             return None
         draft_id = mid.split("@", 1)[0]
     return Draft(
-        draft_id=draft_id,
-        to=[a for _, a in email.utils.getaddresses(list(message.to))],
-        cc=[a for _, a in email.utils.getaddresses(list(message.cc))],
+        draft_id=draft_id, to=_bare(message.to), cc=_bare(message.cc),
         subject=message.subject, body=message.text,
         receipt=bool(message.disposition_notification_to),
-        in_reply_to=message.in_reply_to, references=list(message.references),
+        in_reply_to=message.in_reply_to, references=tuple(message.references),
         # A draft reopened from the server keeps what it carried, in memory only.
-        carried=[AttachmentSource(a.filename or f"piece-jointe-{a.index + 1}", a.data,
-                                   a.content_type)
-                 for a in message.attachments if not a.inline],
+        attachments=tuple(
+            AttachmentSource(a.filename or f"piece-jointe-{a.index + 1}", a.data,
+                             a.content_type)
+            for a in message.attachments if not a.inline),
     )
 
 
-def _bare(values: Sequence[str]) -> list[str]:
+def _bare(values: Sequence[str]) -> tuple[str, ...]:
     """``Name <address>`` -> ``address`` (the recipient fields hold addresses)."""
-    return [a for _, a in email.utils.getaddresses(list(values)) if a]
+    return tuple(a for _, a in email.utils.getaddresses(list(values)) if a)
 
 
-def _ui_draft(draft: ClientDraft) -> Draft:
-    """A draft of ``client.mail.compose`` (reply, forward) as a new compose window's."""
-    carried = list(draft.attachments)
+def _for_compose(draft: Draft) -> Draft:
+    """A reply or forward (``client.mail.compose``) for a new compose window: addresses
+    only, a fresh identity, a forwarded structured document among the carried files."""
+    carried = draft.attachments
     if draft.xdm is not None:
-        carried.insert(0, AttachmentSource(XDM_FILENAME, draft.xdm, "application/zip"))
-    return Draft(
-        # Each compose window keeps its own draft: a fresh id, never one per original.
-        draft_id=uuid.uuid4().hex, to=_bare(draft.to), cc=_bare(draft.cc),
-        subject=draft.subject, body=draft.body, in_reply_to=draft.in_reply_to,
-        references=list(draft.references), carried=carried, forwarded=draft.forwarded,
-    )
+        carried = (AttachmentSource(XDM_FILENAME, draft.xdm, "application/zip"), *carried)
+    # Each compose window keeps its own draft: a fresh id, never one per original.
+    return dataclasses.replace(draft, draft_id=uuid.uuid4().hex, to=_bare(draft.to),
+                               cc=_bare(draft.cc), attachments=carried, xdm=None)
+
+
+def _for_sending(draft: Draft) -> Draft:
+    """The compose window's draft as it is sent or saved: its files read, a carried
+    ``IHE_XDM.ZIP`` as the structured document (its headers come from it) and a carried
+    ``message/rfc822`` as the forwarded message (a reopened forward-as-attachment). A
+    package built in the window wins over a carried one; files from disk are sent as
+    they are, whatever their name."""
+    xdm, forwarded = draft.xdm, draft.forwarded
+    carried: list[AttachmentSource] = []
+    for item in draft.attachments:
+        if xdm is None and draft.xdm_file is None and item.filename.upper() == XDM_FILENAME:
+            xdm = item.data
+        elif forwarded is None and item.content_type == "message/rfc822":
+            forwarded = item.data
+        else:
+            carried.append(item)
+    return dataclasses.replace(draft, attachments=tuple(carried), xdm=xdm,
+                               forwarded=forwarded).with_files_read()
 
 
 class LiveMailService:
@@ -251,30 +272,11 @@ class LiveMailService:
         return save_copy(target, attachment.data)
 
     # -- sending -----------------------------------------------------------------------
-    def _client_draft(self, draft: Draft) -> ClientDraft:
-        xdm = draft.xdm.read_bytes() if draft.xdm is not None else None
-        forwarded = draft.forwarded
-        carried: list[AttachmentSource] = []
-        for item in draft.carried:
-            if xdm is None and item.filename.upper() == XDM_FILENAME:
-                xdm = item.data  # a forwarded structured document: headers from it
-            elif forwarded is None and item.content_type == "message/rfc822":
-                forwarded = item.data  # a draft of a forward-as-attachment, reopened
-            else:
-                carried.append(item)
-        return ClientDraft(
-            to=tuple(draft.to), cc=tuple(draft.cc), subject=draft.subject, body=draft.body,
-            attachments=(*carried,
-                         *(AttachmentSource.from_path(p) for p in draft.attachments)),
-            xdm=xdm, receipt=draft.receipt, in_reply_to=draft.in_reply_to,
-            references=tuple(draft.references), forwarded=forwarded,
-        )
-
     def send(self, draft: Draft) -> str:
         """Policy check, outbox, submission, copy to Sent (``client.mail.sending``)."""
-        client_draft = self._client_draft(draft)
+        ready = _for_sending(draft)
         with self._lock:
-            report = self._sender.send(client_draft)
+            report = self._sender.send(ready)
         return report.message_id
 
     def outbox(self) -> list[OutboxEntry]:
@@ -290,7 +292,7 @@ class LiveMailService:
     # -- drafts (kept in the operator's Drafts folder, RFC 6154 \\Drafts) ---------------
     def save_draft(self, draft: Draft) -> None:
         """Replace the draft's previous copy in Drafts with this one."""
-        client_draft = self._client_draft(draft)
+        client_draft = _for_sending(draft)
         if not client_draft.recipients:
             # A draft may have no recipient yet; ``build_message`` (made for sending)
             # wants one: build to ourselves, then drop the To header.
@@ -401,13 +403,13 @@ class LiveMailService:
     def reply_draft(self, folder: str, uid: int, reply_all: bool = False) -> Draft:
         """A reply with ``In-Reply-To`` and ``References`` (RFC 5322 section 3.6.4)."""
         original = parse_message(self._raw(folder, uid))
-        return _ui_draft(reply(original, self.address, reply_all=reply_all))
+        return _for_compose(reply(original, self.address, reply_all=reply_all))
 
     def forward_draft(self, folder: str, uid: int, inline: bool = True) -> Draft:
         """A forward: inline keeps the attachments (the XDM and its PDF); otherwise the
         whole message goes as a ``message/rfc822`` attachment."""
         raw = self._raw(folder, uid)
-        return _ui_draft(forward(parse_message(raw), raw, inline=inline))
+        return _for_compose(forward(parse_message(raw), raw, inline=inline))
 
     # -- new mail ------------------------------------------------------------------------
     def wait_for_new_mail(self, timeout: float) -> bool:

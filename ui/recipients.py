@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+from collections.abc import Sequence
 
 from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QVBoxLayout, QWidget
@@ -108,7 +109,7 @@ class RecipientField(QWidget):
         """The addresses typed."""
         return split_addresses(self.edit.text())
 
-    def set_addresses(self, addresses: list[str]) -> None:
+    def set_addresses(self, addresses: Sequence[str]) -> None:
         """Fill the field (a draft, a reply, "write to")."""
         self.edit.setText(", ".join(addresses))
         self.check_addresses()

@@ -28,7 +28,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from client.audit import record as audit_record
-from ui.backend import CardHolder, Draft, EcpsRequest, MailService, Services
+from ui.backend import CardHolder, EcpsRequest, MailService, Services
 from ui.card_choice_dialog import QtCardChooser
 from ui.card_watch import CardEvent, QtCardWatcher
 from ui.ecps_dialog import EcpsDialog
@@ -38,6 +38,7 @@ from ui.wording import describe_error, is_cancellation
 from ui.workers import WorkerPool
 
 if TYPE_CHECKING:
+    from client.mail.compose import Draft
     from ui.lock_screen import LockScreen
 
 __all__ = ["SessionController", "SessionState"]

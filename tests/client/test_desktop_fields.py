@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import email.message
+from pathlib import Path
+
+import pytest
 
 from client.directory.index import DirectoryEntry
 from client.mail.compose import AttachmentSource
@@ -53,3 +56,26 @@ def test_an_outbox_entry_reads_its_subject_and_an_attachment_hides_its_bytes() -
     assert entry.subject == "Compte rendu — Mme DUPONT"
     assert dataclasses.replace(entry, raw=b"\xff\xfe").subject == ""
     assert "secret" not in repr(AttachmentSource("cr.pdf", b"secret"))
+
+
+def test_a_draft_reads_its_files_when_the_message_is_built(tmp_path: Path) -> None:
+    from client.mail.compose import Draft, build_message
+
+    report = tmp_path / "cr.pdf"
+    report.write_bytes(b"%PDF-1.4 report")
+    package = tmp_path / "IHE_XDM.ZIP"
+    package.write_bytes(b"PK not read yet")
+    draft = Draft(to=("claire.dubois@clinique.mssante.fr",), subject="Avis", files=(report,),
+                  draft_id="d1")
+    assert not draft.is_empty() and Draft(draft_id="d2").is_empty()
+    loaded = draft.with_files_read()
+    assert loaded.files == () and loaded.draft_id == "d1"
+    assert [(a.filename, a.data, a.content_type) for a in loaded.attachments] == [
+        ("cr.pdf", b"%PDF-1.4 report", "application/pdf")]
+    assert dataclasses.replace(draft, files=(), xdm_file=package).with_files_read().xdm == (
+        b"PK not read yet")
+    message = build_message(draft, "jean.martin@hopital.mssante.fr")
+    assert [p.get_filename() for p in message.iter_attachments()] == ["cr.pdf"]
+    report.unlink()
+    with pytest.raises(OSError):  # a file gone since it was attached: said, not dropped
+        build_message(draft, "jean.martin@hopital.mssante.fr")

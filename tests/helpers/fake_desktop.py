@@ -21,7 +21,7 @@ from typing import Any
 from client.auth.ciba import EcpsCancelled, EcpsDenied
 from client.directory.index import DirectoryEntry
 from client.mail.actions import Moved
-from client.mail.compose import AttachmentSource
+from client.mail.compose import AttachmentSource, Draft
 from client.mail.errors import FolderNotFound, RecipientRefused
 from client.mail.mailbox import Folder
 from client.mail.outbox import OutboxEntry
@@ -33,7 +33,6 @@ from cps.errors import PinEntryCancelled, PinIncorrect, PinLocked
 from cps.pin import PinRequest
 from ui.backend import (
     CardHolder,
-    Draft,
     MessageView,
     PatientForm,
     ProfileChoice,
@@ -251,7 +250,7 @@ class FakeMailService:
 
     def draft(self, folder: str, uid: int) -> Draft:
         row = next(r for r in self.rows[folder] if r.uid == uid)
-        return Draft(draft_id=f"imap-{uid}", to=list(row.to),
+        return Draft(draft_id=f"imap-{uid}", to=row.to,
                      subject=row.subject, body="Texte du brouillon")
 
     # -- everyday actions: the same moves as the live service, in memory -----------------
@@ -305,22 +304,20 @@ class FakeMailService:
 
     def reply_draft(self, folder: str, uid: int, reply_all: bool = False) -> Draft:
         row = next(r for r in self.rows[folder] if r.uid == uid)
-        cc = [self.address.replace("jean.martin", "secretariat")] if reply_all else []
-        return Draft(draft_id=uuid.uuid4().hex, to=[email.utils.parseaddr(row.sender)[1]], cc=cc,
-                     subject=f"Re: {row.subject}", body=f"\n\n> {row.subject}",
-                     in_reply_to=f"<{uid}@sandbox>", references=[f"<{uid}@sandbox>"])
+        cc = (self.address.replace("jean.martin", "secretariat"),) if reply_all else ()
+        return Draft(draft_id=uuid.uuid4().hex, to=(email.utils.parseaddr(row.sender)[1],),
+                     cc=cc, subject=f"Re: {row.subject}", body=f"\n\n> {row.subject}",
+                     in_reply_to=f"<{uid}@sandbox>", references=(f"<{uid}@sandbox>",))
 
     def forward_draft(self, folder: str, uid: int, inline: bool = True) -> Draft:
         row = next(r for r in self.rows[folder] if r.uid == uid)
         draft = Draft(draft_id=uuid.uuid4().hex, subject=f"Tr: {row.subject}")
-        if inline:
-            draft.body = f"-------- Message transféré --------\n{row.subject}"
-            if row.has_attachments:
-                draft.carried = [AttachmentSource("Résultats TSH.pdf", b"%PDF-1.4 fake",
-                                                   "application/pdf")]
-        else:
-            draft.forwarded = f"Subject: {row.subject}\r\n\r\nBonjour\r\n".encode()
-        return draft
+        if not inline:
+            return replace(draft, forwarded=f"Subject: {row.subject}\r\n\r\nBonjour\r\n".encode())
+        carried = ((AttachmentSource("Résultats TSH.pdf", b"%PDF-1.4 fake", "application/pdf"),)
+                   if row.has_attachments else ())
+        return replace(draft, body=f"-------- Message transféré --------\n{row.subject}",
+                       attachments=carried)
 
     def wait_for_new_mail(self, timeout: float) -> bool:
         changed = self.new_mail.wait(min(timeout, 0.2))
