@@ -177,14 +177,28 @@ class VirtualReader:
                 json.dumps({"yield_to": str(self.yield_to)}), encoding="utf-8")
         if _pcsc_readers() is None:
             self._start_pcscd()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if len(self.reader_names) >= SLOTS:
+        if self._readers_shown(timeout):
+            return self
+        if self.started_pcscd:
+            # A pcscd started while the previous one was still letting go of vpcd's ports
+            # comes up without the virtual readers: ours, so start it once more.
+            logger.warning("pcscd shows no virtual reader; starting it again")
+            self._stop_pcscd()
+            time.sleep(1)
+            self._start_pcscd()
+            if self._readers_shown(timeout):
                 return self
-            time.sleep(0.1)
         raise ReaderError(
             "pcscd runs but shows no 'Virtual PCD' reader: install vsmartcard-vpcd "
             f"({VPCD_CONF}) and restart pcscd; readers seen: {_pcsc_readers()}")
+
+    def _readers_shown(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if len(self.reader_names) >= SLOTS:
+                return True
+            time.sleep(0.1)
+        return False
 
     def _start_pcscd(self) -> None:
         binary = "/usr/sbin/pcscd"

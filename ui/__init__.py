@@ -15,7 +15,8 @@ Map (one idea per module; the main window only assembles):
   :mod:`ui.palette` (light/dark), :mod:`ui.icons`, :mod:`ui.responsiveness`.
 - Session: :mod:`ui.session` (sign-in, lock on card removal, resume), :mod:`ui.lock_screen`.
 - Mail: :mod:`ui.main_window`, :mod:`ui.mail_view`, :mod:`ui.folder_tree`,
-  :mod:`ui.message_model`, :mod:`ui.reading_pane`, :mod:`ui.outbox_view`, :mod:`ui.tray`.
+  :mod:`ui.message_model` (over :mod:`ui.cached_rows`), :mod:`ui.reading_pane`,
+  :mod:`ui.outbox_view`, :mod:`ui.tray`.
 - Writing: :mod:`ui.compose`, :mod:`ui.recipients`, :mod:`ui.attachments`,
   :mod:`ui.structured_dialog`.
 - Other windows: :mod:`ui.directory_window`, :mod:`ui.settings_dialog`, :mod:`ui.first_run`.

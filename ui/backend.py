@@ -149,8 +149,15 @@ class MailService(Protocol):
         """The folder tree with unread counts."""
         ...
 
-    def messages(self, folder: str, progress: Progress | None = None) -> list[MessageSummary]:
-        """Synchronise ``folder`` into the cache and return its rows."""
+    def messages(self, folder: str, progress: Progress | None = None
+                 ) -> Sequence[MessageSummary]:
+        """Synchronise ``folder`` into the cache and return its rows (the live service
+        returns :class:`ui.cached_rows.CachedRows`, read lazily by the list)."""
+        ...
+
+    def cached_messages(self, folder: str) -> Sequence[MessageSummary] | None:
+        """``folder``'s rows as last cached, without the network (None: nothing cached);
+        the list shows them while :meth:`messages` syncs."""
         ...
 
     def message(self, folder: str, uid: int, allow_remote: bool = False,

@@ -34,6 +34,7 @@ from client.mail.opening import save_copy
 from client.mail.outbox import Outbox, OutboxEntry
 from client.mail.policy import RecipientPolicy, load_trust_space
 from client.mail.reading import Attachment, ReadMessage, parse_message
+from client.mail.receipts import ReceiptBook
 from client.mail.sending import MailSender
 from client.mail.summary import MessageSummary
 from client.sessions import SessionOpener
@@ -42,6 +43,7 @@ from ui.backend import (
     Progress,
     StructuredDocument,
 )
+from ui.cached_rows import CachedRows
 from ui.live_receipts import REPORT_PART_TYPES, ReceiptLinks
 
 if TYPE_CHECKING:
@@ -149,6 +151,9 @@ class LiveMailService:
         self._changed = threading.Event()
         self._closed = threading.Event()
         self._on_close = on_close
+        self._reader: MailCache | None = None  # the list's connection (ui.cached_rows)
+        self._reader_lock = threading.Lock()
+        self._sent: str | None = None  # the Sent folder's name, once the server said
 
     @property
     def address(self) -> str:
@@ -166,6 +171,7 @@ class LiveMailService:
         """Folders with unread and total counts (IMAP STATUS)."""
         with self._lock:
             folders = [f for f in self._mailbox.folders() if f.selectable]
+            self._sent = next((f.name for f in folders if f.role == "sent"), None)
             self._mailbox.catch_up()
             imap = self._mailbox.imap()
             result = []
@@ -179,8 +185,9 @@ class LiveMailService:
                     total=int(status.get(b"MESSAGES", 0))))
             return result
 
-    def messages(self, folder: str, progress: Progress | None = None) -> list[MessageSummary]:
-        """Sync ``folder`` into the encrypted cache, then list it from the cache."""
+    def messages(self, folder: str, progress: Progress | None = None) -> CachedRows:
+        """Sync ``folder`` into the encrypted cache, then list it from the cache (rows
+        unsealed as the list shows them, :mod:`ui.cached_rows`)."""
         from client.mail.sync import Synchronizer
 
         def report(_folder: str, done: int, total: int) -> None:
@@ -189,13 +196,39 @@ class LiveMailService:
 
         with self._lock:
             Synchronizer(self._mailbox, self._cache, progress=report).sync_folder(folder)
-            total, _ = self._cache.list_messages(folder, limit=1)
-            _, rows = self._cache.list_messages(folder, limit=max(total, 1))
-            if folder == self._mailbox.folder_for("sent"):
-                # The Sent list marks messages whose read receipt came back.
+            self._sent = self._mailbox.folder_for("sent")
+            if folder == self._sent:
                 self._receipts.scan()
-                return self._receipts.mark_read(rows)
-        return rows
+        return self._listing(folder)
+
+    def cached_messages(self, folder: str) -> CachedRows | None:
+        """``folder`` as the cache last saw it, without the network (None when never
+        synced): the list shows it at once while :meth:`messages` syncs."""
+        listing = self._listing(folder)
+        return listing if len(listing) else None
+
+    def _listing(self, folder: str) -> CachedRows:
+        # The reader connection, never the service lock: a sync in progress on the
+        # other connection does not hold the list up.
+        with self._reader_lock:
+            if self._reader is None:
+                if self._closed.is_set():
+                    raise ConnectionError("mailbox closed")
+                self._reader = self._cache.reader()
+            reader = self._reader
+        convert: Callable[[Sequence[MessageSummary]], list[MessageSummary]] = list
+        if folder == self._sent:
+            # The Sent list marks messages whose read receipt came back.
+            with self._reader_lock:
+                read = ReceiptBook(reader.store).read_keys()
+            lookup = reader.store.lookup_hash
+
+            def convert(rows: Sequence[MessageSummary]) -> list[MessageSummary]:
+                return [dataclasses.replace(r, receipt="read")
+                        if r.message_id and lookup(r.message_id.strip()) in read
+                        else r for r in rows]
+
+        return CachedRows(reader, self._reader_lock, folder, convert)
 
     def _read(self, folder: str, uid: int, *, mark_seen: bool, allow_remote: bool
               ) -> ReadMessage:
@@ -445,6 +478,10 @@ class LiveMailService:
         if idle is not None:
             idle.stop()  # its thread logs out within a second
         self._changed.set()  # wake a worker waiting for new mail
+        with self._reader_lock:
+            reader, self._reader = self._reader, None
+            if reader is not None:
+                reader.close()
         with self._lock:
             self._mailbox.close()
             self._cache.close()

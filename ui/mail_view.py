@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,9 @@ class MailView(QWidget):
         self.folders.folder_selected.connect(self.open_folder)
 
         self.model = MessageTableModel(self)
+        self.model.runner = self._model_job
+        self.model.order_changed.connect(self._order_changed)
+        self._synced = False  # the current folder's synced rows are in (not the cache's)
         self.table = MessageList(self)
         self.table.setModel(self.model)
         self.table.configure_columns()
@@ -144,6 +148,7 @@ class MailView(QWidget):
         self._read_timer.stop()
         self.mail = mail
         if not resume or mail is None:
+            self._synced = False
             self.model.set_messages([])
             self.pane.clear()
             self.folders.set_folders([])
@@ -156,6 +161,16 @@ class MailView(QWidget):
             self._restore_uid = self.current_uid
         if mail is not None:
             self.refresh_folders()
+            if not resume:
+                # The inbox from the cache while the server lists the folders: signing
+                # in shows mail at once (the folder list then opens the same folder).
+                self._model_job(mail.cached_messages, self._cached_inbox, "INBOX")
+
+    def _cached_inbox(self, rows: Sequence[MessageSummary] | None) -> None:
+        if self.current_folder in ("", "INBOX") and not self._synced and rows:
+            self.current_folder = self.model.folder = "INBOX"
+            self.model.show_recipients(False)
+            self._cached_loaded("INBOX", rows)
 
     def clear_for_lock(self) -> None:
         """Hide the content while locked, remembering where the user was."""
@@ -226,6 +241,10 @@ class MailView(QWidget):
             self.list_status.setText(
                 self.tr("Synchronisation de « %1 »…").replace("%1", self._label(path)))
             self.list_status.show()
+            self._synced = False
+            # What the cache holds shows at once; the sync's rows replace it.
+            self._model_job(self.mail.cached_messages,
+                            lambda rows: self._cached_loaded(path, rows), path)
         self.current_folder = path
         self._call(
             self.mail.messages, lambda rows: self._messages_loaded(path, rows),
@@ -243,20 +262,37 @@ class MailView(QWidget):
                 .replace("%1", self._label(self.current_folder))
                 .replace("%2", str(done)).replace("%3", str(total)))
 
-    def _messages_loaded(self, path: str, rows: list[MessageSummary]) -> None:
-        if path != self.current_folder:
+    def _cached_loaded(self, path: str, rows: Sequence[MessageSummary] | None) -> None:
+        if path != self.current_folder or self._synced or not rows:
             return
         self.list_status.hide()
-        # The same folder again (new mail, a refresh): what was selected stays selected.
+        self.model.folder = path
+        self.model.set_messages(rows)
+        if self._restore_uid is not None:
+            row = self.model.row_of(self._restore_uid)
+            if row is not None:
+                self._restore_uid = None
+                self.table.selectRow(row)
+
+    def _messages_loaded(self, path: str, rows: Sequence[MessageSummary]) -> None:
+        if path != self.current_folder:
+            return
+        self._synced = True
+        self.list_status.hide()
+        # The same folder again (new mail, a refresh, the cache's rows before the sync):
+        # what was selected stays selected.
         kept = self.selected_uids() if self.model.folder == path else []
         self.model.folder = path
         self.model.set_messages(rows)
         self._reselect(kept)
-        # The search keys (accents folded) are made on a worker once the list shows:
-        # folding 100,000 rows at the first search would stall the GUI thread.
-        model_rows = self.model.generation
-        self._call(search_keys, lambda keys: self.model.add_keys(keys, model_rows), "", rows)
-        if len(rows) >= FREEZE_ROWS:
+        if not self.model.lazy:
+            # The search keys (accents folded) are made on a worker once the list
+            # shows: folding 100,000 rows at the first search would stall the GUI
+            # thread. A cached folder makes them when first filtered, on a worker too.
+            model_rows = self.model.generation
+            self._call(search_keys, lambda keys: self.model.add_keys(keys, model_rows), "",
+                       rows)
+        if len(rows) >= FREEZE_ROWS and not self.model.lazy:
             # These rows live as long as the folder is shown: keep them out of full
             # garbage collections, which would otherwise stall the GUI thread.
             freeze_long_lived()
@@ -290,8 +326,8 @@ class MailView(QWidget):
 
     def selected_uids(self) -> list[int]:
         """UIDs of the selected messages, top to bottom."""
-        rows = (self.model.message_at(r) for r in self.table.selected_rows())
-        return [m.uid for m in rows if m is not None]
+        uids = (self.model.uid_at(r) for r in self.table.selected_rows())
+        return [uid for uid in uids if uid is not None]
 
     def selected_messages(self) -> list[MessageSummary]:
         """The selected rows' records."""
@@ -480,8 +516,17 @@ class MailView(QWidget):
                    folder, uid, send, confirmed)
 
     # -- plumbing ----------------------------------------------------------------------
+    def _model_job(self, fn: Any, on_result: Any, *args: Any) -> None:
+        """The list's reads of a cached folder (windows, sorts, filters) on a worker,
+        without the busy/idle status of user actions."""
+        self._call(fn, on_result, "", *args, quiet=True)
+
+    def _order_changed(self) -> None:
+        if self.model.filtering or self.search.text():
+            self._search_shown()
+
     def _call(self, fn: Any, on_result: Any, status: str, *args: Any,
-              progress: bool = False) -> None:
+              progress: bool = False, quiet: bool = False) -> None:
         generation = self._generation
 
         def result(value: Any) -> None:
@@ -503,4 +548,4 @@ class MailView(QWidget):
 
             kwargs["on_progress"] = on_progress
         self.pool.submit(fn, *args, on_result=result, on_error=failed,
-                         on_finished=self.idle.emit, **kwargs)
+                         on_finished=None if quiet else self.idle.emit, **kwargs)

@@ -1,16 +1,26 @@
 """The message list as a table model, virtualised for 100,000 rows.
 
-Rows are :class:`ui.backend.MessageSummary` records held in a Python list; the view asks
-``data()`` only for the rows on screen (uniform row height, no per-row widgets). Sorting
-is done here with ``list.sort`` and precomputed keys instead of a ``QSortFilterProxyModel``,
-whose C++ comparisons would call back into Python millions of times for 100,000 rows.
-The quick filter (search bar) keeps an index of matching rows the same way.
+The model holds the folder as an order of UIDs; the view asks ``data()`` only for the
+rows on screen (uniform row height, no per-row widgets). The rows come from one of two
+sources:
+
+* a list of :class:`client.mail.summary.MessageSummary` held in memory (the test double, small
+  folders): sorting and the quick filter run here at once, with ``list.sort`` and
+  precomputed keys instead of a ``QSortFilterProxyModel``, whose C++ comparisons would
+  call back into Python millions of times for 100,000 rows;
+* :class:`ui.cached_rows.CachedRows`, the encrypted cache read lazily: the model keeps
+  only the rows in view (a window fetched and unsealed on a worker, a small LRU); sorting
+  on date, size or status is an indexed SQLite query on a worker; sorting on the sealed
+  subject or correspondent, and the quick filter, unseal every row once on a worker. The
+  new order is swapped in when ready (``order_changed``), selection kept by UID.
 """
 
 from __future__ import annotations
 
+import heapq
 import logging
-from collections.abc import Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -23,19 +33,39 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QFont, QIcon
 
 from client.mail.search import fold
 from client.mail.summary import MessageSummary
+from ui.cached_rows import CachedRows, Texts
 from ui.folder_tree import MESSAGES_MIME, encode_messages
 from ui.icons import icon
 
-__all__ = ["Column", "MessageTableModel", "display_subject", "fold", "search_key", "search_keys"]
+__all__ = [
+    "LRU_ROWS", "WINDOW", "Column", "MessageTableModel", "display_subject", "fold",
+    "search_key", "search_keys",
+]
 
 logger = logging.getLogger(__name__)
 
 _Index = QModelIndex | QPersistentModelIndex
+
+#: Rows fetched around a row the view asks for and does not hold (a screenful or two).
+WINDOW = 100
+#: Rows of a cached folder kept unsealed in memory: a few screens, never the folder.
+LRU_ROWS = 1_000
+#: Rows sorted in one C call (the interpreter lock held) when sorting on a sealed column.
+_SORT_SLICE = 4_000
+#: Sort keys a cached folder answers in SQLite (``client.mail.cache.SORT_KEYS``).
+_SQL_KEYS = {0: "status", 3: "date", 4: "size"}
+
+#: ``runner(fn, on_result, *args)``: run ``fn(*args)`` on a worker, ``on_result`` on the
+#: GUI thread (the mail view plugs its worker pool in).
+Runner = Callable[..., object]
+#: What :func:`_arrange` gives: full order, shown order, rows of the shown and of all UIDs.
+Arranged = tuple[list[int], list[int], dict[int, int], dict[int, int]]
 
 
 class Column:
@@ -98,6 +128,97 @@ def _date_key(message: MessageSummary) -> float:
     return message.date.timestamp() if message.date is not None else 0.0
 
 
+def _correspondents(message: MessageSummary, recipients: bool) -> str:
+    """The correspondent column's text: the sender's name, or the recipients' names."""
+    if recipients and message.to:
+        return ", ".join(_sender_name(r) for r in message.to)
+    return _sender_name(message.sender)
+
+
+def _sort_key(column: int, recipients: bool) -> Callable[[MessageSummary], Any]:
+    keyfuncs: dict[int, Callable[[MessageSummary], Any]] = {
+        Column.STATUS: lambda m: (not m.seen, m.flagged, m.has_attachments),
+        Column.SENDER: ((lambda m: ", ".join(m.to).casefold()) if recipients
+                        else (lambda m: m.sender.casefold())),
+        Column.SUBJECT: lambda m: display_subject(m.subject).casefold(),
+        Column.DATE: _date_key,
+        Column.SIZE: lambda m: m.size,
+    }
+    return keyfuncs.get(column, _date_key)
+
+
+def _text_key(column: int, recipients: bool) -> Callable[[Texts], str]:
+    """The sort key of a sealed column over :data:`ui.cached_rows.Texts`."""
+    if column == Column.SENDER:
+        return (lambda t: t[2].casefold()) if recipients else (lambda t: t[1].casefold())
+    return lambda t: display_subject(t[3]).casefold()
+
+
+def _sorted_gently(items: Sequence[Texts], key: Callable[[Texts], str], descending: bool
+                   ) -> Iterable[int]:
+    """Positions of ``items`` in ``sorted(items, key=key, reverse=descending)`` order.
+
+    Sorting 100,000 strings is one C call that keeps the interpreter lock for tens of
+    milliseconds, stopping the GUI thread as long: slices are sorted one by one, then
+    merged in Python, which lets the lock go between steps. Stable, like ``sorted``."""
+    keys = [key(item) for item in items]
+    slices = [sorted(range(start, min(start + _SORT_SLICE, len(keys))),
+                     key=keys.__getitem__, reverse=descending)
+              for start in range(0, len(keys), _SORT_SLICE)]
+    return heapq.merge(*slices, key=keys.__getitem__, reverse=descending)
+
+
+def _arrange(rows: Callable[[], Sequence[MessageSummary]] | None,
+             texts: Callable[[], Sequence[Texts]] | None,
+             sql: Callable[[str, bool], list[int]] | None, full: list[int] | None,
+             column: int, descending: bool, recipients: bool,
+             needle: str, wanted: set[int] | None, key_of: Callable[[Any], str],
+             removed: frozenset[int]) -> Arranged:
+    """``(full order, shown order, row of each shown UID, row of each UID unfiltered)``:
+    pure, so a cached folder's arrangement runs on a worker. ``full`` given: only the
+    filter changed. A cached folder gives ``sql`` and ``texts`` (its sealed columns), an
+    in-memory list ``rows``."""
+    if full is None:
+        if sql is not None and column in _SQL_KEYS:
+            full = sql(_SQL_KEYS[column], descending)
+        elif texts is not None:
+            rows_texts = texts()
+            full = [rows_texts[i][0] for i in _sorted_gently(
+                rows_texts, _text_key(column, recipients), descending)]
+        elif rows is not None:
+            ordered = sorted(rows(), key=_sort_key(column, recipients), reverse=descending)
+            full = [m.uid for m in ordered]
+        else:
+            full = []
+        if removed:
+            full = [uid for uid in full if uid not in removed]
+    order = full
+    if needle or wanted is not None:
+        matching = set(wanted or ())
+        if needle and texts is not None:
+            matching.update(t[0] for t in texts() if needle in key_of(t))
+        elif needle and rows is not None:
+            matching.update(m.uid for m in rows() if needle in key_of(m))
+        order = [uid for uid in full if uid in matching]
+    pos = {uid: row for row, uid in enumerate(order)}
+    return full, order, pos, pos if order is full else {
+        uid: row for row, uid in enumerate(full)}
+
+
+def _kept_keys(source: CachedRows) -> Callable[[Texts], str]:
+    """:func:`search_key` of :data:`ui.cached_rows.Texts`, remembered on the cached
+    folder: each keystroke of the quick filter folds only the rows it never folded."""
+    keys: dict[int, str] = source.memo.setdefault("search_keys", {})
+
+    def key_of(texts: Texts) -> str:
+        key = keys.get(texts[0])
+        if key is None:
+            key = keys[texts[0]] = f"{fold(texts[1])}\n{fold(display_subject(texts[3]))}"
+        return key
+
+    return key_of
+
+
 def _sender_name(sender: str) -> str:
     # ``Name <address>`` -> Name. email.utils.parseaddr costs ~0.3 ms a call, too slow for
     # 100,000 rows on the GUI thread; the list only needs the display part.
@@ -112,14 +233,27 @@ def _sender_name(sender: str) -> str:
 class MessageTableModel(QAbstractTableModel):
     """Messages of one folder; sortable and filterable without a proxy."""
 
+    #: A sort or filter computed on a worker was swapped in (a cached folder).
+    order_changed = Signal()
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._all: list[MessageSummary] = []
-        self._rows: list[MessageSummary] = []
+        self._source: CachedRows | None = None  # a cached folder, read lazily
+        # Rows held: every row of an in-memory list, or the LRU window of a cached folder.
+        self._known: OrderedDict[int, MessageSummary] = OrderedDict()
+        self._changed: dict[int, MessageSummary] = {}  # changed here since the cache read
+        self._removed: set[int] = set()  # moved away since the cache read
+        self._pending: set[int] = set()  # UIDs a worker is fetching
+        self._full: list[int] = []  # UIDs of the folder in the sort order
+        self._order: list[int] = []  # UIDs shown (after the quick filter)
+        self._pos: dict[int, int] | None = {}  # row of each shown UID (None: to rebuild)
+        self._full_pos: dict[int, int] | None = {}  # the same without the quick filter
         self._subjects: dict[int, str] = {}
         self._senders: dict[int, str] = {}
         self._filter = ""
+        self._filter_uids: set[int] | None = None
         self._keys: dict[int, str] = {}
+        self._ticket = 0  # the latest arrangement asked of a worker
         self.generation = 0  # bumped by each set_messages
         self._sort_column = Column.DATE
         self._sort_order = Qt.SortOrder.DescendingOrder
@@ -129,56 +263,102 @@ class MessageTableModel(QAbstractTableModel):
         self.folder = ""  # the folder these rows belong to (drag payload)
         # Sent and Drafts show whom a message went to, as Thunderbird does.
         self.shows_recipients = False
+        #: Runs the cached folder's queries on a worker; None: at once (tests, tools).
+        self.runner: Runner | None = None
 
     # -- content -----------------------------------------------------------------------
+    @property
+    def lazy(self) -> bool:
+        """The rows come from the cache as the view shows them."""
+        return self._source is not None
+
     def show_recipients(self, recipients: bool) -> None:
         """Show the recipients (Sent, Drafts) or the sender in the correspondent column."""
         if recipients != self.shows_recipients:
             self.shows_recipients = recipients
             self._senders = {}
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, Column.SENDER, Column.SENDER)
-            if self._rows:
+            if self._order:
                 self.dataChanged.emit(self.index(0, Column.SENDER),
-                                      self.index(len(self._rows) - 1, Column.SENDER))
+                                      self.index(len(self._order) - 1, Column.SENDER))
 
     def set_messages(self, messages: Iterable[MessageSummary]) -> None:
-        """Replace every row (after a sync)."""
+        """Replace every row (after a sync): a list held in memory, or a cached folder
+        (:class:`ui.cached_rows.CachedRows`) read as the view scrolls."""
         self.beginResetModel()
         self.generation += 1
-        self._all = list(messages)
+        self._ticket += 1
         self._keys = {}
         # Display texts are computed when a row is first shown (or sorted on): loading
         # 100,000 rows must not stall the GUI thread.
         self._subjects = {}
         self._senders = {}
-        self._rebuild()
+        self._changed = {}
+        self._removed = set()
+        self._pending = set()
+        newest_first = (self._sort_column == Column.DATE
+                        and self._sort_order == Qt.SortOrder.DescendingOrder)
+        if isinstance(messages, CachedRows):
+            if self._source is not None:
+                messages.adopt(self._source)  # a refresh: what was unsealed stays
+            self._source = messages
+            self._known = OrderedDict(messages.first)
+            self._full = messages.order  # newest first, from an index
+            self._order = self._full
+            self._pos = self._full_pos = messages.positions
+            later = not newest_first or self.filtering
+        else:
+            self._source = None
+            self._known = OrderedDict((m.uid, m) for m in messages)
+            self._full = list(self._known)
+            later = False
+            self._rebuild(resort=True)
         self.endResetModel()
+        if later:
+            self._rearrange(resort=not newest_first)
 
     def update_message(self, message: MessageSummary) -> None:
         """Replace one row in place (flags changed, read)."""
-        for collection in (self._all, self._rows):
-            for i, existing in enumerate(collection):
-                if existing.uid == message.uid:
-                    collection[i] = message
+        if message.uid in self._known:
+            self._known[message.uid] = message
+        if self._source is not None:
+            self._changed[message.uid] = message
         row = self.row_of(message.uid)
         if row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, Column.COUNT - 1))
 
+    def uid_at(self, row: int) -> int | None:
+        """The UID shown at ``row`` (known without reading the row)."""
+        return self._order[row] if 0 <= row < len(self._order) else None
+
     def message_at(self, row: int) -> MessageSummary | None:
-        """The record shown at ``row``."""
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        """The record shown at ``row``.
+
+        A cached row out of the LRU window (an action on a selection scrolled far away)
+        is read here, on the calling thread: a few rows from the local file."""
+        uid = self.uid_at(row)
+        if uid is None:
+            return None
+        message = self._held(uid)
+        if message is None and self._source is not None:
+            self._store(self._source.fetch(self._window(row)))
+            message = self._held(uid)
+        return message
 
     def row_of(self, uid: int) -> int | None:
         """Row of ``uid`` in the current order, or None when filtered out."""
-        for i, message in enumerate(self._rows):
-            if message.uid == uid:
-                return i
-        return None
+        if self._pos is None:
+            self._pos = {u: row for row, u in enumerate(self._order)}
+            if self._order is self._full:
+                self._full_pos = self._pos
+        return self._pos.get(uid)
 
     @property
     def total(self) -> int:
         """Messages in the folder (before the quick filter)."""
-        return len(self._all)
+        if self._source is not None:
+            return len(self._source) - len(self._removed)
+        return len(self._known)
 
     def add_keys(self, keys: dict[int, str], generation: int) -> None:
         """Install :func:`search_keys` computed on a worker for the rows of
@@ -192,57 +372,148 @@ class MessageTableModel(QAbstractTableModel):
         if not gone:
             return
         self.beginResetModel()
-        self._all = [m for m in self._all if m.uid not in gone]
-        self._rows = [m for m in self._rows if m.uid not in gone]
+        for uid in gone:
+            self._known.pop(uid, None)
+        if self._source is not None:
+            self._removed |= gone
+        self._full = [uid for uid in self._full if uid not in gone]
+        self._order = [uid for uid in self._order if uid not in gone]
+        self._pos = self._full_pos = None
         self.endResetModel()
 
     def uids(self) -> list[int]:
         """UIDs shown, in display order."""
-        return [m.uid for m in self._rows]
+        return list(self._order)
 
     @property
     def filtering(self) -> bool:
         """A quick filter is on."""
-        return bool(self._filter) or getattr(self, "_filter_uids", None) is not None
+        return bool(self._filter) or self._filter_uids is not None
 
     def set_filter(self, text: str, uids: Sequence[int] | None = None) -> None:
         """Show only rows whose sender or subject contains ``text`` (or listed ``uids``);
-        case and accents do not count ("lefevre" finds "Lefèvre")."""
-        self.beginResetModel()
+        case and accents do not count ("lefevre" finds "Lefèvre"). A cached folder is
+        filtered on a worker (``order_changed`` once shown)."""
         self._filter = fold(text.strip())
         self._filter_uids = set(uids) if uids is not None else None
-        self._rebuild()
+        if self._source is not None and self.filtering:
+            self._rearrange(resort=False)
+            return
+        self._ticket += 1  # a filter still computing for the previous text is dropped
+        self.beginResetModel()
+        if self._source is not None:  # no filter: every row, as already sorted
+            self._order, self._pos = self._full, self._full_pos
+        else:
+            self._rebuild(resort=False)
         self.endResetModel()
 
-    def _rebuild(self) -> None:
-        rows = self._all
-        needle = self._filter
-        wanted = getattr(self, "_filter_uids", None)
-        if needle or wanted is not None:
-            rows = [
-                m for m in rows
-                if (wanted is not None and m.uid in wanted)
-                or (needle and needle in self._key_of(m))
-            ]
-        self._rows = list(rows)
-        self._sort_rows()
+    def _arrange_args(self, resort: bool) -> tuple[Any, ...]:
+        source = self._source
+        if source is not None:
+            lazy: tuple[Any, ...] = (None, source.texts, source.sql_order, _kept_keys(source))
+        else:
+            lazy = (self._in_memory, None, None, self._key_of)
+        rows, texts, sql, key_of = lazy
+        return (rows, texts, sql, None if resort else self._full, self._sort_column,
+                self._sort_order == Qt.SortOrder.DescendingOrder, self.shows_recipients,
+                self._filter, self._filter_uids, key_of, frozenset(self._removed))
 
-    def _sort_rows(self) -> None:
-        column = self._sort_column
-        keyfuncs: dict[int, Any] = {
-            Column.STATUS: lambda m: (not m.seen, m.flagged, m.has_attachments),
-            Column.SENDER: lambda m: m.sender.casefold(),
-            Column.SUBJECT: lambda m: self._subject_of(m).casefold(),
-            Column.DATE: _date_key,
-            Column.SIZE: lambda m: m.size,
-        }
-        key = keyfuncs.get(column, keyfuncs[Column.DATE])
-        self._rows.sort(key=key, reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
+    def _in_memory(self) -> list[MessageSummary]:
+        return list(self._known.values())
+
+    def _rebuild(self, resort: bool) -> None:
+        """Arrange an in-memory list now (inside a reset or a layout change)."""
+        self._full, self._order, self._pos, self._full_pos = _arrange(
+            *self._arrange_args(resort))
+
+    def _rearrange(self, resort: bool) -> None:
+        """Arrange a cached folder on a worker; the answer replaces the order shown
+        unless newer rows or a newer arrangement came meanwhile."""
+        self._ticket += 1
+        ticket, generation = self._ticket, self.generation
+        resetting = not resort  # a filter changes which rows show; a sort only moves them
+
+        def done(result: Arranged) -> None:
+            if ticket == self._ticket and generation == self.generation:
+                self._install(result, reset=resetting)
+
+        self._run(_arrange, done, *self._arrange_args(resort))
+
+    def _install(self, arranged: Arranged, *, reset: bool) -> None:
+        if reset:
+            self.beginResetModel()
+            self._full, self._order, self._pos, self._full_pos = arranged
+            self.endResetModel()
+        else:
+            self._relayout(lambda: arranged)
+        self.order_changed.emit()
+
+    def _relayout(self, arrange: Callable[[], Arranged]) -> None:
+        """Swap the order in as a layout change: selected rows follow their UIDs."""
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        uids = [self.uid_at(index.row()) for index in persistent]
+        self._full, self._order, self._pos, self._full_pos = arrange()
+        moved = []
+        for index, uid in zip(persistent, uids, strict=True):
+            row = self.row_of(uid) if uid is not None else None
+            moved.append(self.index(row, index.column()) if row is not None else QModelIndex())
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+
+    def _run(self, fn: Callable[..., Any], on_result: Callable[[Any], None], *args: Any
+             ) -> None:
+        if self.runner is None:
+            on_result(fn(*args))
+        else:
+            self.runner(fn, on_result, *args)
+
+    # -- the rows of a cached folder ---------------------------------------------------
+    def _held(self, uid: int) -> MessageSummary | None:
+        message = self._changed.get(uid) or self._known.get(uid)
+        if self._source is not None and uid in self._known:
+            self._known.move_to_end(uid)  # recently shown: the last to leave the window
+        return message
+
+    def _window(self, row: int) -> list[int]:
+        start = max(row - WINDOW // 4, 0)
+        return [uid for uid in self._order[start:start + WINDOW]
+                if uid not in self._known and uid not in self._pending]
+
+    def _store(self, rows: Iterable[MessageSummary]) -> list[int]:
+        stored = []
+        for message in rows:
+            self._known[message.uid] = message
+            self._known.move_to_end(message.uid)
+            stored.append(message.uid)
+        while len(self._known) > LRU_ROWS:
+            self._known.popitem(last=False)
+        return stored
+
+    def _request(self, row: int) -> None:
+        """Fetch the window around ``row`` on a worker; the rows repaint when in."""
+        source = self._source
+        wanted = self._window(row)
+        if source is None or not wanted:
+            return
+        self._pending.update(wanted)
+        generation = self.generation
+
+        def done(rows: list[MessageSummary]) -> None:
+            if generation != self.generation:
+                return
+            self._pending.difference_update(wanted)
+            rows_in = [r for r in (self.row_of(u) for u in self._store(rows)) if r is not None]
+            if rows_in:
+                self.dataChanged.emit(self.index(min(rows_in), 0),
+                                      self.index(max(rows_in), Column.COUNT - 1))
+
+        self._run(source.fetch, done, wanted)
 
     # -- Qt model API ------------------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         """Rows shown (the view asks; 0 under a parent: this is a flat table)."""
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._order)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         """Fixed columns."""
@@ -263,7 +534,21 @@ class MessageTableModel(QAbstractTableModel):
         """Cell contents; only called for visible rows."""
         if not index.isValid():
             return None
-        message = self._rows[index.row()]
+        row = index.row()
+        uid = self.uid_at(row)
+        if uid is None:
+            return None
+        if role == Qt.ItemDataRole.UserRole:
+            return uid
+        message = self._held(uid)
+        if message is None:
+            if self._source is not None and self.runner is not None:
+                if uid not in self._pending:
+                    self._request(row)  # the row paints blank for the moment it takes
+                return None
+            message = self.message_at(row)
+            if message is None:
+                return None
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == Column.SENDER:
@@ -291,8 +576,6 @@ class MessageTableModel(QAbstractTableModel):
             if column == Column.STATUS:
                 return self._status_text(message)
             return self.data(index, Qt.ItemDataRole.DisplayRole)
-        if role == Qt.ItemDataRole.UserRole:
-            return message.uid
         return None
 
     def _key_of(self, message: MessageSummary) -> str:
@@ -305,16 +588,17 @@ class MessageTableModel(QAbstractTableModel):
         text = self._subjects.get(message.uid)
         if text is None:
             text = self._subjects[message.uid] = display_subject(message.subject)
+            if self._source is not None and len(self._subjects) > LRU_ROWS:
+                self._subjects.clear()  # a cached folder keeps no more than its window
         return text
 
     def _sender_of(self, message: MessageSummary) -> str:
         # The list shows the sender's name; the address is in the tooltip and the pane.
         text = self._senders.get(message.uid)
         if text is None:
-            if self.shows_recipients and message.to:
-                text = ", ".join(_sender_name(r) for r in message.to)
-            else:
-                text = _sender_name(message.sender)
+            text = _correspondents(message, self.shows_recipients)
+            if self._source is not None and len(self._senders) > LRU_ROWS:
+                self._senders.clear()
             self._senders[message.uid] = text
         return text
 
@@ -363,9 +647,9 @@ class MessageTableModel(QAbstractTableModel):
         """The dragged messages (their UIDs and folder)."""
         uids: list[int] = []
         for index in indexes:
-            message = self.message_at(index.row())
-            if message is not None and message.uid not in uids:
-                uids.append(message.uid)
+            uid = self.uid_at(index.row())
+            if uid is not None and uid not in uids:
+                uids.append(uid)
         data = QMimeData()
         data.setData(MESSAGES_MIME, QByteArray(encode_messages(self.folder, uids)))
         return data
@@ -375,9 +659,13 @@ class MessageTableModel(QAbstractTableModel):
         return Qt.DropAction.MoveAction
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort in Python (fast for 100,000 rows), keeping the view's selection roles."""
-        self.layoutAboutToBeChanged.emit()
+        """Sort: an in-memory list at once in Python (fast for 100,000 rows), a cached
+        folder on a worker (SQLite, or the unsealed rows); selected rows stay selected."""
+        if (column, order) == (self._sort_column, self._sort_order) and self._order:
+            return
         self._sort_column = column
         self._sort_order = order
-        self._sort_rows()
-        self.layoutChanged.emit()
+        if self._source is not None:
+            self._rearrange(resort=True)
+            return
+        self._relayout(lambda: _arrange(*self._arrange_args(True)))

@@ -4,6 +4,11 @@ Works offline: :meth:`MailCache.list_messages` answers from the file alone. Clea
 are only what ordering and sync need (UIDs, MODSEQ, flags, size, date, attachment bit);
 senders, recipients, subjects, Message-IDs, folder names and bodies are sealed
 (:mod:`client.mail.store`).
+
+A list of 100,000 messages is read in windows: :meth:`MailCache.ordered_uids` orders a
+folder by an indexed clear column inside SQLite (nothing decrypted), and
+:meth:`MailCache.summaries_of` unseals only the rows asked for. A reader thread uses its
+own connection (:meth:`MailCache.reader`), so a running sync never holds it up (WAL).
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from client.mail.keystore import KeyringKeyStore, KeyStore
 from client.mail.store import EncryptedStore, default_store_path
 from client.mail.summary import FetchedRow, MessageSummary, summary_from_envelope
 
-__all__ = ["FolderState", "MailCache"]
+__all__ = ["SORT_KEYS", "FolderState", "MailCache"]
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +60,30 @@ CREATE TABLE IF NOT EXISTS bodies (
 ) WITHOUT ROWID;
 """
 
+# What the list sorts on, in clear columns only: read/flagged come from the IMAP flags
+# (already clear), never from a sealed field. The expressions are the indexed ones below:
+# SQLite uses an expression index only for the very same expression text, and reads the
+# index alone (never the rows and their sealed blobs) only when ``flags`` is in it too.
+_UNREAD = "(instr(' ' || flags || ' ', ' \\Seen ') = 0)"
+_FLAGGED = "(instr(' ' || flags || ' ', ' \\Flagged ') > 0)"
+_INDEXES = f"""
+CREATE INDEX IF NOT EXISTS messages_by_date ON messages(folder_id, date, uid);
+CREATE INDEX IF NOT EXISTS messages_by_size ON messages(folder_id, size, uid);
+CREATE INDEX IF NOT EXISTS messages_by_status
+    ON messages(folder_id, {_UNREAD}, {_FLAGGED}, has_attachments, uid, flags);
+"""
+#: Sort keys :meth:`MailCache.ordered_uids` answers in SQLite, as ORDER BY terms.
+SORT_KEYS: dict[str, tuple[str, ...]] = {
+    "uid": ("uid",),
+    "date": ("date", "uid"),
+    "size": ("size", "uid"),
+    "status": (_UNREAD, _FLAGGED, "has_attachments", "uid"),
+}
+_SELECT_IN = ("SELECT uid, modseq, flags, size, date, has_attachments, data FROM messages"
+              " WHERE folder_id = ? AND uid IN ")
+#: SQLite's bound-variable limit is far above this; windows are small anyway.
+_CHUNK = 500
+
 
 @dataclass(frozen=True)
 class FolderState:
@@ -75,7 +104,7 @@ class MailCache:
     def __init__(self, store: EncryptedStore) -> None:
         self.store = store
         try:
-            store.conn.executescript(_SCHEMA)
+            store.conn.executescript(_SCHEMA + _INDEXES)
         except sqlite3.DatabaseError as exc:
             store.close()
             raise CacheCorrupted(str(exc)) from exc
@@ -87,6 +116,11 @@ class MailCache:
         """Open (or create) the cache of ``account`` with its key from ``keystore``."""
         key = (keystore or KeyringKeyStore()).load_or_create(account)
         return cls(EncryptedStore(path or default_store_path(account), key))
+
+    def reader(self) -> MailCache:
+        """The same cache over a second connection, for one reader thread (the message
+        list's windows): WAL lets it read while the sync writes on the first one."""
+        return MailCache(self.store.twin())
 
     @property
     def path(self) -> Path:
@@ -135,6 +169,22 @@ class MailCache:
         if row is None:
             return None
         return FolderState(row[0], name, row[1], row[2], row[3], row[4], row[5])
+
+    def _folder_id(self, name: str) -> int | None:
+        # Without the message count of folder_state: a window is read at every scroll.
+        row = self.store.conn.execute(
+            "SELECT id FROM folders WHERE name_hash = ?", (self.store.lookup_hash(name),)
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def uidvalidity(self, name: str) -> int | None:
+        """The cached UIDVALIDITY of ``name`` (None when never synced), without counting
+        its messages as :meth:`folder_state` does."""
+        row = self.store.conn.execute(
+            "SELECT uidvalidity FROM folders WHERE name_hash = ?",
+            (self.store.lookup_hash(name),),
+        ).fetchone()
+        return None if row is None else int(row[0])
 
     def folder_names(self) -> list[str]:
         """Names of the cached folders."""
@@ -267,6 +317,40 @@ class MailCache:
             (state.folder_id, limit, offset),
         ).fetchall()
         return state.count, [self._summary(state.folder_id, row) for row in rows]
+
+    def ordered_uids(self, folder: str, key: str = "date", *, descending: bool = True
+                     ) -> list[int]:
+        """Every cached UID of ``folder`` ordered by ``key`` (:data:`SORT_KEYS`), ties by
+        UID; answered from an index, nothing is decrypted. Unknown folder: empty."""
+        folder_id = self._folder_id(folder)
+        if folder_id is None:
+            return []
+        direction = " DESC" if descending else ""
+        terms = ", ".join(term + direction for term in SORT_KEYS[key])
+        cursor = self.store.conn.execute(
+            f"SELECT uid FROM messages WHERE folder_id = ? ORDER BY {terms}",  # noqa: S608
+            (folder_id,),
+        )
+        # Row by row, not fetchall(): 100,000 tuples alive at once would wake the garbage
+        # collector, whose full passes stop the GUI thread too.
+        return [row[0] for row in cursor]
+
+    def summaries_of(self, folder: str, uids: Iterable[int]) -> list[MessageSummary]:
+        """The cached summaries of ``uids`` (a window of the list), in the order asked;
+        UIDs no longer cached are left out. Only these rows are decrypted."""
+        folder_id = self._folder_id(folder)
+        wanted = list(uids)
+        if folder_id is None or not wanted:
+            return []
+        found: dict[int, MessageSummary] = {}
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start:start + _CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            query = f"{_SELECT_IN}({marks})"  # only "?" placeholders are joined in
+            rows = self.store.conn.execute(query, (folder_id, *chunk)).fetchall()
+            for row in rows:
+                found[row[0]] = self._summary(folder_id, row)
+        return [found[uid] for uid in wanted if uid in found]
 
     def summary(self, folder: str, uid: int) -> MessageSummary | None:
         """One cached summary, or None."""

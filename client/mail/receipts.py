@@ -397,6 +397,19 @@ class ReceiptBook:
             for rk, blob in rows
         ]
 
+    def read_keys(self) -> set[str]:
+        """Lookup hashes (:meth:`EncryptedStore.lookup_hash`) of the Message-IDs a read
+        receipt came back for: a list marks its rows without unsealing them one by one."""
+        out = set()
+        for key, rk, blob in self.store.conn.execute(
+                "SELECT key, report_key, data FROM receipts"):
+            if key in out:
+                continue
+            item = json.loads(self.store.unseal(f"receipt:{key}:{rk}".encode(), bytes(blob)))
+            if item.get("kind") == "mdn" and item.get("read"):
+                out.add(key)
+        return out
+
 
 def scan_reports(mailbox: Mailbox, book: ReceiptBook, folder: str = "INBOX") -> int:
     """Find MDN and DSN reports in ``folder`` (server-side search) and record them.

@@ -77,6 +77,21 @@ class EncryptedStore:
             self.conn.close()
             raise
 
+    def twin(self) -> EncryptedStore:
+        """A second connection to the same file with the same keys, for another thread
+        (readers do not wait for a writer's transaction under WAL)."""
+        twin = object.__new__(EncryptedStore)
+        twin.path = self.path
+        twin._aead = self._aead
+        twin._mac_key = self._mac_key
+        twin.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            twin.conn.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.DatabaseError as exc:
+            twin.conn.close()
+            raise CacheCorrupted(f"{self.path.name}: {exc}") from exc
+        return twin
+
     def _check_key(self) -> None:
         row = self.conn.execute("SELECT value FROM meta WHERE name='check'").fetchone()
         if row is None:

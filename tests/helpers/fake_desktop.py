@@ -164,6 +164,9 @@ class FakeMailService:
             progress(len(rows), len(rows))
         return list(rows)
 
+    def cached_messages(self, folder: str) -> list[MessageSummary] | None:
+        return None  # no cache: the list waits for messages()
+
     def message(self, folder: str, uid: int, allow_remote: bool = False,
                 mark_read: bool = True) -> MessageView:
         self._check_open()

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from client.mail.cache import MailCache
 from client.mail.compose import Draft
@@ -126,6 +127,35 @@ def test_drafts_are_replaced_then_deleted(mail: LiveMailService) -> None:
     assert (kept.draft_id, kept.to, kept.subject) == ("nobody", (), "Sans destinataire")
 
 
+# Before the IDLE test: its watcher session may still be logging out when the next test's
+# fixture empties the mailbox on disk, which Dovecot then reports as deleted.
+def test_a_cached_folder_shows_before_its_sync(mail: LiveMailService, dovecot: Dovecot,
+                                               qtbot: QtBot) -> None:
+    from ui.mail_view import MailView
+    from ui.workers import WorkerPool
+
+    assert mail.cached_messages("INBOX") is None  # never synced: nothing to show yet
+    assert len(mail.messages("INBOX")) == 3
+    for n in range(3, 5):
+        dovecot.append("jean.martin", "INBOX", LAB.format(domain=DOMAIN, n=n).encode())
+    pool = WorkerPool()
+    view = MailView(pool)
+    qtbot.addWidget(view)
+    errors: list[str] = []
+    view.error.connect(errors.append)
+    # The server session is busy (a long sync elsewhere holds it): the cache's rows
+    # still show, then the synced ones replace them.
+    with mail._lock:
+        view.set_mail(mail)
+        qtbot.wait_until(lambda: view.model.rowCount() == 3, timeout=20_000)
+        assert view.model.lazy and view.current_folder == "INBOX"
+        assert view.model.index(0, 2).data() == "Résultats TSH"
+    qtbot.wait_until(lambda: view.model.rowCount() == 5 or bool(errors), timeout=30_000)
+    assert not errors and view.model.rowCount() == 5
+    view.set_mail(None)
+    pool.wait_for_done(30_000)
+
+
 def test_new_mail_is_noticed(mail: LiveMailService, dovecot: Dovecot) -> None:
     noticed: list[bool] = []
     waiter = threading.Thread(target=lambda: noticed.append(mail.wait_for_new_mail(LIVE_TIMEOUT)))
@@ -134,3 +164,4 @@ def test_new_mail_is_noticed(mail: LiveMailService, dovecot: Dovecot) -> None:
     dovecot.append("jean.martin", "INBOX", LAB.format(domain=DOMAIN, n=99).encode())
     waiter.join(2 * LIVE_TIMEOUT)
     assert noticed == [True]
+

@@ -1,0 +1,158 @@
+"""The message list over the encrypted cache: windows on workers, sorts swapped in."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, Qt
+from pytestqt.qtbot import QtBot
+
+from client.mail.cache import MailCache
+from tests.helpers.cached_folder import cached_rows, open_cache, seed_folder
+from ui.cached_rows import FIRST_WINDOW
+from ui.message_model import LRU_ROWS, Column, MessageTableModel
+from ui.workers import WorkerPool
+
+ROWS = 5_000
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Iterator[MailCache]:
+    with open_cache(tmp_path) as opened:
+        seed_folder(opened, "INBOX", ROWS)
+        yield opened
+
+
+@pytest.fixture
+def model(qtbot: QtBot) -> Iterator[MessageTableModel]:
+    pool = WorkerPool()
+    model = MessageTableModel()
+    model.runner = lambda fn, done, *args: pool.submit(fn, *args, on_result=done)
+    yield model
+    pool.wait_for_done(10_000)
+
+
+def _shown(model: MessageTableModel, row: int, column: int = Column.SUBJECT) -> object:
+    return model.data(model.index(row, column))
+
+
+def test_rows_are_read_as_the_view_scrolls(qtbot: QtBot, cache: MailCache,
+                                           model: MessageTableModel) -> None:
+    rows = cached_rows(cache, "INBOX")
+    assert len(rows.first) == FIRST_WINDOW  # only the first screenful was unsealed
+    model.set_messages(rows)
+    assert model.lazy and model.rowCount() == ROWS and model.total == ROWS
+    assert _shown(model, 0) == "Compte rendu 000001 patient 0"  # newest first, at once
+    assert _shown(model, 4_000) is None  # blank for the moment a worker reads it
+    with qtbot.wait_signal(model.dataChanged, timeout=10_000):
+        pass
+    assert _shown(model, 4_000) == "Compte rendu 004001 patient 23"
+    assert model.data(model.index(4_000, 0), Qt.ItemDataRole.UserRole) == 4_001
+    for row in range(0, ROWS, 90):  # scroll the whole folder
+        if _shown(model, row) is None:
+            def filled(at: int = row) -> bool:
+                return _shown(model, at) is not None
+
+            qtbot.wait_until(filled, timeout=10_000)
+    assert len(model._known) <= LRU_ROWS  # a window, never the folder
+    far = model.message_at(10)  # read on demand when out of the window
+    assert far is not None and far.uid == 11
+    assert model.row_of(ROWS) == ROWS - 1
+
+
+def test_sorting_runs_on_workers_and_keeps_the_selection(qtbot: QtBot, cache: MailCache,
+                                                         model: MessageTableModel) -> None:
+    model.set_messages(cached_rows(cache, "INBOX"))
+    selection = QItemSelectionModel(model)
+    selection.select(model.index(2, 0), QItemSelectionModel.SelectionFlag.Select
+                     | QItemSelectionModel.SelectionFlag.Rows)
+    with qtbot.wait_signal(model.order_changed, timeout=10_000):
+        model.sort(Column.SIZE, Qt.SortOrder.AscendingOrder)
+    sizes = [model.message_at(r).size for r in range(0, ROWS, 250)]  # type: ignore[union-attr]
+    assert sizes == sorted(sizes)
+    assert [model.uid_at(i.row()) for i in selection.selectedRows()] == [3]
+    with qtbot.wait_signal(model.order_changed, timeout=30_000):
+        model.sort(Column.SUBJECT, Qt.SortOrder.DescendingOrder)  # sealed: unsealed on a worker
+    assert model.uid_at(0) == ROWS and model.uid_at(ROWS - 1) == 1
+    assert [model.uid_at(i.row()) for i in selection.selectedRows()] == [3]
+    with qtbot.wait_signal(model.order_changed, timeout=10_000):
+        model.sort(Column.STATUS, Qt.SortOrder.DescendingOrder)
+    first = model.message_at(0)
+    assert first is not None and not first.seen and first.flagged and first.has_attachments
+    with qtbot.wait_signal(model.order_changed, timeout=10_000):
+        model.sort(Column.DATE, Qt.SortOrder.DescendingOrder)
+    assert model.uids()[:3] == [1, 2, 3]
+
+
+def test_filter_flags_and_removals(qtbot: QtBot, cache: MailCache,
+                                   model: MessageTableModel) -> None:
+    model.set_messages(cached_rows(cache, "INBOX"))
+    with qtbot.wait_signal(model.order_changed, timeout=30_000):
+        model.set_filter("rendu 00420")
+    assert sorted(model.uids()) == list(range(4200, 4210))
+    with qtbot.wait_signal(model.order_changed, timeout=10_000):
+        model.set_filter("", uids=[7, 9])
+    assert model.uids() == [7, 9] and model.total == ROWS
+    model.set_filter("")  # every row again, at once: the order is already there
+    assert model.rowCount() == ROWS and model.row_of(ROWS) == ROWS - 1
+    # A flag set here shows at once and survives the row leaving and re-entering the
+    # window (the cache learns it at the next sync).
+    read = model.message_at(0)
+    assert read is not None and not read.seen
+    model.update_message(dataclasses.replace(read, flags=("\\Seen",)))
+    model._known.clear()
+    assert model.message_at(0).seen  # type: ignore[union-attr]
+    model.remove_uids([1, 2])
+    assert model.rowCount() == ROWS - 2 and model.total == ROWS - 2 and model.uid_at(0) == 3
+    with qtbot.wait_signal(model.order_changed, timeout=10_000):
+        model.sort(Column.SIZE, Qt.SortOrder.DescendingOrder)
+    assert 1 not in model.uids() and 2 not in model.uids()
+
+
+def test_without_workers_the_model_reads_at_once(cache: MailCache, qtbot: QtBot) -> None:
+    model = MessageTableModel()  # tools and scripts: no pool, answers on the spot
+    model.set_messages(cached_rows(cache, "INBOX"))
+    assert _shown(model, 3_000) == "Compte rendu 003001 patient 90"
+    model.sort(Column.SENDER, Qt.SortOrder.AscendingOrder)
+    senders = [model.message_at(r).sender for r in (0, ROWS - 1)]  # type: ignore[union-attr]
+    assert senders[0].startswith("Dr Claire") and senders[1].startswith("Secretariat")
+
+
+def test_sealed_sorts_come_in_slices_with_the_order_of_sorted() -> None:
+    import random
+
+    from ui.message_model import _sorted_gently
+
+    chooser = random.Random(7)
+    texts = [(uid, chooser.choice(["Dr A", "dr b", "Labo", "labo"]), "", "")
+             for uid in range(10_000)]
+    for descending in (False, True):
+        expected = [t[0] for t in sorted(texts, key=lambda t: t[1].casefold(),
+                                         reverse=descending)]
+        got = [texts[i][0] for i in _sorted_gently(texts, lambda t: t[1].casefold(),
+                                                    descending)]
+        assert got == expected  # stable, like sorted()
+
+
+def test_a_refresh_unseals_only_new_mail_for_sealed_sorts(qtbot: QtBot, cache: MailCache,
+                                                          model: MessageTableModel) -> None:
+    model.set_messages(cached_rows(cache, "INBOX"))
+    with qtbot.wait_signal(model.order_changed, timeout=30_000):
+        model.sort(Column.SUBJECT, Qt.SortOrder.DescendingOrder)
+    seed_folder(cache, "INBOX", 5, start_uid=ROWS + 1)  # new mail, then a refresh
+    refreshed = cached_rows(cache, "INBOX")
+    fetched: list[int] = []
+    fetch = refreshed.fetch
+
+    def counting(uids: list[int]) -> list[object]:
+        fetched.extend(uids)
+        return fetch(uids)  # type: ignore[return-value]
+
+    refreshed.fetch = counting  # type: ignore[assignment,method-assign]
+    with qtbot.wait_signal(model.order_changed, timeout=30_000):
+        model.set_messages(refreshed)  # sorted on the subject again, on a worker
+    assert model.uid_at(0) == ROWS + 5 and model.rowCount() == ROWS + 5
+    assert sorted(fetched) == list(range(ROWS + 1, ROWS + 6))
