@@ -133,10 +133,8 @@ def _open_sort_scroll(tmp: Path) -> list[dict[str, object]]:
     # The path before: every row unsealed into a list, set and sorted on the GUI thread.
     started = time.perf_counter()
     _, everything = cache.list_messages("INBOX", limit=FOLDER_ROWS)
-    from ui.live_mail import _summaries
-
     held = MessageTableModel()
-    held.set_messages(_summaries(everything))
+    held.set_messages(everything)
     old_open = time.perf_counter() - started
     old_sorts: list[float] = []
     for column, order in indexed:

@@ -155,7 +155,8 @@ def _receipt_and_document_shots(window: Any, save: Any) -> None:
     from datetime import datetime
 
     from client.xdm.cda_render import render_cda
-    from ui.backend import MessageSummary, MessageView, ReadReceipt, ReceiptRequest
+    from tests.helpers.fake_desktop import summary
+    from ui.backend import MessageView, ReadReceipt, ReceiptRequest
     from ui.document_viewer import DocumentViewer
 
     view = window.mail_view
@@ -163,17 +164,15 @@ def _receipt_and_document_shots(window: Any, save: Any) -> None:
     claire = "Claire DUBOIS <claire.dubois@clinique-sandbox.mssante.fr>"
     jean = "Dr Jean MARTIN <jean.martin@hopital-sandbox.mssante.fr>"
     read_at = datetime(2026, 11, 29, 15, 26).astimezone()
-    mail.rows["INBOX"].append(MessageSummary(20, claire, "Avis pour Mme LEFÈVRE",
-                                             datetime(2026, 11, 29, 9, 12)))
-    mail.rows["INBOX"].append(MessageSummary(21, claire, "Accusé de lecture : Demande d'avis",
-                                             datetime(2026, 11, 29, 15, 27)))
-    mail.rows["Sent"].append(MessageSummary(30, jean, "Demande d'avis",
-                                            datetime(2026, 11, 29, 11, 2),
-                                            recipients=claire, receipt="read",
-                                            flags=frozenset({"\\Seen"})))
-    mail.rows["Sent"].append(MessageSummary(31, jean, "Certificat de reprise",
-                                            datetime(2026, 11, 28, 17, 40),
-                                            recipients=claire, flags=frozenset({"\\Seen"})))
+    mail.rows["INBOX"].append(summary(20, claire, "Avis pour Mme LEFÈVRE",
+                                      datetime(2026, 11, 29, 9, 12)))
+    mail.rows["INBOX"].append(summary(21, claire, "Accusé de lecture : Demande d'avis",
+                                      datetime(2026, 11, 29, 15, 27)))
+    mail.rows["Sent"].append(summary(30, jean, "Demande d'avis", datetime(2026, 11, 29, 11, 2),
+                                     to=[claire], receipt="read", flags=["\\Seen"]))
+    mail.rows["Sent"].append(summary(31, jean, "Certificat de reprise",
+                                     datetime(2026, 11, 28, 17, 40), to=[claire],
+                                     flags=["\\Seen"]))
     mail.views[("INBOX", 20)] = MessageView(
         "INBOX", 20, "Avis pour Mme LEFÈVRE", claire, to=jean,
         date=datetime(2026, 11, 29, 9, 12).astimezone(),

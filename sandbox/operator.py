@@ -38,7 +38,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -48,6 +48,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 
+from client.profiles import AuthSettings, Endpoint, Profile, write_profile
 from sandbox import dovecot as _dovecot
 from sandbox.card import SOFTHSM_MODULE, VirtualCard, provision_card, provision_revoked_card
 from sandbox.identities import (
@@ -61,7 +62,7 @@ from sandbox.identities import (
     issue_software_credentials,
     load_software_credentials,
 )
-from sandbox.outputs import shell_quote, toml_str, write_liste_blanche
+from sandbox.outputs import shell_quote, write_liste_blanche
 from sandbox.pki import Pki, build_pki, write_private_key
 from sandbox.processes import (
     HOST,
@@ -609,42 +610,27 @@ class Sandbox:
             logger.warning("virtual reader not started: %s", exc)
 
     # -- outputs -----------------------------------------------------------------------
-    def _endpoint_toml(self, section: str, port: int, security: str) -> str:
-        return f'[{section}]\nhost = "{self.host}"\nport = {port}\nsecurity = "{security}"\n'
-
     def _write_outputs(self) -> None:
         p = self.ports
-        common = (
-            self._endpoint_toml("imap", p.imap, "starttls")
-            + self._endpoint_toml("smtp", p.submission, "starttls")
-            + f"[trust]\nca_file = {toml_str(str(self.pki.chain_pem))}\n"
-        )
-        header = "# Written by 'python -m sandbox start': the local sandbox operator.\n"
-        self.profile.write_text(
-            header + f"[account]\naddress = {toml_str(DOCTOR.address)}\n" + common
-            + '[auth]\nmethod = "card-tls"\n'
-            + f"pkcs11_module = {toml_str(str(self.card.module))}\n",
-            encoding="utf-8",
-        )  # fmt: skip
-        psc = (
-            header + f"[account]\naddress = {toml_str(DOCTOR.address)}\n" + common
-            + '[auth]\nmethod = "psc"\n'
-            + f"pkcs11_module = {toml_str(str(self.card.module))}\n"
-            + f"issuer = {toml_str(self.issuer)}\n"
-            + f"discovery_url = {toml_str(self.wallet_discovery_url)}\n"
-            + f"client_id = {toml_str(self.client_id)}\n"
-            + 'scope = "openid scope_all"\nacr_values = "eidas1"\n'
-        )  # fmt: skip
-        through_gateway = (psc + f"gateway = {toml_str(self.gateway_url)}\n"
-                           + f"gateway_ca = {toml_str(str(self.pki.chain_pem))}\n")
-        self.profile_psc.write_text(through_gateway if self.production_psc else psc,
-                                    encoding="utf-8")
-        self.profile_gateway.write_text(through_gateway, encoding="utf-8")
-        self.profile_certificate.write_text(
-            header + f"[account]\naddress = {toml_str(APPLICATIVE.address)}\n" + common
-            + '[auth]\nmethod = "certificate"\ncertificate_file = "users/applicative.p12"\n',
-            encoding="utf-8",
-        )  # fmt: skip
+        imap = Endpoint(host=self.host, port=p.imap, security="starttls")
+        smtp = Endpoint(host=self.host, port=p.submission, security="starttls")
+        header = "Written by 'python -m sandbox start': the local sandbox operator."
+        card = Profile(address=DOCTOR.address, imap=imap, smtp=smtp, ca_file=self.pki.chain_pem,
+                       auth=AuthSettings(method="card-tls", pkcs11_module=str(self.card.module)))
+        write_profile(card, self.profile, header=header)
+        psc = replace(card, auth=AuthSettings(
+            method="psc", pkcs11_module=str(self.card.module), issuer=self.issuer,
+            discovery_url=self.wallet_discovery_url, client_id=self.client_id,
+            scope="openid scope_all", acr_values="eidas1"))
+        through_gateway = replace(psc, auth=replace(
+            psc.auth, gateway=self.gateway_url, gateway_ca=self.pki.chain_pem))
+        write_profile(through_gateway if self.production_psc else psc, self.profile_psc,
+                      header=header)
+        write_profile(through_gateway, self.profile_gateway, header=header)
+        # Relative: the PKCS#12 file sits beside the profile, in the sandbox's users/.
+        certificate = replace(card, address=APPLICATIVE.address, auth=AuthSettings(
+            method="certificate", certificate_file=Path("users/applicative.p12")))
+        write_profile(certificate, self.profile_certificate, header=header)
         env = self.environment()
         self.env_file.write_text(
             "# Source me: . sandbox.env\n"

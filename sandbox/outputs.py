@@ -1,26 +1,20 @@
-"""Files the sandbox writes for others: the liste blanche, TOML and shell quoting helpers.
+"""Files the sandbox writes for others: the liste blanche, and shell quoting.
 
-The profiles themselves (:mod:`client.profiles`) are written by :class:`sandbox.operator.Sandbox`
-with :func:`toml_str`; ``sandbox.env`` with :func:`shell_quote`.
+The profiles themselves are written by :class:`sandbox.operator.Sandbox` with
+:func:`client.profiles.write_profile`; ``sandbox.env`` with :func:`shell_quote`.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from pathlib import Path
 
 from client.whitelist import bundled_whitelist_path
 
-__all__ = ["shell_quote", "toml_str", "write_liste_blanche"]
+__all__ = ["shell_quote", "write_liste_blanche"]
 
 logger = logging.getLogger(__name__)
-
-
-def toml_str(value: str) -> str:
-    """A TOML basic string (JSON string syntax is a subset TOML accepts)."""
-    return json.dumps(value, ensure_ascii=False)
 
 
 def shell_quote(value: str) -> str:

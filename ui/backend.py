@@ -1,37 +1,55 @@
-"""What the desktop app asks of the layers below: small Protocols and plain records.
+"""What the desktop app asks of the layers below: small Protocols, and the few records
+the layers below have no type for.
 
 ``ui/`` holds no business logic. Windows talk to these Protocols only; the adapters in
 :mod:`ui.live` implement them over ``cps/`` and ``client/`` (the card service, the
 authenticators, ``client.mail``, ``client.directory``, ``client.whitelist``, ``client.xdm``)
 and the tests implement them with hand-written fakes (``tests/helpers/fake_desktop.py``).
 Every method here may block: windows call them through :class:`ui.workers.WorkerPool`.
+
+The Protocols speak the core's own records: ``client.mail``'s ``Folder``,
+``MessageSummary``, ``Attachment``, ``Draft``, ``Moved`` and ``OutboxEntry``,
+``client.directory``'s ``DirectoryEntry``, ``client.whitelist``'s ``TrustDecision`` and
+``client.profiles``'s ``Profile``; windows import them from there. The records below exist
+only here: who signed in (from a card or e-CPS), the reading pane's view of a message with
+its receipts and structured document, the patient form before validation, a proposed
+profile and a pending e-CPS request.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    # Names for the Protocols only: the start window imports this module and shows
+    # before the mail and directory layers load (tests/ui/test_app_startup.py).
+    from client.directory.index import DirectoryEntry
+    from client.mail.actions import Moved
+    from client.mail.compose import Draft
+    from client.mail.mailbox import Folder
+    from client.mail.outbox import OutboxEntry
+    from client.mail.reading import Attachment
+    from client.mail.summary import MessageSummary
+    from client.profiles.model import Profile
+    from client.whitelist import TrustDecision
+    from cps.events import WatcherEvent
+    from cps.pin import PinPrompt
+    from cps.session_card import CardChooser
+    from ui.workers import CancelToken
 
 __all__ = [
-    "AttachmentData",
-    "AttachmentInfo",
     "CardHolder",
     "CardSignIn",
-    "CarriedAttachment",
-    "DirectoryEntry",
     "DirectoryService",
-    "Draft",
     "EcpsRequest",
     "EcpsSignIn",
-    "Folder",
     "MailService",
-    "MessageSummary",
     "MessageView",
-    "MoveUndo",
-    "OutboxItem",
     "PatientForm",
     "ProfileChoice",
     "ProfileSetup",
@@ -41,7 +59,6 @@ __all__ = [
     "Services",
     "StructuredDocument",
     "TrustService",
-    "TrustVerdict",
     "XdmService",
 ]
 
@@ -63,63 +80,6 @@ class CardHolder:
     def display_name(self) -> str:
         """``Jean MARTIN`` as a letter would address them."""
         return f"{self.given_name.title()} {self.family_name.upper()}".strip()
-
-
-@dataclass(frozen=True)
-class Folder:
-    """One mailbox folder with its counters."""
-
-    path: str
-    name: str
-    unread: int = 0
-    total: int = 0
-    role: str = ""  # "inbox", "sent", "drafts", "trash", "junk" (RFC 6154) or ""
-    delimiter: str = "/"
-
-
-@dataclass(frozen=True)
-class MessageSummary:
-    """A row of the message list."""
-
-    uid: int
-    sender: str
-    subject: str
-    date: datetime | None = None
-    recipients: str = ""
-    flags: frozenset[str] = frozenset()
-    size: int = 0
-    has_attachments: bool = False
-    receipt: str = ""  # "", "requested", "read" (an MDN came back), "failed"
-    structured: bool = False
-
-    @property
-    def unread(self) -> bool:
-        """No ``\\Seen`` flag."""
-        return "\\Seen" not in self.flags
-
-    @property
-    def flagged(self) -> bool:
-        """The user marked it (``\\Flagged``)."""
-        return "\\Flagged" in self.flags
-
-
-@dataclass(frozen=True)
-class AttachmentInfo:
-    """An attachment as the reading pane lists it."""
-
-    index: int
-    filename: str
-    content_type: str
-    size: int
-
-
-@dataclass(frozen=True)
-class AttachmentData:
-    """An attachment's bytes, for the in-app viewers (kept in memory, never on disk)."""
-
-    filename: str
-    content_type: str
-    data: bytes
 
 
 @dataclass(frozen=True)
@@ -169,99 +129,12 @@ class MessageView:
     html: str = ""
     text: str = ""
     remote_content_blocked: bool = False
-    attachments: tuple[AttachmentInfo, ...] = ()
+    attachments: tuple[Attachment, ...] = ()  # without their bytes (``attachment()``)
     structured: StructuredDocument | None = None
     receipt_requested: bool = False
     receipt_request: ReceiptRequest | None = None  # the bar above the message
     receipt: ReadReceipt | None = None  # this message is a read receipt
     read_by: tuple[ReadReceipt, ...] = ()  # receipts returned for this (sent) message
-
-
-@dataclass(frozen=True)
-class DirectoryEntry:
-    """A directory record (national MSSanté directory)."""
-
-    address: str
-    family_name: str = ""
-    given_name: str = ""
-    profession: str = ""
-    specialty: str = ""
-    organization: str = ""
-    postal_code: str = ""
-    city: str = ""
-    bal_type: str = ""
-    national_id: str = ""
-
-    @property
-    def display_name(self) -> str:
-        """The person's or the mailbox's name."""
-        name = f"{self.given_name} {self.family_name}".strip()
-        return name or self.organization or self.address
-
-
-@dataclass(frozen=True)
-class TrustVerdict:
-    """Whether an address may receive MSSanté mail, and why not."""
-
-    address: str
-    inside: bool
-    reason: str = ""
-    is_patient: bool = False
-    operator: str = ""
-
-
-@dataclass(frozen=True)
-class CarriedAttachment:
-    """An attachment a draft carries in memory (forwarded, or reopened from Drafts):
-    health documents are not written to disk in clear to be attached again."""
-
-    filename: str
-    data: bytes = field(repr=False)
-    content_type: str = "application/octet-stream"
-
-
-@dataclass(frozen=True)
-class MoveUndo:
-    """Messages moved (to the Trash, a folder, the archives), enough to move them back."""
-
-    source: str
-    target: str
-    count: int
-    payload: Any = field(default=None, repr=False, compare=False)
-
-
-@dataclass
-class Draft:
-    """A message being written; saved on every pause and before a lock."""
-
-    draft_id: str
-    to: list[str] = field(default_factory=list)
-    cc: list[str] = field(default_factory=list)
-    subject: str = ""
-    body: str = ""
-    attachments: list[Path] = field(default_factory=list)
-    receipt: bool = False
-    xdm: Path | None = None
-    in_reply_to: str = ""
-    references: list[str] = field(default_factory=list)
-    carried: list[CarriedAttachment] = field(default_factory=list)
-    forwarded: bytes | None = field(default=None, repr=False)  # a message/rfc822 to attach
-
-    def is_empty(self) -> bool:
-        """Nothing typed or attached yet."""
-        return not (self.to or self.cc or self.subject or self.body or self.attachments
-                    or self.carried or self.forwarded)
-
-
-@dataclass(frozen=True)
-class OutboxItem:
-    """A message handed to the outbox and its state."""
-
-    message_id: str
-    subject: str
-    recipients: str
-    state: str  # "queued", "sending", "sent", "failed"
-    reason: str = ""
 
 
 class MailService(Protocol):
@@ -296,19 +169,19 @@ class MailService(Protocol):
         """Add (``on``) or remove ``flag`` (``\\Seen``, ``\\Flagged``) on the server."""
         ...
 
-    def move(self, folder: str, uids: Sequence[int], target: str) -> MoveUndo:
+    def move(self, folder: str, uids: Sequence[int], target: str) -> Moved:
         """Move messages to the folder ``target``."""
         ...
 
-    def delete(self, folder: str, uids: Sequence[int]) -> MoveUndo | None:
+    def delete(self, folder: str, uids: Sequence[int]) -> Moved | None:
         """To the Trash (undoable); for good in the Trash (None)."""
         ...
 
-    def archive(self, folder: str, uids: Sequence[int]) -> MoveUndo:
+    def archive(self, folder: str, uids: Sequence[int]) -> Moved:
         """To the archive folder (RFC 6154 ``\\Archive``, else ``Archives``)."""
         ...
 
-    def undo_move(self, undo: MoveUndo) -> int:
+    def undo_move(self, undo: Moved) -> int:
         """Move the messages of ``undo`` back; returns how many came back."""
         ...
 
@@ -349,7 +222,7 @@ class MailService(Protocol):
         """Write an attachment to ``target`` (a file path chosen by the user)."""
         ...
 
-    def attachment(self, folder: str, uid: int, index: int) -> AttachmentData:
+    def attachment(self, folder: str, uid: int, index: int) -> Attachment:
         """One attachment's bytes, for the in-app viewers."""
         ...
 
@@ -363,7 +236,7 @@ class MailService(Protocol):
         """Policy-check and submit through the outbox; return the Message-ID."""
         ...
 
-    def outbox(self) -> list[OutboxItem]:
+    def outbox(self) -> list[OutboxEntry]:
         """Messages queued, sending, failed (with reason) or just sent."""
         ...
 
@@ -406,7 +279,7 @@ class DirectoryService(Protocol):
         ...
 
     def import_file(
-        self, path: Path, progress: Progress | None = None, cancel: Any = None
+        self, path: Path, progress: Progress | None = None, cancel: CancelToken | None = None
     ) -> int:
         """Import an extraction (ZIP or .txt); return the number of rows."""
         ...
@@ -415,8 +288,9 @@ class DirectoryService(Protocol):
 class TrustService(Protocol):
     """The MSSanté trust space (``client.whitelist``)."""
 
-    def check(self, address: str) -> TrustVerdict:
-        """Whether ``address`` belongs to the trust space."""
+    def check(self, address: str) -> TrustDecision:
+        """Whether ``address`` belongs to the trust space; an outside address's ``reason``
+        is worded for the user."""
         ...
 
     def import_file(self, path: Path) -> int:
@@ -458,7 +332,7 @@ class ProfileChoice:
     smtp: str
     method: str
     source: str = ""  # "known", "dns", "file"
-    payload: Any = None  # the ``client.profiles.Profile`` behind it
+    payload: Profile | None = None  # the profile behind it (None in a test's fake)
 
 
 class ProfileSetup(Protocol):
@@ -496,13 +370,14 @@ class CardSignIn(Protocol):
         """The CPS card now inserted (identity from its certificate), or None."""
         ...
 
-    def sign_in(self, pin_prompt: Any, card_chooser: Any = None) -> MailService:
-        """Ask the PIN through ``pin_prompt`` (cps ``PinPrompt``) and open the mailbox;
-        ``card_chooser`` (cps ``CardChooser``) is asked first when two CPS cards are
-        inserted."""
+    def sign_in(self, pin_prompt: PinPrompt, card_chooser: CardChooser | None = None
+                ) -> MailService:
+        """Ask the PIN through ``pin_prompt`` and open the mailbox; ``card_chooser`` is
+        asked first when two CPS cards are inserted."""
         ...
 
-    def watch(self, on_inserted: Callable[[Any], None], on_removed: Callable[[Any], None]) -> None:
+    def watch(self, on_inserted: Callable[[WatcherEvent], None],
+              on_removed: Callable[[WatcherEvent], None]) -> None:
         """Call back (on any thread) on card insertion and removal."""
         ...
 
@@ -527,7 +402,8 @@ class EcpsSignIn(Protocol):
         ...
 
     def sign_in(
-        self, national_id: str, on_pending: Callable[[EcpsRequest], None], cancel: Any,
+        self, national_id: str, on_pending: Callable[[EcpsRequest], None],
+        cancel: threading.Event,
     ) -> tuple[CardHolder, MailService]:
         """Wait for the approval on the phone (``cancel``: a ``threading.Event``)."""
         ...
@@ -549,7 +425,7 @@ class Services:
     holder: CardHolder | None = None  # who is signed in (XDM author), set by the window
     ecps: EcpsSignIn | None = None  # e-CPS sign-in, when the profile names a PSC gateway
     profile_path: Path | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    extras: dict[str, object] = field(default_factory=dict)
 
     def has_profile(self) -> bool:
         """A profile is configured (else the first-run assistant opens)."""

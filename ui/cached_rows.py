@@ -18,8 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, overload
 
 from client.mail.cache import MailCache
-from client.mail.summary import MessageSummary as ClientSummary
-from ui.backend import MessageSummary
+from client.mail.summary import MessageSummary
 
 __all__ = ["FIRST_WINDOW", "CachedRows", "Texts"]
 
@@ -30,7 +29,8 @@ _CHUNK = 500
 #: ``(uid, sender, recipients, subject)``: what sorting on sealed columns and the quick
 #: filter read.
 Texts = tuple[int, str, str, str]
-Convert = Callable[[Sequence[ClientSummary]], list[MessageSummary]]
+#: What the listing does to the rows it unseals (the Sent list marks returned receipts).
+Convert = Callable[[Sequence[MessageSummary]], list[MessageSummary]]
 
 
 class CachedRows(Sequence[MessageSummary]):
@@ -85,7 +85,7 @@ class CachedRows(Sequence[MessageSummary]):
             known = {t[0]: t for t in self._earlier or ()}
             missing = [uid for uid in self.order if uid not in known]
             for start in range(0, len(missing), _CHUNK):
-                known.update((m.uid, (m.uid, m.sender, m.recipients, m.subject))
+                known.update((m.uid, (m.uid, m.sender, ", ".join(m.to), m.subject))
                              for m in self.fetch(missing[start:start + _CHUNK]))
             self._texts = [known[uid] for uid in self.order if uid in known]
             self._earlier = None

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cps.session_card import CardChoice
 from ui.gui_question import GuiQuestion, PendingQuestion
 
 __all__ = ["CardChoiceDialog", "QtCardChooser"]
@@ -33,19 +33,18 @@ __all__ = ["CardChoiceDialog", "QtCardChooser"]
 logger = logging.getLogger(__name__)
 
 
-def _holder_name(choice: Any) -> str:
-    given = str(getattr(choice, "given_name", "") or "")
-    family = str(getattr(choice, "family_name", "") or "")
+def _holder_name(choice: CardChoice) -> str:
+    given, family = choice.given_name or "", choice.family_name or ""
     if given or family:
         # "Jean MARTIN", as a letter would address them (the card says "JEAN MARTIN").
         return f"{given.title()} {family.upper()}".strip()
-    return str(getattr(choice, "holder", "") or "")
+    return choice.holder or ""
 
 
 class CardChoiceDialog(QDialog):
     """Lists the inserted CPS cards; the user picks the one to sign in with."""
 
-    def __init__(self, choices: Sequence[Any], parent: QWidget | None = None) -> None:
+    def __init__(self, choices: Sequence[CardChoice], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("cardChoiceDialog")
         self.setWindowTitle(self.tr("Choix de la carte CPS"))
@@ -81,19 +80,20 @@ class CardChoiceDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(440)
 
-    def _line(self, choice: Any) -> str:
+    def _line(self, choice: CardChoice) -> str:
         name = _holder_name(choice) or self.tr("Titulaire inconnu")
-        profession = str(getattr(choice, "profession", "") or "")
-        reader = str(getattr(choice, "reader", "") or "")
+        profession = choice.profession or ""
+        reader = choice.reader or ""
         where = (self.tr("lecteur %1").replace("%1", reader) if reader
-                 else self.tr("emplacement %1").replace("%1", str(getattr(choice, "slot_id", ""))))
+                 else self.tr("emplacement %1").replace("%1", str(choice.slot_id)))
         who = f"{name} — {profession}" if profession else name
         return f"{who}\n{where}"
 
-    def chosen(self) -> Any | None:
+    def chosen(self) -> CardChoice | None:
         """The card selected, if any."""
         item = self.list.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        value = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return value if isinstance(value, CardChoice) else None
 
 
 class QtCardChooser(GuiQuestion):
@@ -107,9 +107,10 @@ class QtCardChooser(GuiQuestion):
 
     card_chosen = Signal(object)
 
-    def choose_card(self, choices: Sequence[Any]) -> Any | None:
+    def choose_card(self, choices: Sequence[CardChoice]) -> CardChoice | None:
         """Show the dialog and wait for the answer (blocks the calling thread)."""
-        return self._ask(list(choices))
+        answer = self._ask(list(choices))
+        return answer if isinstance(answer, CardChoice) else None
 
     @Slot(object)
     def _show(self, pending: PendingQuestion) -> None:

@@ -33,9 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.mail.compose import AttachmentSource, Draft
 from client.paths import app_paths
 from ui.attachments import AttachmentList
-from ui.backend import CarriedAttachment, Draft, MailService, Services
+from ui.backend import MailService, Services
 from ui.icons import icon
 from ui.recipients import RecipientField
 from ui.structured_dialog import StructuredDocumentDialog
@@ -73,10 +74,11 @@ class ComposeWindow(QMainWindow):
         self.draft_id = draft.draft_id if draft else uuid.uuid4().hex
         self.in_reply_to = draft.in_reply_to if draft else ""
         self.references = list(draft.references) if draft else []
-        # Forwarded or reopened attachments stay in memory (see ``CarriedAttachment``).
-        self.carried: list[CarriedAttachment] = list(draft.carried) if draft else []
+        # Forwarded or reopened attachments stay in memory: health documents are not
+        # written to disk in clear to be attached again.
+        self.carried: list[AttachmentSource] = list(draft.attachments) if draft else []
         self.forwarded: bytes | None = draft.forwarded if draft else None
-        self.xdm_path: Path | None = draft.xdm if draft else None
+        self.xdm_path: Path | None = draft.xdm_file if draft else None
         self._sending = False
         self._discarded = False
 
@@ -187,7 +189,7 @@ class ComposeWindow(QMainWindow):
         self.cc.set_addresses(draft.cc)
         self.subject.setText(draft.subject)
         self.body.setPlainText(draft.body)
-        self.attachments.add_paths(list(draft.attachments))
+        self.attachments.add_paths(list(draft.files))
         self.receipt.setChecked(draft.receipt)
         self._show_structured()
         self._show_carried()
@@ -199,16 +201,16 @@ class ComposeWindow(QMainWindow):
         """What is typed, as a :class:`Draft`."""
         return Draft(
             draft_id=self.draft_id,
-            to=self.to.addresses(),
-            cc=self.cc.addresses(),
+            to=tuple(self.to.addresses()),
+            cc=tuple(self.cc.addresses()),
             subject=self.subject.text(),
             body=self.body.toPlainText(),
-            attachments=self.attachments.paths(),
+            files=tuple(self.attachments.paths()),
             receipt=self.receipt.isChecked(),
-            xdm=self.xdm_path,
+            xdm_file=self.xdm_path,
             in_reply_to=self.in_reply_to,
-            references=list(self.references),
-            carried=list(self.carried),
+            references=tuple(self.references),
+            attachments=tuple(self.carried),
             forwarded=self.forwarded,
         )
 

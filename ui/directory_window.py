@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.backend import DirectoryEntry, Services
+from client.directory.index import DirectoryEntry
+from ui.backend import Services
 from ui.wording import describe_error, is_cancellation
 from ui.workers import CancelToken, WorkerPool
 
@@ -211,7 +212,7 @@ class DirectoryWindow(QMainWindow):
         self.table.setRowCount(len(entries))
         for row, entry in enumerate(entries):
             profession = ", ".join(p for p in (entry.profession, entry.specialty) if p)
-            for column, value in enumerate((entry.display_name, profession, entry.organization,
+            for column, value in enumerate((entry.display_name, profession, entry.organization_name,
                                             f"{entry.postal_code} {entry.city}".strip(),
                                             entry.address)):
                 self.table.setItem(row, column, QTableWidgetItem(value))
@@ -235,7 +236,7 @@ class DirectoryWindow(QMainWindow):
         lines = [f"<b>{esc(entry.display_name)}</b>"]
         for label, value in ((self.tr("Profession"), entry.profession),
                              (self.tr("Spécialité"), entry.specialty),
-                             (self.tr("Organisation"), entry.organization),
+                             (self.tr("Organisation"), entry.organization_name),
                              (self.tr("Ville"), f"{entry.postal_code} {entry.city}".strip()),
                              (self.tr("Type de boîte"), bal_type_words(entry.bal_type)),
                              (self.tr("Identifiant national"), entry.national_id),

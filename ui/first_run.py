@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import logging
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Signal
@@ -156,12 +157,12 @@ class _TestPage(QWizardPage):
             return
         address = page.address.text().strip()
         if page.file.isChecked():
-            job, args = setup.from_file, (Path(page.file_path.text().strip()),)
+            job = partial(setup.from_file, Path(page.file_path.text().strip()))
         elif page.known.isChecked():
-            job, args = setup.from_operator, (page.operator.currentText(), address)
+            job = partial(setup.from_operator, page.operator.currentText(), address)
         else:
-            job, args = setup.discover, (address,)
-        self.assistant.pool.submit(job, *args, on_result=self._found, on_error=self._failed,
+            job = partial(setup.discover, address)
+        self.assistant.pool.submit(job, on_result=self._found, on_error=self._failed,
                                    owner=self)
 
     def _found(self, choice: ProfileChoice) -> None:

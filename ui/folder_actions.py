@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QPoint
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMenu, QMessageBox, QWidget
 
-from ui.backend import Folder
+from client.mail.mailbox import Folder
 from ui.icons import icon
 from ui.mail_view import MailView
 from ui.wording import describe_error
@@ -99,7 +99,7 @@ class FolderActions(QObject):
         """Name a new folder, created under the chosen one (unless it is the inbox)."""
         parent = self._folder()
         dialog = self._text_dialog(self.tr("Nouveau dossier"), self.tr("Nom du dossier :"), "")
-        base = parent.path if parent is not None and parent.role != "inbox" else ""
+        base = parent.name if parent is not None and parent.role != "inbox" else ""
         delimiter = parent.delimiter if parent is not None else "/"
         dialog.textValueSelected.connect(
             lambda name: self._create(f"{base}{delimiter}{name}" if base else name, name,
@@ -113,14 +113,14 @@ class FolderActions(QObject):
         if folder is None or folder.role in _KEPT_ROLES:
             return None
         dialog = self._text_dialog(self.tr("Renommer le dossier"), self.tr("Nouveau nom :"),
-                                   folder.name)
-        parent, sep, _leaf = folder.path.rpartition(folder.delimiter)
+                                   folder.leaf)
+        parent, sep, _leaf = folder.name.rpartition(folder.delimiter)
 
         def chosen(name: str) -> None:
-            if self._valid(name, folder.delimiter) and name != folder.name:
+            if self._valid(name, folder.delimiter) and name != folder.leaf:
                 mail = self.view.mail
                 if mail is not None:
-                    self._run(mail.rename_folder, folder.path, f"{parent}{sep}{name}",
+                    self._run(mail.rename_folder, folder.name, f"{parent}{sep}{name}",
                               select=f"{parent}{sep}{name}")
 
         dialog.textValueSelected.connect(chosen)
@@ -135,11 +135,11 @@ class FolderActions(QObject):
         box = self._confirm(
             self.tr("Supprimer le dossier"),
             self.tr("Supprimer le dossier « %1 » et ses %2 message(s) ? Cette action ne "
-                    "peut pas être annulée.").replace("%1", folder.name)
+                    "peut pas être annulée.").replace("%1", folder.leaf)
             .replace("%2", str(folder.total)))
         mail = self.view.mail
         if mail is not None:
-            box.accepted.connect(lambda: self._run(mail.delete_folder, folder.path,
+            box.accepted.connect(lambda: self._run(mail.delete_folder, folder.name,
                                                    select="INBOX"))
         box.open()
         return box
@@ -155,8 +155,8 @@ class FolderActions(QObject):
                     trash.total))
         mail = self.view.mail
         if mail is not None:
-            box.accepted.connect(lambda: self._run(mail.empty_folder, trash.path,
-                                                   reopen=trash.path))
+            box.accepted.connect(lambda: self._run(mail.empty_folder, trash.name,
+                                                   reopen=trash.name))
         box.open()
         return box
 

@@ -17,7 +17,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
 
-from ui.backend import Folder
+from client.mail.mailbox import Folder
 from ui.icons import icon
 
 __all__ = ["MESSAGES_MIME", "FolderTree", "decode_messages", "encode_messages", "folder_label"]
@@ -31,7 +31,7 @@ MESSAGES_MIME = "application/x-mssante-companion-messages"
 _ROLE_ORDER = {"inbox": 0, "drafts": 1, "sent": 2, "archive": 3, "junk": 4, "trash": 5}
 
 
-def _role_name(role: str) -> str:
+def _role_name(role: str | None) -> str:
     return {
         "inbox": QCoreApplication.translate("FolderTree", "Boîte de réception"),
         "sent": QCoreApplication.translate("FolderTree", "Envoyés"),
@@ -39,7 +39,7 @@ def _role_name(role: str) -> str:
         "trash": QCoreApplication.translate("FolderTree", "Corbeille"),
         "junk": QCoreApplication.translate("FolderTree", "Indésirables"),
         "archive": QCoreApplication.translate("FolderTree", "Archives"),
-    }.get(role, "")
+    }.get(role or "", "")
 
 
 def encode_messages(folder: str, uids: list[int]) -> bytes:
@@ -58,7 +58,7 @@ def decode_messages(data: bytes) -> tuple[str, list[int]]:
 
 def folder_label(folder: Folder) -> str:
     """``Boîte de réception (3)``: localised special-use name and unread count."""
-    name = _role_name(folder.role) or folder.name
+    name = _role_name(folder.role) or folder.leaf
     return f"{name} ({folder.unread})" if folder.unread else name
 
 
@@ -135,12 +135,11 @@ class FolderTree(QTreeView):
         current = self.current_path()
         self._model.clear()
         self._items.clear()
-        self._folders = {f.path: f for f in folders}
-        ordered = sorted(
-            self._folders.values(), key=lambda f: (_ROLE_ORDER.get(f.role, 9), f.path.casefold())
-        )
+        self._folders = {f.name: f for f in folders}
+        ordered = sorted(self._folders.values(),
+                         key=lambda f: (_ROLE_ORDER.get(f.role or "", 9), f.name.casefold()))
         for folder in ordered:
-            self._item_for(folder.path, folder.delimiter)
+            self._item_for(folder.name, folder.delimiter)
         self.expandAll()
         if current and current in self._items:
             self.select_path(current)
@@ -180,9 +179,9 @@ class FolderTree(QTreeView):
 
     def update_folder(self, folder: Folder) -> None:
         """Refresh one folder's counters."""
-        item = self._items.get(folder.path)
-        if item is not None and folder.path in self._folders:
-            self._folders[folder.path] = folder
+        item = self._items.get(folder.name)
+        if item is not None and folder.name in self._folders:
+            self._folders[folder.name] = folder
             self._apply(item, folder)
 
     def _apply(self, item: QStandardItem, folder: Folder) -> None:
@@ -194,7 +193,7 @@ class FolderTree(QTreeView):
         if folder.unread:
             item.setData(
                 self.tr("%1, %n non lu(s)", "", folder.unread).replace(
-                    "%1", _role_name(folder.role) or folder.name
+                    "%1", _role_name(folder.role) or folder.leaf
                 ),
                 Qt.ItemDataRole.AccessibleTextRole,
             )
@@ -215,7 +214,7 @@ class FolderTree(QTreeView):
         ("Boîte de réception", never "INBOX"), others by their own name."""
         folder = self._folders.get(path)
         if folder is not None:
-            return _role_name(folder.role) or folder.name
+            return _role_name(folder.role) or folder.leaf
         if path.upper() == "INBOX":  # RFC 3501 section 5.1: INBOX whatever the case
             return _role_name("inbox")
         return path.rpartition("/")[2] or path

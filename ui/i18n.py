@@ -163,8 +163,7 @@ def _catalog(language: str) -> tuple[dict[str, str], dict[str, str]]:
     ts = i18n_dir() / f"{CATALOG_PREFIX}_{language}.ts"
     if not ts.exists():
         return back, contexts
-    root = SafeET.parse(ts).getroot()
-    for context in root.iter("context"):
+    for context in SafeET.parse(ts).iter("context"):
         name = context.findtext("name") or ""
         for message in context.iter("message"):
             source = message.findtext("source") or ""

@@ -45,7 +45,7 @@ def _plural_sources(root: Path) -> dict[str, list[str]]:
                         "-ts", str(ts)], check=True, capture_output=True, timeout=120)
         tree = SafeET.parse(ts)
     found: dict[str, list[str]] = {}
-    for context in tree.getroot().iter("context"):
+    for context in tree.iter("context"):
         for message in context.iter("message"):
             if message.get("numerus") == "yes":
                 found.setdefault(context.findtext("name") or "", []).append(

@@ -10,55 +10,54 @@ and the window that needs it says so.
 
 from __future__ import annotations
 
-import datetime as _dt
-import importlib
+import dataclasses
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
+from client.directory.index import DirectoryEntry
+from client.profiles.model import Endpoint, Profile
+from client.whitelist import TrustDecision
+from client.xdm.model import Author
+from client.xdm.service import XdmPackService
 from ui.backend import (
     CardHolder,
-    DirectoryEntry,
     MailService,
-    PatientForm,
     ProfileChoice,
     Services,
-    TrustVerdict,
 )
 from ui.preferences import ModuleSettingInvalid, Preferences
+from ui.workers import CancelToken
+
+if TYPE_CHECKING:
+    # Names only: these layers load when a service first needs them.
+    from client.auth import Authenticator
+    from client.trust import CardCrlPrefetch
+    from client.whitelist_current import CurrentWhitelist, WhitelistStatus
+    from cps.events import WatcherEvent
+    from cps.pin import PinPrompt
+    from cps.service import CardService
+    from cps.session_card import CardChooser
+    from cps.watcher import CardWatcher
 
 __all__ = [
     "LiveCard",
     "LiveDirectory",
     "LiveProfileSetup",
     "LiveTrust",
-    "LiveXdm",
     "build_card",
     "build_services",
+    "xdm_service",
 ]
 
 logger = logging.getLogger(__name__)
 
-#: Names under which ``client.auth`` may offer "profile + card + PIN prompt -> opener".
-_AUTH_FACTORIES = ("open_session", "sign_in", "opener_for_profile", "build_opener",
-                   "session_opener")
-
 
 # -- directory ------------------------------------------------------------------------------
-def _entry(entry: Any) -> DirectoryEntry:
-    return DirectoryEntry(
-        address=entry.address, family_name=entry.family_name, given_name=entry.given_name,
-        profession=entry.profession, specialty=entry.specialty,
-        organization=entry.organization or getattr(entry, "trade_name", "")
-        or getattr(entry, "service", ""),
-        postal_code=entry.postal_code, city=entry.city, bal_type=entry.bal_type,
-        national_id=entry.national_id)
-
-
 class LiveDirectory:
     """``client.directory.Directory``: the local index (search, filters) and its import."""
 
@@ -73,8 +72,7 @@ class LiveDirectory:
         wanted = {k: v for k, v in (filters or {}).items() if v}
         if not text.strip() and not wanted:
             return []
-        found = self._directory.search(text, limit, wanted or None)
-        return [_entry(e) for e in found]
+        return self._directory.search(text, limit, wanted or None)
 
     def rows(self) -> int:
         """How many entries the index holds (0 before the first import)."""
@@ -82,7 +80,7 @@ class LiveDirectory:
         return int(info.rows) if info is not None else 0
 
     def import_file(self, path: Path, progress: Callable[[int, int], None] | None = None,
-                    cancel: Any = None) -> int:
+                    cancel: CancelToken | None = None) -> int:
         """Import an extraction; ``cancel`` is the worker's token (the index is kept)."""
         return int(self._directory.import_file(path, progress, cancel))
 
@@ -110,33 +108,33 @@ class LiveTrust:
     ``own_domains`` (the signed-in operator's) are always inside the trust space.
     """
 
-    def __init__(self, current: Any = None) -> None:
+    def __init__(self, current: CurrentWhitelist | None = None) -> None:
         from client.whitelist_current import current_whitelist
 
         self._current = current if current is not None else current_whitelist()
         self.own_domains: set[str] = set()
 
-    def status(self) -> Any:
-        """Origin, date and size of the list in force (``WhitelistStatus``)."""
+    def status(self) -> WhitelistStatus:
+        """Origin, date and size of the list in force."""
         return self._current.status()
 
-    def check(self, address: str) -> TrustVerdict:
-        """Inside or outside, with the reason worded for the window."""
+    def check(self, address: str) -> TrustDecision:
+        """Inside or outside; the reason of an outside address is worded for the window."""
         space = self._current.space()
         domain = address.rpartition("@")[2].lower()
         if domain in self.own_domains:
-            return TrustVerdict(address, True)
+            return TrustDecision(address, True, domain)
         if space is None:
             if domain == "patient.mssante.fr":
-                return TrustVerdict(address, True, is_patient=True)
-            return TrustVerdict(address, False, QCoreApplication.translate(
+                return TrustDecision(address, True, domain, is_patient=True)
+            return TrustDecision(address, False, domain, reason=QCoreApplication.translate(
                 "live", "liste blanche non importée : importez-la dans les paramètres"))
         decision = space.check(address)
-        reason = "" if decision.inside else QCoreApplication.translate(
+        if decision.inside:
+            return decision
+        return dataclasses.replace(decision, reason=QCoreApplication.translate(
             "live", "le domaine %1 n'est pas dans la liste blanche MSSanté").replace(
-            "%1", decision.domain or domain)
-        return TrustVerdict(address, decision.inside, reason, decision.is_patient,
-                            decision.operator)
+            "%1", decision.domain or domain))
 
     def reload(self) -> None:
         """Tell open windows the list changed (after a refresh); the list in force is
@@ -156,68 +154,33 @@ class LiveTrust:
 
 
 # -- structured documents -------------------------------------------------------------------
-class LiveXdm:
-    """INS validation and IHE XDM packing (``client.xdm``) for the signed-in author."""
-
-    def __init__(self, author: Callable[[], Any]) -> None:
-        self._author = author
-
-    def validate_ins(self, matricule: str, oid: str) -> None:
-        """Raise ``InvalidIns`` naming the problem."""
-        from client.xdm import validate_ins
-
-        validate_ins(matricule, oid)
-
-    def pack(self, documents: Sequence[Path], patient: PatientForm, target: Path) -> Path:
-        """Build ``IHE_XDM.ZIP``."""
-        from client.xdm import Author, DocumentInput, Patient, pack_xdm, validate_ins
-
-        holder = self._author()
+def xdm_service(services: Services) -> XdmPackService:
+    """INS validation and IHE XDM packing (``client.xdm.service``), authored by the
+    professional signed in when the package is built (the card may change in between)."""
+    def author() -> Author:
+        holder = services.holder
         if holder is None:
             raise RuntimeError("no signed-in professional to author the document")
-        author = Author(national_id=holder.national_id, family=holder.family_name,
-                        given=holder.given_name)
-        person = Patient(validate_ins(patient.ins, patient.ins_oid), family=patient.family_name,
-                         given=patient.given_name, sex=patient.sex,
-                         birth_date=_dt.date.fromisoformat(patient.birth_date))
-        docs = [DocumentInput(p.read_bytes(), p.name) for p in documents]
-        target.write_bytes(pack_xdm(docs, person, author).data)
-        return target
+        return Author.from_card(holder)
+
+    return XdmPackService(author)
 
 
 # -- profiles -------------------------------------------------------------------------------
-def _endpoint_text(endpoint: Any) -> str:
+def _endpoint_text(endpoint: Endpoint) -> str:
     return f"{endpoint.host}:{endpoint.port} ({endpoint.security})"
 
 
-def _choice(profile: Any, operator: str, source: str) -> ProfileChoice:
+def _choice(profile: Profile, operator: str, source: str) -> ProfileChoice:
     return ProfileChoice(address=profile.address, operator=operator,
                          imap=_endpoint_text(profile.imap), smtp=_endpoint_text(profile.smtp),
                          method=profile.auth.method, source=source, payload=profile)
 
 
-def _profile_toml(profile: Any) -> str:
-    """The profile file (a contract, :mod:`client.profiles`): the same keys, nothing more."""
-    def q(value: object) -> str:
-        return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-    lines = ["[account]", f"address = {q(profile.address)}"]
-    for name in ("imap", "smtp"):
-        endpoint = getattr(profile, name)
-        lines += ["", f"[{name}]", f"host = {q(endpoint.host)}", f"port = {endpoint.port}",
-                  f"security = {q(endpoint.security)}"]
-    if profile.ca_file is not None:
-        lines += ["", "[trust]", f"ca_file = {q(profile.ca_file)}"]
-    auth = profile.auth
-    lines += ["", "[auth]", f"method = {q(auth.method)}",
-              f"pkcs11_module = {q(auth.pkcs11_module)}"]
-    if auth.method == "psc":
-        for key in ("issuer", "discovery_url", "client_id", "scope", "acr_values"):
-            if getattr(auth, key):
-                lines.append(f"{key} = {q(getattr(auth, key))}")
-    if auth.method == "certificate" and auth.certificate_file is not None:
-        lines.append(f"certificate_file = {q(auth.certificate_file)}")
-    return "\n".join(lines) + "\n"
+def _profile_of(choice: ProfileChoice) -> Profile:
+    if choice.payload is None:
+        raise ValueError("a proposed profile without its profile")
+    return choice.payload
 
 
 class LiveProfileSetup:
@@ -266,30 +229,28 @@ class LiveProfileSetup:
 
     def test_connection(self, choice: ProfileChoice) -> str:
         """Reach IMAP and SMTP with TLS and check the servers' certificates."""
+        from client.auth.connect import connect_imap, connect_smtp
         from client.trust import TrustStore
 
-        profile = choice.payload
-        connect = importlib.import_module("client.auth.connect")
+        profile = _profile_of(choice)
         trust = TrustStore.from_files([profile.ca_file] if profile.ca_file else [])
-        imap = connect.connect_imap(profile.imap, trust.ssl_context())
+        imap = connect_imap(profile.imap, trust.ssl_context())
         imap.logout()
-        smtp = connect.connect_smtp(profile.smtp, trust.ssl_context())
+        smtp = connect_smtp(profile.smtp, trust.ssl_context())
         smtp.quit()
         return QCoreApplication.translate(
             "live", "IMAP et SMTP joignables, certificats des serveurs vérifiés.")
 
     def save(self, choice: ProfileChoice) -> Path:
         """Write the default profile (a file from the IT department is referenced as is)."""
-        from client.profiles import default_profile_path
+        from client.profiles import default_profile_path, write_profile
 
-        if choice.source == "file" and choice.payload.source is not None:
-            self.preferences.profile_path = str(choice.payload.source)
+        profile = _profile_of(choice)
+        if choice.source == "file" and profile.source is not None:
+            self.preferences.profile_path = str(profile.source)
             self.preferences.sync()
-            return Path(choice.payload.source)
-        target = default_profile_path()
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        target.write_text(_profile_toml(choice.payload), encoding="utf-8")
-        return target
+            return profile.source
+        return write_profile(profile, default_profile_path())
 
 
 def _open_browser(url: str) -> object:
@@ -306,26 +267,26 @@ def _open_browser(url: str) -> object:
 class LiveCard:
     """The CPS card (``cps``) and sign-in to the operator (``client.auth``)."""
 
-    def __init__(self, profile: Any, module: Path) -> None:
+    def __init__(self, profile: Profile, module: Path) -> None:
         from cps.service import CardService
 
         self.profile = profile
         self.service = CardService.for_module(module)
-        self._watcher: Any = None
-        self._prefetch: Any = None
+        self._watcher: CardWatcher | None = None
+        self._prefetch: CardCrlPrefetch | None = None
         self._unsubscribe: Callable[[], None] | None = None
-        self._pending_subscribers: list[Callable[[Any], None]] = []
+        self._pending_subscribers: list[Callable[[WatcherEvent], None]] = []
 
     @property
     def address(self) -> str:
         """The profile's mailbox address (known without signing in)."""
         return str(self.profile.address)
 
-    def session_opener(self, pin_prompt: Any) -> Any:
+    def session_opener(self, pin_prompt: PinPrompt) -> Authenticator:
         """A signed-in ``SessionOpener`` of its own (the bridge's card gate calls this)."""
         return self._opener(pin_prompt)
 
-    def subscribe(self, callback: Callable[[Any], None]) -> Callable[[], None]:
+    def subscribe(self, callback: Callable[[WatcherEvent], None]) -> Callable[[], None]:
         """``callback(WatcherEvent)`` for card events (the bridge gate's ``on_event``);
         before :meth:`watch` starts the watcher, the subscription waits for it."""
         if self._watcher is not None:
@@ -360,7 +321,8 @@ class LiveCard:
                                   contents.slot.description or "")
         return None
 
-    def sign_in(self, pin_prompt: Any, card_chooser: Any = None) -> MailService:
+    def sign_in(self, pin_prompt: PinPrompt, card_chooser: CardChooser | None = None
+                ) -> MailService:
         """Which card through ``card_chooser`` when two are inserted, PIN through
         ``pin_prompt`` (cps), authenticate, open the mailbox."""
         from ui.live_mail import LiveMailService
@@ -379,35 +341,20 @@ class LiveCard:
             raise
         return mail
 
-    def _opener(self, pin_prompt: Any, card_chooser: Any = None) -> Any:
-        try:
-            auth = importlib.import_module("client.auth")
-        except ImportError:
-            auth = None
-        for name in _AUTH_FACTORIES:
-            factory = getattr(auth, name, None) if auth is not None else None
-            if callable(factory):
-                return factory(self.profile, card_service=self.service, pin_prompt=pin_prompt,
-                               open_browser=_open_browser, chooser=card_chooser)
-        # card-tls directly: the card signer, the trust store, TLS + SASL EXTERNAL.
-        from client.auth.card_tls import CertificateTlsAuthenticator
+    def _opener(self, pin_prompt: PinPrompt,
+                card_chooser: CardChooser | None = None) -> Authenticator:
+        from client.auth import build_authenticator
 
-        signer = self.service.signer(pin_prompt, chooser=card_chooser)
-        trust_for_profile = getattr(auth, "trust_for_profile", None)
-        if callable(trust_for_profile):
-            trust = trust_for_profile(self.profile)
-        else:
-            from client.trust import TrustStore
+        return build_authenticator(self.profile, card_service=self.service,
+                                   pin_prompt=pin_prompt, open_browser=_open_browser,
+                                   chooser=card_chooser)
 
-            trust = TrustStore.from_files([self.profile.ca_file] if self.profile.ca_file else [])
-        return CertificateTlsAuthenticator(self.profile, signer, trust)
-
-    def watch(self, on_inserted: Callable[[Any], None],
-              on_removed: Callable[[Any], None]) -> None:
+    def watch(self, on_inserted: Callable[[WatcherEvent], None],
+              on_removed: Callable[[WatcherEvent], None]) -> None:
         """PC/SC events (slot polling when PC/SC is absent); the card service hears first."""
         from cps.watcher import CardWatcher, EventType
 
-        def dispatch(event: Any) -> None:
+        def dispatch(event: WatcherEvent) -> None:
             if event.type == EventType.CARD_INSERTED:
                 on_inserted(event)
             elif event.type == EventType.CARD_REMOVED:
@@ -439,7 +386,7 @@ class LiveCard:
         self.service.close()
 
 
-def _crl_prefetch(service: Any, profile: Any) -> Any:
+def _crl_prefetch(service: CardService, profile: Profile) -> CardCrlPrefetch:
     """A CPS card inserted: the CRLs of its chain are refreshed on a worker, so that the
     revocation check of the sign-in finds them (never a wait on the network at the PIN)."""
     from client.auth import trust_for_profile
@@ -460,7 +407,7 @@ def build_services(preferences: Preferences) -> Services:
     except ImportError:
         logger.warning("directory unavailable")
     services.trust = LiveTrust()
-    services.xdm = LiveXdm(lambda: services.holder)
+    services.xdm = xdm_service(services)
     build_card(services, preferences)
     _add_ecps(services, preferences)
     return services

@@ -5,9 +5,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
+from client.profiles.model import Profile
 from ui.backend import CardHolder, EcpsRequest, MailService
+
+if TYPE_CHECKING:
+    # OpenID Connect (httpx) loads with the first e-CPS sign-in.
+    from client.auth.psc import PscAuthenticator
 
 __all__ = ["LiveEcps"]
 
@@ -17,9 +22,9 @@ logger = logging.getLogger(__name__)
 class LiveEcps:
     """Implements :class:`ui.backend.EcpsSignIn` for a ``psc`` profile with a gateway."""
 
-    def __init__(self, profile: Any) -> None:
+    def __init__(self, profile: Profile) -> None:
         self.profile = profile
-        self._auth: Any = None
+        self._auth: PscAuthenticator | None = None
 
     def remembered_national_id(self) -> str:
         """The identifier last used with this profile."""
@@ -28,7 +33,7 @@ class LiveEcps:
         return remembered_national_id(self.profile)
 
     def sign_in(self, national_id: str, on_pending: Callable[[EcpsRequest], None],
-                cancel: Any) -> tuple[CardHolder, MailService]:
+                cancel: threading.Event) -> tuple[CardHolder, MailService]:
         """CIBA through the gateway, then the mailbox (worker thread)."""
         from client.auth.ciba import (
             CibaPending,
@@ -40,9 +45,8 @@ class LiveEcps:
         def pending(request: CibaPending) -> None:
             on_pending(EcpsRequest(request.binding_message, request.seconds_left()))
 
-        event = cancel if isinstance(cancel, threading.Event) else threading.Event()
         auth = build_ecps_authenticator(self.profile, national_id, on_pending=pending,
-                                        cancel=event)
+                                        cancel=cancel)
         try:
             auth.sign_in()
         except BaseException:

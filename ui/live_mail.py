@@ -1,8 +1,9 @@
 """``ui.backend.MailService`` over ``client.mail`` and a ``SessionOpener``.
 
-A thin adapter: it maps ``client.mail`` records to the records the windows show and
-serialises access to the one IMAP session and the cache (workers run in parallel; an
-IMAP connection is not thread-safe). New-mail watching uses a second IMAP session in IDLE
+A thin adapter: it hands ``client.mail``'s records to the windows as they are (it builds
+only the reading pane's view and converts the compose window's draft) and serialises
+access to the one IMAP session and the cache (workers run in parallel; an IMAP
+connection is not thread-safe). New-mail watching uses a second IMAP session in IDLE
 (RFC 2177) so that it never holds the lock.
 """
 
@@ -16,55 +17,44 @@ import threading
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from client.mail import actions
 from client.mail.cache import MailCache
-from client.mail.compose import XDM_FILENAME, AttachmentSource, build_message, forward, reply
-from client.mail.compose import Draft as ClientDraft
-from client.mail.mailbox import Mailbox, SearchQuery
+from client.mail.compose import (
+    XDM_FILENAME,
+    AttachmentSource,
+    Draft,
+    build_message,
+    forward,
+    reply,
+)
+from client.mail.mailbox import Folder, Mailbox, SearchQuery
 from client.mail.opening import save_copy
-from client.mail.outbox import Outbox
+from client.mail.outbox import Outbox, OutboxEntry
 from client.mail.policy import RecipientPolicy, load_trust_space
-from client.mail.reading import ReadMessage, parse_message
+from client.mail.reading import Attachment, ReadMessage, parse_message
 from client.mail.receipts import ReceiptBook
 from client.mail.sending import MailSender
-from client.mail.summary import MessageSummary as ClientSummary
+from client.mail.summary import MessageSummary
 from client.sessions import SessionOpener
 from ui.backend import (
-    AttachmentData,
-    AttachmentInfo,
-    CarriedAttachment,
-    Draft,
-    Folder,
-    MessageSummary,
     MessageView,
-    MoveUndo,
-    OutboxItem,
     Progress,
     StructuredDocument,
 )
 from ui.cached_rows import CachedRows
 from ui.live_receipts import REPORT_PART_TYPES, ReceiptLinks
 
+if TYPE_CHECKING:
+    # The IDLE watcher loads with the first wait for new mail.
+    from client.mail.idle import IdleEvent, IdleWatcher
+
 __all__ = ["LiveMailService"]
 
 logger = logging.getLogger(__name__)
 
 DRAFT_DOMAIN = "draft.compagnon.invalid"
-
-
-def _summary(row: ClientSummary) -> MessageSummary:
-    return MessageSummary(
-        uid=row.uid, sender=row.sender, subject=row.subject, date=row.date,
-        recipients=", ".join(row.to), flags=frozenset(row.flags), size=row.size,
-        has_attachments=row.has_attachments,
-        structured=row.subject.startswith("XDM/1.0/"),
-    )
-
-
-def _summaries(rows: Sequence[ClientSummary]) -> list[MessageSummary]:
-    return [_summary(r) for r in rows]
 
 
 def _structured(message: ReadMessage) -> StructuredDocument | None:
@@ -95,36 +85,51 @@ def _draft_from(message: ReadMessage, draft_id: str = "") -> Draft | None:
             return None
         draft_id = mid.split("@", 1)[0]
     return Draft(
-        draft_id=draft_id,
-        to=[a for _, a in email.utils.getaddresses(list(message.to))],
-        cc=[a for _, a in email.utils.getaddresses(list(message.cc))],
+        draft_id=draft_id, to=_bare(message.to), cc=_bare(message.cc),
         subject=message.subject, body=message.text,
         receipt=bool(message.disposition_notification_to),
-        in_reply_to=message.in_reply_to, references=list(message.references),
+        in_reply_to=message.in_reply_to, references=tuple(message.references),
         # A draft reopened from the server keeps what it carried, in memory only.
-        carried=[CarriedAttachment(a.filename or f"piece-jointe-{a.index + 1}", a.data,
-                                   a.content_type)
-                 for a in message.attachments if not a.inline],
+        attachments=tuple(
+            AttachmentSource(a.filename or f"piece-jointe-{a.index + 1}", a.data,
+                             a.content_type)
+            for a in message.attachments if not a.inline),
     )
 
 
-def _bare(values: Sequence[str]) -> list[str]:
+def _bare(values: Sequence[str]) -> tuple[str, ...]:
     """``Name <address>`` -> ``address`` (the recipient fields hold addresses)."""
-    return [a for _, a in email.utils.getaddresses(list(values)) if a]
+    return tuple(a for _, a in email.utils.getaddresses(list(values)) if a)
 
 
-def _ui_draft(draft: ClientDraft) -> Draft:
-    """A draft of ``client.mail.compose`` (reply, forward) as a new compose window's."""
-    carried = [CarriedAttachment(a.filename, a.data, a.content_type)
-               for a in draft.attachments]
+def _for_compose(draft: Draft) -> Draft:
+    """A reply or forward (``client.mail.compose``) for a new compose window: addresses
+    only, a fresh identity, a forwarded structured document among the carried files."""
+    carried = draft.attachments
     if draft.xdm is not None:
-        carried.insert(0, CarriedAttachment(XDM_FILENAME, draft.xdm, "application/zip"))
-    return Draft(
-        # Each compose window keeps its own draft: a fresh id, never one per original.
-        draft_id=uuid.uuid4().hex, to=_bare(draft.to), cc=_bare(draft.cc),
-        subject=draft.subject, body=draft.body, in_reply_to=draft.in_reply_to,
-        references=list(draft.references), carried=carried, forwarded=draft.forwarded,
-    )
+        carried = (AttachmentSource(XDM_FILENAME, draft.xdm, "application/zip"), *carried)
+    # Each compose window keeps its own draft: a fresh id, never one per original.
+    return dataclasses.replace(draft, draft_id=uuid.uuid4().hex, to=_bare(draft.to),
+                               cc=_bare(draft.cc), attachments=carried, xdm=None)
+
+
+def _for_sending(draft: Draft) -> Draft:
+    """The compose window's draft as it is sent or saved: its files read, a carried
+    ``IHE_XDM.ZIP`` as the structured document (its headers come from it) and a carried
+    ``message/rfc822`` as the forwarded message (a reopened forward-as-attachment). A
+    package built in the window wins over a carried one; files from disk are sent as
+    they are, whatever their name."""
+    xdm, forwarded = draft.xdm, draft.forwarded
+    carried: list[AttachmentSource] = []
+    for item in draft.attachments:
+        if xdm is None and draft.xdm_file is None and item.filename.upper() == XDM_FILENAME:
+            xdm = item.data
+        elif forwarded is None and item.content_type == "message/rfc822":
+            forwarded = item.data
+        else:
+            carried.append(item)
+    return dataclasses.replace(draft, attachments=tuple(carried), xdm=xdm,
+                               forwarded=forwarded).with_files_read()
 
 
 class LiveMailService:
@@ -141,7 +146,7 @@ class LiveMailService:
         policy = RecipientPolicy(load_trust_space(), own_domains)
         self._sender = MailSender(opener, self._outbox, policy, self._mailbox)
         self._receipts = ReceiptLinks(self._mailbox, self._cache.store)
-        self._idle: Any = None
+        self._idle: IdleWatcher | None = None
         self._idle_lock = threading.Lock()
         self._changed = threading.Event()
         self._closed = threading.Event()
@@ -175,11 +180,9 @@ class LiveMailService:
                     status = imap.folder_status(folder.name, [b"MESSAGES", b"UNSEEN"])
                 except Exception:  # a folder we cannot STATUS shows no counts
                     status = {}
-                result.append(Folder(
-                    path=folder.name, name=folder.name.split(folder.delimiter)[-1],
-                    unread=int(status.get(b"UNSEEN", 0)), total=int(status.get(b"MESSAGES", 0)),
-                    role=folder.role or "", delimiter=folder.delimiter,
-                ))
+                result.append(dataclasses.replace(
+                    folder, unread=int(status.get(b"UNSEEN", 0)),
+                    total=int(status.get(b"MESSAGES", 0))))
             return result
 
     def messages(self, folder: str, progress: Progress | None = None) -> CachedRows:
@@ -213,17 +216,17 @@ class LiveMailService:
                     raise ConnectionError("mailbox closed")
                 self._reader = self._cache.reader()
             reader = self._reader
-        convert = _summaries
+        convert: Callable[[Sequence[MessageSummary]], list[MessageSummary]] = list
         if folder == self._sent:
             # The Sent list marks messages whose read receipt came back.
             with self._reader_lock:
                 read = ReceiptBook(reader.store).read_keys()
             lookup = reader.store.lookup_hash
 
-            def convert(rows: Sequence[ClientSummary]) -> list[MessageSummary]:
-                return [dataclasses.replace(_summary(r), receipt="read")
+            def convert(rows: Sequence[MessageSummary]) -> list[MessageSummary]:
+                return [dataclasses.replace(r, receipt="read")
                         if r.message_id and lookup(r.message_id.strip()) in read
-                        else _summary(r) for r in rows]
+                        else r for r in rows]
 
         return CachedRows(reader, self._reader_lock, folder, convert)
 
@@ -255,7 +258,7 @@ class LiveMailService:
             html=message.html or "", text=message.text,
             remote_content_blocked=message.remote_content_blocked,
             attachments=tuple(
-                AttachmentInfo(a.index, a.filename, a.content_type, a.size)
+                dataclasses.replace(a, data=b"")  # the bytes come with ``attachment()``
                 for a in message.attachments if not a.inline
                 # A receipt reads as a sentence with a link, not as raw report parts.
                 and not (receipt is not None and a.content_type in REPORT_PART_TYPES)
@@ -265,11 +268,10 @@ class LiveMailService:
             receipt_request=request, receipt=receipt, read_by=read_by,
         )
 
-    def attachment(self, folder: str, uid: int, index: int) -> AttachmentData:
+    def attachment(self, folder: str, uid: int, index: int) -> Attachment:
         """One attachment's bytes, for the in-app viewers (nothing written)."""
         message = self._read(folder, uid, mark_seen=False, allow_remote=False)
-        found = next(a for a in message.attachments if a.index == index)
-        return AttachmentData(found.filename, found.content_type, found.data)
+        return next(a for a in message.attachments if a.index == index)
 
     def answer_receipt(self, folder: str, uid: int, send: bool,
                        confirmed_mismatch: bool = False) -> None:
@@ -292,7 +294,7 @@ class LiveMailService:
 
         with self._lock:
             hits = search_everywhere(self._mailbox, self._cache, text)
-        return [(folder, _summary(row)) for folder, row in hits]
+        return hits
 
     def save_attachment(self, folder: str, uid: int, index: int, target: Path) -> Path:
         """Write one attachment to the file the user chose (the save dialog asked
@@ -303,45 +305,17 @@ class LiveMailService:
         return save_copy(target, attachment.data)
 
     # -- sending -----------------------------------------------------------------------
-    def _client_draft(self, draft: Draft) -> ClientDraft:
-        xdm = draft.xdm.read_bytes() if draft.xdm is not None else None
-        forwarded = draft.forwarded
-        carried: list[AttachmentSource] = []
-        for item in draft.carried:
-            if xdm is None and item.filename.upper() == XDM_FILENAME:
-                xdm = item.data  # a forwarded structured document: headers from it
-            elif forwarded is None and item.content_type == "message/rfc822":
-                forwarded = item.data  # a draft of a forward-as-attachment, reopened
-            else:
-                carried.append(AttachmentSource(item.filename, item.data, item.content_type))
-        return ClientDraft(
-            to=tuple(draft.to), cc=tuple(draft.cc), subject=draft.subject, body=draft.body,
-            attachments=(*carried,
-                         *(AttachmentSource.from_path(p) for p in draft.attachments)),
-            xdm=xdm, receipt=draft.receipt, in_reply_to=draft.in_reply_to,
-            references=tuple(draft.references), forwarded=forwarded,
-        )
-
     def send(self, draft: Draft) -> str:
         """Policy check, outbox, submission, copy to Sent (``client.mail.sending``)."""
-        client_draft = self._client_draft(draft)
+        ready = _for_sending(draft)
         with self._lock:
-            report = self._sender.send(client_draft)
+            report = self._sender.send(ready)
         return report.message_id
 
-    def outbox(self) -> list[OutboxItem]:
+    def outbox(self) -> list[OutboxEntry]:
         """The outbox entries with their state and reason."""
         with self._lock:
-            entries = self._outbox.entries()
-        items = []
-        for entry in entries:
-            subject = ""
-            with contextlib.suppress(Exception):
-                subject = parse_message(entry.raw).subject
-            items.append(OutboxItem(entry.message_id, subject, ", ".join(entry.recipients),
-                                    "sent" if entry.state == "submitted" else entry.state,
-                                    entry.reason))
-        return items
+            return self._outbox.entries()
 
     def retry(self, message_id: str) -> None:
         """Submit again (the outbox keys on Message-ID: never twice)."""
@@ -351,7 +325,7 @@ class LiveMailService:
     # -- drafts (kept in the operator's Drafts folder, RFC 6154 \\Drafts) ---------------
     def save_draft(self, draft: Draft) -> None:
         """Replace the draft's previous copy in Drafts with this one."""
-        client_draft = self._client_draft(draft)
+        client_draft = _for_sending(draft)
         if not client_draft.recipients:
             # A draft may have no recipient yet; ``build_message`` (made for sending)
             # wants one: build to ourselves, then drop the To header.
@@ -411,32 +385,25 @@ class LiveMailService:
             else:
                 self._mailbox.remove_flags(folder, uids, [flag])
 
-    @staticmethod
-    def _undo(moved: actions.Moved) -> MoveUndo:
-        return MoveUndo(moved.source, moved.target, len(moved.uids), moved)
-
-    def move(self, folder: str, uids: Sequence[int], target: str) -> MoveUndo:
+    def move(self, folder: str, uids: Sequence[int], target: str) -> actions.Moved:
         """Move to ``target`` (RFC 6851 MOVE, else COPY and expunge)."""
         with self._lock:
-            return self._undo(actions.move_messages(self._mailbox, folder, uids, target))
+            return actions.move_messages(self._mailbox, folder, uids, target)
 
-    def delete(self, folder: str, uids: Sequence[int]) -> MoveUndo | None:
+    def delete(self, folder: str, uids: Sequence[int]) -> actions.Moved | None:
         """To the Trash; in the Trash, for good."""
         with self._lock:
-            moved = actions.delete_messages(self._mailbox, folder, uids)
-        return self._undo(moved) if moved is not None else None
+            return actions.delete_messages(self._mailbox, folder, uids)
 
-    def archive(self, folder: str, uids: Sequence[int]) -> MoveUndo:
+    def archive(self, folder: str, uids: Sequence[int]) -> actions.Moved:
         """To the archive folder."""
         with self._lock:
-            return self._undo(actions.archive_messages(self._mailbox, folder, uids))
+            return actions.archive_messages(self._mailbox, folder, uids)
 
-    def undo_move(self, undo: MoveUndo) -> int:
+    def undo_move(self, undo: actions.Moved) -> int:
         """Move back what ``undo`` moved."""
-        if not isinstance(undo.payload, actions.Moved):
-            return 0
         with self._lock:
-            return actions.undo_move(self._mailbox, undo.payload)
+            return actions.undo_move(self._mailbox, undo)
 
     def empty_folder(self, folder: str) -> int:
         """Delete every message of ``folder`` for good."""
@@ -469,13 +436,13 @@ class LiveMailService:
     def reply_draft(self, folder: str, uid: int, reply_all: bool = False) -> Draft:
         """A reply with ``In-Reply-To`` and ``References`` (RFC 5322 section 3.6.4)."""
         original = parse_message(self._raw(folder, uid))
-        return _ui_draft(reply(original, self.address, reply_all=reply_all))
+        return _for_compose(reply(original, self.address, reply_all=reply_all))
 
     def forward_draft(self, folder: str, uid: int, inline: bool = True) -> Draft:
         """A forward: inline keeps the attachments (the XDM and its PDF); otherwise the
         whole message goes as a ``message/rfc822`` attachment."""
         raw = self._raw(folder, uid)
-        return _ui_draft(forward(parse_message(raw), raw, inline=inline))
+        return _for_compose(forward(parse_message(raw), raw, inline=inline))
 
     # -- new mail ------------------------------------------------------------------------
     def wait_for_new_mail(self, timeout: float) -> bool:
@@ -492,7 +459,7 @@ class LiveMailService:
 
                 watcher = IdleWatcher(self.opener, "INBOX")
 
-                def on_events(events: list[Any]) -> None:
+                def on_events(events: list[IdleEvent]) -> None:
                     if any(e.kind in ("exists", "recent", "reconnected") for e in events):
                         self._changed.set()
 

@@ -6,8 +6,9 @@ Both directions of RFC 8098 as the reading pane and the list need them:
   (who asks, whether the address differs from the Return-Path, whether it was already
   answered: ``$MDNSent``, RFC 3503);
 - receipts that came back are found in INBOX (``scan_reports``) and kept, sealed, in the
-  encrypted cache by the Message-ID they are about (``ReceiptBook``); the Sent list marks
-  those messages "read" and a sent message lists who read it and when; a receipt message
+  encrypted cache by the Message-ID they are about (``ReceiptBook``; the Sent list marks
+  those messages "read", :meth:`ui.live_mail.LiveMailService.messages`); a sent message
+  lists who read it and when; a receipt message
   itself becomes a :class:`ui.backend.ReadReceipt` linked to its original.
 
 Called by :class:`ui.live_mail.LiveMailService` under its lock (one IMAP session).
@@ -34,7 +35,7 @@ from client.mail.receipts import (
 )
 from client.mail.sending import MailSender
 from client.mail.store import EncryptedStore
-from ui.backend import MessageSummary, ReadReceipt, ReceiptRequest
+from ui.backend import ReadReceipt, ReceiptRequest
 
 __all__ = ["REPORT_PART_TYPES", "ReceiptLinks"]
 
@@ -138,21 +139,6 @@ class ReceiptLinks:
                 read=bool(item.get("read")), error=item.get("error", ""),
             ))
         return tuple(sorted(out, key=lambda r: r.read_at.timestamp() if r.read_at else 0))
-
-    def mark_read(self, rows: Sequence[MessageSummary], message_ids: Sequence[str]
-                  ) -> list[MessageSummary]:
-        """``rows`` with ``receipt="read"`` where a receipt came back."""
-        # One query for the linked Message-IDs (hashed), then unseal only those rows.
-        known = {row[0] for row in self.book.store.conn.execute(
-            "SELECT DISTINCT key FROM receipts")}
-        out = []
-        for row, message_id in zip(rows, message_ids, strict=True):
-            linked = message_id and self.book.store.lookup_hash(message_id.strip()) in known
-            receipts = self.read_by(message_id) if linked else ()
-            if any(r.read for r in receipts):
-                row = MessageSummary(**{**row.__dict__, "receipt": "read"})
-            out.append(row)
-        return out
 
     def _original(self, message_id: str) -> tuple[str, int | None, str, tuple[str, ...]]:
         """Where the original is in Sent, its subject and its recipients."""

@@ -7,6 +7,7 @@ changed (lock, other user) is dropped, so a late answer never shows the previous
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,7 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.backend import Folder, MailService, MessageSummary, MessageView
+from client.mail.mailbox import Folder
+from client.mail.summary import MessageSummary
+from ui.backend import MailService, MessageView
 from ui.folder_tree import FolderTree
 from ui.message_list import ROW_HEIGHT, MessageList
 from ui.message_model import MessageTableModel, display_subject, search_keys
@@ -191,12 +194,12 @@ class MailView(QWidget):
         self._call(self.mail.folders, self._counts_loaded, "")
 
     def _counts_loaded(self, folders: list[Folder]) -> None:
-        if set(self._folders) != {f.path for f in folders}:
-            self._folders = {f.path: f for f in folders}
+        if set(self._folders) != {f.name for f in folders}:
+            self._folders = {f.name: f for f in folders}
             self.folders.set_folders(folders)  # a folder appeared (archives) or went away
             return
         for folder in folders:
-            self._folders[folder.path] = folder
+            self._folders[folder.name] = folder
             self.folders.update_folder(folder)
 
     def folder_record(self, path: str | None = None) -> Folder | None:
@@ -208,13 +211,13 @@ class MailView(QWidget):
         return list(self._folders.values())
 
     def _folders_loaded(self, folders: list[Folder]) -> None:
-        self._folders = {f.path: f for f in folders}
+        self._folders = {f.name: f for f in folders}
         wanted = self._wanted_folder or self.current_folder
         self._wanted_folder = ""
         self.folders.set_folders(folders)
         if wanted not in self._folders:
-            wanted = next((f.path for f in folders if f.role == "inbox"), "")
-            wanted = wanted or (folders[0].path if folders else "")
+            wanted = next((f.name for f in folders if f.role == "inbox"), "")
+            wanted = wanted or (folders[0].name if folders else "")
         if wanted:
             if self.folders.current_path() == wanted:
                 self.open_folder(wanted)
@@ -357,7 +360,7 @@ class MailView(QWidget):
         self.message_shown.emit(view)
         row = self.model.row_of(view.uid)
         summary = self.model.message_at(row) if row is not None else None
-        if summary is not None and summary.unread:
+        if summary is not None and not summary.seen:
             self._read_timer.start(self.read_delay_ms)
 
     def _mark_shown_read(self) -> None:
@@ -376,16 +379,15 @@ class MailView(QWidget):
             summary = self.model.message_at(row) if row is not None else None
             if summary is None or (flag in summary.flags) == on:
                 continue
-            flags = summary.flags | {flag} if on else summary.flags - {flag}
-            self.model.update_message(MessageSummary(**{**summary.__dict__,
-                                                        "flags": frozenset(flags)}))
+            flags = (*summary.flags, flag) if on else tuple(f for f in summary.flags if f != flag)
+            self.model.update_message(dataclasses.replace(summary, flags=flags))
             changed += 1
         if flag == "\\Seen" and changed:
             folder = self._folders.get(self.current_folder)
             if folder is not None:
                 unread = max(folder.unread + (-changed if on else changed), 0)
-                folder = Folder(**{**folder.__dict__, "unread": unread})
-                self._folders[folder.path] = folder
+                folder = dataclasses.replace(folder, unread=unread)
+                self._folders[folder.name] = folder
                 self.folders.update_folder(folder)
         self._call(self.mail.set_flag, lambda _r: None, "", self.current_folder, list(uids),
                    flag, on)

@@ -18,8 +18,8 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QFileOpenEvent
 
+from client.mail.compose import Draft
 from client.mail.mailto import MailtoLink, NotAMailtoLink, is_mailto, parse_mailto
-from ui.backend import Draft
 
 __all__ = ["MailtoInbox", "draft_from_link", "mailto_arguments"]
 
@@ -33,7 +33,7 @@ def mailto_arguments(argv: Sequence[str]) -> list[str]:
 
 def draft_from_link(link: MailtoLink) -> Draft:
     """A new draft prefilled from the link (its own id: saved like any draft)."""
-    return Draft(draft_id=f"mailto-{uuid.uuid4().hex}", to=list(link.to), cc=list(link.cc),
+    return Draft(draft_id=f"mailto-{uuid.uuid4().hex}", to=tuple(link.to), cc=tuple(link.cc),
                  subject=link.subject, body=link.body)
 
 

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.backend import CardHolder, Draft, MailService, Services
+from client.mail.compose import Draft
+from ui.backend import CardHolder, MailService, Services
 from ui.compose import ComposeWindow
 from ui.icons import APP_ICON, icon
 from ui.lock_screen import LockScreen
@@ -352,7 +353,7 @@ class MainWindow(QMainWindow):
         if window is None:
             window = DirectoryWindow(self.services, self.pool, self)
             window.write_to.connect(lambda address: self.compose(
-                Draft(draft_id=uuid.uuid4().hex, to=[address])))
+                Draft(draft_id=uuid.uuid4().hex, to=(address,))))
             self._directory_window = window
             fit_to_screen(window, near=self)
         window.show()

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QPoint, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
-from ui.backend import MoveUndo
+from client.mail.actions import Moved
 from ui.folder_actions import FolderActions
 from ui.icons import icon
 from ui.mail_view import MailView
@@ -189,11 +189,11 @@ class MessageActions(QObject):
                               self._window)
             box.setObjectName("confirmDelete")
             box.setDefaultButton(QMessageBox.StandardButton.No)
-            box.accepted.connect(lambda: self._delete(folder.path, uids))
+            box.accepted.connect(lambda: self._delete(folder.name, uids))
             self.last_dialog = box
             box.open()
             return
-        self._delete(folder.path, uids)
+        self._delete(folder.name, uids)
 
     def _delete(self, folder: str, uids: list[int]) -> None:
         mail = self.view.mail
@@ -230,7 +230,7 @@ class MessageActions(QObject):
         self.view.remove_messages(uids)
         self._submit(fn, lambda undo: self._moved(undo, len(uids)), *args, restore=folder)
 
-    def _moved(self, undo: MoveUndo | None, count: int, *, deleted: bool = False) -> None:
+    def _moved(self, undo: Moved | None, count: int, *, deleted: bool = False) -> None:
         self.view.refresh_counts()
         if undo is None:
             self.undo_bar.offer(self.tr("%n message(s) supprimé(s) définitivement.", "",
@@ -242,7 +242,7 @@ class MessageActions(QObject):
                 .replace("%1", target))
         self.undo_bar.offer(text, lambda: self.undo(undo))
 
-    def undo(self, undo: MoveUndo) -> None:
+    def undo(self, undo: Moved) -> None:
         """Move the messages back; the list shows them again."""
         mail = self.view.mail
         if mail is None:
@@ -275,7 +275,7 @@ class MessageActions(QObject):
         messages = self.view.selected_messages()
         if messages:
             self.view.set_flag_on([m.uid for m in messages], SEEN,
-                                  any(m.unread for m in messages))
+                                  any(not m.seen for m in messages))
 
     def toggle_flag(self) -> None:
         """S: flag, or unflag when every selected message is flagged."""

@@ -4,7 +4,7 @@ The model holds the folder as an order of UIDs; the view asks ``data()`` only fo
 rows on screen (uniform row height, no per-row widgets). The rows come from one of two
 sources:
 
-* a list of :class:`ui.backend.MessageSummary` held in memory (the test double, small
+* a list of :class:`client.mail.summary.MessageSummary` held in memory (the test double, small
   folders): sorting and the quick filter run here at once, with ``list.sort`` and
   precomputed keys instead of a ``QSortFilterProxyModel``, whose C++ comparisons would
   call back into Python millions of times for 100,000 rows;
@@ -27,6 +27,7 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QByteArray,
     QCoreApplication,
+    QDateTime,
     QLocale,
     QMimeData,
     QModelIndex,
@@ -37,7 +38,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QIcon
 
 from client.mail.search import fold
-from ui.backend import MessageSummary
+from client.mail.summary import MessageSummary
 from ui.cached_rows import CachedRows, Texts
 from ui.folder_tree import MESSAGES_MIME, encode_messages
 from ui.icons import icon
@@ -129,15 +130,15 @@ def _date_key(message: MessageSummary) -> float:
 
 def _correspondents(message: MessageSummary, recipients: bool) -> str:
     """The correspondent column's text: the sender's name, or the recipients' names."""
-    if recipients and message.recipients:
-        return ", ".join(_sender_name(r) for r in message.recipients.split(", "))
+    if recipients and message.to:
+        return ", ".join(_sender_name(r) for r in message.to)
     return _sender_name(message.sender)
 
 
 def _sort_key(column: int, recipients: bool) -> Callable[[MessageSummary], Any]:
     keyfuncs: dict[int, Callable[[MessageSummary], Any]] = {
-        Column.STATUS: lambda m: (m.unread, m.flagged, m.has_attachments),
-        Column.SENDER: ((lambda m: m.recipients.casefold()) if recipients
+        Column.STATUS: lambda m: (not m.seen, m.flagged, m.has_attachments),
+        Column.SENDER: ((lambda m: ", ".join(m.to).casefold()) if recipients
                         else (lambda m: m.sender.casefold())),
         Column.SUBJECT: lambda m: display_subject(m.subject).casefold(),
         Column.DATE: _date_key,
@@ -558,13 +559,13 @@ class MessageTableModel(QAbstractTableModel):
                 if message.date is None:
                     return ""
                 local = message.date.astimezone()  # the user's zone, as the reading pane
-                return self._locale.toString(local, QLocale.FormatType.ShortFormat)
+                return self._locale.toString(QDateTime(local), QLocale.FormatType.ShortFormat)
             if column == Column.SIZE:
                 return _size_text(message.size)
             return None
         if role == Qt.ItemDataRole.DecorationRole and column == Column.STATUS:
             return self._status_icon(message)
-        if role == Qt.ItemDataRole.FontRole and message.unread:
+        if role == Qt.ItemDataRole.FontRole and not message.seen:
             return self._bold
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == Column.STATUS:
@@ -610,13 +611,13 @@ class MessageTableModel(QAbstractTableModel):
             return icon("flag")
         if message.has_attachments:
             return icon("attachment")
-        if message.unread:
+        if not message.seen:
             return icon("unread")
         return QIcon()
 
     def _status_text(self, message: MessageSummary) -> str:
         parts = []
-        if message.unread:
+        if not message.seen:
             parts.append(QCoreApplication.translate("MessageTableModel", "non lu"))
         if message.flagged:
             parts.append(QCoreApplication.translate("MessageTableModel", "suivi"))

@@ -24,7 +24,8 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from client.mail.opening import OpeningFolder, OpenVerdict, classify, save_copy
-from ui.backend import AttachmentData, MailService
+from client.mail.reading import Attachment
+from ui.backend import MailService
 from ui.document_viewer import DocumentViewer
 from ui.wording import describe_error
 from ui.workers import WorkerPool
@@ -75,11 +76,11 @@ class AttachmentOpener(QObject):
         self.status.emit(self.tr("Ouverture de la pièce jointe…"))
         generation = self._generation
 
-        def fetch() -> tuple[AttachmentData, OpenVerdict]:
+        def fetch() -> tuple[Attachment, OpenVerdict]:
             data = mail.attachment(folder, uid, index)
             return data, classify(data.filename, data.content_type, data.data)
 
-        def done(result: tuple[AttachmentData, OpenVerdict]) -> None:
+        def done(result: tuple[Attachment, OpenVerdict]) -> None:
             if generation == self._generation:  # not after a lock
                 self.show(result[0], index, result[1])
 
@@ -94,7 +95,7 @@ class AttachmentOpener(QObject):
             window.close()
         self.viewers = []
 
-    def show(self, attachment: AttachmentData, index: int = 0,
+    def show(self, attachment: Attachment, index: int = 0,
              verdict: OpenVerdict | None = None) -> None:
         """Open ``attachment`` (already in memory) by the rules above."""
         if verdict is None:
@@ -124,7 +125,7 @@ class AttachmentOpener(QObject):
         """Hand ``path`` to the system's viewer; False when it has none."""
         return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
 
-    def _offer_save(self, attachment: AttachmentData, text: str) -> QMessageBox:
+    def _offer_save(self, attachment: Attachment, text: str) -> QMessageBox:
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Pièce jointe non ouverte"),
                           text, QMessageBox.StandardButton.NoButton, self.window)
         box.setObjectName("attachmentNotOpened")
@@ -136,7 +137,7 @@ class AttachmentOpener(QObject):
         box.finished.connect(lambda _r=0, b=box: self._forget(b))
         return box
 
-    def save_as(self, attachment: AttachmentData) -> Path | None:
+    def save_as(self, attachment: Attachment) -> Path | None:
         """Ask where, then write the attachment (0600); never opened afterwards."""
         from client.mail.attachments import safe_filename
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.backend import OutboxItem
+from client.mail.outbox import OutboxEntry
 
 __all__ = ["OutboxView", "state_label"]
 
@@ -29,13 +29,13 @@ def state_label(widget: QWidget, state: str) -> str:
     return {
         "queued": QCoreApplication.translate("OutboxView", "En attente"),
         "sending": QCoreApplication.translate("OutboxView", "Envoi en cours"),
-        "sent": QCoreApplication.translate("OutboxView", "Envoyé"),
+        "submitted": QCoreApplication.translate("OutboxView", "Envoyé"),
         "failed": QCoreApplication.translate("OutboxView", "Échec"),
     }.get(state, state)
 
 
 class OutboxView(QWidget):
-    """Lists :class:`OutboxItem` records; asks for a retry of a failed one."""
+    """Lists :class:`OutboxEntry` records; asks for a retry of a failed one."""
 
     retry_requested = Signal(str)
     refresh_requested = Signal()
@@ -64,12 +64,12 @@ class OutboxView(QWidget):
         layout.addLayout(row)
         self.tree.currentItemChanged.connect(self._current_changed)
 
-    def set_items(self, items: list[OutboxItem]) -> None:
+    def set_items(self, items: list[OutboxEntry]) -> None:
         """Show the outbox."""
         self.tree.clear()
         for entry in items:
             item = QTreeWidgetItem([state_label(self, entry.state), entry.subject,
-                                    entry.recipients, entry.reason])
+                                    ", ".join(entry.recipients), entry.reason])
             item.setData(0, ID_ROLE, entry.message_id)
             item.setData(1, ID_ROLE, entry.state)
             self.tree.addTopLevelItem(item)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRegularExpression, Slot
 from PySide6.QtGui import QRegularExpressionValidator
@@ -25,6 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from ui.gui_question import GuiQuestion, PendingQuestion
+
+if TYPE_CHECKING:
+    from cps.pin import PinRequest
 
 __all__ = ["PinAsk", "PinDialog", "QtPinPrompt", "pin_ask_from"]
 
@@ -47,7 +50,7 @@ class PinAsk:
     wrong_length: bool = False
 
 
-def _holder_text(request: Any) -> tuple[str, str]:
+def _holder_text(request: PinRequest) -> tuple[str, str]:
     holder = getattr(request, "holder", None)
     name = getattr(request, "holder_name", "") or ""
     profession = getattr(request, "profession", "") or ""
@@ -62,7 +65,7 @@ def _holder_text(request: Any) -> tuple[str, str]:
     return name, profession
 
 
-def pin_ask_from(request: Any) -> PinAsk:
+def pin_ask_from(request: PinRequest | PinAsk) -> PinAsk:
     """Normalise a ``cps`` ``PinRequest`` (or a :class:`PinAsk`) for display."""
     if isinstance(request, PinAsk):
         return request
@@ -189,12 +192,12 @@ class QtPinPrompt(GuiQuestion):
     user cancelled (or the card was removed, see :meth:`cancel_pending`).
     """
 
-    def ask_pin(self, request: Any) -> str | None:
+    def ask_pin(self, request: PinRequest | PinAsk) -> str | None:
         """Show the dialog and wait for the answer (blocks the calling card thread)."""
         answer: str | None = self._ask(pin_ask_from(request))
         return answer
 
-    def show_locked(self, request: Any = None) -> None:
+    def show_locked(self, request: PinRequest | PinAsk | None = None) -> None:
         """Explain a locked card (no PIN asked); returns at once."""
         ask = pin_ask_from(request) if request is not None else PinAsk()
         ask = PinAsk(holder=ask.holder, profession=ask.profession, locked=True)

@@ -105,7 +105,9 @@ class Preferences:
         value = self._settings.value("trust/anchors", [])
         if isinstance(value, str):
             return [value] if value else []
-        return [str(v) for v in (value or [])]
+        if isinstance(value, (list, tuple)):
+            return [str(v) for v in value]
+        return []
 
     @extra_anchors.setter
     def extra_anchors(self, value: list[str]) -> None:

@@ -11,7 +11,7 @@ import html
 import logging
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QLocale, Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QTextDocument
 from PySide6.QtWidgets import (
     QFrame,
@@ -171,7 +171,7 @@ class ReadingPane(QWidget):
         cc_label, date_label = self.tr("Cc"), self.tr("Date")
         # Shown in the user's time zone, like the message list (a Date header carries the
         # sender's offset).
-        date = (QLocale().toString(view.date.astimezone(), "dddd d MMMM yyyy, HH:mm")
+        date = (QLocale().toString(QDateTime(view.date.astimezone()), "dddd d MMMM yyyy, HH:mm")
                 if view.date else "")
         # French puts a space before the colon, English does not: the pattern is translated.
         field = self.tr("%1 : %2")

@@ -12,12 +12,15 @@ from __future__ import annotations
 import html
 import logging
 import re
+from collections.abc import Sequence
 
 from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from client.directory.index import DirectoryEntry
+from client.whitelist import TrustDecision
 from ui.app_events import app_events
-from ui.backend import DirectoryEntry, DirectoryService, TrustService, TrustVerdict
+from ui.backend import DirectoryService, TrustService
 from ui.workers import WorkerPool
 
 __all__ = ["RecipientField", "entry_label", "split_addresses"]
@@ -42,7 +45,7 @@ def entry_label(entry: DirectoryEntry) -> str:
     """How a directory result reads in the completion list."""
     details = ", ".join(
         part for part in (
-            entry.profession, entry.specialty, entry.organization, entry.city
+            entry.profession, entry.specialty, entry.organization_name, entry.city
         ) if part
     )
     name = entry.display_name
@@ -66,7 +69,7 @@ class RecipientField(QWidget):
         self.pool = pool
         self.directory = directory
         self.trust = trust
-        self.verdicts: dict[str, TrustVerdict] = {}
+        self.verdicts: dict[str, TrustDecision] = {}
         self._entries: dict[str, DirectoryEntry] = {}
         self._query_serial = 0
         layout = QVBoxLayout(self)
@@ -89,7 +92,8 @@ class RecipientField(QWidget):
         # The directory already matched (accent-insensitive, several words): show all.
         self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.completer.setWidget(self.edit)
-        self.completer.activated[str].connect(self._insert_completion)
+        # The default overload of ``activated`` is the QString one (the chosen label).
+        self.completer.activated.connect(self._insert_completion)
 
         self._lookup_timer = QTimer(self)
         self._lookup_timer.setSingleShot(True)
@@ -105,12 +109,12 @@ class RecipientField(QWidget):
         """The addresses typed."""
         return split_addresses(self.edit.text())
 
-    def set_addresses(self, addresses: list[str]) -> None:
+    def set_addresses(self, addresses: Sequence[str]) -> None:
         """Fill the field (a draft, a reply, "write to")."""
         self.edit.setText(", ".join(addresses))
         self.check_addresses()
 
-    def refused(self) -> list[TrustVerdict]:
+    def refused(self) -> list[TrustDecision]:
         """Addresses known to be outside the trust space."""
         return [v for a in self.addresses() if (v := self.verdicts.get(a)) and not v.inside]
 
@@ -178,7 +182,7 @@ class RecipientField(QWidget):
         self.check_addresses()
         self.verdicts_changed.emit()
 
-    def _verdict(self, verdict: TrustVerdict) -> None:
+    def _verdict(self, verdict: TrustDecision) -> None:
         self.verdicts[verdict.address] = verdict
         self._render()
         self.verdicts_changed.emit()

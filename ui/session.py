@@ -22,13 +22,13 @@ import enum
 import logging
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from client.audit import record as audit_record
-from ui.backend import CardHolder, Draft, EcpsRequest, MailService, Services
+from ui.backend import CardHolder, EcpsRequest, MailService, Services
 from ui.card_choice_dialog import QtCardChooser
 from ui.card_watch import CardEvent, QtCardWatcher
 from ui.ecps_dialog import EcpsDialog
@@ -38,6 +38,7 @@ from ui.wording import describe_error, is_cancellation
 from ui.workers import WorkerPool
 
 if TYPE_CHECKING:
+    from client.mail.compose import Draft
     from ui.lock_screen import LockScreen
 
 __all__ = ["SessionController", "SessionState"]
@@ -389,9 +390,9 @@ class SessionController(QObject):
             self._attempt += 1  # whatever the pending sign-in returns is now stale
             self.pin_prompt.cancel_pending()
             self.card_chooser.cancel_pending()
-            self._set_state(SessionState.LOCKED if self._last_user else
-                            SessionState.WAITING_CARD)
-            if self.state == SessionState.LOCKED:
+            following = SessionState.LOCKED if self._last_user else SessionState.WAITING_CARD
+            self._set_state(following)
+            if following == SessionState.LOCKED:
                 self.locked.emit()
             return
         if self.state != SessionState.OPEN:
@@ -423,7 +424,7 @@ class SessionController(QObject):
         self.state = state
         self.state_changed.emit(state)
 
-    def on_state(self, callback: Callable[[Any], None]) -> None:
+    def on_state(self, callback: Callable[[SessionState], None]) -> None:
         """Convenience for tests and the status bar."""
         self.state_changed.connect(callback)
 

@@ -129,6 +129,12 @@ class DirectoryEntry:
             return " ".join(p for p in (self.given_name, self.family_name) if p)
         return " - ".join(p for p in (self.service, self.organization) if p) or self.address
 
+    @property
+    def organization_name(self) -> str:
+        """Where the person works, as a reader names it: the organisation, else its trade
+        name, else the service."""
+        return self.organization or self.trade_name or self.service
+
     def to_dict(self) -> dict[str, str]:
         """The entry as a JSON-ready mapping (CLI ``--json``)."""
         return asdict(self)

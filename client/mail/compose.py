@@ -41,10 +41,11 @@ XDM_FILENAME = "IHE_XDM.ZIP"
 
 @dataclass(frozen=True)
 class AttachmentSource:
-    """An attachment to send: name, bytes and MIME type."""
+    """An attachment to send: name, bytes (never in a repr: health documents reach logs
+    no other way) and MIME type."""
 
     filename: str
-    data: bytes
+    data: bytes = field(repr=False)
     content_type: str = "application/octet-stream"
 
     @classmethod
@@ -70,6 +71,15 @@ class Draft:
     in_reply_to: str = ""
     references: tuple[str, ...] = ()
     forwarded: bytes | None = field(default=None, repr=False)
+    #: names one draft across its saves (its Message-ID in the Drafts folder); "" for a
+    #: message sent at once.
+    draft_id: str = ""
+    #: attachments still on disk, read when the message is built: a compose window keeps
+    #: paths and never reads files on its GUI thread.
+    files: tuple[Path, ...] = ()
+    #: an ``IHE_XDM.ZIP`` still on disk (the structured-document dialog's package), read
+    #: into ``xdm`` when the message is built.
+    xdm_file: Path | None = None
 
     @property
     def recipients(self) -> tuple[str, ...]:
@@ -80,6 +90,27 @@ class Draft:
                 if addr:
                     seen.setdefault(addr, None)
         return tuple(seen)
+
+    def is_empty(self) -> bool:
+        """Nothing typed or attached yet."""
+        return not (self.to or self.cc or self.bcc or self.subject or self.body
+                    or self.attachments or self.files or self.xdm is not None
+                    or self.xdm_file is not None or self.forwarded is not None)
+
+    def with_files_read(self) -> Draft:
+        """The draft with ``files`` and ``xdm_file`` read into ``attachments`` and ``xdm``.
+
+        Raises:
+            OSError: a file cannot be read.
+        """
+        if not self.files and self.xdm_file is None:
+            return self
+        xdm = self.xdm
+        if self.xdm_file is not None and xdm is None:
+            xdm = self.xdm_file.read_bytes()
+        return replace(self, attachments=(*self.attachments,
+                                          *(AttachmentSource.from_path(p) for p in self.files)),
+                       files=(), xdm=xdm, xdm_file=None)
 
 
 def _domain(address: str) -> str:
@@ -99,7 +130,9 @@ def build_message(
 
     Raises:
         InvalidMessage: no recipient, a header with a line break, an unreadable XDM.
+        OSError: a file of ``draft.files`` (or its ``xdm_file``) cannot be read.
     """
+    draft = draft.with_files_read()
     if not draft.recipients:
         raise InvalidMessage("the message has no recipient")
     msg = email.message.EmailMessage(policy=email.policy.SMTP)

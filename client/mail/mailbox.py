@@ -68,12 +68,23 @@ _SORT_KEYS = {"date": "DATE", "from": "FROM", "subject": "SUBJECT", "size": "SIZ
 
 @dataclass(frozen=True)
 class Folder:
-    """One IMAP folder with its RFC 6154 role (``inbox``, ``sent``... or ``None``)."""
+    """One IMAP folder with its RFC 6154 role (``inbox``, ``sent``... or ``None``).
+
+    ``unread`` and ``total`` are the STATUS counters (RFC 3501 section 6.3.10) when the
+    caller asked for them (the desktop's folder tree); 0 otherwise.
+    """
 
     name: str
     delimiter: str
     flags: tuple[str, ...]
     role: str | None
+    unread: int = 0
+    total: int = 0
+
+    @property
+    def leaf(self) -> str:
+        """The last part of the path (``2024`` of ``Dossiers patients/2024``)."""
+        return self.name.split(self.delimiter)[-1] if self.delimiter else self.name
 
     @property
     def selectable(self) -> bool:

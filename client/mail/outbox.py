@@ -19,6 +19,8 @@ the account's encrypted file (:mod:`client.mail.store`).
 from __future__ import annotations
 
 import contextlib
+import email.parser
+import email.policy
 import email.utils
 import json
 import logging
@@ -73,6 +75,16 @@ class OutboxEntry:
     attempts: int
     reason: str
     created: float
+
+    @property
+    def subject(self) -> str:
+        """The message's subject, decoded ("" when its header cannot be read)."""
+        try:
+            headers = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(
+                self.raw)
+            return str(headers.get("Subject", ""))
+        except Exception:  # a list of what waits must show every entry, subject or not
+            return ""
 
     def to_json(self) -> dict[str, Any]:
         """The ``mail outbox --json`` item (no message content)."""

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "STRUCTURED_SUBJECT",
     "SUMMARY_ITEMS",
     "MessageSummary",
     "decode_header_text",
@@ -32,6 +33,10 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+#: The subject prefix of a message carrying an IHE XDM package (MSSanté integration
+#: convention, ``XDM/1.0/DDM+...``).
+STRUCTURED_SUBJECT = "XDM/1.0/"
 
 #: FETCH items of a summary (RFC 3501 section 6.4.5); MODSEQ is added when CONDSTORE is on.
 SUMMARY_ITEMS: tuple[str, ...] = (
@@ -60,11 +65,24 @@ class MessageSummary:
     cc: tuple[str, ...] = ()
     modseq: int = 0
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    #: read receipts of a sent message: "" (none known), "requested", "read" (an MDN came
+    #: back), "failed"; set by whoever links receipts (the cache knows none).
+    receipt: str = ""
 
     @property
     def seen(self) -> bool:
         """Whether the message was read (``\\Seen``)."""
         return "\\Seen" in self.flags
+
+    @property
+    def flagged(self) -> bool:
+        """Whether the user marked it (``\\Flagged``)."""
+        return "\\Flagged" in self.flags
+
+    @property
+    def structured(self) -> bool:
+        """Whether it carries a structured document (IHE XDM integration subject)."""
+        return self.subject.startswith(STRUCTURED_SUBJECT)
 
     def to_json(self) -> dict[str, Any]:
         """The ``mail list --json`` item (keys are the CLI contract)."""

@@ -1,4 +1,5 @@
-"""Operator profiles: the TOML contract, known operators and DNS SRV autodiscovery."""
+"""Operator profiles: the TOML contract (read and written), known operators and DNS SRV
+autodiscovery."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from client.profiles.loader import (
 )
 from client.profiles.model import AuthSettings, Endpoint, Profile
 from client.profiles.operators import KnownOperator, find_operator, known_operators
+from client.profiles.writer import profile_text, write_profile
 
 __all__ = [
     "PROFILE_ENV",
@@ -32,4 +34,6 @@ __all__ = [
     "load_default_profile",
     "load_profile",
     "parse_profile",
+    "profile_text",
+    "write_profile",
 ]

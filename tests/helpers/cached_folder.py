@@ -57,6 +57,4 @@ def seed_folder(cache: MailCache, folder: str, count: int, *, start_uid: int = 1
 
 def cached_rows(cache: MailCache, folder: str) -> CachedRows:
     """``folder`` as the live service lists it (its own reader connection)."""
-    from ui.live_mail import _summaries
-
-    return CachedRows(cache.reader(), threading.Lock(), folder, _summaries)
+    return CachedRows(cache.reader(), threading.Lock(), folder, list)

@@ -8,6 +8,7 @@ The fake card asks the PIN exactly like ``cps``'s service does (a real
 
 from __future__ import annotations
 
+import email.message
 import email.utils
 import threading
 import uuid
@@ -18,26 +19,24 @@ from pathlib import Path
 from typing import Any
 
 from client.auth.ciba import EcpsCancelled, EcpsDenied
+from client.directory.index import DirectoryEntry
+from client.mail.actions import Moved
+from client.mail.compose import AttachmentSource, Draft
 from client.mail.errors import FolderNotFound, RecipientRefused
+from client.mail.mailbox import Folder
+from client.mail.outbox import OutboxEntry
+from client.mail.reading import Attachment
+from client.mail.summary import MessageSummary
+from client.whitelist import TrustDecision
 from client.xdm.errors import InvalidIns
 from cps.errors import PinEntryCancelled, PinIncorrect, PinLocked
 from cps.pin import PinRequest
 from ui.backend import (
-    AttachmentData,
-    AttachmentInfo,
     CardHolder,
-    CarriedAttachment,
-    DirectoryEntry,
-    Draft,
-    Folder,
-    MessageSummary,
     MessageView,
-    MoveUndo,
-    OutboxItem,
     PatientForm,
     ProfileChoice,
     StructuredDocument,
-    TrustVerdict,
 )
 
 __all__ = [
@@ -50,7 +49,9 @@ __all__ = [
     "FakeRefreshingDirectory",
     "FakeTrust",
     "FakeXdm",
+    "an_attachment",
     "make_messages",
+    "summary",
 ]
 
 DOCTOR = CardHolder("810001234567", "MARTIN", "JEAN", "Médecin", "Virtual PCD 00 00")
@@ -63,6 +64,23 @@ FakePinLocked = PinLocked
 FakePinEntryCancelled = PinEntryCancelled
 
 
+def summary(uid: int, sender: str, subject: str, date: datetime | None = None, *,
+            to: Sequence[str] = (), flags: Sequence[str] = (), size: int = 0,
+            has_attachments: bool = False, message_id: str = "",
+            receipt: str = "") -> MessageSummary:
+    """A message list row as ``client.mail`` makes it, with a test's few fields."""
+    return MessageSummary(uid=uid, sender=sender, to=tuple(to), subject=subject, date=date,
+                          flags=tuple(flags), size=size, has_attachments=has_attachments,
+                          message_id=message_id, receipt=receipt)
+
+
+def an_attachment(filename: str, content_type: str, data: bytes = b"", *, index: int = 0,
+                  size: int | None = None) -> Attachment:
+    """An attachment as ``client.mail.reading`` parses it (not inline)."""
+    return Attachment(index=index, filename=filename, content_type=content_type,
+                      size=len(data) if size is None else size, inline=False, data=data)
+
+
 def make_messages(count: int, start_uid: int = 1) -> list[MessageSummary]:
     """``count`` plausible rows (dates descending, some unread/flagged/attached)."""
     base = datetime(2026, 11, 20, 9, 0)
@@ -72,14 +90,13 @@ def make_messages(count: int, start_uid: int = 1) -> list[MessageSummary]:
     rows = []
     for i in range(count):
         uid = start_uid + i
-        flags = {"\\Seen"} if i % 3 else set()
+        flags = ["\\Seen"] if i % 3 else []
         if i % 17 == 0:
-            flags.add("\\Flagged")
-        rows.append(MessageSummary(
-            uid=uid, sender=senders[i % len(senders)],
-            subject=f"Compte rendu n°{uid} — patient {i % 97}",
-            date=base - timedelta(minutes=i), flags=frozenset(flags),
-            size=1000 + (i * 37) % 50_000, has_attachments=i % 5 == 0,
+            flags.append("\\Flagged")
+        rows.append(summary(
+            uid, senders[i % len(senders)], f"Compte rendu n°{uid} — patient {i % 97}",
+            base - timedelta(minutes=i), flags=flags, size=1000 + (i * 37) % 50_000,
+            has_attachments=i % 5 == 0,
         ))
     return rows
 
@@ -92,7 +109,7 @@ class FakeMailService:
     rows: dict[str, list[MessageSummary]] = field(default_factory=dict)
     drafts_saved: dict[str, Draft] = field(default_factory=dict)
     sent: list[Draft] = field(default_factory=list)
-    outbox_items: list[OutboxItem] = field(default_factory=list)
+    outbox_items: list[OutboxEntry] = field(default_factory=list)
     closed: bool = False
     refuse: set[str] = field(default_factory=set)
     new_mail: threading.Event = field(default_factory=threading.Event)
@@ -100,7 +117,7 @@ class FakeMailService:
     #: (folder, uid) -> the view to show instead of the generated one (receipts, ...).
     views: dict[tuple[str, int], MessageView] = field(default_factory=dict)
     #: (folder, uid, index) -> the attachment's bytes; default: a small PDF-like blob.
-    attachment_bytes: dict[tuple[str, int, int], AttachmentData] = field(
+    attachment_bytes: dict[tuple[str, int, int], Attachment] = field(
         default_factory=dict)
     #: (folder, uid, send, confirmed_mismatch) per answer to a receipt request.
     receipt_answers: list[tuple[str, int, bool, bool]] = field(default_factory=list)
@@ -109,24 +126,21 @@ class FakeMailService:
         if not self.rows:
             self.rows = {
                 "INBOX": [
-                    MessageSummary(1, "Laboratoire Biomed <resultats@labo-sandbox.mssante.fr>",
-                                   "Résultats d'analyses — TSH", datetime(2026, 11, 20, 8, 30),
-                                   has_attachments=True, size=42_000),
-                    MessageSummary(2, "Dr Claire DUBOIS "
-                                   "<claire.dubois@clinique-sandbox.mssante.fr>",
-                                   "Lettre de sortie de Mme DUPONT",
-                                   datetime(2026, 11, 19, 17, 5), flags=frozenset({"\\Seen"})),
-                    MessageSummary(3, "Laboratoire Biomed <resultats@labo-sandbox.mssante.fr>",
-                                   "XDM/1.0/DDM+CR-BIO DUPONT Marie 19610312",
-                                   datetime(2026, 11, 18, 11, 0), has_attachments=True,
-                                   structured=True),
+                    summary(1, "Laboratoire Biomed <resultats@labo-sandbox.mssante.fr>",
+                            "Résultats d'analyses — TSH", datetime(2026, 11, 20, 8, 30),
+                            has_attachments=True, size=42_000),
+                    summary(2, "Dr Claire DUBOIS <claire.dubois@clinique-sandbox.mssante.fr>",
+                            "Lettre de sortie de Mme DUPONT", datetime(2026, 11, 19, 17, 5),
+                            flags=["\\Seen"]),
+                    summary(3, "Laboratoire Biomed <resultats@labo-sandbox.mssante.fr>",
+                            "XDM/1.0/DDM+CR-BIO DUPONT Marie 19610312",
+                            datetime(2026, 11, 18, 11, 0), has_attachments=True),
                 ],
                 "Sent": [],
-                "Drafts": [MessageSummary(10, "jean.martin@hopital-sandbox.mssante.fr",
-                                          "Certificat de reprise", datetime(2026, 11, 20, 7),
-                                          recipients="claire.dubois@clinique-sandbox"
-                                                     ".mssante.fr",
-                                          flags=frozenset({"\\Seen", "\\Draft"}))],
+                "Drafts": [summary(10, "jean.martin@hopital-sandbox.mssante.fr",
+                                   "Certificat de reprise", datetime(2026, 11, 20, 7),
+                                   to=["claire.dubois@clinique-sandbox.mssante.fr"],
+                                   flags=["\\Seen", "\\Draft"])],
                 "Trash": [],
             }
 
@@ -134,8 +148,8 @@ class FakeMailService:
         self._check_open()
         roles = {"INBOX": "inbox", "Sent": "sent", "Drafts": "drafts", "Trash": "trash",
                  "Archives": "archive"}
-        return [Folder(path, path.split("/")[-1], sum(1 for r in rows if r.unread), len(rows),
-                       roles.get(path, "")) for path, rows in self.rows.items()]
+        return [Folder(path, "/", (), roles.get(path), unread=sum(1 for r in rows if not r.seen),
+                       total=len(rows)) for path, rows in self.rows.items()]
 
     def messages(self, folder: str, progress: Callable[[int, int], None] | None = None
                  ) -> list[MessageSummary]:
@@ -168,11 +182,11 @@ class FakeMailService:
             self.set_flag(folder, [uid], "\\Seen", True)
         remote = "<img src='https://tracker.example/x.png'>" if uid == 1 else ""
         structured = None
-        attachments: tuple[AttachmentInfo, ...] = ()
+        attachments: tuple[Attachment, ...] = ()
         if row.has_attachments:
-            attachments = (AttachmentInfo(0, "Résultats TSH.pdf", "application/pdf", 42_000),)
+            attachments = (an_attachment("Résultats TSH.pdf", "application/pdf", size=42_000),)
         if row.structured:
-            attachments = (AttachmentInfo(0, "IHE_XDM.ZIP", "application/zip", 9_000),)
+            attachments = (an_attachment("IHE_XDM.ZIP", "application/zip", size=9_000),)
             structured = StructuredDocument("DUPONT Marie, née le 12/03/1961",
                                             "261037512345678", "CR de biologie", 0)
         body = f"<p>Bonjour, ci-joint {row.subject}.</p>"
@@ -196,11 +210,11 @@ class FakeMailService:
         target.write_bytes(b"%PDF-1.4 fake")
         return target
 
-    def attachment(self, folder: str, uid: int, index: int) -> AttachmentData:
+    def attachment(self, folder: str, uid: int, index: int) -> Attachment:
         self._check_open()
         if (folder, uid, index) in self.attachment_bytes:
             return self.attachment_bytes[(folder, uid, index)]
-        return AttachmentData("Résultats TSH.pdf", "application/pdf", b"%PDF-1.4 fake")
+        return an_attachment("Résultats TSH.pdf", "application/pdf", b"%PDF-1.4 fake")
 
     def answer_receipt(self, folder: str, uid: int, send: bool,
                        confirmed_mismatch: bool = False) -> None:
@@ -214,15 +228,18 @@ class FakeMailService:
                 raise _recipient_refused(address, "domaine hors liste blanche")
         self.sent.append(draft)
         message_id = f"<{len(self.sent)}@sandbox>"
-        self.outbox_items.append(OutboxItem(message_id, draft.subject, ", ".join(draft.to),
-                                            "sent"))
+        message = email.message.EmailMessage()
+        message["Subject"] = draft.subject
+        message.set_content(draft.body)
+        self.outbox_items.append(OutboxEntry(message_id, self.address, tuple(draft.to),
+                                             message.as_bytes(), "submitted", 1, "", 0.0))
         return message_id
 
-    def outbox(self) -> list[OutboxItem]:
+    def outbox(self) -> list[OutboxEntry]:
         return list(self.outbox_items)
 
     def retry(self, message_id: str) -> None:
-        self.outbox_items = [replace(i, state="sent", reason="") if i.message_id == message_id
+        self.outbox_items = [replace(i, state="submitted", reason="") if i.message_id == message_id
                              else i for i in self.outbox_items]
 
     def save_draft(self, draft: Draft) -> None:
@@ -236,17 +253,18 @@ class FakeMailService:
 
     def draft(self, folder: str, uid: int) -> Draft:
         row = next(r for r in self.rows[folder] if r.uid == uid)
-        return Draft(draft_id=f"imap-{uid}", to=[row.recipients] if row.recipients else [],
+        return Draft(draft_id=f"imap-{uid}", to=row.to,
                      subject=row.subject, body="Texte du brouillon")
 
     # -- everyday actions: the same moves as the live service, in memory -----------------
     def set_flag(self, folder: str, uids: Sequence[int], flag: str, on: bool) -> None:
         self._check_open()
         self.rows[folder] = [
-            replace(r, flags=(r.flags | {flag}) if on else (r.flags - {flag}))
+            replace(r, flags=tuple(dict.fromkeys((*r.flags, flag))) if on
+                    else tuple(f for f in r.flags if f != flag))
             if r.uid in uids else r for r in self.rows[folder]]
 
-    def move(self, folder: str, uids: Sequence[int], target: str) -> MoveUndo:
+    def move(self, folder: str, uids: Sequence[int], target: str) -> Moved:
         self._check_open()
         if target not in self.rows:
             raise FolderNotFound(target)
@@ -255,21 +273,21 @@ class FakeMailService:
         next_uid = max((r.uid for rows in self.rows.values() for r in rows), default=0) + 1
         moved = [replace(r, uid=next_uid + i) for i, r in enumerate(moving)]
         self.rows[target] = self.rows[target] + moved
-        return MoveUndo(folder, target, len(moved), tuple(r.uid for r in moved))
+        return Moved(folder, target, tuple(r.uid for r in moved), ())
 
-    def delete(self, folder: str, uids: Sequence[int]) -> MoveUndo | None:
+    def delete(self, folder: str, uids: Sequence[int]) -> Moved | None:
         if folder != "Trash":
             return self.move(folder, uids, "Trash")
         self.rows[folder] = [r for r in self.rows[folder] if r.uid not in uids]
         return None
 
-    def archive(self, folder: str, uids: Sequence[int]) -> MoveUndo:
+    def archive(self, folder: str, uids: Sequence[int]) -> Moved:
         self.rows.setdefault("Archives", [])
         return self.move(folder, uids, "Archives")
 
-    def undo_move(self, undo: MoveUndo) -> int:
-        back = self.move(undo.target, list(undo.payload), undo.source)
-        return back.count
+    def undo_move(self, undo: Moved) -> int:
+        back = self.move(undo.target, list(undo.uids), undo.source)
+        return len(back.uids)
 
     def empty_folder(self, folder: str) -> int:
         count = len(self.rows[folder])
@@ -289,22 +307,20 @@ class FakeMailService:
 
     def reply_draft(self, folder: str, uid: int, reply_all: bool = False) -> Draft:
         row = next(r for r in self.rows[folder] if r.uid == uid)
-        cc = [self.address.replace("jean.martin", "secretariat")] if reply_all else []
-        return Draft(draft_id=uuid.uuid4().hex, to=[email.utils.parseaddr(row.sender)[1]], cc=cc,
-                     subject=f"Re: {row.subject}", body=f"\n\n> {row.subject}",
-                     in_reply_to=f"<{uid}@sandbox>", references=[f"<{uid}@sandbox>"])
+        cc = (self.address.replace("jean.martin", "secretariat"),) if reply_all else ()
+        return Draft(draft_id=uuid.uuid4().hex, to=(email.utils.parseaddr(row.sender)[1],),
+                     cc=cc, subject=f"Re: {row.subject}", body=f"\n\n> {row.subject}",
+                     in_reply_to=f"<{uid}@sandbox>", references=(f"<{uid}@sandbox>",))
 
     def forward_draft(self, folder: str, uid: int, inline: bool = True) -> Draft:
         row = next(r for r in self.rows[folder] if r.uid == uid)
         draft = Draft(draft_id=uuid.uuid4().hex, subject=f"Tr: {row.subject}")
-        if inline:
-            draft.body = f"-------- Message transféré --------\n{row.subject}"
-            if row.has_attachments:
-                draft.carried = [CarriedAttachment("Résultats TSH.pdf", b"%PDF-1.4 fake",
-                                                   "application/pdf")]
-        else:
-            draft.forwarded = f"Subject: {row.subject}\r\n\r\nBonjour\r\n".encode()
-        return draft
+        if not inline:
+            return replace(draft, forwarded=f"Subject: {row.subject}\r\n\r\nBonjour\r\n".encode())
+        carried = ((AttachmentSource("Résultats TSH.pdf", b"%PDF-1.4 fake", "application/pdf"),)
+                   if row.has_attachments else ())
+        return replace(draft, body=f"-------- Message transféré --------\n{row.subject}",
+                       attachments=carried)
 
     def wait_for_new_mail(self, timeout: float) -> bool:
         changed = self.new_mail.wait(min(timeout, 0.2))
@@ -408,14 +424,23 @@ class _Event:
     reader: str
 
 
+def _entry(address: str, family_name: str, given_name: str, profession: str, specialty: str,
+           organization: str, postal_code: str, city: str, bal_type: str,
+           national_id: str = "") -> DirectoryEntry:
+    return DirectoryEntry(
+        address=address, bal_type=bal_type, family_name=family_name, given_name=given_name,
+        profession=profession, specialty=specialty, national_id=national_id,
+        organization=organization, postal_code=postal_code, city=city)
+
+
 SAMPLE_DIRECTORY = [
-    DirectoryEntry("claire.dubois@clinique-sandbox.mssante.fr", "DUBOIS", "Claire", "Médecin",
-                   "Cardiologie et maladies vasculaires", "Clinique Sandbox", "69003", "Lyon",
-                   "PER", "0123456789"),
-    DirectoryEntry("cardio@hopital-sandbox.mssante.fr", "", "", "", "", "Hôpital Sandbox — "
-                   "Cardiologie", "75013", "Paris", "ORG"),
-    DirectoryEntry("eloise.duboisset@hopital-sandbox.mssante.fr", "DUBOISSET", "Éloïse",
-                   "Infirmier", "", "Hôpital Sandbox", "75013", "Paris", "PER"),
+    _entry("claire.dubois@clinique-sandbox.mssante.fr", "DUBOIS", "Claire", "Médecin",
+           "Cardiologie et maladies vasculaires", "Clinique Sandbox", "69003", "Lyon",
+           "PER", "0123456789"),
+    _entry("cardio@hopital-sandbox.mssante.fr", "", "", "", "", "Hôpital Sandbox — "
+           "Cardiologie", "75013", "Paris", "ORG"),
+    _entry("eloise.duboisset@hopital-sandbox.mssante.fr", "DUBOISSET", "Éloïse",
+           "Infirmier", "", "Hôpital Sandbox", "75013", "Paris", "PER"),
 ]
 
 
@@ -464,12 +489,12 @@ class FakeRefreshingDirectory(FakeDirectory):
 class FakeTrust:
     """The trust space: *.mssante.fr inside, anything else outside."""
 
-    def check(self, address: str) -> TrustVerdict:
+    def check(self, address: str) -> TrustDecision:
         domain = address.rpartition("@")[2].lower()
         inside = domain.endswith(".mssante.fr") or domain == "mssante.fr"
-        return TrustVerdict(address, inside,
-                            "" if inside else f"le domaine {domain} n'est pas dans la liste "
-                                              "blanche", domain == "patient.mssante.fr")
+        return TrustDecision(address, inside, domain, is_patient=domain == "patient.mssante.fr",
+                             reason="" if inside else f"le domaine {domain} n'est pas dans la "
+                                                      "liste blanche")
 
     def import_file(self, path: Path) -> int:
         return 2

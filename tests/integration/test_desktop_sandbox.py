@@ -28,7 +28,7 @@ from sandbox.reader import VirtualReader
 from tests.helpers.fake_keyring import fake_keyring
 from tests.helpers.timeouts import LIVE_TIMEOUT, LIVE_TIMEOUT_MS
 from ui.backend import Services
-from ui.live import LiveCard, LiveDirectory, LiveTrust, LiveXdm
+from ui.live import LiveCard, LiveDirectory, LiveTrust, xdm_service
 from ui.main_window import MainWindow
 from ui.pin_dialog import PinDialog
 from ui.preferences import Preferences
@@ -60,7 +60,7 @@ def desktop(qtbot: QtBot, sandbox_operator: Sandbox, virtual_reader: VirtualRead
         profile = load_profile(profile_path)
         services = Services(card=LiveCard(profile, Path(sandbox_operator.card.module)),
                             directory=directory, trust=LiveTrust(), profile_path=profile.source)
-        services.xdm = LiveXdm(lambda: services.holder)
+        services.xdm = xdm_service(services)
         virtual_reader.insert("cps", 0)
         window = MainWindow(services, Preferences())
         qtbot.addWidget(window)

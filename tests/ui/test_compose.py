@@ -34,6 +34,17 @@ def test_autocomplete_shows_profession_and_organisation(
     assert field.addresses() == ["claire.dubois@clinique-sandbox.mssante.fr"]
 
 
+def test_a_suggestion_clicked_in_the_popup_is_inserted(
+    qtbot: QtBot, signed_in: MainWindow
+) -> None:
+    field = _compose(signed_in).to
+    field.edit.setFocus()
+    qtbot.keyClicks(field.edit, "duboisset")
+    qtbot.wait_until(lambda: field.suggestions.rowCount() == 1, timeout=3000)
+    field.completer.activated.emit(field.suggestions.stringList()[0])  # the popup's click
+    assert field.addresses() == ["eloise.duboisset@hopital-sandbox.mssante.fr"]
+
+
 def test_send_to_a_colleague(qtbot: QtBot, signed_in: MainWindow, fake_card: FakeCard) -> None:
     compose = _compose(signed_in)
     qtbot.keyClicks(compose.to.edit, "claire.dubois@clinique-sandbox.mssante.fr")
@@ -46,7 +57,7 @@ def test_send_to_a_colleague(qtbot: QtBot, signed_in: MainWindow, fake_card: Fak
     assert sent.args[0] == "<1@sandbox>"
     mail = fake_card.mailboxes[0]
     assert [(d.to, d.subject, d.receipt) for d in mail.sent] == [
-        (["claire.dubois@clinique-sandbox.mssante.fr"], "Avis", True)]
+        (("claire.dubois@clinique-sandbox.mssante.fr",), "Avis", True)]
     qtbot.wait_until(lambda: signed_in.outbox.tree.topLevelItemCount() == 1, timeout=5000)
     assert signed_in.outbox.tree.topLevelItem(0).text(0) == "Envoyé"
 
@@ -90,7 +101,7 @@ def test_attachments_by_drop(qtbot: QtBot, signed_in: MainWindow, tmp_path: Path
                        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     compose.attachments.dropEvent(event)
     assert compose.attachments.paths() == [report]  # the folder was refused
-    assert compose.draft().attachments == [report]
+    assert compose.draft().files == (report,)
 
 
 def test_structured_document_with_ins_validation(
@@ -126,7 +137,7 @@ def test_structured_document_with_ins_validation(
     with qtbot.wait_signal(dialog.packed, timeout=5000) as packed:
         ok.click()
     assert packed.args[0].name == "IHE_XDM.ZIP"
-    assert compose.draft().xdm == packed.args[0]
+    assert compose.draft().xdm_file == packed.args[0]
     assert "IHE_XDM.ZIP" in compose.structured_label.text()
 
 

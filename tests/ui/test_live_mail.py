@@ -15,6 +15,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from client.mail.cache import MailCache
+from client.mail.compose import Draft
 from client.mail.keystore import MemoryKeyStore
 from client.paths import app_paths
 from client.whitelist import default_whitelist_path, import_whitelist
@@ -29,7 +30,6 @@ from tests.client.mail._servers import (
 )
 from tests.helpers.data import LISTE_BLANCHE
 from tests.helpers.timeouts import LIVE_TIMEOUT
-from ui.backend import Draft
 from ui.live_mail import LiveMailService
 
 LAB = (
@@ -73,18 +73,18 @@ def mail(dovecot: Dovecot, tmp_path: Path) -> Iterator[LiveMailService]:
 
 
 def test_folders_messages_and_a_sanitised_message(mail: LiveMailService) -> None:
-    folders = {f.path: f for f in mail.folders()}
+    folders = {f.name: f for f in mail.folders()}
     assert folders["INBOX"].role == "inbox" and folders["INBOX"].unread == 3
     assert folders["Drafts"].role == "drafts"
     steps: list[tuple[int, int]] = []
     rows = mail.messages("INBOX", progress=lambda d, t: steps.append((d, t)))
     assert [r.subject for r in rows] == ["Résultats TSH"] * 3
-    assert all(r.unread for r in rows)
+    assert all(not r.seen for r in rows)
     view = mail.message("INBOX", rows[0].uid)
     assert "TSH normale" in view.html and "<script" not in view.html
     assert view.remote_content_blocked
     assert "tracker.example" not in view.html
-    assert {f.path: f for f in mail.folders()}["INBOX"].unread == 2  # marked read
+    assert {f.name: f for f in mail.folders()}["INBOX"].unread == 2  # marked read
     assert mail.search("INBOX", "TSH")
 
 
@@ -92,36 +92,39 @@ def test_send_files_in_sent_and_lists_the_outbox(mail: LiveMailService, tmp_path
     report = tmp_path / "cr.pdf"
     report.write_bytes(b"%PDF-1.4\n%%EOF\n")
     subject = f"Avis {uuid.uuid4().hex[:6]}"
-    message_id = mail.send(Draft("d1", to=[f"claire.dubois@{DOMAIN}"], subject=subject,
-                                 body="Bonjour", attachments=[report], receipt=True))
+    message_id = mail.send(Draft(draft_id="d1", to=(f"claire.dubois@{DOMAIN}",),
+                                 subject=subject, body="Bonjour", files=(report,),
+                                 receipt=True))
     assert message_id.startswith("<")
-    sent = {f.path: f for f in mail.folders()}["Sent"]
+    sent = {f.name: f for f in mail.folders()}["Sent"]
     assert sent.total == 1
-    assert all(item.state == "sent" for item in mail.outbox())
+    assert all(item.state == "submitted" for item in mail.outbox())
 
 
 def test_refused_recipient_raises_the_policy_error(mail: LiveMailService) -> None:
     with pytest.raises(Exception) as refused:
-        mail.send(Draft("d2", to=["x@gmail.com"], subject="Non", body="."))
+        mail.send(Draft(draft_id="d2", to=("x@gmail.com",), subject="Non", body="."))
     assert type(refused.value).__name__ == "RecipientRefused"
     assert refused.value.address == "x@gmail.com"  # type: ignore[attr-defined]
 
 
 def test_drafts_are_replaced_then_deleted(mail: LiveMailService) -> None:
-    mail.save_draft(Draft("abc", to=["claire.dubois@" + DOMAIN], subject="v1", body="un"))
-    mail.save_draft(Draft("abc", to=["claire.dubois@" + DOMAIN], subject="v2", body="deux"))
+    mail.save_draft(Draft(draft_id="abc", to=("claire.dubois@" + DOMAIN,), subject="v1",
+                          body="un"))
+    mail.save_draft(Draft(draft_id="abc", to=("claire.dubois@" + DOMAIN,), subject="v2",
+                          body="deux"))
     drafts = mail.drafts()
     assert [(d.draft_id, d.subject) for d in drafts] == [("abc", "v2")]
     assert drafts[0].body.strip() == "deux"
     rows = mail.messages("Drafts")
     reopened = mail.draft("Drafts", rows[0].uid)
     assert (reopened.draft_id, reopened.subject) == ("abc", "v2")
-    assert reopened.to == ["claire.dubois@" + DOMAIN]
+    assert reopened.to == ("claire.dubois@" + DOMAIN,)
     mail.delete_draft("abc")
     assert mail.drafts() == []
-    mail.save_draft(Draft("nobody", subject="Sans destinataire", body="texte"))
+    mail.save_draft(Draft(draft_id="nobody", subject="Sans destinataire", body="texte"))
     (kept,) = mail.drafts()
-    assert (kept.draft_id, kept.to, kept.subject) == ("nobody", [], "Sans destinataire")
+    assert (kept.draft_id, kept.to, kept.subject) == ("nobody", (), "Sans destinataire")
 
 
 # Before the IDLE test: its watcher session may still be logging out when the next test's

@@ -14,8 +14,8 @@ from client.xdm import INS_TEST_NIR_OID, InvalidIns, read_xdm
 from sandbox.directory_sample import write_sample_extraction
 from tests.helpers.data import LISTE_BLANCHE
 from tests.helpers.timeouts import LIVE_TIMEOUT_MS
-from ui.backend import CardHolder, PatientForm
-from ui.live import LiveDirectory, LiveProfileSetup, LiveTrust, LiveXdm
+from ui.backend import CardHolder, PatientForm, Services
+from ui.live import LiveDirectory, LiveProfileSetup, LiveTrust, xdm_service
 from ui.preferences import Preferences
 from ui.workers import Cancelled, CancelToken
 
@@ -105,7 +105,7 @@ def test_trust_with_the_real_liste_blanche() -> None:
 
 def test_xdm_validates_the_ins_and_packs(tmp_path: Path) -> None:
     holder = CardHolder("810001234567", "MARTIN", "JEAN", "Médecin")
-    xdm = LiveXdm(lambda: holder)
+    xdm = xdm_service(Services(card=None, holder=holder))
     with pytest.raises(InvalidIns):
         xdm.validate_ins("279035121518980", INS_TEST_NIR_OID)
     xdm.validate_ins("279035121518989", INS_TEST_NIR_OID)

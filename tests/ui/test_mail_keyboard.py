@@ -8,8 +8,8 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from client.mail.mailbox import Folder
 from tests.helpers.fake_desktop import FakeCard, make_messages
-from ui.backend import Folder
 from ui.folder_tree import FolderTree
 from ui.main_window import MainWindow
 from ui.message_model import fold
@@ -57,7 +57,7 @@ def test_arrows_home_end_move_in_the_list_and_reading_waits(
     view.table.selectRow(6)
     view.table.selectRow(9)
     qtbot.wait(300)
-    assert all(r.unread for r in mail.rows["INBOX"] if r.uid in (4, 7))
+    assert all(not r.seen for r in mail.rows["INBOX"] if r.uid in (4, 7))
 
 
 def test_context_menu_offers_the_actions_on_several_messages(
@@ -74,7 +74,7 @@ def test_context_menu_offers_the_actions_on_several_messages(
     # M on three messages, two of them unread: all read, on the (fake) server too.
     signed_in.actions_.mark_read.trigger()
     mail = fake_card.mailboxes[0]
-    qtbot.wait_until(lambda: not any(r.unread for r in mail.rows["INBOX"]), timeout=5000)
+    qtbot.wait_until(lambda: all(r.seen for r in mail.rows["INBOX"]), timeout=5000)
     assert signed_in.mail_view.folders.label_of("INBOX") == "Boîte de réception"
 
 
@@ -98,9 +98,9 @@ def test_nested_folders_sit_under_their_parent(qtbot: QtBot) -> None:
     tree = FolderTree()
     qtbot.addWidget(tree)
     # The parent is \\Noselect on the server (not listed as a folder of its own).
-    tree.set_folders([Folder("INBOX", "INBOX", role="inbox"),
-                      Folder("Dossiers patients/2024", "2024", 2, 5),
-                      Folder("Dossiers patients/2023", "2023")])
+    tree.set_folders([Folder("INBOX", "/", (), "inbox"),
+                      Folder("Dossiers patients/2024", "/", (), None, unread=2, total=5),
+                      Folder("Dossiers patients/2023", "/", (), None)])
     model = tree.model()
     top = [model.index(r, 0).data() for r in range(model.rowCount())]
     assert top == ["Boîte de réception", "Dossiers patients"]

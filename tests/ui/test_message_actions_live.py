@@ -248,7 +248,7 @@ def test_mark_unread_flag_and_read_after_a_moment(
     qtbot.wait_until(lambda: "\\Seen" not in _server(server, "INBOX")[SUBJECTS[1]][1],
                      timeout=LIVE_TIMEOUT_MS)
     assert view.folders.label_of("INBOX") == "Boîte de réception (4)"
-    assert view.model.message_at(view.model.row_of(uid) or 0).unread  # type: ignore[union-attr]
+    assert not view.model.message_at(view.model.row_of(uid) or 0).seen  # type: ignore[union-attr]
     _key(qtbot, window, "S")
     qtbot.wait_until(lambda: "\\Flagged" in _server(server, "INBOX")[SUBJECTS[1]][1],
                      timeout=LIVE_TIMEOUT_MS)

@@ -87,13 +87,13 @@ def test_status_column_describes_the_row(qtbot: QtBot) -> None:
 def test_sent_folders_show_the_recipients(qtbot: QtBot) -> None:
     from datetime import datetime
 
-    from ui.backend import MessageSummary
+    from tests.helpers.fake_desktop import summary
 
     model = MessageTableModel()
-    model.set_messages([MessageSummary(
+    model.set_messages([summary(
         1, "Dr Jean MARTIN <jean.martin@hopital.mssante.fr>", "Demande d'avis",
         datetime(2026, 11, 29, 11, 2),
-        recipients="Claire DUBOIS <claire.dubois@clinique.mssante.fr>, paul@x.mssante.fr")])
+        to=["Claire DUBOIS <claire.dubois@clinique.mssante.fr>", "paul@x.mssante.fr"])])
     sender = model.index(0, Column.SENDER)
     assert model.data(sender) == "Dr Jean MARTIN"
     assert model.headerData(Column.SENDER, Qt.Orientation.Horizontal) == "Expéditeur"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,7 +81,7 @@ def test_sorting_runs_on_workers_and_keeps_the_selection(qtbot: QtBot, cache: Ma
     with qtbot.wait_signal(model.order_changed, timeout=10_000):
         model.sort(Column.STATUS, Qt.SortOrder.DescendingOrder)
     first = model.message_at(0)
-    assert first is not None and first.unread and first.flagged and first.has_attachments
+    assert first is not None and not first.seen and first.flagged and first.has_attachments
     with qtbot.wait_signal(model.order_changed, timeout=10_000):
         model.sort(Column.DATE, Qt.SortOrder.DescendingOrder)
     assert model.uids()[:3] == [1, 2, 3]
@@ -100,10 +101,10 @@ def test_filter_flags_and_removals(qtbot: QtBot, cache: MailCache,
     # A flag set here shows at once and survives the row leaving and re-entering the
     # window (the cache learns it at the next sync).
     read = model.message_at(0)
-    assert read is not None and read.unread
-    model.update_message(read.__class__(**{**read.__dict__, "flags": frozenset({"\\Seen"})}))
+    assert read is not None and not read.seen
+    model.update_message(dataclasses.replace(read, flags=("\\Seen",)))
     model._known.clear()
-    assert not model.message_at(0).unread  # type: ignore[union-attr]
+    assert model.message_at(0).seen  # type: ignore[union-attr]
     model.remove_uids([1, 2])
     assert model.rowCount() == ROWS - 2 and model.total == ROWS - 2 and model.uid_at(0) == 3
     with qtbot.wait_signal(model.order_changed, timeout=10_000):

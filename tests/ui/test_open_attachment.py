@@ -19,8 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from client.mail.opening import OpeningFolder
 from sandbox.xdm_sample import build_sample_xdm_zip, minimal_pdf
-from tests.helpers.fake_desktop import FakeMailService
-from ui.backend import AttachmentData
+from tests.helpers.fake_desktop import FakeMailService, an_attachment
 from ui.cda_view import CdaView
 from ui.document_viewer import DocumentViewer
 from ui.open_attachment import AttachmentOpener
@@ -66,10 +65,10 @@ def _files(root: Path) -> list[Path]:
 
 def test_in_app_documents_never_touch_the_disk(opener: _FakeLaunch) -> None:
     for data in (
-        AttachmentData("cr.pdf", "application/pdf", minimal_pdf(["Compte rendu"])),
-        AttachmentData("note.txt", "text/plain", b"Patient stable."),
-        AttachmentData("CR.XML", "text/xml", (CDA_DIR / "LDL-SES_2022.01.xml").read_bytes()),
-        AttachmentData("IHE_XDM.ZIP", "application/zip", build_sample_xdm_zip()),
+        an_attachment("cr.pdf", "application/pdf", minimal_pdf(["Compte rendu"])),
+        an_attachment("note.txt", "text/plain", b"Patient stable."),
+        an_attachment("CR.XML", "text/xml", (CDA_DIR / "LDL-SES_2022.01.xml").read_bytes()),
+        an_attachment("IHE_XDM.ZIP", "application/zip", build_sample_xdm_zip()),
     ):
         kinds: list[str] = []
         opener.opened.connect(lambda kind, _w, k=kinds: k.append(kind))
@@ -85,8 +84,8 @@ def test_an_executable_is_refused_with_the_reason_and_can_be_saved(
 ) -> None:
     shown: list[tuple[str, object]] = []
     opener.opened.connect(lambda kind, what: shown.append((kind, what)))
-    opener.show(AttachmentData("ordonnance.pdf.exe", "application/pdf", b"%PDF-1.4"))
-    opener.show(AttachmentData("resultats.pdf", "application/pdf", b"\x7fELF\x02\x01"))
+    opener.show(an_attachment("ordonnance.pdf.exe", "application/pdf", b"%PDF-1.4"))
+    opener.show(an_attachment("resultats.pdf", "application/pdf", b"\x7fELF\x02\x01"))
     assert opener.launched == [] and _files(opener.folder.root) == []
     (kind, box), (kind2, box2) = shown
     assert (kind, kind2) == ("blocked", "blocked")
@@ -108,7 +107,7 @@ def test_an_executable_is_refused_with_the_reason_and_can_be_saved(
 def test_other_files_go_through_the_private_folder_then_are_removed(
     opener: _FakeLaunch
 ) -> None:
-    opener.show(AttachmentData("../../tableau\u202egpj.ods", "application/vnd.oasis",
+    opener.show(an_attachment("../../tableau\u202egpj.ods", "application/vnd.oasis",
                                b"PK\x03\x04 tableur"))
     (path,) = opener.launched
     assert path.parent.parent == opener.folder.root
@@ -123,7 +122,7 @@ def test_no_system_viewer_says_so_and_offers_to_save(opener: _FakeLaunch) -> Non
     opener.available = False
     shown: list[tuple[str, object]] = []
     opener.opened.connect(lambda kind, what: shown.append((kind, what)))
-    opener.show(AttachmentData("dossier.odt", "application/octet-stream", b"PK\x03\x04"))
+    opener.show(an_attachment("dossier.odt", "application/octet-stream", b"PK\x03\x04"))
     ((kind, box),) = shown
     assert kind == "no-viewer" and isinstance(box, QMessageBox)
     assert "Aucune application de cet ordinateur ne sait ouvrir" in box.text()
@@ -137,7 +136,7 @@ def test_the_open_button_of_the_reading_pane_fetches_and_shows(
     from ui.mail_view import MailView
 
     mail = FakeMailService()
-    mail.attachment_bytes[("INBOX", 1, 0)] = AttachmentData(
+    mail.attachment_bytes[("INBOX", 1, 0)] = an_attachment(
         "Résultats TSH.pdf", "application/pdf", minimal_pdf(["TSH 2,1"]))
     pool = WorkerPool()
     view = MailView(pool)
@@ -234,7 +233,7 @@ def test_the_structured_banner_opens_the_package_in_the_cda_view(qtbot: QtBot) -
     from ui.mail_view import MailView
 
     mail = FakeMailService()
-    mail.attachment_bytes[("INBOX", 3, 0)] = AttachmentData(
+    mail.attachment_bytes[("INBOX", 3, 0)] = an_attachment(
         "IHE_XDM.ZIP", "application/zip", build_sample_xdm_zip())
     pool = WorkerPool()
     view = MailView(pool)
@@ -261,7 +260,7 @@ def test_locking_closes_every_open_document(qtbot: QtBot) -> None:
     from ui.mail_view import MailView
 
     mail = FakeMailService()
-    mail.attachment_bytes[("INBOX", 1, 0)] = AttachmentData(
+    mail.attachment_bytes[("INBOX", 1, 0)] = an_attachment(
         "CR.XML", "text/xml", (CDA_DIR / "BIO-CR-BIO_2024.01_TSH_1.xml").read_bytes())
     pool = WorkerPool()
     view = MailView(pool)
@@ -274,7 +273,7 @@ def test_locking_closes_every_open_document(qtbot: QtBot) -> None:
         qtbot.mouseClick(view.pane.open_button, Qt.MouseButton.LeftButton)
     viewer = opened.args[1]
     assert viewer.isVisible() and isinstance(viewer.content, CdaView)
-    view.opener.show(AttachmentData("x.exe", "application/octet-stream", b"x"))
+    view.opener.show(an_attachment("x.exe", "application/octet-stream", b"x"))
     box = view.opener.viewers[-1]
     assert isinstance(box, QMessageBox) and box.isVisible()
     view.clear_for_lock()

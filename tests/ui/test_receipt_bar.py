@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from tests.helpers.fake_desktop import FakeMailService
-from ui.backend import MessageSummary, MessageView, ReadReceipt, ReceiptRequest
+from tests.helpers.fake_desktop import FakeMailService, summary
+from ui.backend import MessageView, ReadReceipt, ReceiptRequest
 from ui.i18n import install_language
 from ui.mail_view import MailView
 from ui.receipt_bar import ReceiptPreference
@@ -23,13 +23,13 @@ READ_AT = datetime(2026, 11, 29, 15, 26, tzinfo=UTC).astimezone()
 
 def _mail() -> FakeMailService:
     mail = FakeMailService()
-    mail.rows["INBOX"].append(MessageSummary(20, CLAIRE, "Avis urgent",
-                                             datetime(2026, 11, 29, 9)))
-    mail.rows["INBOX"].append(MessageSummary(21, CLAIRE, "Accusé de lecture : Demande "
-                                             "d'avis", datetime(2026, 11, 29, 15, 27)))
-    mail.rows["Sent"].append(MessageSummary(30, "jean.martin@hopital-sandbox.mssante.fr",
-                                            "Demande d'avis", datetime(2026, 11, 29, 11),
-                                            receipt="read"))
+    mail.rows["INBOX"].append(summary(20, CLAIRE, "Avis urgent",
+                                      datetime(2026, 11, 29, 9)))
+    mail.rows["INBOX"].append(summary(21, CLAIRE, "Accusé de lecture : Demande "
+                                      "d'avis", datetime(2026, 11, 29, 15, 27)))
+    mail.rows["Sent"].append(summary(30, "jean.martin@hopital-sandbox.mssante.fr",
+                                     "Demande d'avis", datetime(2026, 11, 29, 11),
+                                     receipt="read"))
     mail.views[("INBOX", 20)] = MessageView(
         "INBOX", 20, "Avis urgent", CLAIRE, text="Bonjour",
         receipt_request=ReceiptRequest("Claire DUBOIS",

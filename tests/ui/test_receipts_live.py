@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from client.mail.cache import MailCache
+from client.mail.compose import Draft
 from client.mail.keystore import MemoryKeyStore
 from client.paths import app_paths
 from client.whitelist import default_whitelist_path, import_whitelist
@@ -32,7 +33,7 @@ from tests.client.mail._servers import (
     running_dovecot,
 )
 from tests.helpers.timeouts import LIVE_TIMEOUT_MS
-from ui.backend import Draft, MessageView
+from ui.backend import MessageView
 from ui.live_mail import LiveMailService
 from ui.mail_view import MailView
 from ui.workers import WorkerPool
@@ -142,8 +143,8 @@ def test_a_receipt_goes_only_on_click_and_comes_back_linked(
 ) -> None:
     jean, claire = mailboxes
     subject = f"Demande d'avis {uuid.uuid4().hex[:6]}"
-    message_id = jean.send(Draft("r1", to=[f"claire.dubois@{DOMAIN}"], subject=subject,
-                                 body="Pourriez-vous passer ?", receipt=True))
+    message_id = jean.send(Draft(draft_id="r1", to=(f"claire.dubois@{DOMAIN}",),
+                                 subject=subject, body="Pourriez-vous passer ?", receipt=True))
 
     # Claire reads it: the bar asks, nothing is sent yet.
     shown = _open(qtbot, view, claire, "INBOX", subject)
