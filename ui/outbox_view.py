@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from client.mail.outbox import OutboxEntry
+from client.mail.outbox import OutboxEntry, reason_kind
 
 __all__ = ["OutboxView", "state_label"]
 
@@ -69,7 +69,8 @@ class OutboxView(QWidget):
         self.tree.clear()
         for entry in items:
             item = QTreeWidgetItem([state_label(self, entry.state), entry.subject,
-                                    ", ".join(entry.recipients), entry.reason])
+                                    ", ".join(entry.recipients),
+                                    self.reason_text(entry.reason)])
             item.setData(0, ID_ROLE, entry.message_id)
             item.setData(1, ID_ROLE, entry.state)
             self.tree.addTopLevelItem(item)
@@ -79,6 +80,30 @@ class OutboxView(QWidget):
             self.tr("%1 en attente, %2 en échec").replace("%1", str(waiting))
             .replace("%2", str(failed))
         )
+
+    def reason_text(self, reason: str) -> str:
+        """The recorded reason in the user's language; a server's own words are quoted."""
+        kind, detail = reason_kind(reason)
+        sentences = {
+            "": "",
+            "not-sent": self.tr("Pas encore envoyé : la connexion d'envoi n'a pas pu s'ouvrir "
+                                "(carte, réseau). Nouvel essai automatique."),
+            "unreachable": self.tr("Serveur d'envoi injoignable. Nouvel essai automatique."),
+            "connection-lost": self.tr("Connexion au serveur d'envoi perdue. "
+                                       "Nouvel essai automatique."),
+            "busy-elsewhere": self.tr("En cours d'envoi par une autre fenêtre de "
+                                      "l'application."),
+            "too-large": self.tr("Message trop volumineux pour le serveur d'envoi : retirez "
+                                 "ou réduisez des pièces jointes."),
+            "not-filed": self.tr("Envoyé, mais la copie dans Envoyés a échoué."),
+        }
+        if kind in sentences:
+            return sentences[kind]
+        if kind in ("recipients-refused", "some-refused"):
+            return self.tr("Destinataires refusés par le serveur : %1").replace("%1", detail)
+        if kind == "server":
+            return self.tr("Refusé par le serveur : %1").replace("%1", detail)
+        return self.tr("Échec de l'envoi (détail : mssante-companion mail outbox).")
 
     def _current_changed(self, current: QTreeWidgetItem | None, _prev: object) -> None:
         self.retry_button.setEnabled(current is not None and current.data(1, ID_ROLE) == "failed")

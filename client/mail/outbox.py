@@ -256,7 +256,7 @@ class Outbox:
         if entry.state in (QUEUED, FAILED, SENDING):
             if not self._claim(entry.message_id):
                 return SubmitOutcome(entry.message_id, SENDING,
-                                     "being sent by another instance of the application")
+                                     BUSY_ELSEWHERE)
             try:
                 refused = _submit(opener, entry)
             except SubmissionFailed as exc:
@@ -268,10 +268,10 @@ class Outbox:
             except Exception as exc:
                 # The session could not open (card removed, token refused, TLS): nothing
                 # was submitted; release the claim so a retry after the fix goes at once.
-                self._set_state(entry.message_id, QUEUED, f"not sent: {exc}", attempt=True)
+                self._set_state(entry.message_id, QUEUED, f"{NOT_SENT}{exc}", attempt=True)
                 raise
             note = (
-                "refused by the server: " + ", ".join(sorted(refused)) if refused else ""
+                SOME_REFUSED + ", ".join(sorted(refused)) if refused else ""
             )
             self._set_state(entry.message_id, SUBMITTED, note, attempt=True)
             audit_record("send", message_id=entry.message_id, recipients=list(entry.recipients),
@@ -281,11 +281,47 @@ class Outbox:
         try:
             copied = _file_in_sent(mailbox, entry)
         except MailError as exc:
-            reason = f"sent, but not copied to Sent: {exc}"
+            reason = f"{NOT_FILED}{exc}"
             self._set_state(entry.message_id, SUBMITTED, reason, attempt=False)
             return SubmitOutcome(entry.message_id, SUBMITTED, reason, refused)
         self.remove(entry.message_id)
         return SubmitOutcome(entry.message_id, "sent", refused=refused, copied_to_sent=copied)
+
+
+# The reasons the outbox records start with one of these prefixes (their text after the
+# prefix is detail: an exception's or the server's words). Windows word each kind in the
+# user's language through :func:`reason_kind` instead of showing the English record.
+NOT_SENT = "not sent: "
+UNREACHABLE = "cannot reach the submission server: "
+CONNECTION_LOST = "connection to the submission server lost: "
+BUSY_ELSEWHERE = "being sent by another instance of the application"
+TOO_LARGE = "message too large: "
+RECIPIENTS_REFUSED = "recipients refused: "
+SOME_REFUSED = "refused by the server: "
+NOT_FILED = "sent, but not copied to Sent: "
+_KINDS = {
+    NOT_SENT: "not-sent", UNREACHABLE: "unreachable", CONNECTION_LOST: "connection-lost",
+    BUSY_ELSEWHERE: "busy-elsewhere", TOO_LARGE: "too-large",
+    RECIPIENTS_REFUSED: "recipients-refused", SOME_REFUSED: "some-refused",
+    NOT_FILED: "not-filed",
+}
+
+
+def reason_kind(reason: str) -> tuple[str, str]:
+    """``(kind, detail)`` of a recorded reason.
+
+    ``kind`` is one of the values of the prefix table, ``"server"`` for a server's reply
+    (``550 5.7.1 ...``, its words as detail), ``"other"`` for anything else, ``""`` for no
+    reason.
+    """
+    if not reason:
+        return "", ""
+    for prefix, kind in _KINDS.items():
+        if reason.startswith(prefix):
+            return kind, reason[len(prefix):]
+    if reason[:3].isdigit():
+        return "server", reason
+    return "other", reason
 
 
 def _code_reason(code: int, text: bytes | str) -> str:
@@ -299,9 +335,9 @@ def _submit(opener: SessionOpener, entry: OutboxEntry) -> dict[str, str]:
     try:
         smtp = opener.open_smtp()
     except MailError as exc:
-        raise SubmissionFailed(mid, str(exc)) from exc
+        raise SubmissionFailed(mid, f"{NOT_SENT}{exc}") from exc
     except (smtplib.SMTPException, OSError) as exc:
-        raise SubmissionFailed(mid, f"cannot reach the submission server: {exc}") from exc
+        raise SubmissionFailed(mid, f"{UNREACHABLE}{exc}") from exc
     try:
         smtp.ehlo_or_helo_if_needed()
         if smtp.has_extn("size"):
@@ -310,7 +346,7 @@ def _submit(opener: SessionOpener, entry: OutboxEntry) -> dict[str, str]:
             if limit and len(entry.raw) > limit:
                 too_large = MessageTooLarge(len(entry.raw), limit)
                 raise SubmissionFailed(
-                    mid, f"message of {len(entry.raw)} bytes, server limit {limit}",
+                    mid, f"{TOO_LARGE}{len(entry.raw)} bytes, server limit {limit}",
                     permanent=True,
                 ) from too_large
         # smtplib adds the SIZE=<n> MAIL parameter itself when the server offers SIZE.
@@ -321,13 +357,14 @@ def _submit(opener: SessionOpener, entry: OutboxEntry) -> dict[str, str]:
         detail = "; ".join(
             f"{addr}: {_code_reason(c, t)}" for addr, (c, t) in exc.recipients.items()
         )
-        raise SubmissionFailed(mid, f"recipients refused: {detail}", permanent=permanent) from exc
+        raise SubmissionFailed(mid, f"{RECIPIENTS_REFUSED}{detail}",
+                               permanent=permanent) from exc
     except smtplib.SMTPResponseException as exc:
         raise SubmissionFailed(
             mid, _code_reason(exc.smtp_code, exc.smtp_error), permanent=exc.smtp_code >= 500
         ) from exc
     except (smtplib.SMTPException, OSError) as exc:
-        raise SubmissionFailed(mid, f"connection to the submission server lost: {exc}") from exc
+        raise SubmissionFailed(mid, f"{CONNECTION_LOST}{exc}") from exc
     finally:
         with contextlib.suppress(smtplib.SMTPException, OSError):
             smtp.quit()

@@ -1355,6 +1355,42 @@
             <source>%1 en attente, %2 en échec</source>
             <translation>%1 waiting, %2 failed</translation>
         </message>
+        <message>
+            <source>Pas encore envoyé : la connexion d&apos;envoi n&apos;a pas pu s&apos;ouvrir (carte, réseau). Nouvel essai automatique.</source>
+            <translation>Not sent yet: the sending connection could not open (card, network). It will be retried automatically.</translation>
+        </message>
+        <message>
+            <source>Serveur d&apos;envoi injoignable. Nouvel essai automatique.</source>
+            <translation>Sending server unreachable. It will be retried automatically.</translation>
+        </message>
+        <message>
+            <source>Connexion au serveur d&apos;envoi perdue. Nouvel essai automatique.</source>
+            <translation>Connection to the sending server lost. It will be retried automatically.</translation>
+        </message>
+        <message>
+            <source>En cours d&apos;envoi par une autre fenêtre de l&apos;application.</source>
+            <translation>Being sent by another window of the application.</translation>
+        </message>
+        <message>
+            <source>Message trop volumineux pour le serveur d&apos;envoi : retirez ou réduisez des pièces jointes.</source>
+            <translation>Message too large for the sending server: remove or shrink attachments.</translation>
+        </message>
+        <message>
+            <source>Envoyé, mais la copie dans Envoyés a échoué.</source>
+            <translation>Sent, but the copy in Sent failed.</translation>
+        </message>
+        <message>
+            <source>Destinataires refusés par le serveur : %1</source>
+            <translation>Recipients refused by the server: %1</translation>
+        </message>
+        <message>
+            <source>Refusé par le serveur : %1</source>
+            <translation>Refused by the server: %1</translation>
+        </message>
+        <message>
+            <source>Échec de l&apos;envoi (détail : mssante-companion mail outbox).</source>
+            <translation>Sending failed (details: mssante-companion mail outbox).</translation>
+        </message>
     </context>
     <context>
         <name>PinDialog</name>

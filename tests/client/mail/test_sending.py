@@ -11,7 +11,7 @@ from client.mail.compose import AttachmentSource, Draft, forward, reply
 from client.mail.errors import InvalidMessage, RecipientRefused, SubmissionFailed
 from client.mail.keystore import MemoryKeyStore
 from client.mail.mailbox import Mailbox
-from client.mail.outbox import Outbox
+from client.mail.outbox import Outbox, reason_kind
 from client.mail.policy import DomainList, RecipientPolicy
 from client.mail.reading import parse_message
 from client.mail.sending import MailSender
@@ -126,7 +126,8 @@ def test_submission_dropped_mid_send_stays_queued_then_sent_once(
         sender.send(Draft(to=(CLAIRE,), subject="Envoi interrompu", body="texte"))
     assert not info.value.permanent
     (entry,) = outbox.entries()
-    assert entry.state == "queued" and entry.attempts == 1 and entry.reason
+    assert entry.state == "queued" and entry.attempts == 1
+    assert reason_kind(entry.reason)[0] == "connection-lost"
     assert smtp_sink.state.received == []
     smtp_sink.state.drop_connection = False
     (outcome,) = sender.retry()
@@ -159,6 +160,7 @@ def test_permanent_refusal_is_kept_as_failed(
         sender.send(Draft(to=(CLAIRE,), subject="refusé", body="x"))
     assert info.value.permanent and "554" in info.value.reason
     (entry,) = outbox.entries()
+    assert reason_kind(entry.reason) == ("server", "554 5.7.1 policy rejection")
     assert entry.state == "failed"
     assert [o.state for o in sender.retry()] == ["failed"]  # not resubmitted by itself
     assert smtp_sink.state.received == []
@@ -175,6 +177,7 @@ def test_size_limit_checked_before_data(
     with pytest.raises(SubmissionFailed) as info:
         sender.send(Draft(to=(CLAIRE,), subject="trop gros", attachments=(big,)))
     assert info.value.permanent and "limit" in info.value.reason
+    assert reason_kind(info.value.reason)[0] == "too-large"
     assert smtp_sink.state.received == []
 
 
