@@ -93,6 +93,7 @@ def _make_opener(args: argparse.Namespace) -> SessionOpener:
     if opener_factory is not None:
         return opener_factory(args)
     from client.auth import build_authenticator
+    from client.cli._card_choice import card_chooser_for
     from client.cli._password import password_prompt_for
     from client.cli._pin import pin_prompt_for
 
@@ -101,6 +102,7 @@ def _make_opener(args: argparse.Namespace) -> SessionOpener:
     opener: SessionOpener = build_authenticator(
         profile, pin_prompt=pin_prompt,
         password_prompt=password_prompt_for(args, profile_source=profile.secrets.source),
+        chooser=card_chooser_for(args),
     )
     return opener
 
@@ -144,10 +146,12 @@ def _json(args: argparse.Namespace) -> bool:
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add the ``mail`` command group."""
+    from client.cli._card_choice import add_card_options
     from client.cli._password import add_password_option
 
     signing_in = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     add_password_option(signing_in)
+    add_card_options(signing_in)
     common = argparse.ArgumentParser(add_help=False, allow_abbrev=False,
                                      parents=[common, signing_in])
     _, commands = command_group(subparsers, common, "mail", "read, sync and send mail")

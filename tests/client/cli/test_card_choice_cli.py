@@ -162,3 +162,19 @@ def test_chooser_of_a_run() -> None:
         script.choose_card(_CHOICES)
     assert isinstance(card_chooser_for(argparse.Namespace(), interactive=True),
                       TerminalCardChooser)
+
+
+def test_mail_commands_choose_the_card_as_login_does(
+    two_cards: tuple[VirtualCard, VirtualCard], sandbox_pki: Pki,
+    sandbox_crl_server: CrlServer, tmp_path: Path,
+) -> None:
+    doctor, colleague = two_cards
+    profile = str(_profile(tmp_path, colleague, sandbox_pki))
+    home = tmp_path / "home"
+    unnamed = run_cli(doctor, sandbox_pki, home, "mail", "folders", "--profile", profile,
+                      "--pin-stdin", stdin=COLLEAGUE_PIN + "\n")
+    assert unnamed.returncode == 2, unnamed.stderr
+    assert "--reader NAME or --card SERIAL" in unnamed.stderr
+    named = run_cli(doctor, sandbox_pki, home, "mail", "folders", "--profile", profile,
+                    "--pin-stdin", "--card", colleague.serial, stdin=COLLEAGUE_PIN + "\n")
+    assert named.returncode == 7, named.stderr  # the colleague's card signed in; no server
