@@ -110,18 +110,7 @@ class MessageActions(QObject):
         """The list's context menu (the same actions as the menu bar)."""
         menu = QMenu(self.view)
         menu.setObjectName("messageContextMenu")
-        for action in (self.reply, self.reply_all, self.forward, self.forward_attached):
-            menu.addAction(action)
-        menu.addSeparator()
-        for action in (self.mark_read, self.flag):
-            menu.addAction(action)
-        menu.addSeparator()
-        menu.addMenu(self.move_menu)
-        menu.addAction(self.archive)
-        menu.addAction(self.delete)
-        menu.addSeparator()
-        menu.addAction(self.print)
-        menu.addAction(self.export_pdf)
+        self.fill_menu(menu)
         return menu
 
     def show_context_menu(self, pos: QPoint) -> QMenu:
@@ -133,7 +122,7 @@ class MessageActions(QObject):
         return menu
 
     def fill_menu(self, menu: QMenu) -> None:
-        """The menu bar's "Message" menu."""
+        """The message actions, grouped as Thunderbird does (menu bar and context menu)."""
         for action in (self.reply, self.reply_all, self.forward, self.forward_attached):
             menu.addAction(action)
         menu.addSeparator()
