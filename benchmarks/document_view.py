@@ -59,11 +59,13 @@ def _pdf_row() -> dict[str, object]:
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import pypdfium2 as pdfium
-    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
 
     from ui.pdf_view import SCREEN_SCALE, render_pixmap
 
-    _app = QGuiApplication.instance() or QGuiApplication([])
+    # A QApplication, not a QGuiApplication: the benchmarks after this one in the same
+    # process build widgets, which an application without widgets cannot hold.
+    _app = QApplication.instance() or QApplication([])
     level1 = CDA_DIR / "IMG_CR_IMG_2024.01_CDA-R2-Niveau-1.xml"
     embedded = render_cda(level1.read_bytes()).embedded
     assert embedded is not None
