@@ -28,9 +28,10 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from client.audit import record as audit_record
+from cps.events import WatcherEvent
 from ui.backend import CardHolder, EcpsRequest, MailService, Services
 from ui.card_choice_dialog import QtCardChooser
-from ui.card_watch import CardEvent, QtCardWatcher
+from ui.card_watch import QtCardWatcher
 from ui.ecps_dialog import EcpsDialog
 from ui.idle_lock import IdleLock
 from ui.pin_dialog import PinAsk, QtPinPrompt
@@ -294,7 +295,7 @@ class SessionController(QObject):
         self.sign_in_ecps(self._ecps_national_id)
 
     # -- card events -------------------------------------------------------------------
-    def _card_inserted(self, event: CardEvent) -> None:
+    def _card_inserted(self, event: WatcherEvent) -> None:
         card = self.services.card
         if card is None or self.state in (SessionState.OPEN, SessionState.SIGNING_IN):
             return
@@ -378,7 +379,7 @@ class SessionController(QObject):
         self._set_state(SessionState.FAILED)
         self.sign_in_failed.emit(message)
 
-    def _card_removed(self, _event: CardEvent) -> None:
+    def _card_removed(self, _event: WatcherEvent) -> None:
         if self.method == "ecps":
             return  # an e-CPS session does not depend on a card
         if self.state in (SessionState.SIGNING_IN, SessionState.OPEN):

@@ -29,7 +29,9 @@ from client.mail.reading import Attachment
 from client.mail.summary import MessageSummary
 from client.whitelist import TrustDecision
 from client.xdm.errors import InvalidIns
+from cps.atr import CardKind
 from cps.errors import PinEntryCancelled, PinIncorrect, PinLocked
+from cps.events import EventType, WatcherEvent
 from cps.pin import PinRequest
 from ui.backend import (
     CardHolder,
@@ -349,8 +351,8 @@ class FakeCard:
         self._holder = holder
         self.attempts_left = 3
         self.mailboxes: list[FakeMailService] = []
-        self.on_inserted: Callable[[Any], None] | None = None
-        self.on_removed: Callable[[Any], None] | None = None
+        self.on_inserted: Callable[[WatcherEvent], None] | None = None
+        self.on_removed: Callable[[WatcherEvent], None] | None = None
         self.stopped = False
         #: A second CPS card inserted beside this one (another reader), if any.
         self.second: CardHolder | None = None
@@ -396,8 +398,8 @@ class FakeCard:
             self.attempts_left -= 1
             retry = "incorrect"
 
-    def watch(self, on_inserted: Callable[[Any], None],
-              on_removed: Callable[[Any], None]) -> None:
+    def watch(self, on_inserted: Callable[[WatcherEvent], None],
+              on_removed: Callable[[WatcherEvent], None]) -> None:
         self.on_inserted = on_inserted
         self.on_removed = on_removed
 
@@ -409,19 +411,19 @@ class FakeCard:
         self.current = holder or self._holder
         assert self.on_inserted is not None
         threading.Thread(target=self.on_inserted,
-                         args=(_Event("cps", self.current.reader),)).start()
+                         args=(_cps_event(EventType.CARD_INSERTED, self.current.reader),)
+                         ).start()
 
     def remove(self) -> None:
         reader = self.current.reader if self.current else ""
         self.current = None
         assert self.on_removed is not None
-        threading.Thread(target=self.on_removed, args=(_Event("cps", reader),)).start()
+        threading.Thread(target=self.on_removed,
+                         args=(_cps_event(EventType.CARD_REMOVED, reader),)).start()
 
 
-@dataclass(frozen=True)
-class _Event:
-    kind: str
-    reader: str
+def _cps_event(kind: EventType, reader: str) -> WatcherEvent:
+    return WatcherEvent(kind, reader, CardKind.CPS3)
 
 
 def _entry(address: str, family_name: str, given_name: str, profession: str, specialty: str,
