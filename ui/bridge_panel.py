@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
@@ -44,6 +44,10 @@ from PySide6.QtWidgets import (
 
 from ui.wording import describe_error
 from ui.workers import WorkerPool
+
+if TYPE_CHECKING:  # the bridge and Thunderbird modules load when used
+    from client.bridge import Bridge
+    from client.thunderbird import SetupReport
 
 __all__ = ["BridgeController", "BridgePanel", "card_state_text", "settings_text"]
 
@@ -101,11 +105,12 @@ class BridgeController:
             (default: :func:`client.thunderbird.setup_bridge` on the default profile).
     """
 
-    def __init__(self, factory: Callable[[], Any],
-                 setup_thunderbird: Callable[[dict[str, Any]], Any] | None = None) -> None:
+    def __init__(self, factory: Callable[[], Bridge],
+                 setup_thunderbird: Callable[[dict[str, Any]], SetupReport] | None = None
+                 ) -> None:
         self._factory = factory
         self._setup = setup_thunderbird or _setup_default_profile
-        self.bridge: Any = None
+        self.bridge: Bridge | None = None
 
     @property
     def running(self) -> bool:
@@ -123,14 +128,14 @@ class BridgeController:
         if bridge is not None:
             bridge.stop()
 
-    def setup_thunderbird(self) -> Any:
+    def setup_thunderbird(self) -> SetupReport:
         """Provision Thunderbird for the running bridge (blocking: call on a worker)."""
         if self.bridge is None:
             raise RuntimeError("start the bridge first")
         return self._setup(self.bridge.settings(show_password=True))
 
 
-def _setup_default_profile(settings: dict[str, Any]) -> Any:
+def _setup_default_profile(settings: dict[str, Any]) -> SetupReport:
     from client.thunderbird import BridgeAccount, default_profile, setup_bridge
 
     account = BridgeAccount(settings["user"], settings["user"].split("@", 1)[0],
@@ -246,8 +251,11 @@ class BridgePanel(QWidget):
 
     def export_to(self, target: Path) -> None:
         """Write the bridge certificate to ``target`` (the file dialog's choice)."""
+        bridge = self.controller.bridge
+        if bridge is None:
+            return
         try:
-            self.controller.bridge.certificate.export(target)
+            bridge.certificate.export(target)
         except Exception as exc:  # shown to the user
             self.message_label.setText(describe_error(exc))
             return
@@ -259,11 +267,13 @@ class BridgePanel(QWidget):
         self.pool.submit(self.controller.setup_thunderbird, on_result=self._setup_done,
                          on_error=self._setup_failed, owner=self)
 
-    def _setup_done(self, report: Any) -> None:
+    def _setup_done(self, report: SetupReport) -> None:
         self.thunderbird_button.setEnabled(self.controller.running)
-        actions = "; ".join(getattr(report, "actions", []) or [])
+        # The report's actions are the command line's English log: the user is told
+        # where, and what to do next, in their language.
         self.message_label.setText(
-            self.tr("Thunderbird est configuré (redémarrez-le) : ") + actions)
+            self.tr("Thunderbird est configuré dans le profil %1 : redémarrez-le, le compte "
+                    "MSSanté passe par la passerelle.").replace("%1", str(report.profile)))
 
     def _setup_failed(self, exc: BaseException) -> None:
         self.thunderbird_button.setEnabled(self.controller.running)

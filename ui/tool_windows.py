@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
@@ -26,6 +26,15 @@ from ui.audit_view import AuditView
 from ui.backend import Services
 from ui.bridge_panel import BridgeController, BridgePanel
 from ui.workers import WorkerPool
+
+if TYPE_CHECKING:  # the bridge's modules load at its first start, not with the window
+    from client.audit import AuditLog
+    from client.bridge import Bridge, BridgeConfig, CardGate
+    from client.bridge.certificate import LocalCertificate
+    from client.bridge.credentials import BridgePassword
+    from client.sessions import SessionOpener
+    from cps.events import WatcherEvent
+    from cps.pin import PinPrompt
 
 __all__ = ["BridgeAssembly", "BridgeCard", "BridgeUnavailable", "ToolWindows"]
 
@@ -40,10 +49,10 @@ class BridgeCard(Protocol):
     def address(self) -> str:
         """The mailbox address of the profile."""
 
-    def session_opener(self, pin_prompt: Any) -> Any:
+    def session_opener(self, pin_prompt: PinPrompt) -> SessionOpener:
         """A signed-in ``client.sessions.SessionOpener`` (asks the PIN)."""
 
-    def subscribe(self, callback: Callable[[Any], None]) -> Callable[[], None]:
+    def subscribe(self, callback: Callable[[WatcherEvent], None]) -> Callable[[], None]:
         """Follow the card watcher's events; returns an unsubscriber."""
 
 
@@ -68,18 +77,19 @@ class BridgeAssembly:
             certificate under the app's data folder).
     """
 
-    def __init__(self, card: Any, pin_prompt: Any, *, config: Any = None,
-                 password: Callable[[], Any] | None = None,
-                 certificate: Callable[[], Any] | None = None) -> None:
+    def __init__(self, card: object, pin_prompt: PinPrompt, *,
+                 config: BridgeConfig | None = None,
+                 password: Callable[[], BridgePassword] | None = None,
+                 certificate: Callable[[], LocalCertificate] | None = None) -> None:
         self.card = card
         self.pin_prompt = pin_prompt
         self.config = config
         self._password = password
         self._certificate = certificate
-        self.gate: Any = None
+        self.gate: CardGate | None = None
         self._unsubscribe: Callable[[], None] | None = None
 
-    def _gate(self) -> Any:
+    def _gate(self) -> CardGate:
         from client.bridge import CardGate
 
         if self.gate is None:
@@ -90,7 +100,7 @@ class BridgeAssembly:
             self._unsubscribe = card.subscribe(self.gate.on_event)
         return self.gate
 
-    def build(self) -> Any:
+    def build(self) -> Bridge:
         """A not-yet-started ``client.bridge.Bridge`` (the controller starts it)."""
         from client.bridge import Bridge, load_or_create_certificate, load_or_create_password
         from client.mail.policy import RecipientPolicy, load_trust_space
@@ -135,9 +145,9 @@ class ToolWindows(QObject):
         audit_log: the ``client.audit.AuditLog`` to show (default: the app's trail).
     """
 
-    def __init__(self, services: Services, pool: WorkerPool, pin_prompt: Any,
+    def __init__(self, services: Services, pool: WorkerPool, pin_prompt: PinPrompt,
                  parent: QWidget, *, bridge: BridgeAssembly | None = None,
-                 audit_log: Any = None) -> None:
+                 audit_log: AuditLog | None = None) -> None:
         super().__init__(parent)
         self._parent_widget = parent
         self.pool = pool

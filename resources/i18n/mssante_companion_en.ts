@@ -409,8 +409,8 @@
         </message>
         <message>
             <location line="+8" />
-            <source>Thunderbird est configuré (redémarrez-le) : </source>
-            <translation>Thunderbird is set up (restart it): </translation>
+            <source>Thunderbird est configuré dans le profil %1 : redémarrez-le, le compte MSSanté passe par la passerelle.</source>
+            <translation>Thunderbird is set up in profile %1: restart it; the MSSanté account goes through the bridge.</translation>
         </message>
         <message>
             <location line="+5" />

@@ -65,6 +65,9 @@ def test_switch_status_settings_export_and_thunderbird(qtbot: QtBot, tmp_path: P
     panel.thunderbird_button.click()
     qtbot.waitUntil(lambda: "Thunderbird est configuré" in panel.message_label.text(),
                     timeout=30_000)
+    # Where, and what next, in French: not the command line's English log of actions.
+    assert str(profile_dir) in panel.message_label.text()
+    assert "trusted" not in panel.message_label.text()
     prefs = read_prefs(profile_dir / "user.js")
     assert prefs["mail.server.server_mssante.port"] == port
 
