@@ -273,7 +273,7 @@ class BridgePanel(QWidget):
         # where, and what to do next, in their language.
         self.message_label.setText(
             self.tr("Thunderbird est configuré dans le profil %1 : redémarrez-le, le compte "
-                    "MSSanté passe par la passerelle.").replace("%1", str(report.profile)))
+                    "MSSanté passe par le pont.").replace("%1", str(report.profile)))
 
     def _setup_failed(self, exc: BaseException) -> None:
         self.thunderbird_button.setEnabled(self.controller.running)

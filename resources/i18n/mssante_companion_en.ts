@@ -409,7 +409,7 @@
         </message>
         <message>
             <location line="+8" />
-            <source>Thunderbird est configuré dans le profil %1 : redémarrez-le, le compte MSSanté passe par la passerelle.</source>
+            <source>Thunderbird est configuré dans le profil %1 : redémarrez-le, le compte MSSanté passe par le pont.</source>
             <translation>Thunderbird is set up in profile %1: restart it; the MSSanté account goes through the bridge.</translation>
         </message>
         <message>
