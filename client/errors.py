@@ -62,6 +62,7 @@ is complete (``tests/client/test_error_tree.py`` fails when a class is missing f
         MailProtocolError (client.mail.errors)
         MessageNotFound (client.mail.errors)
         MessageTooLarge (client.mail.errors)
+        ReceiptNotAllowed (client.mail.errors)
         RecipientRefused (client.mail.errors)
         SubmissionFailed (client.mail.errors)
         UnsafeAttachmentName (client.mail.errors)

@@ -358,6 +358,20 @@ def _known(cancelled: Wording) -> dict[type[BaseException], Wording]:
                 "wording", "Le destinataire %1 n'est pas une adresse valide. Corrigez-la."),
             "no-recipient": QT_TRANSLATE_NOOP("wording", "Ajoutez au moins un destinataire."),
         }, other="outside-trust-space", fill=lambda exc: (str(getattr(exc, "address", "")),)),
+        mail.ReceiptNotAllowed: _by_field("rule", {
+            "not-requested": QT_TRANSLATE_NOOP(
+                "wording", "Ce message ne demande pas d'accusé de lecture ; aucun n'a été "
+                "envoyé."),
+            "already-sent": QT_TRANSLATE_NOOP(
+                "wording", "L'accusé de lecture de ce message a déjà été envoyé (ici ou depuis "
+                "un autre logiciel) ; il n'est pas envoyé une seconde fois."),
+            "report": QT_TRANSLATE_NOOP(
+                "wording", "Ce message est lui-même un accusé ou un avis de remise ; on n'y "
+                "répond pas par un accusé."),
+            "address-differs": QT_TRANSLATE_NOOP(
+                "wording", "L'accusé irait à une autre adresse que celle de l'expéditeur ; "
+                "confirmez-le depuis la barre au-dessus du message."),
+        }, other="not-requested"),
         mail.MessageTooLarge: fixed(QT_TRANSLATE_NOOP("wording",
             "Le message dépasse la taille acceptée par l'opérateur. Retirez des pièces "
             "jointes.")),

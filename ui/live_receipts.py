@@ -22,6 +22,7 @@ import logging
 import time
 from collections.abc import Sequence
 
+from client.mail.errors import ReceiptNotAllowed
 from client.mail.mailbox import Mailbox
 from client.mail.reading import ReadMessage
 from client.mail.receipts import (
@@ -87,14 +88,14 @@ class ReceiptLinks:
         """Send the MDN (the user clicked "Envoyer") or decline; flag ``$MDNSent``.
 
         Raises:
-            ValueError: no receipt may be sent (already answered, not asked, or a
+            ReceiptNotAllowed: no receipt may be sent (already answered, not asked, or a
                 mismatched address the user did not confirm).
         """
         flags = self.mailbox.summaries(folder, [uid])[0].flags
         if send:
             decision = mdn_decision(message, flags, confirmed_mismatch=confirmed_mismatch)
             if not decision.allowed:
-                raise ValueError(decision.reason)
+                raise ReceiptNotAllowed(decision.rule, decision.reason)
             sender.send_raw(build_mdn(message, reporter,
                                       confirmed_mismatch=confirmed_mismatch))
         # RFC 3503 section 3.1: $MDNSent also records a declined request, so that no

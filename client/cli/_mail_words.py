@@ -19,6 +19,7 @@ from client.mail.errors import (
     MailProtocolError,
     MessageNotFound,
     MessageTooLarge,
+    ReceiptNotAllowed,
     RecipientRefused,
     SubmissionFailed,
     UnsafeAttachmentName,
@@ -60,6 +61,7 @@ describe_errors({
         "{exc.path} already exists; nothing was written: choose another directory or add "
         "--overwrite.",
     InvalidMessage: "The message cannot be sent: {exc.reason}.",
+    ReceiptNotAllowed: "No receipt sent: {exc.reason}.",
     MailConnectionError:
         "The mail server could not be reached or dropped the connection ({exc.reason}): check the "
         "network and try again.",

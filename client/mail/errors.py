@@ -40,6 +40,7 @@ __all__ = [
     "MailProtocolError",
     "MessageNotFound",
     "MessageTooLarge",
+    "ReceiptNotAllowed",
     "RecipientRefused",
     "SubmissionFailed",
     "UnsafeAttachmentName",
@@ -101,6 +102,23 @@ class RecipientRefused(MailError):
         super().__init__(f"{address}: {rule}")
         self.address = address
         self.rule = rule
+
+
+class ReceiptNotAllowed(MailError):
+    """No read receipt (MDN) may be sent for this message; nothing was sent.
+
+    ``rule`` names why: ``"not-requested"``, ``"already-sent"`` (this or another client of
+    the mailbox answered), ``"report"`` (a report is never answered with a report),
+    ``"address-differs"`` (the receipt would go elsewhere than the Return-Path and the
+    user did not confirm it).
+    """
+
+    exit_status = 4
+
+    def __init__(self, rule: str, reason: str) -> None:
+        super().__init__(reason)
+        self.rule = rule
+        self.reason = reason
 
 
 class MessageTooLarge(MailError):

@@ -265,6 +265,8 @@ class MdnDecision:
     allowed: bool
     reason: str
     to: str = ""
+    #: Why not, as :class:`client.mail.errors.ReceiptNotAllowed` names it.
+    rule: str = ""
     #: The request is valid but goes to another address than the Return-Path: the user
     #: must confirm again, knowing it (RFC 8098 section 2.1).
     needs_confirmation: bool = False
@@ -284,18 +286,18 @@ def mdn_decision(
     """
     requested = _bare(message.disposition_notification_to)
     if not requested:
-        return MdnDecision(False, "no receipt requested")
+        return MdnDecision(False, "no receipt requested", rule="not-requested")
     if MDN_SENT_FLAG.lower() in {f.lower() for f in flags}:
-        return MdnDecision(False, "a receipt was already sent")
+        return MdnDecision(False, "a receipt was already sent", rule="already-sent")
     if parse_report(message) is not None:
-        return MdnDecision(False, "never answer a report with a report")
+        return MdnDecision(False, "never answer a report with a report", rule="report")
     return_path = _bare(message.return_path)
     if requested != return_path and not confirmed_mismatch:
         # RFC 8098 section 2.1: a differing Return-Path must not get an automatic MDN and
         # needs the user's explicit confirmation (it could leak reading habits to a
         # third party).
         return MdnDecision(False, "Disposition-Notification-To differs from Return-Path",
-                           requested, needs_confirmation=True)
+                           requested, needs_confirmation=True, rule="address-differs")
     return MdnDecision(True, "", requested)
 
 

@@ -2900,6 +2900,22 @@
             <source>L'identifiant systemd « %1 » est introuvable (LoadCredential= du service). Aucune autre source n'a été essayée.</source>
             <translation>The systemd credential “%1” cannot be found (the service's LoadCredential=). No other source was tried.</translation>
         </message>
+        <message>
+            <source>Ce message ne demande pas d&apos;accusé de lecture ; aucun n&apos;a été envoyé.</source>
+            <translation>This message asks for no read receipt; none was sent.</translation>
+        </message>
+        <message>
+            <source>L&apos;accusé de lecture de ce message a déjà été envoyé (ici ou depuis un autre logiciel) ; il n&apos;est pas envoyé une seconde fois.</source>
+            <translation>The read receipt of this message was already sent (here or from another program); it is not sent twice.</translation>
+        </message>
+        <message>
+            <source>Ce message est lui-même un accusé ou un avis de remise ; on n&apos;y répond pas par un accusé.</source>
+            <translation>This message is itself a receipt or a delivery report; it is not answered with a receipt.</translation>
+        </message>
+        <message>
+            <source>L&apos;accusé irait à une autre adresse que celle de l&apos;expéditeur ; confirmez-le depuis la barre au-dessus du message.</source>
+            <translation>The receipt would go to another address than the sender&apos;s; confirm it from the bar above the message.</translation>
+        </message>
     </context>
     <context>
         <name>_DirectoryPage</name>

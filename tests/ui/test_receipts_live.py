@@ -282,3 +282,33 @@ def test_a_receipt_without_a_name_is_named_after_the_letter_s_recipient(
     (sent,) = [r for r in jean.messages("Sent") if r.subject == "Bilan"]
     assert sent.receipt == "read"
     assert [r.reader for r in jean.message("Sent", sent.uid).read_by] == ["Claire DUBOIS"]
+
+
+def test_a_receipt_answered_from_another_client_meanwhile_is_not_sent_twice(
+    qtbot: QtBot, view: MailView, mailboxes: tuple[LiveMailService, LiveMailService],
+    dovecot: Dovecot,
+) -> None:
+    _, claire = mailboxes
+    raw = (f"Return-Path: <jean.martin@{DOMAIN}>\r\nFrom: Dr Jean MARTIN "
+           f"<jean.martin@{DOMAIN}>\r\nTo: claire.dubois@{DOMAIN}\r\nSubject: Avis double\r\n"
+           f"Message-ID: <double@{DOMAIN}>\r\nDisposition-Notification-To: "
+           f"jean.martin@{DOMAIN}\r\nDate: Mon, 30 Nov 2026 10:00:00 +0100\r\n\r\nBonjour\r\n"
+           ).encode()
+    dovecot.append("claire.dubois", "INBOX", raw)
+    shown = _open(qtbot, view, claire, "INBOX", "Avis double")
+    assert shown.receipt_request is not None
+    # Claire's phone answers the request while the message is open here.
+    imap = dovecot.client("claire.dubois")
+    try:
+        imap.select_folder("INBOX")
+        imap.add_flags(imap.search(["HEADER", "Message-ID", f"double@{DOMAIN}"]),
+                       [b"$MDNSent"])
+    finally:
+        imap.logout()
+    errors: list[str] = []
+    view.error.connect(errors.append)
+    qtbot.mouseClick(view.pane.receipt_bar.send_button, Qt.MouseButton.LeftButton)
+    _settle(qtbot, view)
+    assert errors and "déjà été envoyé" in errors[-1]
+    assert not [m for _, _, m in _imap_messages(dovecot, "jean.martin", "INBOX")
+                if m.get_content_type() == "multipart/report"]
