@@ -224,7 +224,10 @@ class TrustSpace:
             # An XML declaration naming an unknown encoding, or bytes it cannot decode.
             raise WhitelistFormatError(source, f"unreadable XML encoding ({exc})") from exc
         if repaired:
-            logger.warning("%s lacks its closing </ListeBlancheMSSante> tag; restored", source)
+            # ANS publishes the list without its closing root tag (the copy shipped in
+            # resources/data is byte for byte the published one): a known quirk, repaired
+            # on every load, not worth a warning on every command.
+            logger.info("%s lacks its closing </ListeBlancheMSSante> tag; restored", source)
         if _local(root.tag) != "ListeBlancheMSSante":
             raise WhitelistFormatError(
                 source, f"root element is {_local(root.tag)!r}, not ListeBlancheMSSante"
