@@ -17,7 +17,7 @@ import re
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
-__all__ = ["parse_fetch"]
+__all__ = ["RawEnvelope", "RawTime", "envelope_row", "parse_fetch", "raw_timestamp"]
 
 # One token: a parenthesis, a quoted string (backslash escapes), an atom (anything but
 # spaces, controls and ( ) % " [, with [...] sections such as BODY[HEADER] kept whole),
@@ -95,6 +95,50 @@ def _envelope(value: Any, system: tzinfo) -> Any:
     )
 
 
+class RawEnvelope(tuple):  # type: ignore[type-arg]
+    """An ENVELOPE left as the server's nested values (``parse_fetch(..., raw=True)``):
+    a cold sync stores it undecoded, so building imapclient's Envelope and Address
+    objects only to take them apart again is work it skips."""
+
+    __slots__ = ()
+
+
+class RawTime(bytes):
+    """An INTERNALDATE left unparsed (``parse_fetch(..., raw=True)``): the sync reads it
+    only for a message whose ENVELOPE has no usable date."""
+
+    __slots__ = ()
+
+
+def raw_timestamp(raw: bytes | None) -> float | None:
+    """The POSIX time of a date as a FETCH gives it (ENVELOPE date, INTERNALDATE), read
+    exactly as the normalised naive time of :func:`parse_fetch` is; None if unreadable."""
+    from imapclient.fixed_offset import FixedOffset
+
+    if not raw:
+        return None
+    moment = _date(raw, FixedOffset.for_system())
+    return None if moment is None else moment.timestamp()
+
+
+def _latin1(value: Any) -> str | None:
+    return value.decode("latin-1") if isinstance(value, bytes) else value
+
+
+def envelope_row(envelope: RawEnvelope) -> list[Any]:
+    """``[subject, from, to, cc, message_id]`` of a raw ENVELOPE, as the cache stores it
+    (bytes as latin-1 text, addresses as ``[name, mailbox, host]``): what
+    :func:`client.mail.summary.fetched_row` makes of imapclient's Envelope."""
+    def addresses(value: Any) -> list[list[str | None]]:
+        if not value:
+            return []
+        return [[_latin1(item[0]), _latin1(item[2]), _latin1(item[3])]
+                for item in value if item]
+
+    return [_latin1(envelope[1]), addresses(envelope[2]), addresses(envelope[5]),
+            addresses(envelope[6]), _latin1(envelope[9])]
+
+
 class _Unexpected(Exception):
     """The response is outside what the fast path handles."""
 
@@ -152,11 +196,14 @@ def _atoms(data: list[Any]) -> list[Any]:
 
 
 def parse_fetch(
-    data: list[Any], normalise_times: bool = True
+    data: list[Any], normalise_times: bool = True, *, raw: bool = False
 ) -> dict[int, dict[bytes, Any]]:
     """Parse the untagged FETCH data of imaplib into ``{uid: {item: value}}``.
 
-    The same result as imapclient's ``parse_fetch_response(data, normalise_times, True)``.
+    The same result as imapclient's ``parse_fetch_response(data, normalise_times, True)``;
+    with ``raw`` (and normalised times), well-formed ENVELOPE and INTERNALDATE values are
+    left as :class:`RawEnvelope` and :class:`RawTime` for the caller to read (a response
+    imapclient's parser takes over still gives its usual objects).
     """
     from imapclient.fixed_offset import FixedOffset
     from imapclient.response_parser import (
@@ -193,6 +240,12 @@ def parse_fetch(
                 if not isinstance(value, int):
                     return dict(parse_fetch_response(data, normalise_times, True))
                 key = value
+            elif raw and normalise_times and word == b"ENVELOPE" and isinstance(
+                value, tuple) and len(value) >= 10:
+                message[word] = RawEnvelope(value)
+            elif raw and normalise_times and word == b"INTERNALDATE" and isinstance(
+                value, bytes):
+                message[word] = RawTime(value)
             elif word == b"INTERNALDATE":
                 message[word] = (_date(value, system) if normalise_times and value is not None
                                  else _convert_INTERNALDATE(value, normalise_times))

@@ -67,7 +67,8 @@ def fetch_uid_set(
 
 
 def fetch_pipelined(
-    imap: IMAPClient, batches: Sequence[Sequence[int]], items: Sequence[str], *, depth: int = 2
+    imap: IMAPClient, batches: Sequence[Sequence[int]], items: Sequence[str], *, depth: int = 2,
+    raw_values: bool = False,
 ) -> Iterator[dict[int, dict[bytes, Any]]]:
     """``UID FETCH`` each batch of UIDs, keeping ``depth`` commands in flight.
 
@@ -76,7 +77,8 @@ def fetch_pipelined(
     one, as it does for one big FETCH, while memory stays bounded by the batch size.
     A server may run such commands in parallel and interleave their responses (Dovecot
     does): responses that belong to a later batch are kept for it, so each yield holds
-    exactly the messages of its batch (those the server returned).
+    exactly the messages of its batch (those the server returned). ``raw_values`` is
+    :func:`client.mail.fetch_parser.parse_fetch`'s ``raw``.
     """
     from imapclient.imapclient import seq_to_parenstr_upper
 
@@ -97,7 +99,7 @@ def fetch_pipelined(
                 if to_send:
                     # Refill before parsing: the server works while we parse.
                     in_flight.append(raw._command("UID", "FETCH", to_send.popleft(), wanted))
-                parsed = parse_fetch(data, imap.normalise_times)
+                parsed = parse_fetch(data, imap.normalise_times, raw=raw_values)
             early.update(parsed)
             members = expected.popleft()
             yield {uid: early.pop(uid) for uid in sorted(members) if uid in early}

@@ -102,8 +102,15 @@ def parse_vanished(data: bytes | str) -> Vanished:
 
 def vanished_among(responses: Iterable[Vanished], uids: Iterable[int]) -> set[int]:
     """The ``uids`` that one of ``responses`` reports gone (never more than ``uids``)."""
-    answers = list(responses)
-    return {uid for uid in uids if any(uid in answer for answer in answers)}
+    # Walk the (few) ranges over the sorted UIDs rather than test every cached UID
+    # against every range: a resync holds thousands of UIDs and a few expunges.
+    ordered = sorted(set(uids))
+    gone: set[int] = set()
+    for answer in responses:
+        for low, high in answer.ranges:
+            start = bisect.bisect_left(ordered, low)
+            gone.update(ordered[start:bisect.bisect_right(ordered, high, start)])
+    return gone
 
 
 @dataclass(frozen=True)

@@ -252,9 +252,10 @@ def _latin1(value: bytes | str | None) -> str | None:
 
 
 def _raw_addresses(addresses: Iterable[Any] | None) -> list[list[str | None]]:
-    return [
-        [_latin1(a.name), _latin1(a.mailbox), _latin1(a.host)] for a in (addresses or ())
-    ]
+    if not addresses:
+        return []
+    latin1 = _latin1
+    return [[latin1(a.name), latin1(a.mailbox), latin1(a.host)] for a in addresses]
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,26 +273,51 @@ class FetchedRow:
 
 
 def fetched_row(uid: int, data: Mapping[bytes, Any]) -> FetchedRow:
-    """A :class:`FetchedRow` from one FETCH result; cheap (the sync's hot path)."""
+    """A :class:`FetchedRow` from one FETCH result; cheap (the sync's hot path). The
+    ENVELOPE and INTERNALDATE may be imapclient's objects or left raw by
+    ``parse_fetch(..., raw=True)``."""
+    from client.mail.fetch_parser import RawEnvelope, RawTime, envelope_row, raw_timestamp
+
     envelope = data.get(b"ENVELOPE")
-    date = _aware((envelope.date if envelope is not None else None)
-                  or data.get(b"INTERNALDATE"))
-    if envelope is not None:
-        raw = [_latin1(envelope.subject), _raw_addresses(envelope.from_),
-               _raw_addresses(envelope.to), _raw_addresses(envelope.cc),
-               _latin1(envelope.message_id)]
+    internal = data.get(b"INTERNALDATE")
+    if isinstance(envelope, RawEnvelope):
+        when = raw_timestamp(envelope[0])
+        if when is None:
+            when = (raw_timestamp(internal) if isinstance(internal, RawTime)
+                    else _timestamp(internal))
+        raw = envelope_row(envelope)
     else:
-        raw = [None, [], [], [], None]
+        if isinstance(internal, RawTime):
+            internal = None if raw_timestamp(internal) is None else internal
+        date = (envelope.date if envelope is not None else None) or internal
+        when = (raw_timestamp(date) if isinstance(date, RawTime) else _timestamp(date))
+        raw = _envelope_row(envelope)
     modseq = data.get(b"MODSEQ")
     return FetchedRow(
         uid=uid,
         modseq=int(modseq[0]) if isinstance(modseq, tuple | list) and modseq else 0,
         flags=_flags(data.get(b"FLAGS", ())),
         size=int(data.get(b"RFC822.SIZE", 0) or 0),
-        date=date.timestamp() if date is not None else None,
+        date=when,
         has_attachments=has_attachments(data.get(b"BODYSTRUCTURE")),
         envelope=raw,
     )
+
+
+def _timestamp(value: Any) -> float | None:
+    # A naive (normalised, local) time's timestamp() reads it as local time, as
+    # _aware's astimezone() would: the same instant without the aware copy.
+    return value.timestamp() if isinstance(value, dt.datetime) else None
+
+
+def _envelope_row(envelope: Any) -> list[Any]:
+    if envelope is not None:
+        raw = [_latin1(envelope.subject), _raw_addresses(envelope.from_),
+               _raw_addresses(envelope.to), _raw_addresses(envelope.cc),
+               _latin1(envelope.message_id)]
+    else:
+        raw = [None, [], [], [], None]
+    return raw
 
 
 def _addresses_from_raw(items: Iterable[Sequence[str | None]]) -> tuple[str, ...]:

@@ -20,13 +20,14 @@ mid-sync leaves a cache that the next sync completes.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from client.mail.cache import MailCache
-from client.mail.errors import MailConnectionError
+from client.mail.errors import MailConnectionError, MailError
 from client.mail.imapfetch import fetch_pipelined, fetch_uid_set
 from client.mail.mailbox import Mailbox, imap_errors, unexpected_responses
 from client.mail.qresync import fetch_changes, vanished_among
@@ -142,12 +143,30 @@ class Synchronizer:
             logger.info("UIDVALIDITY of a folder changed: refetching it")
         with self.cache.transaction():
             folder_id = self.cache.reset_folder(folder, uidvalidity)
-        added = self._fetch_new(imap, folder, folder_id, 1, condstore, exists)
+            deferred = self.cache.defer_indexes(exists)
+        try:
+            added = self._fetch_new(imap, folder, folder_id, 1, condstore, exists)
+        except BaseException:
+            if deferred:
+                self._restore_indexes_after_failure()
+            raise
         with self.cache.transaction():
+            if deferred:
+                self.cache.restore_indexes()
             self.cache.save_folder_state(
                 folder_id, uidnext=uidnext, highestmodseq=modseq, synced_at=time.time()
             )
         return SyncResult(folder, added, 0, 0, exists, full=True, unchanged=False)
+
+    def _restore_indexes_after_failure(self) -> None:
+        # The list sorts the batches already committed; the failure itself is what the
+        # caller must see, so a second one here (a full disk) is only logged: the next
+        # open of the cache builds the indexes again.
+        try:
+            with self.cache.transaction():
+                self.cache.restore_indexes()
+        except (MailError, sqlite3.Error):
+            logger.warning("sort indexes not rebuilt after a failed sync", exc_info=True)
 
     def _fetch_new(
         self,
@@ -163,7 +182,7 @@ class Synchronizer:
         items = list(SUMMARY_ITEMS) + (["MODSEQ"] if condstore else [])
         done = 0
         batches = [uids[start : start + BATCH] for start in range(0, len(uids), BATCH)]
-        for data in fetch_pipelined(imap, batches, items):
+        for data in fetch_pipelined(imap, batches, items, raw_values=True):
             rows = [
                 fetched_row(uid, item)
                 for uid, item in data.items()
@@ -222,11 +241,10 @@ class Synchronizer:
             with self.cache.transaction():
                 updated = self.cache.update_flags(folder_id, changes)
 
-        cached = self.cache.cached_uids(folder_id)
-        if len(cached) != exists:
+        if self.cache.cached_count(folder_id) != exists:
             with imap_errors("SEARCH"):
                 on_server = set(imap.search(["ALL"]))
-            gone = cached - on_server
+            gone = self.cache.cached_uids(folder_id) - on_server
             with self.cache.transaction():
                 removed += self.cache.remove_uids(folder_id, gone)
         with self.cache.transaction():

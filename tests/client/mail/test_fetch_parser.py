@@ -128,3 +128,41 @@ def test_usual_dates_take_the_fast_path() -> None:
         assert _local_time(date, system) is not None, date
     for date in (b"1 Dec 2026 10:00:05 -0000", b"1 Dec 26 10:00:05 +0100", b"garbage"):
         assert _local_time(date, system) is None, date
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Paris", "America/Sao_Paulo"])
+def test_raw_values_give_the_rows_of_the_decoded_ones(
+    zone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sync's raw ENVELOPE/INTERNALDATE make the very rows imapclient's objects make."""
+    import time
+
+    from client.mail.fetch_parser import RawEnvelope, RawTime
+    from client.mail.summary import fetched_row
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        responses = [data for data in CASES.values() if data != [None]]
+        for date in _DATES:
+            quoted = b'"' + date + b'"'
+            for envelope_date in (quoted, b"NIL", b'"garbage"'):
+                responses.append([
+                    b"1 (UID 3 INTERNALDATE " + quoted + b" ENVELOPE (" + envelope_date
+                    + b' "s" NIL NIL NIL NIL NIL NIL NIL "<m@x>"))'])
+        for data in responses:
+            raw = parse_fetch(data, raw=True)
+            decoded = parse_fetch(data)
+            assert raw.keys() == decoded.keys()
+            for uid, item in raw.items():
+                assert item.keys() == decoded[uid].keys()
+                for name, value in item.items():
+                    if not isinstance(value, RawEnvelope | RawTime):
+                        assert value == decoded[uid][name], (data, name)
+                assert fetched_row(uid, item) == fetched_row(uid, decoded[uid]), data
+        took = parse_fetch(CASES["summary items"], raw=True)[7]
+        assert isinstance(took[b"ENVELOPE"], RawEnvelope)
+        assert isinstance(took[b"INTERNALDATE"], RawTime)
+    finally:
+        monkeypatch.undo()
+        time.tzset()

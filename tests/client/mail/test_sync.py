@@ -25,6 +25,47 @@ def _seed(dovecot: Dovecot, user: str, n: int) -> None:
         imap.logout()
 
 
+_SORT_INDEXES = {"messages_by_date", "messages_by_size", "messages_by_status"}
+
+
+def _sort_indexes(cache: MailCache) -> set[str]:
+    rows = cache.store.conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages'"
+    ).fetchall()
+    return {name for (name,) in rows} & _SORT_INDEXES
+
+
+def test_a_cold_sync_builds_the_sort_indexes_after_loading(
+    dovecot: Dovecot, user: str, mailbox: Mailbox, cache: MailCache
+) -> None:
+    import client.mail.sync as sync_module
+
+    _seed(dovecot, user, 12)
+    seen: list[set[str]] = []
+    sync = Synchronizer(mailbox, cache, progress=lambda *_: seen.append(_sort_indexes(cache)))
+    old_batch, sync_module.BATCH = sync_module.BATCH, 5
+    try:
+        assert sync.sync_folder("INBOX").added == 12
+    finally:
+        sync_module.BATCH = old_batch
+    # Loaded without them (an empty cache), built once at the end, in the folder's
+    # final transaction; the list then sorts from them.
+    assert seen == [set(), set(), set()]
+    assert _sort_indexes(cache) == _SORT_INDEXES
+    assert cache.ordered_uids("INBOX", "size") == sorted(
+        cache.cached_uids(cache.folder_state("INBOX").folder_id),  # type: ignore[union-attr]
+        key=lambda uid: (cache.summary("INBOX", uid).size, uid),  # type: ignore[union-attr]
+        reverse=True,
+    )
+    # A folder smaller than what the cache holds is loaded with them in place.
+    mailbox.create_folder("Archives")
+    for n in range(2):
+        dovecot.append(user, "Archives", letter(subject=f"Archive {n}").as_bytes())
+    seen.clear()
+    assert sync.sync_folder("Archives").added == 2
+    assert seen == [_SORT_INDEXES]
+
+
 def test_full_then_unchanged_then_incremental(
     dovecot: Dovecot, user: str, mailbox: Mailbox, cache: MailCache
 ) -> None:
@@ -155,6 +196,8 @@ def test_connection_dropped_mid_fetch_keeps_the_cache_consistent(
             # Nothing half-done is taken for done: the next sync starts again.
             assert state is None or state.uidnext == 1
             proxy.cut_downstream = None
+            # The sort indexes left out during the failed cold load are back.
+            assert _sort_indexes(c) == _SORT_INDEXES
             result = Synchronizer(box, c).sync_folder("INBOX")
             assert result.total == 40 and c.list_messages("INBOX")[0] == 40
     finally:
