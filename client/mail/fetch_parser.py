@@ -17,7 +17,7 @@ import re
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
-__all__ = ["RawEnvelope", "RawTime", "envelope_row", "parse_fetch", "raw_timestamp"]
+__all__ = ["RawEnvelope", "RawTime", "parse_fetch", "raw_timestamp"]
 
 # One token: a parenthesis, a quoted string (backslash escapes), an atom (anything but
 # spaces, controls and ( ) % " [, with [...] sections such as BODY[HEADER] kept whole),
@@ -119,24 +119,6 @@ def raw_timestamp(raw: bytes | None) -> float | None:
         return None
     moment = _date(raw, FixedOffset.for_system())
     return None if moment is None else moment.timestamp()
-
-
-def _latin1(value: Any) -> str | None:
-    return value.decode("latin-1") if isinstance(value, bytes) else value
-
-
-def envelope_row(envelope: RawEnvelope) -> list[Any]:
-    """``[subject, from, to, cc, message_id]`` of a raw ENVELOPE, as the cache stores it
-    (bytes as latin-1 text, addresses as ``[name, mailbox, host]``): what
-    :func:`client.mail.summary.fetched_row` makes of imapclient's Envelope."""
-    def addresses(value: Any) -> list[list[str | None]]:
-        if not value:
-            return []
-        return [[_latin1(item[0]), _latin1(item[2]), _latin1(item[3])]
-                for item in value if item]
-
-    return [_latin1(envelope[1]), addresses(envelope[2]), addresses(envelope[5]),
-            addresses(envelope[6]), _latin1(envelope[9])]
 
 
 class _Unexpected(Exception):

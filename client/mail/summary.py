@@ -276,22 +276,18 @@ def fetched_row(uid: int, data: Mapping[bytes, Any]) -> FetchedRow:
     """A :class:`FetchedRow` from one FETCH result; cheap (the sync's hot path). The
     ENVELOPE and INTERNALDATE may be imapclient's objects or left raw by
     ``parse_fetch(..., raw=True)``."""
-    from client.mail.fetch_parser import RawEnvelope, RawTime, envelope_row, raw_timestamp
+    from client.mail.fetch_parser import RawEnvelope, RawTime, raw_timestamp
 
     envelope = data.get(b"ENVELOPE")
-    internal = data.get(b"INTERNALDATE")
     if isinstance(envelope, RawEnvelope):
         when = raw_timestamp(envelope[0])
-        if when is None:
-            when = (raw_timestamp(internal) if isinstance(internal, RawTime)
-                    else _timestamp(internal))
-        raw = envelope_row(envelope)
+        raw = _raw_envelope_row(envelope)
     else:
-        if isinstance(internal, RawTime):
-            internal = None if raw_timestamp(internal) is None else internal
-        date = (envelope.date if envelope is not None else None) or internal
-        when = (raw_timestamp(date) if isinstance(date, RawTime) else _timestamp(date))
+        when = _timestamp(envelope.date if envelope is not None else None)
         raw = _envelope_row(envelope)
+    if when is None:  # no (readable) date in the ENVELOPE: the server's arrival time
+        internal = data.get(b"INTERNALDATE")
+        when = raw_timestamp(internal) if isinstance(internal, RawTime) else _timestamp(internal)
     modseq = data.get(b"MODSEQ")
     return FetchedRow(
         uid=uid,
@@ -318,6 +314,24 @@ def _envelope_row(envelope: Any) -> list[Any]:
     else:
         raw = [None, [], [], [], None]
     return raw
+
+
+def _raw_envelope_row(envelope: Sequence[Any]) -> list[Any]:
+    # The server's ENVELOPE (date, subject, from, sender, reply-to, to, cc, bcc,
+    # in-reply-to, message-id; addresses as (name, route, mailbox, host)) stored as
+    # _envelope_row stores imapclient's Envelope.
+    def addresses(value: Any) -> list[list[str | None]]:
+        if not value:
+            return []
+        rows = []
+        for item in value:
+            if item:
+                name, _route, mailbox, host = item  # as strict as imapclient's Address
+                rows.append([_latin1(name), _latin1(mailbox), _latin1(host)])
+        return rows
+
+    return [_latin1(envelope[1]), addresses(envelope[2]), addresses(envelope[5]),
+            addresses(envelope[6]), _latin1(envelope[9])]
 
 
 def _addresses_from_raw(items: Iterable[Sequence[str | None]]) -> tuple[str, ...]:
