@@ -66,24 +66,33 @@ def _addresses(values: list[str]) -> tuple[str, ...]:
     return tuple(addr for _, addr in email.utils.getaddresses(values) if addr)
 
 
+def _values(headers: Any, name: str) -> list[str]:
+    """The unfolded values of header ``name`` (raw, as compat32 keeps them)."""
+    return ["".join(str(v).splitlines()) for v in headers.get_all(name, [])]
+
+
 def _from_eml(data: bytes, name: str, mailbox: str) -> Prepared:
     # The headers are enough to check and route it; the body is parsed only when the
-    # message must be rewritten (no Message-ID, a Bcc to remove).
-    message = BytesParser(policy=email.policy.SMTP).parsebytes(data, headersonly=True)
-    senders = _addresses([str(v) for v in message.get_all("From", [])])
+    # message must be rewritten (no Message-ID, a Bcc to remove). The header-only pass
+    # keeps the raw values (compat32): only addresses and the Message-ID are read from
+    # them, and the structured header classes of the modern policies cost more than
+    # the rest of queuing a message.
+    headers = BytesParser(policy=email.policy.compat32).parsebytes(data, headersonly=True)
+    senders = _addresses(_values(headers, "From"))
     if len(senders) != 1 or senders[0].lower() != mailbox.lower():
         raise EnvelopeInvalid(name, f"its From must be the mailbox {mailbox} alone")
-    declared = _addresses([str(v) for v in message.get_all("Sender", [])])
+    declared = _addresses(_values(headers, "Sender"))
     if declared and declared[0].lower() != mailbox.lower():
         raise EnvelopeInvalid(name, f"its Sender must be the mailbox {mailbox}")
-    recipients = _addresses([str(v) for h in ("To", "Cc", "Bcc")
-                             for v in message.get_all(h, [])])
+    recipients = _addresses([v for h in ("To", "Cc", "Bcc") for v in _values(headers, h)])
     if not recipients:
         raise EnvelopeInvalid(name, "it has no recipient (To, Cc or Bcc)")
     changed = False
-    message_id = str(message.get("Message-ID", "")).strip()
-    if not message_id or "Bcc" in message:
-        message = BytesParser(policy=email.policy.SMTP).parsebytes(data)
+    message_id = " ".join((_values(headers, "Message-ID") or [""])[0].split())
+    if message_id and "Bcc" not in headers:
+        return Prepared(message_id, data, mailbox, tuple(dict.fromkeys(recipients)),
+                        rewritten=False)
+    message = BytesParser(policy=email.policy.SMTP).parsebytes(data)
     if not message_id:
         message["Message-ID"] = email.utils.make_msgid(domain=mailbox.rpartition("@")[2])
         message_id = str(message["Message-ID"])

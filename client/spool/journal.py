@@ -67,12 +67,13 @@ class OutgoingRow:
     reason: str
     confirmed: bool
     report: str
+    recipients: tuple[str, ...] = ()
 
 
 def _row(r: Any) -> OutgoingRow:
     return OutgoingRow(message_id=r[0], name=r[1], work=r[2], state=r[3], attempts=r[4],
                        next_try=r[5], created=r[6], reason=r[7], confirmed=bool(r[8]),
-                       report=r[9])
+                       report=r[9], recipients=tuple(json.loads(r[10])))
 
 
 class Journal:
@@ -113,15 +114,17 @@ class Journal:
         """The row of ``message_id``."""
         row = self.conn.execute(
             "SELECT message_id, name, work, state, attempts, next_try, created, reason,"
-            " confirmed, report FROM outgoing WHERE message_id = ?", (message_id,)).fetchone()
+            " confirmed, report, recipients FROM outgoing WHERE message_id = ?",
+            (message_id,)).fetchone()
         return None if row is None else _row(row)
 
     def in_state(self, *states: str) -> list[OutgoingRow]:
         """Rows in one of ``states``, oldest first."""
         rows = self.conn.execute(
             "SELECT message_id, name, work, state, attempts, next_try, created, reason,"
-            " confirmed, report FROM outgoing WHERE state IN (SELECT value FROM json_each(?))"
-            " ORDER BY created", (json.dumps(states),)).fetchall()
+            " confirmed, report, recipients FROM outgoing"
+            " WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created",
+            (json.dumps(states),)).fetchall()
         return [_row(r) for r in rows]
 
     def works(self) -> set[str]:

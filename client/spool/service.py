@@ -238,8 +238,7 @@ class Spool:
                 self._fail_row(row, "the prepared message disappeared from .spool/work")
                 report.failed += 1
                 continue
-            prepared = Prepared(row.message_id, raw, self.opener.address,
-                                tuple(self.journal.recipients(row.message_id)))
+            prepared = Prepared(row.message_id, raw, self.opener.address, row.recipients)
             outcome = self.submitter.submit(prepared)
             if self._after(row, outcome, report) == "stop":
                 break
@@ -249,9 +248,15 @@ class Spool:
     def _after(self, row: OutgoingRow, outcome: Outcome, report: PassReport) -> str:
         if outcome.kind in ("accepted", "unconfirmed"):
             confirmed = outcome.kind == "accepted"
+            # The outcome and the report's name in one commit, before any file moves:
+            # a restart files the message under that name (see _finish).
+            target = row.report.removesuffix(".report.json") or _unique(self.layout.sent,
+                                                                        row.name)
             self.journal.set_state(row.message_id, SUBMITTED, reason=outcome.reason,
-                                   attempt=True, confirmed=confirmed)
-            self._finish(row.message_id, refused=outcome.refused, reply=outcome.reason)
+                                   attempt=True, confirmed=confirmed,
+                                   report=f"{target}.report.json")
+            self._file_sent(row, target, confirmed=confirmed, refused=outcome.refused,
+                            reply=outcome.reason)
             report.sent += 1
             logger.info("sent %s%s", row.message_id, "" if confirmed else " (unconfirmed)")
             return "next"
@@ -278,19 +283,26 @@ class Spool:
         row = self.journal.get(message_id)
         if row is None:
             return
-        sent = self.layout.sent
         target = row.report.removesuffix(".report.json") if row.report else ""
         if not target:
-            target = _unique(sent, row.name)
+            target = _unique(self.layout.sent, row.name)
             self.journal.set_state(message_id, SUBMITTED, reason=row.reason,
                                    report=f"{target}.report.json")
+        self._file_sent(row, target, confirmed=row.confirmed, refused=refused,
+                        reply=reply or row.reason)
+
+    def _file_sent(self, row: OutgoingRow, target: str, *, confirmed: bool,
+                   refused: dict[str, str] | None, reply: str) -> None:
+        """Write the report ``target.report.json`` (recorded in the journal) and move the
+        message beside it; then the row is done. Redone from the start after a crash."""
+        message_id, sent = row.message_id, self.layout.sent
         report_path = sent / f"{target}.report.json"
         if not report_path.exists():
             write_json(report_path, {
                 "message_id": message_id, "file": target, "sent_at": _now_iso(),
-                "recipients": self.journal.recipients(message_id),
-                "refused": refused or {}, "confirmed": row.confirmed,
-                "server_reply": reply or row.reason, "receipts": [],
+                "recipients": list(row.recipients),
+                "refused": refused or {}, "confirmed": confirmed,
+                "server_reply": reply, "receipts": [],
             }, sync=False)
         source, built = self.layout.work / row.work, self.layout.work / f"{row.work}.msg"
         if target.lower().endswith(".json"):
@@ -306,7 +318,7 @@ class Spool:
                 self._unlink(source)
             elif source.exists():
                 os.replace(source, sent / target)
-        self.journal.set_state(message_id, DONE, reason=row.reason)
+        self.journal.set_state(message_id, DONE, reason=reply)
 
     def _fail_row(self, row: OutgoingRow, reason: str) -> None:
         self.journal.set_state(row.message_id, FAILED, reason=reason, attempt=True)

@@ -40,6 +40,20 @@ def test_an_eml_with_its_message_id_is_sent_byte_for_byte(tmp_path: Path) -> Non
     assert prepared.raw == text.encode() and prepared.message_id == "<a@b>"
 
 
+def test_folded_and_encoded_headers_give_their_addresses_and_message_id(
+        tmp_path: Path) -> None:
+    text = (f"From: =?utf-8?q?Service_d=C3=A9mo?= <{ME}>\r\n"
+            f"To: =?utf-8?q?Claire_Dubois_=C3=A9?= <{CLAIRE}>,\r\n"
+            " \"Secr\u00e9tariat\" <secretariat@clinique-exemple.mssante.fr>\r\n"
+            "Cc: <cc@hopital-exemple.mssante.fr>\r\nMessage-ID:\r\n <folded@b>\r\n"
+            "Subject: s\r\n\r\nbody\r\n")
+    prepared = prepare(_eml(tmp_path, text), "m.eml", tmp_path, ME)
+    assert prepared.recipients == (CLAIRE, "secretariat@clinique-exemple.mssante.fr",
+                                   "cc@hopital-exemple.mssante.fr")
+    assert prepared.message_id == "<folded@b>" and not prepared.rewritten
+    assert prepared.raw == text.encode()
+
+
 @pytest.mark.parametrize("sender", ["other@hopital-exemple.mssante.fr",
                                     f"{ME}, other@hopital-exemple.mssante.fr"])
 def test_an_eml_from_someone_else_is_refused(tmp_path: Path, sender: str) -> None:
