@@ -118,6 +118,28 @@ def test_other_files_go_through_the_private_folder_then_are_removed(
     assert not path.exists() and _files(opener.folder.root) == []
 
 
+def test_locking_removes_what_the_system_viewer_was_given(opener: _FakeLaunch) -> None:
+    """The app locks (card removed, idle): the opened file does not wait on disk for the
+    app to quit."""
+    opener.show(an_attachment("tableau.ods", "application/vnd.oasis", b"PK\x03\x04 x"))
+    (path,) = opener.launched
+    assert path.exists()
+    opener.close_all()  # what the main window calls when it locks or signs out
+    assert not path.exists() and _files(opener.folder.root) == []
+
+
+def test_a_program_hidden_behind_a_format_character_is_not_launched(
+    opener: _FakeLaunch
+) -> None:
+    shown: list[str] = []
+    opener.opened.connect(lambda kind, _w: shown.append(kind))
+    opener.show(an_attachment("ordonnance.e\u200bxe", "application/octet-stream", b"x"))
+    assert shown == ["blocked"] and opener.launched == []
+    assert _files(opener.folder.root) == []
+    for viewer in list(opener.viewers):
+        viewer.close()
+
+
 def test_no_system_viewer_says_so_and_offers_to_save(opener: _FakeLaunch) -> None:
     opener.available = False
     shown: list[tuple[str, object]] = []
