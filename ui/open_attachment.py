@@ -141,11 +141,13 @@ class AttachmentOpener(QObject):
 
     def save_as(self, attachment: Attachment) -> Path | None:
         """Ask where, then write the attachment (0600); never opened afterwards."""
-        from client.mail.attachments import safe_filename
+        from client.mail.attachments import assess_filename
 
+        # The name the command line would save it under: a program or script keeps a
+        # neutral ".bloque" unless the user renames it knowingly.
+        name = assess_filename(attachment.filename, attachment.index, attachment.data).name
         target, _ = QFileDialog.getSaveFileName(
-            self.window, self.tr("Enregistrer la pièce jointe"),
-            str(Path.home() / safe_filename(attachment.filename)))
+            self.window, self.tr("Enregistrer la pièce jointe"), str(Path.home() / name))
         if not target:
             return None
         try:

@@ -317,3 +317,51 @@ def test_viewer_save_as_writes_a_private_copy(qtbot: QtBot, tmp_path: Path,
     assert saved.args[0] == target and target.read_bytes() == data
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
     viewer.close()
+
+
+HOSTILE_NAME = "../../ordonnance\u202efdp.exe"
+
+
+def _proposed(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    proposed: list[Path] = []
+
+    def dialog(_parent: object, _title: str, suggestion: str, *_a: object) -> tuple[str, str]:
+        proposed.append(Path(suggestion))
+        return "", ""  # the user cancels: only the proposal matters here
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+    return proposed
+
+
+def test_every_save_dialog_proposes_the_sanitised_name(
+    qtbot: QtBot, opener: _FakeLaunch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sender's name never reaches a save dialog as it came: no folder of its own, no
+    format character reordering what is shown, a program's type neutralised."""
+    from dataclasses import replace
+
+    from ui.mail_view import MailView
+
+    proposed = _proposed(monkeypatch)
+    hostile = an_attachment(HOSTILE_NAME, "application/octet-stream", b"MZ\x90\x00")
+    opener.save_as(hostile)
+    viewer = DocumentViewer("../../Résultats\u200b TSH.pdf", "application/pdf",
+                            minimal_pdf(["TSH"]))
+    qtbot.addWidget(viewer)
+    viewer.save_as()
+    mail = FakeMailService()
+    pool = WorkerPool()
+    view = MailView(pool)
+    qtbot.addWidget(view)
+    with qtbot.wait_signal(view.folder_loaded, timeout=5000):
+        view.set_mail(mail)
+    with qtbot.wait_signal(view.message_shown, timeout=5000):
+        view.select_uid(1)
+    assert view.pane.view is not None
+    view.pane.view = replace(view.pane.view, attachments=(hostile,))
+    view._save_attachment("INBOX", 1, 0)
+    assert [p.name for p in proposed] == [
+        "ordonnancefdp.exe.bloque", "Résultats TSH.pdf", "ordonnancefdp.exe.bloque"]
+    assert all(p.parent == Path.home() for p in proposed)
+    viewer.close()
+    pool.wait_for_done(5000)
