@@ -365,3 +365,19 @@ def test_every_save_dialog_proposes_the_sanitised_name(
     assert all(p.parent == Path.home() for p in proposed)
     viewer.close()
     pool.wait_for_done(5000)
+
+
+def test_the_reading_pane_lists_names_as_they_would_be_written(qtbot: QtBot) -> None:
+    """U+202E shows "ordonnance<RLO>fdp.exe" as "ordonnanceexe.pdf": the list shows the
+    name without format characters, the one saving and opening use."""
+    from dataclasses import replace
+
+    from ui.reading_pane import ReadingPane
+
+    pane = ReadingPane()
+    qtbot.addWidget(pane)
+    view = FakeMailService().message("INBOX", 1, mark_read=False)
+    pane.show_message(replace(view, attachments=(
+        an_attachment(HOSTILE_NAME, "application/octet-stream", b"x"),)))
+    text = pane.attachments.item(0).text()
+    assert "\u202e" not in text and text.startswith("ordonnancefdp.exe ")
