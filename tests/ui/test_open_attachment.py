@@ -22,6 +22,7 @@ from sandbox.xdm_sample import build_sample_xdm_zip, minimal_pdf
 from tests.helpers.fake_desktop import FakeMailService, an_attachment
 from ui.cda_view import CdaView
 from ui.document_viewer import DocumentViewer
+from ui.mail_view import MailView
 from ui.open_attachment import AttachmentOpener
 from ui.pdf_view import PdfView
 from ui.workers import WorkerPool
@@ -61,6 +62,18 @@ def opener(qtbot: QtBot, tmp_path: Path) -> Iterator[_FakeLaunch]:
 
 def _files(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()]
+
+
+def _showing(qtbot: QtBot, mail: FakeMailService, uid: int) -> tuple[MailView, WorkerPool]:
+    """A mail view on ``mail``'s inbox showing message ``uid``, and its worker pool."""
+    pool = WorkerPool()
+    view = MailView(pool)
+    qtbot.addWidget(view)
+    with qtbot.wait_signal(view.folder_loaded, timeout=5000):
+        view.set_mail(mail)
+    with qtbot.wait_signal(view.message_shown, timeout=5000):
+        view.select_uid(uid)
+    return view, pool
 
 
 def test_in_app_documents_never_touch_the_disk(opener: _FakeLaunch) -> None:
@@ -155,18 +168,10 @@ def test_no_system_viewer_says_so_and_offers_to_save(opener: _FakeLaunch) -> Non
 def test_the_open_button_of_the_reading_pane_fetches_and_shows(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
-    from ui.mail_view import MailView
-
     mail = FakeMailService()
     mail.attachment_bytes[("INBOX", 1, 0)] = an_attachment(
         "Résultats TSH.pdf", "application/pdf", minimal_pdf(["TSH 2,1"]))
-    pool = WorkerPool()
-    view = MailView(pool)
-    qtbot.addWidget(view)
-    with qtbot.wait_signal(view.folder_loaded, timeout=5000):
-        view.set_mail(mail)
-    with qtbot.wait_signal(view.message_shown, timeout=5000):
-        view.select_uid(1)
+    view, pool = _showing(qtbot, mail, 1)
     with qtbot.wait_signal(view.opener.opened, timeout=5000) as opened:
         qtbot.mouseClick(view.pane.open_button, Qt.MouseButton.LeftButton)
     kind, viewer = opened.args
@@ -252,18 +257,10 @@ def test_xdm_package_shows_the_cda_and_the_contents(qtbot: QtBot) -> None:
 
 
 def test_the_structured_banner_opens_the_package_in_the_cda_view(qtbot: QtBot) -> None:
-    from ui.mail_view import MailView
-
     mail = FakeMailService()
     mail.attachment_bytes[("INBOX", 3, 0)] = an_attachment(
         "IHE_XDM.ZIP", "application/zip", build_sample_xdm_zip())
-    pool = WorkerPool()
-    view = MailView(pool)
-    qtbot.addWidget(view)
-    with qtbot.wait_signal(view.folder_loaded, timeout=5000):
-        view.set_mail(mail)
-    with qtbot.wait_signal(view.message_shown, timeout=5000):
-        view.select_uid(3)
+    view, pool = _showing(qtbot, mail, 3)
     banner = view.pane.structured_banner
     assert banner.button is not None and banner.button.text() == "Afficher le document"
     with qtbot.wait_signal(view.opener.opened, timeout=5000) as opened:
@@ -279,18 +276,10 @@ def test_the_structured_banner_opens_the_package_in_the_cda_view(qtbot: QtBot) -
 def test_locking_closes_every_open_document(qtbot: QtBot) -> None:
     import shiboken6
 
-    from ui.mail_view import MailView
-
     mail = FakeMailService()
     mail.attachment_bytes[("INBOX", 1, 0)] = an_attachment(
         "CR.XML", "text/xml", (CDA_DIR / "BIO-CR-BIO_2024.01_TSH_1.xml").read_bytes())
-    pool = WorkerPool()
-    view = MailView(pool)
-    qtbot.addWidget(view)
-    with qtbot.wait_signal(view.folder_loaded, timeout=5000):
-        view.set_mail(mail)
-    with qtbot.wait_signal(view.message_shown, timeout=5000):
-        view.select_uid(1)
+    view, pool = _showing(qtbot, mail, 1)
     with qtbot.wait_signal(view.opener.opened, timeout=5000) as opened:
         qtbot.mouseClick(view.pane.open_button, Qt.MouseButton.LeftButton)
     viewer = opened.args[1]
@@ -340,8 +329,6 @@ def test_every_save_dialog_proposes_the_sanitised_name(
     format character reordering what is shown, a program's type neutralised."""
     from dataclasses import replace
 
-    from ui.mail_view import MailView
-
     proposed = _proposed(monkeypatch)
     hostile = an_attachment(HOSTILE_NAME, "application/octet-stream", b"MZ\x90\x00")
     opener.save_as(hostile)
@@ -350,13 +337,7 @@ def test_every_save_dialog_proposes_the_sanitised_name(
     qtbot.addWidget(viewer)
     viewer.save_as()
     mail = FakeMailService()
-    pool = WorkerPool()
-    view = MailView(pool)
-    qtbot.addWidget(view)
-    with qtbot.wait_signal(view.folder_loaded, timeout=5000):
-        view.set_mail(mail)
-    with qtbot.wait_signal(view.message_shown, timeout=5000):
-        view.select_uid(1)
+    view, pool = _showing(qtbot, mail, 1)
     assert view.pane.view is not None
     view.pane.view = replace(view.pane.view, attachments=(hostile,))
     view._save_attachment("INBOX", 1, 0)
