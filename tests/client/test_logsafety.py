@@ -122,3 +122,51 @@ def test_an_unreadable_xdm_attachment_is_logged_without_its_name(
     with caplog.at_level(logging.DEBUG):
         assert describe_attachment("CR_LEFEVRE_Elodie.zip", b"PK\x03\x04broken") is None
     assert "LEFEVRE" not in caplog.text and caplog.records
+
+
+class _DrainFails:
+    """A FAKE imaplib session for the drain of pipelined FETCH commands: the first
+    command completes empty, draining the next fails quoting the server's line."""
+
+    def __init__(self) -> None:
+        self.completed = 0
+
+    def _command(self, *_args: object) -> str:
+        return f"A{self.completed}"
+
+    def _command_complete(self, _name: str, _tag: str) -> tuple[str, list[bytes]]:
+        import imaplib
+
+        self.completed += 1
+        if self.completed > 1:
+            raise imaplib.IMAP4.abort("unexpected response: '* 9 FETCH (BODY[] "
+                                      "\"Compte rendu de Mme LEFEVRE Elodie\")'")
+        return "OK", []
+
+    def _untagged_response(self, typ: str, data: list[bytes], _name: str) -> tuple[str, list]:
+        return typ, []
+
+
+class _Client:
+    """A FAKE IMAPClient around :class:`_DrainFails` (what fetch_pipelined touches)."""
+
+    normalise_times = True
+
+    def __init__(self) -> None:
+        self._imap = _DrainFails()
+
+    def _checkok(self, *_args: object) -> None:
+        return None
+
+
+def test_a_failed_drain_of_pipelined_fetches_is_logged_without_the_answer(
+    stream: io.StringIO,
+) -> None:
+    from client.mail.imapfetch import fetch_pipelined
+
+    logging.getLogger().setLevel(logging.DEBUG)
+    batches = fetch_pipelined(_Client(), [[1], [2]], ["UID"], depth=2)  # type: ignore[arg-type]
+    assert next(batches) == {}
+    batches.close()  # the consumer stops early: the second command is drained
+    out = stream.getvalue()
+    assert "could not drain" in out and "LEFEVRE" not in out
