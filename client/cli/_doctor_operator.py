@@ -72,6 +72,9 @@ def _authentication(ctx: DoctorContext) -> Finding:
 
 def _sign_in(ctx: DoctorContext) -> Finding:
     profile = ctx.profile
+    if profile is not None and profile.auth.method == "certificate" \
+            and "operator_trust" in ctx.facts:
+        return _certificate_sign_in(ctx, profile)
     if profile is None or "operator_trust" not in ctx.facts or not option(
         ctx.args, "pin_stdin", False
     ):
@@ -88,6 +91,25 @@ def _sign_in(ctx: DoctorContext) -> Finding:
         trust=ctx.facts["operator_trust"],
         password_prompt=password_prompt_for(argparse.Namespace(password_stdin=True)),
     )
+    try:
+        report = sign_in_report(auth)
+    except Exception as exc:  # worded for the admin
+        return Finding("sign-in", "error", describe_error(exc))
+    finally:
+        auth.close()
+    return Finding(
+        "sign-in", "ok",
+        f"Signed in to {report['address']} by {report['method']}.", details=report)
+
+
+def _certificate_sign_in(ctx: DoctorContext, profile: Profile) -> Finding:
+    """Sign in with the profile's certificate file: its password comes from the profile's
+    ``[secrets]``, ``--password-stdin`` or a terminal (never asked with echo)."""
+    from client.cli._password import password_prompt_for
+
+    auth = build_authenticator(
+        profile, trust=ctx.facts["operator_trust"],
+        password_prompt=password_prompt_for(ctx.args, profile_source=profile.secrets.source))
     try:
         report = sign_in_report(auth)
     except Exception as exc:  # worded for the admin
