@@ -25,6 +25,7 @@ from collections.abc import Sequence
 
 from client import __version__
 from client.cli._common import (
+    _ARGV,
     EXIT_INTERRUPTED,
     EXIT_USAGE,
     CommandParser,
@@ -116,6 +117,18 @@ def _command_named(argv: Sequence[str]) -> str | None:
     return None
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the version line, or ``{"version": ...}`` with ``--json``."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        if "--json" in _ARGV:
+            emit_json({"version": __version__})
+        else:
+            print(f"{parser.prog} {__version__}")
+        parser.exit()
+
+
 def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
     """Build the argument parser.
 
@@ -133,7 +146,8 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
         ),
         parents=[common],
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0,
+                        help="show the program's version and exit")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         help_line = COMMAND_HELP.get(name)

@@ -116,7 +116,12 @@ _ARGV: list[str] = []
 
 
 def redact_arguments(message: str, argv: Sequence[str]) -> str:
-    """``message`` with every value of ``argv`` that is not an option name masked."""
+    """``message`` with every value of ``argv`` that is not an option name masked.
+
+    The list of valid choices argparse appends (``(choose from 'card', 'mail'...)``) is the
+    parser's own words: a command name given elsewhere on the line stays readable there.
+    """
+    message, choices, rest = message.partition(" (choose from ")
     values: set[str] = set()
     for token in argv:
         name, equals, value = token.partition("=")
@@ -127,7 +132,7 @@ def redact_arguments(message: str, argv: Sequence[str]) -> str:
             values.add(token)
     for value in sorted((v for v in values if v), key=len, reverse=True):
         message = re.sub(rf"(?<![\w-]){re.escape(value)}(?![\w-])", "…", message)
-    return message
+    return message + choices + rest
 
 
 def report_usage_error(sentence: str, argv: Sequence[str]) -> None:

@@ -30,6 +30,7 @@ from client.auth.diagnose import Finding, Status
 from client.cli._card_choice import add_card_options
 from client.cli._common import describe_error, emit_json, option
 from client.cli._doctor_operator import OPERATOR_STEPS
+from client.cli._password import add_password_option
 from client.cli.card import (
     add_module_option,
     card_anchors,
@@ -128,8 +129,21 @@ def _skip(name: str, why: str) -> CheckResult:
     return CheckResult(name, "skipped", why)
 
 
+def _without_card(ctx: DoctorContext) -> bool:
+    """Whether the profile signs in with a certificate file (an applicative mailbox on a
+    server: no card, no reader) and no card library was named with ``--module``."""
+    profile = ctx.profile
+    return (profile is not None and profile.auth.method == "certificate"
+            and not option(ctx.args, "module"))
+
+
+_NO_CARD = "Skipped: the profile signs in with a certificate file, not a CPS card."
+
+
 def check_middleware(ctx: DoctorContext) -> CheckResult:
     """Is the PKCS#11 library (Cryptolib CPS) installed and loadable?"""
+    if _without_card(ctx):
+        return _skip("middleware", _NO_CARD)
     try:
         module = resolve_module(ctx.args, ctx.profile)
         service = CardService.for_module(module)
@@ -150,6 +164,8 @@ def check_middleware(ctx: DoctorContext) -> CheckResult:
 
 def check_readers(ctx: DoctorContext) -> CheckResult:
     """Does the smart-card service run, and which readers does it see?"""
+    if _without_card(ctx):
+        return _skip("readers", _NO_CARD)
     readers = read_readers()
     ctx.facts["readers"] = readers
     if readers is None:
@@ -172,6 +188,8 @@ def check_readers(ctx: DoctorContext) -> CheckResult:
 def check_card(ctx: DoctorContext) -> CheckResult:
     """Is a CPS card inserted and readable?"""
     service: CardService | None = ctx.facts.get("service")
+    if _without_card(ctx):
+        return _skip("card", _NO_CARD)
     if service is None:
         return _skip("card", "Skipped: the CPS card library is missing.")
     readers = ctx.facts.get("readers") or []
@@ -347,4 +365,5 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
                     "PIN state, and explain what to fix.")
     add_module_option(parser)
     add_card_options(parser, verb="with two CPS cards inserted: check")
+    add_password_option(parser)
     parser.set_defaults(handler=_run)

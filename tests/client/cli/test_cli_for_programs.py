@@ -77,6 +77,28 @@ def test_a_group_without_its_sub_command_prints_a_json_usage_error(
     assert status == EXIT_USAGE and json.loads(out)["error"]["kind"] == "usage"
 
 
+def test_version_with_json_is_one_document(capsys: pytest.CaptureFixture[str]) -> None:
+    from client import __version__
+
+    status, out, _ = _run(capsys, "--version", "--json")
+    assert status == 0 and json.loads(out) == {"version": __version__}
+    status, out, _ = _run(capsys, "--version")
+    assert status == 0 and out == f"mssante-companion {__version__}\n"
+
+
+def test_an_unknown_command_masks_the_word_given_but_not_the_valid_choices(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "4827" may be a PIN typed in the wrong place; "mail" in the list is the parser's word.
+    status, out, err = _run(capsys, "mail", PIN, "--json")
+    assert status == EXIT_USAGE and PIN not in out + err
+    message = json.loads(out)["error"]["message"]
+    assert "invalid choice: '…'" in message and "'folders'" in message
+    status, out, _ = _run(capsys, "--profile", "mail", "frobnicate", "--json")
+    message = json.loads(out)["error"]["message"]
+    assert "'frobnicate'" not in message and "'mail', 'directory'" in message
+
+
 def test_a_failure_with_json_prints_one_error_document(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
