@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.audit import record as audit_record
 from ui.gui_question import GuiQuestion, PendingQuestion
 
 if TYPE_CHECKING:
@@ -193,8 +194,19 @@ class QtPinPrompt(GuiQuestion):
     """
 
     def ask_pin(self, request: PinRequest | PinAsk) -> str | None:
-        """Show the dialog and wait for the answer (blocks the calling card thread)."""
-        answer: str | None = self._ask(pin_ask_from(request))
+        """Show the dialog and wait for the answer (blocks the calling card thread).
+
+        Asked again because the card refused the previous PIN: a security event, recorded
+        with the tries left (never the PIN). The card service asks again without raising,
+        so the sign-in's own failure record never sees these tries.
+        """
+        ask = pin_ask_from(request)
+        if ask.retry and not ask.wrong_length:
+            fields: dict[str, object] = {"where": "desktop"}
+            if ask.attempts_left is not None:
+                fields["attempts_left"] = ask.attempts_left
+            audit_record("pin-refused", **fields)
+        answer: str | None = self._ask(ask)
         return answer
 
     def show_locked(self, request: PinRequest | PinAsk | None = None) -> None:

@@ -185,6 +185,38 @@
             <translation>Tries left</translation>
         </message>
         <message>
+            <source>Refusés par le serveur</source>
+            <translation>Refused by the server</translation>
+        </message>
+        <message>
+            <source>Tentatives</source>
+            <translation>Attempts</translation>
+        </message>
+        <message>
+            <source>Provenance</source>
+            <translation>From</translation>
+        </message>
+        <message>
+            <source>Type</source>
+            <translation>Kind</translation>
+        </message>
+        <message>
+            <source>application de bureau</source>
+            <translation>desktop app</translation>
+        </message>
+        <message>
+            <source>ligne de commande</source>
+            <translation>command line</translation>
+        </message>
+        <message>
+            <source>accusé de lecture</source>
+            <translation>read receipt</translation>
+        </message>
+        <message>
+            <source>avis de non-remise</source>
+            <translation>delivery failure notice</translation>
+        </message>
+        <message>
             <source>domaine hors de la liste blanche</source>
             <translation>domain not on the liste blanche</translation>
         </message>
@@ -841,6 +873,10 @@
         <message>
             <source>Pro Santé Connect (carte CPS ou e-CPS)</source>
             <translation>Pro Santé Connect (CPS card or e-CPS)</translation>
+        </message>
+        <message>
+            <source>Pro Santé Connect avec l'application e-CPS</source>
+            <translation>Pro Santé Connect with the e-CPS app</translation>
         </message>
         <message>
             <source>certificat logiciel de l'établissement</source>
