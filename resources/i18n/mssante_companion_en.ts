@@ -944,6 +944,14 @@
     <context>
         <name>LockScreen</name>
         <message>
+            <source>Carte CPS inutilisable</source>
+            <translation>CPS card unusable</translation>
+        </message>
+        <message>
+            <source>Vous pouvez aussi vous connecter avec e-CPS.</source>
+            <translation>You can also sign in with e-CPS.</translation>
+        </message>
+        <message>
             <location filename="../../ui/lock_screen.py" line="+32" />
             <source>Écran de verrouillage</source>
             <translation>Lock screen</translation>
