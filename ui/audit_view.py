@@ -145,6 +145,8 @@ def _value_words(name: str, value: str) -> str:
 def _details(entry: AuditEntry) -> str:
     parts = []
     for name, value in sorted(entry.fields.items()):
+        if value == "":
+            continue  # e.g. a card removed before any sign-in: no address to show
         if isinstance(value, list):
             shown = ", ".join(map(str, value))
         elif isinstance(value, str):
