@@ -425,6 +425,10 @@
             <translation>Last error: </translation>
         </message>
         <message>
+            <source>une erreur technique (détails dans le journal de l'application).</source>
+            <translation>a technical error (details in the application's log).</translation>
+        </message>
+        <message>
             <location line="+10" />
             <source>Exporter le certificat du pont</source>
             <translation>Export the bridge certificate</translation>
