@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 
+from client.audit import EVENTS
 from client.mail import receipts
 from tests.helpers.data import REPO
 from ui.audit_view import _field_label, _value_words, event_label
@@ -67,6 +68,7 @@ def test_every_recorded_event_field_and_code_has_words(qapp: object) -> None:
     # has its English is test_i18n's check of the catalog.
     install_language("fr")
     events, fields, values = _recorded()
+    assert sorted(events - EVENTS) == []  # the trail's own list of events is complete
     assert [e for e in sorted(events) if event_label(e) == e] == []
     assert [f for f in sorted(fields) if _field_label(f) == f] == []
     coded = {(name, value) for name, value in values if name not in _DATA_FIELDS}
