@@ -2233,6 +2233,14 @@
     <context>
         <name>live</name>
         <message>
+            <source>chiffrement STARTTLS</source>
+            <translation>STARTTLS encryption</translation>
+        </message>
+        <message>
+            <source>chiffrement TLS</source>
+            <translation>TLS encryption</translation>
+        </message>
+        <message>
             <location filename="../../ui/live.py" line="+123" />
             <source>liste blanche non importée : importez-la dans les paramètres</source>
             <extracomment>Names under which ``client.auth`` may offer "profile + card + PIN prompt -&gt; opener".</extracomment>
