@@ -3084,9 +3084,12 @@
             <source>Supprimer le dossier</source>
             <translation>Delete folder</translation>
         </message>
-        <message>
-            <source>Supprimer le dossier « %1 » et ses %2 message(s) ? Cette action ne peut pas être annulée.</source>
-            <translation>Delete the folder “%1” and its %2 message(s)? This cannot be undone.</translation>
+        <message numerus="yes">
+            <source>Supprimer le dossier « %1 » et son contenu (%n message(s)) ? Cette action ne peut pas être annulée.</source>
+            <translation>
+                <numerusform>Delete the folder “%1” and its contents (%n message)? This cannot be undone.</numerusform>
+                <numerusform>Delete the folder “%1” and its contents (%n messages)? This cannot be undone.</numerusform>
+            </translation>
         </message>
         <message>
             <source>Vider la corbeille</source>
