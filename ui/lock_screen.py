@@ -210,6 +210,16 @@ class LockScreen(QWidget):
         self.unlock_button.show()
         self._cover()
 
+    def set_details_visible(self, visible: bool) -> None:
+        """Hide the card picture, the holder and the status line while a dialog that
+        names them (the PIN) stands over them, so that no half-covered line shows around
+        its edges; their room is kept, so nothing else moves."""
+        for widget in (self.picture, self.title, self.detail):
+            policy = widget.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            widget.setSizePolicy(policy)
+            widget.setVisible(visible)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Follow the covered window's size."""
         if watched is self.parent() and event.type() == QEvent.Type.Resize:
