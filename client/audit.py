@@ -42,9 +42,11 @@ append starts on a fresh line, chained to the last whole entry.
 Never message content: :func:`record` refuses fields named like content or secrets
 (``body``, ``subject``, ``pin``, ``token``, ``password``...) and accepts only scalars
 and lists of scalars. Events in use (:data:`EVENTS`): ``sign-in``, ``sign-in-failed``,
-``pin-refused``, ``card-removed``, ``send``, ``send-failed``, ``recipient-refused``,
-``receipt-requested``, ``receipt-sent``, ``receipt-received``, ``bridge-session``,
-``bridge-refused``, ``bridge-login-failed``, ``audit-pruned``.
+``sign-in-cancelled``, ``pin-refused`` (asked again after a wrong PIN), ``pin-incorrect``
+(a sign-in ended by a wrong PIN), ``card-locked``, ``card-removed``, ``send``,
+``send-failed``, ``recipient-refused``, ``receipt-requested``, ``receipt-sent``,
+``receipt-received``, ``bridge-session``, ``bridge-refused``, ``bridge-login-failed``,
+``audit-pruned``.
 """
 
 from __future__ import annotations
@@ -90,7 +92,10 @@ EVENTS = frozenset(
     {
         "sign-in",
         "sign-in-failed",
+        "sign-in-cancelled",
         "pin-refused",
+        "pin-incorrect",
+        "card-locked",
         "card-removed",
         "send",
         "send-failed",

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QTabWidget,
+    QTreeWidget,
     QWidget,
 )
 
@@ -225,6 +226,12 @@ def _retranslate_object(item: QObject, previous: str) -> int:
             for index in range(item.count()):
                 swap(lambda i=index: item.itemText(i),
                      lambda text, i=index: item.setItemText(i, text))
+        if isinstance(item, QTreeWidget):
+            # Column titles (the outbox, the security log): items, not widgets.
+            header = item.headerItem()
+            for column in range(header.columnCount()):
+                swap(lambda c=column: header.text(c),
+                     lambda text, c=column: header.setText(c, text))
     elif isinstance(item, QAction):
         swap(item.text, item.setText)
         swap(item.toolTip, item.setToolTip)

@@ -168,7 +168,12 @@ def xdm_service(services: Services) -> XdmPackService:
 
 # -- profiles -------------------------------------------------------------------------------
 def _endpoint_text(endpoint: Endpoint) -> str:
-    return f"{endpoint.host}:{endpoint.port} ({endpoint.security})"
+    # The first-run summary's server line: the encryption in words, not the profile's key.
+    security = {
+        "starttls": QCoreApplication.translate("live", "chiffrement STARTTLS"),
+        "tls": QCoreApplication.translate("live", "chiffrement TLS"),
+    }.get(endpoint.security, endpoint.security)
+    return f"{endpoint.host}:{endpoint.port} ({security})"
 
 
 def _choice(profile: Profile, operator: str, source: str) -> ProfileChoice:

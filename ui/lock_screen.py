@@ -141,11 +141,20 @@ class LockScreen(QWidget):
         layout.addWidget(self.ecps_form)
         self.ecps_form.hide()
         self._ecps_offered = False
+        self._card_problem = ""
         self._national_id_changed(self.national_id.text())
 
-    def offer_ecps(self, national_id: str, *, card_present: bool) -> None:
-        """Show the two ways in; "Carte CPS" is chosen when a card is present."""
+    def offer_ecps(self, national_id: str, *, card_present: bool,
+                   card_problem: str = "") -> None:
+        """Show the two ways in; "Carte CPS" is chosen when a card is present.
+
+        Args:
+            card_problem: why the card cannot be used (a module path that does not load,
+                no Cryptolib CPS), said when "Carte CPS" is chosen instead of asking
+                for a card that would not be read.
+        """
         self._ecps_offered = True
+        self._card_problem = card_problem
         if national_id and not self.national_id.text():
             self.national_id.setText(national_id)
         self.choice.show()
@@ -171,6 +180,10 @@ class LockScreen(QWidget):
                 "l'application e-CPS de votre téléphone."))
             self.retry_button.hide()
             self.national_id.setFocus()
+        elif self._ecps_offered and self._card_problem:
+            self.title.setText(self.tr("Carte CPS inutilisable"))
+            self.detail.setText(self._card_problem + "\n"
+                                + self.tr("Vous pouvez aussi vous connecter avec e-CPS."))
         elif self._ecps_offered:
             self.title.setText(self.tr("Insérez votre carte CPS"))
             self.detail.setText(self.tr("Insérez votre carte CPS pour ouvrir votre "
@@ -196,6 +209,16 @@ class LockScreen(QWidget):
         self.ecps_form.hide()
         self.unlock_button.show()
         self._cover()
+
+    def set_details_visible(self, visible: bool) -> None:
+        """Hide the card picture, the holder and the status line while a dialog that
+        names them (the PIN) stands over them, so that no half-covered line shows around
+        its edges; their room is kept, so nothing else moves."""
+        for widget in (self.picture, self.title, self.detail):
+            policy = widget.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            widget.setSizePolicy(policy)
+            widget.setVisible(visible)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Follow the covered window's size."""

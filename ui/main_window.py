@@ -16,6 +16,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -112,6 +113,11 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(state)
         fit_to_screen(self)
 
+    def _pin_dialog_shown(self, dialog: QDialog) -> None:
+        # The PIN dialog names the holder over the lock screen's own lines.
+        self.lock_screen.set_details_visible(False)
+        dialog.finished.connect(lambda _result: self.lock_screen.set_details_visible(True))
+
     # -- assembly ----------------------------------------------------------------------
     def _action(self, text: str,
                 shortcut: QKeySequence | QKeySequence.StandardKey | str | None, slot: object,
@@ -196,6 +202,7 @@ class MainWindow(QMainWindow):
                                  *actions.folder_actions.actions]
 
     def _connect(self) -> None:
+        self.pin_prompt.dialog_shown.connect(self._pin_dialog_shown)
         view = self.mail_view
         view.busy.connect(self._busy)
         view.idle.connect(self._idle)

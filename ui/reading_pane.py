@@ -11,7 +11,7 @@ import html
 import logging
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, QEvent, QLocale, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QTextDocument
 from PySide6.QtWidgets import (
     QFrame,
@@ -160,6 +160,13 @@ class ReadingPane(QWidget):
         self.structured_banner.hide()
         self.receipt_bar.show_request(None)
         self.receipt_notice.hide()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The language switch shows the open message again: its labels, date and sizes
+        are built with the message's data, so the retranslation of widgets misses them."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange and self.view is not None:
+            self.show_message(self.view)
 
     def show_message(self, view: MessageView) -> None:
         """Display ``view``."""

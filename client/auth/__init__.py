@@ -220,10 +220,18 @@ def record_sign_in_failed(address: str, method: str, exc: BaseException) -> None
 
     A wrong PIN (``pin-incorrect``, with the tries left, never the PIN), a locked card
     (``card-locked``) and a cancelled sign-in (``sign-in-cancelled``) are events of their
-    own; anything else is ``sign-in-failed`` with the error's class name.
+    own; anything else is ``sign-in-failed`` with the error's class name. One failure is
+    recorded once, however many layers it goes up through (the PSC authenticator records
+    its own sign-in, the desktop app's mailbox connection records the card TLS one).
     """
     from cps.errors import PinEntryCancelled, PinIncorrect, PinLocked
 
+    if getattr(exc, "_audit_recorded", False):
+        return
+    try:
+        exc._audit_recorded = True  # type: ignore[attr-defined]
+    except AttributeError:  # an exception class with __slots__: recorded as it comes
+        pass
     if isinstance(exc, PinIncorrect):
         audit_record("pin-incorrect", address=address, method=method,
                      attempts_left=exc.attempts_left)

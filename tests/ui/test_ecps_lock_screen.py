@@ -211,3 +211,35 @@ def test_e_cps_failures_are_french_sentences(qtbot: QtBot) -> None:
     unreachable = describe_error(GatewayUnreachable("https://gw.example", "refused"))
     assert unreachable.startswith("La passerelle Pro Santé Connect")
     assert is_cancellation(EcpsCancelled())
+
+
+def test_a_bad_module_saved_in_settings_is_said_at_start_beside_e_cps(
+        qtbot: QtBot, ecps: FakeEcps, tmp_path: Path) -> None:
+    from cps.errors import MiddlewareNotFound
+    from ui.preferences import ModuleSettingInvalid
+
+    saved = "/opt/ancienne/libcps3_pkcs11_lux.so"
+    problem = ModuleSettingInvalid(saved, MiddlewareNotFound([Path(saved)]))
+    services = Services(card=None, directory=FakeDirectory(), trust=FakeTrust(), xdm=FakeXdm(),
+                        profile_path=tmp_path / "profile.toml", ecps=ecps,
+                        extras={"card_error": problem})
+    main = _window(qtbot, services)
+    main.start()
+    screen = main.lock_screen
+    try:
+        # The card is the choice shown, with what is wrong and where to fix it.
+        qtbot.wait_until(lambda: screen.title.text() == "Carte CPS inutilisable", timeout=5000)
+        assert screen.card_choice.isChecked()
+        assert "libcps3_pkcs11_lux.so" in screen.detail.text()
+        assert "Paramètres" in screen.detail.text()
+        assert "e-CPS" in screen.detail.text()
+        assert "MiddlewareNotFound" not in screen.detail.text()
+        assert "libcps3_pkcs11_lux.so. Ouvrez Paramètres" in screen.detail.text()
+        assert screen.settings_button.isVisible()
+        # e-CPS stays one click away.
+        qtbot.mouseClick(screen.ecps_choice, Qt.MouseButton.LeftButton)
+        assert screen.ecps_form.isVisible()
+        qtbot.mouseClick(screen.card_choice, Qt.MouseButton.LeftButton)
+        assert screen.title.text() == "Carte CPS inutilisable"
+    finally:
+        main.new_mail.stop()
