@@ -53,6 +53,7 @@ def production(sandbox_operator: Sandbox) -> Iterator[Sandbox]:
     finally:
         sandbox_operator.set_production_psc(False)
         ecps.set_auto(sandbox_operator.directory, "off")
+        ecps.slow_down(sandbox_operator.directory, 0)
         sandbox_operator.set_ciba_expiry(120)
 
 
@@ -179,6 +180,20 @@ def test_ecps_refused_expired_unknown_cancelled(production: Sandbox) -> None:
     with pytest.raises(EcpsCancelled):
         _ecps_sign_in(profile, DOCTOR.login, cancel=cancel,
                       on_pending=lambda _p: cancel.set())
+
+
+def test_slow_down_adds_five_seconds_to_the_interval(production: Sandbox) -> None:
+    """PSC under load answers slow_down: the app polls 5 s later from then on (CIBA Core 1.0
+    section 11) and signs in; polling sooner would have been answered slow_down again."""
+    profile = load_profile(production.profile_gateway)
+    ecps.set_auto(production.directory, "approve")
+    before = ecps.slow_down(production.directory, 1)
+    intervals: list[float] = []
+    began = time.monotonic()
+    _ecps_sign_in(profile, DOCTOR.login, on_pending=lambda p: intervals.append(p.interval))
+    elapsed = time.monotonic() - began
+    assert ecps.slow_down(production.directory, 0) == before + 1  # the forced one only
+    assert elapsed >= 2 * intervals[0] + 5
 
 
 def test_an_unreachable_gateway_is_named(production: Sandbox, tmp_path: Path) -> None:
