@@ -44,7 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8443)
     parser.add_argument("--certfile", help="server certificate chain (PEM) for HTTPS")
     parser.add_argument("--keyfile", help="its private key (PEM)")
-    parser.add_argument("--workers", type=int, default=1, help="worker processes")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="worker processes (each with its own metrics and rate limits; "
+                             "on a container platform, scale with replicas instead)")
     parser.add_argument("--log-level", default="INFO",
                         choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     parser.add_argument("--forwarded-allow-ips", default="",
