@@ -164,7 +164,8 @@ class LockScreen(QWidget):
     def _choice_changed(self, _checked: bool = False) -> None:
         ecps = self.ecps_chosen
         self.ecps_form.setVisible(ecps)
-        self.picture.setPixmap(icon("card").pixmap(96, 96))
+        # e-CPS is approved on the phone: its picture, not the card's.
+        self.picture.setPixmap(icon("phone" if ecps else "card").pixmap(96, 96))
         if ecps:
             self.title.setText(self.tr("Connexion avec e-CPS"))
             self.detail.setText(self.tr(

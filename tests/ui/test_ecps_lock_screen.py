@@ -174,8 +174,10 @@ def test_with_a_card_present_the_card_is_the_default(
     assert screen.card_choice.isChecked()
     assert not screen.ecps_form.isVisible()
     assert screen.title.text() == "Insérez votre carte CPS"
+    card_picture = screen.picture.pixmap().toImage()
     screen.ecps_choice.click()
     assert screen.ecps_form.isVisible()
+    assert screen.picture.pixmap().toImage() != card_picture  # the phone's picture
     # An e-CPS failure: its own button retries; back on the card, the card's retry shows.
     screen.show_failure("La demande de connexion a été refusée dans l'application e-CPS.")
     assert screen.ecps_form.isVisible() and not screen.retry_button.isVisible()
