@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from client.paths import app_paths
+from client.paths import app_paths, private_dir
 
 __all__ = [
     "CATALOG_PREFIX",
@@ -91,9 +91,11 @@ def compiled_catalog(language: str) -> Path | None:
     if tool is None:
         logger.warning("pyside6-lrelease not found: interface stays in French")
         return qm if qm.exists() else None
-    for target in (qm, app_paths().cache / "i18n" / qm.name):
+    cache = app_paths().cache / "i18n" / qm.name
+    for target in (qm, cache):
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target is cache:
+                private_dir(target.parent)  # the app's cache: owner-only, parents too
             subprocess.run(  # noqa: S603 - fixed tool, our own files
                 [tool, "-silent", str(ts), "-qm", str(target)],
                 check=True, capture_output=True, timeout=60,

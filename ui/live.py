@@ -302,8 +302,7 @@ class LiveCard:
 
         watcher = self._watcher
         if watcher is not None and watcher.pcsc_active:
-            cps = [r for r, kind in watcher.cards().items()
-                   if str(getattr(kind, "value", kind)).startswith("cps")]  # CPS3, CPS4
+            cps = [r for r, kind in watcher.cards().items() if kind.is_cps]
             if watcher.readers() and not cps:
                 # PC/SC sees readers but no CPS in them (a SoftHSM2 token stays present
                 # when the virtual card is pulled: the reader is the truth).

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -41,6 +42,9 @@ from ui.undo_bar import UndoBar
 from ui.wording import describe_error
 from ui.workers import WorkerPool
 
+if TYPE_CHECKING:
+    from ui.directory_window import DirectoryWindow  # imported when first opened
+
 __all__ = ["APP_NAME", "MainWindow"]
 
 logger = logging.getLogger(__name__)
@@ -62,6 +66,8 @@ class MainWindow(QMainWindow):
         self.pool = pool or WorkerPool(self)
         self.compose_windows: list[ComposeWindow] = []
         self._hidden_composers: list[ComposeWindow] = []
+        self._directory_window: DirectoryWindow | None = None
+        self._busy_text: str | None = None
 
         self.mail_view = MailView(self.pool, self)
         self.setCentralWidget(self.mail_view)
@@ -349,7 +355,7 @@ class MainWindow(QMainWindow):
         """The directory window (search, details, write to, import)."""
         from ui.directory_window import DirectoryWindow
 
-        window = getattr(self, "_directory_window", None)
+        window = self._directory_window
         if window is None:
             window = DirectoryWindow(self.services, self.pool, self)
             window.write_to.connect(lambda address: self.compose(
@@ -382,7 +388,7 @@ class MainWindow(QMainWindow):
         if self.pool.active_count <= 2:  # the IDLE loop may stay active
             self.progress.hide()
             # A finished task's "…in progress" text goes; results and errors stay.
-            if self.status_text.text() == getattr(self, "_busy_text", None):
+            if self.status_text.text() == self._busy_text:
                 self.status_text.setText("")
 
     def _progress(self, done: int, total: int) -> None:
@@ -419,9 +425,7 @@ class MainWindow(QMainWindow):
         self.pool.wait_for_done(10_000)
         self.tools.shutdown()
         self.session.shutdown()
-        for service in (self.services.directory, self.services.trust):
-            closer = getattr(service, "close", None)
-            if callable(closer):
-                closer()
+        if self.services.directory is not None:
+            self.services.directory.close()
         self.tray.icon.hide()
         super().closeEvent(event)

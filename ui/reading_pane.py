@@ -213,11 +213,14 @@ class ReadingPane(QWidget):
         else:
             self.structured_banner.hide()
 
+        from client.mail.attachments import safe_filename
+
         self.attachments.clear()
         for attachment in view.attachments:
-            item = QListWidgetItem(
-                icon("attachment"), f"{attachment.filename} ({_size(attachment.size)})"
-            )
+            # The name saving and opening use: a format character (U+202E) would show
+            # "ordonnance<RLO>fdp.exe" as "ordonnanceexe.pdf".
+            name = safe_filename(attachment.filename, attachment.index)
+            item = QListWidgetItem(icon("attachment"), f"{name} ({_size(attachment.size)})")
             item.setData(Qt.ItemDataRole.UserRole, attachment.index)
             self.attachments.addItem(item)
         self.attachment_row.setVisible(bool(view.attachments))

@@ -33,6 +33,7 @@ from client.cli._common import (
     error_document,
     report_error,
     report_usage_error,
+    terminal_safe_output,
 )
 
 __all__ = ["COMMAND_HELP", "COMMAND_MODULES", "build_parser", "load_all_commands", "main"]
@@ -192,16 +193,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         report_usage_error(f"{what}: see {parser.prog} {group or ''} --help.".replace("  ", " "),
                            args_list)
         return EXIT_USAGE
-    try:
-        status: int = handler(args)
-    except KeyboardInterrupt as exc:
-        print("Interrupted.", file=sys.stderr)
-        if as_json:
-            emit_json(error_document(exc))
-        return EXIT_INTERRUPTED
-    except Exception as exc:  # every failure is worded for the user
-        load_all_commands()
-        return report_error(exc, as_json=as_json)
+    # What the command prints may quote a sender (subjects, names, bodies, and errors
+    # quoting a server): shown, never obeyed by the terminal.
+    with terminal_safe_output():
+        try:
+            status: int = handler(args)
+        except KeyboardInterrupt as exc:
+            print("Interrupted.", file=sys.stderr)
+            if as_json:
+                emit_json(error_document(exc))
+            return EXIT_INTERRUPTED
+        except Exception as exc:  # every failure is worded for the user
+            load_all_commands()
+            return report_error(exc, as_json=as_json)
     return status
 
 

@@ -26,6 +26,7 @@ from client.auth.diagnose import (
 from client.cli._common import describe_error, option
 from client.cli.login import sign_in_report
 from client.profiles import Profile
+from cps.session_card import NamedCardChooser
 
 if TYPE_CHECKING:
     from client.cli.doctor import DoctorContext
@@ -83,10 +84,15 @@ def _sign_in(ctx: DoctorContext) -> Finding:
     from client.cli._pin import pin_prompt_for
 
     prompt, _ = pin_prompt_for(ctx.args)
+    contents = ctx.facts.get("contents")
+    # Sign in with the card the card steps checked, even when another CPS is inserted.
+    chooser = (NamedCardChooser(serial=contents.token.serial.strip())
+               if contents is not None else None)
     auth = build_authenticator(
         profile, pin_prompt=prompt, card_service=ctx.facts.get("service"),
         trust=ctx.facts["operator_trust"],
         password_prompt=password_prompt_for(argparse.Namespace(password_stdin=True)),
+        chooser=chooser,
     )
     try:
         report = sign_in_report(auth)
