@@ -71,11 +71,16 @@ def main(argv: list[str] | None = None) -> int:
         h11_max_incomplete_event_size=16 * 1024,
     )
     server = uvicorn.Server(config)
-    if args.workers > 1:
-        sock = config.bind_socket()
-        Multiprocess(config, sockets=[sock]).run()
-    else:
-        server.run()
+    try:
+        if args.workers > 1:
+            sock = config.bind_socket()
+            Multiprocess(config, sockets=[sock]).run()
+        else:
+            server.run()
+    except KeyboardInterrupt:
+        # Ctrl-C in a terminal: uvicorn has shut down cleanly and re-raises the signal; the
+        # operator gets the usual status of an interrupted program, not a traceback.
+        return 130
     return 0
 
 

@@ -145,3 +145,41 @@ def test_tls_is_at_least_1_2_towards_the_app_and_towards_psc(
     assert config.ssl is not None
     assert config.ssl.minimum_version == ssl.TLSVersion.TLSv1_2  # RFC 8996
     assert _tls_context("").minimum_version == ssl.TLSVersion.TLSv1_2
+
+
+def test_ctrl_c_stops_the_gateway_without_a_traceback(tmp_path: Path) -> None:
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, **_env(tmp_path), "PYTHONPATH": str(root)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gateway", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5):
+                    break
+            except OSError:
+                assert process.poll() is None, process.communicate()[1]
+                assert time.monotonic() < deadline, "the gateway did not start"
+                time.sleep(0.2)
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130
+    assert "Traceback" not in err
+    assert "Shutting down" in err  # uvicorn's graceful stop, as a JSON log line
