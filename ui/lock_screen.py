@@ -81,6 +81,7 @@ class LockScreen(QWidget):
         self.retry_button.setObjectName("lockRetry")
         self.retry_button.clicked.connect(self.retry_requested)
         self.retry_button.hide()
+        self._failed = False  # a failure is shown: the card path offers its retry
         layout.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignCenter)
         self.unlock_button = QPushButton(self.tr("Déverrouiller"), self)
         self.unlock_button.setObjectName("lockUnlock")
@@ -172,7 +173,8 @@ class LockScreen(QWidget):
     def _choice_changed(self, _checked: bool = False) -> None:
         ecps = self.ecps_chosen
         self.ecps_form.setVisible(ecps)
-        self.picture.setPixmap(icon("card").pixmap(96, 96))
+        # e-CPS is approved on the phone: its picture, not the card's.
+        self.picture.setPixmap(icon("phone" if ecps else "card").pixmap(96, 96))
         if ecps:
             self.title.setText(self.tr("Connexion avec e-CPS"))
             self.detail.setText(self.tr(
@@ -188,6 +190,9 @@ class LockScreen(QWidget):
             self.title.setText(self.tr("Insérez votre carte CPS"))
             self.detail.setText(self.tr("Insérez votre carte CPS pour ouvrir votre "
                                         "messagerie, ou choisissez e-CPS."))
+            # Back to the card after a failure: a card already inserted is tried again
+            # by the retry button.
+            self.retry_button.setVisible(self._failed)
 
     def _national_id_changed(self, text: str) -> None:
         self.ecps_button.setEnabled(len(text) >= 9)
@@ -199,6 +204,7 @@ class LockScreen(QWidget):
 
     def show_ecps_locked(self, holder: CardHolder | None) -> None:
         """e-CPS session locked (idle or desktop lock): one click resumes it."""
+        self._failed = False
         self.title.setText(self.tr("Session verrouillée"))
         who = f"{holder.display_name} — " if holder is not None else ""
         self.detail.setText(who + self.tr(
@@ -230,6 +236,7 @@ class LockScreen(QWidget):
 
     def show_waiting(self) -> None:
         """Before sign-in: ask for the card."""
+        self._failed = False
         self.title.setText(self.tr("Insérez votre carte CPS"))
         self.detail.setText(
             self.tr("Insérez votre carte CPS pour ouvrir votre messagerie.")
@@ -243,6 +250,7 @@ class LockScreen(QWidget):
 
     def show_signing_in(self, holder: CardHolder) -> None:
         """A card is in: say whose, while the PIN is asked."""
+        self._failed = False
         self.title.setText(holder.display_name)
         text = holder.profession or ""
         connecting = self.tr("Connexion à la messagerie…")
@@ -254,6 +262,7 @@ class LockScreen(QWidget):
 
     def show_locked(self, holder: CardHolder | None) -> None:
         """After removal: the session is locked."""
+        self._failed = False
         self.title.setText(self.tr("Session verrouillée"))
         who = f"{holder.display_name} — " if holder is not None else ""
         self.detail.setText(
@@ -268,7 +277,9 @@ class LockScreen(QWidget):
         """Sign-in failed: the reason and a retry button."""
         self.title.setText(self.tr("Connexion impossible"))
         self.detail.setText(message)
-        self.retry_button.show()
+        self._failed = True
+        # The retry button tries the card again; with e-CPS chosen, its own button retries.
+        self.retry_button.setVisible(not self.ecps_chosen)
         self.unlock_button.hide()
         if self._ecps_offered:
             # e-CPS stays at hand: the failure may be the card's.

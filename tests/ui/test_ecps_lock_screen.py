@@ -101,6 +101,8 @@ def test_refusal_is_a_french_sentence_and_cancel_returns(
     qtbot.wait_until(lambda: ecps_only.session.state == SessionState.FAILED, timeout=5000)
     assert "refusée dans l'application e-CPS" in screen.detail.text()
     assert screen.ecps_form.isVisible()  # try again at once
+    # One way to try again: the e-CPS button (the card's retry button would do nothing).
+    assert not screen.retry_button.isVisible()
     qtbot.mouseClick(screen.ecps_button, Qt.MouseButton.LeftButton)
     qtbot.wait_until(lambda: ecps_only.session.ecps_dialog is not None
                      and ecps_only.session.ecps_dialog.binding.text() == "4821", timeout=5000)
@@ -172,8 +174,15 @@ def test_with_a_card_present_the_card_is_the_default(
     assert screen.card_choice.isChecked()
     assert not screen.ecps_form.isVisible()
     assert screen.title.text() == "Insérez votre carte CPS"
+    card_picture = screen.picture.pixmap().toImage()
     screen.ecps_choice.click()
     assert screen.ecps_form.isVisible()
+    assert screen.picture.pixmap().toImage() != card_picture  # the phone's picture
+    # An e-CPS failure: its own button retries; back on the card, the card's retry shows.
+    screen.show_failure("La demande de connexion a été refusée dans l'application e-CPS.")
+    assert screen.ecps_form.isVisible() and not screen.retry_button.isVisible()
+    screen.card_choice.click()
+    assert screen.retry_button.isVisible() and not screen.ecps_form.isVisible()
     main.pool.wait_for_done(5000)
 
 

@@ -213,3 +213,27 @@ def test_a_systemd_credential_that_is_absent_is_worded(tmp_path: Path) -> None:
     document = json.loads(result.stdout)["error"]
     assert document["code"] == "credential-missing"
     assert "LoadCredential=mssante-p12-password" in document["message"]
+
+
+@pytest.mark.parametrize("extra", [["--national-id", "999"], []])
+@pytest.mark.parametrize("command", ["login", "bridge"])
+def test_e_cps_without_a_national_identifier_is_a_usage_error(
+    tmp_path: Path, command: str, extra: list[str]
+) -> None:
+    profile = tmp_path / "psc.toml"
+    profile.write_text(
+        '[account]\naddress = "jean.martin@hopital.mssante.fr"\n'
+        '[imap]\nhost = "127.0.0.1"\nport = 9\nsecurity = "starttls"\n'
+        '[smtp]\nhost = "127.0.0.1"\nport = 9\nsecurity = "starttls"\n'
+        '[auth]\nmethod = "psc"\nissuer = "https://127.0.0.1:9/auth/realms/esante-wallet"\n'
+        'client_id = "mssante-companion"\ngateway = "https://127.0.0.1:9"\n', encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "MSSANTE_COMPANION_HOME": str(tmp_path / "home")}
+    result = subprocess.run(
+        [sys.executable, "-m", "client.cli", command, "--ecps", *extra, "--profile",
+         str(profile), "--json"], capture_output=True, text=True, timeout=120, env=env,
+        check=False)
+    assert result.returncode == EXIT_USAGE, result.stderr
+    document = json.loads(result.stdout)["error"]
+    assert document["kind"] == "usage" and document["exit_status"] == EXIT_USAGE
+    assert "national identifier" in document["message"]
+    assert "national identifier" in result.stderr
