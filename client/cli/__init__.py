@@ -20,6 +20,7 @@ import argparse
 import importlib
 import importlib.util
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -27,6 +28,7 @@ from client import __version__
 from client.cli._common import (
     _ARGV,
     EXIT_INTERRUPTED,
+    EXIT_OUTPUT_CLOSED,
     EXIT_USAGE,
     CommandParser,
     common_options,
@@ -189,6 +191,19 @@ def _configure_logging(verbosity: int) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit status."""
+    try:
+        status = _run(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader of the output went away (`... --json | head`): stop quietly, as other
+        # tools do, with nothing more written to the closed pipe at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OUTPUT_CLOSED
+    return status
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list:
         # The desktop app is opened by ``ui.launcher`` (the installed executable), which
@@ -217,6 +232,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if as_json:
                 emit_json(error_document(exc))
             return EXIT_INTERRUPTED
+        except BrokenPipeError:
+            raise  # the output's reader left: not a failure to word (see main)
         except Exception as exc:  # every failure is worded for the user
             load_all_commands()
             return report_error(exc, as_json=as_json)

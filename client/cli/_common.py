@@ -41,6 +41,7 @@ __all__ = [
     "EXIT_NOT_FOUND",
     "EXIT_NO",
     "EXIT_OK",
+    "EXIT_OUTPUT_CLOSED",
     "EXIT_POLICY",
     "EXIT_TEMPORARY",
     "EXIT_USAGE",
@@ -70,6 +71,8 @@ EXIT_AUTH = 6
 EXIT_TEMPORARY = 7
 EXIT_ERROR = 8
 EXIT_INTERRUPTED = 130
+#: Standard output closed by its reader (``| head``): 128 + SIGPIPE, as other tools end.
+EXIT_OUTPUT_CLOSED = 141
 
 _KIND_STATUS = {
     "usage": EXIT_USAGE,

@@ -24,6 +24,7 @@ from client.cli import main
 from client.cli._common import (
     EXIT_AUTH,
     EXIT_ERROR,
+    EXIT_OUTPUT_CLOSED,
     EXIT_POLICY,
     EXIT_TEMPORARY,
     EXIT_USAGE,
@@ -84,6 +85,22 @@ def test_version_with_json_is_one_document(capsys: pytest.CaptureFixture[str]) -
     assert status == 0 and json.loads(out) == {"version": __version__}
     status, out, _ = _run(capsys, "--version")
     assert status == 0 and out == f"mssante-companion {__version__}\n"
+
+
+@pytest.mark.parametrize("argv", [["--version", "--json"], ["whitelist", "info", "--json"]])
+def test_output_closed_by_its_reader_stops_quietly(tmp_path: Path, argv: list[str]) -> None:
+    # `... --json | head`: the reader left; no traceback, no worded "error", status 141.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "client.cli", *argv], stdout=write_end,
+            stderr=subprocess.PIPE, text=True, timeout=120, check=False,
+            env={**os.environ, "MSSANTE_COMPANION_HOME": str(tmp_path)})
+    finally:
+        os.close(write_end)
+    assert result.returncode == EXIT_OUTPUT_CLOSED
+    assert result.stderr == ""
 
 
 def test_an_unknown_command_masks_the_word_given_but_not_the_valid_choices(
