@@ -271,6 +271,12 @@ def _fill_sentence(sentence: str, exc: BaseException) -> str:
 
 
 @describe_error.register
+def _describe_file_exists(exc: FileExistsError) -> str:
+    return (f"{exc.filename} already exists; nothing was written: choose another file or "
+            "add --overwrite.")
+
+
+@describe_error.register
 def _describe_os_error(exc: OSError) -> str:
     target = f" {exc.filename}" if exc.filename else ""
     return f"Cannot access{target}: {exc.strerror or exc}. Check the path and its permissions."

@@ -37,6 +37,8 @@ def classify(exc: BaseException) -> str | None:
         return "temporary"
     if isinstance(exc, auth.AuthError | card.PinError | card.CertificateError):
         return "authentication"
+    if isinstance(exc, FileExistsError):
+        return "exists"
     if isinstance(exc, OSError) and exc.errno in _TEMPORARY_ERRNOS:
         return "temporary"
     if isinstance(exc, TimeoutError | ConnectionError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     export = sub.add_parser("export", parents=[common], help="copy the trail to a file")
     export.add_argument("output", type=Path, help="destination file")
     export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    export.add_argument("--overwrite", action="store_true",
+                        help="replace the destination file if it exists")
     export.set_defaults(handler=_export)
 
 
@@ -100,6 +103,9 @@ def _notes(result: VerifyResult) -> list[str]:
 
 
 def _export(args: argparse.Namespace) -> int:
+    if args.output.exists() and not args.overwrite:
+        # A previous export kept for comparison must not be lost to a repeated command.
+        raise FileExistsError(errno.EEXIST, "the file already exists", str(args.output))
     count = AuditLog().export(args.output, fmt=args.format)
     if option(args, "json", False):
         emit_json({"path": str(args.output), "count": count, "format": args.format})

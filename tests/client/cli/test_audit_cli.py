@@ -59,3 +59,20 @@ def test_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["audit", "export", str(out), "--format", "csv", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["count"] == 3
     assert out.read_text(encoding="utf-8").count("\n") == 4
+
+
+def test_export_keeps_an_existing_file_unless_told(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _seed()
+    out = tmp_path / "trail.jsonl"
+    out.write_text("an earlier export kept for comparison\n", encoding="utf-8")
+    assert main(["audit", "export", str(out), "--json"]) == 5
+    captured = capsys.readouterr()
+    error = json.loads(captured.out)["error"]
+    assert (error["kind"], error["exit_status"]) == ("exists", 5)
+    assert "already exists; nothing was written" in error["message"]
+    assert "--overwrite" in captured.err
+    assert out.read_text(encoding="utf-8") == "an earlier export kept for comparison\n"
+    assert main(["audit", "export", str(out), "--overwrite"]) == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 3
