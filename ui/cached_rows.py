@@ -85,11 +85,19 @@ class CachedRows(Sequence[MessageSummary]):
             known = {t[0]: t for t in self._earlier or ()}
             missing = [uid for uid in self.order if uid not in known]
             for start in range(0, len(missing), _CHUNK):
-                known.update((m.uid, (m.uid, m.sender, ", ".join(m.to), m.subject))
-                             for m in self.fetch(missing[start:start + _CHUNK]))
+                # The lock is taken a chunk at a time: the windows the view asks for
+                # while scrolling get the connection between two chunks.
+                known.update((t[0], t) for t in self.unseal_texts(missing[start:start + _CHUNK]))
             self._texts = [known[uid] for uid in self.order if uid in known]
             self._earlier = None
         return self._texts
+
+    def unseal_texts(self, uids: Sequence[int]) -> list[Texts]:
+        """:data:`Texts` of ``uids`` (gone ones left out): the rows decrypted, no summary
+        built (what :meth:`texts` reads; the listing's conversion changes none of them)."""
+        with self._lock:
+            found = self._cache.texts_of(self.folder, uids)
+        return [(uid, sender, ", ".join(to), subject) for uid, sender, to, subject in found]
 
     def adopt(self, earlier: CachedRows) -> None:
         """Reuse what ``earlier`` (the same folder before a refresh) unsealed: a UID

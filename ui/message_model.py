@@ -61,6 +61,12 @@ _SORT_SLICE = 4_000
 #: Sort keys a cached folder answers in SQLite (``client.mail.cache.SORT_KEYS``).
 _SQL_KEYS = {0: "status", 3: "date", 4: "size"}
 
+#: The roles :meth:`MessageTableModel.data` answers.
+_ROLES = frozenset(int(role) for role in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.FontRole,
+    Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole,
+    Qt.ItemDataRole.UserRole))
+
 #: ``runner(fn, on_result, *args)``: run ``fn(*args)`` on a worker, ``on_result`` on the
 #: GUI thread (the mail view plugs its worker pool in).
 Runner = Callable[..., object]
@@ -138,9 +144,9 @@ def _correspondents(message: MessageSummary, recipients: bool) -> str:
 def _sort_key(column: int, recipients: bool) -> Callable[[MessageSummary], Any]:
     keyfuncs: dict[int, Callable[[MessageSummary], Any]] = {
         Column.STATUS: lambda m: (not m.seen, m.flagged, m.has_attachments),
-        Column.SENDER: ((lambda m: ", ".join(m.to).casefold()) if recipients
-                        else (lambda m: m.sender.casefold())),
-        Column.SUBJECT: lambda m: display_subject(m.subject).casefold(),
+        Column.SENDER: ((lambda m: fold(", ".join(m.to))) if recipients
+                        else (lambda m: fold(m.sender))),
+        Column.SUBJECT: lambda m: fold(display_subject(m.subject)),
         Column.DATE: _date_key,
         Column.SIZE: lambda m: m.size,
     }
@@ -148,10 +154,13 @@ def _sort_key(column: int, recipients: bool) -> Callable[[MessageSummary], Any]:
 
 
 def _text_key(column: int, recipients: bool) -> Callable[[Texts], str]:
-    """The sort key of a sealed column over :data:`ui.cached_rows.Texts`."""
+    """The sort key of a sealed column over :data:`ui.cached_rows.Texts`: case and
+    accents folded, so "école" sorts with "ecole" before "Zoé", as French readers
+    expect (``locale.strxfrm`` would cost several times as much per row, and depends
+    on the locales installed). Built on a worker, kept in memory only."""
     if column == Column.SENDER:
-        return (lambda t: t[2].casefold()) if recipients else (lambda t: t[1].casefold())
-    return lambda t: display_subject(t[3]).casefold()
+        return (lambda t: fold(t[2])) if recipients else (lambda t: fold(t[1]))
+    return lambda t: fold(display_subject(t[3]))
 
 
 def _sorted_gently(items: Sequence[Texts], key: Callable[[Texts], str], descending: bool
@@ -257,6 +266,7 @@ class MessageTableModel(QAbstractTableModel):
         self.generation = 0  # bumped by each set_messages
         self._sort_column = Column.DATE
         self._sort_order = Qt.SortOrder.DescendingOrder
+        self._flags: Qt.ItemFlag | None = None
         self._bold = QFont()
         self._bold.setBold(True)
         self._locale = QLocale()
@@ -532,7 +542,10 @@ class MessageTableModel(QAbstractTableModel):
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Cell contents; only called for visible rows."""
-        if not index.isValid():
+        # A screen repaint asks about 1,000 times, 7 roles a cell, 4 of them never
+        # answered: those return first. The GUI thread takes the interpreter lock for
+        # each call, and gets it late while a worker unseals or sorts a folder.
+        if role not in _ROLES or not index.isValid():
             return None
         row = index.row()
         uid = self.uid_at(row)
@@ -636,8 +649,11 @@ class MessageTableModel(QAbstractTableModel):
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         """Rows can be dragged onto the folder tree."""
-        base = super().flags(index)
-        return base | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else base
+        if not index.isValid():
+            return super().flags(index)
+        if self._flags is None:  # the same for every cell: asked once per cell painted
+            self._flags = super().flags(index) | Qt.ItemFlag.ItemIsDragEnabled
+        return self._flags
 
     def mimeTypes(self) -> list[str]:
         """The drag payload type the folder tree accepts."""

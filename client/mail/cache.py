@@ -21,11 +21,17 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from client.mail.errors import CacheCorrupted, FolderNotFound
 from client.mail.keystore import KeyringKeyStore, KeyStore
 from client.mail.store import EncryptedStore, default_store_path
-from client.mail.summary import FetchedRow, MessageSummary, summary_from_envelope
+from client.mail.summary import (
+    FetchedRow,
+    MessageSummary,
+    envelope_texts,
+    summary_from_envelope,
+)
 
 __all__ = ["SORT_KEYS", "FolderState", "MailCache"]
 
@@ -82,6 +88,7 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
 }
 _SELECT_IN = ("SELECT uid, modseq, flags, size, date, has_attachments, data FROM messages"
               " WHERE folder_id = ? AND uid IN ")
+_TEXTS_IN = "SELECT uid, data FROM messages WHERE folder_id = ? AND uid IN "
 #: SQLite's bound-variable limit is far above this; windows are small anyway.
 _CHUNK = 500
 
@@ -381,6 +388,31 @@ class MailCache:
                 found[row[0]] = self._summary(folder_id, row)
         return [found[uid] for uid in wanted if uid in found]
 
+    def texts_of(self, folder: str, uids: Iterable[int]
+                 ) -> list[tuple[int, str, tuple[str, ...], str]]:
+        """``(uid, sender, recipients, subject)`` of ``uids`` in the order asked, UIDs no
+        longer cached left out: what sorting on the sealed columns reads. The rows are
+        decrypted but no summary is built (no dates, flags, copies), which is most of
+        the cost of unsealing a whole folder; nothing is written back."""
+        folder_id = self._folder_id(folder)
+        wanted = list(uids)
+        if folder_id is None or not wanted:
+            return []
+        found: dict[int, tuple[int, str, tuple[str, ...], str]] = {}
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start:start + _CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            query = f"{_TEXTS_IN}({marks})"  # only "?" placeholders are joined in
+            for uid, blob in self.store.conn.execute(query, (folder_id, *chunk)).fetchall():
+                payload = self._payload(folder_id, uid, blob)
+                if payload[0] == "r":
+                    sender, to, subject = envelope_texts(payload[1:])
+                else:
+                    _, sender, to_list, _cc, subject, _message_id = payload
+                    to = tuple(to_list)
+                found[uid] = (uid, sender, to, subject)
+        return [found[uid] for uid in wanted if uid in found]
+
     def summary(self, folder: str, uid: int) -> MessageSummary | None:
         """One cached summary, or None."""
         state = self.folder_state(folder)
@@ -393,11 +425,21 @@ class MailCache:
         ).fetchone()
         return None if row is None else self._summary(state.folder_id, row)
 
+    def _payload(self, folder_id: int, uid: object, blob: object) -> list[Any]:
+        if not isinstance(uid, int) or not isinstance(blob, bytes):
+            raise CacheCorrupted("a cached message row is malformed")
+        # Decoded here, not by json.loads(bytes), which sniffs the encoding of every row.
+        payload = json.loads(self.store.unseal(b"msg:%d:%d" % (folder_id, uid),
+                                               blob).decode("utf-8"))
+        if not isinstance(payload, list) or not payload:
+            raise CacheCorrupted("a cached message row is malformed")
+        return payload
+
     def _summary(self, folder_id: int, row: tuple[object, ...]) -> MessageSummary:
         uid, modseq, flags, size, date, attach, blob = row
         if not isinstance(uid, int) or not isinstance(blob, bytes):
             raise CacheCorrupted("a cached message row is malformed")
-        payload = json.loads(self.store.unseal(b"msg:%d:%d" % (folder_id, uid), blob))
+        payload = self._payload(folder_id, uid, blob)
         when = (
             dt.datetime.fromtimestamp(float(date), dt.UTC)
             if isinstance(date, int | float)

@@ -28,6 +28,7 @@ __all__ = [
     "FetchedRow",
     "fetched_row",
     "has_attachments",
+    "envelope_texts",
     "summary_from_envelope",
     "summary_from_fetch",
 ]
@@ -356,6 +357,15 @@ def _addresses_from_raw(items: Iterable[Sequence[str | None]]) -> tuple[str, ...
     return tuple(out)
 
 
+def envelope_texts(envelope: Sequence[Any]) -> tuple[str, tuple[str, ...], str]:
+    """``(sender, recipients, subject)`` of a stored raw envelope, as its summary has
+    them: what sorting a folder on its sealed columns reads, without the rest."""
+    subject, sender, to, _cc, _message_id = envelope
+    senders = _addresses_from_raw(sender)
+    return (senders[0] if senders else "", _addresses_from_raw(to),
+            decode_header_text(subject.encode("latin-1") if subject else None))
+
+
 def summary_from_envelope(
     uid: int,
     envelope: Sequence[Any],
@@ -367,13 +377,13 @@ def summary_from_envelope(
     modseq: int = 0,
 ) -> MessageSummary:
     """Decode a stored raw envelope (see :func:`fetched_row`) into a summary."""
-    subject, sender, to, cc, message_id = envelope
-    senders = _addresses_from_raw(sender)
+    _subject, _sender, _to, cc, message_id = envelope
+    sender, to, subject = envelope_texts(envelope)
     return MessageSummary(
         uid=uid,
-        sender=senders[0] if senders else "",
-        to=_addresses_from_raw(to),
-        subject=decode_header_text(subject.encode("latin-1") if subject else None),
+        sender=sender,
+        to=to,
+        subject=subject,
         date=date,
         flags=flags,
         size=size,

@@ -11,6 +11,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from pytestqt.qtbot import QtBot
 
 from client.mail.cache import MailCache
+from client.mail.summary import FetchedRow
 from tests.helpers.cached_folder import cached_rows, open_cache, seed_folder
 from ui.cached_rows import FIRST_WINDOW
 from ui.message_model import LRU_ROWS, Column, MessageTableModel
@@ -145,14 +146,39 @@ def test_a_refresh_unseals_only_new_mail_for_sealed_sorts(qtbot: QtBot, cache: M
     seed_folder(cache, "INBOX", 5, start_uid=ROWS + 1)  # new mail, then a refresh
     refreshed = cached_rows(cache, "INBOX")
     fetched: list[int] = []
-    fetch = refreshed.fetch
+    unseal = refreshed.unseal_texts
 
     def counting(uids: list[int]) -> list[object]:
         fetched.extend(uids)
-        return fetch(uids)  # type: ignore[return-value]
+        return unseal(uids)  # type: ignore[return-value]
 
-    refreshed.fetch = counting  # type: ignore[assignment,method-assign]
+    refreshed.unseal_texts = counting  # type: ignore[assignment,method-assign]
     with qtbot.wait_signal(model.order_changed, timeout=30_000):
         model.set_messages(refreshed)  # sorted on the subject again, on a worker
     assert model.uid_at(0) == ROWS + 5 and model.rowCount() == ROWS + 5
     assert sorted(fetched) == list(range(ROWS + 1, ROWS + 6))
+
+
+def test_sealed_sorts_follow_french_order_ties_newest_first(qtbot: QtBot, cache: MailCache,
+                                                            model: MessageTableModel) -> None:
+    subjects = {1: "zoé", 2: "École", 3: "ecole", 4: "Elise", 5: "Éric", 6: "abc"}
+    folder_id = cache.reset_folder("Tri", 1)
+    cache.put_rows(folder_id, [FetchedRow(
+        uid=uid, modseq=1, flags=(), size=1, date=1_000.0 - uid, has_attachments=False,
+        envelope=[text.encode().decode("latin-1"), [["Dr X", "x", "x.fr"]], [], [], ""])
+        for uid, text in subjects.items()])
+    model.set_messages(cached_rows(cache, "Tri"))
+    assert model.uids() == [1, 2, 3, 4, 5, 6]  # newest first
+    selection = QItemSelectionModel(model)
+    selection.setCurrentIndex(model.index(3, 0), QItemSelectionModel.SelectionFlag.Select
+                              | QItemSelectionModel.SelectionFlag.Rows)
+    with qtbot.wait_signal(model.order_changed, timeout=30_000):
+        model.sort(Column.SUBJECT, Qt.SortOrder.AscendingOrder)
+    # Accents and case do not count; "École" and "ecole" tie, the newer first.
+    assert model.uids() == [6, 2, 3, 4, 5, 1]
+    assert model.uid_at(selection.currentIndex().row()) == 4
+    assert [model.uid_at(i.row()) for i in selection.selectedRows()] == [4]
+    with qtbot.wait_signal(model.order_changed, timeout=30_000):
+        model.sort(Column.SUBJECT, Qt.SortOrder.DescendingOrder)
+    assert model.uids() == [1, 5, 4, 2, 3, 6]  # ties stay newest first
+    assert model.uid_at(selection.currentIndex().row()) == 4

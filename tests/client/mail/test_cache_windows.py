@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 from client.mail.cache import SORT_KEYS, MailCache
-from client.mail.summary import MessageSummary
+from client.mail.summary import FetchedRow, MessageSummary
 from tests.helpers.cached_folder import open_cache, seed_folder
 
 
@@ -99,3 +99,24 @@ def test_uidvalidity_without_a_count(tmp_path: Path) -> None:
         seed_folder(cache, "INBOX", 3)
         state = cache.folder_state("INBOX")
         assert state is not None and cache.uidvalidity("INBOX") == state.uidvalidity == 1
+
+
+def test_sealed_texts_are_those_of_the_summaries(tmp_path: Path) -> None:
+    with open_cache(tmp_path) as cache:
+        seed_folder(cache, "INBOX", 30)
+        folder_id = cache.reset_folder("Sent", 1)
+        encoded = "=?utf-8?q?R=C3=A9sultats_=C3=A9cho?="  # raw ENVELOPE text, latin-1 kept
+        cache.put_rows(folder_id, [FetchedRow(
+            uid=5, modseq=1, flags=(), size=10, date=1.0, has_attachments=False,
+            envelope=[encoded, [["Hélène Lefèvre".encode().decode("latin-1"), "h", "x.fr"]],
+                      [["A", "a", "x.fr"], [None, "b", "y.fr"]], [], "<5@x>"])])
+        cache.put_summaries(folder_id, [MessageSummary(
+            uid=6, sender="Zoé <z@x.fr>", to=("c@x.fr",), subject="Écho", date=None,
+            flags=(), size=1, has_attachments=False)])
+        for folder, uids in (("INBOX", [7, 999_999, 2]), ("Sent", [6, 5])):
+            texts = cache.texts_of(folder, uids)
+            rows = cache.summaries_of(folder, uids)
+            assert texts == [(m.uid, m.sender, m.to, m.subject) for m in rows]
+        assert cache.texts_of("Sent", [5])[0][1:] == (
+            "Hélène Lefèvre <h@x.fr>", ("A <a@x.fr>", "b@y.fr"), "Résultats écho")
+        assert cache.texts_of("INBOX", []) == [] and cache.texts_of("Nowhere", [1]) == []
