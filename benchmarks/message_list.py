@@ -13,9 +13,11 @@ messages would take minutes and the list reads only the cache). The list is the 
 service's ``cached_messages``/``messages`` return). Timed: open (the listing made on a
 worker to the first screen painted with rows), each sort on an indexed column (the
 click to the reordered screen painted), each scroll jump (to the new screen painted,
-worst of 20), and a sort on the sealed subject (informative: every row is unsealed on a
-worker once, then kept). A 10 ms heartbeat records the worst GUI-thread stall over all
-of it; its baseline is the same heartbeat with the app idle. The ``baseline`` of the time
+worst of 20). A 10 ms heartbeat records the worst GUI-thread stall over all of it; its
+baseline is the same heartbeat with the app idle. Then a sort on the sealed subject and
+one on the sealed correspondent (the first unseals every row on a worker, the second
+reuses the texts): their row's target is the worst stall (under 50 ms), their times are
+reported with it (the list stays usable and reorders when ready). The ``baseline`` of the time
 rows is the path the list took before, measured in the same run: every row read from the
 cache into a Python list and set on the model (open), or sorted in Python on the GUI
 thread (sort), a scroll over rows held in memory (scroll).
@@ -122,6 +124,10 @@ def _open_sort_scroll(tmp: Path) -> list[dict[str, object]]:
         scrolls.append(time.perf_counter() - started)
     worst = heartbeat.stop()
 
+    # The screen of the last jump is painted before the sealed sorts are timed: that paint
+    # belongs to the scroll rows above, not to the sorts' stall.
+    settled = time.perf_counter() + 0.3
+    _spin(lambda: time.perf_counter() > settled, timeout=30)
     heartbeat.start()
     # The sealed columns: the first unseals every row on a worker, the next reuses them.
     sealed = [sort(column, Qt.SortOrder.AscendingOrder, 300)
@@ -167,10 +173,11 @@ def _open_sort_scroll(tmp: Path) -> list[dict[str, object]]:
          "measured": round(worst, 1), "baseline": round(idle_worst, 1),
          "ratio": round(worst / idle_worst, 2), "target": f"< {TARGET_STALL_MS:.0f} ms",
          "met": worst < TARGET_STALL_MS},
-        {"name": f"sort {n} cached messages by subject (unsealed on a worker) / then by"
-                 " correspondent (s)",
-         "measured": f"{sealed[0]:.2f} / {sealed[1]:.2f}", "baseline": None, "ratio": None,
-         "target": f"informative (GUI stall {sealed_worst:.0f} ms)",
+        {"name": f"sort {n} cached messages by subject / correspondent, GUI worst stall"
+                 " (ms)",
+         "measured": round(sealed_worst, 1), "baseline": round(idle_worst, 1),
+         "ratio": round(sealed_worst / idle_worst, 2),
+         "target": f"< {TARGET_STALL_MS:.0f} ms (sorts {sealed[0]:.2f} / {sealed[1]:.2f} s)",
          "met": sealed_worst < TARGET_STALL_MS},
     ]
 
