@@ -156,8 +156,8 @@ def _sort_key(column: int, recipients: bool) -> Callable[[MessageSummary], Any]:
 def _text_key(column: int, recipients: bool) -> Callable[[Texts], str]:
     """The sort key of a sealed column over :data:`ui.cached_rows.Texts`: case and
     accents folded, so "école" sorts with "ecole" before "Zoé", as French readers
-    expect (``locale.strxfrm`` would cost several times as much per row, and depends
-    on the locales installed). Built on a worker, kept in memory only."""
+    expect, whatever locales the machine has installed (``locale.strxfrm`` depends on
+    them). Built on a worker, kept in memory only."""
     if column == Column.SENDER:
         return (lambda t: fold(t[2])) if recipients else (lambda t: fold(t[1]))
     return lambda t: fold(display_subject(t[3]))

@@ -392,8 +392,9 @@ class MailCache:
                  ) -> list[tuple[int, str, tuple[str, ...], str]]:
         """``(uid, sender, recipients, subject)`` of ``uids`` in the order asked, UIDs no
         longer cached left out: what sorting on the sealed columns reads. The rows are
-        decrypted but no summary is built (no dates, flags, copies), which is most of
-        the cost of unsealing a whole folder; nothing is written back."""
+        decrypted but no summary is built (no dates, flags, copied recipients): a
+        worker unseals a whole folder this way, with less Python competing with the
+        GUI thread. Nothing is written back."""
         folder_id = self._folder_id(folder)
         wanted = list(uids)
         if folder_id is None or not wanted:
