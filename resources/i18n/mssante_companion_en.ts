@@ -1090,6 +1090,10 @@
     <context>
         <name>MainWindow</name>
         <message>
+            <source>Écrire</source>
+            <translation>Write</translation>
+        </message>
+        <message>
             <location filename="../../ui/main_window.py" line="+64" />
             <source>Boîte d'envoi</source>
             <translation>Outbox</translation>
@@ -3050,6 +3054,18 @@
     </context>
     <context>
         <name>MessageActions</name>
+        <message>
+            <source>Suivre</source>
+            <translation>Star</translation>
+        </message>
+        <message>
+            <source>Plus</source>
+            <translation>More</translation>
+        </message>
+        <message>
+            <source>Autres actions sur les messages</source>
+            <translation>More actions on messages</translation>
+        </message>
         <message>
             <source>&amp;Répondre</source>
             <translation>&amp;Reply</translation>

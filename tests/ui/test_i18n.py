@@ -144,12 +144,17 @@ def test_the_language_switch_applies_to_open_windows(qtbot: QtBot) -> None:
         install_language("en")
         assert retranslate_windows() > 10
         assert window.compose_action.text() == "&New message"
+        assert window.compose_action.iconText() == "Write"  # the toolbar's label
+        assert window.actions_.flag.iconText() == "Star"
+        assert window.actions_.more.text() == "More"
         menus = [a.text() for a in window.menuBar().actions()]
         assert menus == ["&File", "&Message", "&View", "&Tools"]
         assert window.lock_screen.settings_button.text() == "Settings…"
         install_language("fr")
         retranslate_windows()
         assert window.compose_action.text() == "&Nouveau message"
+        assert window.compose_action.iconText() == "Écrire"
+        assert window.actions_.flag.iconText() == "Suivre"
     finally:
         install_language("fr")
 
