@@ -291,6 +291,38 @@ def test_drag_onto_a_folder_moves_and_archive_creates_archives(
     qtbot.wait_until(lambda: bool(view.folders.label_of("Archives")), timeout=LIVE_TIMEOUT_MS)
 
 
+def test_move_two_messages_by_the_menu_then_undo(
+    qtbot: QtBot, window: MainWindow, server: Server
+) -> None:
+    imap = server.client(USER)
+    imap.create_folder("Dossiers patients")
+    imap.create_folder("Dossiers patients/2024")
+    imap.logout()
+    view = window.mail_view
+    view.refresh_folders()
+    qtbot.wait_until(lambda: "Dossiers patients/2024" in view.folders.paths(),
+                     timeout=LIVE_TIMEOUT_MS)
+    _select(window, SUBJECTS[0], SUBJECTS[2])
+    menu = window.actions_.move_menu
+    assert menu.isEnabled()
+    menu.aboutToShow.emit()  # what opening "Déplacer vers" does
+    entries = {a.data(): a for a in menu.actions()}
+    assert "INBOX" not in entries  # not to the folder the messages are in
+    assert entries["Dossiers patients/2024"].text().strip() == "2024"  # under its parent
+    entries["Dossiers patients/2024"].trigger()
+    assert view.model.rowCount() == 2
+    qtbot.wait_until(lambda: set(_server(server, "Dossiers patients/2024"))
+                     == {SUBJECTS[0], SUBJECTS[2]}, timeout=LIVE_TIMEOUT_MS)
+    assert SUBJECTS[0] not in _server(server, "INBOX")
+    qtbot.wait_until(lambda: window.undo_bar.isVisible(), timeout=LIVE_TIMEOUT_MS)
+    assert window.undo_bar.label.text() == "2 messages déplacés vers « 2024 »."
+
+    window.undo_bar.button.click()
+    qtbot.wait_until(lambda: view.model.rowCount() == 4, timeout=LIVE_TIMEOUT_MS)
+    assert _server(server, "Dossiers patients/2024") == {}
+    assert {SUBJECTS[0], SUBJECTS[2]} <= set(_server(server, "INBOX"))
+
+
 def test_nested_folders_rename_and_delete(qtbot: QtBot, window: MainWindow,
                                           server: Server) -> None:
     imap = server.client(USER)
