@@ -433,6 +433,35 @@ def test_forward_a_structured_document_keeps_it_in_the_reopened_draft(
     qtbot.wait_until(lambda: _raw(server, "Drafts") == [], timeout=LIVE_TIMEOUT_MS)
 
 
+def test_delete_in_drafts_discards_the_draft_with_undo(
+    qtbot: QtBot, window: MainWindow, server: Server
+) -> None:
+    compose = window.compose()
+    assert compose is not None
+    compose.to.set_addresses([CLAIRE])
+    compose.subject.setText("Brouillon à jeter")
+    compose.body.setPlainText("Finalement non.")
+    compose.close()  # a closed, unsent message stays a draft
+    qtbot.wait_until(lambda: "Brouillon à jeter" in _server(server, "Drafts"),
+                     timeout=LIVE_TIMEOUT_MS)
+    view = window.mail_view
+    view.folders.select_path("Drafts")
+    qtbot.wait_until(lambda: view.current_folder == "Drafts" and view.model.rowCount() == 1,
+                     timeout=LIVE_TIMEOUT_MS)
+    _select(window, "Brouillon à jeter")
+    _key(qtbot, window, "Del")
+    assert view.model.rowCount() == 0
+    qtbot.wait_until(lambda: "Brouillon à jeter" in _server(server, "Trash"),
+                     timeout=LIVE_TIMEOUT_MS)
+    assert _server(server, "Drafts") == {}
+    assert window.compose_windows == []  # the Delete key opened nothing
+    qtbot.wait_until(lambda: window.undo_bar.isVisible(), timeout=LIVE_TIMEOUT_MS)
+    window.undo_bar.button.click()
+    qtbot.wait_until(lambda: "Brouillon à jeter" in _server(server, "Drafts"),
+                     timeout=LIVE_TIMEOUT_MS)
+    qtbot.wait_until(lambda: view.model.rowCount() == 1, timeout=LIVE_TIMEOUT_MS)
+
+
 def test_forward_as_attachment_announces_the_structured_document(
     qtbot: QtBot, window: MainWindow, server: Server
 ) -> None:
