@@ -13,6 +13,7 @@ from client.mail import actions
 from client.mail.compose import XDM_FILENAME, build_message, forward, reply
 from client.mail.mailbox import Mailbox, SearchQuery
 from client.mail.reading import parse_message
+from sandbox.dovecot import write_password_config
 from sandbox.xdm_sample import build_sample_xdm_zip, sample_xdm_headers
 from tests.client.mail import _servers
 from tests.client.mail._messages import JEAN, letter
@@ -82,10 +83,9 @@ def test_archive_creates_archives_when_the_server_has_none(
 def test_archive_uses_the_server_s_archive_folder(monkeypatch: pytest.MonkeyPatch) -> None:
     """An operator that announces a ``\\Archive`` folder (RFC 6154), whatever its name,
     gets the archives there: no "Archives" folder is created beside it."""
-    real = _servers.write_password_config
 
     def with_archive(directory: Path, **options: Any) -> Path:
-        path = real(directory, **options)
+        path = write_password_config(directory, **options)
         text = path.read_text()
         assert "  mailbox Junk {" in text
         path.write_text(text.replace(
