@@ -34,6 +34,7 @@ from tests.helpers.timeouts import LIVE_TIMEOUT, LIVE_TIMEOUT_MS
 from tests.ui.conftest import sign_in
 from ui.backend import Services
 from ui.live_mail import LiveMailService
+from ui.mail_view import MailView
 from ui.main_window import MainWindow
 from ui.preferences import Preferences
 from ui.session import SessionState
@@ -291,9 +292,8 @@ def test_drag_onto_a_folder_moves_and_archive_creates_archives(
     qtbot.wait_until(lambda: bool(view.folders.label_of("Archives")), timeout=LIVE_TIMEOUT_MS)
 
 
-def test_move_two_messages_by_the_menu_then_undo(
-    qtbot: QtBot, window: MainWindow, server: Server
-) -> None:
+def _nested_folders(qtbot: QtBot, window: MainWindow, server: Server) -> MailView:
+    """"Dossiers patients/2024" made on the server by another client, then listed."""
     imap = server.client(USER)
     imap.create_folder("Dossiers patients")
     imap.create_folder("Dossiers patients/2024")
@@ -302,6 +302,13 @@ def test_move_two_messages_by_the_menu_then_undo(
     view.refresh_folders()
     qtbot.wait_until(lambda: "Dossiers patients/2024" in view.folders.paths(),
                      timeout=LIVE_TIMEOUT_MS)
+    return view
+
+
+def test_move_two_messages_by_the_menu_then_undo(
+    qtbot: QtBot, window: MainWindow, server: Server
+) -> None:
+    view = _nested_folders(qtbot, window, server)
     _select(window, SUBJECTS[0], SUBJECTS[2])
     menu = window.actions_.move_menu
     assert menu.isEnabled()
@@ -325,14 +332,7 @@ def test_move_two_messages_by_the_menu_then_undo(
 
 def test_nested_folders_rename_and_delete(qtbot: QtBot, window: MainWindow,
                                           server: Server) -> None:
-    imap = server.client(USER)
-    imap.create_folder("Dossiers patients")
-    imap.create_folder("Dossiers patients/2024")
-    imap.logout()
-    view = window.mail_view
-    view.refresh_folders()
-    qtbot.wait_until(lambda: "Dossiers patients/2024" in view.folders.paths(),
-                     timeout=LIVE_TIMEOUT_MS)
+    view = _nested_folders(qtbot, window, server)
     child = view.folders._items["Dossiers patients/2024"]
     assert child.parent() is view.folders._items["Dossiers patients"]
     assert child.text() == "2024"
