@@ -1582,6 +1582,22 @@
     <context>
         <name>SettingsDialog</name>
         <message>
+            <source>Accusés de lecture</source>
+            <translation>Read receipts</translation>
+        </message>
+        <message>
+            <source>Toujours demander</source>
+            <translation>Always ask</translation>
+        </message>
+        <message>
+            <source>Ne jamais envoyer d'accusé de lecture</source>
+            <translation>Never send read receipts</translation>
+        </message>
+        <message>
+            <source>Accusés de lecture demandés</source>
+            <translation>Read receipts requested</translation>
+        </message>
+        <message>
             <location filename="../../ui/settings_dialog.py" line="+41" />
             <source>Parcourir…</source>
             <translation>Browse…</translation>
