@@ -254,7 +254,7 @@ def forward(
         [
             "-------- Message transféré --------",
             f"De : {original.sender}",
-            f"Date : {original.date.isoformat() if original.date else ''}",
+            f"Date : {original.date.strftime('%d/%m/%Y %H:%M') if original.date else ''}",
             f"Objet : {display_subject(original.subject)}",
             f"À : {', '.join(original.to)}",
             "",

@@ -234,6 +234,7 @@ def test_reply_reply_all_and_forward() -> None:
     assert everyone.cc == (f"autre@{DOMAIN}", f"cadre@{COLLEAGUE_DOMAIN}")
     inline = forward(original, b"", to=[CLAIRE])
     assert inline.subject == "Tr: Avis" and "Ligne 2" in inline.body
+    assert "Date : 02/11/2026 10:00\n" in inline.body  # as the reply's intro, not ISO 8601
     attached = forward(original, b"Subject: Avis\r\n\r\nx\r\n", inline=False)
     assert attached.forwarded is not None
 
