@@ -35,7 +35,7 @@ from ui.app_events import app_events
 from ui.backend import Services
 from ui.i18n import LANGUAGES, install_language, retranslate_windows
 from ui.preferences import Preferences, is_automatic
-from ui.receipt_bar import ReceiptPreference
+from ui.receipt_bar import ReceiptBar, ReceiptPreference
 from ui.wording import describe_error
 from ui.workers import WorkerPool
 
@@ -203,8 +203,8 @@ class SettingsDialog(QDialog):
         self.receipts = QComboBox(display)
         self.receipts.setObjectName("readReceiptChoice")
         self.receipts.setAccessibleName(self.tr("Accusés de lecture"))
-        self.receipts.addItem(self.tr("Toujours demander"), "ask")
-        self.receipts.addItem(self.tr("Ne jamais envoyer d'accusé de lecture"), "never")
+        for action, value in ((ReceiptBar.ask_text(), "ask"), (ReceiptBar.never_text(), "never")):
+            self.receipts.addItem(action, value)
         self.receipts.setCurrentIndex(
             max(0, self.receipts.findData(self.receipt_preference.policy)))
         display_form.addRow(self.tr("Accusés de lecture demandés"), self.receipts)

@@ -1586,14 +1586,6 @@
             <translation>Read receipts</translation>
         </message>
         <message>
-            <source>Toujours demander</source>
-            <translation>Always ask</translation>
-        </message>
-        <message>
-            <source>Ne jamais envoyer d'accusé de lecture</source>
-            <translation>Never send read receipts</translation>
-        </message>
-        <message>
             <source>Accusés de lecture demandés</source>
             <translation>Read receipts requested</translation>
         </message>
