@@ -192,6 +192,9 @@ def test_a_receipt_goes_only_on_click_and_comes_back_linked(
     assert not any(a.content_type in ("message/disposition-notification",
                                       "text/rfc822-headers")
                    for a in receipt_view.attachments)
+    # No paperclip on its row either (the report parts are not attachments).
+    (receipt_row,) = [r for r in jean.messages("INBOX") if r.subject.startswith("Accusé")]
+    assert not receipt_row.has_attachments
     with qtbot.wait_signal(view.message_shown, timeout=LIVE_TIMEOUT_MS) as original:
         notice.label.linkActivated.emit("original")
     assert original.args[0].folder == "Sent" and original.args[0].subject == subject
