@@ -22,9 +22,16 @@ Rotation: when the current file reaches ``max_bytes`` it is renamed
 ``audit-<first seq>.jsonl`` and a new one continues the same chain (sequence numbers and
 ``prev`` go on across files). At most ``keep`` rotated files stay; removing older ones is
 itself recorded (``audit-pruned``, ``through_seq``), so that a trail whose beginning is
-missing verifies only if a sealed entry says why. A truncated tail cannot be told from a
-shorter log by any chain: the last verified ``(seq, hash)`` is the anchor to compare with
-an export kept elsewhere.
+missing verifies only if a sealed entry says why.
+
+End marker: no chain tells a trail whose last entries were removed from a shorter one.
+The application's trail (``anchored``) keeps beside it ``<stem>.anchor`` (0600): the last
+sealed entry's ``seq`` and ``hash`` under an HMAC of the same key, replaced after each
+sealed append. :meth:`AuditLog.verify` fails when sealed entries exist and the marker is
+missing, forged, or names an entry the trail no longer holds. A marker behind the trail
+is fine (a power cut between the entry's ``fsync`` and the marker's rename). What it
+cannot catch is a marker copied earlier and put back with the trail cut to match: the
+last verified ``(seq, hash)`` compared with an export kept elsewhere covers that.
 
 Each entry is written with one ``write`` on a file opened ``O_APPEND`` under an exclusive
 ``flock`` (the CLI, the bridge and the desktop app may append at the same time), then
@@ -35,9 +42,11 @@ append starts on a fresh line, chained to the last whole entry.
 Never message content: :func:`record` refuses fields named like content or secrets
 (``body``, ``subject``, ``pin``, ``token``, ``password``...) and accepts only scalars
 and lists of scalars. Events in use (:data:`EVENTS`): ``sign-in``, ``sign-in-failed``,
-``pin-refused``, ``card-removed``, ``send``, ``send-failed``, ``recipient-refused``,
-``receipt-requested``, ``receipt-sent``, ``receipt-received``, ``bridge-session``,
-``bridge-refused``, ``bridge-login-failed``, ``audit-pruned``.
+``sign-in-cancelled``, ``pin-refused`` (asked again after a wrong PIN), ``pin-incorrect``
+(a sign-in ended by a wrong PIN), ``card-locked``, ``card-removed``, ``send``,
+``send-failed``, ``recipient-refused``, ``receipt-requested``, ``receipt-sent``,
+``receipt-received``, ``bridge-session``, ``bridge-refused``, ``bridge-login-failed``,
+``audit-pruned``.
 """
 
 from __future__ import annotations
@@ -83,7 +92,10 @@ EVENTS = frozenset(
     {
         "sign-in",
         "sign-in-failed",
+        "sign-in-cancelled",
         "pin-refused",
+        "pin-incorrect",
+        "card-locked",
         "card-removed",
         "send",
         "send-failed",
@@ -211,6 +223,11 @@ def _signed_input(prev: str, payload: Mapping[str, Any]) -> bytes:
     return prev.encode("ascii") + b"\n" + _canonical(body)
 
 
+def _anchor_mac(key: bytes, seq: int, link: str) -> str:
+    return hmac.new(key, f"audit end marker\n{seq}\n{link}".encode("ascii", "replace"),
+                    hashlib.sha256).hexdigest()
+
+
 def _chain_hash(prev: str, payload: Mapping[str, Any]) -> str:
     """The unsealed (legacy) link: plain SHA-256."""
     return hashlib.sha256(_signed_input(prev, payload)).hexdigest()
@@ -262,8 +279,11 @@ class AuditLog:
 
     def __init__(self, path: Path | None = None, *,
                  key_source: Callable[[], bytes] | None = None,
-                 max_bytes: int = _MAX_BYTES, keep: int = _KEEP) -> None:
+                 max_bytes: int = _MAX_BYTES, keep: int = _KEEP,
+                 anchored: bool | None = None) -> None:
         self.path = path or default_audit_path()
+        # The application's own trail keeps an end marker; a copy (an export) has none.
+        self.anchored = path is None if anchored is None else anchored
         self._key_source = key_source or keyring_key
         # Verifying never creates a key: no key in the keyring means nothing was sealed.
         self._verify_key: Callable[[], bytes] = key_source or (
@@ -284,6 +304,11 @@ class AuditLog:
     def files(self) -> list[Path]:
         """Every file of the trail, oldest first."""
         return [*self.segments(), self.path]
+
+    @property
+    def anchor_path(self) -> Path:
+        """The end marker beside the current file (``<stem>.anchor``)."""
+        return self.path.with_suffix(".anchor")
 
     def _segment_name(self, first_seq: int) -> Path:
         return self.path.with_name(f"{self.path.stem}-{first_seq:012d}{self.path.suffix}")
@@ -320,6 +345,8 @@ class AuditLog:
                     if key is not None:
                         tail = self._prune(fd, tail, key)
                     entry = self._write(fd, tail, key, event, cleaned)
+                    if key is not None and self.anchored:
+                        self._write_anchor(key, entry)
                 finally:
                     os.close(fd)  # closing releases the flock
         except OSError as exc:
@@ -357,6 +384,53 @@ class AuditLog:
         os.write(fd, line)
         os.fsync(fd)
         return _entry(payload)
+
+    def _write_anchor(self, key: bytes, entry: AuditEntry) -> None:
+        """Replace the end marker (under the trail's lock) with ``entry``'s link."""
+        marker = {"seq": entry.seq, "hash": entry.hash, "key_id": key_id(key),
+                  "mac": _anchor_mac(key, entry.seq, entry.hash)}
+        temporary = self.anchor_path.with_name(f".{self.anchor_path.name}.{os.getpid()}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+                     | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o600)
+        try:
+            os.write(fd, _canonical(marker) + b"\n")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temporary, self.anchor_path)
+
+    def _check_anchor(self, key: bytes | None, hashes: Mapping[int, str], last_seq: int,
+                      where: tuple[Path, int]) -> None:
+        """The end marker is there, sealed, and names an entry the trail holds."""
+        path, line = where
+
+        def bad(reason: str, seq: int = 0) -> AuditTampered:
+            return AuditTampered(path, line, reason, seq)
+
+        try:
+            marker = json.loads(self.anchor_path.read_bytes())
+        except FileNotFoundError:
+            raise bad("the trail's end marker is missing: entries may have been removed "
+                      "from the end") from None
+        except (OSError, ValueError) as exc:
+            raise bad("the trail's end marker is unreadable") from exc
+        if key is None:
+            key = self._verify_key()
+        try:
+            seq, link = marker["seq"], marker["hash"]
+            sealed = (isinstance(seq, int) and isinstance(link, str)
+                      and marker.get("key_id") == key_id(key)
+                      and hmac.compare_digest(str(marker.get("mac")),
+                                              _anchor_mac(key, seq, link)))
+        except (KeyError, TypeError) as exc:
+            raise bad("the trail's end marker is malformed") from exc
+        if not sealed:
+            raise bad("the trail's end marker is not sealed with the audit key")
+        if seq > last_seq:
+            raise AuditTampered(path, line + 1, f"entries after #{last_seq} are missing "
+                                f"(the trail went on to #{seq})", last_seq + 1)
+        if seq in hashes and hashes[seq] != link:
+            raise bad(f"entry #{seq} is not the one the end marker names", seq)
 
     def _maybe_rotate(self, fd: int, tail: _Tail | None, key: bytes | None) -> int:
         """Start a new file when the current one is full, or to begin the sealed chain."""
@@ -452,9 +526,13 @@ class AuditLog:
         pruned_through = 0
         files = 0
         last_path: Path | None = None
+        last_at = (self.path, 0)
+        # The links of the sealed entries, to check the end marker against.
+        hashes: dict[int, str] = {}
         for path, number, obj in self._lines():
             if path != last_path:
                 files, last_path = files + 1, path
+            last_at = (path, number)
             if obj is None:
                 torn.append(number)
                 continue
@@ -495,6 +573,8 @@ class AuditLog:
                         raise bad("content does not match its seal")
                     if sealed_from is None:
                         sealed_from = seq + 1
+                    if self.anchored:
+                        hashes[seq + 1] = str(obj.get("hash"))
                     if obj.get("event") == "audit-pruned":
                         through = obj.get("fields", {}).get("through_seq")
                         if isinstance(through, int):
@@ -507,6 +587,8 @@ class AuditLog:
                                 f"entries before #{first_seq} are missing", first_seq)
         if count and sealed_from is None and unsealed:
             self._check_no_key_yet(first_at, first_seq)
+        if self.anchored and (sealed_from is not None or self.anchor_path.exists()):
+            self._check_anchor(key, hashes, seq, last_at)
         return VerifyResult(count, seq, prev, tuple(torn), tuple(unsealed), sealed_from,
                             first_seq if count else 1, max(files, 1))
 

@@ -3,7 +3,7 @@
 Pro Santé Connect (PSC) registers confidential clients only, and ANS's CIBA documentation
 requires desktop and mobile software to go through an intermediate server of the
 publisher or operator that holds the client credentials. This package is that server: a
-small stateless ASGI service (Starlette on uvicorn, httpx towards PSC) that does for the
+small stateless ASGI service (Starlette on uvicorn, httpcore towards PSC) that does for the
 app exactly what needs the credentials:
 
 * ``POST /v1/token``: the token endpoint for the app: ``authorization_code`` (a PKCE

@@ -44,7 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8443)
     parser.add_argument("--certfile", help="server certificate chain (PEM) for HTTPS")
     parser.add_argument("--keyfile", help="its private key (PEM)")
-    parser.add_argument("--workers", type=int, default=1, help="worker processes")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="worker processes (each with its own metrics and rate limits; "
+                             "on a container platform, scale with replicas instead)")
     parser.add_argument("--log-level", default="INFO",
                         choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     parser.add_argument("--forwarded-allow-ips", default="",
@@ -69,11 +71,16 @@ def main(argv: list[str] | None = None) -> int:
         h11_max_incomplete_event_size=16 * 1024,
     )
     server = uvicorn.Server(config)
-    if args.workers > 1:
-        sock = config.bind_socket()
-        Multiprocess(config, sockets=[sock]).run()
-    else:
-        server.run()
+    try:
+        if args.workers > 1:
+            sock = config.bind_socket()
+            Multiprocess(config, sockets=[sock]).run()
+        else:
+            server.run()
+    except KeyboardInterrupt:
+        # Ctrl-C in a terminal: uvicorn has shut down cleanly and re-raises the signal; the
+        # operator gets the usual status of an interrupted program, not a traceback.
+        return 130
     return 0
 
 

@@ -22,7 +22,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import parse_qsl
 
-import httpx
+import httpcore
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -280,10 +280,10 @@ _ENDPOINTS = ("/v1/token", "/v1/ciba", "/v1/revoke", "/healthz", "/readyz", "/me
 
 
 def create_app(config: GatewayConfig, *,
-               transport: httpx.AsyncBaseTransport | None = None) -> ASGIApp:
-    """The ASGI application for ``config`` (``transport``: tests only)."""
+               pool: httpcore.AsyncConnectionPool | None = None) -> ASGIApp:
+    """The ASGI application for ``config`` (``pool``: tests only)."""
     metrics = Metrics()
-    upstream = Upstream(config, transport)
+    upstream = Upstream(config, pool)
     gateway = _Gateway(config, upstream, metrics)
 
     def refused(request: Request, exc: Exception) -> Response:

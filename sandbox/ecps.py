@@ -11,7 +11,9 @@ by 5 s, section 11), ``expired_token`` and ``access_denied``.
 :class:`CibaBook` keeps the pending requests of the provider process; the e-CPS phone
 answers them through the provider's admin API: ``python -m sandbox ecps approve|deny``
 (which shows the binding message and checks it when given) or an automatic mode for tests
-(:func:`set_auto`).
+(:func:`set_auto`). :func:`slow_down` makes the provider answer ``slow_down`` to the next
+polls as a provider under load does, whether or not the client polled early, so that a
+client's handling of it is seen.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-__all__ = ["CibaBook", "CibaRequest", "answer", "pending", "set_auto"]
+__all__ = ["CibaBook", "CibaRequest", "answer", "pending", "set_auto", "slow_down"]
 
 #: CIBA Core 1.0 section 11: slow_down adds at least 5 s to the interval.
 SLOW_DOWN_STEP = 5
@@ -62,6 +64,10 @@ class CibaBook:
         self.interval = interval
         self.auto: str = "off"  # off | approve | deny
         self.auto_delay = 0.0
+        #: polls still to be answered ``slow_down`` whatever their timing (provider load)
+        self.forced_slow_downs = 0
+        #: ``slow_down`` answers given so far (early polls and forced ones)
+        self.slow_downs = 0
         self._lock = threading.Lock()
         self._requests: dict[str, CibaRequest] = {}
 
@@ -98,7 +104,9 @@ class CibaBook:
             if request.status == "denied":
                 request.status = "used"
                 return "access_denied", None
-            if too_soon:
+            if too_soon or self.forced_slow_downs > 0:
+                self.forced_slow_downs = max(0, self.forced_slow_downs - 1)
+                self.slow_downs += 1
                 request.interval += SLOW_DOWN_STEP
                 return "slow_down", None
             if request.status == "approved":
@@ -165,6 +173,12 @@ def answer(directory: Path, decision: str, national_id: str = "",
     form = {"decision": decision, "national_id": national_id,
             "binding_message": binding_message}
     return int(_admin(directory, "ecps/answer", form)["answered"])
+
+
+def slow_down(directory: Path, polls: int) -> int:
+    """Answer ``slow_down`` to the next ``polls`` polls (0: none); return how many
+    ``slow_down`` answers the provider has given since it started."""
+    return int(_admin(directory, "ecps/slow-down", {"polls": str(polls)})["slow_downs"])
 
 
 def set_auto(directory: Path, mode: str, delay: float = 0.0) -> None:

@@ -30,6 +30,29 @@ PACKAGES=(
   make ca-certificates openssl procps psmisc
 )
 
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO="sudo"
+fi
+
+# vpcd's virtual readers listen on two TCP ports (CHANNELID and the next one) that sit in
+# the kernel's ephemeral range: an outgoing connection that happened to take one of them
+# made pcscd come up without its readers ("Address already in use"). Reserve them.
+reserve_vpcd_ports() {
+  local conf=/etc/reader.conf.d/vpcd reserved base wanted
+  [ -r "$conf" ] || return 0
+  base=$(awk '$1 == "CHANNELID" { print $2; exit }' "$conf")
+  [ -n "$base" ] || return 0
+  base=$((base))
+  wanted="$base-$((base + 1))"
+  reserved=$(cat /proc/sys/net/ipv4/ip_local_reserved_ports 2>/dev/null || true)
+  case ",$reserved," in *",$wanted,"*) return 0 ;; esac
+  if ! $SUDO sysctl -q -w "net.ipv4.ip_local_reserved_ports=${reserved:+$reserved,}$wanted"; then
+    echo "warning: could not reserve the virtual reader's ports $wanted" \
+      "(net.ipv4.ip_local_reserved_ports); pcscd may now and then start without them" >&2
+  fi
+}
+
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
@@ -38,16 +61,15 @@ for pkg in "${PACKAGES[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
+  reserve_vpcd_ports
   exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  SUDO="sudo"
-fi
 echo "Installing Debian packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 # Never let package scripts start system daemons (pcscd, dovecot): the sandbox starts
 # its own private instances.
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+
+reserve_vpcd_ports

@@ -508,6 +508,13 @@ class _AuthHandler(_Handler):
                 return
             book.auto, book.auto_delay = mode, float(form.get("delay") or 0)
             self._send_json(200, {"mode": mode})
+        elif action == "slow-down":
+            polls = form.get("polls", "0")
+            if not polls.isdigit():
+                self._error(400, "invalid_request", "polls is a count")
+                return
+            book.forced_slow_downs = int(polls)
+            self._send_json(200, {"slow_downs": book.slow_downs})
         else:
             self._error(404, "not_found", f"no such admin action: ecps/{action}")
 

@@ -190,7 +190,10 @@ class VirtualReader:
                 return self
         raise ReaderError(
             "pcscd runs but shows no 'Virtual PCD' reader: install vsmartcard-vpcd "
-            f"({VPCD_CONF}) and restart pcscd; readers seen: {_pcsc_readers()}")
+            f"({VPCD_CONF}) and restart pcscd; if pcscd's log says 'Address already in "
+            f"use', ports {self.port}-{self.port + SLOTS - 1} were taken (reserve them: "
+            "sandbox/install-system-packages.sh does); readers seen: "
+            f"{_pcsc_readers()}")
 
     def _readers_shown(self, timeout: float) -> bool:
         deadline = time.monotonic() + timeout

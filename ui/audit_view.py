@@ -95,6 +95,10 @@ def _field_label(name: str) -> str:
         "listener": translate("AuditView", "Service"),
         "where": translate("AuditView", "Où"),
         "attempts_left": translate("AuditView", "Essais restants"),
+        "refused": translate("AuditView", "Refusés par le serveur"),
+        "count": translate("AuditView", "Tentatives"),
+        "sources": translate("AuditView", "Provenance"),
+        "kind": translate("AuditView", "Type"),
     }.get(name, name)
 
 
@@ -110,10 +114,14 @@ def _value_words(name: str, value: str) -> str:
         "no-recipient": translate("AuditView", "aucun destinataire"),
         "not-loopback": translate("AuditView", "connexion venue d'un autre ordinateur"),
         "bridge": translate("AuditView", "passerelle"),
+        "desktop": translate("AuditView", "application de bureau"),
+        "cli": translate("AuditView", "ligne de commande"),
         "imap": translate("AuditView", "relève du courrier (IMAP)"),
         "smtp": translate("AuditView", "envoi du courrier (SMTP)"),
         "failed": translate("AuditView", "échec définitif"),
         "queued": translate("AuditView", "en attente d'un nouvel essai"),
+        "Mdn": translate("AuditView", "accusé de lecture"),
+        "DeliveryFailure": translate("AuditView", "avis de non-remise"),
         "PinIncorrect": translate("AuditView", "code PIN incorrect"),
         "PinLocked": translate("AuditView", "carte bloquée"),
         "PinEntryCancelled": translate("AuditView", "saisie du code PIN annulée"),
@@ -137,6 +145,8 @@ def _value_words(name: str, value: str) -> str:
 def _details(entry: AuditEntry) -> str:
     parts = []
     for name, value in sorted(entry.fields.items()):
+        if value == "":
+            continue  # e.g. a card removed before any sign-in: no address to show
         if isinstance(value, list):
             shown = ", ".join(map(str, value))
         elif isinstance(value, str):

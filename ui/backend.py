@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     # Names for the Protocols only: the start window imports this module and shows
@@ -56,6 +56,8 @@ __all__ = [
     "Progress",
     "ReadReceipt",
     "ReceiptRequest",
+    "RefreshingDirectory",
+    "ReloadableTrust",
     "Services",
     "StructuredDocument",
     "TrustService",
@@ -284,6 +286,14 @@ class DirectoryService(Protocol):
         """Import an extraction (ZIP or .txt); return the number of rows."""
         ...
 
+    def rows(self) -> int:
+        """How many entries the index holds (0 before the first import)."""
+        ...
+
+    def close(self) -> None:
+        """Close the index (application exit)."""
+        ...
+
 
 class TrustService(Protocol):
     """The MSSanté trust space (``client.whitelist``)."""
@@ -295,6 +305,26 @@ class TrustService(Protocol):
 
     def import_file(self, path: Path) -> int:
         """Import a liste blanche XML; return the number of domains."""
+        ...
+
+
+@runtime_checkable
+class RefreshingDirectory(Protocol):
+    """A directory service that also downloads the published files when due (the live
+    one does; a directory given by a test or an offline set-up need not)."""
+
+    def refresh(self, force: bool = True) -> list[tuple[str, str, str]]:
+        """Refresh what is due (everything with ``force``); ``(source, status, detail)``
+        for each, the detail worded for the user."""
+        ...
+
+
+@runtime_checkable
+class ReloadableTrust(Protocol):
+    """A trust service told when a new liste blanche was downloaded."""
+
+    def reload(self) -> None:
+        """Read the list in force again at its next use, and tell open windows."""
         ...
 
 

@@ -9,11 +9,10 @@ A new liste blanche is announced to open windows (compose checks its recipients 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ui.backend import Services
+from ui.backend import RefreshingDirectory, ReloadableTrust, Services
 from ui.workers import WorkerPool
 
 __all__ = ["BackgroundRefresh"]
@@ -44,7 +43,7 @@ class BackgroundRefresh(QObject):
 
     def start(self) -> None:
         """Refresh soon after start, then every interval."""
-        if callable(getattr(self.services.directory, "refresh", None)):
+        if isinstance(self.services.directory, RefreshingDirectory):
             self._first.start()
             self._timer.start()
 
@@ -55,21 +54,20 @@ class BackgroundRefresh(QObject):
 
     def run_now(self) -> None:
         """Refresh what is due, on a worker (one run at a time)."""
-        refresh: Any = getattr(self.services.directory, "refresh", None)
-        if not callable(refresh) or self._running:
+        directory = self.services.directory
+        if not isinstance(directory, RefreshingDirectory) or self._running:
             return
         self._running = True
-        self.pool.submit(refresh, False, on_result=self._done, on_error=self._failed,
-                         owner=self)
+        self.pool.submit(directory.refresh, False, on_result=self._done,
+                         on_error=self._failed, owner=self)
 
     def _done(self, outcomes: list[tuple[str, str, str]]) -> None:
         self._running = False
         self.last = list(outcomes)
         if any(name == "whitelist" and status == "refreshed"
                for name, status, _detail in outcomes):
-            reload = getattr(self.services.trust, "reload", None)
-            if callable(reload):
-                reload()
+            if isinstance(self.services.trust, ReloadableTrust):
+                self.services.trust.reload()
         for name, status, _detail in outcomes:
             logger.info("background refresh of %s: %s", name, status)
         self.finished.emit(self.last)

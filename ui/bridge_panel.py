@@ -234,7 +234,12 @@ class BridgePanel(QWidget):
                 .replace("{smtp}", str(status.smtp_port))
                 .replace("{card}", card_state_text(status.card_state)))
         if status.last_error:
-            text += "\n" + self.tr("Dernière erreur : ") + status.last_error
+            # Worded in the user's language (the English text is the command line's).
+            problem = getattr(status, "last_exception", None)
+            words = (describe_error(problem) if isinstance(problem, BaseException)
+                     else self.tr("une erreur technique (détails dans le journal de "
+                                  "l'application)."))
+            text += "\n" + self.tr("Dernière erreur : ") + words
         self.status_label.setText(text)
 
     def _copy(self) -> None:

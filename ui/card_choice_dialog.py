@@ -96,7 +96,7 @@ class CardChoiceDialog(QDialog):
         return value if isinstance(value, CardChoice) else None
 
 
-class QtCardChooser(GuiQuestion):
+class QtCardChooser(GuiQuestion[list[CardChoice], CardChoice]):
     """``cps`` ``CardChooser`` for the desktop: a dialog on the GUI thread.
 
     ``choose_card`` may be called from any thread; it returns the card picked, or None
@@ -109,16 +109,15 @@ class QtCardChooser(GuiQuestion):
 
     def choose_card(self, choices: Sequence[CardChoice]) -> CardChoice | None:
         """Show the dialog and wait for the answer (blocks the calling thread)."""
-        answer = self._ask(list(choices))
-        return answer if isinstance(answer, CardChoice) else None
+        return self._ask(list(choices))
 
     @Slot(object)
-    def _show(self, pending: PendingQuestion) -> None:
+    def _show(self, pending: PendingQuestion[list[CardChoice], CardChoice]) -> None:
         dialog = CardChoiceDialog(pending.question, self._parent())
         self._present(dialog, pending, dialog.chosen, dialog.list)
 
-    def _answered(self, pending: PendingQuestion) -> None:
+    def _answered(self, pending: PendingQuestion[list[CardChoice], CardChoice]) -> None:
         if pending.answer is not None:
             logger.info("card chosen in the dialog: the one in %s",
-                        getattr(pending.answer, "reader", None) or "an unnamed reader")
+                        pending.answer.reader or "an unnamed reader")
             self.card_chosen.emit(pending.answer)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.mail.attachments import safe_filename
 from client.mail.compose import AttachmentSource, Draft
 from client.paths import app_paths
 from ui.attachments import AttachmentList
@@ -217,7 +218,8 @@ class ComposeWindow(QMainWindow):
     def _show_carried(self) -> None:
         self.carried_list.clear()
         for item in self.carried:
-            self.carried_list.addItem(QListWidgetItem(icon("attachment"), item.filename))
+            self.carried_list.addItem(QListWidgetItem(
+                icon("attachment"), safe_filename(item.filename)))  # as saving shows it
         if self.forwarded is not None:
             self.carried_list.addItem(QListWidgetItem(
                 icon("attachment"), self.tr("Message transféré (pièce jointe)")))

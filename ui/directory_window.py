@@ -167,9 +167,9 @@ class DirectoryWindow(QMainWindow):
 
     def check_empty(self) -> None:
         """Say what to do when nothing is imported yet (on a worker: it opens the index)."""
-        rows = getattr(self.services.directory, "rows", None)
-        if callable(rows):
-            self.pool.submit(rows, on_result=self._show_empty_state, owner=self)
+        if self.services.directory is not None:
+            self.pool.submit(self.services.directory.rows, on_result=self._show_empty_state,
+                             owner=self)
 
     def _show_empty_state(self, rows: int) -> None:
         if int(rows) > 0 or self.entries:

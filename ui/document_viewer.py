@@ -204,8 +204,11 @@ class DocumentViewer(QMainWindow):
 
     def save_as(self) -> Path | None:
         """Ask where, then write the attachment (0600)."""
+        from client.mail.attachments import assess_filename
+
+        name = assess_filename(self.filename, 0, self.data).name  # the sender's, made safe
         target, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Enregistrer la pièce jointe"), str(Path.home() / self.filename))
+            self, self.tr("Enregistrer la pièce jointe"), str(Path.home() / name))
         if not target:
             return None
         path = save_copy(Path(target), self.data)

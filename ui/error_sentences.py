@@ -64,8 +64,11 @@ def _by_field(name: str, sentences: dict[str, object], other: str,
 
 def _module_setting(exc: BaseException) -> tuple[str, ...]:
     cause = getattr(exc, "cause", None)
-    return (str(getattr(exc, "path", "")),
-            describe_error(cause) if isinstance(cause, BaseException) else "")
+    why = describe_error(cause) if isinstance(cause, BaseException) else ""
+    # The cause's sentence may end on a list of paths: the advice after it starts anew.
+    if why and not why.rstrip().endswith((".", "!", "?", "…")):
+        why = why.rstrip() + "."
+    return (str(getattr(exc, "path", "")), why)
 
 
 def _revocation_reason(reason: str) -> str:

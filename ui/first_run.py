@@ -50,6 +50,9 @@ def method_words(method: str) -> str:
             "FirstRunAssistant", "carte CPS et code PIN (certificat de la carte)"),
         "psc": QCoreApplication.translate(
             "FirstRunAssistant", "Pro Santé Connect (carte CPS ou e-CPS)"),
+        # The security log records an e-CPS sign-in apart from a card one.
+        "psc-ecps": QCoreApplication.translate(
+            "FirstRunAssistant", "Pro Santé Connect avec l'application e-CPS"),
         "certificate": QCoreApplication.translate(
             "FirstRunAssistant", "certificat logiciel de l'établissement"),
     }

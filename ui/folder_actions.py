@@ -134,9 +134,9 @@ class FolderActions(QObject):
             return None
         box = self._confirm(
             self.tr("Supprimer le dossier"),
-            self.tr("Supprimer le dossier « %1 » et ses %2 message(s) ? Cette action ne "
-                    "peut pas être annulée.").replace("%1", folder.leaf)
-            .replace("%2", str(folder.total)))
+            self.tr("Supprimer le dossier « %1 » et son contenu (%n message(s)) ? Cette "
+                    "action ne peut pas être annulée.", "", folder.total)
+            .replace("%1", folder.leaf))
         mail = self.view.mail
         if mail is not None:
             box.accepted.connect(lambda: self._run(mail.delete_folder, folder.name,

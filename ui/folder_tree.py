@@ -6,7 +6,7 @@ import json
 import logging
 from collections.abc import Iterable
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
@@ -183,6 +183,16 @@ class FolderTree(QTreeView):
         if item is not None and folder.name in self._folders:
             self._folders[folder.name] = folder
             self._apply(item, folder)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The language switch names the special-use folders anew ("Inbox" after
+        "Boîte de réception"): their labels are built from the catalog, not kept by Qt."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            for path, folder in self._folders.items():
+                item = self._items.get(path)
+                if item is not None:
+                    self._apply(item, folder)
 
     def _apply(self, item: QStandardItem, folder: Folder) -> None:
         item.setText(folder_label(folder))

@@ -11,24 +11,28 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Generic, TypeVar
 
 from PySide6.QtCore import QEventLoop, QObject, QThread, Signal, Slot
 from PySide6.QtWidgets import QDialog, QWidget
 
 __all__ = ["GuiQuestion", "PendingQuestion"]
 
+QuestionT = TypeVar("QuestionT")
+AnswerT = TypeVar("AnswerT")
 
-class PendingQuestion:
-    """One question crossing from a worker to the GUI thread, and its answer."""
 
-    def __init__(self, question: Any) -> None:
+class PendingQuestion(Generic[QuestionT, AnswerT]):
+    """One question crossing from a worker to the GUI thread, and its answer (None:
+    cancelled or withdrawn)."""
+
+    def __init__(self, question: QuestionT) -> None:
         self.question = question
-        self.answer: Any = None
+        self.answer: AnswerT | None = None
         self.done = threading.Event()
 
 
-class GuiQuestion(QObject):
+class GuiQuestion(QObject, Generic[QuestionT, AnswerT]):
     """Base of the desktop's prompts: ``_ask`` from any thread, a dialog on the GUI thread.
 
     ``dialog_shown`` is emitted with each dialog opened; ``current_dialog`` is the one
@@ -43,12 +47,12 @@ class GuiQuestion(QObject):
         self._parent_widget = parent
         self._requested.connect(self._show)
         self._lock = threading.Lock()
-        self._pending: PendingQuestion | None = None
-        self.current_dialog: Any = None
+        self._pending: PendingQuestion[QuestionT, AnswerT] | None = None
+        self.current_dialog: QDialog | None = None
 
-    def _ask(self, question: Any) -> Any:
+    def _ask(self, question: QuestionT) -> AnswerT | None:
         """Show the dialog for ``question`` and wait for the answer (None: cancelled)."""
-        pending = PendingQuestion(question)
+        pending: PendingQuestion[QuestionT, AnswerT] = PendingQuestion(question)
         if QThread.currentThread() is self.thread():
             # Called on the GUI thread (a test, or a synchronous caller): run modally.
             self._show(pending)
@@ -79,8 +83,8 @@ class GuiQuestion(QObject):
     def _parent(self) -> QWidget | None:
         return self._parent_widget if isinstance(self._parent_widget, QWidget) else None
 
-    def _present(self, dialog: QDialog, pending: PendingQuestion,
-                 answer: Callable[[], Any], focus: QWidget) -> None:
+    def _present(self, dialog: QDialog, pending: PendingQuestion[QuestionT, AnswerT],
+                 answer: Callable[[], AnswerT | None], focus: QWidget) -> None:
         """Open ``dialog`` for ``pending``; accepted, ``answer()`` is the answer."""
 
         def finish(result: int) -> None:
@@ -98,9 +102,9 @@ class GuiQuestion(QObject):
         focus.setFocus()
         self.dialog_shown.emit(dialog)
 
-    def _answered(self, pending: PendingQuestion) -> None:
+    def _answered(self, pending: PendingQuestion[QuestionT, AnswerT]) -> None:
         """On the GUI thread, before the asking thread is released (subclasses hook)."""
 
     @Slot(object)
-    def _show(self, pending: PendingQuestion) -> None:
+    def _show(self, pending: PendingQuestion[QuestionT, AnswerT]) -> None:
         raise NotImplementedError

@@ -35,10 +35,11 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QTabWidget,
+    QTreeWidget,
     QWidget,
 )
 
-from client.paths import app_paths
+from client.paths import app_paths, private_dir
 
 __all__ = [
     "CATALOG_PREFIX",
@@ -91,9 +92,11 @@ def compiled_catalog(language: str) -> Path | None:
     if tool is None:
         logger.warning("pyside6-lrelease not found: interface stays in French")
         return qm if qm.exists() else None
-    for target in (qm, app_paths().cache / "i18n" / qm.name):
+    cache = app_paths().cache / "i18n" / qm.name
+    for target in (qm, cache):
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target is cache:
+                private_dir(target.parent)  # the app's cache: owner-only, parents too
             subprocess.run(  # noqa: S603 - fixed tool, our own files
                 [tool, "-silent", str(ts), "-qm", str(target)],
                 check=True, capture_output=True, timeout=60,
@@ -223,6 +226,12 @@ def _retranslate_object(item: QObject, previous: str) -> int:
             for index in range(item.count()):
                 swap(lambda i=index: item.itemText(i),
                      lambda text, i=index: item.setItemText(i, text))
+        if isinstance(item, QTreeWidget):
+            # Column titles (the outbox, the security log): items, not widgets.
+            header = item.headerItem()
+            for column in range(header.columnCount()):
+                swap(lambda c=column: header.text(c),
+                     lambda text, c=column: header.setText(c, text))
     elif isinstance(item, QAction):
         swap(item.text, item.setText)
         swap(item.iconText, item.setIconText)  # a toolbar's shorter label, when it has one

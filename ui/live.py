@@ -168,7 +168,12 @@ def xdm_service(services: Services) -> XdmPackService:
 
 # -- profiles -------------------------------------------------------------------------------
 def _endpoint_text(endpoint: Endpoint) -> str:
-    return f"{endpoint.host}:{endpoint.port} ({endpoint.security})"
+    # The first-run summary's server line: the encryption in words, not the profile's key.
+    security = {
+        "starttls": QCoreApplication.translate("live", "chiffrement STARTTLS"),
+        "tls": QCoreApplication.translate("live", "chiffrement TLS"),
+    }.get(endpoint.security, endpoint.security)
+    return f"{endpoint.host}:{endpoint.port} ({security})"
 
 
 def _choice(profile: Profile, operator: str, source: str) -> ProfileChoice:
@@ -302,8 +307,7 @@ class LiveCard:
 
         watcher = self._watcher
         if watcher is not None and watcher.pcsc_active:
-            cps = [r for r, kind in watcher.cards().items()
-                   if str(getattr(kind, "value", kind)).startswith("cps")]  # CPS3, CPS4
+            cps = [r for r, kind in watcher.cards().items() if kind.is_cps]
             if watcher.readers() and not cps:
                 # PC/SC sees readers but no CPS in them (a SoftHSM2 token stays present
                 # when the virtual card is pulled: the reader is the truth).

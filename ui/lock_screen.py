@@ -81,6 +81,7 @@ class LockScreen(QWidget):
         self.retry_button.setObjectName("lockRetry")
         self.retry_button.clicked.connect(self.retry_requested)
         self.retry_button.hide()
+        self._failed = False  # a failure is shown: the card path offers its retry
         layout.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignCenter)
         self.unlock_button = QPushButton(self.tr("Déverrouiller"), self)
         self.unlock_button.setObjectName("lockUnlock")
@@ -141,11 +142,20 @@ class LockScreen(QWidget):
         layout.addWidget(self.ecps_form)
         self.ecps_form.hide()
         self._ecps_offered = False
+        self._card_problem = ""
         self._national_id_changed(self.national_id.text())
 
-    def offer_ecps(self, national_id: str, *, card_present: bool) -> None:
-        """Show the two ways in; "Carte CPS" is chosen when a card is present."""
+    def offer_ecps(self, national_id: str, *, card_present: bool,
+                   card_problem: str = "") -> None:
+        """Show the two ways in; "Carte CPS" is chosen when a card is present.
+
+        Args:
+            card_problem: why the card cannot be used (a module path that does not load,
+                no Cryptolib CPS), said when "Carte CPS" is chosen instead of asking
+                for a card that would not be read.
+        """
         self._ecps_offered = True
+        self._card_problem = card_problem
         if national_id and not self.national_id.text():
             self.national_id.setText(national_id)
         self.choice.show()
@@ -163,7 +173,8 @@ class LockScreen(QWidget):
     def _choice_changed(self, _checked: bool = False) -> None:
         ecps = self.ecps_chosen
         self.ecps_form.setVisible(ecps)
-        self.picture.setPixmap(icon("card").pixmap(96, 96))
+        # e-CPS is approved on the phone: its picture, not the card's.
+        self.picture.setPixmap(icon("phone" if ecps else "card").pixmap(96, 96))
         if ecps:
             self.title.setText(self.tr("Connexion avec e-CPS"))
             self.detail.setText(self.tr(
@@ -171,10 +182,17 @@ class LockScreen(QWidget):
                 "l'application e-CPS de votre téléphone."))
             self.retry_button.hide()
             self.national_id.setFocus()
+        elif self._ecps_offered and self._card_problem:
+            self.title.setText(self.tr("Carte CPS inutilisable"))
+            self.detail.setText(self._card_problem + "\n"
+                                + self.tr("Vous pouvez aussi vous connecter avec e-CPS."))
         elif self._ecps_offered:
             self.title.setText(self.tr("Insérez votre carte CPS"))
             self.detail.setText(self.tr("Insérez votre carte CPS pour ouvrir votre "
                                         "messagerie, ou choisissez e-CPS."))
+            # Back to the card after a failure: a card already inserted is tried again
+            # by the retry button.
+            self.retry_button.setVisible(self._failed)
 
     def _national_id_changed(self, text: str) -> None:
         self.ecps_button.setEnabled(len(text) >= 9)
@@ -186,6 +204,7 @@ class LockScreen(QWidget):
 
     def show_ecps_locked(self, holder: CardHolder | None) -> None:
         """e-CPS session locked (idle or desktop lock): one click resumes it."""
+        self._failed = False
         self.title.setText(self.tr("Session verrouillée"))
         who = f"{holder.display_name} — " if holder is not None else ""
         self.detail.setText(who + self.tr(
@@ -197,6 +216,16 @@ class LockScreen(QWidget):
         self.unlock_button.show()
         self._cover()
 
+    def set_details_visible(self, visible: bool) -> None:
+        """Hide the card picture, the holder and the status line while a dialog that
+        names them (the PIN) stands over them, so that no half-covered line shows around
+        its edges; their room is kept, so nothing else moves."""
+        for widget in (self.picture, self.title, self.detail):
+            policy = widget.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            widget.setSizePolicy(policy)
+            widget.setVisible(visible)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Follow the covered window's size."""
         if watched is self.parent() and event.type() == QEvent.Type.Resize:
@@ -207,6 +236,7 @@ class LockScreen(QWidget):
 
     def show_waiting(self) -> None:
         """Before sign-in: ask for the card."""
+        self._failed = False
         self.title.setText(self.tr("Insérez votre carte CPS"))
         self.detail.setText(
             self.tr("Insérez votre carte CPS pour ouvrir votre messagerie.")
@@ -220,6 +250,7 @@ class LockScreen(QWidget):
 
     def show_signing_in(self, holder: CardHolder) -> None:
         """A card is in: say whose, while the PIN is asked."""
+        self._failed = False
         self.title.setText(holder.display_name)
         text = holder.profession or ""
         connecting = self.tr("Connexion à la messagerie…")
@@ -231,6 +262,7 @@ class LockScreen(QWidget):
 
     def show_locked(self, holder: CardHolder | None) -> None:
         """After removal: the session is locked."""
+        self._failed = False
         self.title.setText(self.tr("Session verrouillée"))
         who = f"{holder.display_name} — " if holder is not None else ""
         self.detail.setText(
@@ -245,7 +277,9 @@ class LockScreen(QWidget):
         """Sign-in failed: the reason and a retry button."""
         self.title.setText(self.tr("Connexion impossible"))
         self.detail.setText(message)
-        self.retry_button.show()
+        self._failed = True
+        # The retry button tries the card again; with e-CPS chosen, its own button retries.
+        self.retry_button.setVisible(not self.ecps_chosen)
         self.unlock_button.hide()
         if self._ecps_offered:
             # e-CPS stays at hand: the failure may be the card's.

@@ -487,9 +487,15 @@ class MailView(QWidget):
 
     # -- attachments -------------------------------------------------------------------
     def _save_attachment(self, folder: str, uid: int, index: int) -> None:
+        from client.mail.attachments import assess_filename
+
         view = self.pane.view
-        name = next((a.filename for a in view.attachments if a.index == index), "") \
-            if view else ""
+        found = next((a for a in view.attachments if a.index == index), None) \
+            if view else None
+        # The sender's name made safe (no folder, no format character, a program's type
+        # neutralised), as the command line saves it.
+        name = assess_filename(found.filename, index, found.data or None).name \
+            if found is not None else ""
         target, _ = QFileDialog.getSaveFileName(
             self, self.tr("Enregistrer la pièce jointe"), str(Path.home() / name)
         )

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -42,6 +44,9 @@ from ui.undo_bar import UndoBar
 from ui.wording import describe_error
 from ui.workers import WorkerPool
 
+if TYPE_CHECKING:
+    from ui.directory_window import DirectoryWindow  # imported when first opened
+
 __all__ = ["APP_NAME", "MainWindow"]
 
 logger = logging.getLogger(__name__)
@@ -63,6 +68,8 @@ class MainWindow(QMainWindow):
         self.pool = pool or WorkerPool(self)
         self.compose_windows: list[ComposeWindow] = []
         self._hidden_composers: list[ComposeWindow] = []
+        self._directory_window: DirectoryWindow | None = None
+        self._busy_text: str | None = None
 
         self.mail_view = MailView(self.pool, self)
         self.setCentralWidget(self.mail_view)
@@ -106,6 +113,11 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreGeometry(state)
         fit_to_screen(self)
+
+    def _pin_dialog_shown(self, dialog: QDialog) -> None:
+        # The PIN dialog names the holder over the lock screen's own lines.
+        self.lock_screen.set_details_visible(False)
+        dialog.finished.connect(lambda _result: self.lock_screen.set_details_visible(True))
 
     # -- assembly ----------------------------------------------------------------------
     def _action(self, text: str,
@@ -195,6 +207,7 @@ class MainWindow(QMainWindow):
                                  *actions.folder_actions.actions]
 
     def _connect(self) -> None:
+        self.pin_prompt.dialog_shown.connect(self._pin_dialog_shown)
         view = self.mail_view
         view.busy.connect(self._busy)
         view.idle.connect(self._idle)
@@ -354,7 +367,7 @@ class MainWindow(QMainWindow):
         """The directory window (search, details, write to, import)."""
         from ui.directory_window import DirectoryWindow
 
-        window = getattr(self, "_directory_window", None)
+        window = self._directory_window
         if window is None:
             window = DirectoryWindow(self.services, self.pool, self)
             window.write_to.connect(lambda address: self.compose(
@@ -387,7 +400,7 @@ class MainWindow(QMainWindow):
         if self.pool.active_count <= 2:  # the IDLE loop may stay active
             self.progress.hide()
             # A finished task's "…in progress" text goes; results and errors stay.
-            if self.status_text.text() == getattr(self, "_busy_text", None):
+            if self.status_text.text() == self._busy_text:
                 self.status_text.setText("")
 
     def _progress(self, done: int, total: int) -> None:
@@ -424,9 +437,7 @@ class MainWindow(QMainWindow):
         self.pool.wait_for_done(10_000)
         self.tools.shutdown()
         self.session.shutdown()
-        for service in (self.services.directory, self.services.trust):
-            closer = getattr(service, "close", None)
-            if callable(closer):
-                closer()
+        if self.services.directory is not None:
+            self.services.directory.close()
         self.tray.icon.hide()
         super().closeEvent(event)

@@ -7,9 +7,9 @@ The bytes come from :meth:`ui.backend.MailService.attachment` on a worker; then
   memory; nothing is written;
 - a program or a script (by name or by content): never launched; a dialog says why and
   offers "Enregistrer sous…";
-- anything else: written to the private opening folder (0700/0600, emptied at start and
-  at exit) and handed to the system's viewer; when the system has none, a dialog says so
-  and offers "Enregistrer sous…".
+- anything else: written to the private opening folder (0700/0600, emptied at start,
+  at exit and when the app locks) and handed to the system's viewer; when the system
+  has none, a dialog says so and offers "Enregistrer sous…".
 """
 
 from __future__ import annotations
@@ -89,11 +89,13 @@ class AttachmentOpener(QObject):
                          owner=self.window)
 
     def close_all(self) -> None:
-        """Close every viewer and dialog (the app locks: no patient data stays shown)."""
+        """Close every viewer and dialog and remove what the system's viewer was given
+        (the app locks or signs out: no patient data stays shown, nor on disk)."""
         self._generation += 1
         for window in list(self.viewers):
             window.close()
         self.viewers = []
+        self.folder.purge_opened()
 
     def show(self, attachment: Attachment, index: int = 0,
              verdict: OpenVerdict | None = None) -> None:
@@ -139,11 +141,13 @@ class AttachmentOpener(QObject):
 
     def save_as(self, attachment: Attachment) -> Path | None:
         """Ask where, then write the attachment (0600); never opened afterwards."""
-        from client.mail.attachments import safe_filename
+        from client.mail.attachments import assess_filename
 
+        # The name the command line would save it under: a program or script keeps a
+        # neutral ".bloque" unless the user renames it knowingly.
+        name = assess_filename(attachment.filename, attachment.index, attachment.data).name
         target, _ = QFileDialog.getSaveFileName(
-            self.window, self.tr("Enregistrer la pièce jointe"),
-            str(Path.home() / safe_filename(attachment.filename)))
+            self.window, self.tr("Enregistrer la pièce jointe"), str(Path.home() / name))
         if not target:
             return None
         try:

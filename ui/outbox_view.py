@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -43,6 +43,7 @@ class OutboxView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("outboxView")
+        self._items: list[OutboxEntry] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.tree = QTreeWidget(self)
@@ -64,8 +65,15 @@ class OutboxView(QWidget):
         layout.addLayout(row)
         self.tree.currentItemChanged.connect(self._current_changed)
 
+    def changeEvent(self, event: QEvent) -> None:
+        """The language switch words the rows and the counts anew (built from data)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.set_items(self._items)
+
     def set_items(self, items: list[OutboxEntry]) -> None:
         """Show the outbox."""
+        self._items = list(items)
         self.tree.clear()
         for entry in items:
             item = QTreeWidgetItem([state_label(self, entry.state), entry.subject,

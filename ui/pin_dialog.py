@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cps.pin import RETRY_LENGTH
 from ui.gui_question import GuiQuestion, PendingQuestion
 
 if TYPE_CHECKING:
@@ -51,17 +52,12 @@ class PinAsk:
 
 
 def _holder_text(request: PinRequest) -> tuple[str, str]:
-    holder = getattr(request, "holder", None)
-    name = getattr(request, "holder_name", "") or ""
-    profession = getattr(request, "profession", "") or ""
-    if holder is not None and not isinstance(holder, str):
+    name, profession = request.holder_name, request.profession
+    holder = request.holder
+    if holder is not None:
         # "Jean MARTIN", as a letter would address them (the card says "JEAN MARTIN").
-        given = getattr(holder, "given_name", "") or ""
-        family = getattr(holder, "family_name", "") or ""
-        name = f"{given.title()} {family.upper()}".strip() or name
-        profession = profession or getattr(holder, "profession", "") or ""
-    elif isinstance(holder, str):
-        name = name or holder
+        name = f"{holder.given_name.title()} {holder.family_name.upper()}".strip() or name
+        profession = profession or holder.profession or ""
     return name, profession
 
 
@@ -70,18 +66,17 @@ def pin_ask_from(request: PinRequest | PinAsk) -> PinAsk:
     if isinstance(request, PinAsk):
         return request
     name, profession = _holder_text(request)
-    attempts = getattr(request, "attempts_left", None)
-    retry_reason = getattr(request, "retry_reason", None)
+    attempts = request.attempts_left
     return PinAsk(
         holder=name,
         profession=profession,
-        attempts_left=attempts if isinstance(attempts, int) else None,
-        count_low=bool(getattr(request, "count_low", False)),
-        final_try=bool(getattr(request, "final_try", False)) or attempts == 1,
-        locked=bool(getattr(request, "locked", False)) or attempts == 0,
-        retry=bool(retry_reason) or bool(getattr(request, "retry", False)),
-        # cps says "length" when the PIN had the wrong number of digits (no try used).
-        wrong_length=retry_reason == "length",
+        attempts_left=attempts,
+        count_low=request.count_low,
+        final_try=request.final_try or attempts == 1,
+        locked=request.locked or attempts == 0,
+        retry=request.retry_reason is not None,
+        # The PIN had the wrong number of digits: no try was used.
+        wrong_length=request.retry_reason == RETRY_LENGTH,
     )
 
 
@@ -185,7 +180,7 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-class QtPinPrompt(GuiQuestion):
+class QtPinPrompt(GuiQuestion[PinAsk, str]):
     """``cps`` ``PinPrompt`` for the desktop: a dialog on the GUI thread.
 
     ``ask_pin`` may be called from any thread; it returns the PIN or ``None`` when the
@@ -194,8 +189,7 @@ class QtPinPrompt(GuiQuestion):
 
     def ask_pin(self, request: PinRequest | PinAsk) -> str | None:
         """Show the dialog and wait for the answer (blocks the calling card thread)."""
-        answer: str | None = self._ask(pin_ask_from(request))
-        return answer
+        return self._ask(pin_ask_from(request))
 
     def show_locked(self, request: PinRequest | PinAsk | None = None) -> None:
         """Explain a locked card (no PIN asked); returns at once."""
@@ -204,8 +198,8 @@ class QtPinPrompt(GuiQuestion):
         self._requested.emit(PendingQuestion(ask))
 
     @Slot(object)
-    def _show(self, pending: PendingQuestion) -> None:
-        ask: PinAsk = pending.question
+    def _show(self, pending: PendingQuestion[PinAsk, str]) -> None:
+        ask = pending.question
         dialog = PinDialog(ask, self._parent())
         self._present(dialog, pending, lambda: None if ask.locked else dialog.take_pin(),
                       dialog.pin_edit)

@@ -11,7 +11,7 @@ import html
 import logging
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, QEvent, QLocale, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QTextDocument
 from PySide6.QtWidgets import (
     QFrame,
@@ -161,6 +161,13 @@ class ReadingPane(QWidget):
         self.receipt_bar.show_request(None)
         self.receipt_notice.hide()
 
+    def changeEvent(self, event: QEvent) -> None:
+        """The language switch shows the open message again: its labels, date and sizes
+        are built with the message's data, so the retranslation of widgets misses them."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange and self.view is not None:
+            self.show_message(self.view)
+
     def show_message(self, view: MessageView) -> None:
         """Display ``view``."""
         self.view = view
@@ -213,11 +220,14 @@ class ReadingPane(QWidget):
         else:
             self.structured_banner.hide()
 
+        from client.mail.attachments import safe_filename
+
         self.attachments.clear()
         for attachment in view.attachments:
-            item = QListWidgetItem(
-                icon("attachment"), f"{attachment.filename} ({_size(attachment.size)})"
-            )
+            # The name saving and opening use: a format character (U+202E) would show
+            # "ordonnance<RLO>fdp.exe" as "ordonnanceexe.pdf".
+            name = safe_filename(attachment.filename, attachment.index)
+            item = QListWidgetItem(icon("attachment"), f"{name} ({_size(attachment.size)})")
             item.setData(Qt.ItemDataRole.UserRole, attachment.index)
             self.attachments.addItem(item)
         self.attachment_row.setVisible(bool(view.attachments))

@@ -35,6 +35,7 @@ from ui.card_watch import QtCardWatcher
 from ui.ecps_dialog import EcpsDialog
 from ui.idle_lock import IdleLock
 from ui.pin_dialog import PinAsk, QtPinPrompt
+from ui.preferences import ModuleSettingInvalid
 from ui.wording import describe_error, is_cancellation
 from ui.workers import WorkerPool
 
@@ -192,7 +193,13 @@ class SessionController(QObject):
                 self._ecps_national_id = ecps.remembered_national_id()
             except Exception:  # a convenience only
                 logger.info("no remembered national identifier")
-        self._lock_screen.offer_ecps(self._ecps_national_id, card_present=card_present)
+        problem = self.services.extras.get("card_error") if self.services.card is None else None
+        words = describe_error(problem) if isinstance(problem, BaseException) else ""
+        # A module path saved in Settings that does not load is what the user reads
+        # first, with where to fix it (e-CPS stays one click away).
+        first = card_present or isinstance(problem, ModuleSettingInvalid)
+        self._lock_screen.offer_ecps(self._ecps_national_id, card_present=first,
+                                     card_problem=words)
 
     def sign_in_ecps(self, national_id: str) -> None:
         """Start an e-CPS sign-in; the dialog shows the binding message until it ends."""

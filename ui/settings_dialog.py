@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.app_events import app_events
-from ui.backend import Services
+from ui.backend import RefreshingDirectory, ReloadableTrust, Services
 from ui.i18n import LANGUAGES, install_language, retranslate_windows
 from ui.preferences import Preferences, is_automatic
 from ui.receipt_bar import ReceiptBar, ReceiptPreference
@@ -168,7 +168,7 @@ class SettingsDialog(QDialog):
         self.refresh_button = QPushButton(self.tr("Mettre à jour depuis l'ANS"), data)
         self.refresh_button.setObjectName("refreshPublished")
         self.refresh_button.clicked.connect(self.refresh_published)
-        self.refresh_button.setEnabled(callable(getattr(services.directory, "refresh", None)))
+        self.refresh_button.setEnabled(isinstance(services.directory, RefreshingDirectory))
         data_layout.addRow(self.tr("Annuaire et liste blanche publiés"), self.refresh_button)
         directory = QPushButton(self.tr("Ouvrir l'annuaire pour l'importer…"), data)
         directory.clicked.connect(self._open_directory)
@@ -253,20 +253,19 @@ class SettingsDialog(QDialog):
 
     def refresh_published(self) -> None:
         """Download the current liste blanche and directory extraction (a worker)."""
-        refresh = getattr(self.services.directory, "refresh", None)
-        if not callable(refresh):
+        directory = self.services.directory
+        if not isinstance(directory, RefreshingDirectory):
             return
         self.refresh_button.setEnabled(False)
         self.data_status.setText(self.tr("Téléchargement des fichiers publiés…"))
-        self.pool.submit(refresh, on_result=self._refreshed, on_error=self._refresh_failed,
-                         owner=self)
+        self.pool.submit(directory.refresh, on_result=self._refreshed,
+                         on_error=self._refresh_failed, owner=self)
 
     def _refreshed(self, outcomes: list[tuple[str, str, str]]) -> None:
         self.refresh_button.setEnabled(True)
         self.data_status.setText(refresh_outcomes_text(outcomes))
-        reload = getattr(self.services.trust, "reload", None)
-        if callable(reload):
-            reload()
+        if isinstance(self.services.trust, ReloadableTrust):
+            self.services.trust.reload()
         self.show_whitelist_status()
 
     def _refresh_failed(self, exc: BaseException) -> None:

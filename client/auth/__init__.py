@@ -49,12 +49,13 @@ if TYPE_CHECKING:
     from imapclient import IMAPClient
 
     from client.auth.psc import PscAuthenticator
-    from cps.pin import PinPrompt
+    from cps.pin import PinPrompt, PinRequest
     from cps.service import CardService
     from cps.session_card import CardChooser
 
 __all__ = [
     "AuthError",
+    "AuditedPinPrompt",
     "AuthenticationRefused",
     "Authenticator",
     "CertificateFileError",
@@ -193,15 +194,44 @@ def build_authenticator(
         raise
 
 
+class AuditedPinPrompt:
+    """A PIN prompt that records each PIN the card refused (``pin-refused``, with the
+    tries left, never the PIN) before asking again: the card service retries within one
+    sign-in, so a wrong PIN followed by the right one leaves no error to record after.
+    Every card sign-in's prompt is wrapped (terminal, desktop dialog, bridge)."""
+
+    def __init__(self, inner: PinPrompt, address: str, method: str) -> None:
+        self.inner = inner
+        self.address = address
+        self.method = method
+
+    def ask_pin(self, request: PinRequest) -> str | None:
+        """Record a refusal the request reports, then ask ``inner``."""
+        from cps.pin import RETRY_INCORRECT
+
+        if request.retry_reason == RETRY_INCORRECT:
+            audit_record("pin-refused", address=self.address, method=self.method,
+                         attempts_left=request.attempts_left)
+        return self.inner.ask_pin(request)
+
+
 def record_sign_in_failed(address: str, method: str, exc: BaseException) -> None:
     """Append the failed sign-in to the audit trail (never raises, records no secret).
 
     A wrong PIN (``pin-incorrect``, with the tries left, never the PIN), a locked card
     (``card-locked``) and a cancelled sign-in (``sign-in-cancelled``) are events of their
-    own; anything else is ``sign-in-failed`` with the error's class name.
+    own; anything else is ``sign-in-failed`` with the error's class name. One failure is
+    recorded once, however many layers it goes up through (the PSC authenticator records
+    its own sign-in, the desktop app's mailbox connection records the card TLS one).
     """
     from cps.errors import PinEntryCancelled, PinIncorrect, PinLocked
 
+    if getattr(exc, "_audit_recorded", False):
+        return
+    try:
+        exc._audit_recorded = True  # type: ignore[attr-defined]
+    except AttributeError:  # an exception class with __slots__: recorded as it comes
+        pass
     if isinstance(exc, PinIncorrect):
         audit_record("pin-incorrect", address=address, method=method,
                      attempts_left=exc.attempts_left)
@@ -248,7 +278,7 @@ def _build_authenticator(
         raise ValueError("a PIN prompt is needed for card methods")
     from cps.session_card import FirstCardChooser
 
-    prompt = pin_prompt
+    prompt = AuditedPinPrompt(pin_prompt, profile.address, method)
     card = service
     try:
         which = chooser or FirstCardChooser()

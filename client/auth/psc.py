@@ -154,9 +154,11 @@ class PscAuthenticator:
         try:
             return self._sign_in()
         except Exception as exc:
-            # The class name only: never the PIN, a code or a token.
-            audit_record("sign-in-failed", address=self.address, method="psc",
-                         error=type(exc).__name__)
+            # The class name only (a wrong PIN, a locked card and a cancelled entry as
+            # events of their own): never the PIN, a code or a token.
+            from client.auth import record_sign_in_failed
+
+            record_sign_in_failed(self.address, "psc", exc)
             raise
 
     def _sign_in(self) -> dict[str, Any]:

@@ -146,6 +146,7 @@ class ListenerStats:
     connected: int = 0
     served: int = 0
     last_error: str = ""
+    last_exception: BaseException | None = None
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
@@ -262,7 +263,7 @@ class Listener:
             logger.debug("%s client ended: %s", self.name, exc)
         except Exception as exc:  # a bug in one session must not kill the listener
             logger.exception("%s session failed", self.name)
-            self.record_error(f"{type(exc).__name__}: {exc}")
+            self.record_error(f"{type(exc).__name__}: {exc}", exc)
         finally:
             if connection is not None:
                 with self._lock:
@@ -275,10 +276,11 @@ class Listener:
             with self.stats.lock:
                 self.stats.connected -= 1
 
-    def record_error(self, text: str) -> None:
+    def record_error(self, text: str, exc: BaseException | None = None) -> None:
         """Remember the last error for the status display."""
         with self.stats.lock:
             self.stats.last_error = text
+            self.stats.last_exception = exc
 
     def stop(self) -> None:
         """Stop accepting and close every client connection."""

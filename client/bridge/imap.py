@@ -161,19 +161,20 @@ class ImapSide:
         gate: the card gate that opens upstream sessions.
         password_ok: checks the local password (constant time).
         tls_context: the local certificate's server context (STARTTLS).
-        record_error: remembers the last error for the status display.
+        record_error: remembers the last error for the status display (the text for
+            the command line, the exception for the desktop app to word).
         throttle: paces sign-in attempts (shared with the SMTP side).
     """
 
     def __init__(self, gate: CardGate, password_ok: Callable[[str], bool],
                  tls_context: ssl.SSLContext, *,
-                 record_error: Callable[[str], None] | None = None,
+                 record_error: Callable[[str, BaseException | None], None] | None = None,
                  throttle: AuthThrottle | None = None) -> None:
         self.gate = gate
         self._password_ok = password_ok
         self._throttle = throttle or AuthThrottle()
         self._tls = tls_context
-        self._record_error = record_error or (lambda _text: None)
+        self._record_error = record_error or (lambda _text, _exc: None)
         self._relays: set[_Relay] = set()
         self._lock = threading.Lock()
         gate.add_listener(self._card_changed)
@@ -340,7 +341,7 @@ class ImapSide:
             return False
         except Exception as exc:  # operator unreachable, refused, TLS...: say, keep serving
             logger.warning("IMAP bridge: upstream session failed: %s", type(exc).__name__)
-            self._record_error(f"IMAP upstream: {type(exc).__name__}: {exc}")
+            self._record_error(f"IMAP upstream: {type(exc).__name__}: {exc}", exc)
             connection.send(f"{tag} NO [UNAVAILABLE] the MSSante operator cannot be reached "
                             f"({_quote_text(type(exc).__name__)})\r\n".encode())
             return False

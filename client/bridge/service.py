@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from client.bridge.certificate import LocalCertificate
@@ -64,10 +64,13 @@ class BridgeStatus:
     relayed_imap_sessions: int
     card_state: str
     last_error: str
+    #: The exception behind ``last_error`` (None for none, or none kept): the desktop
+    #: app words it in the user's language instead of showing the English text.
+    last_exception: BaseException | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict."""
-        return dict(self.__dict__)
+        return {k: v for k, v in self.__dict__.items() if k != "last_exception"}
 
 
 class Bridge:
@@ -93,6 +96,7 @@ class Bridge:
         self._password = password
         self._tls = certificate.server_context()
         self._last_error = ""
+        self._last_exception: BaseException | None = None
         self._error_lock = threading.Lock()
         self.submitter = OutboxSubmitter(gate, policy, open_cache=open_cache)
         # One throttle and one cap for both protocols: a guesser cannot double its rate
@@ -105,9 +109,10 @@ class Bridge:
                              record_error=self._record_error, throttle=self.throttle)
         self._listeners: dict[str, Listener] = {}
 
-    def _record_error(self, text: str) -> None:
+    def _record_error(self, text: str, exc: BaseException | None = None) -> None:
         with self._error_lock:
             self._last_error = text
+            self._last_exception = exc
 
     def start(self) -> Bridge:
         """Bind every configured port and start serving.
@@ -157,9 +162,13 @@ class Bridge:
 
     def status(self) -> BridgeStatus:
         """Listening, connected clients, card state, last error."""
-        errors = [x.stats.last_error for x in self._listeners.values() if x.stats.last_error]
+        errors = [(x.stats.last_error, x.stats.last_exception)
+                  for x in self._listeners.values() if x.stats.last_error]
         with self._error_lock:
-            last = self._last_error or (errors[-1] if errors else "")
+            if self._last_error:
+                last, last_exception = self._last_error, self._last_exception
+            else:
+                last, last_exception = errors[-1] if errors else ("", None)
         return BridgeStatus(
             listening=bool(self._listeners),
             host=self.config.host,
@@ -169,6 +178,7 @@ class Bridge:
             relayed_imap_sessions=self.imap.relayed_sessions,
             card_state=self.gate.state,
             last_error=last,
+            last_exception=last_exception,
         )
 
     def settings(self, *, show_password: bool = False) -> dict[str, Any]:

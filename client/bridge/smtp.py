@@ -28,7 +28,7 @@ from client.bridge.errors import CardAbsent
 from client.bridge.submit import OutboxSubmitter
 from client.bridge.throttle import AuthThrottle
 from client.errors import ClientError
-from client.mail.errors import MailError, RecipientRefused
+from client.mail.errors import MailError, RecipientRefused, SubmissionFailed
 
 __all__ = ["MAX_MESSAGE_SIZE", "SmtpSide", "refusal_text"]
 
@@ -71,14 +71,14 @@ class SmtpSide:
 
     def __init__(self, submitter: OutboxSubmitter, password_ok: Callable[[str], bool],
                  tls_context: ssl.SSLContext, *,
-                 record_error: Callable[[str], None] | None = None,
+                 record_error: Callable[[str, BaseException | None], None] | None = None,
                  throttle: AuthThrottle | None = None) -> None:
         self.submitter = submitter
         self.gate = submitter.gate
         self._password_ok = password_ok
         self._throttle = throttle or AuthThrottle()
         self._tls = tls_context
-        self._record_error = record_error or (lambda _text: None)
+        self._record_error = record_error or (lambda _text, _exc: None)
 
     def serve(self, connection: LineConnection) -> None:
         """One client connection, from greeting to QUIT."""
@@ -293,17 +293,17 @@ class SmtpSide:
         except RecipientRefused as exc:
             return refusal_text(exc)
         except MailError as exc:
-            self._record_error(f"SMTP: {type(exc).__name__}: {exc}")
+            self._record_error(f"SMTP: {type(exc).__name__}: {exc}", exc)
             return f"451 4.3.0 the companion could not queue the message ({type(exc).__name__})"
         except ClientError as exc:  # operator unreachable, sign-in refused, trust...
-            self._record_error(f"SMTP: {type(exc).__name__}: {exc}")
+            self._record_error(f"SMTP: {type(exc).__name__}: {exc}", exc)
             return (f"451 4.4.1 the MSSante operator cannot take the message now "
                     f"({type(exc).__name__}); it waits in the companion's outbox")
         except Exception as exc:
             if _is_card_error(exc):
                 return "451 4.7.0 card removed, insert your CPS card"
             logger.exception("bridge submission failed")
-            self._record_error(f"SMTP: {type(exc).__name__}: {exc}")
+            self._record_error(f"SMTP: {type(exc).__name__}: {exc}", exc)
             return f"451 4.3.0 submission failed ({type(exc).__name__}); try again"
         if outcome.sent:
             refused = ""
@@ -313,7 +313,9 @@ class SmtpSide:
         reason = outcome.reason.replace("\r", " ").replace("\n", " ")
         if outcome.state == "failed":
             return f"554 5.0.0 refused by the MSSante operator: {reason}"
-        self._record_error(f"SMTP: {reason}")
+        # The operator's own reply, kept as the outbox keeps it (worded as such in the app).
+        self._record_error(f"SMTP: {reason}",
+                           SubmissionFailed(outcome.message_id, outcome.reason))
         return (f"451 4.4.1 not accepted by the operator yet ({reason}); the message waits in "
                 "the companion's outbox")
 

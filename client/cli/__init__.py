@@ -20,12 +20,15 @@ import argparse
 import importlib
 import importlib.util
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
 from client import __version__
 from client.cli._common import (
+    _ARGV,
     EXIT_INTERRUPTED,
+    EXIT_OUTPUT_CLOSED,
     EXIT_USAGE,
     CommandParser,
     common_options,
@@ -33,6 +36,7 @@ from client.cli._common import (
     error_document,
     report_error,
     report_usage_error,
+    terminal_safe_output,
 )
 
 __all__ = ["COMMAND_HELP", "COMMAND_MODULES", "build_parser", "load_all_commands", "main"]
@@ -115,6 +119,18 @@ def _command_named(argv: Sequence[str]) -> str | None:
     return None
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the version line, or ``{"version": ...}`` with ``--json``."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        if "--json" in _ARGV:
+            emit_json({"version": __version__})
+        else:
+            print(f"{parser.prog} {__version__}")
+        parser.exit()
+
+
 def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
     """Build the argument parser.
 
@@ -132,7 +148,8 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
         ),
         parents=[common],
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0,
+                        help="show the program's version and exit")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         help_line = COMMAND_HELP.get(name)
@@ -174,6 +191,19 @@ def _configure_logging(verbosity: int) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit status."""
+    try:
+        status = _run(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader of the output went away (`... --json | head`): stop quietly, as other
+        # tools do, with nothing more written to the closed pipe at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OUTPUT_CLOSED
+    return status
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list:
         # The desktop app is opened by ``ui.launcher`` (the installed executable), which
@@ -192,16 +222,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         report_usage_error(f"{what}: see {parser.prog} {group or ''} --help.".replace("  ", " "),
                            args_list)
         return EXIT_USAGE
-    try:
-        status: int = handler(args)
-    except KeyboardInterrupt as exc:
-        print("Interrupted.", file=sys.stderr)
-        if as_json:
-            emit_json(error_document(exc))
-        return EXIT_INTERRUPTED
-    except Exception as exc:  # every failure is worded for the user
-        load_all_commands()
-        return report_error(exc, as_json=as_json)
+    # What the command prints may quote a sender (subjects, names, bodies, and errors
+    # quoting a server): shown, never obeyed by the terminal.
+    with terminal_safe_output():
+        try:
+            status: int = handler(args)
+        except KeyboardInterrupt as exc:
+            print("Interrupted.", file=sys.stderr)
+            if as_json:
+                emit_json(error_document(exc))
+            return EXIT_INTERRUPTED
+        except BrokenPipeError:
+            raise  # the output's reader left: not a failure to word (see main)
+        except Exception as exc:  # every failure is worded for the user
+            load_all_commands()
+            return report_error(exc, as_json=as_json)
     return status
 
 

@@ -1,11 +1,11 @@
 """Which CPS card a command signs in with when two are inserted (``--reader``, ``--card``).
 
-``login``, ``bridge`` and ``card`` take ``--reader NAME`` (the reader's PC/SC name, or a
-part of it) and ``--card SERIAL`` (the card's serial, as ``card`` prints it). With two
-CPS cards inserted and neither option, a terminal gets a numbered list to pick from; a run
-without a terminal (a script, a service) stops with :class:`cps.errors.CardChoiceNeeded`
-(exit status 2) naming the cards and the option to add, never signing in with a card
-picked at random.
+``login``, ``bridge``, ``card``, ``doctor`` and the ``mail`` commands take
+``--reader NAME`` (the reader's PC/SC name, or a part of it) and ``--card SERIAL`` (the
+card's serial, as ``card`` prints it). With two CPS cards inserted and neither option, a
+terminal gets a numbered list to pick from; a run without a terminal (a script, a
+service) stops with :class:`cps.errors.CardChoiceNeeded` (exit status 2) naming the cards
+and the option to add, never signing in with a card picked at random.
 """
 
 from __future__ import annotations

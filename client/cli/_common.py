@@ -24,13 +24,14 @@ errors never repeat the values given on the command line (one of them may be a s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import json
 import logging
 import re
 import sys
-from collections.abc import Sequence
-from typing import Any, NoReturn
+from collections.abc import Iterator, Sequence
+from typing import Any, NoReturn, TextIO
 
 __all__ = [
     "EXIT_AUTH",
@@ -40,6 +41,7 @@ __all__ = [
     "EXIT_NOT_FOUND",
     "EXIT_NO",
     "EXIT_OK",
+    "EXIT_OUTPUT_CLOSED",
     "EXIT_POLICY",
     "EXIT_TEMPORARY",
     "EXIT_USAGE",
@@ -54,6 +56,7 @@ __all__ = [
     "report_error",
     "report_failure",
     "report_usage_error",
+    "terminal_safe_output",
 ]
 
 logger = logging.getLogger(__name__)
@@ -68,6 +71,8 @@ EXIT_AUTH = 6
 EXIT_TEMPORARY = 7
 EXIT_ERROR = 8
 EXIT_INTERRUPTED = 130
+#: Standard output closed by its reader (``| head``): 128 + SIGPIPE, as other tools end.
+EXIT_OUTPUT_CLOSED = 141
 
 _KIND_STATUS = {
     "usage": EXIT_USAGE,
@@ -114,7 +119,12 @@ _ARGV: list[str] = []
 
 
 def redact_arguments(message: str, argv: Sequence[str]) -> str:
-    """``message`` with every value of ``argv`` that is not an option name masked."""
+    """``message`` with every value of ``argv`` that is not an option name masked.
+
+    The list of valid choices argparse appends (``(choose from 'card', 'mail'...)``) is the
+    parser's own words: a command name given elsewhere on the line stays readable there.
+    """
+    message, choices, rest = message.partition(" (choose from ")
     values: set[str] = set()
     for token in argv:
         name, equals, value = token.partition("=")
@@ -125,7 +135,7 @@ def redact_arguments(message: str, argv: Sequence[str]) -> str:
             values.add(token)
     for value in sorted((v for v in values if v), key=len, reverse=True):
         message = re.sub(rf"(?<![\w-]){re.escape(value)}(?![\w-])", "…", message)
-    return message
+    return message + choices + rest
 
 
 def report_usage_error(sentence: str, argv: Sequence[str]) -> None:
@@ -178,11 +188,63 @@ def option(args: argparse.Namespace, name: str, default: Any = None) -> Any:
     return getattr(args, name, default)
 
 
+# What a mail's sender may put in a subject, a name, a file name or a body and a terminal
+# would obey rather than show: C0 controls but tab, newline and carriage return (ESC
+# starts the sequences that set the title, write the clipboard, clear the screen), DEL,
+# C1 controls (U+009B is CSI to xterm, even in UTF-8) and the bidi overrides and
+# isolates that reorder what is shown.
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# In JSON, the controls below U+0020 are escaped by the encoder already.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _shown(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return "^" + chr(code + 64)  # as cat -v shows it: ESC is ^[
+    if code == 0x7F:
+        return "^?"
+    return f"<U+{code:04X}>"
+
+
+class _TerminalSafe:
+    """A text stream that shows control characters instead of writing them."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(_TERMINAL_UNSAFE.sub(_shown, text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def terminal_safe_output() -> Iterator[None]:
+    """While a command runs, what it prints on stdout and stderr shows control
+    characters (``^[``, ``<U+202E>``) instead of handing them to the terminal; the
+    binary ``buffer`` under them is left alone."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout = _TerminalSafe(saved[0])
+    sys.stderr = _TerminalSafe(saved[1])
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
 def emit_json(document: Any) -> None:
-    """Print one JSON document on stdout."""
-    json.dump(document, sys.stdout, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write("\n")
-    sys.stdout.flush()
+    """Print one JSON document on stdout (the characters a terminal would obey escaped
+    as ``\\uXXXX``, which JSON reads back as the same text)."""
+    text = json.dumps(document, ensure_ascii=False, indent=2, default=str)
+    text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    stream = sys.stdout
+    if isinstance(stream, _TerminalSafe):  # already escaped, and valid JSON must stay
+        stream = stream._stream
+    stream.write(text + "\n")
+    stream.flush()
 
 
 @functools.singledispatch

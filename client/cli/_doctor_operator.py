@@ -16,7 +16,7 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from client.auth import build_authenticator, trust_for_profile
+from client.auth import Authenticator, build_authenticator, trust_for_profile
 from client.auth.diagnose import (
     Finding,
     check_authentication_setup,
@@ -26,6 +26,7 @@ from client.auth.diagnose import (
 from client.cli._common import describe_error, option
 from client.cli.login import sign_in_report
 from client.profiles import Profile
+from cps.session_card import NamedCardChooser
 
 if TYPE_CHECKING:
     from client.cli.doctor import DoctorContext
@@ -71,23 +72,35 @@ def _authentication(ctx: DoctorContext) -> Finding:
 
 
 def _sign_in(ctx: DoctorContext) -> Finding:
-    profile = ctx.profile
-    if profile is None or "operator_trust" not in ctx.facts or not option(
-        ctx.args, "pin_stdin", False
-    ):
-        return Finding(
-            "sign-in", "skipped",
-            "Full sign-in not tried (it needs the PIN).",
-            "Run 'mssante-companion login' or doctor with --pin-stdin.")
     from client.cli._password import password_prompt_for
+
+    profile = ctx.profile
+    trust = ctx.facts.get("operator_trust")
+    if profile is not None and trust is not None and profile.auth.method == "certificate":
+        # A certificate file needs no PIN: its password comes from the profile's
+        # [secrets], --password-stdin or a terminal (never asked with echo).
+        return _signed_in(build_authenticator(
+            profile, trust=trust,
+            password_prompt=password_prompt_for(ctx.args,
+                                                profile_source=profile.secrets.source)))
+    if profile is None or trust is None or not option(ctx.args, "pin_stdin", False):
+        return Finding("sign-in", "skipped", "Full sign-in not tried (it needs the PIN).",
+                       "Run 'mssante-companion login' or doctor with --pin-stdin.")
     from client.cli._pin import pin_prompt_for
 
     prompt, _ = pin_prompt_for(ctx.args)
-    auth = build_authenticator(
-        profile, pin_prompt=prompt, card_service=ctx.facts.get("service"),
-        trust=ctx.facts["operator_trust"],
+    contents = ctx.facts.get("contents")
+    # Sign in with the card the card steps checked, even when another CPS is inserted.
+    chooser = (NamedCardChooser(serial=contents.token.serial.strip())
+               if contents is not None else None)
+    return _signed_in(build_authenticator(
+        profile, pin_prompt=prompt, card_service=ctx.facts.get("service"), trust=trust,
         password_prompt=password_prompt_for(argparse.Namespace(password_stdin=True)),
-    )
+        chooser=chooser))
+
+
+def _signed_in(auth: Authenticator) -> Finding:
+    """Sign in with ``auth`` (closed afterwards): the finding, the failure worded."""
     try:
         report = sign_in_report(auth)
     except Exception as exc:  # worded for the admin

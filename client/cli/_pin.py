@@ -14,7 +14,6 @@ import getpass
 import sys
 from typing import BinaryIO, TextIO
 
-from client.audit import record as audit_record
 from client.cli._common import option
 from cps.errors import PinIncorrect, PinLengthInvalid
 from cps.pin import RETRY_INCORRECT, RETRY_LENGTH, PinRequest
@@ -62,9 +61,6 @@ class TerminalPinPrompt:
     def ask_pin(self, request: PinRequest) -> str | None:
         """Return the PIN, or None when the user cancelled (Ctrl-D, Ctrl-C, no input)."""
         err = self._stderr or sys.stderr
-        if request.retry_reason == RETRY_INCORRECT:
-            # The card refused the previous PIN: a security event (never the PIN itself).
-            audit_record("pin-refused", where="cli", attempts_left=request.attempts_left)
         if self._from_stdin:
             if self._used:
                 # Standard input gives one PIN: report why it failed instead of asking.

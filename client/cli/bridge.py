@@ -151,6 +151,11 @@ def run_bridge(args: argparse.Namespace, stop: threading.Event) -> int:
     from client.profiles.loader import load_default_profile
 
     profile = load_default_profile(option(args, "profile"))
+    if getattr(args, "ecps", False):
+        from client.cli.login import ecps_national_id
+
+        # A missing or malformed identifier is a usage error before the keyring is opened.
+        args.national_id = ecps_national_id(args, profile)
     certificate = load_or_create_certificate()
     if args.export_cert is not None:
         certificate.export(args.export_cert)

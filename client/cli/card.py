@@ -50,6 +50,7 @@ __all__ = [
     "card_crls",
     "card_report",
     "certificate_status",
+    "named_cards",
     "profile_if_any",
     "register",
     "resolve_module",
@@ -249,7 +250,7 @@ def _card_dict(contents: CardContents, readers: list[ReaderStatus],
     }
 
 
-def _named(cards: list[CardContents], reader: str | None,
+def named_cards(cards: list[CardContents], reader: str | None,
            serial: str | None) -> list[CardContents]:
     """The cards ``--reader`` / ``--card`` name (all without them).
 
@@ -277,7 +278,7 @@ def card_report(module: Path, anchors: list[x509.Certificate],
     readers = read_readers()
     service = CardService.for_module(module)
     try:
-        cards = _named(service.read_all(), reader, serial)
+        cards = named_cards(service.read_all(), reader, serial)
     finally:
         service.close()
     return {

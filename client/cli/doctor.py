@@ -27,13 +27,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from client.auth.diagnose import Finding, Status
+from client.cli._card_choice import add_card_options
 from client.cli._common import describe_error, emit_json, option
 from client.cli._doctor_operator import OPERATOR_STEPS
+from client.cli._password import add_password_option
 from client.cli.card import (
     add_module_option,
     card_anchors,
     card_crls,
     certificate_status,
+    named_cards,
     profile_if_any,
     resolve_module,
 )
@@ -41,7 +44,7 @@ from client.cli.trust import revocation_reason_words
 from client.trust import CRL_WAIT, TrustStore, http_fetch, http_post_ocsp
 from cps.atr import CardKind
 from cps.errors import CardError, MiddlewareError
-from cps.service import CardService
+from cps.service import CardContents, CardService
 from cps.watcher import read_readers
 
 __all__ = [
@@ -126,8 +129,21 @@ def _skip(name: str, why: str) -> CheckResult:
     return CheckResult(name, "skipped", why)
 
 
+def _without_card(ctx: DoctorContext) -> bool:
+    """Whether the profile signs in with a certificate file (an applicative mailbox on a
+    server: no card, no reader) and no card library was named with ``--module``."""
+    profile = ctx.profile
+    return (profile is not None and profile.auth.method == "certificate"
+            and not option(ctx.args, "module"))
+
+
+_NO_CARD = "Skipped: the profile signs in with a certificate file, not a CPS card."
+
+
 def check_middleware(ctx: DoctorContext) -> CheckResult:
     """Is the PKCS#11 library (Cryptolib CPS) installed and loadable?"""
+    if _without_card(ctx):
+        return _skip("middleware", _NO_CARD)
     try:
         module = resolve_module(ctx.args, ctx.profile)
         service = CardService.for_module(module)
@@ -148,6 +164,8 @@ def check_middleware(ctx: DoctorContext) -> CheckResult:
 
 def check_readers(ctx: DoctorContext) -> CheckResult:
     """Does the smart-card service run, and which readers does it see?"""
+    if _without_card(ctx):
+        return _skip("readers", _NO_CARD)
     readers = read_readers()
     ctx.facts["readers"] = readers
     if readers is None:
@@ -170,13 +188,16 @@ def check_readers(ctx: DoctorContext) -> CheckResult:
 def check_card(ctx: DoctorContext) -> CheckResult:
     """Is a CPS card inserted and readable?"""
     service: CardService | None = ctx.facts.get("service")
+    if _without_card(ctx):
+        return _skip("card", _NO_CARD)
     if service is None:
         return _skip("card", "Skipped: the CPS card library is missing.")
     readers = ctx.facts.get("readers") or []
     vitale_only = readers and all(r.kind is CardKind.VITALE for r in readers if r.card_present) \
         and any(r.card_present for r in readers)
     try:
-        contents = service.read_card()
+        contents, others = _card_to_check(service, option(ctx.args, "reader"),
+                                          option(ctx.args, "card"))
     except CardError as exc:
         advice = "Insert the CPS card, chip first, in the reader."
         summary = describe_error(exc)
@@ -192,8 +213,37 @@ def check_card(ctx: DoctorContext) -> CheckResult:
             "Insert a CPS card; a blank or foreign card cannot sign in.")
     ctx.facts["contents"] = contents
     who = contents.identity.display_name if contents.identity else "unknown holder"
+    details = {"label": contents.token.label, "serial": contents.token.serial}
+    if others:
+        listed = "; ".join(f"{c.slot.description!r} (serial {c.token.serial.strip()})"
+                           for c in others)
+        return CheckResult(
+            "card", "warning",
+            f"{len(others) + 1} CPS cards are inserted; checking the one of {who} in "
+            f"{contents.slot.description!r}. Also inserted: {listed}.",
+            "Name the card to check with --reader NAME or --card SERIAL; sign-in asks "
+            "which card, and a script must name it the same way.", details)
     return CheckResult("card", "ok", f"CPS card of {who} in {contents.slot.description!r}",
-                       details={"label": contents.token.label, "serial": contents.token.serial})
+                       details=details)
+
+
+def _card_to_check(service: CardService, reader: str | None, serial: str | None
+                   ) -> tuple[CardContents, list[CardContents]]:
+    """The card ``--reader``/``--card`` name, else the first CPS card; and the other
+    CPS cards inserted when none was named (the admin is told which one was checked).
+
+    Raises:
+        TokenNotPresent: no card at all.
+        ChosenCardAbsent: a card is named and none matches it.
+    """
+    if not reader and not serial:
+        cards = service.read_all()
+        usable = [c for c in cards if c.auth_certificate is not None]
+        if len(usable) < 2:
+            return service.read_card(), []
+        return usable[0], usable[1:]
+    usable = [c for c in service.read_all() if c.auth_certificate is not None]
+    return named_cards(usable, reader, serial)[0], []
 
 
 def check_certificate(ctx: DoctorContext) -> CheckResult:
@@ -314,4 +364,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
         description="Check the CPS card library, the readers, the card, its certificate and "
                     "PIN state, and explain what to fix.")
     add_module_option(parser)
+    add_card_options(parser, verb="with two CPS cards inserted: check")
+    add_password_option(parser)
     parser.set_defaults(handler=_run)

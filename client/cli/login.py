@@ -54,7 +54,15 @@ from client.auth.ciba import (
     valid_national_id,
 )
 from client.cli._card_choice import add_card_options
-from client.cli._common import EXIT_OK, describe_error, describe_errors, emit_json, option
+from client.cli._common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    describe_error,
+    describe_errors,
+    emit_json,
+    option,
+    report_usage_error,
+)
 from client.cli.card import add_module_option
 from client.cli.trust import revocation_reason_words
 from client.profiles import NoProfile, ProfileError, load_default_profile
@@ -276,16 +284,24 @@ def print_binding_message(pending: CibaPending) -> None:
 
 
 def ecps_national_id(args: argparse.Namespace, profile: Any) -> str:
-    """``--national-id``, else the one remembered for the profile; exits when neither."""
+    """``--national-id``, else the one remembered for the profile.
+
+    Neither, or not an identifier: a usage error (exit 2, the JSON error document with
+    ``--json``), as argparse's own.
+    """
     national_id = str(option(args, "national_id", "") or "").strip()
     if not national_id:
         national_id = remembered_national_id(profile)
+    problem = ""
     if not national_id:
-        raise SystemExit("e-CPS sign-in: give your national identifier with --national-id "
-                         "(8 + RPPS number, or 0 + ADELI number).")
-    if not valid_national_id(national_id):
-        raise SystemExit(f"e-CPS sign-in: {national_id!r} is not a national identifier "
-                         "(9 to 12 digits: 8 + RPPS number, or 0 + ADELI number).")
+        problem = ("e-CPS sign-in: give your national identifier with --national-id "
+                   "(8 + RPPS number, or 0 + ADELI number).")
+    elif not valid_national_id(national_id):
+        problem = (f"e-CPS sign-in: {national_id!r} is not a national identifier "
+                   "(9 to 12 digits: 8 + RPPS number, or 0 + ADELI number).")
+    if problem:
+        report_usage_error(problem, ["--json"] if option(args, "json", False) else [])
+        raise SystemExit(EXIT_USAGE)
     return national_id
 
 

@@ -66,6 +66,8 @@ EXECUTABLE_EXTENSIONS = frozenset("""
     action osx apk xll xlam ppam docm dotm xlsm xltm pptm potm sldm
     msc settingcontent-ms library-ms search-ms xbap jse psm1 class pyc lua tcl fish out elf
     so dylib snap flatpakref scptd
+    pyz pyzw slk iqy appinstaller rdp sct mde mda accde ade adp shb shs xla xlm vsto
+    mobileconfig diagcab hlp ins isp
 """.split())
 
 #: Document types a sender may put in front of an executable one to disguise it.

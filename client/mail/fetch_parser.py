@@ -117,8 +117,11 @@ def raw_timestamp(raw: bytes | None) -> float | None:
 
     if not raw:
         return None
-    moment = _date(raw, FixedOffset.for_system())
-    return None if moment is None else moment.timestamp()
+    system = FixedOffset.for_system()
+    moment = _date(raw, system)
+    # The naive time is in the offset the system has now; reading it back with that
+    # same offset (not the local rules of its own date) keeps the instant across DST.
+    return None if moment is None else moment.replace(tzinfo=system).timestamp()
 
 
 class _Unexpected(Exception):

@@ -110,6 +110,7 @@ def fetch_pipelined(
             try:
                 raw._command_complete("FETCH", in_flight.popleft())
                 raw._untagged_response("OK", [None], "FETCH")
-            except Exception:  # the session is closed by the caller anyway
-                logger.debug("could not drain a pipelined FETCH", exc_info=True)
+            except Exception as exc:  # the session is closed by the caller anyway
+                # The type only: imaplib's message quotes the answer (an envelope, a body).
+                logger.debug("could not drain a pipelined FETCH (%s)", type(exc).__name__)
                 break

@@ -147,8 +147,14 @@ def imap_errors(command: str, folder: str | None = None) -> Iterator[None]:
     try:
         yield
     except imaplib.IMAP4.abort as exc:
+        if "unexpected response" in str(exc):  # imaplib quotes the whole line
+            _log_malformed(exc)
+            raise MailConnectionError(f"{command}: unexpected response") from None
         raise MailConnectionError(f"{command}: {exc}") from exc
     except imaplib.IMAP4.error as exc:
+        if _is_parse_error(exc):
+            _log_malformed(exc)
+            raise MailProtocolError(command, _MALFORMED) from None
         text = str(exc)
         if folder is not None and command in ("SELECT", "EXAMINE", "STATUS") and (
             "NONEXISTENT" in text.upper() or "doesn't exist" in text or "not exist" in text
@@ -160,7 +166,8 @@ def imap_errors(command: str, folder: str | None = None) -> Iterator[None]:
     except (ValueError, IndexError, KeyError, TypeError) as exc:
         # imapclient's response parser raises these on a malformed answer (a LIST
         # without a name, a FETCH item list cut short): the server broke RFC 3501.
-        raise MailProtocolError(command, f"malformed server response ({exc})") from exc
+        _log_malformed(exc)
+        raise MailProtocolError(command, f"{_MALFORMED} ({type(exc).__name__})") from None
 
 
 @contextlib.contextmanager
@@ -170,8 +177,31 @@ def unexpected_responses() -> Iterator[None]:
     try:
         yield
     except (TypeError, ValueError, AttributeError, IndexError, KeyError) as exc:
-        logger.debug("unexpected IMAP response", exc_info=True)
-        raise MailProtocolError("response", f"unexpected answer from the server ({exc})") from exc
+        _log_malformed(exc)
+        raise MailProtocolError(
+            "response", f"unexpected answer from the server ({type(exc).__name__})") from None
+
+
+# A parser's message quotes the answer it could not read: an envelope, a body. Neither
+# the error the user sees nor a -vv traceback carries it (hence ``from None``): the
+# exception's type and where it was raised are what a diagnosis needs.
+_MALFORMED = "malformed server response"
+
+
+def _is_parse_error(exc: BaseException) -> bool:
+    import sys
+
+    exceptions = sys.modules.get("imapclient.exceptions")
+    return exceptions is not None and isinstance(exc, exceptions.ProtocolError)
+
+
+def _log_malformed(exc: BaseException) -> None:
+    frame = exc.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    where = (f"{frame.tb_frame.f_code.co_filename}:{frame.tb_lineno}"
+             if frame is not None else "?")
+    logger.debug("malformed IMAP response: %s raised at %s", type(exc).__name__, where)
 
 
 def _str(value: bytes | str) -> str:

@@ -41,9 +41,13 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: Extensions that run code when "opened" on Windows, macOS or Linux desktops (or that
-#: carry macros or mount as disks); the same list the saving code renames. Compared
-#: case-insensitively, on every suffix of the name, so ``compte-rendu.pdf.exe`` is caught.
-BLOCKED_EXTENSIONS = EXECUTABLE_EXTENSIONS
+#: carry macros or mount as disks): the list the saving code renames, plus pages a
+#: browser would open with their scripts running (saving those is fine: they are only
+#: never handed to the system from here). Compared case-insensitively, on every suffix
+#: of the name as it would be written, so ``compte-rendu.pdf.exe`` is caught, and so is
+#: an ``.e<zero-width space>xe`` that the name sanitiser turns into ``.exe``.
+BLOCKED_EXTENSIONS = EXECUTABLE_EXTENSIONS | frozenset(
+    "html htm xhtml xht shtml mht mhtml svg svgz".split())
 
 _IMAGE_MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -109,7 +113,10 @@ def classify(filename: str, content_type: str, data: bytes) -> OpenVerdict:
     """Decide how an attachment may be opened (see :class:`OpenVerdict`)."""
     head = data[:4096]
     program = executable_kind(head)
-    blocked = [s for s in _suffixes(filename) if s in BLOCKED_EXTENSIONS]
+    # The name the file would be written under (format characters stripped, NFKC):
+    # what the system's handler would go by.
+    written = safe_filename(filename)
+    blocked = [s for s in _suffixes(written) if s in BLOCKED_EXTENSIONS]
     if program:
         return OpenVerdict("blocked", "the content is a program or a script", program)
     if blocked:
@@ -129,7 +136,7 @@ def classify(filename: str, content_type: str, data: bytes) -> OpenVerdict:
 
     if looks_like_cda(data):
         return OpenVerdict("cda")
-    suffixes = _suffixes(filename)
+    suffixes = _suffixes(written)
     if (ctype == "text/plain" or (suffixes and suffixes[-1] in _TEXT_EXTENSIONS)) \
             and _is_text(data):
         return OpenVerdict("text")
@@ -186,16 +193,24 @@ class OpeningFolder:
         directory = Path(tempfile.mkdtemp(prefix="a-", dir=self.ensure()))
         return write_private(directory / safe_filename(filename, index), data)
 
+    def purge_opened(self) -> int:
+        """Remove what was handed to the system's viewer (the app locks: nothing opened
+        stays on disk meanwhile; a viewer that still shows it keeps its own copy, and
+        on POSIX its open file). A structured document packed for a draft stays: the
+        draft's compose window waits, hidden, for the user to come back."""
+        removed = 0
+        if self.root.is_dir() and not self.root.is_symlink():
+            for entry in self.root.iterdir():
+                removed += _remove(entry)
+        return removed
+
     def purge(self) -> int:
         """Remove everything the app left to open, and the private folders beside it that
         only live while a window is open (``open-*`` of older versions, ``xdm-*`` where the
         compose window packs a structured document: the message carries its own copy);
         return how many entries were removed."""
-        removed = 0
-        if self.root.is_dir() and not self.root.is_symlink():
-            for entry in self.root.iterdir():
-                removed += _remove(entry)
-        elif self.root.is_symlink():
+        removed = self.purge_opened()
+        if self.root.is_symlink():
             removed += _remove(self.root)
         parent = self.root.parent
         if parent.is_dir():

@@ -11,10 +11,12 @@ message (they can track the reader, which matters for health mail). "Remote" is 
 that is not an embedded part (``cid:``) or an inline raster image (``data:image/...``):
 ``//host/p.gif``, ``/\\host/p.gif`` (browsers read a backslash as a slash) and UNC paths
 ``\\\\host\\share`` (Windows fetches them over SMB, sending the user's credentials) count
-as remote too, in ``src``, ``srcset``, ``background`` and CSS ``url()``, and even with
-remote content allowed only ``http(s)`` images are kept. Links keep ``http(s)``,
-``mailto`` and in-page anchors only: a ``data:`` link (an HTML page in disguise) is
-removed, for every consumer of the sanitised HTML, ``mail show --json`` included.
+as remote too, in ``src``, ``srcset``, ``background``, ``poster``, ``<object data>``,
+``href`` off links (``<base>``, ``<link>``, SVG), CSS ``url()``, ``@import`` and
+``image-set()``, and even with remote content allowed only ``http(s)`` images are
+kept. Links keep ``http(s)``, ``mailto`` and in-page anchors only: a ``data:`` link (an
+HTML page in disguise) is removed, for every consumer of the sanitised HTML, ``mail show
+--json`` included.
 """
 
 from __future__ import annotations
@@ -94,13 +96,40 @@ def _is_local_image(value: str) -> bool:
 
 
 def _srcset_urls(value: str) -> list[str]:
-    # "a.png 1x, b.png 2x": a comma followed by a space separates candidates.
-    return [c.strip().split(" ")[0] for c in re.split(r",\s", value) if c.strip()]
+    """The candidate URLs of a ``srcset`` as browsers read them: a URL runs to the next
+    blank (a ``data:`` URL holds commas), its descriptors to the next comma, so
+    ``data:...,AA 1x,https://b.png 2x`` has two."""
+    urls: list[str] = []
+    i, n = 0, len(value)
+    while i < n:
+        while i < n and (value[i].isspace() or value[i] == ","):
+            i += 1
+        start = i
+        while i < n and not value[i].isspace():
+            i += 1
+        url = value[start:i]
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            depth = 0
+            while i < n and not (value[i] == "," and depth == 0):
+                if value[i] == "(":
+                    depth += 1
+                elif value[i] == ")" and depth:
+                    depth -= 1
+                i += 1
+        if url:
+            urls.append(url)
+    return urls
 
 
 _TAG_NAME = re.compile(r"<([a-zA-Z][\w:-]{0,40})")
+# Attributes whose value a viewer fetches. ``href`` only off links (``<base>``, ``<link>``,
+# SVG's ``<image>`` and ``<use>``), ``data`` on ``<object>``; ``lowsrc``/``dynsrc`` are
+# old browsers' image and video sources.
 _REFERENCE = re.compile(
-    r"""[\s"'/](src|srcset|background)\s*+=\s*+"""
+    r"""[\s"'/](src|srcset|background|poster|lowsrc|dynsrc|data|xlink:href|href)"""
+    r"""\s*+=\s*+"""
     # Skip a value that is one embedded image (the common case) at the regex engine's
     # speed; anything else is weighed below.
     r"""(?!"(?:{local})[^\s"]*+"|'(?:{local})[^\s']*+'|(?:{local})[^\s>"']*+(?:[\s>]|$))"""
@@ -109,24 +138,48 @@ _REFERENCE = re.compile(
     re.IGNORECASE)
 
 
+#: Tags whose ``href`` a viewer fetches by itself (a link's waits for a click).
+_FETCHING_HREF_TAGS = ("base", "link", "image", "use", "feimage", "script")
+
+
 def _references_remote(html: str, allow_remote: bool) -> bool:
     """A first look at the raw markup: the parser drops some references (unknown schemes,
     misplaced cells) before the attribute filter could weigh them."""
+    lowered = html.lower()
+    # Looked for once, so that markup full of links costs no tag lookup per href.
+    fetching_href = any(f"<{tag}" in lowered for tag in _FETCHING_HREF_TAGS)
+    has_object = "<object" in lowered
     for match in _REFERENCE.finditer(html):
         attribute, value = match.group(1).lower(), match.group(2).strip("\"'")
+        if (attribute == "href" and not fetching_href) or (attribute == "data"
+                                                           and not has_object):
+            continue
         urls = _srcset_urls(value) if attribute == "srcset" else [value]
         remote = [url for url in urls if not _is_local_image(url)]
         if not remote:
             continue
-        if allow_remote and attribute == "src":
+        tag = ""
+        if attribute in ("src", "href", "data"):
             start = html.rfind("<", max(0, match.start() - 512), match.start())
             opening = _TAG_NAME.match(html, start) if start >= 0 else None
-            if opening is None or opening.group(1).lower() != "img":
+            tag = opening.group(1).lower() if opening is not None else ""
+        if attribute == "href" and tag not in _FETCHING_HREF_TAGS:
+            continue  # a link (followed only when clicked, and filtered below)
+        if attribute == "data" and tag != "object":
+            continue
+        if allow_remote and attribute not in ("srcset", "background"):
+            if attribute != "src" or tag != "img":
                 continue  # dropped with its tag: nothing the reader could allow
             if all(_WEB_IMAGE.match(_url(url)) for url in remote):
                 continue
         return True
     return False
+
+
+# CSS reaches a server through url(...), and through plain strings after @import and in
+# image-set(...).
+_CSS_STRING = re.compile(r"""(?:@import|image-set\()\s*+(["'])([^"']{0,2048}+)\1""",
+                         re.IGNORECASE)
 
 
 def sanitize_html(html: str, *, allow_remote: bool = False) -> tuple[str, bool]:
@@ -137,6 +190,7 @@ def sanitize_html(html: str, *, allow_remote: bool = False) -> tuple[str, bool]:
     """
     blocked = (any(not _is_local_image(m.group(1).strip(" \t\r\n'\""))
                    for m in _CSS_URL.finditer(html))
+               or any(not _is_local_image(m.group(2)) for m in _CSS_STRING.finditer(html))
                or _references_remote(html, allow_remote))
 
     def keep(tag: str, attribute: str, value: str) -> str | None:

@@ -253,7 +253,16 @@ def _aware(value: Any) -> dt.datetime | None:
     """imapclient gives naive local times (``normalise_times``): make them aware."""
     if not isinstance(value, dt.datetime):
         return None
-    return value if value.tzinfo is not None else value.astimezone()
+    return value if value.tzinfo is not None else _in_normalised_offset(value)
+
+
+def _in_normalised_offset(value: dt.datetime) -> dt.datetime:
+    # imapclient normalises to the offset the system has *now* (FixedOffset.for_system),
+    # not the local rules of the message's own date: a summer date read in winter would
+    # be an hour off if the naive time were read as local time (astimezone, timestamp).
+    from imapclient.fixed_offset import FixedOffset
+
+    return value.replace(tzinfo=FixedOffset.for_system())
 
 
 def _latin1(value: bytes | str | None) -> str | None:
@@ -313,9 +322,9 @@ def fetched_row(uid: int, data: Mapping[bytes, Any]) -> FetchedRow:
 
 
 def _timestamp(value: Any) -> float | None:
-    # A naive (normalised, local) time's timestamp() reads it as local time, as
-    # _aware's astimezone() would: the same instant without the aware copy.
-    return value.timestamp() if isinstance(value, dt.datetime) else None
+    if not isinstance(value, dt.datetime):
+        return None
+    return (value if value.tzinfo is not None else _in_normalised_offset(value)).timestamp()
 
 
 def _envelope_row(envelope: Any) -> list[Any]:

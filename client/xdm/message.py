@@ -151,7 +151,8 @@ def describe_attachment(filename: str, data: bytes) -> StructuredDocumentInfo | 
     try:
         package = read_xdm(data)
     except XdmError as exc:
-        logger.info("attachment %r is not a readable XDM package: %s", filename, exc)
+        # Not the attachment's name: the sender's text often names the patient.
+        logger.info("an attachment is not a readable XDM package (%s)", type(exc).__name__)
         return None
     docs = package.metadata.documents
     first = docs[0]

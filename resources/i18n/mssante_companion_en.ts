@@ -185,6 +185,38 @@
             <translation>Tries left</translation>
         </message>
         <message>
+            <source>Refusés par le serveur</source>
+            <translation>Refused by the server</translation>
+        </message>
+        <message>
+            <source>Tentatives</source>
+            <translation>Attempts</translation>
+        </message>
+        <message>
+            <source>Provenance</source>
+            <translation>From</translation>
+        </message>
+        <message>
+            <source>Type</source>
+            <translation>Kind</translation>
+        </message>
+        <message>
+            <source>application de bureau</source>
+            <translation>desktop app</translation>
+        </message>
+        <message>
+            <source>ligne de commande</source>
+            <translation>command line</translation>
+        </message>
+        <message>
+            <source>accusé de lecture</source>
+            <translation>read receipt</translation>
+        </message>
+        <message>
+            <source>avis de non-remise</source>
+            <translation>delivery failure notice</translation>
+        </message>
+        <message>
             <source>domaine hors de la liste blanche</source>
             <translation>domain not on the liste blanche</translation>
         </message>
@@ -391,6 +423,10 @@
             <location line="+7" />
             <source>Dernière erreur : </source>
             <translation>Last error: </translation>
+        </message>
+        <message>
+            <source>une erreur technique (détails dans le journal de l'application).</source>
+            <translation>a technical error (details in the application's log).</translation>
         </message>
         <message>
             <location line="+10" />
@@ -843,6 +879,10 @@
             <translation>Pro Santé Connect (CPS card or e-CPS)</translation>
         </message>
         <message>
+            <source>Pro Santé Connect avec l'application e-CPS</source>
+            <translation>Pro Santé Connect with the e-CPS app</translation>
+        </message>
+        <message>
             <source>certificat logiciel de l'établissement</source>
             <translation>the organisation's software certificate</translation>
         </message>
@@ -907,6 +947,14 @@
     </context>
     <context>
         <name>LockScreen</name>
+        <message>
+            <source>Carte CPS inutilisable</source>
+            <translation>CPS card unusable</translation>
+        </message>
+        <message>
+            <source>Vous pouvez aussi vous connecter avec e-CPS.</source>
+            <translation>You can also sign in with e-CPS.</translation>
+        </message>
         <message>
             <location filename="../../ui/lock_screen.py" line="+32" />
             <source>Écran de verrouillage</source>
@@ -2197,6 +2245,14 @@
     <context>
         <name>live</name>
         <message>
+            <source>chiffrement STARTTLS</source>
+            <translation>STARTTLS encryption</translation>
+        </message>
+        <message>
+            <source>chiffrement TLS</source>
+            <translation>TLS encryption</translation>
+        </message>
+        <message>
             <location filename="../../ui/live.py" line="+123" />
             <source>liste blanche non importée : importez-la dans les paramètres</source>
             <extracomment>Names under which ``client.auth`` may offer "profile + card + PIN prompt -&gt; opener".</extracomment>
@@ -3040,9 +3096,12 @@
             <source>Supprimer le dossier</source>
             <translation>Delete folder</translation>
         </message>
-        <message>
-            <source>Supprimer le dossier « %1 » et ses %2 message(s) ? Cette action ne peut pas être annulée.</source>
-            <translation>Delete the folder “%1” and its %2 message(s)? This cannot be undone.</translation>
+        <message numerus="yes">
+            <source>Supprimer le dossier « %1 » et son contenu (%n message(s)) ? Cette action ne peut pas être annulée.</source>
+            <translation>
+                <numerusform>Delete the folder “%1” and its contents (%n message)? This cannot be undone.</numerusform>
+                <numerusform>Delete the folder “%1” and its contents (%n messages)? This cannot be undone.</numerusform>
+            </translation>
         </message>
         <message>
             <source>Vider la corbeille</source>

@@ -45,6 +45,13 @@
 <context>
     <name>FolderActions</name>
     <message numerus="yes">
+        <source>Supprimer le dossier « %1 » et son contenu (%n message(s)) ? Cette action ne peut pas être annulée.</source>
+        <translation>
+            <numerusform>Supprimer le dossier « %1 » et son contenu (%n message) ? Cette action ne peut pas être annulée.</numerusform>
+            <numerusform>Supprimer le dossier « %1 » et son contenu (%n messages) ? Cette action ne peut pas être annulée.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Supprimer définitivement les %n message(s) de la corbeille ?</source>
         <translation>
             <numerusform>Supprimer définitivement les %n message de la corbeille ?</numerusform>

@@ -229,3 +229,77 @@ def test_concurrent_processes_rotating_keep_one_sealed_chain(tmp_path: Path) -> 
     result = log.verify()
     assert (result.count, result.sealed_from, result.torn_lines) == (100, 1, ())
     assert len(log.segments()) >= 3
+
+
+def _anchored(tmp_path: Path, **options: int) -> AuditLog:
+    return AuditLog(tmp_path / "audit.jsonl", key_source=_key, anchored=True, **options)
+
+
+@pytest.mark.parametrize("removed", [1, 3, 20])
+def test_entries_removed_from_the_end_are_detected(tmp_path: Path, removed: int) -> None:
+    """No chain tells a shortened trail from a shorter one: the sealed end marker does."""
+    log = _anchored(tmp_path)
+    _twenty(log)
+    assert log.verify().count == 20
+    lines = log.path.read_text(encoding="utf-8").splitlines(keepends=True)
+    log.path.write_text("".join(lines[: 20 - removed]), encoding="utf-8")
+    with pytest.raises(AuditTampered, match="missing") as info:
+        log.verify()
+    assert info.value.seq == 21 - removed
+
+
+@pytest.mark.parametrize("damage", ["delete", "edit", "rehash", "older"])
+def test_the_end_marker_cannot_be_removed_or_forged(tmp_path: Path, damage: str) -> None:
+    log = _anchored(tmp_path)
+    _twenty(log)
+    anchor = log.anchor_path
+    older = anchor.read_text(encoding="utf-8") if damage != "older" else ""
+    if damage == "older":
+        # Truncated to 15 entries, with the marker an attacker made up for that length.
+        lines = log.path.read_text(encoding="utf-8").splitlines(keepends=True)
+        log.path.write_text("".join(lines[:15]), encoding="utf-8")
+        last = json.loads(lines[14])
+        forged = json.loads(anchor.read_text(encoding="utf-8"))
+        forged.update(seq=15, hash=last["hash"])
+        anchor.write_text(json.dumps(forged), encoding="utf-8")
+    elif damage == "delete":
+        anchor.unlink()
+    else:
+        forged = json.loads(older)
+        forged["seq"] = 19
+        if damage == "rehash":
+            forged["hash"] = _lines(log.path)[18]["hash"]
+        anchor.write_text(json.dumps(forged), encoding="utf-8")
+    with pytest.raises(AuditTampered):
+        log.verify()
+
+
+def test_the_end_marker_follows_rotation_and_a_crash_before_it_was_updated(
+    tmp_path: Path,
+) -> None:
+    log = _anchored(tmp_path, max_bytes=1500, keep=3)
+    for n in range(60):
+        log.append("sign-in", address=f"a{n}@x.mssante.fr")
+    assert log.verify().files > 1
+    before = log.anchor_path.read_bytes()
+    log.append("send", message_id="<last@x>")
+    # A power cut after the entry's fsync and before the marker's rename.
+    log.anchor_path.write_bytes(before)
+    result = log.verify()
+    assert result.last_seq == log.entries()[-1].seq and log.entries()[-1].event == "send"
+    assert stat_mode(log.anchor_path) == 0o600
+
+
+def stat_mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_the_app_trail_is_anchored(capsys: pytest.CaptureFixture[str]) -> None:
+    with fake_keyring():
+        for n in range(5):
+            record("sign-in", address=f"a{n}@x.mssante.fr")
+        path = AuditLog().path
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text("".join(lines[:3]), encoding="utf-8")
+        assert main(["audit", "verify"]) == AuditTampered.exit_status
+        assert "missing" in capsys.readouterr().err

@@ -78,3 +78,95 @@ def test_addresses_are_masked_in_messages_and_tracebacks(stream: io.StringIO) ->
     assert "mail-cache:<address> found" in out
     assert "refused: <address>" in out
     assert "@" not in out
+
+
+@pytest.mark.parametrize("raised", [
+    # imapclient's parser quotes what it could not parse: here a body cut short.
+    "protocol", "value", "unexpected",
+])
+def test_a_malformed_server_answer_is_reported_without_its_content(
+    stream: io.StringIO, raised: str
+) -> None:
+    """A broken or hostile server's FETCH answer becomes an error the user sees (and a
+    traceback at -vv): neither quotes the envelope or the body it held."""
+    from imapclient.response_parser import parse_fetch_response
+
+    from client.mail.errors import MailProtocolError
+    from client.mail.mailbox import imap_errors, unexpected_responses
+
+    cut = [b'1 (UID 5 BODY[] "Compte rendu de Mme LEFEVRE Elodie, hemoglobine basse"']
+    logging.getLogger().setLevel(logging.DEBUG)
+    with pytest.raises(MailProtocolError) as info:
+        if raised == "protocol":
+            with imap_errors("FETCH"):
+                parse_fetch_response(cut)
+        elif raised == "value":
+            with imap_errors("FETCH"):
+                raise ValueError(f"cannot parse {cut[0]!r}")
+        else:
+            with unexpected_responses():
+                raise TypeError(f"cannot parse {cut[0]!r}")
+    logging.getLogger("client.cli").debug("command failed", exc_info=info.value)
+    shown = str(info.value) + "\n" + stream.getvalue()
+    for word in ("LEFEVRE", "Elodie", "hemoglobine", "Compte rendu"):
+        assert word not in shown
+    assert "UID 5" in shown or "malformed" in shown
+
+
+def test_an_unreadable_xdm_attachment_is_logged_without_its_name(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An attachment's name is the sender's text: it often names the patient."""
+    from client.xdm.message import describe_attachment
+
+    with caplog.at_level(logging.DEBUG):
+        assert describe_attachment("CR_LEFEVRE_Elodie.zip", b"PK\x03\x04broken") is None
+    assert "LEFEVRE" not in caplog.text and caplog.records
+
+
+class _DrainFails:
+    """A FAKE imaplib session for the drain of pipelined FETCH commands: the first
+    command completes empty, draining the next fails quoting the server's line."""
+
+    def __init__(self) -> None:
+        self.completed = 0
+
+    def _command(self, *_args: object) -> str:
+        return f"A{self.completed}"
+
+    def _command_complete(self, _name: str, _tag: str) -> tuple[str, list[bytes]]:
+        import imaplib
+
+        self.completed += 1
+        if self.completed > 1:
+            raise imaplib.IMAP4.abort("unexpected response: '* 9 FETCH (BODY[] "
+                                      "\"Compte rendu de Mme LEFEVRE Elodie\")'")
+        return "OK", []
+
+    def _untagged_response(self, typ: str, data: list[bytes], _name: str) -> tuple[str, list]:
+        return typ, []
+
+
+class _Client:
+    """A FAKE IMAPClient around :class:`_DrainFails` (what fetch_pipelined touches)."""
+
+    normalise_times = True
+
+    def __init__(self) -> None:
+        self._imap = _DrainFails()
+
+    def _checkok(self, *_args: object) -> None:
+        return None
+
+
+def test_a_failed_drain_of_pipelined_fetches_is_logged_without_the_answer(
+    stream: io.StringIO,
+) -> None:
+    from client.mail.imapfetch import fetch_pipelined
+
+    logging.getLogger().setLevel(logging.DEBUG)
+    batches = fetch_pipelined(_Client(), [[1], [2]], ["UID"], depth=2)  # type: ignore[arg-type]
+    assert next(batches) == {}
+    batches.close()  # the consumer stops early: the second command is drained
+    out = stream.getvalue()
+    assert "could not drain" in out and "LEFEVRE" not in out

@@ -75,3 +75,30 @@ def test_folders_left_wide_are_narrowed_and_others_left_alone(tmp_path: Path,
     (home / "file").write_text("x")
     with pytest.raises(NotADirectoryError):
         private_dir(home / "file")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_the_interface_catalog_compiled_into_the_cache_is_owner_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, umask: int,
+) -> None:
+    """Installed where it cannot write, the app compiles its English catalog into its
+    cache: the cache folder (created first by this, at start) is owner-only too."""
+    import shutil
+
+    from ui import i18n
+
+    home = tmp_path / "new" / "home"
+    monkeypatch.setenv("MSSANTE_COMPANION_HOME", str(home))
+    installed = tmp_path / "installed"
+    installed.mkdir()
+    shutil.copy(i18n.i18n_dir() / f"{i18n.CATALOG_PREFIX}_en.ts", installed)
+    # Something that is not a file where the catalog would go (a read-only folder
+    # stops no root user).
+    blocker = installed / f"{i18n.CATALOG_PREFIX}_en.qm"
+    blocker.mkdir()
+    os.utime(blocker, (0, 0))  # older than the catalog: to be compiled again
+    monkeypatch.setattr(i18n, "i18n_dir", lambda: installed)
+    compiled = i18n.compiled_catalog("en")
+    assert compiled is not None and compiled.parent == app_paths().cache / "i18n"
+    modes = _modes(tmp_path / "new")
+    assert set(modes.values()) == {"0o700"}, modes

@@ -1,5 +1,5 @@
 """How the gateway authenticates to PSC: HTTP Basic with the form-encoded secret, or a
-``private_key_jwt`` assertion; seen at an httpx MockTransport standing in for PSC."""
+``private_key_jwt`` assertion; seen by a connection pool that answers for PSC."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import base64
 import json
 from urllib.parse import parse_qs, unquote
 
-import httpx
+import httpcore
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -19,18 +19,40 @@ from gateway.upstream import Upstream
 ISSUER = "https://psc.example/auth/realms/esante-wallet"
 
 
-def _psc(seen: list[httpx.Request]) -> httpx.MockTransport:
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        if request.url.path.endswith("wallet-openid-configuration"):
-            return httpx.Response(200, json={
-                "issuer": ISSUER, "token_endpoint": ISSUER + "/protocol/openid-connect/token"})
-        return httpx.Response(200, json={"access_token": "a", "expires_in": 60})
+class _Seen:
+    """A request as it left the gateway: method, headers, body."""
 
-    return httpx.MockTransport(handler)
+    def __init__(self, request: httpcore.Request, body: bytes) -> None:
+        self.method = request.method.decode()
+        self.headers = {k.decode(): v.decode() for k, v in request.headers}
+        self.content = body
 
 
-def _token(config: GatewayConfig, seen: list[httpx.Request]) -> None:
+class _Psc(httpcore.AsyncConnectionPool):
+    """Answers for PSC (discovery and token endpoint) and keeps what it was sent."""
+
+    def __init__(self, seen: list[_Seen]) -> None:
+        super().__init__()
+        self.seen = seen
+
+    async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
+        body = b"".join([part async for part in request.stream])  # type: ignore[union-attr]
+        self.seen.append(_Seen(request, body))
+        document: dict[str, object]
+        if request.url.target.endswith(b"wallet-openid-configuration"):
+            document = {"issuer": ISSUER,
+                        "token_endpoint": ISSUER + "/protocol/openid-connect/token"}
+        else:
+            document = {"access_token": "a", "expires_in": 60}
+        return httpcore.Response(200, headers=[(b"Content-Type", b"application/json")],
+                                 content=json.dumps(document).encode())
+
+
+def _psc(seen: list[_Seen]) -> _Psc:
+    return _Psc(seen)
+
+
+def _token(config: GatewayConfig, seen: list[_Seen]) -> None:
     async def call() -> None:
         upstream = Upstream(config, _psc(seen))
         try:
@@ -44,7 +66,7 @@ def _token(config: GatewayConfig, seen: list[httpx.Request]) -> None:
 
 
 def test_client_secret_basic_encodes_the_credentials() -> None:
-    seen: list[httpx.Request] = []
+    seen: list[_Seen] = []
     _token(GatewayConfig(issuer=ISSUER, client_id="éditeur:1", client_secret="s&e:cret"), seen)
     request = seen[-1]
     scheme, _, value = request.headers["Authorization"].partition(" ")
@@ -59,7 +81,7 @@ def test_private_key_jwt_signs_a_fresh_assertion() -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
-    seen: list[httpx.Request] = []
+    seen: list[_Seen] = []
     config = GatewayConfig(issuer=ISSUER, client_id="editeur", private_key_pem=pem)
     assert config.auth_method == "private_key_jwt"
     _token(config, seen)

@@ -110,3 +110,76 @@ def test_the_gateway_imports_neither_qt_nor_the_card_nor_the_app() -> None:
                 top = name.split(".")[0]
                 assert top not in ("PySide6", "cps", "client", "ui", "sandbox", "PyKCS11",
                                    "smartcard"), f"{path.name} imports {name}"
+
+
+def test_tls_is_at_least_1_2_towards_the_app_and_towards_psc(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+    import ssl
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    from gateway.server import ServerConfig
+    from gateway.upstream import _tls_context
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "gateway.test")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
+            .public_key(key.public_key()).serial_number(1)
+            .not_valid_before(now).not_valid_after(now + dt.timedelta(days=1))
+            .sign(key, hashes.SHA256()))
+    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "key.pem").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    for name, value in _env(tmp_path).items():
+        monkeypatch.setenv(name, value)
+    config = ServerConfig("gateway.app:create_app_from_environment", factory=True,
+                          ssl_certfile=str(tmp_path / "cert.pem"),
+                          ssl_keyfile=str(tmp_path / "key.pem"))
+    config.load()
+    assert config.ssl is not None
+    assert config.ssl.minimum_version == ssl.TLSVersion.TLSv1_2  # RFC 8996
+    assert _tls_context("").minimum_version == ssl.TLSVersion.TLSv1_2
+
+
+def test_ctrl_c_stops_the_gateway_without_a_traceback(tmp_path: Path) -> None:
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, **_env(tmp_path), "PYTHONPATH": str(root)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gateway", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5):
+                    break
+            except OSError:
+                assert process.poll() is None, process.communicate()[1]
+                assert time.monotonic() < deadline, "the gateway did not start"
+                time.sleep(0.2)
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130
+    assert "Traceback" not in err
+    assert "Shutting down" in err  # uvicorn's graceful stop, as a JSON log line

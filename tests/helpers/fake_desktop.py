@@ -452,6 +452,7 @@ class FakeDirectory:
     def __init__(self, entries: list[DirectoryEntry] | None = None) -> None:
         self.entries = entries if entries is not None else list(SAMPLE_DIRECTORY)
         self.queries: list[str] = []
+        self.closed = False
 
     def search(self, text: str, limit: int = 20, filters: dict[str, str] | None = None
                ) -> list[DirectoryEntry]:
@@ -478,6 +479,12 @@ class FakeDirectory:
             if progress is not None:
                 progress(i, len(lines))
         return len(lines)
+
+    def rows(self) -> int:
+        return len(self.entries)
+
+    def close(self) -> None:
+        self.closed = True
 
 
 class FakeRefreshingDirectory(FakeDirectory):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from client.audit import AuditLog
+from client.auth import AuditedPinPrompt
 from client.cli._pin import TerminalPinPrompt
 from cps.pin import RETRY_INCORRECT, PinRequest
 from cps.token import PinState
@@ -20,14 +21,17 @@ from tests.helpers.timeouts import LIVE_TIMEOUT
 WRONG_PIN = "9753"
 
 
-def test_the_terminal_prompt_records_a_refused_pin_without_it() -> None:
-    prompt = TerminalPinPrompt(from_stdin=True, stdin=io.BytesIO(b"1234\n"))
+def test_the_terminal_prompt_of_a_sign_in_records_a_refused_pin_without_it() -> None:
+    """Every card sign-in wraps its prompt (:func:`client.auth.build_authenticator`)."""
+    prompt = AuditedPinPrompt(TerminalPinPrompt(from_stdin=True, stdin=io.BytesIO(b"1234\n")),
+                              "jean.martin@hopital-sandbox.mssante.fr", "card-tls")
     request = PinRequest.build(holder=None, token_label="CPS3 V3 MARTIN JEAN",
                                state=PinState(count_low=True), retry_reason=RETRY_INCORRECT)
     assert prompt.ask_pin(request) == "1234"
     [entry] = AuditLog().entries()
     assert (entry.event, dict(entry.fields)) == (
-        "pin-refused", {"where": "cli", "attempts_left": request.attempts_left})
+        "pin-refused", {"address": "jean.martin@hopital-sandbox.mssante.fr",
+                        "method": "card-tls", "attempts_left": request.attempts_left})
 
 
 @pytest.mark.sandbox

@@ -163,7 +163,10 @@ def test_a_local_flood_neither_fills_the_disk_nor_slows_the_signed_in_user(
     entries = AuditLog().entries()
     assert not [e for e in entries if e.event == "bridge-session" and e.seq > 1]
     failed = [e for e in entries if e.event == "bridge-login-failed"]
-    assert len(failed) <= 2
+    # The first failure at once, then one summary per interval: a loaded machine
+    # stretches the flood over more than one interval.
+    interval = running.bridge.throttle.audit_interval
+    assert len(failed) <= 2 + int(lasted // interval)
     running.bridge.stop()  # flushes the summary
     failed = [e for e in AuditLog().entries() if e.event == "bridge-login-failed"]
     assert sum(int(e.fields["count"]) for e in failed) == counts["answers"].get(

@@ -30,6 +30,7 @@ from client.auth.ciba import (
     GatewayUnreachable,
     build_ecps_authenticator,
 )
+from client.cli._common import EXIT_AUTH, EXIT_TEMPORARY
 from client.profiles import load_profile
 from client.profiles.model import Profile
 from cps.service import CardService
@@ -53,6 +54,7 @@ def production(sandbox_operator: Sandbox) -> Iterator[Sandbox]:
     finally:
         sandbox_operator.set_production_psc(False)
         ecps.set_auto(sandbox_operator.directory, "off")
+        ecps.slow_down(sandbox_operator.directory, 0)
         sandbox_operator.set_ciba_expiry(120)
 
 
@@ -181,6 +183,20 @@ def test_ecps_refused_expired_unknown_cancelled(production: Sandbox) -> None:
                       on_pending=lambda _p: cancel.set())
 
 
+def test_slow_down_adds_five_seconds_to_the_interval(production: Sandbox) -> None:
+    """PSC under load answers slow_down: the app polls 5 s later from then on (CIBA Core 1.0
+    section 11) and signs in; polling sooner would have been answered slow_down again."""
+    profile = load_profile(production.profile_gateway)
+    ecps.set_auto(production.directory, "approve")
+    before = ecps.slow_down(production.directory, 1)
+    intervals: list[float] = []
+    began = time.monotonic()
+    _ecps_sign_in(profile, DOCTOR.login, on_pending=lambda p: intervals.append(p.interval))
+    elapsed = time.monotonic() - began
+    assert ecps.slow_down(production.directory, 0) == before + 1  # the forced one only
+    assert elapsed >= 2 * intervals[0] + 5
+
+
 def test_an_unreachable_gateway_is_named(production: Sandbox, tmp_path: Path) -> None:
     text = production.profile_gateway.read_text().replace(
         production.gateway_url, f"https://127.0.0.1:{_free_port()}")
@@ -262,13 +278,31 @@ def test_login_ecps_refused_is_worded(production: Sandbox, app_home: Path) -> No
     login = _cli(production, app_home, "login", "--ecps", "--national-id", DOCTOR.login,
                  "--profile", str(production.profile_gateway))
     _out, err = login.communicate(timeout=4 * LIVE_TIMEOUT)
-    assert login.returncode != 0
+    assert login.returncode == EXIT_AUTH
     assert "refused in the e-CPS app" in err
+    ecps.set_auto(production.directory, "off")
+    production.set_ciba_expiry(2)
+    late = _cli(production, app_home, "login", "--ecps", "--national-id", DOCTOR.login,
+                "--profile", str(production.profile_gateway), "--json")
+    out, err = late.communicate(timeout=4 * LIVE_TIMEOUT)
+    production.set_ciba_expiry(120)
+    assert late.returncode == EXIT_AUTH, err
+    assert json.loads(out)["error"]["code"] == "ecps-expired"
+    assert "not approved in time" in err
     card_only = _cli(production, app_home, "login", "--ecps", "--national-id", DOCTOR.login,
                      "--profile", str(production.profile))
     _out, err = card_only.communicate(timeout=4 * LIVE_TIMEOUT)
-    assert card_only.returncode != 0
+    assert card_only.returncode == EXIT_AUTH
     assert "needs a Pro Santé Connect gateway" in err
+    down = production.profile_gateway.read_text().replace(
+        production.gateway_url, f"https://127.0.0.1:{_free_port()}")
+    (app_home / "down.toml").write_text(down)
+    unreachable = _cli(production, app_home, "login", "--ecps", "--national-id", DOCTOR.login,
+                       "--profile", str(app_home / "down.toml"), "--json")
+    out, err = unreachable.communicate(timeout=4 * LIVE_TIMEOUT)
+    assert unreachable.returncode == EXIT_TEMPORARY, err
+    assert json.loads(out)["error"]["retry"] is True
+    assert "gateway" in err and "cannot be reached" in err
 
 
 def test_bridge_signs_in_with_ecps_and_serves_a_mail_client(

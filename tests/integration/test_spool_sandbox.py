@@ -246,3 +246,16 @@ def test_mail_commands_work_without_a_desktop_keyring(
     refused = spool_home.run("mail", "folders", "--json")
     assert refused.returncode == 6  # authentication
     assert "does not open it" in json.loads(refused.stdout)["error"]["message"]
+
+
+def test_doctor_of_a_certificate_profile_skips_the_card_and_signs_in(
+    spool_home: SpoolHome
+) -> None:
+    # A server has no card library and no reader: neither is a problem for this profile.
+    result = spool_home.run("doctor", "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    checks = {c["name"]: c for c in json.loads(result.stdout)["checks"]}
+    assert {checks[n]["status"] for n in ("middleware", "readers", "card")} == {"skipped"}
+    assert "certificate file" in checks["middleware"]["summary"]
+    assert checks["sign-in"]["status"] == "ok"
+    assert checks["sign-in"]["details"]["method"] == "certificate"

@@ -36,3 +36,5 @@ def test_the_deployment_reads_the_secret_from_a_file() -> None:
     assert "path: /readyz" in manifest and "path: /healthz" in manifest
     assert "kind: Service" in manifest and "kind: Deployment" in manifest
     assert "readOnlyRootFilesystem: true" in manifest
+    # Metrics and rate limits live in each process: one worker per pod, scaled by replicas.
+    assert '"--workers", "1"' in manifest

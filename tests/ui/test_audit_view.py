@@ -81,3 +81,15 @@ def test_security_log_details_are_in_words(qtbot: QtBot, tmp_path: Path) -> None
     for raw in ("no-trust-list", "PinEntryCancelled", "KeyError", "card-tls", "rule:",
                 "error:"):
         assert raw not in text
+
+
+def test_an_empty_field_is_left_out(qtbot: QtBot) -> None:
+    from client.audit import record
+
+    # The card taken out before anyone signed in: no address to show.
+    record("card-removed", address="", where="desktop")
+    view = AuditView(AuditLog())
+    qtbot.addWidget(view)
+    with qtbot.wait_signal(view.loaded, timeout=5000):
+        view.refresh()
+    assert view.tree.topLevelItem(0).text(3) == "Où : application de bureau"

@@ -118,3 +118,41 @@ def test_panel_and_copied_settings_in_english(qtbot: QtBot, tmp_path: Path) -> N
         assert card_state_text("unknown-state") == "unknown-state"
     finally:
         install_language("fr")
+
+
+def test_the_last_error_is_worded_in_french(qtbot: QtBot, tmp_path: Path) -> None:
+    import imaplib
+    import ssl
+
+    certificate = load_or_create_certificate(tmp_path / "bridge")
+    opener = FakeOpenerFactory(ADDRESS)  # its operator cannot be reached
+
+    def factory() -> Bridge:
+        return Bridge(CardGate(opener, ADDRESS), BridgePassword(PASSWORD, created=False),
+                      certificate, policy=RecipientPolicy(None),
+                      config=BridgeConfig(imap_port=0, smtp_port=0))
+
+    controller = BridgeController(factory, lambda _settings: None)
+    panel = BridgePanel(controller, poll_ms=50)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.running_changed):
+        panel.switch.setChecked(True)
+    try:
+        # Thunderbird signs in while the operator cannot be reached.
+        client = imaplib.IMAP4("127.0.0.1", controller.bridge.port("imap"))
+        client.starttls(ssl_context=ssl.create_default_context(
+            cafile=str(certificate.cert_path)))
+        try:
+            client.login(ADDRESS, PASSWORD)
+        except imaplib.IMAP4.error:
+            pass  # NO [UNAVAILABLE]: the operator is down
+        client.shutdown()
+        qtbot.waitUntil(lambda: "Dernière erreur" in panel.status_label.text(), timeout=10_000)
+        text = panel.status_label.text()
+        assert "OperatorUnreachable" not in text and "upstream" not in text
+        assert "connection refused" not in text
+        assert "Les serveurs de l'opérateur sont injoignables" in text
+    finally:
+        with qtbot.waitSignal(panel.running_changed):
+            panel.switch.setChecked(False)
+        panel.pool.wait_for_done()

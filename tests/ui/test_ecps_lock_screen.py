@@ -101,6 +101,8 @@ def test_refusal_is_a_french_sentence_and_cancel_returns(
     qtbot.wait_until(lambda: ecps_only.session.state == SessionState.FAILED, timeout=5000)
     assert "refusée dans l'application e-CPS" in screen.detail.text()
     assert screen.ecps_form.isVisible()  # try again at once
+    # One way to try again: the e-CPS button (the card's retry button would do nothing).
+    assert not screen.retry_button.isVisible()
     qtbot.mouseClick(screen.ecps_button, Qt.MouseButton.LeftButton)
     qtbot.wait_until(lambda: ecps_only.session.ecps_dialog is not None
                      and ecps_only.session.ecps_dialog.binding.text() == "4821", timeout=5000)
@@ -172,8 +174,15 @@ def test_with_a_card_present_the_card_is_the_default(
     assert screen.card_choice.isChecked()
     assert not screen.ecps_form.isVisible()
     assert screen.title.text() == "Insérez votre carte CPS"
+    card_picture = screen.picture.pixmap().toImage()
     screen.ecps_choice.click()
     assert screen.ecps_form.isVisible()
+    assert screen.picture.pixmap().toImage() != card_picture  # the phone's picture
+    # An e-CPS failure: its own button retries; back on the card, the card's retry shows.
+    screen.show_failure("La demande de connexion a été refusée dans l'application e-CPS.")
+    assert screen.ecps_form.isVisible() and not screen.retry_button.isVisible()
+    screen.card_choice.click()
+    assert screen.retry_button.isVisible() and not screen.ecps_form.isVisible()
     main.pool.wait_for_done(5000)
 
 
@@ -211,3 +220,35 @@ def test_e_cps_failures_are_french_sentences(qtbot: QtBot) -> None:
     unreachable = describe_error(GatewayUnreachable("https://gw.example", "refused"))
     assert unreachable.startswith("La passerelle Pro Santé Connect")
     assert is_cancellation(EcpsCancelled())
+
+
+def test_a_bad_module_saved_in_settings_is_said_at_start_beside_e_cps(
+        qtbot: QtBot, ecps: FakeEcps, tmp_path: Path) -> None:
+    from cps.errors import MiddlewareNotFound
+    from ui.preferences import ModuleSettingInvalid
+
+    saved = "/opt/ancienne/libcps3_pkcs11_lux.so"
+    problem = ModuleSettingInvalid(saved, MiddlewareNotFound([Path(saved)]))
+    services = Services(card=None, directory=FakeDirectory(), trust=FakeTrust(), xdm=FakeXdm(),
+                        profile_path=tmp_path / "profile.toml", ecps=ecps,
+                        extras={"card_error": problem})
+    main = _window(qtbot, services)
+    main.start()
+    screen = main.lock_screen
+    try:
+        # The card is the choice shown, with what is wrong and where to fix it.
+        qtbot.wait_until(lambda: screen.title.text() == "Carte CPS inutilisable", timeout=5000)
+        assert screen.card_choice.isChecked()
+        assert "libcps3_pkcs11_lux.so" in screen.detail.text()
+        assert "Paramètres" in screen.detail.text()
+        assert "e-CPS" in screen.detail.text()
+        assert "MiddlewareNotFound" not in screen.detail.text()
+        assert "libcps3_pkcs11_lux.so. Ouvrez Paramètres" in screen.detail.text()
+        assert screen.settings_button.isVisible()
+        # e-CPS stays one click away.
+        qtbot.mouseClick(screen.ecps_choice, Qt.MouseButton.LeftButton)
+        assert screen.ecps_form.isVisible()
+        qtbot.mouseClick(screen.card_choice, Qt.MouseButton.LeftButton)
+        assert screen.title.text() == "Carte CPS inutilisable"
+    finally:
+        main.new_mail.stop()

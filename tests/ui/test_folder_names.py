@@ -17,3 +17,23 @@ def test_the_status_bar_names_folders_in_french(qtbot: QtBot, signed_in: MainWin
     folders = signed_in.mail_view.folders
     assert folders.display_name("INBOX") == "Boîte de réception"
     assert folders.display_name("Trash") == "Corbeille"
+
+
+def test_the_language_switch_names_the_folders_anew(qtbot: QtBot,
+                                                    signed_in: MainWindow) -> None:
+    from ui.i18n import install_language, retranslate_windows
+
+    folders = signed_in.mail_view.folders
+    assert folders.label_of("Drafts") == "Brouillons"
+    try:
+        install_language("en")
+        retranslate_windows()
+        qtbot.wait_until(lambda: folders.label_of("Drafts") == "Drafts", timeout=5000)
+        assert folders.label_of("Trash") == "Trash"
+        assert folders.label_of("INBOX").startswith("Inbox")
+        install_language("fr")
+        retranslate_windows()
+        qtbot.wait_until(lambda: folders.label_of("Drafts") == "Brouillons", timeout=5000)
+        assert folders.label_of("INBOX").startswith("Boîte de réception")
+    finally:
+        install_language("fr")

@@ -150,11 +150,15 @@ def test_the_language_switch_applies_to_open_windows(qtbot: QtBot) -> None:
         menus = [a.text() for a in window.menuBar().actions()]
         assert menus == ["&File", "&Message", "&View", "&Tools"]
         assert window.lock_screen.settings_button.text() == "Settings…"
+        header = window.outbox.tree.headerItem()
+        assert [header.text(c) for c in range(header.columnCount())] == [
+            "State", "Subject", "Recipients", "Reason"]
         install_language("fr")
         retranslate_windows()
         assert window.compose_action.text() == "&Nouveau message"
         assert window.compose_action.iconText() == "Écrire"
         assert window.actions_.flag.iconText() == "Suivre"
+        assert header.text(0) == "État"
     finally:
         install_language("fr")
 

@@ -33,6 +33,19 @@ def test_sign_in_shows_holder_then_folders_and_messages(
     assert "jean.martin@hopital-sandbox.mssante.fr" in window.identity_label.text()
 
 
+def test_the_pin_dialog_is_not_framed_by_half_covered_lines(qtbot: QtBot,
+                                                           window: MainWindow) -> None:
+    screen = window.lock_screen
+    with qtbot.wait_signal(window.pin_prompt.dialog_shown, timeout=5000) as shown:
+        window.start()
+    # The dialog names the holder; the lock screen's own lines wait behind it.
+    assert not screen.detail.isVisible() and not screen.title.isVisible()
+    assert screen.settings_button.isVisible()
+    shown.args[0].reject()  # cancelled: the lock screen says so in its own lines
+    qtbot.wait_until(screen.detail.isVisible, timeout=5000)
+    assert screen.title.isVisible()
+
+
 def test_selecting_a_message_shows_it(qtbot: QtBot, signed_in: MainWindow) -> None:
     view = signed_in.mail_view
     assert view.select_uid(2)

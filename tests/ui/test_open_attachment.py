@@ -22,6 +22,7 @@ from sandbox.xdm_sample import build_sample_xdm_zip, minimal_pdf
 from tests.helpers.fake_desktop import FakeMailService, an_attachment
 from ui.cda_view import CdaView
 from ui.document_viewer import DocumentViewer
+from ui.mail_view import MailView
 from ui.open_attachment import AttachmentOpener
 from ui.pdf_view import PdfView
 from ui.workers import WorkerPool
@@ -61,6 +62,18 @@ def opener(qtbot: QtBot, tmp_path: Path) -> Iterator[_FakeLaunch]:
 
 def _files(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()]
+
+
+def _showing(qtbot: QtBot, mail: FakeMailService, uid: int) -> tuple[MailView, WorkerPool]:
+    """A mail view on ``mail``'s inbox showing message ``uid``, and its worker pool."""
+    pool = WorkerPool()
+    view = MailView(pool)
+    qtbot.addWidget(view)
+    with qtbot.wait_signal(view.folder_loaded, timeout=5000):
+        view.set_mail(mail)
+    with qtbot.wait_signal(view.message_shown, timeout=5000):
+        view.select_uid(uid)
+    return view, pool
 
 
 def test_in_app_documents_never_touch_the_disk(opener: _FakeLaunch) -> None:
@@ -128,6 +141,28 @@ def test_other_files_go_through_the_private_folder_then_are_removed(
     assert not path.exists() and _files(opener.folder.root) == []
 
 
+def test_locking_removes_what_the_system_viewer_was_given(opener: _FakeLaunch) -> None:
+    """The app locks (card removed, idle): the opened file does not wait on disk for the
+    app to quit."""
+    opener.show(an_attachment("tableau.ods", "application/vnd.oasis", b"PK\x03\x04 x"))
+    (path,) = opener.launched
+    assert path.exists()
+    opener.close_all()  # what the main window calls when it locks or signs out
+    assert not path.exists() and _files(opener.folder.root) == []
+
+
+def test_a_program_hidden_behind_a_format_character_is_not_launched(
+    opener: _FakeLaunch
+) -> None:
+    shown: list[str] = []
+    opener.opened.connect(lambda kind, _w: shown.append(kind))
+    opener.show(an_attachment("ordonnance.e\u200bxe", "application/octet-stream", b"x"))
+    assert shown == ["blocked"] and opener.launched == []
+    assert _files(opener.folder.root) == []
+    for viewer in list(opener.viewers):
+        viewer.close()
+
+
 def test_no_system_viewer_says_so_and_offers_to_save(opener: _FakeLaunch) -> None:
     opener.available = False
     shown: list[tuple[str, object]] = []
@@ -143,18 +178,10 @@ def test_no_system_viewer_says_so_and_offers_to_save(opener: _FakeLaunch) -> Non
 def test_the_open_button_of_the_reading_pane_fetches_and_shows(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
-    from ui.mail_view import MailView
-
     mail = FakeMailService()
     mail.attachment_bytes[("INBOX", 1, 0)] = an_attachment(
         "Résultats TSH.pdf", "application/pdf", minimal_pdf(["TSH 2,1"]))
-    pool = WorkerPool()
-    view = MailView(pool)
-    qtbot.addWidget(view)
-    with qtbot.wait_signal(view.folder_loaded, timeout=5000):
-        view.set_mail(mail)
-    with qtbot.wait_signal(view.message_shown, timeout=5000):
-        view.select_uid(1)
+    view, pool = _showing(qtbot, mail, 1)
     with qtbot.wait_signal(view.opener.opened, timeout=5000) as opened:
         qtbot.mouseClick(view.pane.open_button, Qt.MouseButton.LeftButton)
     kind, viewer = opened.args
@@ -240,18 +267,10 @@ def test_xdm_package_shows_the_cda_and_the_contents(qtbot: QtBot) -> None:
 
 
 def test_the_structured_banner_opens_the_package_in_the_cda_view(qtbot: QtBot) -> None:
-    from ui.mail_view import MailView
-
     mail = FakeMailService()
     mail.attachment_bytes[("INBOX", 3, 0)] = an_attachment(
         "IHE_XDM.ZIP", "application/zip", build_sample_xdm_zip())
-    pool = WorkerPool()
-    view = MailView(pool)
-    qtbot.addWidget(view)
-    with qtbot.wait_signal(view.folder_loaded, timeout=5000):
-        view.set_mail(mail)
-    with qtbot.wait_signal(view.message_shown, timeout=5000):
-        view.select_uid(3)
+    view, pool = _showing(qtbot, mail, 3)
     banner = view.pane.structured_banner
     assert banner.button is not None and banner.button.text() == "Afficher le document"
     with qtbot.wait_signal(view.opener.opened, timeout=5000) as opened:
@@ -267,18 +286,10 @@ def test_the_structured_banner_opens_the_package_in_the_cda_view(qtbot: QtBot) -
 def test_locking_closes_every_open_document(qtbot: QtBot) -> None:
     import shiboken6
 
-    from ui.mail_view import MailView
-
     mail = FakeMailService()
     mail.attachment_bytes[("INBOX", 1, 0)] = an_attachment(
         "CR.XML", "text/xml", (CDA_DIR / "BIO-CR-BIO_2024.01_TSH_1.xml").read_bytes())
-    pool = WorkerPool()
-    view = MailView(pool)
-    qtbot.addWidget(view)
-    with qtbot.wait_signal(view.folder_loaded, timeout=5000):
-        view.set_mail(mail)
-    with qtbot.wait_signal(view.message_shown, timeout=5000):
-        view.select_uid(1)
+    view, pool = _showing(qtbot, mail, 1)
     with qtbot.wait_signal(view.opener.opened, timeout=5000) as opened:
         qtbot.mouseClick(view.pane.open_button, Qt.MouseButton.LeftButton)
     viewer = opened.args[1]
@@ -305,3 +316,59 @@ def test_viewer_save_as_writes_a_private_copy(qtbot: QtBot, tmp_path: Path,
     assert saved.args[0] == target and target.read_bytes() == data
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
     viewer.close()
+
+
+HOSTILE_NAME = "../../ordonnance\u202efdp.exe"
+
+
+def _proposed(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    proposed: list[Path] = []
+
+    def dialog(_parent: object, _title: str, suggestion: str, *_a: object) -> tuple[str, str]:
+        proposed.append(Path(suggestion))
+        return "", ""  # the user cancels: only the proposal matters here
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+    return proposed
+
+
+def test_every_save_dialog_proposes_the_sanitised_name(
+    qtbot: QtBot, opener: _FakeLaunch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sender's name never reaches a save dialog as it came: no folder of its own, no
+    format character reordering what is shown, a program's type neutralised."""
+    from dataclasses import replace
+
+    proposed = _proposed(monkeypatch)
+    hostile = an_attachment(HOSTILE_NAME, "application/octet-stream", b"MZ\x90\x00")
+    opener.save_as(hostile)
+    viewer = DocumentViewer("../../Résultats\u200b TSH.pdf", "application/pdf",
+                            minimal_pdf(["TSH"]))
+    qtbot.addWidget(viewer)
+    viewer.save_as()
+    mail = FakeMailService()
+    view, pool = _showing(qtbot, mail, 1)
+    assert view.pane.view is not None
+    view.pane.view = replace(view.pane.view, attachments=(hostile,))
+    view._save_attachment("INBOX", 1, 0)
+    assert [p.name for p in proposed] == [
+        "ordonnancefdp.exe.bloque", "Résultats TSH.pdf", "ordonnancefdp.exe.bloque"]
+    assert all(p.parent == Path.home() for p in proposed)
+    viewer.close()
+    pool.wait_for_done(5000)
+
+
+def test_the_reading_pane_lists_names_as_they_would_be_written(qtbot: QtBot) -> None:
+    """U+202E shows "ordonnance<RLO>fdp.exe" as "ordonnanceexe.pdf": the list shows the
+    name without format characters, the one saving and opening use."""
+    from dataclasses import replace
+
+    from ui.reading_pane import ReadingPane
+
+    pane = ReadingPane()
+    qtbot.addWidget(pane)
+    view = FakeMailService().message("INBOX", 1, mark_read=False)
+    pane.show_message(replace(view, attachments=(
+        an_attachment(HOSTILE_NAME, "application/octet-stream", b"x"),)))
+    text = pane.attachments.item(0).text()
+    assert "\u202e" not in text and text.startswith("ordonnancefdp.exe ")

@@ -55,3 +55,25 @@ def test_no_reason_shows_nothing(qtbot: QtBot) -> None:
     view = OutboxView()
     qtbot.addWidget(view)
     assert view.reason_text("") == ""
+
+
+def test_an_open_outbox_follows_the_language_switch(qtbot: QtBot) -> None:
+    from ui.i18n import retranslate_windows
+
+    view = OutboxView()
+    qtbot.addWidget(view)
+    view.set_items([_entry(outbox.UNREACHABLE + "x")])
+    assert view.summary.text() == "0 en attente, 1 en échec"
+    try:
+        install_language("en")
+        retranslate_windows()
+        qtbot.wait_until(lambda: view.tree.topLevelItem(0).text(3).startswith("Sending server"),
+                         timeout=5000)
+        assert "en échec" not in view.summary.text()
+        assert view.tree.headerItem().text(3) == "Reason"
+        install_language("fr")
+        retranslate_windows()
+        qtbot.wait_until(lambda: view.summary.text() == "0 en attente, 1 en échec",
+                         timeout=5000)
+    finally:
+        install_language("fr")

@@ -2,35 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
-from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
+from cps.identity import CardIdentity
+from cps.pin import PinRequest
 from ui.pin_dialog import PinAsk, PinDialog, QtPinPrompt, pin_ask_from
 
-
-@dataclass
-class Holder:
-    given_name: str
-    family_name: str
-    profession: str
-
-
-@dataclass
-class Request:
-    """Shaped like cps's PinRequest."""
-
-    holder: Holder
-    attempts_left: int | None = 3
-    count_low: bool = False
-    final_try: bool = False
-    retry_reason: str | None = None
+DOCTOR = CardIdentity(
+    national_id="810000000001", id_type="RPPS", rpps="10000000001", adeli=None,
+    family_name="MARTIN", given_name="JEAN", profession="Médecin",
+    subject="CN=810000000001/JEAN MARTIN", issuer="CN=TEST AC IGC-SANTE",
+    not_before=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+    not_after=dt.datetime(2029, 1, 1, tzinfo=dt.UTC))
 
 
-DOCTOR = Holder("JEAN", "MARTIN", "Médecin")
+def pin_request(holder: CardIdentity, *, attempts_left: int | None = 3,
+                final_try: bool = False, retry_reason: str | None = None) -> PinRequest:
+    """A PIN request as the card thread makes it."""
+    return PinRequest(holder_name=holder.display_name, holder=holder,
+                      profession=holder.profession or "", attempts_left=attempts_left,
+                      final_try=final_try, retry_reason=retry_reason)
 
 
 def _ask_in_thread(prompt: QtPinPrompt, request: object) -> tuple[threading.Thread, list]:
@@ -41,7 +37,7 @@ def _ask_in_thread(prompt: QtPinPrompt, request: object) -> tuple[threading.Thre
 
 def test_pin_typed_in_the_dialog_reaches_the_card_thread(qtbot: QtBot) -> None:
     prompt = QtPinPrompt()
-    thread, answers = _ask_in_thread(prompt, Request(DOCTOR))
+    thread, answers = _ask_in_thread(prompt, pin_request(DOCTOR))
     with qtbot.wait_signal(prompt.dialog_shown, timeout=3000) as shown:
         thread.start()
     dialog: PinDialog = shown.args[0]
@@ -59,7 +55,7 @@ def test_pin_typed_in_the_dialog_reaches_the_card_thread(qtbot: QtBot) -> None:
 
 def test_cancel_returns_none(qtbot: QtBot) -> None:
     prompt = QtPinPrompt()
-    thread, answers = _ask_in_thread(prompt, Request(DOCTOR))
+    thread, answers = _ask_in_thread(prompt, pin_request(DOCTOR))
     with qtbot.wait_signal(prompt.dialog_shown, timeout=3000) as shown:
         thread.start()
     shown.args[0].reject()
@@ -69,7 +65,7 @@ def test_cancel_returns_none(qtbot: QtBot) -> None:
 
 def test_card_removal_cancels_a_waiting_prompt(qtbot: QtBot) -> None:
     prompt = QtPinPrompt()
-    thread, answers = _ask_in_thread(prompt, Request(DOCTOR))
+    thread, answers = _ask_in_thread(prompt, pin_request(DOCTOR))
     with qtbot.wait_signal(prompt.dialog_shown, timeout=3000):
         thread.start()
     prompt.cancel_pending()
@@ -79,14 +75,14 @@ def test_card_removal_cancels_a_waiting_prompt(qtbot: QtBot) -> None:
 
 
 def test_retry_shows_attempts_left(qtbot: QtBot) -> None:
-    dialog = PinDialog(pin_ask_from(Request(DOCTOR, attempts_left=2, retry_reason="incorrect")))
+    dialog = PinDialog(pin_ask_from(pin_request(DOCTOR, attempts_left=2, retry_reason="incorrect")))
     qtbot.addWidget(dialog)
     assert "Code PIN incorrect" in dialog.message.text()
     assert "Il reste 2 essai" in dialog.message.text()
 
 
 def test_final_try_is_a_warning(qtbot: QtBot) -> None:
-    dialog = PinDialog(pin_ask_from(Request(DOCTOR, attempts_left=1, final_try=True)))
+    dialog = PinDialog(pin_ask_from(pin_request(DOCTOR, attempts_left=1, final_try=True)))
     qtbot.addWidget(dialog)
     assert "dernier essai" in dialog.message.text()
 

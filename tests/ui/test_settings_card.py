@@ -134,3 +134,11 @@ def test_fixing_the_module_applies_without_a_restart(qtbot: QtBot, app_home: Pat
     finally:
         if services.card is not None:
             services.card.stop()
+
+
+def test_the_first_run_summary_names_the_encryption_in_words(app_home: Path) -> None:
+    setup = LiveProfileSetup(Preferences())
+    name = next(n for n in setup.operators() if "sandbox" in n.lower())
+    choice = setup.from_operator(name, "jean.martin@sandbox.mssante.test")
+    assert choice.imap.endswith("(chiffrement STARTTLS)")
+    assert "(starttls)" not in choice.imap + choice.smtp

@@ -93,3 +93,50 @@ def test_psc_unreachable_provider_is_audited(tmp_path: Path) -> None:
         psc.sign_in()
     assert _failures() == [{"address": ADDRESS, "method": "psc",
                             "error": "ProviderUnreachable"}]
+
+
+def test_one_failure_is_recorded_once_through_every_layer() -> None:
+    # The PSC authenticator records its sign-in, the desktop app's mailbox connection
+    # records it again on its way up: one event in the security log.
+    cancelled = PinEntryCancelled()
+    record_sign_in_failed(ADDRESS, "psc", cancelled)
+    record_sign_in_failed(ADDRESS, "psc", cancelled)
+    assert _events("sign-in-cancelled") == [{"address": ADDRESS, "method": "psc"}]
+    assert _failures() == []
+
+
+def test_psc_cancelled_pin_is_a_cancelled_sign_in(tmp_path: Path) -> None:
+    profile = _profile(tmp_path, {"method": "psc", "issuer": "https://auth.esw.esante.gouv.fr",
+                                  "client_id": "companion"})
+
+    class _CancelledOidc(_UnreachableOidc):
+        """A FAKE OIDC client whose card step is cancelled at the PIN."""
+
+        def discover(self) -> None:
+            raise PinEntryCancelled()
+
+    psc = PscAuthenticator(profile, _FakeTrust(), lambda: pytest.fail("no card needed"),  # type: ignore[arg-type]
+                           oidc=_CancelledOidc())  # type: ignore[arg-type]
+    with pytest.raises(PinEntryCancelled):
+        psc.sign_in()
+    assert _events("sign-in-cancelled") == [{"address": ADDRESS, "method": "psc"}]
+    assert _failures() == []
+
+
+def test_each_wrong_pin_is_recorded_even_when_the_next_one_is_right(tmp_path: Path) -> None:
+    """The card service asks again after a wrong PIN: that refusal is a security event
+    whatever follows (the desktop's dialog, the bridge's, the terminal's)."""
+    card = make_fake_card()
+    service = CardService(lambda: FakeTokenBackend(card))
+    profile = _profile(tmp_path, {"method": "card-tls"})
+    try:
+        build_authenticator(profile, pin_prompt=FakePinPrompt("98765432", "11111111",
+                                                              card.pin),
+                            card_service=service, trust=_FakeTrust())  # type: ignore[arg-type]
+    finally:
+        service.close()
+    refused = _events("pin-refused")
+    assert [e["attempts_left"] for e in refused] == [2, 1]
+    assert all(e["address"] == ADDRESS and e["method"] == "card-tls" for e in refused)
+    raw = default_audit_path().read_text(encoding="utf-8")
+    assert "98765432" not in raw and "11111111" not in raw

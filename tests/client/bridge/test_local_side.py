@@ -125,6 +125,9 @@ def test_imap_login_with_literals_and_plain_continuation(bridge: tuple) -> None:
         stream.close()
     assert factory.calls == 1
     assert "OperatorUnreachable" in running.status().last_error
+    # The desktop app words the exception itself; the command line's JSON keeps the text.
+    assert type(running.status().last_exception).__name__ == "OperatorUnreachable"
+    assert "last_exception" not in running.status().to_json()
 
 
 def test_imap_starttls_refuses_injected_commands(bridge: tuple) -> None:

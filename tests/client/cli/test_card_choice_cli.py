@@ -178,3 +178,31 @@ def test_mail_commands_choose_the_card_as_login_does(
     named = run_cli(doctor, sandbox_pki, home, "mail", "folders", "--profile", profile,
                     "--pin-stdin", "--card", colleague.serial, stdin=COLLEAGUE_PIN + "\n")
     assert named.returncode == 7, named.stderr  # the colleague's card signed in; no server
+
+
+def test_doctor_says_which_of_two_cards_it_checked_and_checks_the_one_named(
+    two_cards: tuple[VirtualCard, VirtualCard], sandbox_pki: Pki,
+    sandbox_crl_server: CrlServer, tmp_path: Path,
+) -> None:
+    doctor, colleague = two_cards
+    home = tmp_path / "home"
+    unnamed = run_cli(doctor, sandbox_pki, home, "doctor", "--json")
+    checks = {c["name"]: c for c in json.loads(unnamed.stdout)["checks"]}
+    card = checks["card"]
+    assert card["status"] == "warning", card
+    assert card["summary"].startswith("2 CPS cards are inserted; checking the one of ")
+    assert doctor.serial in card["summary"] + card["details"]["serial"]
+    assert colleague.serial in card["summary"] + card["details"]["serial"]
+    assert "--reader NAME or --card SERIAL" in card["advice"]
+
+    named = run_cli(doctor, sandbox_pki, home, "doctor", "--json", "--card", colleague.serial)
+    checks = {c["name"]: c for c in json.loads(named.stdout)["checks"]}
+    assert checks["card"]["status"] == "ok", checks["card"]
+    assert "CLAIRE DUBOIS" in checks["card"]["summary"]
+    assert checks["card"]["details"]["serial"].strip() == colleague.serial
+
+    absent = run_cli(doctor, sandbox_pki, home, "doctor", "--json", "--card", "0000NOSUCHCARD")
+    checks = {c["name"]: c for c in json.loads(absent.stdout)["checks"]}
+    assert checks["card"]["status"] == "error"
+    assert "0000NOSUCHCARD" in checks["card"]["summary"]
+    assert absent.returncode == 1

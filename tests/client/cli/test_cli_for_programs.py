@@ -24,6 +24,7 @@ from client.cli import main
 from client.cli._common import (
     EXIT_AUTH,
     EXIT_ERROR,
+    EXIT_OUTPUT_CLOSED,
     EXIT_POLICY,
     EXIT_TEMPORARY,
     EXIT_USAGE,
@@ -75,6 +76,44 @@ def test_a_group_without_its_sub_command_prints_a_json_usage_error(
 ) -> None:
     status, out, _ = _run(capsys, "mail", "--json")
     assert status == EXIT_USAGE and json.loads(out)["error"]["kind"] == "usage"
+
+
+def test_version_with_json_is_one_document(capsys: pytest.CaptureFixture[str]) -> None:
+    from client import __version__
+
+    status, out, _ = _run(capsys, "--version", "--json")
+    assert status == 0 and json.loads(out) == {"version": __version__}
+    status, out, _ = _run(capsys, "--version")
+    assert status == 0 and out == f"mssante-companion {__version__}\n"
+
+
+@pytest.mark.parametrize("argv", [["--version", "--json"], ["whitelist", "info", "--json"]])
+def test_output_closed_by_its_reader_stops_quietly(tmp_path: Path, argv: list[str]) -> None:
+    # `... --json | head`: the reader left; no traceback, no worded "error", status 141.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "client.cli", *argv], stdout=write_end,
+            stderr=subprocess.PIPE, text=True, timeout=120, check=False,
+            env={**os.environ, "MSSANTE_COMPANION_HOME": str(tmp_path)})
+    finally:
+        os.close(write_end)
+    assert result.returncode == EXIT_OUTPUT_CLOSED
+    assert result.stderr == ""
+
+
+def test_an_unknown_command_masks_the_word_given_but_not_the_valid_choices(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "4827" may be a PIN typed in the wrong place; "mail" in the list is the parser's word.
+    status, out, err = _run(capsys, "mail", PIN, "--json")
+    assert status == EXIT_USAGE and PIN not in out + err
+    message = json.loads(out)["error"]["message"]
+    assert "invalid choice: '…'" in message and "'folders'" in message
+    status, out, _ = _run(capsys, "--profile", "mail", "frobnicate", "--json")
+    message = json.loads(out)["error"]["message"]
+    assert "'frobnicate'" not in message and "'mail', 'directory'" in message
 
 
 def test_a_failure_with_json_prints_one_error_document(
@@ -191,3 +230,27 @@ def test_a_systemd_credential_that_is_absent_is_worded(tmp_path: Path) -> None:
     document = json.loads(result.stdout)["error"]
     assert document["code"] == "credential-missing"
     assert "LoadCredential=mssante-p12-password" in document["message"]
+
+
+@pytest.mark.parametrize("extra", [["--national-id", "999"], []])
+@pytest.mark.parametrize("command", ["login", "bridge"])
+def test_e_cps_without_a_national_identifier_is_a_usage_error(
+    tmp_path: Path, command: str, extra: list[str]
+) -> None:
+    profile = tmp_path / "psc.toml"
+    profile.write_text(
+        '[account]\naddress = "jean.martin@hopital.mssante.fr"\n'
+        '[imap]\nhost = "127.0.0.1"\nport = 9\nsecurity = "starttls"\n'
+        '[smtp]\nhost = "127.0.0.1"\nport = 9\nsecurity = "starttls"\n'
+        '[auth]\nmethod = "psc"\nissuer = "https://127.0.0.1:9/auth/realms/esante-wallet"\n'
+        'client_id = "mssante-companion"\ngateway = "https://127.0.0.1:9"\n', encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "MSSANTE_COMPANION_HOME": str(tmp_path / "home")}
+    result = subprocess.run(
+        [sys.executable, "-m", "client.cli", command, "--ecps", *extra, "--profile",
+         str(profile), "--json"], capture_output=True, text=True, timeout=120, env=env,
+        check=False)
+    assert result.returncode == EXIT_USAGE, result.stderr
+    document = json.loads(result.stdout)["error"]
+    assert document["kind"] == "usage" and document["exit_status"] == EXIT_USAGE
+    assert "national identifier" in document["message"]
+    assert "national identifier" in result.stderr

@@ -251,3 +251,39 @@ def test_search(dovecot: Dovecot, signed_in: Path, capsys: pytest.CaptureFixture
     assert status == 0 and "2 of 2" in out
     with pytest.raises(SystemExit):
         main(["mail", "search", "INBOX", "--since", "hier"])
+
+
+def test_what_a_sender_wrote_cannot_drive_the_terminal(
+    dovecot: Dovecot, signed_in: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Escape sequences (set the title, write the clipboard with OSC 52, clear the
+    screen) and bidi overrides in a subject, a name, an attachment name or the body are
+    shown, not obeyed, by the human-readable output."""
+    hostile = (
+        "From: =?utf-8?q?Dr_=1B[31mROUGE?= <claire.dubois@" + COLLEAGUE_DOMAIN + ">\r\n"
+        "To: jean.martin@" + DOMAIN + "\r\n"
+        "Subject: =?utf-8?q?RDV_=1B]52;c;cm0gLXJmIH4=07_=1B]2;titre=07?=\r\n"
+        "Message-ID: <esc@test>\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        "Bonjour \x1b[2J\x1b[H efface\x9b31m\r\n"
+        "--b\r\nContent-Type: application/octet-stream\r\n"
+        "Content-Disposition: attachment; filename*=utf-8''ordonnance%E2%80%AEfdp.exe%1B[0m\r\n"
+        "\r\nAAAA\r\n--b--\r\n"
+    ).encode("utf-8")
+    dovecot.append("jean.martin", "INBOX", hostile)
+    status, listed, _ = _run(capsys, "mail", "list", "INBOX")
+    assert status == 0
+    uid = json.loads(_run(capsys, "mail", "list", "INBOX", "--json")[1])["messages"][0]["uid"]
+    status, shown, _ = _run(capsys, "mail", "show", "INBOX", str(uid))
+    assert status == 0 and "RDV" in shown and "efface" in shown
+    for out in (listed, shown):
+        for control in ("\x1b", "\x07", "\x9b", "\u202e"):
+            assert control not in out
+    assert "^[" in shown  # shown as cat -v shows it
+    # For programs the text stays whole, escaped the JSON way.
+    status, raw, _ = _run(capsys, "mail", "show", "INBOX", str(uid), "--json")
+    assert status == 0 and "\u202e" not in raw and "\x9b" not in raw
+    document = json.loads(raw)
+    assert "\u202e" in document["attachments"][0]["filename"]
+    assert "\x9b" in document["text"]

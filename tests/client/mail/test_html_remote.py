@@ -94,3 +94,34 @@ def test_parsed_message_flags_a_backslash_tracker() -> None:
     read = parse_message(msg.as_bytes())
     assert read.remote_content_blocked
     assert read.html is not None and "evil.test" not in read.html
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # A data: candidate first, then a remote one after a comma without a space.
+        f'<img srcset="{PNG} 1x,https://evil.test/b.png 2x">',
+        '<base href="https://evil.test/"><img src="cid:logo">',
+        '<link rel="stylesheet" href="https://evil.test/x.css">',
+        '<svg><image href="https://evil.test/x.png"/></svg>',
+        '<svg><image xlink:href="//evil.test/x.png"/></svg>',
+        '<svg><use href="https://evil.test/x.svg#a"/></svg>',
+        '<video poster="https://evil.test/x.png"></video>',
+        '<object data="https://evil.test/x"></object>',
+        '<img lowsrc="https://evil.test/x.gif">',
+        '<img dynsrc="https://evil.test/x.avi">',
+        '<style>@import "https://evil.test/x.css";</style>',
+        '<div style="background: image-set(\'https://evil.test/x.png\' 1x)">x</div>',
+    ],
+)
+def test_other_references_a_viewer_would_fetch_count_too(html: str) -> None:
+    """Dropped with their tags or attributes, they are still what the flag reports: the
+    message tried to reach a server (a tracker), whatever the form."""
+    safe, blocked = sanitize_html(html)
+    assert blocked and "evil.test" not in safe
+
+
+def test_plain_links_and_embedded_images_raise_no_flag() -> None:
+    html = (f'<a href="https://ok.test/doc">doc</a> <img src="{PNG}" '
+            f'srcset="{PNG} 1x, cid:logo 2x"> <p data-x="1">texte</p>')
+    assert sanitize_html(html)[1] is False

@@ -103,3 +103,44 @@ def test_classify_never_raises_and_programs_never_go_out(
     assert verdict.kind in {"pdf", "image", "text", "cda", "xdm", "external", "blocked"}
     if data.startswith((b"MZ", b"\x7fELF", b"#!")):
         assert verdict.kind == "blocked"
+
+
+@pytest.mark.parametrize("name, detail", [
+    ("ordonnance.e\u200bxe", ".exe"),  # zero-width space inside the extension
+    ("ordonnance.ｅｘｅ", ".exe"),  # fullwidth letters: NFKC makes them ".exe"
+    ("ordonnance.ex\u00ade", ".exe"),  # soft hyphen
+    ("lancer.s\u200dh", ".sh"),  # zero-width joiner
+    ("ordonnance.pdf.e\u2028xe", ".exe"),  # line separator
+    ("x.A\u200bppImage", ".appimage"),
+])
+def test_a_name_that_becomes_a_program_once_cleaned_is_blocked(name: str, detail: str) -> None:
+    """The name checked is the name written: a format character hidden in the extension
+    is stripped by the file name sanitiser, which would hand the system an ``.exe``."""
+    verdict = classify(name, "application/octet-stream", b"hello")
+    assert verdict.kind == "blocked" and verdict.detail == detail
+
+
+@pytest.mark.parametrize("name", [
+    "page.html", "page.HTM", "page.xhtml", "page.mht", "page.mhtml", "dessin.svg",
+    "x.pyz", "x.slk", "x.iqy", "x.appinstaller", "x.rdp", "x.sct", "x.mde", "x.accde",
+    "x.shb", "x.xla", "x.mobileconfig",
+])
+def test_types_that_run_scripts_or_connections_when_opened_are_not_launched(name: str) -> None:
+    """A browser runs the scripts of a local HTML or SVG page; the others are programs,
+    macros, data connections or remote sessions on the desktops the app supports."""
+    assert classify(name, "application/octet-stream", b"<x>").kind == "blocked"
+
+
+def test_locking_empties_the_opening_folder_but_keeps_a_draft_s_package(
+    tmp_path: Path,
+) -> None:
+    """At lock nothing opened stays on disk; a structured document packed for a draft
+    waiting in a hidden compose window stays (it is sent once the user is back)."""
+    folder = OpeningFolder(tmp_path / "cache" / "open")
+    opened = folder.write("Résultats.ods", b"data")
+    packed = tmp_path / "cache" / "xdm-k2j4"
+    packed.mkdir()
+    (packed / "IHE_XDM.ZIP").write_bytes(b"PK")
+    assert folder.purge_opened() == 1
+    assert not opened.exists() and list(folder.root.iterdir()) == []
+    assert (packed / "IHE_XDM.ZIP").exists()

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import time
+from collections.abc import Iterator
+
 import pytest
 
+from client.mail.fetch_parser import parse_fetch
 from client.mail.imapfetch import uid_set
-from client.mail.summary import decode_header_text, has_attachments
+from client.mail.summary import (
+    decode_header_text,
+    fetched_row,
+    has_attachments,
+    summary_from_fetch,
+)
 
 
 @pytest.mark.parametrize(
@@ -59,3 +69,39 @@ def test_uid_set_compresses_runs() -> None:
     assert uid_set([5, 1, 2, 3, 9, 10, 12]) == "1:3,5,9:10,12"
     with pytest.raises(ValueError):
         uid_set([])
+
+
+@pytest.fixture()
+def paris_in_winter(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The system in Europe/Paris; what "now" is does not matter, the date's DST does."""
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+# 08:00 UTC on a summer day and on a winter day, as the server writes them.
+SUMMER = b"01-Jul-2026 10:00:00 +0200"
+WINTER = b"01-Dec-2026 09:00:00 +0100"
+SUMMER_UTC = dt.datetime(2026, 7, 1, 8, tzinfo=dt.UTC).timestamp()
+WINTER_UTC = dt.datetime(2026, 12, 1, 8, tzinfo=dt.UTC).timestamp()
+
+
+@pytest.mark.parametrize("raw", [True, False])
+def test_message_dates_keep_their_instant_across_daylight_saving(
+    paris_in_winter: None, raw: bool
+) -> None:
+    # A summer message synced in winter (or the reverse) was stored an hour off: the
+    # normalised naive time is in today's offset and was read back with its own date's.
+    for internal, expected in ((SUMMER, SUMMER_UTC), (WINTER, WINTER_UTC)):
+        response = [b"1 (UID 7 INTERNALDATE \"" + internal + b"\" RFC822.SIZE 10 FLAGS ())"]
+        parsed = parse_fetch(response, raw=raw)
+        assert fetched_row(7, parsed[7]).date == expected
+
+
+def test_summary_dates_keep_their_instant_across_daylight_saving(paris_in_winter: None) -> None:
+    parsed = parse_fetch([b"1 (UID 7 INTERNALDATE \"" + SUMMER + b"\" RFC822.SIZE 10 FLAGS ())"])
+    summary = summary_from_fetch(7, parsed[7])
+    assert summary.date is not None
+    assert summary.date.timestamp() == SUMMER_UTC
