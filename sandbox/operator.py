@@ -74,7 +74,7 @@ from sandbox.processes import (
     process_alive,
     terminate,
 )
-from sandbox.seed import maildir_folder, seed_mailboxes
+from sandbox.seed import LAB_DOMAIN, maildir_folder, seed_mailboxes
 
 __all__ = [
     "CLIENT_ID",
@@ -385,7 +385,7 @@ class Sandbox:
                 maildir_folder(home, folder)
         _dovecot.chown_mail(self.mail_root)
         self.outbound_mbox.touch()
-        write_liste_blanche(self.liste_blanche, DOMAINS)
+        write_liste_blanche(self.liste_blanche, (*DOMAINS, LAB_DOMAIN))
         self._write_directory_sample()
         self.app_home.mkdir(exist_ok=True, mode=0o700)
 

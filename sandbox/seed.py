@@ -22,11 +22,15 @@ from pathlib import Path
 
 from sandbox.identities import COLLEAGUE, DOCTOR, Identity
 
-__all__ = ["build_doctor_mail", "maildir_folder", "seed_mailboxes", "write_maildir_message"]
+__all__ = ["LAB_DOMAIN", "build_doctor_mail", "maildir_folder", "seed_mailboxes",
+           "write_maildir_message"]
 
 logger = logging.getLogger(__name__)
 
 _LAB = ("Laboratoire Biolab Sandbox", "resultats@labo-sandbox.mssante.fr")
+#: The seeded lab's MSSanté domain: another operator's, inside the trust space (the
+#: sandbox's liste blanche names it), so replying to its results is accepted.
+LAB_DOMAIN = _LAB[1].split("@")[1]
 _counter = 0
 # Long integration subjects (XDM/1.0/DDM+...) stay on one line rather than fold oddly.
 _STORE_POLICY = policy.default.clone(max_line_length=200)

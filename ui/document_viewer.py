@@ -33,6 +33,7 @@ from client.xdm import XdmError, read_xdm
 from client.xdm.cda_render import EmbeddedFile
 from ui.cda_view import CdaView
 from ui.pdf_view import PdfUnreadable, PdfView
+from ui.screen_fit import fit_to_screen
 from ui.wording import describe_error
 
 __all__ = ["DocumentViewer"]
@@ -101,6 +102,8 @@ class DocumentViewer(QMainWindow):
         QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self, self.print_dialog)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self, self.close)
         self.resize(860, 900)
+        # A page's height is taller than a small laptop's screen: keep the frame on it.
+        fit_to_screen(self, near=parent)
 
     # -- content -----------------------------------------------------------------------
     def _content(self, filename: str, content_type: str, data: bytes,

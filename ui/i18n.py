@@ -234,6 +234,7 @@ def _retranslate_object(item: QObject, previous: str) -> int:
                      lambda text, c=column: header.setText(c, text))
     elif isinstance(item, QAction):
         swap(item.text, item.setText)
+        swap(item.iconText, item.setIconText)  # a toolbar's shorter label, when it has one
         swap(item.toolTip, item.setToolTip)
     return changed
 

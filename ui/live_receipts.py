@@ -72,6 +72,8 @@ class ReceiptLinks:
         """The request carried by ``message``, or None when it asks none (or is a report)."""
         if not message.disposition_notification_to or parse_report(message) is not None:
             return None
+        if self.own_message(message, folder):
+            return None
         flags = self.mailbox.summaries(folder, [uid])[0].flags
         decision = mdn_decision(message, flags)
         address = email.utils.parseaddr(message.disposition_notification_to)[1]
@@ -83,6 +85,16 @@ class ReceiptLinks:
             mismatch=decision.needs_confirmation, answered=answered,
         )
 
+    def own_message(self, message: ReadMessage, folder: str) -> bool:
+        """A message of the user's own (in Sent or Drafts, or from the user's address):
+        the receipt it asks for is the colleague's to send, never ours (Thunderbird
+        ignores those requests too)."""
+        own_folders = {self.mailbox.folder_for(role) for role in ("sent", "drafts")}
+        if folder in own_folders:
+            return True
+        sender = email.utils.parseaddr(message.sender)[1].strip().lower()
+        return bool(sender) and sender == self.mailbox.address.strip().lower()
+
     def answer(self, message: ReadMessage, folder: str, uid: int, *, send: bool,
                confirmed_mismatch: bool, sender: MailSender, reporter: str) -> None:
         """Send the MDN (the user clicked "Envoyer") or decline; flag ``$MDNSent``.
@@ -91,6 +103,8 @@ class ReceiptLinks:
             ReceiptNotAllowed: no receipt may be sent (already answered, not asked, or a
                 mismatched address the user did not confirm).
         """
+        if self.own_message(message, folder):
+            raise ReceiptNotAllowed("not-requested", "the user's own message")
         flags = self.mailbox.summaries(folder, [uid])[0].flags
         if send:
             decision = mdn_decision(message, flags, confirmed_mismatch=confirmed_mismatch)

@@ -553,5 +553,7 @@ class MailView(QWidget):
                     self._sync_progress(done, total)
 
             kwargs["on_progress"] = on_progress
+        # A read may still run when the view goes (the window closed, a test ended): its
+        # answer is then dropped, not emitted on a deleted widget.
         self.pool.submit(fn, *args, on_result=result, on_error=failed,
-                         on_finished=None if quiet else self.idle.emit, **kwargs)
+                         on_finished=None if quiet else self.idle.emit, owner=self, **kwargs)

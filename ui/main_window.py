@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QProgressBar,
+    QToolButton,
     QWidget,
 )
 
@@ -135,6 +136,7 @@ class MainWindow(QMainWindow):
         self.compose_action = self._action(self.tr("&Nouveau message"),
                                            QKeySequence.StandardKey.New,
                                            lambda: self.compose(), "compose")
+        self.compose_action.setIconText(self.tr("Écrire"))  # the toolbar's label
         actions = self.actions_
         self.reply_action = actions.reply
         self.refresh_action = self._action(self.tr("&Actualiser"), QKeySequence.StandardKey.Refresh,
@@ -194,8 +196,11 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for action in (self.compose_action, actions.reply, actions.reply_all,
                        actions.forward, actions.archive, actions.delete, actions.flag,
-                       self.refresh_action, self.directory_action):
+                       actions.more, self.refresh_action, self.directory_action):
             toolbar.addAction(action)
+        more = toolbar.widgetForAction(actions.more)
+        if isinstance(more, QToolButton):
+            more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.toolbar = toolbar
         self._session_actions = [self.compose_action, self.refresh_action,
                                  self.search_action, self.lock_action, self.outbox_action,

@@ -76,6 +76,8 @@ class MessageActions(QObject):
         self.mark_read = make(self.tr("Marquer comme &lu / non lu"), "M", self.toggle_read,
                               "unread")
         self.flag = make(self.tr("Su&ivre / ne plus suivre"), "S", self.toggle_flag, "flag")
+        # Short toolbar labels, so every toolbar button fits a laptop-wide window.
+        self.flag.setIconText(self.tr("Suivre"))
         self.print = make(self.tr("&Imprimer…"), QKeySequence.StandardKey.Print,
                           self.print_shown)
         self.export_pdf = make(self.tr("&Exporter en PDF…"), None, self.export_shown)
@@ -83,6 +85,20 @@ class MessageActions(QObject):
         self.move_menu.setObjectName("moveMenu")
         self.move_menu.aboutToShow.connect(self._fill_move_menu)
         self.empty_trash = self.folder_actions.empty_trash
+        # The toolbar has room for the frequent actions only; the others sit behind
+        # "Plus", as in Thunderbird's message toolbar, so each one is reachable there too.
+        self.more_menu = QMenu(self.tr("Plus"), parent)
+        self.more_menu.setObjectName("moreMenu")
+        for action in (self.forward_attached, self.mark_read):
+            self.more_menu.addAction(action)
+        self.more_menu.addMenu(self.move_menu)
+        self.more_menu.addSeparator()
+        for action in (self.print, self.export_pdf):
+            self.more_menu.addAction(action)
+        self.more = QAction(icon("more"), self.tr("Plus"), parent)
+        self.more.setObjectName("moreAction")
+        self.more.setMenu(self.more_menu)
+        self.more.setToolTip(self.tr("Autres actions sur les messages"))
 
         self.selection_actions = [self.reply, self.reply_all, self.forward,
                                   self.forward_attached, self.delete, self.archive,

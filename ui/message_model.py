@@ -17,6 +17,7 @@ sources:
 
 from __future__ import annotations
 
+import functools
 import heapq
 import logging
 from collections import OrderedDict
@@ -32,10 +33,11 @@ from PySide6.QtCore import (
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
+    QRect,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont, QIcon
+from PySide6.QtGui import QFont, QIcon, QPainter, QPixmap
 
 from client.mail.search import fold
 from client.mail.summary import MessageSummary
@@ -128,6 +130,19 @@ def _size_text(size: int) -> str:
         return QCoreApplication.translate("MessageTableModel", "%1 Ko").replace("%1", kilo)
     return QCoreApplication.translate("MessageTableModel", "%1 Mo").replace(
         "%1", f"{size / (1024 * 1024):.1f}")
+
+
+@functools.cache
+def _flagged_icon(name: str) -> QIcon:
+    """The icon ``name`` with a small flag over its top right corner."""
+    size = 16
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    icon(name).paint(painter, QRect(0, 0, size, size))
+    icon("flag").paint(painter, QRect(size // 2, 0, size // 2 + 1, size // 2 + 1))
+    painter.end()
+    return QIcon(pixmap)
 
 
 def _date_key(message: MessageSummary) -> float:
@@ -616,17 +631,19 @@ class MessageTableModel(QAbstractTableModel):
         return text
 
     def _status_icon(self, message: MessageSummary) -> QIcon:
-        if message.structured:
-            return icon("structured")
-        if message.receipt == "read":
-            return icon("receipt")
-        if message.flagged:
-            return icon("flag")
-        if message.has_attachments:
-            return icon("attachment")
-        if not message.seen:
-            return icon("unread")
-        return QIcon()
+        name = ("structured" if message.structured
+                else "receipt" if message.receipt == "read"
+                else "flag" if message.flagged
+                else "attachment" if message.has_attachments
+                else "unread" if not message.seen
+                else "")
+        if not name:
+            return QIcon()
+        if message.flagged and name != "flag":
+            # One status cell: the user's flag must show on a structured document or a
+            # read sent message too, so it is drawn in the corner of their icon.
+            return _flagged_icon(name)
+        return icon(name)
 
     def _status_text(self, message: MessageSummary) -> str:
         parts = []

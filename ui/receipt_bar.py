@@ -144,8 +144,8 @@ class ReceiptBar(QFrame):
         self.options.setText(self.tr("Préférences"))
         self.options.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.options)
-        self.ask_action = QAction(self.tr("Toujours demander"), menu)
-        self.never_action = QAction(self.tr("Ne jamais envoyer d'accusé de lecture"), menu)
+        self.ask_action = QAction(self.ask_text(), menu)
+        self.never_action = QAction(self.never_text(), menu)
         for action, value in ((self.ask_action, "ask"), (self.never_action, "never")):
             action.setCheckable(True)
             action.triggered.connect(lambda _c=False, v=value: self._set_policy(v))
@@ -154,6 +154,16 @@ class ReceiptBar(QFrame):
         for widget in (self.send_button, self.ignore_button, self.options):
             layout.addWidget(widget)
         self.hide()
+
+    @staticmethod
+    def ask_text() -> str:
+        """The "ask" policy in words (this menu and the settings dialog)."""
+        return QCoreApplication.translate("ReceiptBar", "Toujours demander")
+
+    @staticmethod
+    def never_text() -> str:
+        """The "never" policy in words (this menu and the settings dialog)."""
+        return QCoreApplication.translate("ReceiptBar", "Ne jamais envoyer d'accusé de lecture")
 
     def show_request(self, request: ReceiptRequest | None) -> None:
         """Show the bar for ``request`` (None, or already answered: hidden)."""

@@ -35,6 +35,7 @@ from ui.app_events import app_events
 from ui.backend import RefreshingDirectory, ReloadableTrust, Services
 from ui.i18n import LANGUAGES, install_language, retranslate_windows
 from ui.preferences import Preferences, is_automatic
+from ui.receipt_bar import ReceiptBar, ReceiptPreference
 from ui.wording import describe_error
 from ui.workers import WorkerPool
 
@@ -196,6 +197,17 @@ class SettingsDialog(QDialog):
                             "trusted")
         self.remote.setCurrentIndex(max(0, self.remote.findData(preferences.remote_content)))
         display_form.addRow(self.tr("Contenu distant des messages"), self.remote)
+        # The same preference as the receipt bar's "Préférences" menu, found where the
+        # other privacy choices are.
+        self.receipt_preference = ReceiptPreference()
+        self.receipts = QComboBox(display)
+        self.receipts.setObjectName("readReceiptChoice")
+        self.receipts.setAccessibleName(self.tr("Accusés de lecture"))
+        for action, value in ((ReceiptBar.ask_text(), "ask"), (ReceiptBar.never_text(), "never")):
+            self.receipts.addItem(action, value)
+        self.receipts.setCurrentIndex(
+            max(0, self.receipts.findData(self.receipt_preference.policy)))
+        display_form.addRow(self.tr("Accusés de lecture demandés"), self.receipts)
         tabs.addTab(display, self.tr("Affichage et confidentialité"))
 
         buttons = QDialogButtonBox(
@@ -300,6 +312,7 @@ class SettingsDialog(QDialog):
         language_changed = language != prefs.language
         prefs.language = language
         prefs.remote_content = str(self.remote.currentData())
+        self.receipt_preference.policy = str(self.receipts.currentData())
         prefs.ecps_idle_minutes = self.ecps_idle.value()
         prefs.sync()
         if card_changed:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from client import __version__
 from client.mail.errors import InvalidMessage
-from client.mail.reading import ReadMessage
+from client.mail.reading import ReadMessage, display_subject
 
 __all__ = [
     "DEFAULT_NIL",
@@ -229,7 +229,9 @@ def reply(original: ReadMessage, me: str, *, reply_all: bool = False, body: str 
     return Draft(
         to=to,
         cc=cc,
-        subject=_prefixed("Re:", original.subject),
+        # A reply carries no structured document: the integration marker would tell the
+        # colleague's software to file one (and shows the doctor "XDM/1.0/DDM+").
+        subject=_prefixed("Re:", display_subject(original.subject)),
         body=f"{body}\n\n{intro}\n{quoted}\n" if quoted else body,
         in_reply_to=original.message_id,
         references=references,
@@ -252,8 +254,8 @@ def forward(
         [
             "-------- Message transféré --------",
             f"De : {original.sender}",
-            f"Date : {original.date.isoformat() if original.date else ''}",
-            f"Objet : {original.subject}",
+            f"Date : {original.date.strftime('%d/%m/%Y %H:%M') if original.date else ''}",
+            f"Objet : {display_subject(original.subject)}",
             f"À : {', '.join(original.to)}",
             "",
         ]

@@ -198,8 +198,20 @@ def format_addresses(addresses: Iterable[Any] | None) -> tuple[str, ...]:
     return tuple(_format_address(a) for a in addresses if a.host is not None or a.mailbox)
 
 
+#: The machine-readable parts of a read receipt or a delivery report (RFC 6522, 8098,
+#: 3464): the receipt reads as a sentence, so they are no attachment of the list's row.
+_REPORT_PARTS = frozenset({
+    ("message", "disposition-notification"), ("message", "delivery-status"),
+    ("message", "global-disposition-notification"), ("message", "global-delivery-status"),
+    ("text", "rfc822-headers"), ("message", "rfc822-headers"), ("message", "global-headers"),
+})
+
+
 def _leaf_is_attachment(part: Sequence[Any]) -> bool:
     main = _text(part[0]).lower() if part and isinstance(part[0], bytes | str) else ""
+    sub = _text(part[1]).lower() if len(part) > 1 and isinstance(part[1], bytes | str) else ""
+    if (main, sub) in _REPORT_PARTS:
+        return False
     if main == "message":
         return True
     params = part[2] if len(part) > 2 else None

@@ -1138,6 +1138,10 @@
     <context>
         <name>MainWindow</name>
         <message>
+            <source>Écrire</source>
+            <translation>Write</translation>
+        </message>
+        <message>
             <location filename="../../ui/main_window.py" line="+64" />
             <source>Boîte d'envoi</source>
             <translation>Outbox</translation>
@@ -1625,6 +1629,14 @@
     </context>
     <context>
         <name>SettingsDialog</name>
+        <message>
+            <source>Accusés de lecture</source>
+            <translation>Read receipts</translation>
+        </message>
+        <message>
+            <source>Accusés de lecture demandés</source>
+            <translation>Read receipts requested</translation>
+        </message>
         <message>
             <location filename="../../ui/settings_dialog.py" line="+41" />
             <source>Parcourir…</source>
@@ -3109,6 +3121,18 @@
     </context>
     <context>
         <name>MessageActions</name>
+        <message>
+            <source>Suivre</source>
+            <translation>Star</translation>
+        </message>
+        <message>
+            <source>Plus</source>
+            <translation>More</translation>
+        </message>
+        <message>
+            <source>Autres actions sur les messages</source>
+            <translation>More actions on messages</translation>
+        </message>
         <message>
             <source>&amp;Répondre</source>
             <translation>&amp;Reply</translation>

@@ -21,6 +21,7 @@ from sandbox.card import VirtualCard
 from sandbox.identities import APPLICATIVE, COLLEAGUE, DOCTOR, DOMAINS
 from sandbox.operator import Sandbox, sandbox_status
 from sandbox.pki import Pki
+from sandbox.seed import LAB_DOMAIN
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(180)]
 
@@ -123,6 +124,7 @@ def test_liste_blanche_and_directory_sample(sandbox_operator: Sandbox) -> None:
     root = ElementTree.parse(sandbox_operator.liste_blanche).getroot()
     names = [n.text for n in root.iterfind("lb:ListeDomaines/lb:Domaine/lb:Nom", _NS)]
     assert set(DOMAINS) <= set(names)
+    assert LAB_DOMAIN in names  # a reply to the seeded lab result may be sent
     assert len(names) > 100  # the real liste blanche is kept
     extraction = sandbox_operator.directory_extraction
     assert extraction is not None

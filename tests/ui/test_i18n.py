@@ -144,6 +144,9 @@ def test_the_language_switch_applies_to_open_windows(qtbot: QtBot) -> None:
         install_language("en")
         assert retranslate_windows() > 10
         assert window.compose_action.text() == "&New message"
+        assert window.compose_action.iconText() == "Write"  # the toolbar's label
+        assert window.actions_.flag.iconText() == "Star"
+        assert window.actions_.more.text() == "More"
         menus = [a.text() for a in window.menuBar().actions()]
         assert menus == ["&File", "&Message", "&View", "&Tools"]
         assert window.lock_screen.settings_button.text() == "Settings…"
@@ -153,6 +156,8 @@ def test_the_language_switch_applies_to_open_windows(qtbot: QtBot) -> None:
         install_language("fr")
         retranslate_windows()
         assert window.compose_action.text() == "&Nouveau message"
+        assert window.compose_action.iconText() == "Écrire"
+        assert window.actions_.flag.iconText() == "Suivre"
         assert header.text(0) == "État"
     finally:
         install_language("fr")

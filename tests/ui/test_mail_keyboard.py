@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QToolButton
 from pytestqt.qtbot import QtBot
 
 from client.mail.mailbox import Folder
@@ -76,6 +77,42 @@ def test_context_menu_offers_the_actions_on_several_messages(
     mail = fake_card.mailboxes[0]
     qtbot.wait_until(lambda: all(r.seen for r in mail.rows["INBOX"]), timeout=5000)
     assert signed_in.mail_view.folders.label_of("INBOX") == "Boîte de réception"
+
+
+def _reachable(actions: list[QAction]) -> set[QAction]:
+    """The actions of a bar or menu, with those of its submenus."""
+    found: set[QAction] = set()
+    for action in actions:
+        found.add(action)
+        if action.menu() is not None:
+            found |= _reachable(action.menu().actions())  # type: ignore[union-attr]
+    return found
+
+
+def test_every_message_action_is_in_the_toolbar_the_menus_and_the_context_menu(
+    qtbot: QtBot, signed_in: MainWindow
+) -> None:
+    view = signed_in.mail_view
+    view.table.selectAll()
+    actions = signed_in.actions_
+    message_menu = next(a.menu() for a in signed_in.menuBar().actions()
+                        if a.text().replace("&", "") == "Message")
+    context = actions.show_context_menu(QPoint(100, 100))
+    places = {
+        "toolbar": _reachable(signed_in.toolbar.actions()),
+        "menu bar": _reachable(message_menu.actions()),  # type: ignore[union-attr]
+        "context menu": _reachable(context.actions()),
+    }
+    context.close()
+    wanted = [*actions.selection_actions, actions.move_menu.menuAction()]
+    for place, found in places.items():
+        missing = [a.text() for a in wanted if a not in found]
+        assert missing == [], f"{place} lacks {missing}"
+    # "Plus" opens its menu at once (one click), its entries enabled on a selection.
+    more = signed_in.toolbar.widgetForAction(actions.more)
+    assert isinstance(more, QToolButton)
+    assert more.popupMode() == QToolButton.ToolButtonPopupMode.InstantPopup
+    assert actions.more.text() == "Plus" and actions.mark_read.isEnabled()
 
 
 def test_delete_several_then_undo(qtbot: QtBot, signed_in: MainWindow,

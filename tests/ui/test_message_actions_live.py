@@ -34,6 +34,7 @@ from tests.helpers.timeouts import LIVE_TIMEOUT, LIVE_TIMEOUT_MS
 from tests.ui.conftest import sign_in
 from ui.backend import Services
 from ui.live_mail import LiveMailService
+from ui.mail_view import MailView
 from ui.main_window import MainWindow
 from ui.preferences import Preferences
 from ui.session import SessionState
@@ -291,8 +292,8 @@ def test_drag_onto_a_folder_moves_and_archive_creates_archives(
     qtbot.wait_until(lambda: bool(view.folders.label_of("Archives")), timeout=LIVE_TIMEOUT_MS)
 
 
-def test_nested_folders_rename_and_delete(qtbot: QtBot, window: MainWindow,
-                                          server: Server) -> None:
+def _nested_folders(qtbot: QtBot, window: MainWindow, server: Server) -> MailView:
+    """"Dossiers patients/2024" made on the server by another client, then listed."""
     imap = server.client(USER)
     imap.create_folder("Dossiers patients")
     imap.create_folder("Dossiers patients/2024")
@@ -301,6 +302,39 @@ def test_nested_folders_rename_and_delete(qtbot: QtBot, window: MainWindow,
     view.refresh_folders()
     qtbot.wait_until(lambda: "Dossiers patients/2024" in view.folders.paths(),
                      timeout=LIVE_TIMEOUT_MS)
+    return view
+
+
+def test_move_two_messages_by_the_menu_then_undo(
+    qtbot: QtBot, window: MainWindow, server: Server
+) -> None:
+    view = _nested_folders(qtbot, window, server)
+    _select(window, SUBJECTS[0], SUBJECTS[2])
+    menu = window.actions_.move_menu
+    assert menu.isEnabled()
+    menu.aboutToShow.emit()  # what opening "Déplacer vers" does
+    entries = {a.data(): a for a in menu.actions()}
+    assert "INBOX" not in entries  # not to the folder the messages are in
+    assert entries["Dossiers patients/2024"].text().strip() == "2024"  # under its parent
+    entries["Dossiers patients/2024"].trigger()
+    assert view.model.rowCount() == 2
+    qtbot.wait_until(lambda: set(_server(server, "Dossiers patients/2024"))
+                     == {SUBJECTS[0], SUBJECTS[2]}, timeout=LIVE_TIMEOUT_MS)
+    assert SUBJECTS[0] not in _server(server, "INBOX")
+    qtbot.wait_until(lambda: window.undo_bar.isVisible(), timeout=LIVE_TIMEOUT_MS)
+    assert window.undo_bar.label.text() == "2 messages déplacés vers « 2024 »."
+
+    window.undo_bar.button.click()
+    qtbot.wait_until(lambda: view.model.rowCount() == 4, timeout=LIVE_TIMEOUT_MS)
+    # The server's own view, through another session: polled, as its expunge may lag.
+    qtbot.wait_until(lambda: _server(server, "Dossiers patients/2024") == {},
+                     timeout=LIVE_TIMEOUT_MS)
+    assert {SUBJECTS[0], SUBJECTS[2]} <= set(_server(server, "INBOX"))
+
+
+def test_nested_folders_rename_and_delete(qtbot: QtBot, window: MainWindow,
+                                          server: Server) -> None:
+    view = _nested_folders(qtbot, window, server)
     child = view.folders._items["Dossiers patients/2024"]
     assert child.parent() is view.folders._items["Dossiers patients"]
     assert child.text() == "2024"
@@ -399,6 +433,35 @@ def test_forward_a_structured_document_keeps_it_in_the_reopened_draft(
     reopened.discard_button.click()
     reopened.discard_box.accept()
     qtbot.wait_until(lambda: _raw(server, "Drafts") == [], timeout=LIVE_TIMEOUT_MS)
+
+
+def test_delete_in_drafts_discards_the_draft_with_undo(
+    qtbot: QtBot, window: MainWindow, server: Server
+) -> None:
+    compose = window.compose()
+    assert compose is not None
+    compose.to.set_addresses([CLAIRE])
+    compose.subject.setText("Brouillon à jeter")
+    compose.body.setPlainText("Finalement non.")
+    compose.close()  # a closed, unsent message stays a draft
+    qtbot.wait_until(lambda: "Brouillon à jeter" in _server(server, "Drafts"),
+                     timeout=LIVE_TIMEOUT_MS)
+    view = window.mail_view
+    view.folders.select_path("Drafts")
+    qtbot.wait_until(lambda: view.current_folder == "Drafts" and view.model.rowCount() == 1,
+                     timeout=LIVE_TIMEOUT_MS)
+    _select(window, "Brouillon à jeter")
+    _key(qtbot, window, "Del")
+    assert view.model.rowCount() == 0
+    qtbot.wait_until(lambda: "Brouillon à jeter" in _server(server, "Trash"),
+                     timeout=LIVE_TIMEOUT_MS)
+    assert _server(server, "Drafts") == {}
+    assert window.compose_windows == []  # the Delete key opened nothing
+    qtbot.wait_until(lambda: window.undo_bar.isVisible(), timeout=LIVE_TIMEOUT_MS)
+    window.undo_bar.button.click()
+    qtbot.wait_until(lambda: "Brouillon à jeter" in _server(server, "Drafts"),
+                     timeout=LIVE_TIMEOUT_MS)
+    qtbot.wait_until(lambda: view.model.rowCount() == 1, timeout=LIVE_TIMEOUT_MS)
 
 
 def test_forward_as_attachment_announces_the_structured_document(

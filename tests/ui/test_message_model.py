@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView, QTableView
 from pytestqt.qtbot import QtBot
 
+from client.mail.summary import MessageSummary
 from tests.helpers.fake_desktop import make_messages
 from ui.message_model import Column, MessageTableModel
 
@@ -82,6 +83,28 @@ def test_status_column_describes_the_row(qtbot: QtBot) -> None:
     assert not model.data(index, Qt.ItemDataRole.DecorationRole).isNull()
     assert model.data(model.index(0, Column.SENDER), Qt.ItemDataRole.FontRole).bold()
     assert model.headerData(Column.SUBJECT, Qt.Orientation.Horizontal) == "Objet"
+
+
+def test_a_flag_shows_on_a_structured_document_too(qtbot: QtBot) -> None:
+    from tests.helpers.fake_desktop import summary
+
+    def row(*flags: str) -> MessageSummary:
+        return summary(1, "Laboratoire Biomed <resultats@labo-sandbox.mssante.fr>",
+                       "XDM/1.0/DDM+CR de biologie DUPONT Marie 12/03/1961",
+                       flags=("\\Seen", *flags), has_attachments=True)
+
+    model = MessageTableModel()
+    model.set_messages([row()])
+    index = model.index(0, Column.STATUS)
+    unflagged = model.data(index, Qt.ItemDataRole.DecorationRole).pixmap(16, 16).toImage()
+    model.set_messages([row("\\Flagged")])
+    flagged = model.data(index, Qt.ItemDataRole.DecorationRole).pixmap(16, 16).toImage()
+    assert flagged != unflagged  # the flag is drawn over the document's icon
+    # Its top right corner carries the flag's red.
+    reds = [flagged.pixelColor(x, y) for x in range(8, 16) for y in range(8)]
+    assert any(c.red() > 180 and c.green() < 100 and c.alpha() > 0 for c in reds)
+    assert model.data(index, Qt.ItemDataRole.AccessibleTextRole) == (
+        "suivi, pièce jointe, document structuré")
 
 
 def test_sent_folders_show_the_recipients(qtbot: QtBot) -> None:

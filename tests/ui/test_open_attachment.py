@@ -92,6 +92,16 @@ def test_in_app_documents_never_touch_the_disk(opener: _FakeLaunch) -> None:
     assert len(opener.viewers) == 4
 
 
+def test_a_viewer_opens_inside_the_screen(opener: _FakeLaunch) -> None:
+    # A page-high viewer on a small laptop screen: the frame stays within reach.
+    opener.show(an_attachment("cr.pdf", "application/pdf", minimal_pdf(["Compte rendu"])))
+    (viewer,) = opener.viewers
+    available = viewer.screen().availableGeometry()
+    assert available.height() < 900  # the offscreen screen is smaller than a page
+    assert available.contains(viewer.frameGeometry().topLeft())
+    assert viewer.height() <= available.height() and viewer.width() <= available.width()
+
+
 def test_an_executable_is_refused_with_the_reason_and_can_be_saved(
     qtbot: QtBot, opener: _FakeLaunch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

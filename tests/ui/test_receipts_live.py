@@ -192,12 +192,35 @@ def test_a_receipt_goes_only_on_click_and_comes_back_linked(
     assert not any(a.content_type in ("message/disposition-notification",
                                       "text/rfc822-headers")
                    for a in receipt_view.attachments)
+    # No paperclip on its row either (the report parts are not attachments).
+    (receipt_row,) = [r for r in jean.messages("INBOX") if r.subject.startswith("Accusé")]
+    assert not receipt_row.has_attachments
     with qtbot.wait_signal(view.message_shown, timeout=LIVE_TIMEOUT_MS) as original:
         notice.label.linkActivated.emit("original")
     assert original.args[0].folder == "Sent" and original.args[0].subject == subject
     assert view.pane.receipt_notice.text().startswith(f"Lu par claire.dubois@{DOMAIN} le ")
+    # Jean's own message asks Claire for a receipt: no bar offers Jean to send one.
+    assert original.args[0].receipt_request is None
+    assert not view.pane.receipt_bar.isVisible()
     sent_rows = {r.subject: r for r in jean.messages("Sent")}
     assert sent_rows[subject].receipt == "read"
+
+
+def test_a_message_from_oneself_asking_a_receipt_shows_no_bar(
+    qtbot: QtBot, view: MailView, mailboxes: tuple[LiveMailService, LiveMailService],
+    dovecot: Dovecot,
+) -> None:
+    jean, _claire = mailboxes
+    subject = f"Note à moi-même {uuid.uuid4().hex[:6]}"
+    jean.send(Draft(draft_id="r-self", to=(f"jean.martin@{DOMAIN}",), subject=subject,
+                    body="Rappel", receipt=True))
+    for folder in ("INBOX", "Sent"):
+        shown = _open(qtbot, view, jean, folder, subject)
+        assert shown.receipt_requested and shown.receipt_request is None
+        assert not view.pane.receipt_bar.isVisible()
+    # Nothing was sent on its own either.
+    assert not [m for _, _, m in _imap_messages(dovecot, "jean.martin", "INBOX")
+                if m.get_content_type() == "multipart/report"]
 
 
 def test_a_mismatched_address_is_said_and_asked_again_and_ignore_sends_nothing(

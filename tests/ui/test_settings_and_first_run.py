@@ -11,6 +11,7 @@ from tests.helpers.fake_desktop import FakeProfileSetup, FakeRefreshingDirectory
 from ui.backend import Services
 from ui.first_run import FirstRunAssistant
 from ui.preferences import Preferences
+from ui.receipt_bar import ReceiptPreference
 from ui.settings_dialog import SettingsDialog
 from ui.workers import WorkerPool
 
@@ -29,6 +30,22 @@ def test_settings_are_saved(qtbot: QtBot, app_home: Path) -> None:
     assert again.language == "fr"
     assert again.extra_anchors == ["/etc/igc-sante/extra.pem"]
     assert again.path.is_relative_to(app_home)
+
+
+def test_the_read_receipt_preference_is_in_the_settings_too(qtbot: QtBot, app_home: Path) -> None:
+    assert ReceiptPreference().policy == "ask"
+    dialog = SettingsDialog(Services(card=None, trust=FakeTrust()), Preferences(), WorkerPool())
+    qtbot.addWidget(dialog)
+    assert dialog.receipts.currentData() == "ask"
+    dialog.receipts.setCurrentIndex(dialog.receipts.findData("never"))
+    dialog.accept()
+    assert ReceiptPreference().policy == "never"  # what the receipt bar reads
+    again = SettingsDialog(Services(card=None, trust=FakeTrust()), Preferences(), WorkerPool())
+    qtbot.addWidget(again)
+    assert again.receipts.currentText() == "Ne jamais envoyer d'accusé de lecture"
+    again.receipts.setCurrentIndex(again.receipts.findData("ask"))
+    again.accept()
+    assert ReceiptPreference().policy == "ask"
 
 
 def test_published_files_refresh_reports_each_source(qtbot: QtBot) -> None:

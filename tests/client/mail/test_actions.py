@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import email
 import email.policy
+from pathlib import Path
+from typing import Any
+
+import pytest
 
 from client.mail import actions
 from client.mail.compose import XDM_FILENAME, build_message, forward, reply
 from client.mail.mailbox import Mailbox, SearchQuery
 from client.mail.reading import parse_message
+from sandbox.dovecot import write_password_config
 from sandbox.xdm_sample import build_sample_xdm_zip, sample_xdm_headers
+from tests.client.mail import _servers
 from tests.client.mail._messages import JEAN, letter
-from tests.client.mail._servers import Dovecot
+from tests.client.mail._servers import Dovecot, PasswordSessionOpener, running_dovecot
 
 
 def _subjects(dovecot: Dovecot, user: str, folder: str) -> list[str]:
@@ -72,6 +78,33 @@ def test_archive_creates_archives_when_the_server_has_none(
     # A second archive finds the folder again instead of creating it.
     dovecot.append(user, "INBOX", letter(subject="Encore").as_bytes())
     assert actions.archive_folder(mailbox) == "Archives"
+
+
+def test_archive_uses_the_server_s_archive_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An operator that announces a ``\\Archive`` folder (RFC 6154), whatever its name,
+    gets the archives there: no "Archives" folder is created beside it."""
+
+    def with_archive(directory: Path, **options: Any) -> Path:
+        path = write_password_config(directory, **options)
+        text = path.read_text()
+        assert "  mailbox Junk {" in text
+        path.write_text(text.replace(
+            "  mailbox Junk {",
+            "  mailbox Classement {\n    special_use = \\Archive\n    auto = subscribe\n  }\n"
+            "  mailbox Junk {", 1))
+        return path
+
+    monkeypatch.setattr(_servers, "write_password_config", with_archive)
+    with running_dovecot() as server:
+        server.reset_user("archiviste")
+        server.append("archiviste", "INBOX", letter(subject="À classer").as_bytes())
+        with Mailbox(PasswordSessionOpener(server, "archiviste")) as mailbox:
+            assert actions.archive_folder(mailbox) == "Classement"
+            moved = actions.archive_messages(mailbox, "INBOX", _uids(mailbox, "INBOX"))
+            assert moved.target == "Classement"
+            assert "Archives" not in {f.name for f in mailbox.folders()}
+        assert _subjects(server, "archiviste", "Classement") == ["À classer"]
+        assert _subjects(server, "archiviste", "INBOX") == []
 
 
 def test_nested_folders_are_created_renamed_and_deleted(

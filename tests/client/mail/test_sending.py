@@ -234,8 +234,27 @@ def test_reply_reply_all_and_forward() -> None:
     assert everyone.cc == (f"autre@{DOMAIN}", f"cadre@{COLLEAGUE_DOMAIN}")
     inline = forward(original, b"", to=[CLAIRE])
     assert inline.subject == "Tr: Avis" and "Ligne 2" in inline.body
+    assert "Date : 02/11/2026 10:00\n" in inline.body  # as the reply's intro, not ISO 8601
     attached = forward(original, b"Subject: Avis\r\n\r\nx\r\n", inline=False)
     assert attached.forwarded is not None
+
+
+def test_a_reply_to_a_structured_document_drops_the_integration_marker() -> None:
+    original = parse_message(
+        (
+            f"From: {CLAIRE}\r\nTo: jean.martin@{DOMAIN}\r\n"
+            "Subject: XDM/1.0/DDM+CR de biologie PAT-TROIS DOMINIQUE 28/03/1979\r\n"
+            "Message-ID: <b1@x>\r\n\r\nCompte rendu joint.\r\n"
+        ).encode()
+    )
+    answer = reply(original, f"jean.martin@{DOMAIN}")
+    assert answer.subject == "Re: CR de biologie PAT-TROIS DOMINIQUE 28/03/1979"
+    again = reply(parse_message(
+        f"From: {CLAIRE}\r\nSubject: Re: XDM/1.0/DDM+CR de biologie\r\n\r\nx\r\n".encode()),
+        f"jean.martin@{DOMAIN}")
+    assert again.subject == "Re: CR de biologie"
+    inline = forward(original, b"", to=[CLAIRE])
+    assert "Objet : CR de biologie PAT-TROIS DOMINIQUE 28/03/1979" in inline.body
 
 
 def test_forward_as_attachment_builds_message_rfc822() -> None:

@@ -53,6 +53,18 @@ def test_has_attachments_from_bodystructure_shapes() -> None:
     assert not has_attachments(None)
 
 
+def test_a_receipt_s_report_parts_are_no_attachment() -> None:
+    text = (b"text", b"plain", (b"charset", b"utf-8"), None, None, b"7bit", 10, 1)
+    mdn = (b"message", b"disposition-notification", None, None, None, b"7bit", 200)
+    headers = (b"text", b"rfc822-headers", (b"charset", b"utf-8"), None, None, b"7bit", 300, 8)
+    dsn = (b"message", b"delivery-status", None, None, None, b"7bit", 200)
+    assert not has_attachments(([text, mdn, headers], b"report"))
+    assert not has_attachments(([text, dsn], b"report"))
+    # A forwarded message is one.
+    forwarded = (b"message", b"rfc822", None, None, None, b"7bit", 900)
+    assert has_attachments(([text, forwarded], b"mixed"))
+
+
 def test_uid_set_compresses_runs() -> None:
     assert uid_set([5, 1, 2, 3, 9, 10, 12]) == "1:3,5,9:10,12"
     with pytest.raises(ValueError):
