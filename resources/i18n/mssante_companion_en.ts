@@ -317,6 +317,14 @@
             <translation>{count} events are not sealed with the keyring's key (earlier version, or keyring unavailable): they cannot be proven intact.</translation>
         </message>
         <message>
+            <source>Journal vérifié en partie : {count} événements, dernière empreinte {digest}.</source>
+            <translation>Log partly checked: {count} events, last digest {digest}.</translation>
+        </message>
+        <message>
+            <source>{count} événements sont scellés par une autre clé (un autre profil, ou le trousseau) que celle de ce poste : ils n'ont PAS été vérifiés.</source>
+            <translation>{count} events are sealed with another key (another profile, or the keyring) than this computer's: they were NOT checked.</translation>
+        </message>
+        <message>
             <source>Code PIN refusé</source>
             <translation>PIN refused</translation>
         </message>
