@@ -458,3 +458,43 @@ def test_a_trail_ending_with_another_writer_s_key_is_not_called_intact(
     out = capsys.readouterr().out
     assert "intact where checked" in out and "NOT checked" in out
     assert "cannot be ruled out" in out
+
+
+def test_loading_a_profile_chooses_the_key_source_of_every_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The one place commands take their profile sets the trail's key: a systemd
+    credential seals, a keyring profile goes back to the keyring."""
+    import base64
+
+    from client.profiles import load_default_profile
+
+    credentials = tmp_path / "credentials"
+    credentials.mkdir()
+    cache_key = os.urandom(32)
+    (credentials / "mssante-cache-key").write_text(base64.b64encode(cache_key).decode())
+    monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(credentials))
+    base = ('[account]\naddress = "dpi@hopital.mssante.fr"\n'
+            '[imap]\nhost = "127.0.0.1"\nport = 9\nsecurity = "starttls"\n'
+            '[smtp]\nhost = "127.0.0.1"\nport = 9\nsecurity = "starttls"\n'
+            '[auth]\nmethod = "certificate"\ncertificate_file = "bal.p12"\n')
+    server = tmp_path / "server.toml"
+    server.write_text(base + '[secrets]\nsource = "systemd-credential"\n', encoding="utf-8")
+    desktop = tmp_path / "desktop.toml"
+    desktop.write_text(base, encoding="utf-8")
+    # Loading checks only that the certificate file exists; nothing here signs in.
+    (tmp_path / "bal.p12").write_bytes(b"not opened by this test")
+
+    load_default_profile(server)
+    assert audit_key.configured_origin() == "systemd-credential"
+    entry = record("send", message_id="<1@x>")
+    assert entry is not None and entry.sealed
+    assert entry.key_id == audit_key.key_id(audit_key.derive_from_cache_key(cache_key))
+    assert main(["audit", "verify", "--profile", str(server)]) == 0
+    assert "derived from the profile's systemd credential" in capsys.readouterr().out
+
+    load_default_profile(desktop)
+    assert audit_key.configured_origin() == "keyring"
+    # No keyring here: the keyring profile cannot check what the credential sealed.
+    assert main(["audit", "verify", "--profile", str(desktop)]) == EXIT_ERROR
+    assert "cannot be checked" in capsys.readouterr().err
