@@ -6,17 +6,25 @@ One JSON object per line in ``<data>/audit/audit.jsonl`` (mode 0600)::
      "fields": {"message_id": "<...>", "recipients": ["..."]}, "prev": "<hex>",
      "alg": "hmac-sha256", "key_id": "<16 hex>", "hash": "<hex>"}
 
-``hash`` is HMAC-SHA256, under a key kept in the OS keyring (:mod:`client.audit_key`),
-over ``prev`` and the canonical JSON of the entry without ``hash`` (sorted keys, no
-spaces); ``prev`` is the previous entry's ``hash`` (64 zeros for the first). Editing,
-inserting, reordering or deleting a line breaks the chain, and without the key nobody
-can recompute it: :meth:`AuditLog.verify` names the first bad entry.
+``hash`` is HMAC-SHA256, under a key kept in the OS keyring or derived from the profile's
+``[secrets]`` source (:mod:`client.audit_key`), over ``prev`` and the canonical JSON of the
+entry without ``hash`` (sorted keys, no spaces); ``prev`` is the previous entry's ``hash``
+(64 zeros for the first). Editing, inserting, reordering or deleting a line breaks the
+chain, and without the key nobody can recompute it: :meth:`AuditLog.verify` names the first
+bad entry.
 
 Entries without ``alg`` are *unsealed*: plain SHA-256 over the same input. They are the
 trail written by earlier versions (kept and reported as such by ``audit verify``; the first
 sealed entry starts a new file and chains on), or entries written while the keyring was
 unavailable; an unsealed entry after a sealed one fails verification, since that is also
 exactly what a rewrite without the key looks like.
+
+Key switch: a user may move a profile from the keyring to a key file, and the desktop app
+(keyring) and a service (key file) may share one trail. The first entry sealed with
+another key than the entry before it names that entry's key in ``prev_key_id`` (under its
+own seal), so relabelling an entry's ``key_id`` to hide an edit is caught by the next entry
+the verifier can check. Entries under a key the verifier does not have are chained but
+not checked, and :class:`VerifyResult` lists them (``runs``): never reported as intact.
 
 Rotation: when the current file reaches ``max_bytes`` it is renamed
 ``audit-<first seq>.jsonl`` and a new one continues the same chain (sequence numbers and
@@ -63,7 +71,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from client.audit_key import AuditKeyUnavailable, key_id, keyring_key
+from client.audit_key import (
+    AuditKeyUnavailable,
+    configured_origin,
+    current_key,
+    key_id,
+    keyring_key,
+)
 from client.errors import ClientError
 from client.paths import app_paths, private_dir
 
@@ -163,6 +177,7 @@ class AuditEntry:
     hash: str = ""
     alg: str = ""
     key_id: str = ""
+    prev_key_id: str = ""
 
     @property
     def sealed(self) -> bool:
@@ -181,6 +196,8 @@ class AuditEntry:
         if self.alg:
             obj["alg"] = self.alg
             obj["key_id"] = self.key_id
+        if self.prev_key_id:
+            obj["prev_key_id"] = self.prev_key_id
         obj["hash"] = self.hash
         return obj
 
@@ -195,6 +212,14 @@ class VerifyResult:
         sealed_from: the first sealed entry's sequence number (None: none yet).
         first_seq: the oldest entry kept (> 1 once rotation removed older files).
         files: how many files the trail spans.
+        runs: consecutive entries of one kind, oldest first: ``(first seq, last seq, kind,
+            key_id)`` where kind is ``unsealed``, ``sealed`` (checked) or ``other-key``
+            (sealed with a key this process does not have: not checked).
+        key_id: the fingerprint of this process's key (empty when nothing was sealed).
+        key_origin: where that key comes from: ``keyring``, ``file``,
+            ``systemd-credential`` (or ``given`` for a key passed to :class:`AuditLog`).
+        end_checked: False when the end marker is sealed with another key (a cut at the
+            end cannot be ruled out by this process).
     """
 
     count: int
@@ -205,6 +230,16 @@ class VerifyResult:
     sealed_from: int | None = None
     first_seq: int = 1
     files: int = 1
+    runs: tuple[tuple[int, int, str, str], ...] = ()
+    key_id: str = ""
+    key_origin: str = "keyring"
+    end_checked: bool = True
+
+    @property
+    def unchecked(self) -> tuple[int, ...]:
+        """Entries sealed with a key this process does not have."""
+        return tuple(n for first, last, kind, _ in self.runs if kind == "other-key"
+                     for n in range(first, last + 1))
 
 
 def default_audit_path() -> Path:
@@ -263,6 +298,7 @@ class _Tail:
     seq: int
     hash: str
     sealed: bool
+    key_id: str = ""
 
 
 class AuditLog:
@@ -284,10 +320,13 @@ class AuditLog:
         self.path = path or default_audit_path()
         # The application's own trail keeps an end marker; a copy (an export) has none.
         self.anchored = path is None if anchored is None else anchored
-        self._key_source = key_source or keyring_key
+        # The process's key is looked up at each append: a profile loaded after this
+        # object was made still decides (:func:`client.audit_key.use_profile_secrets`).
+        self._given_key = key_source
+        self._key_source = key_source or current_key
         # Verifying never creates a key: no key in the keyring means nothing was sealed.
         self._verify_key: Callable[[], bytes] = key_source or (
-            lambda: keyring_key(create=False))
+            lambda: current_key(create=False))
         self.max_bytes = max_bytes
         self.keep = keep
         self._lock = threading.Lock()
@@ -375,6 +414,9 @@ class AuditLog:
         if key is not None:
             payload["alg"] = SEALED
             payload["key_id"] = key_id(key)
+            if tail is not None and tail.sealed and tail.key_id != payload["key_id"]:
+                # A key switch: named under the new seal (see the module's docstring).
+                payload["prev_key_id"] = tail.key_id
             payload["hash"] = _seal(key, prev, payload)
         else:
             payload["hash"] = _chain_hash(prev, payload)
@@ -399,9 +441,15 @@ class AuditLog:
             os.close(fd)
         os.replace(temporary, self.anchor_path)
 
-    def _check_anchor(self, key: bytes | None, hashes: Mapping[int, str], last_seq: int,
-                      where: tuple[Path, int]) -> None:
-        """The end marker is there, sealed, and names an entry the trail holds."""
+    def _check_anchor(self, keys: Mapping[str, bytes], hashes: Mapping[int, str],
+                      last_seq: int, last_sealed: tuple[int, str, str] | None,
+                      where: tuple[Path, int]) -> bool:
+        """The end marker is there, sealed, and names an entry the trail holds.
+
+        Returns False when the marker is sealed with a key this process does not have
+        and names the trail's last sealed entry, under that key (a writer with another
+        key source appended last): the end is then not checked.
+        """
         path, line = where
 
         def bad(reason: str, seq: int = 0) -> AuditTampered:
@@ -414,23 +462,25 @@ class AuditLog:
                       "from the end") from None
         except (OSError, ValueError) as exc:
             raise bad("the trail's end marker is unreadable") from exc
-        if key is None:
-            key = self._verify_key()
         try:
-            seq, link = marker["seq"], marker["hash"]
-            sealed = (isinstance(seq, int) and isinstance(link, str)
-                      and marker.get("key_id") == key_id(key)
-                      and hmac.compare_digest(str(marker.get("mac")),
-                                              _anchor_mac(key, seq, link)))
-        except (KeyError, TypeError) as exc:
+            seq, link, kid = marker["seq"], marker["hash"], marker.get("key_id")
+            if not (isinstance(seq, int) and isinstance(link, str)):
+                raise TypeError("seq or hash")
+            key = keys.get(str(kid))
+            sealed = key is not None and hmac.compare_digest(
+                str(marker.get("mac")), _anchor_mac(key, seq, link))
+        except (KeyError, TypeError, AttributeError) as exc:
             raise bad("the trail's end marker is malformed") from exc
+        if key is None and last_sealed == (seq, kid, link) and seq not in hashes:
+            return False
         if not sealed:
             raise bad("the trail's end marker is not sealed with the audit key")
         if seq > last_seq:
             raise AuditTampered(path, line + 1, f"entries after #{last_seq} are missing "
                                 f"(the trail went on to #{seq})", last_seq + 1)
-        if seq in hashes and hashes[seq] != link:
+        if hashes.get(seq) != link:
             raise bad(f"entry #{seq} is not the one the end marker names", seq)
+        return True
 
     def _maybe_rotate(self, fd: int, tail: _Tail | None, key: bytes | None) -> int:
         """Start a new file when the current one is full, or to begin the sealed chain."""
@@ -462,7 +512,7 @@ class AuditLog:
             path.unlink()
         entry = self._write(fd, tail, key, "audit-pruned", {"through_seq": through,
                                                            "files": len(excess)})
-        return _Tail(entry.seq, entry.hash, True)
+        return _Tail(entry.seq, entry.hash, True, entry.key_id)
 
     def _last_of_segments(self) -> _Tail | None:
         for path in reversed(self.segments()):
@@ -509,25 +559,32 @@ class AuditLog:
 
         Unreadable lines (a write torn by a crash) are tolerated and listed in
         ``torn_lines``: they hide nothing, since removing or altering a real entry breaks
-        the chain of the next one.
+        the chain of the next one. Entries sealed with a key this process does not have
+        (another ``[secrets]`` source) are chained but not checked: ``runs`` says so.
 
         Raises:
             AuditTampered: an entry was edited, removed, inserted, re-chained without
-                the key, or the trail's beginning is missing without a sealed record of
-                its rotation.
-            AuditKeyUnavailable: sealed entries exist and the keyring cannot give the key.
+                the key, relabelled with another key, or the trail's beginning is
+                missing without a sealed record of its rotation.
+            AuditKeyUnavailable: sealed entries exist and the process's key source
+                (keyring or profile) cannot give the key.
         """
-        key: bytes | None = None
+        keys: dict[str, bytes] | None = None
+        primary = ""
         prev, seq, count = _GENESIS, 0, 0
         first_seq, first_at = 1, (self.path, 0)
         sealed_from: int | None = None
         unsealed: list[int] = []
         torn: list[int] = []
+        runs: list[list[Any]] = []
         pruned_through = 0
         files = 0
         last_path: Path | None = None
         last_at = (self.path, 0)
-        # The links of the sealed entries, to check the end marker against.
+        # The key of the previous entry (None: unsealed) and of the last sealed one.
+        prev_kid: str | None = None
+        last_sealed: tuple[int, str, str] | None = None
+        # The links of the checked sealed entries, to check the end marker against.
         hashes: dict[int, str] = {}
         for path, number, obj in self._lines():
             if path != last_path:
@@ -558,27 +615,43 @@ class AuditLog:
                 if obj.get("alg") is None and "key_id" not in obj:
                     if sealed_from is not None:
                         raise bad("not sealed with the audit key (written while the "
-                                  "keyring was unavailable, or rewritten)")
+                                  "key was unavailable, or rewritten)")
                     if obj.get("hash") != _chain_hash(prev, obj):
                         raise bad("content does not match its hash")
                     unsealed.append(seq + 1)
+                    kind, kid = "unsealed", ""
                 else:
                     if obj.get("alg") != SEALED:
                         raise bad(f"unknown seal {obj.get('alg')!r}")
+                    if keys is None:
+                        keys, primary = self._verify_keys()
+                    kid = str(obj.get("key_id"))
+                    key = keys.get(kid)
                     if key is None:
-                        key = self._verify_key()
-                    if obj.get("key_id") != key_id(key):
-                        raise bad("sealed with another key than the keyring's")
-                    if not hmac.compare_digest(str(obj.get("hash")), _seal(key, prev, obj)):
-                        raise bad("content does not match its seal")
+                        kind = "other-key"
+                    else:
+                        kind = "sealed"
+                        if not hmac.compare_digest(str(obj.get("hash")),
+                                                   _seal(key, prev, obj)):
+                            raise bad("content does not match its seal")
+                        expected = prev_kid if prev_kid not in (None, kid) else None
+                        if obj.get("prev_key_id") != expected:
+                            raise bad("the previous entry's key is not the one this entry "
+                                      "names (an entry relabelled with another key)")
+                        if self.anchored:
+                            hashes[seq + 1] = str(obj.get("hash"))
+                        if obj.get("event") == "audit-pruned":
+                            through = obj.get("fields", {}).get("through_seq")
+                            if isinstance(through, int):
+                                pruned_through = max(pruned_through, through)
                     if sealed_from is None:
                         sealed_from = seq + 1
-                    if self.anchored:
-                        hashes[seq + 1] = str(obj.get("hash"))
-                    if obj.get("event") == "audit-pruned":
-                        through = obj.get("fields", {}).get("through_seq")
-                        if isinstance(through, int):
-                            pruned_through = max(pruned_through, through)
+                    last_sealed = (seq + 1, kid, str(obj.get("hash")))
+                prev_kid = kid if kind != "unsealed" else None
+                if runs and runs[-1][2] == kind and runs[-1][3] == kid:
+                    runs[-1][1] = seq + 1
+                else:
+                    runs.append([seq + 1, seq + 1, kind, kid])
             except (TypeError, AttributeError) as exc:  # junk where a value should be
                 raise bad("malformed entry") from exc
             prev, seq, count = str(obj["hash"]), seq + 1, count + 1
@@ -587,13 +660,52 @@ class AuditLog:
                                 f"entries before #{first_seq} are missing", first_seq)
         if count and sealed_from is None and unsealed:
             self._check_no_key_yet(first_at, first_seq)
+        if sealed_from is not None and not any(r[2] == "sealed" for r in runs):
+            # Nothing this process can check: not "intact", and not proof of a rewrite
+            # either (the trail of another profile, or the keyring's on a server).
+            others = sorted({r[3] for r in runs if r[2] == "other-key"})
+            raise AuditKeyUnavailable(
+                f"the trail is sealed with another key (key id {', '.join(others)}) than "
+                f"this process's ({primary}, {self._origin()})")
+        end_checked = True
         if self.anchored and (sealed_from is not None or self.anchor_path.exists()):
-            self._check_anchor(key, hashes, seq, last_at)
+            if keys is None:
+                keys, primary = self._verify_keys()
+            end_checked = self._check_anchor(keys, hashes, seq, last_sealed, last_at)
         return VerifyResult(count, seq, prev, tuple(torn), tuple(unsealed), sealed_from,
-                            first_seq if count else 1, max(files, 1))
+                            first_seq if count else 1, max(files, 1),
+                            tuple((r[0], r[1], r[2], r[3]) for r in runs), primary,
+                            self._origin(), end_checked)
+
+    def _origin(self) -> str:
+        return "given" if self._given_key is not None else configured_origin()
+
+    def _verify_keys(self) -> tuple[dict[str, bytes], str]:
+        """The keys this process can check with, by fingerprint, and its own key's.
+
+        A profile's key comes first; the keyring's, when it has one, is tried too: a
+        trail written before the profile left the keyring is then checked all along.
+        """
+        key = self._verify_key()
+        keys = {key_id(key): key}
+        if self._given_key is None and configured_origin() != "keyring":
+            try:
+                other = keyring_key(create=False)
+            except AuditKeyUnavailable:
+                pass  # a server without a keyring: its entries are listed as unchecked
+            else:
+                keys.setdefault(key_id(other), other)
+        return keys, key_id(key)
 
     def _check_no_key_yet(self, where: tuple[Path, int], first_seq: int) -> None:
-        """An unsealed-only trail is the old format only while no audit key exists."""
+        """An unsealed-only trail is the old format only while no keyring key exists.
+
+        A key derived from a profile's source always exists, so it says nothing about
+        the trail: entries written before the profile's key sealed anything are still
+        the unsealed prefix.
+        """
+        if self._given_key is None and configured_origin() != "keyring":
+            return
         try:
             self._verify_key()
         except AuditKeyUnavailable:
@@ -694,7 +806,8 @@ def _last_entry(fd: int) -> _Tail | None:
                 continue
             try:
                 obj = json.loads(raw)
-                return _Tail(int(obj["seq"]), str(obj["hash"]), obj.get("alg") == SEALED)
+                return _Tail(int(obj["seq"]), str(obj["hash"]), obj.get("alg") == SEALED,
+                             str(obj.get("key_id") or ""))
             except (ValueError, KeyError, TypeError, AttributeError):
                 continue  # a torn line: the chain goes on from the last whole one
         block *= 2
@@ -712,6 +825,7 @@ def _entry(obj: Mapping[str, Any]) -> AuditEntry:
         hash=str(obj.get("hash", "")),
         alg=str(obj.get("alg", "") or ""),
         key_id=str(obj.get("key_id", "") or ""),
+        prev_key_id=str(obj.get("prev_key_id", "") or ""),
     )
 
 

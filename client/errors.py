@@ -36,6 +36,7 @@ is complete (``tests/client/test_error_tree.py`` fails when a class is missing f
         OperatorUnreachable (client.auth.errors)
         SessionEnded (client.auth.errors)
       BridgeError (client.bridge.errors)
+        BridgeNeedsKeyring (client.bridge.errors)
         CardAbsent (client.bridge.errors)
         LocalCertificateError (client.bridge.errors)
         NotLoopback (client.bridge.errors)

@@ -20,3 +20,7 @@ def app_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     home.mkdir()
     monkeypatch.setenv("MSSANTE_COMPANION_HOME", str(home))
     yield home
+    # A profile loaded by the test chose the process's audit key source: not the next one's.
+    from client.audit_key import use_profile_secrets
+
+    use_profile_secrets(None)

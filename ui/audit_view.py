@@ -226,6 +226,19 @@ class AuditView(QWidget):
                     "{count} événements ne sont pas scellés par la clé du trousseau "
                     "(version précédente ou trousseau indisponible) : ils ne peuvent pas "
                     "être prouvés intacts.").format(count=len(snapshot.verified.unsealed)))
+            unchecked = snapshot.verified.unchecked
+            if unchecked or not snapshot.verified.end_checked:
+                # Entries sealed with another profile's key: chained, never called intact.
+                self.status.setText(self.tr(
+                    "Journal vérifié en partie : {count} événements, dernière empreinte "
+                    "{digest}.").format(count=snapshot.verified.count,
+                                       digest=snapshot.verified.last_hash[:16]) + " " + self.tr(
+                    "{count} événements sont scellés par une autre clé (un autre profil, ou "
+                    "le trousseau) que celle de ce poste : ils n'ont PAS été vérifiés.").format(
+                        count=len(unchecked)))
+                self.status.setProperty("alert", True)
+                self.loaded.emit(snapshot)
+                return
             self.status.setProperty("alert", False)
         self.loaded.emit(snapshot)
 

@@ -152,9 +152,9 @@ def table() -> dict[type[BaseException], Wording]:
         }, other="untrusted"),
         ("client.audit_key", "AuditKeyUnavailable"): fixed(QT_TRANSLATE_NOOP(
             "wording",
-            "La clé du journal de sécurité est dans le trousseau du système, indisponible ou "
-            "verrouillé : le journal ne peut pas être vérifié. Déverrouillez le trousseau et "
-            "réessayez.")),
+            "La clé du journal de sécurité n'est pas disponible (trousseau du système "
+            "verrouillé, ou fichier de clé du profil illisible) : le journal ne peut pas être "
+            "vérifié. Déverrouillez le trousseau ou vérifiez le profil, puis réessayez.")),
         # A desktop error that carries its own translated sentence.
         ("ui.tool_windows", "BridgeUnavailable"): Wording(render=str),
         ("client.xdm.errors", "CdaRefused"): fixed(QT_TRANSLATE_NOOP(
@@ -505,6 +505,10 @@ def _known(cancelled: Wording) -> dict[type[BaseException], Wording]:
         bridge.PortUnavailable: with_fields(QT_TRANSLATE_NOOP("wording",
             "Le port %1 est déjà utilisé. Choisissez-en un autre dans le panneau du pont."),
             "port"),
+        bridge.BridgeNeedsKeyring: fixed(QT_TRANSLATE_NOOP("wording",
+            "Le pont a besoin du trousseau du système pour garder son mot de passe local, et "
+            "aucun n'est disponible. Ouvrez une session de bureau ou déverrouillez le "
+            "trousseau.")),
         bridge.LocalCertificateError: fixed(QT_TRANSLATE_NOOP("wording",
             "Le certificat local du pont est illisible. Supprimez-le depuis le panneau du "
             "pont pour en créer un nouveau.")),

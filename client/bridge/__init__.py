@@ -21,6 +21,7 @@ from client.bridge.credentials import BridgePassword, load_or_create_password, r
 from client.bridge.errors import (
     CARD_REMOVED_TEXT,
     BridgeError,
+    BridgeNeedsKeyring,
     CardAbsent,
     LocalCertificateError,
     NotLoopback,
@@ -42,6 +43,7 @@ __all__ = [
     "Bridge",
     "BridgeConfig",
     "BridgeError",
+    "BridgeNeedsKeyring",
     "BridgePassword",
     "BridgeStatus",
     "CardAbsent",

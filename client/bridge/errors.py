@@ -5,6 +5,7 @@
         ├── NotLoopback          an address other than the loopback was asked for
         ├── PortUnavailable      the port is taken (another bridge, another program)
         ├── LocalCertificateError the bridge's TLS certificate cannot be made or read
+        ├── BridgeNeedsKeyring   no keyring to keep the bridge's local password
         └── CardAbsent           no usable card session: removed, or the PIN was refused
 """
 
@@ -15,6 +16,7 @@ from client.errors import ClientError
 __all__ = [
     "CARD_REMOVED_TEXT",
     "BridgeError",
+    "BridgeNeedsKeyring",
     "CardAbsent",
     "LocalCertificateError",
     "NotLoopback",
@@ -66,6 +68,19 @@ class LocalCertificateError(BridgeError):
     def __init__(self, path: str, reason: str) -> None:
         super().__init__(f"{path}: {reason}")
         self.path = path
+        self.reason = reason
+
+
+class BridgeNeedsKeyring(BridgeError):
+    """No usable keyring to keep the bridge's local password (a server without a desktop
+    session): the bridge is a desktop feature.
+
+    Attributes:
+        reason: what the keyring said.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"no keyring for the bridge's local password: {reason}")
         self.reason = reason
 
 

@@ -22,6 +22,7 @@ from client.bridge import (
     DEFAULT_SMTP_PORT,
     Bridge,
     BridgeConfig,
+    BridgeNeedsKeyring,
     CardAbsent,
     CardGate,
     LocalCertificateError,
@@ -145,6 +146,16 @@ def _card_setup(args: argparse.Namespace, profile: Any) -> tuple[Any, Any, Any]:
     return factory, service, watcher
 
 
+def _local_password() -> Any:
+    """The bridge's local password; without a keyring to keep it, say that, not "type it"."""
+    from client.secrets import SecretStoreUnavailable
+
+    try:
+        return load_or_create_password()
+    except SecretStoreUnavailable as exc:
+        raise BridgeNeedsKeyring(exc.reason) from exc
+
+
 def run_bridge(args: argparse.Namespace, stop: threading.Event) -> int:
     """Run until ``stop`` is set (the handler sets it on SIGINT/SIGTERM)."""
     from client.mail.policy import RecipientPolicy, load_trust_space
@@ -159,7 +170,7 @@ def run_bridge(args: argparse.Namespace, stop: threading.Event) -> int:
     certificate = load_or_create_certificate()
     if args.export_cert is not None:
         certificate.export(args.export_cert)
-    password = load_or_create_password()
+    password = _local_password()
     factory, service, watcher = _card_setup(args, profile)
     gate = CardGate(factory, profile.address)
     bridge: Bridge | None = None
@@ -241,6 +252,11 @@ describe_errors({
     PortUnavailable:
         "Port {exc.port} is not available ({exc.reason}): another bridge or program uses it. Stop "
         "it or choose another port with --imap-port / --smtp-port.",
+    BridgeNeedsKeyring:
+        "The bridge needs a system keyring to keep its local password, and none is available "
+        "({exc.reason}). The bridge is a desktop feature: start it in a desktop session, or "
+        "install and unlock a keyring. On a server, send and receive with 'mssante-companion "
+        "spool' instead.",
     LocalCertificateError:
         "The bridge certificate {exc.path} cannot be used ({exc.reason}). Check the permissions "
         "of the folder, or delete the file to make a new one.",

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
 
+from client.audit_key import use_profile_secrets
 from client.errors import ClientError
 from client.paths import app_paths
 from client.profiles.model import (
@@ -104,16 +105,24 @@ def default_profile_path() -> Path:
 def load_default_profile(explicit: str | os.PathLike[str] | None = None) -> Profile:
     """Load ``explicit`` if given, else the default profile.
 
+    This is where every command (and the desktop app) takes its operator profile, so it
+    also points the process's audit trail at the profile's ``[secrets]`` source: a key
+    file or a systemd credential seals the entries with a key derived from the cache key
+    (:func:`client.audit_key.use_profile_secrets`), the keyring keeps the keyring's key.
+
     Raises:
         NoProfile: nothing given and no default profile exists.
         ProfileError: the profile is invalid.
     """
     if explicit:
-        return load_profile(Path(explicit))
-    path = default_profile_path()
-    if not path.exists():
-        raise NoProfile(path)
-    return load_profile(path)
+        profile = load_profile(Path(explicit))
+    else:
+        path = default_profile_path()
+        if not path.exists():
+            raise NoProfile(path)
+        profile = load_profile(path)
+    use_profile_secrets(profile.secrets)
+    return profile
 
 
 def load_profile(path: Path) -> Profile:

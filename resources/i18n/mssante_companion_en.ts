@@ -317,6 +317,14 @@
             <translation>{count} events are not sealed with the keyring's key (earlier version, or keyring unavailable): they cannot be proven intact.</translation>
         </message>
         <message>
+            <source>Journal vérifié en partie : {count} événements, dernière empreinte {digest}.</source>
+            <translation>Log partly checked: {count} events, last digest {digest}.</translation>
+        </message>
+        <message>
+            <source>{count} événements sont scellés par une autre clé (un autre profil, ou le trousseau) que celle de ce poste : ils n'ont PAS été vérifiés.</source>
+            <translation>{count} events are sealed with another key (another profile, or the keyring) than this computer's: they were NOT checked.</translation>
+        </message>
+        <message>
             <source>Code PIN refusé</source>
             <translation>PIN refused</translation>
         </message>
@@ -2809,6 +2817,10 @@
             <translation>Port %1 is already in use. Choose another one in the bridge panel.</translation>
         </message>
         <message>
+            <source>Le pont a besoin du trousseau du système pour garder son mot de passe local, et aucun n'est disponible. Ouvrez une session de bureau ou déverrouillez le trousseau.</source>
+            <translation>The bridge needs the system keyring to keep its local password, and none is available. Open a desktop session or unlock the keyring.</translation>
+        </message>
+        <message>
             <source>Le certificat local du pont est illisible. Supprimez-le depuis le panneau du pont pour en créer un nouveau.</source>
             <translation>The bridge's local certificate cannot be read. Delete it from the bridge panel to create a new one.</translation>
         </message>
@@ -2901,8 +2913,8 @@
             <translation>This revocation list is not signed by a trusted IGC-Santé authority; it was not kept.</translation>
         </message>
         <message>
-            <source>La clé du journal de sécurité est dans le trousseau du système, indisponible ou verrouillé : le journal ne peut pas être vérifié. Déverrouillez le trousseau et réessayez.</source>
-            <translation>The security trail's key is in the system keyring, which is unavailable or locked: the trail cannot be checked. Unlock the keyring and try again.</translation>
+            <source>La clé du journal de sécurité n'est pas disponible (trousseau du système verrouillé, ou fichier de clé du profil illisible) : le journal ne peut pas être vérifié. Déverrouillez le trousseau ou vérifiez le profil, puis réessayez.</source>
+            <translation>The security trail's key is not available (the system keyring is locked, or the profile's key file cannot be read): the trail cannot be checked. Unlock the keyring or check the profile, then try again.</translation>
         </message>
         <message>
             <source>Ce document CDA ne peut pas être affiché : il est endommagé, trop volumineux ou contient des déclarations refusées par sécurité (DTD, entités). Demandez à l'expéditeur de le renvoyer.</source>

@@ -90,6 +90,11 @@ def test_deleting_editing_and_rechaining_without_the_key_fails(tmp_path: Path, h
             _rechain_without_key(objs, lambda prev, obj: hmac.new(
                 guess, _signed_input(prev, obj), hashlib.sha256).hexdigest())
     _write(log.path, objs)
+    if how == "other-key":
+        # Relabelled with a key the verifier does not have: never "intact".
+        with pytest.raises(AuditKeyUnavailable, match="sealed with another key"):
+            log.verify()
+        return
     with pytest.raises(AuditTampered) as info:
         log.verify()
     assert info.value.line == 1 and info.value.seq == 1
@@ -172,7 +177,8 @@ def test_cli_verify_says_which_part_is_keyed(tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     record("sign-in", address="a@x.mssante.fr")  # no keyring here: unsealed
     assert main(["audit", "verify"]) == 0
-    assert "not keyed yet" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "written without a key" in out and "next event starts the keyed trail" in out
     with fake_keyring():
         record("send", message_id="<1@x>")
         assert main(["audit", "verify"]) == 0
@@ -303,3 +309,192 @@ def test_the_app_trail_is_anchored(capsys: pytest.CaptureFixture[str]) -> None:
         path.write_text("".join(lines[:3]), encoding="utf-8")
         assert main(["audit", "verify"]) == AuditTampered.exit_status
         assert "missing" in capsys.readouterr().err
+
+
+# -- a profile's [secrets] source instead of the keyring ---------------------------------
+
+
+def _hkdf_sha256(ikm: bytes, info: bytes, length: int = 32) -> bytes:
+    """RFC 5869 written out with hmac, to check the library's derivation independently."""
+    import hashlib
+    import hmac
+
+    prk = hmac.new(b"\0" * 32, ikm, hashlib.sha256).digest()
+    okm, block = b"", b""
+    for counter in range(1, -(-length // 32) + 1):
+        block = hmac.new(prk, block + info + bytes([counter]), hashlib.sha256).digest()
+        okm += block
+    return okm[:length]
+
+
+def _file_settings(tmp_path: Path, cache_key: bytes, name: str = "cache.key") -> object:
+    import base64
+
+    from client.profiles.model import SecretsSettings
+
+    path = tmp_path / name
+    path.write_text(base64.b64encode(cache_key).decode() + "\n", encoding="ascii")
+    path.chmod(0o600)
+    return SecretsSettings(source="file", cache_key_file=path)
+
+
+def test_the_profile_key_is_hkdf_of_the_cache_key_and_differs_from_it() -> None:
+    cache_key = os.urandom(32)
+    derived = audit_key.derive_from_cache_key(cache_key)
+    assert derived == _hkdf_sha256(cache_key, b"mssante-companion audit key v1")
+    assert len(derived) == 32 and derived != cache_key
+    assert audit_key.derive_from_cache_key(os.urandom(32)) != derived
+    assert audit_key.HKDF_INFO == b"mssante-companion audit key v1"
+
+
+def test_a_file_source_seals_without_a_keyring(tmp_path: Path) -> None:
+    cache_key = os.urandom(32)
+    audit_key.use_profile_secrets(_file_settings(tmp_path, cache_key))  # type: ignore[arg-type]
+    entry = record("send", message_id="<1@x>")
+    assert entry is not None and entry.sealed
+    assert entry.key_id == audit_key.key_id(audit_key.derive_from_cache_key(cache_key))
+    assert entry.key_id != audit_key.key_id(cache_key)
+    result = AuditLog().verify()
+    assert result.runs == ((1, 1, "sealed", entry.key_id),)
+    assert (result.key_origin, result.unchecked, result.end_checked) == ("file", (), True)
+    # Neither key is written anywhere beside the log.
+    audit_dir = AuditLog().path.parent
+    for path in audit_dir.iterdir():
+        data = path.read_bytes()
+        assert cache_key not in data and cache_key.hex().encode() not in data
+
+
+def test_an_unreadable_source_writes_unsealed_and_says_why(tmp_path: Path) -> None:
+    from client.profiles.model import SecretsSettings
+
+    audit_key.use_profile_secrets(SecretsSettings(source="file",
+                                                  cache_key_file=tmp_path / "absent"))
+    entry = record("send", message_id="<1@x>")
+    assert entry is not None and not entry.sealed
+    with pytest.raises(AuditKeyUnavailable, match="does not exist"):
+        audit_key.current_key()
+
+
+def test_unsealed_then_profile_sealed_is_reported_stretch_by_stretch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    for n in range(3):  # a server before the profile's key: no keyring, unsealed
+        record("send", message_id=f"<{n}@x>")
+    # Until the profile's key seals something, the unsealed trail is not "replaced".
+    audit_key.use_profile_secrets(_file_settings(tmp_path, os.urandom(32)))  # type: ignore[arg-type]
+    assert AuditLog().verify().runs == ((1, 3, "unsealed", ""),)
+    record("send", message_id="<3@x>")
+    record("send", message_id="<4@x>")
+    result = AuditLog().verify()
+    assert [r[:3] for r in result.runs] == [(1, 3, "unsealed"), (4, 5, "sealed")]
+    assert (result.unsealed, result.sealed_from) == ((1, 2, 3), 4)
+    assert main(["audit", "verify"]) == 0
+    out = capsys.readouterr().out
+    assert "Events #1-#3 were written without a key" in out
+    assert "keyed trail starts at #4" in out
+    assert "Events #4-#5 are sealed with the key derived from the profile's cache key file" in out
+    # A rewrite of a sealed entry is still caught, and so is a cut at the end.
+    objs = _lines(AuditLog().path)
+    saved = [dict(o) for o in objs]
+    objs[-2]["fields"] = {"message_id": "<forged@x>"}
+    _write(AuditLog().path, objs)
+    with pytest.raises(AuditTampered, match="does not match its seal"):
+        AuditLog().verify()
+    _write(AuditLog().path, saved[:-1])
+    with pytest.raises(AuditTampered, match="entries after #4 are missing"):
+        AuditLog().verify()
+
+
+def test_a_switch_from_the_keyring_to_a_profile_is_named_and_checked(tmp_path: Path) -> None:
+    settings = _file_settings(tmp_path, os.urandom(32))
+    with fake_keyring():
+        record("sign-in", address="a@x.mssante.fr")
+        record("send", message_id="<1@x>")
+        keyring_id = audit_key.key_id(audit_key.keyring_key(create=False))
+        audit_key.use_profile_secrets(settings)  # type: ignore[arg-type]
+        third = record("send", message_id="<2@x>")
+        record("send", message_id="<3@x>")
+        assert third is not None and third.prev_key_id == keyring_id
+        # With the keyring at hand too, the whole trail is checked.
+        both = AuditLog().verify()
+        assert [r[2] for r in both.runs] == ["sealed", "sealed"] and both.unchecked == ()
+    audit_key.forget_cached_key()
+    # On the server (no keyring): the keyring's stretch is listed as not checked.
+    result = AuditLog().verify()
+    assert result.runs[0] == (1, 2, "other-key", keyring_id)
+    assert result.runs[1][:3] == (3, 4, "sealed")
+    assert (result.unchecked, result.end_checked) == ((1, 2), True)
+
+
+def test_relabelling_an_entry_with_another_key_to_hide_an_edit_fails(tmp_path: Path) -> None:
+    audit_key.use_profile_secrets(_file_settings(tmp_path, os.urandom(32)))  # type: ignore[arg-type]
+    for n in range(4):
+        record("send", message_id=f"<{n}@x>", recipients=[f"r{n}@y.mssante.fr"])
+    objs = _lines(AuditLog().path)
+    objs[1]["fields"] = {"message_id": "<1@x>", "recipients": ["someone@else.mssante.fr"]}
+    objs[1]["key_id"] = audit_key.key_id(os.urandom(32))  # "sealed elsewhere": not checked
+    _write(AuditLog().path, objs)
+    with pytest.raises(AuditTampered) as info:
+        AuditLog().verify()
+    assert info.value.seq == 3 and "relabelled" in info.value.reason
+
+
+def test_a_trail_ending_with_another_writer_s_key_is_not_called_intact(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The desktop (keyring) and a service (key file) share one trail; the desktop wrote last."""
+    settings = _file_settings(tmp_path, os.urandom(32))
+    audit_key.use_profile_secrets(settings)  # type: ignore[arg-type]
+    record("send", message_id="<1@x>")
+    with fake_keyring():
+        audit_key.use_profile_secrets(None)
+        record("sign-in", address="a@x.mssante.fr")
+    audit_key.forget_cached_key()
+    audit_key.use_profile_secrets(settings)  # type: ignore[arg-type]
+    result = AuditLog().verify()
+    assert [r[2] for r in result.runs] == ["sealed", "other-key"]
+    assert (result.unchecked, result.end_checked) == ((2,), False)
+    assert main(["audit", "verify"]) == 0
+    out = capsys.readouterr().out
+    assert "intact where checked" in out and "NOT checked" in out
+    assert "cannot be ruled out" in out
+
+
+def test_loading_a_profile_chooses_the_key_source_of_every_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The one place commands take their profile sets the trail's key: a systemd
+    credential seals, a keyring profile goes back to the keyring."""
+    import base64
+
+    from client.profiles import load_default_profile
+
+    credentials = tmp_path / "credentials"
+    credentials.mkdir()
+    cache_key = os.urandom(32)
+    (credentials / "mssante-cache-key").write_text(base64.b64encode(cache_key).decode())
+    monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(credentials))
+    base = ('[account]\naddress = "dpi@hopital.mssante.fr"\n'
+            '[imap]\nhost = "127.0.0.1"\nport = 9\nsecurity = "starttls"\n'
+            '[smtp]\nhost = "127.0.0.1"\nport = 9\nsecurity = "starttls"\n'
+            '[auth]\nmethod = "certificate"\ncertificate_file = "bal.p12"\n')
+    server = tmp_path / "server.toml"
+    server.write_text(base + '[secrets]\nsource = "systemd-credential"\n', encoding="utf-8")
+    desktop = tmp_path / "desktop.toml"
+    desktop.write_text(base, encoding="utf-8")
+    # Loading checks only that the certificate file exists; nothing here signs in.
+    (tmp_path / "bal.p12").write_bytes(b"not opened by this test")
+
+    load_default_profile(server)
+    assert audit_key.configured_origin() == "systemd-credential"
+    entry = record("send", message_id="<1@x>")
+    assert entry is not None and entry.sealed
+    assert entry.key_id == audit_key.key_id(audit_key.derive_from_cache_key(cache_key))
+    assert main(["audit", "verify", "--profile", str(server)]) == 0
+    assert "derived from the profile's systemd credential" in capsys.readouterr().out
+
+    load_default_profile(desktop)
+    assert audit_key.configured_origin() == "keyring"
+    # No keyring here: the keyring profile cannot check what the credential sealed.
+    assert main(["audit", "verify", "--profile", str(desktop)]) == EXIT_ERROR
+    assert "cannot be checked" in capsys.readouterr().err

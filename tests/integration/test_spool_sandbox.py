@@ -12,6 +12,7 @@ import collections
 import dataclasses
 import json
 import signal
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -246,6 +247,44 @@ def test_mail_commands_work_without_a_desktop_keyring(
     refused = spool_home.run("mail", "folders", "--json")
     assert refused.returncode == 6  # authentication
     assert "does not open it" in json.loads(refused.stdout)["error"]["message"]
+
+    _audit_is_sealed_with_the_profile_key(spool_home, doctor)
+
+
+def _audit_is_sealed_with_the_profile_key(spool_home: SpoolHome, doctor: str) -> None:
+    """No keyring: the sends above were sealed with the key derived from the profile's cache
+    key, ``audit verify --profile`` proves them, and a rewritten entry then fails."""
+    verified = spool_home.run("audit", "verify", "--json")
+    assert verified.returncode == 0, verified.stderr
+    report = json.loads(verified.stdout)
+    assert report["key_origin"] == "file" and report["unsealed"] == []
+    assert report["unchecked"] == [] and report["end_checked"] is True
+    assert [r["kind"] for r in report["runs"]] == ["sealed"]
+    trail = Path(report["path"])
+    lines = [json.loads(line) for line in trail.read_text(encoding="utf-8").splitlines()]
+    assert all(e["alg"] == "hmac-sha256" and e["key_id"] == report["key_id"] for e in lines)
+    sends = [e for e in lines if e["event"] == "send"]
+    assert sends and sends[0]["fields"]["recipients"] == [doctor]
+    # The cache key is not written beside the log (and the audit key never is).
+    cache_key = (spool_home.root / "secrets" / "cache-key").read_text(encoding="ascii").strip()
+    for path in trail.parent.iterdir():
+        assert cache_key not in path.read_text(encoding="utf-8", errors="replace")
+
+    # Without the profile this server has no key: not "intact", the trail is not checked.
+    bare = [part for part in spool_home.command("audit", "verify")
+            if part not in ("--profile", str(spool_home.profile))]
+    unchecked = subprocess.run(bare, env=spool_home.env, capture_output=True, text=True,
+                               timeout=300, check=False, start_new_session=True)
+    assert unchecked.returncode != 0 and "intact" not in unchecked.stdout
+    assert "cannot be checked" in unchecked.stderr
+
+    # Someone with write access to the log changes who the message went to.
+    sends[0]["fields"]["recipients"] = ["someone@else.mssante.fr"]
+    trail.write_text("".join(json.dumps(e) + "\n" for e in lines), encoding="utf-8")
+    tampered = spool_home.run("audit", "verify")
+    assert tampered.returncode == 3, tampered.stdout + tampered.stderr
+    assert "does not match its seal" in tampered.stderr
+    assert f"event #{sends[0]['seq']}" in tampered.stderr
 
 
 def test_doctor_of_a_certificate_profile_skips_the_card_and_signs_in(

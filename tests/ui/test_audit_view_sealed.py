@@ -41,6 +41,20 @@ def test_a_missing_key_is_worded(qtbot: QtBot, tmp_path: Path) -> None:
     assert "AuditKeyUnavailable" not in view.status.text()
 
 
+def test_events_under_another_key_are_not_called_intact(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    AuditLog(path, key_source=_key).append("sign-in", address="a@x.fr")
+    AuditLog(path, key_source=lambda: bytes(range(32))).append("send", message_id="<1@x>")
+    view = AuditView(AuditLog(path, key_source=_key))
+    qtbot.addWidget(view)
+    with qtbot.wait_signal(view.loaded, timeout=10_000):
+        view.refresh()
+    text = view.status.text()
+    assert text.startswith("Journal vérifié en partie") and "intact" not in text
+    assert "1 événements sont scellés par une autre clé" in text
+    assert view.status.property("alert") is True
+
+
 def test_new_events_have_labels() -> None:
     for event in ("bridge-login-failed", "pin-refused", "audit-pruned"):
         assert event_label(event) != event

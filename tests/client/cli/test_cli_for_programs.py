@@ -254,3 +254,11 @@ def test_e_cps_without_a_national_identifier_is_a_usage_error(
     assert document["kind"] == "usage" and document["exit_status"] == EXIT_USAGE
     assert "national identifier" in document["message"]
     assert "national identifier" in result.stderr
+
+
+def test_the_bridge_without_a_keyring_says_it_is_a_desktop_feature(tmp_path: Path) -> None:
+    result = _cli(_profile(tmp_path), "bridge", "--imap-port", "0", "--smtp-port", "0")
+    document = json.loads(result.stdout)["error"]
+    assert document["code"] == "bridge-needs-keyring", result.stderr
+    assert "desktop feature" in document["message"] and "keyring" in document["message"]
+    assert "type the password" not in document["message"]
