@@ -180,6 +180,24 @@ _MAX_EXPANSION = 16
 _NO_DIGITS = str.maketrans("0123456789", " " * 10)
 
 
+def indexed_address_words(address: str) -> list[str]:
+    """The words :meth:`DirectoryIndex.lookup` asks the ``ident`` column for.
+
+    The index holds the address without ".mssante.fr" and without the digits that end
+    its local part (importer._ADDRESS_TEXT); indexes built before that dropped every
+    digit. The words both forms share find the address in either index; an address
+    whose every word holds a digit ("a1@b2") falls back to the current form.
+    """
+    folded = address.strip().casefold()
+    local, at, domain = folded.partition("@")
+    current = query_words(
+        local.rstrip("0123456789") + at + domain.replace(".mssante.fr", ""), limit=None
+    )
+    every_digit = set(query_words(folded.replace(".mssante.fr", "").translate(_NO_DIGITS),
+                                  limit=None))
+    return [w for w in current if w in every_digit] or current
+
+
 def _unique(entries: list[DirectoryEntry], limit: int) -> list[DirectoryEntry]:
     """The first entry of each address, at most ``limit``."""
     seen: dict[str, DirectoryEntry] = {}
@@ -460,9 +478,7 @@ class DirectoryIndex:
     def lookup(self, address: str) -> DirectoryEntry | None:
         """The directory entry of an exact address (any case), or ``None``."""
         address = address.strip()
-        # The address as indexed: no ".mssante.fr", no digits (importer._ADDRESS_TEXT).
-        indexed = address.casefold().replace(".mssante.fr", "").translate(_NO_DIGITS)
-        words = query_words(indexed, limit=None)
+        words = indexed_address_words(address)
         if "@" not in address or not words:
             return None
         match = " AND ".join("ident:" + _quote(w) for w in words)

@@ -244,10 +244,11 @@ def test_windows_1252_copy_is_read(tmp_path: Path) -> None:
     "secretariat.0123456789@x.mssante.fr", "a.mssante.fr.b@c.mssante.fr", "sans-chiffre@y.fr",
 ])
 def test_indexed_address_text_drops_suffix_and_digits(address: str) -> None:
-    # The text the index holds for an address is the one lookup() recomputes in Python.
+    # The words lookup() asks for are words of the text the index holds for an address.
     import sqlite3
 
     from client.directory.importer import _ADDRESS_TEXT
+    from client.directory.index import indexed_address_words, query_words
 
     conn = sqlite3.connect(":memory:")
     try:
@@ -256,6 +257,7 @@ def test_indexed_address_text_drops_suffix_and_digits(address: str) -> None:
         ).fetchone()
     finally:
         conn.close()
-    expected = address.replace(".mssante.fr", "").translate(str.maketrans("0123456789",
-                                                                          " " * 10))
-    assert indexed == expected
+    local, _, domain = indexed.partition("@")
+    assert not domain.endswith(".mssante.fr")
+    assert not local[-1:].isdigit()  # "martin2" would be one more term per counter
+    assert set(indexed_address_words(address)) <= set(query_words(indexed, limit=None))
