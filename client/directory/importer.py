@@ -260,7 +260,8 @@ _ADDRESS_TEXT = (
 _FILL_FTS = (
     "INSERT INTO entry_fts(rowid, name, organization, place, work, ident) "  # noqa: S608
     "SELECT ? + id, family_name || ' ' || given_name, "
-    "organization || ' ' || iif(trade_name = organization, '', trade_name) || ' ' || service, "
+    "organization || ' ' || iif(trade_name = organization COLLATE NOCASE, '', trade_name)"
+    " || ' ' || service, "
     "city || ' ' || postal_code, profession || ' ' || specialty, "
     f"{_ADDRESS_TEXT} FROM entry WHERE bal_type = ? ORDER BY id"
 )
