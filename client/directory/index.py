@@ -40,6 +40,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "default_index_path",
     "fold",
+    "indexed_address_words",
     "query_words",
 ]
 

@@ -71,6 +71,22 @@ def test_bom_crlf_and_reordered_columns(tmp_path: Path) -> None:
         assert (jean.family_name, jean.postal_code, jean.city) == ("MARTIN", "69002", "LYON")
 
 
+def test_spaces_around_address_and_national_id_are_dropped(tmp_path: Path) -> None:
+    # Batches without such spaces skip trim(): the padded row must not slip through.
+    lines = _sample_lines()
+    address, national = COLUMNS.index("Adresse BAL"), COLUMNS.index("Identification nationale PP")
+    fields = lines[1].split("|")
+    assert fields[address] == JEAN
+    fields[address], fields[national] = f"  {JEAN} ", f" {fields[national]}  "
+    lines[1] = "|".join(fields)
+    import_extraction(_write(tmp_path / "x.txt", lines), tmp_path / "i.sqlite3")
+    with DirectoryIndex(tmp_path / "i.sqlite3") as index:
+        jean = index.lookup(JEAN)
+        assert jean is not None and jean.address == JEAN
+        assert jean.national_id == fields[national].strip()
+        assert index.search(jean.national_id)[0].address == JEAN
+
+
 def test_wrong_header_names_the_missing_columns(tmp_path: Path, previous_index: Path) -> None:
     lines = _sample_lines()
     lines[0] = lines[0].replace("Adresse BAL", "Adresse").replace("Nom d'exercice", "Nom")
