@@ -227,13 +227,16 @@ class ExtractionReader:
 
     def _block(self, block: bytes) -> list[tuple[str, ...]]:
         """The valid rows of whole lines ``block`` (ending with a line feed)."""
+        # Byte searches (memchr) are cheaper than searching the decoded text.
+        if b"\x00" in block:
+            return self._slow_block(block)
         try:
             text = block.decode(self.encoding)
         except UnicodeDecodeError:
             return self._slow_block(block)
-        if "\x00" in text:
-            return self._slow_block(block)
-        return self._lines(text.replace("\r\n", "\n").split("\n")[:-1])
+        if b"\r" in block:
+            text = text.replace("\r\n", "\n")
+        return self._lines(text.split("\n")[:-1])
 
     def _slow_block(self, block: bytes) -> list[tuple[str, ...]]:
         valid: list[tuple[str, ...]] = []

@@ -3,7 +3,7 @@
 One file, ``directory.sqlite3`` under ``app_paths().data``, replaced atomically by each
 import (:mod:`client.directory.importer`). ``entry`` holds the display fields;
 ``entry_fts`` is a contentless FTS5 table (``unicode61 remove_diacritics 2`` folds case
-and accents, prefix indexes make 1 to 3 letter prefixes cheap) over five columns: the
+and accents, a prefix index makes 2-letter prefixes cheap) over five columns: the
 names, the organisation (with service and trade name), the place (city, postal code),
 the work (profession and specialty labels) and the identifiers (address, national id).
 
@@ -40,6 +40,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "default_index_path",
     "fold",
+    "indexed_address_words",
     "query_words",
 ]
 
@@ -69,7 +70,7 @@ CREATE TABLE entry(
 CREATE VIRTUAL TABLE entry_fts USING fts5(
     name, organization, place, work, ident,
     content='', detail=column, columnsize=0,
-    tokenize="unicode61 remove_diacritics 2", prefix='2 3'
+    tokenize="unicode61 remove_diacritics 2", prefix='2'
 );
 CREATE TABLE term(
     term TEXT NOT NULL, col TEXT NOT NULL, docs INTEGER NOT NULL,
@@ -180,6 +181,24 @@ _MAX_EXPANSION = 16
 _NO_DIGITS = str.maketrans("0123456789", " " * 10)
 
 
+def indexed_address_words(address: str) -> list[str]:
+    """The words :meth:`DirectoryIndex.lookup` asks the ``ident`` column for.
+
+    The index holds the address without ".mssante.fr" and without the digits that end
+    its local part (importer._ADDRESS_TEXT); indexes built before that dropped every
+    digit. The words both forms share find the address in either index; an address
+    whose every word holds a digit ("a1@b2") falls back to the current form.
+    """
+    folded = address.strip().casefold()
+    local, at, domain = folded.partition("@")
+    current = query_words(
+        local.rstrip("0123456789") + at + domain.replace(".mssante.fr", ""), limit=None
+    )
+    every_digit = set(query_words(folded.replace(".mssante.fr", "").translate(_NO_DIGITS),
+                                  limit=None))
+    return [w for w in current if w in every_digit] or current
+
+
 def _unique(entries: list[DirectoryEntry], limit: int) -> list[DirectoryEntry]:
     """The first entry of each address, at most ``limit``."""
     seen: dict[str, DirectoryEntry] = {}
@@ -241,9 +260,10 @@ class _Search:
         ]
         if not terms:
             return None
-        if len(word) <= 3 or len(terms) > _MAX_EXPANSION:
-            # A prefix index (2 and 3 letters) answers lazily; longer prefixes with
-            # many completions are rare and their doclists small.
+        if len(word) <= 2 or len(terms) > _MAX_EXPANSION:
+            # The 2-letter prefix index answers lazily; longer prefixes with many
+            # completions ("mar") merge their doclists first, which stays within a few
+            # milliseconds (a 3-letter index cost the import about 5% of its work).
             return _quote(word) + "*"
         # Explicit terms: FTS5 walks their doclists lazily and stops at LIMIT, where a
         # prefix without a prefix index would first merge every matching doclist.
@@ -460,9 +480,7 @@ class DirectoryIndex:
     def lookup(self, address: str) -> DirectoryEntry | None:
         """The directory entry of an exact address (any case), or ``None``."""
         address = address.strip()
-        # The address as indexed: no ".mssante.fr", no digits (importer._ADDRESS_TEXT).
-        indexed = address.casefold().replace(".mssante.fr", "").translate(_NO_DIGITS)
-        words = query_words(indexed, limit=None)
+        words = indexed_address_words(address)
         if "@" not in address or not words:
             return None
         match = " AND ".join("ident:" + _quote(w) for w in words)
