@@ -21,6 +21,7 @@ from client.profiles import load_profile
 from sandbox import ecps
 from sandbox.identities import DOCTOR
 from sandbox.operator import Sandbox
+from sandbox.reader import VirtualReader
 from tests.helpers.fake_keyring import fake_keyring
 from tests.helpers.timeouts import LIVE_TIMEOUT, LIVE_TIMEOUT_MS
 from ui.backend import Services
@@ -95,11 +96,15 @@ def _gateway_token_answers(sandbox: Sandbox) -> float:
     return 0.0
 
 
-def test_the_card_signs_in_through_the_gateway(qtbot: QtBot, sandbox_operator: Sandbox) -> None:
+@pytest.mark.reader
+def test_the_card_signs_in_through_the_gateway(qtbot: QtBot, sandbox_operator: Sandbox,
+                                               virtual_reader: VirtualReader) -> None:
     """The card proves the user at the wallet, the gateway (which alone holds the client
     secret) exchanges the code, the mailbox opens with XOAUTH2; the workstation keeps no
-    secret of the gateway's. The SoftHSM card is read through its PKCS#11 module directly."""
+    secret of the gateway's. The CPS card is in the virtual reader, as a user's is: the
+    app takes an empty reader's word over a PKCS#11 token that stays present."""
     sandbox_operator.set_production_psc(True)
+    virtual_reader.insert("cps", 0)
     with fake_keyring():
         paths = app_paths().ensure()
         profile = load_profile(Path(sandbox_operator.profile_gateway))
@@ -130,3 +135,4 @@ def test_the_card_signs_in_through_the_gateway(qtbot: QtBot, sandbox_operator: S
         finally:
             window.close()
             sandbox_operator.set_production_psc(False)
+            virtual_reader.remove(0)
