@@ -236,14 +236,14 @@ def _card_to_check(service: CardService, reader: str | None, serial: str | None
         TokenNotPresent: no card at all.
         ChosenCardAbsent: a card is named and none matches it.
     """
-    if not reader and not serial:
-        cards = service.read_all()
-        usable = [c for c in cards if c.auth_certificate is not None]
-        if len(usable) < 2:
-            return service.read_card(), []
-        return usable[0], usable[1:]
     usable = [c for c in service.read_all() if c.auth_certificate is not None]
-    return named_cards(usable, reader, serial)[0], []
+    if reader or serial:
+        return named_cards(usable, reader, serial)[0], []
+    if usable:
+        return usable[0], usable[1:]
+    # No CPS card: read_card says there is none, or gives the blank or foreign card the
+    # caller words as such.
+    return service.read_card(), []
 
 
 def check_certificate(ctx: DoctorContext) -> CheckResult:
