@@ -272,8 +272,9 @@ def _fill_sentence(sentence: str, exc: BaseException) -> str:
 
 @describe_error.register
 def _describe_file_exists(exc: FileExistsError) -> str:
-    return (f"{exc.filename} already exists; nothing was written: choose another file or "
-            "add --overwrite.")
+    # The command that raises it says how to go on (e.g. "add --overwrite") in strerror.
+    what = exc.filename or exc
+    return f"{what}: {exc.strerror or 'already exists'}; nothing was written."
 
 
 @describe_error.register

@@ -145,7 +145,8 @@ def _notes(result: VerifyResult) -> list[str]:
 def _export(args: argparse.Namespace) -> int:
     if args.output.exists() and not args.overwrite:
         # A previous export kept for comparison must not be lost to a repeated command.
-        raise FileExistsError(errno.EEXIST, "the file already exists", str(args.output))
+        raise FileExistsError(errno.EEXIST, "already exists (choose another file, or add "
+                              "--overwrite to replace it)", str(args.output))
     _use_profile_key(args)
     count = AuditLog().export(args.output, fmt=args.format)
     if option(args, "json", False):

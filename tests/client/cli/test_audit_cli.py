@@ -71,7 +71,7 @@ def test_export_keeps_an_existing_file_unless_told(
     captured = capsys.readouterr()
     error = json.loads(captured.out)["error"]
     assert (error["kind"], error["exit_status"]) == ("exists", 5)
-    assert "already exists; nothing was written" in error["message"]
+    assert error["message"].endswith("replace it); nothing was written.")
     assert "--overwrite" in captured.err
     assert out.read_text(encoding="utf-8") == "an earlier export kept for comparison\n"
     assert main(["audit", "export", str(out), "--overwrite"]) == 0
