@@ -119,8 +119,10 @@ def run_desktop_app(argv: Sequence[str], *, on_ready: Callable[[MainWindow], Non
     """
     from ui.i18n import install_language
     from ui.palette import follow_system_palette
+    from ui.responsiveness import prefer_gui_thread
 
     app = create_application(argv)
+    prefer_gui_thread()
     # Installed first: macOS sends a clicked link as an event once the loop runs.
     early_links = _EarlyLinks(app)
     app.installEventFilter(early_links)
