@@ -15,12 +15,12 @@ worker to the first screen painted with rows), each sort on an indexed column (t
 click to the reordered screen painted), each scroll jump (to the new screen painted,
 worst of 20). A 10 ms heartbeat records the worst GUI-thread stall over all of it; its
 baseline is the same heartbeat with the app idle. Then a sort on the sealed subject and
-one on the sealed correspondent (the first unseals every row on a worker, the second
-reuses the texts): their row's target is the worst stall (under 50 ms), their times are
-reported with it (the list stays usable and reorders when ready). The ``baseline`` of the time
-rows is the path the list took before, measured in the same run: every row read from the
-cache into a Python list and set on the model (open), or sorted in Python on the GUI
-thread (sort), a scroll over rows held in memory (scroll).
+one on the sealed correspondent, timed the same way with their own worst stall: the
+folder was written as the sync writes it, so its sort keys are one ordered sealed
+segment (:mod:`client.mail.sort_index`), and the first sort reads it on a worker. The
+``baseline`` of the time rows is the path the list took before, measured in the same
+run: every row read from the cache into a Python list and set on the model (open), or
+sorted in Python on the GUI thread (sort), a scroll over rows held in memory (scroll).
 
 **Sign-in to inbox.** A private Dovecot holds 10,000 messages in INBOX, already synced
 into the cache by an earlier session. Measured from the moment the PIN is accepted (the
@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -129,7 +130,7 @@ def _open_sort_scroll(tmp: Path) -> list[dict[str, object]]:
     settled = time.perf_counter() + 0.3
     _spin(lambda: time.perf_counter() > settled, timeout=30)
     heartbeat.start()
-    # The sealed columns: the first unseals every row on a worker, the next reuses them.
+    # The sealed columns: the first reads the folder's stored keys, the next reuses them.
     sealed = [sort(column, Qt.SortOrder.AscendingOrder, 300)
               for column in (Column.SUBJECT, Column.SENDER)]
     sealed_worst = heartbeat.stop()
@@ -143,7 +144,7 @@ def _open_sort_scroll(tmp: Path) -> list[dict[str, object]]:
     held.set_messages(everything)
     old_open = time.perf_counter() - started
     old_sorts: list[float] = []
-    for column, order in indexed:
+    for column, order in (*indexed, (Column.SUBJECT, up), (Column.SENDER, up)):
         started = time.perf_counter()
         held.sort(column, order)
         old_sorts.append(time.perf_counter() - started)
@@ -166,7 +167,9 @@ def _open_sort_scroll(tmp: Path) -> list[dict[str, object]]:
         _row(f"open a {n}-message cached folder, to rows shown (s)", opened, old_open,
              TARGET_SECONDS),
         _row(f"sort a {n}-message cached folder, date/size/status, worst (s)", max(sorts),
-             max(old_sorts), TARGET_SECONDS),
+             max(old_sorts[:len(indexed)]), TARGET_SECONDS),
+        _row(f"sort a {n}-message cached folder, sealed subject/correspondent, worst (s)",
+             max(sealed), max(old_sorts[len(indexed):]), TARGET_SECONDS),
         _row(f"scroll a {n}-message cached folder, worst of {SCROLLS} jumps (s)",
              max(scrolls), max(old_scrolls), TARGET_SECONDS),
         {"name": f"GUI worst stall opening, sorting, scrolling {n} cached messages (ms)",
@@ -177,7 +180,7 @@ def _open_sort_scroll(tmp: Path) -> list[dict[str, object]]:
                  " (ms)",
          "measured": round(sealed_worst, 1), "baseline": round(idle_worst, 1),
          "ratio": round(sealed_worst / idle_worst, 2),
-         "target": f"< {TARGET_STALL_MS:.0f} ms (sorts {sealed[0]:.2f} / {sealed[1]:.2f} s)",
+         "target": f"< {TARGET_STALL_MS:.0f} ms",
          "met": sealed_worst < TARGET_STALL_MS},
     ]
 
@@ -261,12 +264,18 @@ def run() -> list[dict[str, object]]:
     """The rows of both measurements."""
     from PySide6.QtWidgets import QApplication
 
+    from ui.responsiveness import prefer_gui_thread
+
     app = QApplication.instance() or QApplication([])
-    with tempfile.TemporaryDirectory(prefix="bench-list-") as tmp:
-        os.environ.setdefault("MSSANTE_COMPANION_HOME", tmp)
-        rows = _open_sort_scroll(Path(tmp))
-        rows += _sign_in(Path(tmp))
-        app.processEvents()
+    previous = prefer_gui_thread()  # as run_desktop_app does
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-list-") as tmp:
+            os.environ.setdefault("MSSANTE_COMPANION_HOME", tmp)
+            rows = _open_sort_scroll(Path(tmp))
+            rows += _sign_in(Path(tmp))
+            app.processEvents()
+    finally:
+        sys.setswitchinterval(previous)
     return rows
 
 

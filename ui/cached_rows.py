@@ -4,8 +4,9 @@
 folder's UIDs in date order (from an SQLite index, nothing decrypted), the first window
 of rows already unsealed, and methods the message list calls from workers as the user
 scrolls (:meth:`CachedRows.fetch`) or sorts (:meth:`CachedRows.sql_order`, or
-:meth:`CachedRows.texts` for the sealed columns: subject, correspondent). It is also a
-plain ``Sequence`` of rows for callers that want them all (tests, the CLI-like paths).
+:meth:`CachedRows.sort_index` for the sealed columns: subject, correspondent, read from the
+cache's sealed sort keys, :mod:`client.mail.sort_index`). It is also a plain ``Sequence``
+of rows for callers that want them all (tests, the CLI-like paths).
 
 The cache connection it reads is the service's reader connection, shared by the
 workers under one lock; the sync writes through another connection meanwhile (WAL).
@@ -13,22 +14,24 @@ workers under one lock; the sync writes through another connection meanwhile (WA
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, overload
+from typing import overload
 
 from client.mail.cache import MailCache
+from client.mail.errors import MailError
+from client.mail.sort_index import FolderKeys, SortKeys, key_rows_missing
 from client.mail.summary import MessageSummary
 
-__all__ = ["FIRST_WINDOW", "CachedRows", "Texts"]
+__all__ = ["FIRST_WINDOW", "CachedRows"]
+
+logger = logging.getLogger(__name__)
 
 #: Rows unsealed with the listing: a screenful and then some, so the list shows at once.
 FIRST_WINDOW = 120
 _CHUNK = 500
-
-#: ``(uid, sender, recipients, subject)``: what sorting on sealed columns and the quick
-#: filter read.
-Texts = tuple[int, str, str, str]
 #: What the listing does to the rows it unseals (the Sent list marks returned receipts).
 Convert = Callable[[Sequence[MessageSummary]], list[MessageSummary]]
 
@@ -44,11 +47,7 @@ class CachedRows(Sequence[MessageSummary]):
         self._cache = cache
         self._lock = lock
         self._convert = convert
-        self._texts: list[Texts] | None = None
-        #: What the list derives from the unsealed rows and keeps with them (the quick
-        #: filter's folded keys), gone with this listing.
-        self.memo: dict[str, Any] = {}
-        self._earlier: list[Texts] | None = None
+        self._index: FolderKeys | None = None
         with lock:
             #: The folder's UIDVALIDITY: while it holds, a UID names the same message.
             self.uidvalidity = cache.uidvalidity(folder) or 0
@@ -75,38 +74,47 @@ class CachedRows(Sequence[MessageSummary]):
         with self._lock:
             return self._cache.ordered_uids(self.folder, key, descending=descending)
 
-    def texts(self) -> list[Texts]:
-        """``(uid, sender, recipients, subject)`` of every row, unsealed once and kept
-        for sorting on the subject or the correspondent and for the quick filter:
-        seconds for 100,000 rows, so never on the GUI thread. Plain tuples of strings,
-        which the garbage collector stops tracking: 100,000 row objects kept alive would
-        make each of its full passes (which stop every thread) longer."""
-        if self._texts is None:
-            known = {t[0]: t for t in self._earlier or ()}
-            missing = [uid for uid in self.order if uid not in known]
-            for start in range(0, len(missing), _CHUNK):
-                # The lock is taken a chunk at a time: the windows the view asks for
-                # while scrolling get the connection between two chunks.
-                known.update((t[0], t) for t in self.unseal_texts(missing[start:start + _CHUNK]))
-            self._texts = [known[uid] for uid in self.order if uid in known]
-            self._earlier = None
-        return self._texts
+    def sort_index(self) -> FolderKeys:
+        """The sort keys of every row (:class:`client.mail.sort_index.FolderKeys`):
+        what sorting on the subject or the correspondent and the quick filter compare.
+        Read from the cache's sealed key segments (one or a few blobs, tens of
+        milliseconds for 100,000 rows, holding each column's order once the sync has
+        compacted them) and kept. Rows cached before the keys were stored are unsealed
+        once (seconds for 100,000, so never on the GUI thread) and their keys stored
+        for the next time."""
+        if self._index is None:
+            with self._lock:
+                segments = self._cache.stored_sort_keys(self.folder)
+            missing = key_rows_missing(self.order, segments, self._key_rows_in_chunks)
+            if missing is not None:
+                segments.append(missing)
+            self._index = FolderKeys(self.order, self.positions, segments)
+        return self._index
 
-    def unseal_texts(self, uids: Sequence[int]) -> list[Texts]:
-        """:data:`Texts` of ``uids`` (gone ones left out): the rows decrypted, no summary
-        built (what :meth:`texts` reads; the listing's conversion changes none of them)."""
+    def _key_rows_in_chunks(self, uids: list[int]) -> list[SortKeys]:
+        keyed: list[SortKeys] = []
+        for start in range(0, len(uids), _CHUNK):
+            # The lock is taken a chunk at a time: the windows the view asks for while
+            # scrolling get the connection between two chunks.
+            keyed.extend(self.key_rows(uids[start:start + _CHUNK]))
+        self._store_keys(keyed)
+        return keyed
+
+    def _store_keys(self, keys: list[SortKeys]) -> None:
+        """Keep keys for the next listing; a failure (a full disk, the sync holding the
+        file too long) only costs unsealing them again then."""
+        try:
+            with self._lock:
+                self._cache.add_sort_keys(self.folder, keys)
+        except (sqlite3.Error, MailError) as exc:
+            logger.info("sort keys not stored (%s); they are computed again next time",
+                        type(exc).__name__)
+
+    def key_rows(self, uids: Sequence[int]) -> list[SortKeys]:
+        """:data:`SortKeys` of ``uids`` (gone ones left out) keyed from their sealed
+        rows, no summary built (the listing's conversion changes none of them)."""
         with self._lock:
-            found = self._cache.texts_of(self.folder, uids)
-        return [(uid, sender, ", ".join(to), subject) for uid, sender, to, subject in found]
-
-    def adopt(self, earlier: CachedRows) -> None:
-        """Reuse what ``earlier`` (the same folder before a refresh) unsealed: a UID
-        names the same message while the UIDVALIDITY holds, so only new mail is unsealed
-        again when the list is sorted on a sealed column or filtered."""
-        if (earlier is not self and earlier.folder == self.folder
-                and earlier.uidvalidity == self.uidvalidity and self._texts is None):
-            self._earlier = earlier._texts or earlier._earlier
-            self.memo = earlier.memo
+            return self._cache.sort_keys_of(self.folder, uids)
 
     # -- Sequence ----------------------------------------------------------------------------
     def __len__(self) -> int:

@@ -11,14 +11,14 @@ sources:
 * :class:`ui.cached_rows.CachedRows`, the encrypted cache read lazily: the model keeps
   only the rows in view (a window fetched and unsealed on a worker, a small LRU); sorting
   on date, size or status is an indexed SQLite query on a worker; sorting on the sealed
-  subject or correspondent, and the quick filter, unseal every row once on a worker. The
-  new order is swapped in when ready (``order_changed``), selection kept by UID.
+  subject or correspondent, and the quick filter, read the folder's sealed sort keys
+  once on a worker (:mod:`client.mail.sort_index`). The new order is swapped in when
+  ready (``order_changed``), selection kept by UID.
 """
 
 from __future__ import annotations
 
 import functools
-import heapq
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -39,9 +39,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QIcon, QPainter, QPixmap
 
-from client.mail.search import fold
+from client.mail import sort_index
+from client.mail.sort_index import FolderKeys
 from client.mail.summary import MessageSummary
-from ui.cached_rows import CachedRows, Texts
+from client.mail.text import display_subject, fold
+from ui.cached_rows import CachedRows
 from ui.folder_tree import MESSAGES_MIME, encode_messages
 from ui.icons import icon
 
@@ -58,8 +60,6 @@ _Index = QModelIndex | QPersistentModelIndex
 WINDOW = 100
 #: Rows of a cached folder kept unsealed in memory: a few screens, never the folder.
 LRU_ROWS = 1_000
-#: Rows sorted in one C call (the interpreter lock held) when sorting on a sealed column.
-_SORT_SLICE = 4_000
 #: Sort keys a cached folder answers in SQLite (``client.mail.cache.SORT_KEYS``).
 _SQL_KEYS = {0: "status", 3: "date", 4: "size"}
 
@@ -85,18 +85,6 @@ class Column:
     DATE = 3
     SIZE = 4
     COUNT = 5
-
-
-def display_subject(subject: str) -> str:
-    """Hide the prefix ``XDM/1.0/DDM+`` integrations put before a subject, via ``client.xdm``."""
-    if not subject.startswith("XDM/"):
-        return subject  # the common case, without a regex: 10,000 rows load in a blink
-    try:
-        from client.xdm import display_subject as client_display_subject
-    except ImportError:
-        prefix = "XDM/1.0/DDM+"
-        return subject[len(prefix):] if subject.startswith(prefix) else subject
-    return str(client_display_subject(subject))
 
 
 def search_key(message: MessageSummary) -> str:
@@ -168,47 +156,28 @@ def _sort_key(column: int, recipients: bool) -> Callable[[MessageSummary], Any]:
     return keyfuncs.get(column, _date_key)
 
 
-def _text_key(column: int, recipients: bool) -> Callable[[Texts], str]:
-    """The sort key of a sealed column over :data:`ui.cached_rows.Texts`: case and
-    accents folded, so "école" sorts with "ecole" before "Zoé", as French readers
-    expect, whatever locales the machine has installed (``locale.strxfrm`` depends on
-    them). Built on a worker, kept in memory only."""
+def _key_column(column: int, recipients: bool) -> int:
+    """The stored key column (:mod:`client.mail.sort_index`) a sealed column sorts on."""
     if column == Column.SENDER:
-        return (lambda t: fold(t[2])) if recipients else (lambda t: fold(t[1]))
-    return lambda t: fold(display_subject(t[3]))
-
-
-def _sorted_gently(items: Sequence[Texts], key: Callable[[Texts], str], descending: bool
-                   ) -> Iterable[int]:
-    """Positions of ``items`` in ``sorted(items, key=key, reverse=descending)`` order.
-
-    Sorting 100,000 strings is one C call that keeps the interpreter lock for tens of
-    milliseconds, stopping the GUI thread as long: slices are sorted one by one, then
-    merged in Python, which lets the lock go between steps. Stable, like ``sorted``."""
-    keys = [key(item) for item in items]
-    slices = [sorted(range(start, min(start + _SORT_SLICE, len(keys))),
-                     key=keys.__getitem__, reverse=descending)
-              for start in range(0, len(keys), _SORT_SLICE)]
-    return heapq.merge(*slices, key=keys.__getitem__, reverse=descending)
+        return sort_index.RECIPIENTS if recipients else sort_index.SENDER
+    return sort_index.SUBJECT
 
 
 def _arrange(rows: Callable[[], Sequence[MessageSummary]] | None,
-             texts: Callable[[], Sequence[Texts]] | None,
+             keyed: Callable[[], FolderKeys] | None,
              sql: Callable[[str, bool], list[int]] | None, full: list[int] | None,
              column: int, descending: bool, recipients: bool,
              needle: str, wanted: set[int] | None, key_of: Callable[[Any], str],
              removed: frozenset[int]) -> Arranged:
     """``(full order, shown order, row of each shown UID, row of each UID unfiltered)``:
     pure, so a cached folder's arrangement runs on a worker. ``full`` given: only the
-    filter changed. A cached folder gives ``sql`` and ``texts`` (its sealed columns), an
+    filter changed. A cached folder gives ``sql`` and ``keyed`` (its sealed columns), an
     in-memory list ``rows``."""
     if full is None:
         if sql is not None and column in _SQL_KEYS:
             full = sql(_SQL_KEYS[column], descending)
-        elif texts is not None:
-            rows_texts = texts()
-            full = [rows_texts[i][0] for i in _sorted_gently(
-                rows_texts, _text_key(column, recipients), descending)]
+        elif keyed is not None:
+            full = keyed().order_by(_key_column(column, recipients), descending)
         elif rows is not None:
             ordered = sorted(rows(), key=_sort_key(column, recipients), reverse=descending)
             full = [m.uid for m in ordered]
@@ -219,28 +188,14 @@ def _arrange(rows: Callable[[], Sequence[MessageSummary]] | None,
     order = full
     if needle or wanted is not None:
         matching = set(wanted or ())
-        if needle and texts is not None:
-            matching.update(t[0] for t in texts() if needle in key_of(t))
+        if needle and keyed is not None:
+            matching.update(keyed().matching(needle))
         elif needle and rows is not None:
             matching.update(m.uid for m in rows() if needle in key_of(m))
         order = [uid for uid in full if uid in matching]
     pos = {uid: row for row, uid in enumerate(order)}
     return full, order, pos, pos if order is full else {
         uid: row for row, uid in enumerate(full)}
-
-
-def _kept_keys(source: CachedRows) -> Callable[[Texts], str]:
-    """:func:`search_key` of :data:`ui.cached_rows.Texts`, remembered on the cached
-    folder: each keystroke of the quick filter folds only the rows it never folded."""
-    keys: dict[int, str] = source.memo.setdefault("search_keys", {})
-
-    def key_of(texts: Texts) -> str:
-        key = keys.get(texts[0])
-        if key is None:
-            key = keys[texts[0]] = f"{fold(texts[1])}\n{fold(display_subject(texts[3]))}"
-        return key
-
-    return key_of
 
 
 def _sender_name(sender: str) -> str:
@@ -278,6 +233,7 @@ class MessageTableModel(QAbstractTableModel):
         self._filter_uids: set[int] | None = None
         self._keys: dict[int, str] = {}
         self._ticket = 0  # the latest arrangement asked of a worker
+        self._shown_from = 0  # the first row the view last asked for and lacked
         self.generation = 0  # bumped by each set_messages
         self._sort_column = Column.DATE
         self._sort_order = Qt.SortOrder.DescendingOrder
@@ -324,8 +280,6 @@ class MessageTableModel(QAbstractTableModel):
         newest_first = (self._sort_column == Column.DATE
                         and self._sort_order == Qt.SortOrder.DescendingOrder)
         if isinstance(messages, CachedRows):
-            if self._source is not None:
-                messages.adopt(self._source)  # a refresh: what was unsealed stays
             self._source = messages
             self._known = OrderedDict(messages.first)
             self._full = messages.order  # newest first, from an index
@@ -435,7 +389,7 @@ class MessageTableModel(QAbstractTableModel):
     def _arrange_args(self, resort: bool) -> tuple[Any, ...]:
         source = self._source
         if source is not None:
-            lazy: tuple[Any, ...] = (None, source.texts, source.sql_order, _kept_keys(source))
+            lazy: tuple[Any, ...] = (None, source.sort_index, source.sql_order, self._key_of)
         else:
             lazy = (self._in_memory, None, None, self._key_of)
         rows, texts, sql, key_of = lazy
@@ -458,11 +412,24 @@ class MessageTableModel(QAbstractTableModel):
         ticket, generation = self._ticket, self.generation
         resetting = not resort  # a filter changes which rows show; a sort only moves them
 
-        def done(result: Arranged) -> None:
-            if ticket == self._ticket and generation == self.generation:
-                self._install(result, reset=resetting)
+        source, first = self._source, max(self._shown_from - WINDOW // 4, 0)
 
-        self._run(_arrange, done, *self._arrange_args(resort))
+        def arrange_and_read(*args: Any) -> tuple[Arranged, list[MessageSummary]]:
+            # The rows the view will show in the new order are read in the same job: the
+            # list then repaints once, with its rows, instead of painting blanks while
+            # another worker unseals them (each repaint takes the interpreter lock a few
+            # hundred times, and waits for it while a worker runs Python).
+            arranged = _arrange(*args)
+            window = arranged[1][first:first + WINDOW]
+            return arranged, source.fetch(window) if source is not None else []
+
+        def done(result: tuple[Arranged, list[MessageSummary]]) -> None:
+            if ticket == self._ticket and generation == self.generation:
+                arranged, rows = result
+                self._store(rows)
+                self._install(arranged, reset=resetting)
+
+        self._run(arrange_and_read, done, *self._arrange_args(resort))
 
     def _install(self, arranged: Arranged, *, reset: bool) -> None:
         if reset:
@@ -517,6 +484,7 @@ class MessageTableModel(QAbstractTableModel):
 
     def _request(self, row: int) -> None:
         """Fetch the window around ``row`` on a worker; the rows repaint when in."""
+        self._shown_from = row
         source = self._source
         wanted = self._window(row)
         if source is None or not wanted:

@@ -18,13 +18,23 @@ import datetime as dt
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from client.mail.errors import CacheCorrupted, FolderNotFound
 from client.mail.keystore import KeyringKeyStore, KeyStore
+from client.mail.sort_index import (
+    FolderKeys,
+    Segment,
+    SortKeys,
+    compaction_due,
+    decode_segment,
+    encode_segment,
+    key_rows_missing,
+    sort_keys,
+)
 from client.mail.store import EncryptedStore, default_store_path
 from client.mail.summary import (
     FetchedRow,
@@ -58,6 +68,14 @@ CREATE TABLE IF NOT EXISTS messages (
     data BLOB NOT NULL,
     PRIMARY KEY (folder_id, uid)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sort_keys (
+    id INTEGER PRIMARY KEY,
+    folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+    rows INTEGER NOT NULL,
+    ordered INTEGER NOT NULL,
+    data BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sort_keys_by_folder ON sort_keys(folder_id);
 CREATE TABLE IF NOT EXISTS bodies (
     folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
     uid INTEGER NOT NULL,
@@ -89,6 +107,8 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
 _SELECT_IN = ("SELECT uid, modseq, flags, size, date, has_attachments, data FROM messages"
               " WHERE folder_id = ? AND uid IN ")
 _TEXTS_IN = "SELECT uid, data FROM messages WHERE folder_id = ? AND uid IN "
+#: How long a statement waits for another connection's write (sqlite3's default).
+_BUSY_TIMEOUT_MS = 5_000
 #: SQLite's bound-variable limit is far above this; windows are small anyway.
 _CHUNK = 500
 
@@ -222,6 +242,7 @@ class MailCache:
         fid = int(row[0])
         conn.execute("DELETE FROM messages WHERE folder_id = ?", (fid,))
         conn.execute("DELETE FROM bodies WHERE folder_id = ?", (fid,))
+        conn.execute("DELETE FROM sort_keys WHERE folder_id = ?", (fid,))
         conn.execute(
             "UPDATE folders SET uidvalidity = ?, uidnext = 1, highestmodseq = 0 WHERE id = ?",
             (uidvalidity, fid),
@@ -244,7 +265,9 @@ class MailCache:
         seal = self.store.seal
         dumps = json.dumps
         rows = []
+        keys = []
         for s in summaries:
+            keys.append(sort_keys(s.uid, s.sender, s.to, s.subject))
             payload = dumps(
                 ["d", s.sender, s.to, s.cc, s.subject, s.message_id], ensure_ascii=False
             ).encode("utf-8")
@@ -263,12 +286,16 @@ class MailCache:
         self.store.conn.executemany(
             "INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
         )
+        self._add_sort_keys(folder_id, keys)
         return len(rows)
 
     def put_rows(self, folder_id: int, fetched: Iterable[FetchedRow]) -> int:
-        """Insert or replace rows straight from a FETCH (the sync's fast path)."""
+        """Insert or replace rows straight from a FETCH (the sync's fast path), with
+        their sort keys (:mod:`client.mail.sort_index`): the headers are in hand here,
+        so a folder sorts on its sealed columns without unsealing its rows later."""
         seal = self.store.seal
         dumps = json.dumps
+        fetched = list(fetched)
         rows = [
             (
                 folder_id,
@@ -285,7 +312,90 @@ class MailCache:
         self.store.conn.executemany(
             "INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
         )
+        self._add_sort_keys(folder_id, [sort_keys(r.uid, *envelope_texts(r.envelope))
+                                        for r in fetched])
         return len(rows)
+
+    # -- sort keys -------------------------------------------------------------------------
+
+    def _add_sort_keys(self, folder_id: int, keys: Sequence[SortKeys], *,
+                       ordered: bool = False) -> None:
+        if not keys:
+            return
+        conn = self.store.conn
+        segment = conn.execute(
+            "INSERT INTO sort_keys(folder_id, rows, ordered, data) VALUES (?, ?, ?, x'')",
+            (folder_id, len(keys), int(ordered)),
+        ).lastrowid
+        conn.execute(
+            "UPDATE sort_keys SET data = ? WHERE id = ?",
+            (self.store.seal(b"sortkeys:%d:%d" % (folder_id, segment or 0),
+                             encode_segment(keys, ordered=ordered)), segment),
+        )
+
+    def add_sort_keys(self, folder: str, keys: Sequence[SortKeys], *,
+                      wait: float = 0.2) -> None:
+        """Store the keys of rows keyed from their sealed data (cached before the keys
+        were kept), in one transaction waiting at most ``wait`` seconds for another
+        writer (a sync): the keys are a shortcut, a reader must not be held up for them
+        (``sqlite3.OperationalError`` when the file stays busy). Unknown folder: nothing."""
+        folder_id = self._folder_id(folder)
+        if folder_id is None:
+            return
+        conn = self.store.conn
+        conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+        try:
+            with self.transaction():
+                self._add_sort_keys(folder_id, keys)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+
+    def stored_sort_keys(self, folder: str) -> list[Segment]:
+        """The stored key segments of ``folder``, oldest first (UIDs no longer cached
+        included, a UID possibly in two). A segment that cannot be read is skipped: its
+        rows are keyed again from the rows."""
+        folder_id = self._folder_id(folder)
+        if folder_id is None:
+            return []
+        segments = []
+        cursor = self.store.conn.execute(
+            "SELECT id, data FROM sort_keys WHERE folder_id = ? ORDER BY id", (folder_id,))
+        for number, blob in cursor:
+            try:
+                data = self.store.unseal(b"sortkeys:%d:%d" % (folder_id, number), blob)
+            except CacheCorrupted:
+                logger.warning("a sort-key segment of the cache cannot be decrypted;"
+                               " it will be rebuilt")
+                continue
+            segment = decode_segment(data)
+            if segment is not None:
+                segments.append(segment)
+        return segments
+
+    def compact_sort_keys(self, folder: str) -> bool:
+        """Rewrite the key segments of ``folder`` as one ordered segment when they call
+        for it (:func:`client.mail.sort_index.compaction_due`): after a sync, which has
+        the time, so that the list sorts a large folder by reading one order. Returns
+        whether it did. Call outside a transaction; one transaction of its own."""
+        folder_id = self._folder_id(folder)
+        if folder_id is None:
+            return False
+        stored = [(int(rows), bool(ordered)) for rows, ordered in self.store.conn.execute(
+            "SELECT rows, ordered FROM sort_keys WHERE folder_id = ? ORDER BY id",
+            (folder_id,))]
+        if not compaction_due(self.cached_count(folder_id), stored):
+            return False
+        order = self.ordered_uids(folder, "date", descending=True)
+        segments = self.stored_sort_keys(folder)
+        missing = key_rows_missing(order, segments,
+                                   lambda uids: self.sort_keys_of(folder, uids))
+        if missing is not None:
+            segments.append(missing)
+        keys = FolderKeys(order, dict.fromkeys(order, 0), segments)
+        with self.transaction():
+            self.store.conn.execute("DELETE FROM sort_keys WHERE folder_id = ?", (folder_id,))
+            self._add_sort_keys(folder_id, keys.rows(), ordered=True)
+        return True
 
     def defer_indexes(self, incoming: int) -> bool:
         """Drop the list's sort indexes before a bulk load of ``incoming`` rows when it
@@ -388,18 +498,16 @@ class MailCache:
                 found[row[0]] = self._summary(folder_id, row)
         return [found[uid] for uid in wanted if uid in found]
 
-    def texts_of(self, folder: str, uids: Iterable[int]
-                 ) -> list[tuple[int, str, tuple[str, ...], str]]:
-        """``(uid, sender, recipients, subject)`` of ``uids`` in the order asked, UIDs no
-        longer cached left out: what sorting on the sealed columns reads. The rows are
-        decrypted but no summary is built (no dates, flags, copied recipients): a
-        worker unseals a whole folder this way, with less Python competing with the
-        GUI thread. Nothing is written back."""
+    def sort_keys_of(self, folder: str, uids: Iterable[int]) -> list[SortKeys]:
+        """The :data:`client.mail.sort_index.SortKeys` of ``uids`` keyed from their
+        sealed rows, in the order asked, UIDs no longer cached left out: rows cached
+        before the keys were stored. The rows are decrypted but no summary is built
+        (no dates, flags, copied recipients). Nothing is written back."""
         folder_id = self._folder_id(folder)
         wanted = list(uids)
         if folder_id is None or not wanted:
             return []
-        found: dict[int, tuple[int, str, tuple[str, ...], str]] = {}
+        found: dict[int, SortKeys] = {}
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start:start + _CHUNK]
             marks = ", ".join("?" * len(chunk))
@@ -409,9 +517,8 @@ class MailCache:
                 if payload[0] == "r":
                     sender, to, subject = envelope_texts(payload[1:])
                 else:
-                    _, sender, to_list, _cc, subject, _message_id = payload
-                    to = tuple(to_list)
-                found[uid] = (uid, sender, to, subject)
+                    _, sender, to, _cc, subject, _message_id = payload
+                found[uid] = sort_keys(uid, sender, to, subject)
         return [found[uid] for uid in wanted if uid in found]
 
     def summary(self, folder: str, uid: int) -> MessageSummary | None:

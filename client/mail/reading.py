@@ -35,6 +35,7 @@ from typing import Any
 import nh3
 
 from client.mail.summary import decode_header_text
+from client.mail.text import display_subject
 
 __all__ = [
     "Attachment",
@@ -61,20 +62,10 @@ _ALLOWED_ATTRIBUTES = {
     "font": {"color"},
     "*": {"dir", "lang", "background"},
 }
-_XDM_PREFIX = re.compile(r"^\s*XDM/1\.0/DDM\+\s*", re.IGNORECASE)
 
 #: MSSanté headers shown to integrations: the CDA codes, the patient's INS, the sending
 #: software and ``X-MSS-MES: FIN`` (no reply expected from the patient).
 MSS_HEADERS = ("X-MSS-CODECDA", "X-MSS-INS", "X-MSS-NIL", "X-MSS-MES")
-
-
-def display_subject(subject: str) -> str:
-    """The subject a person reads (the integration prefix ``XDM/1.0/DDM+`` hidden)."""
-    try:
-        from client.xdm.message import display_subject as xdm_display_subject
-    except ImportError:  # the XDM package is optional for reading
-        return _XDM_PREFIX.sub("", subject, count=1)
-    return xdm_display_subject(subject)
 
 
 _LOCAL_IMAGE = re.compile(r"^(?:cid:|data:image/(?:png|gif|jpe?g|webp|bmp);base64,)",

@@ -9,13 +9,12 @@ adds what headers cannot show (words of the bodies).
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 
 from client.mail.cache import MailCache
 from client.mail.errors import MailError
 from client.mail.mailbox import Mailbox, SearchQuery
 from client.mail.summary import MessageSummary
+from client.mail.text import fold
 
 __all__ = ["MAX_HITS", "UNCACHED_SCAN", "fold", "search_everywhere"]
 
@@ -25,19 +24,6 @@ logger = logging.getLogger(__name__)
 MAX_HITS = 500
 #: Headers read from a folder that is not in the cache yet (newest first).
 UNCACHED_SCAN = 2_000
-
-
-#: Combining diacritical marks (U+0300-U+036F): what NFKD splits off Latin letters.
-_MARKS = re.compile("[\u0300-\u036f]")
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: ``"Hélène LEFÈVRE"`` -> ``"helene lefevre"``."""
-    if text.isascii():
-        return text.casefold()
-    # A regular expression rather than a loop over characters: this runs over every row
-    # of a 100,000-message folder.
-    return _MARKS.sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
 def _matches(needle: str, summary: MessageSummary) -> bool:

@@ -14,7 +14,10 @@ Per folder, against the cached ``(UIDVALIDITY, UIDNEXT, HIGHESTMODSEQ, count)``:
   missed some), expunged messages are found by comparing ``UID SEARCH ALL`` with it.
 
 Each batch is one cache transaction, and the folder state is written last, so a kill
-mid-sync leaves a cache that the next sync completes.
+mid-sync leaves a cache that the next sync completes. Each batch also stores its rows'
+sort keys; once the folder is synced, they are compacted into one ordered segment when
+due (:mod:`client.mail.sort_index`), so the list sorts on sealed columns without
+unsealing the folder.
 """
 
 from __future__ import annotations
@@ -109,15 +112,26 @@ class Synchronizer:
         """
         with unexpected_responses():
             try:
-                return self._sync_folder(folder)
+                result = self._sync_folder(folder)
             except MailConnectionError:
                 logger.info("connection lost during sync; reopening once")
                 self.mailbox.close()
-            try:
-                return self._sync_folder(folder)
-            except MailConnectionError:
-                self.mailbox.close()
-                raise
+                try:
+                    result = self._sync_folder(folder)
+                except MailConnectionError:
+                    self.mailbox.close()
+                    raise
+        self._compact_sort_keys(folder)
+        return result
+
+    def _compact_sort_keys(self, folder: str) -> None:
+        # The folder is synced; rewriting its sort keys as one ordered segment is only
+        # a shortcut for the list, so a failure here (a full disk) is logged, not raised:
+        # the next sync tries again and the list sorts from the segments meanwhile.
+        try:
+            self.cache.compact_sort_keys(folder)
+        except (MailError, sqlite3.Error) as exc:
+            logger.warning("sort keys of a folder not compacted (%s)", type(exc).__name__)
 
     def _sync_folder(self, folder: str) -> SyncResult:
         qresync = self.mailbox.enable_qresync()

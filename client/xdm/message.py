@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from client.mail.text import SUBJECT_PREFIX, display_subject
 from client.xdm.cda import CdaHeader
 from client.xdm.errors import XdmError
 from client.xdm.ins import INS_OIDS
@@ -33,12 +33,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-SUBJECT_PREFIX = "XDM/1.0/DDM+"
 HEADER_CODECDA = "X-MSS-CODECDA"
 HEADER_INS = "X-MSS-INS"
 _CDA_MIME = ("text/xml", "application/xml")
-# The marker may follow a reply or report prefix ("Re: ", "[KO Intégration système !][E1] ").
-_PREFIX_RE = re.compile(r"(?:^|(?<=[\s\]:]))XDM/1\.0/DDM\+\s*", re.IGNORECASE)
 
 
 def _ins_of(patient_id: str) -> tuple[str, str] | None:
@@ -95,15 +92,6 @@ def integration_subject(patient: Patient, label: str) -> str:
     label = " ".join(label.split())
     return (f"{SUBJECT_PREFIX}{label} {patient.family.upper()} {patient.given} "
             f"{patient.birth_date:%d/%m/%Y}")
-
-
-def display_subject(subject: str) -> str:
-    """The subject a person reads: the ``XDM/1.0/DDM+`` marker removed, if present.
-
-    The marker is also hidden after a reply or MDN prefix (``Re: XDM/1.0/DDM+...``,
-    ``[KO Intégration système !][code] XDM/1.0/DDM+...``).
-    """
-    return _PREFIX_RE.sub("", subject.strip(), count=1)
 
 
 @dataclass(frozen=True)

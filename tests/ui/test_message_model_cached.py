@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -11,9 +11,10 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from pytestqt.qtbot import QtBot
 
 from client.mail.cache import MailCache
+from client.mail.sort_index import SUBJECT, SortKeys
 from client.mail.summary import FetchedRow
 from tests.helpers.cached_folder import cached_rows, open_cache, seed_folder
-from ui.cached_rows import FIRST_WINDOW
+from ui.cached_rows import FIRST_WINDOW, CachedRows
 from ui.message_model import LRU_ROWS, Column, MessageTableModel
 from ui.workers import WorkerPool
 
@@ -76,8 +77,12 @@ def test_sorting_runs_on_workers_and_keeps_the_selection(qtbot: QtBot, cache: Ma
     assert sizes == sorted(sizes)
     assert [model.uid_at(i.row()) for i in selection.selectedRows()] == [3]
     with qtbot.wait_signal(model.order_changed, timeout=30_000):
-        model.sort(Column.SUBJECT, Qt.SortOrder.DescendingOrder)  # sealed: unsealed on a worker
+        model.sort(Column.SUBJECT, Qt.SortOrder.DescendingOrder)  # sealed: stored keys
     assert model.uid_at(0) == ROWS and model.uid_at(ROWS - 1) == 1
+    # The first screen in the new order came with it: no blank rows to paint first.
+    assert [_shown(model, r) for r in (0, 60)] == [
+        f"Compte rendu {ROWS:06d} patient {(ROWS - 1) % 97}",
+        f"Compte rendu {ROWS - 60:06d} patient {(ROWS - 61) % 97}"]
     assert [model.uid_at(i.row()) for i in selection.selectedRows()] == [3]
     with qtbot.wait_signal(model.order_changed, timeout=10_000):
         model.sort(Column.STATUS, Qt.SortOrder.DescendingOrder)
@@ -122,41 +127,72 @@ def test_without_workers_the_model_reads_at_once(cache: MailCache, qtbot: QtBot)
     assert senders[0].startswith("Dr Claire") and senders[1].startswith("Secretariat")
 
 
-def test_sealed_sorts_come_in_slices_with_the_order_of_sorted() -> None:
-    import random
-
-    from ui.message_model import _sorted_gently
-
-    chooser = random.Random(7)
-    texts = [(uid, chooser.choice(["Dr A", "dr b", "Labo", "labo"]), "", "")
-             for uid in range(10_000)]
-    for descending in (False, True):
-        expected = [t[0] for t in sorted(texts, key=lambda t: t[1].casefold(),
-                                         reverse=descending)]
-        got = [texts[i][0] for i in _sorted_gently(texts, lambda t: t[1].casefold(),
-                                                    descending)]
-        assert got == expected  # stable, like sorted()
+def _folder_id(cache: MailCache) -> int:
+    state = cache.folder_state("INBOX")
+    assert state is not None
+    return state.folder_id
 
 
-def test_a_refresh_unseals_only_new_mail_for_sealed_sorts(qtbot: QtBot, cache: MailCache,
-                                                          model: MessageTableModel) -> None:
-    model.set_messages(cached_rows(cache, "INBOX"))
+def _counting_key_rows(rows: CachedRows) -> list[int]:
+    """The UIDs ``rows`` unseals to key them (rows cached before keys were stored)."""
+    unsealed: list[int] = []
+    key_rows = rows.key_rows
+
+    def counting(uids: Sequence[int]) -> list[SortKeys]:
+        unsealed.extend(uids)
+        return key_rows(uids)
+
+    rows.key_rows = counting  # type: ignore[method-assign]
+    return unsealed
+
+
+def test_sealed_sorts_read_the_stored_keys_not_the_rows(
+        qtbot: QtBot, cache: MailCache, model: MessageTableModel) -> None:
+    rows = cached_rows(cache, "INBOX")
+    unsealed = _counting_key_rows(rows)
+    model.set_messages(rows)
     with qtbot.wait_signal(model.order_changed, timeout=30_000):
         model.sort(Column.SUBJECT, Qt.SortOrder.DescendingOrder)
+    assert model.uid_at(0) == ROWS and model.uid_at(ROWS - 1) == 1
     seed_folder(cache, "INBOX", 5, start_uid=ROWS + 1)  # new mail, then a refresh
     refreshed = cached_rows(cache, "INBOX")
-    fetched: list[int] = []
-    unseal = refreshed.unseal_texts
-
-    def counting(uids: list[int]) -> list[object]:
-        fetched.extend(uids)
-        return unseal(uids)  # type: ignore[return-value]
-
-    refreshed.unseal_texts = counting  # type: ignore[assignment,method-assign]
+    unsealed += _counting_key_rows(refreshed)
     with qtbot.wait_signal(model.order_changed, timeout=30_000):
         model.set_messages(refreshed)  # sorted on the subject again, on a worker
     assert model.uid_at(0) == ROWS + 5 and model.rowCount() == ROWS + 5
-    assert sorted(fetched) == list(range(ROWS + 1, ROWS + 6))
+    assert unsealed == []  # the sync stored every row's keys as it wrote the row
+
+
+def test_a_cache_from_before_the_keys_is_keyed_once(
+        qtbot: QtBot, cache: MailCache, model: MessageTableModel) -> None:
+    with cache.transaction():  # a cache written by a version that kept no keys
+        cache.store.conn.execute("DELETE FROM sort_keys")
+    rows = cached_rows(cache, "INBOX")
+    unsealed = _counting_key_rows(rows)
+    model.set_messages(rows)
+    with qtbot.wait_signal(model.order_changed, timeout=30_000):
+        model.sort(Column.SENDER, Qt.SortOrder.AscendingOrder)
+    assert sorted(unsealed) == list(range(1, ROWS + 1))  # each row unsealed once
+    assert model.message_at(0).sender.startswith("Dr Claire")  # type: ignore[union-attr]
+    segments = cache.stored_sort_keys("INBOX")
+    assert [len(s.uids) for s in segments] == [ROWS]  # kept for the next time
+    cache.remove_uids(_folder_id(cache), [1, 2])
+    again = cached_rows(cache, "INBOX")
+    assert _counting_key_rows(again) == []
+    assert again.sort_index().order_by(SUBJECT, False)[:2] == [3, 4]
+
+
+def test_keys_not_stored_when_the_file_stays_busy(cache: MailCache) -> None:
+    with cache.transaction():
+        cache.store.conn.execute("DELETE FROM sort_keys")
+    rows = cached_rows(cache, "INBOX")
+    cache.store.begin()  # a sync holds the write lock
+    try:
+        index = rows.sort_index()  # keyed from the rows; storing them gives up quickly
+    finally:
+        cache.store.rollback()
+    assert len(index.order_by(SUBJECT, True)) == ROWS
+    assert cache.stored_sort_keys("INBOX") == []
 
 
 def test_sealed_sorts_follow_french_order_ties_newest_first(qtbot: QtBot, cache: MailCache,

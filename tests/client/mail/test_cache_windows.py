@@ -6,6 +6,14 @@ import threading
 from pathlib import Path
 
 from client.mail.cache import SORT_KEYS, MailCache
+from client.mail.sort_index import (
+    ORDERED_FROM,
+    RECIPIENTS,
+    SENDER,
+    SUBJECT,
+    SortKeys,
+    sort_keys,
+)
 from client.mail.summary import FetchedRow, MessageSummary
 from tests.helpers.cached_folder import open_cache, seed_folder
 
@@ -101,7 +109,8 @@ def test_uidvalidity_without_a_count(tmp_path: Path) -> None:
         assert state is not None and cache.uidvalidity("INBOX") == state.uidvalidity == 1
 
 
-def test_sealed_texts_are_those_of_the_summaries(tmp_path: Path) -> None:
+def test_sort_keys_are_those_of_the_summaries_and_stored_with_the_rows(
+        tmp_path: Path) -> None:
     with open_cache(tmp_path) as cache:
         seed_folder(cache, "INBOX", 30)
         folder_id = cache.reset_folder("Sent", 1)
@@ -111,12 +120,58 @@ def test_sealed_texts_are_those_of_the_summaries(tmp_path: Path) -> None:
             envelope=[encoded, [["Hélène Lefèvre".encode().decode("latin-1"), "h", "x.fr"]],
                       [["A", "a", "x.fr"], [None, "b", "y.fr"]], [], "<5@x>"])])
         cache.put_summaries(folder_id, [MessageSummary(
-            uid=6, sender="Zoé <z@x.fr>", to=("c@x.fr",), subject="Écho", date=None,
-            flags=(), size=1, has_attachments=False)])
+            uid=6, sender="Zoé <z@x.fr>", to=("c@x.fr",), subject="XDM/1.0/DDM+Écho",
+            date=None, flags=(), size=1, has_attachments=False)])
         for folder, uids in (("INBOX", [7, 999_999, 2]), ("Sent", [6, 5])):
-            texts = cache.texts_of(folder, uids)
+            keys = cache.sort_keys_of(folder, uids)
             rows = cache.summaries_of(folder, uids)
-            assert texts == [(m.uid, m.sender, m.to, m.subject) for m in rows]
-        assert cache.texts_of("Sent", [5])[0][1:] == (
-            "Hélène Lefèvre <h@x.fr>", ("A <a@x.fr>", "b@y.fr"), "Résultats écho")
-        assert cache.texts_of("INBOX", []) == [] and cache.texts_of("Nowhere", [1]) == []
+            assert keys == [sort_keys(m.uid, m.sender, m.to, m.subject) for m in rows]
+            stored = _stored(cache, folder)
+            assert keys == [stored[uid] for uid in uids if uid in stored]
+        # Folded, the subject as people read it, the recipients joined.
+        assert cache.sort_keys_of("Sent", [5, 6]) == [
+            (5, "helene lefevre <h@x.fr>", "a <a@x.fr>, b@y.fr", "resultats echo"),
+            (6, "zoe <z@x.fr>", "c@x.fr", "echo")]
+        assert cache.sort_keys_of("INBOX", []) == [] and cache.sort_keys_of("Nowhere", [1]) == []
+        assert cache.stored_sort_keys("Nowhere") == []
+        with cache.transaction():  # a new UIDVALIDITY: the keys go with the rows
+            cache.reset_folder("Sent", 2)
+        assert cache.stored_sort_keys("Sent") == []
+
+
+def test_an_unreadable_sort_key_segment_is_skipped(tmp_path: Path) -> None:
+    with open_cache(tmp_path) as cache:
+        seed_folder(cache, "INBOX", 10)
+        seed_folder(cache, "INBOX", 5, start_uid=11)
+        assert len(cache.stored_sort_keys("INBOX")) == 2
+        with cache.transaction():  # a segment moved to another row: its seal no longer fits
+            cache.store.conn.execute(
+                "UPDATE sort_keys SET data = (SELECT data FROM sort_keys ORDER BY id LIMIT 1)"
+                " WHERE id = (SELECT max(id) FROM sort_keys)")
+        assert sorted(_stored(cache, "INBOX")) == list(range(1, 11))
+
+
+def test_the_sync_compacts_the_keys_of_a_large_folder_into_one_ordered_segment(
+        tmp_path: Path) -> None:
+    with open_cache(tmp_path) as cache:
+        seed_folder(cache, "INBOX", ORDERED_FROM - 1)  # small: left as written
+        assert [s.ordered for s in cache.stored_sort_keys("INBOX")] == [False]
+        assert not cache.compact_sort_keys("INBOX")
+        seed_folder(cache, "INBOX", 2, start_uid=ORDERED_FROM)  # now large enough
+        segments = cache.stored_sort_keys("INBOX")
+        assert [s.ordered for s in segments] == [True]
+        order = cache.ordered_uids("INBOX", "date", descending=True)
+        assert segments[0].uids == order  # newest first: ties keep that order
+        with cache.transaction():  # a cache from before the keys were kept
+            cache.store.conn.execute("DELETE FROM sort_keys")
+        assert cache.compact_sort_keys("INBOX")  # keyed from the sealed rows
+        assert sorted(_stored(cache, "INBOX")) == list(range(1, ORDERED_FROM + 2))
+        assert not cache.compact_sort_keys("INBOX") and not cache.compact_sort_keys("No")
+
+
+def _stored(cache: MailCache, folder: str) -> dict[int, SortKeys]:
+    return {uid: (uid, *keys) for segment in cache.stored_sort_keys(folder)  # type: ignore[misc]
+            for uid, keys in zip(segment.uids, zip(segment.column(SENDER),
+                                                    segment.column(RECIPIENTS),
+                                                    segment.column(SUBJECT), strict=True),
+                                 strict=True)}
