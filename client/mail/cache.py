@@ -26,13 +26,13 @@ from typing import Any
 from client.mail.errors import CacheCorrupted, FolderNotFound
 from client.mail.keystore import KeyringKeyStore, KeyStore
 from client.mail.sort_index import (
-    FolderKeys,
     Segment,
     SortKeys,
     compaction_due,
     decode_segment,
     encode_segment,
     key_rows_missing,
+    ordered_segment,
     sort_keys,
 )
 from client.mail.store import EncryptedStore, default_store_path
@@ -318,19 +318,21 @@ class MailCache:
 
     # -- sort keys -------------------------------------------------------------------------
 
-    def _add_sort_keys(self, folder_id: int, keys: Sequence[SortKeys], *,
-                       ordered: bool = False) -> None:
-        if not keys:
-            return
+    def _add_sort_keys(self, folder_id: int, keys: Sequence[SortKeys]) -> None:
+        if keys:
+            self._put_segment(folder_id, encode_segment(keys), len(keys), ordered=False)
+
+    def _put_segment(self, folder_id: int, plaintext: bytes, rows: int, *, ordered: bool
+                     ) -> None:
         conn = self.store.conn
         segment = conn.execute(
             "INSERT INTO sort_keys(folder_id, rows, ordered, data) VALUES (?, ?, ?, x'')",
-            (folder_id, len(keys), int(ordered)),
+            (folder_id, rows, int(ordered)),
         ).lastrowid
         conn.execute(
             "UPDATE sort_keys SET data = ? WHERE id = ?",
-            (self.store.seal(b"sortkeys:%d:%d" % (folder_id, segment or 0),
-                             encode_segment(keys, ordered=ordered)), segment),
+            (self.store.seal(b"sortkeys:%d:%d" % (folder_id, segment or 0), plaintext),
+             segment),
         )
 
     def add_sort_keys(self, folder: str, keys: Sequence[SortKeys], *,
@@ -391,10 +393,12 @@ class MailCache:
                                    lambda uids: self.sort_keys_of(folder, uids))
         if missing is not None:
             segments.append(missing)
-        keys = FolderKeys(order, dict.fromkeys(order, 0), segments)
+        plaintext, rows = ordered_segment(order, segments)
+        del segments
         with self.transaction():
-            self.store.conn.execute("DELETE FROM sort_keys WHERE folder_id = ?", (folder_id,))
-            self._add_sort_keys(folder_id, keys.rows(), ordered=True)
+            conn = self.store.conn
+            conn.execute("DELETE FROM sort_keys WHERE folder_id = ?", (folder_id,))
+            self._put_segment(folder_id, plaintext, rows, ordered=True)
         return True
 
     def defer_indexes(self, incoming: int) -> bool:

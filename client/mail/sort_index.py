@@ -7,7 +7,7 @@ accents folded (:func:`client.mail.text.fold`) and the subject as people read it
 cache stores them in *segments*, sealed like the rows and bound to their folder and
 number. Each batch of rows the sync writes adds a small segment; once a folder is large
 enough, the sync rewrites its segments as one *ordered* segment that also holds, for each
-column, the rows' order ascending and descending (:meth:`FolderKeys.compaction`). A
+column, the rows' order ascending and descending (:func:`ordered_segment`). A
 reader then unseals one blob and reads the order it needs; the few rows written since
 are merged into it (Timsort merges a small run into a sorted one in one pass).
 
@@ -41,7 +41,7 @@ from client.mail.text import display_subject, fold
 __all__ = [
     "MAX_SEGMENTS", "ORDERED_FROM", "SENDER", "RECIPIENTS", "SUBJECT", "FolderKeys",
     "Segment", "SortKeys", "compaction_due", "decode_segment", "encode_segment",
-    "key_rows_missing", "sort_keys", "sorted_positions",
+    "key_rows_missing", "ordered_segment", "sort_keys", "sorted_positions",
 ]
 
 logger = logging.getLogger(__name__)
@@ -137,18 +137,41 @@ def _from_u32(data: bytes | memoryview) -> list[int]:
     return unpacked.tolist()
 
 
-def encode_segment(rows: Sequence[SortKeys], *, ordered: bool = False) -> bytes:
-    """The plaintext of one segment (sealed by the cache). ``ordered``: with the six
-    orders, ties in the order of ``rows`` (give them newest first)."""
-    columns = [_keys_of(rows, column) for column in _COLUMNS]
-    texts = [_KEY_SEP.join(keys).encode("utf-8") for keys in columns]
-    parts = [_HEADER.pack(_MAGIC, len(rows), int(ordered), *(len(t) for t in texts)),
-             _u32(row[0] for row in rows)]
-    if ordered:
-        for keys in columns:
-            ascending = sorted_positions(keys, False)
-            parts += [_u32(ascending), _u32(_reversed_ties_kept(ascending, keys))]
-    return b"".join(parts + texts)
+def encode_segment(rows: Sequence[SortKeys]) -> bytes:
+    """The plaintext of one unordered segment (sealed by the cache)."""
+    texts = [_KEY_SEP.join(_keys_of(rows, column)).encode("utf-8") for column in _COLUMNS]
+    return b"".join([_HEADER.pack(_MAGIC, len(rows), 0, *(len(t) for t in texts)),
+                     _u32(row[0] for row in rows), *texts])
+
+
+def ordered_segment(order: Sequence[int], segments: Sequence[Segment]) -> tuple[bytes, int]:
+    """``(plaintext, rows)`` of one ordered segment: the keys ``segments`` hold for the
+    UIDs of ``order`` (newest first, which ties keep), each column's orders with them.
+
+    Built one column at a time, each column's keys dropped from the segments once
+    placed: compacting a 100,000-row folder holds one column of Python strings at a
+    time, not three plus their copies."""
+    held: set[int] = set()
+    for segment in segments:
+        held.update(segment.uids)
+    uids = [uid for uid in order if uid in held]
+    row_of = {uid: row for row, uid in enumerate(uids)}
+    orders: list[bytes] = []
+    texts: list[bytes] = []
+    for column in _COLUMNS:
+        keys = [""] * len(uids)
+        for segment in segments:
+            for uid, key in zip(segment.uids, segment.column(column), strict=True):
+                row = row_of.get(uid)
+                if row is not None:
+                    keys[row] = key
+            segment.forget(column)
+        ascending = sorted_positions(keys, False)
+        orders += [_u32(ascending), _u32(_reversed_ties_kept(ascending, keys))]
+        del ascending
+        texts.append(_KEY_SEP.join(keys).encode("utf-8"))
+    return b"".join([_HEADER.pack(_MAGIC, len(uids), 1, *(len(t) for t in texts)),
+                     _u32(uids), *orders, *texts]), len(uids)
 
 
 class Segment:
@@ -172,7 +195,14 @@ class Segment:
         if keys is None:
             keys = self._texts[column].split(_KEY_SEP) if self.uids else []
             self._columns[column] = keys
+            self._texts[column] = ""  # the split keys replace it
         return keys
+
+    def forget(self, column: int) -> None:
+        """Drop ``column``'s keys (compaction is done with them)."""
+        self._columns.pop(column, None)
+        if self._texts:
+            self._texts[column] = ""
 
     def order(self, column: int, descending: bool) -> list[int]:
         """Row positions in ``column``'s order (an ordered segment only)."""
@@ -297,12 +327,6 @@ class FolderKeys:
         current = self._positions
         return {uid for uid, sender in senders.items()
                 if uid in current and (needle in sender or needle in subjects[uid])}
-
-    def rows(self) -> list[SortKeys]:
-        """Every current row's keys, newest first: what an ordered segment holds."""
-        maps = [self._key_map(column) for column in _COLUMNS]
-        return [(uid, maps[0][uid], maps[1][uid], maps[2][uid])
-                for uid in self.order if uid in maps[0]]
 
 
 def key_rows_missing(order: Sequence[int], segments: Sequence[Segment],

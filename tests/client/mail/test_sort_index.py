@@ -22,6 +22,7 @@ from client.mail.sort_index import (
     decode_segment,
     encode_segment,
     key_rows_missing,
+    ordered_segment,
     sort_keys,
     sorted_positions,
 )
@@ -30,7 +31,13 @@ _KEYS = st.tuples(st.integers(1, 2**32 - 1), st.text(), st.text(), st.text())
 
 
 def _segment(rows: list[SortKeys], *, ordered: bool = False) -> Segment:
-    decoded = decode_segment(encode_segment(rows, ordered=ordered))
+    """``rows`` through the stored format (``ordered``: compacted, in their order)."""
+    if ordered:
+        plaintext, count = ordered_segment([row[0] for row in rows], [Segment.of(rows)])
+        assert count == len(rows)
+    else:
+        plaintext = encode_segment(rows)
+    decoded = decode_segment(plaintext)
     assert decoded is not None
     return decoded
 
@@ -48,7 +55,7 @@ def test_the_separator_in_a_hostile_header_becomes_a_space() -> None:
     assert segment.column(SENDER) == ["a b", ""] and segment.column(SUBJECT) == ["e  f", ""]
 
 
-@given(st.lists(_KEYS, max_size=40), st.booleans())
+@given(st.lists(_KEYS, max_size=40, unique_by=lambda row: row[0]), st.booleans())
 def test_a_segment_gives_back_its_keys_and_orders(rows: list[SortKeys], ordered: bool
                                                   ) -> None:
     keyed = [sort_keys(uid, sender, (to,), subject) for uid, sender, to, subject in rows]
@@ -133,7 +140,16 @@ def test_an_ordered_folder_merges_new_mail_and_skips_gone_rows(column: int) -> N
         assert keys.order_by(column, descending) == _expected(rows, column, descending)
     assert keys.matching("dr 4") == {row[0] for row in rows
                                      if "dr 4" in row[1] or "dr 4" in row[3]}
-    assert keys.rows() == rows
+    compacted = _segment_of(*ordered_segment(order, [base, _segment(new)]))
+    assert compacted.uids == order and compacted.column(SUBJECT) == [row[3] for row in rows]
+    assert compacted.order(column, False) == [
+        order.index(uid) for uid in _expected(rows, column, False)]
+
+
+def _segment_of(plaintext: bytes, count: int) -> Segment:
+    segment = decode_segment(plaintext)
+    assert segment is not None and len(segment.uids) == count
+    return segment
 
 
 def test_an_unordered_folder_is_sorted_on_reading() -> None:
@@ -173,7 +189,7 @@ def test_compaction_is_due_when_segments_pile_up_or_rows_change() -> None:
 
 def test_a_malformed_stored_order_falls_back_to_sorting_the_keys() -> None:
     rows = [(2, "b", "", "b"), (1, "a", "", "a")]
-    data = bytearray(encode_segment(rows, ordered=True))
+    data = bytearray(ordered_segment([2, 1], [Segment.of(rows)])[0])
     data[19 + 8:19 + 12] = struct.pack("<I", 9)  # the first order names row 9
     segment = decode_segment(bytes(data))
     assert segment is not None
