@@ -33,6 +33,7 @@ from __future__ import annotations
 import logging
 import struct
 import sys
+import threading
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
@@ -183,6 +184,7 @@ class Segment:
         self._texts = texts
         self._orders = orders
         self._columns: dict[int, list[str]] = {}
+        self._lock = threading.Lock()
 
     @property
     def ordered(self) -> bool:
@@ -190,13 +192,15 @@ class Segment:
         return self._orders is not None
 
     def column(self, column: int) -> list[str]:
-        """The keys of ``column``, one per UID."""
-        keys = self._columns.get(column)
-        if keys is None:
-            keys = self._texts[column].split(_KEY_SEP) if self.uids else []
-            self._columns[column] = keys
-            self._texts[column] = ""  # the split keys replace it
-        return keys
+        """The keys of ``column``, one per UID (safe from two workers at once: a sort
+        and a filter of the same listing)."""
+        with self._lock:
+            keys = self._columns.get(column)
+            if keys is None:
+                keys = self._texts[column].split(_KEY_SEP) if self.uids else []
+                self._columns[column] = keys
+                self._texts[column] = ""  # the split keys replace it
+            return keys
 
     def forget(self, column: int) -> None:
         """Drop ``column``'s keys (compaction is done with them)."""

@@ -195,3 +195,22 @@ def test_a_malformed_stored_order_falls_back_to_sorting_the_keys() -> None:
     assert segment is not None
     keys = FolderKeys([2, 1], {2: 0, 1: 1}, [segment])
     assert keys.order_by(SENDER, False) == [1, 2]
+
+
+def test_two_workers_reading_one_column_get_the_same_keys() -> None:
+    import threading
+
+    rows = _folder(20_000)
+
+    def read_together(segment: Segment) -> list[list[str]]:
+        results: list[list[str]] = []
+        threads = [threading.Thread(target=lambda: results.append(segment.column(SUBJECT)))
+                   for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return results
+
+    for _ in range(5):
+        assert [len(keys) for keys in read_together(_segment(rows))] == [len(rows)] * 4
