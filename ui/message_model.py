@@ -42,7 +42,7 @@ from PySide6.QtGui import QFont, QIcon, QPainter, QPixmap
 from client.mail import sort_index
 from client.mail.sort_index import FolderKeys
 from client.mail.summary import MessageSummary
-from client.mail.text import display_subject, fold
+from client.mail.text import display_subject, fold, subject_sort_key
 from ui.cached_rows import CachedRows
 from ui.folder_tree import MESSAGES_MIME, encode_messages
 from ui.icons import icon
@@ -149,7 +149,7 @@ def _sort_key(column: int, recipients: bool) -> Callable[[MessageSummary], Any]:
         Column.STATUS: lambda m: (not m.seen, m.flagged, m.has_attachments),
         Column.SENDER: ((lambda m: fold(", ".join(m.to))) if recipients
                         else (lambda m: fold(m.sender))),
-        Column.SUBJECT: lambda m: fold(display_subject(m.subject)),
+        Column.SUBJECT: lambda m: subject_sort_key(m.subject),
         Column.DATE: _date_key,
         Column.SIZE: lambda m: m.size,
     }

@@ -3,7 +3,8 @@ and the quick filter, compare, kept so a 100,000-message folder sorts without un
 every row, and without sorting it either.
 
 A row's keys are :data:`SortKeys`: ``(uid, sender, recipients, subject)`` with case and
-accents folded (:func:`client.mail.text.fold`) and the subject as people read it. The
+accents folded (:func:`client.mail.text.fold`), the subject as people read it without
+its reply and forward prefixes. The
 cache stores them in *segments*, sealed like the rows and bound to their folder and
 number. Each batch of rows the sync writes adds a small segment; once a folder is large
 enough, the sync rewrites its segments as one *ordered* segment that also holds, for each
@@ -37,7 +38,7 @@ import threading
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from client.mail.text import display_subject, fold
+from client.mail.text import fold, subject_sort_key
 
 __all__ = [
     "MAX_SEGMENTS", "ORDERED_FROM", "SENDER", "RECIPIENTS", "SUBJECT", "FolderKeys",
@@ -71,16 +72,17 @@ if array(_UID_TYPE).itemsize != 4:  # pragma: no cover - every platform Python r
     raise ImportError("the sort index needs 32-bit unsigned array items")
 
 
-def _key(text: str) -> str:
-    key = fold(text)
+def _clean(key: str) -> str:
     if _KEY_SEP in key:  # a hostile header; never in real mail
         key = key.replace(_KEY_SEP, " ")
     return key
 
 
 def sort_keys(uid: int, sender: str, recipients: Sequence[str], subject: str) -> SortKeys:
-    """The keys of one row: the correspondent column of Sent shows the recipients."""
-    return (uid, _key(sender), _key(", ".join(recipients)), _key(display_subject(subject)))
+    """The keys of one row: the correspondent column of Sent shows the recipients; the
+    subject sorts without its reply prefixes (:func:`client.mail.text.subject_sort_key`)."""
+    return (uid, _clean(fold(sender)), _clean(fold(", ".join(recipients))),
+            _clean(subject_sort_key(subject)))
 
 
 def sorted_positions(keys: Sequence[str], descending: bool) -> list[int]:
@@ -326,7 +328,8 @@ class FolderKeys:
                       key=keys.__getitem__, reverse=descending)
 
     def matching(self, needle: str) -> set[int]:
-        """UIDs whose sender or subject key contains ``needle`` (folded)."""
+        """UIDs whose sender or subject key contains ``needle`` (folded; the subject
+        without its reply prefixes)."""
         senders, subjects = self._key_map(SENDER), self._key_map(SUBJECT)
         current = self._positions
         return {uid for uid, sender in senders.items()

@@ -218,3 +218,21 @@ def test_sealed_sorts_follow_french_order_ties_newest_first(qtbot: QtBot, cache:
         model.sort(Column.SUBJECT, Qt.SortOrder.DescendingOrder)
     assert model.uids() == [1, 5, 4, 2, 3, 6]  # ties stay newest first
     assert model.uid_at(selection.currentIndex().row()) == 4
+
+
+def test_replies_sort_with_their_original_cached_or_in_memory(
+        qtbot: QtBot, cache: MailCache, model: MessageTableModel) -> None:
+    subjects = {1: "RE : Bilan", 2: "Compte rendu", 3: "Bilan", 4: "TR: Avis"}
+    folder_id = cache.reset_folder("Fils", 1)
+    cache.put_rows(folder_id, [FetchedRow(
+        uid=uid, modseq=1, flags=(), size=1, date=1_000.0 - uid, has_attachments=False,
+        envelope=[text, [["Dr X", "x", "x.fr"]], [], [], ""])
+        for uid, text in subjects.items()])
+    model.set_messages(cached_rows(cache, "Fils"))
+    with qtbot.wait_signal(model.order_changed, timeout=30_000):
+        model.sort(Column.SUBJECT, Qt.SortOrder.AscendingOrder)
+    assert model.uids() == [4, 1, 3, 2]  # "Avis", the reply then its original, "Compte"
+    held = MessageTableModel()  # a list held in memory sorts the same way
+    held.set_messages(cache.summaries_of("Fils", [1, 2, 3, 4]))
+    held.sort(Column.SUBJECT, Qt.SortOrder.AscendingOrder)
+    assert held.uids() == [4, 1, 3, 2]

@@ -45,7 +45,18 @@ def _segment(rows: list[SortKeys], *, ordered: bool = False) -> Segment:
 def test_keys_are_folded_as_people_compare_them() -> None:
     assert sort_keys(3, "Hélène LEFÈVRE <h@x.fr>", ("A <a@x.fr>", "b@y.fr"),
                      "Re: XDM/1.0/DDM+Résultats") == (
-        3, "helene lefevre <h@x.fr>", "a <a@x.fr>, b@y.fr", "re: resultats")
+        3, "helene lefevre <h@x.fr>", "a <a@x.fr>, b@y.fr", "resultats")
+
+
+@pytest.mark.parametrize(("subject", "key"), [
+    ("RE : TR: Bilan", "bilan"), ("Re[2]: Fwd: écho", "echo"), ("AW: WG: Befund", "befund"),
+    ("Re: XDM/1.0/DDM+CR opératoire", "cr operatoire"),
+    ("Réf : dossier 12", "ref : dossier 12"),  # a reference, not a reply
+    ("Tribunal: convocation", "tribunal: convocation"), ("re:", ""),
+    ("Objet sans préfixe", "objet sans prefixe"),
+])
+def test_a_reply_sorts_with_the_message_it_answers(subject: str, key: str) -> None:
+    assert sort_keys(1, "", (), subject)[3] == key
 
 
 def test_the_separator_in_a_hostile_header_becomes_a_space() -> None:
