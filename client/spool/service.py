@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from client.audit import AuditBatch
 from client.mail.errors import RecipientRefused
 from client.mail.policy import RecipientPolicy
 from client.mail.receipts import DeliveryFailure, Mdn
@@ -226,27 +227,38 @@ class Spool:
 
     def _send_due(self, report: PassReport) -> None:
         now = time.time()
-        for row in self.journal.in_state(QUEUED):
-            if self.stop.is_set():
-                break
-            if row.next_try > now:
-                continue
-            try:
-                built = self.layout.work / f"{row.work}.msg"
-                raw = (built if built.exists() else self.layout.work / row.work).read_bytes()
-            except FileNotFoundError:
-                self._fail_row(row, "the prepared message disappeared from .spool/work")
-                report.failed += 1
-                continue
-            prepared = Prepared(row.message_id, raw, self.opener.address, row.recipients)
-            outcome = self.submitter.submit(prepared)
-            if self._after(row, outcome, report) == "stop":
-                break
-        fsync_directory(self.layout.sent)
-        fsync_directory(self.layout.failed)
+        audit = AuditBatch()  # the pass's sends, written to the trail in one go
+        try:
+            for row in self.journal.in_state(QUEUED):
+                if self.stop.is_set():
+                    break
+                if row.next_try > now:
+                    continue
+                try:
+                    built = self.layout.work / f"{row.work}.msg"
+                    raw = (built if built.exists() else self.layout.work / row.work
+                           ).read_bytes()
+                except FileNotFoundError:
+                    self._fail_row(row, "the prepared message disappeared from .spool/work")
+                    report.failed += 1
+                    continue
+                prepared = Prepared(row.message_id, raw, self.opener.address, row.recipients)
+                outcome = self.submitter.submit(prepared)
+                if self._after(row, outcome, report, audit) == "stop":
+                    break
+            fsync_directory(self.layout.sent)
+            fsync_directory(self.layout.failed)
+        finally:
+            audit.flush()
 
-    def _after(self, row: OutgoingRow, outcome: Outcome, report: PassReport) -> str:
+    def _after(self, row: OutgoingRow, outcome: Outcome, report: PassReport,
+               audit: AuditBatch) -> str:
+        """File the outcome of one submission; recorded as the desktop's outbox records
+        its sends (``send``, ``send-failed``)."""
         if outcome.kind in ("accepted", "unconfirmed"):
+            audit.audit_record("send", message_id=row.message_id,
+                               recipients=list(row.recipients),
+                               refused=sorted(outcome.refused))
             confirmed = outcome.kind == "accepted"
             # The outcome and the report's name in one commit, before any file moves:
             # a restart files the message under that name (see _finish).
@@ -261,11 +273,13 @@ class Spool:
             logger.info("sent %s%s", row.message_id, "" if confirmed else " (unconfirmed)")
             return "next"
         if outcome.kind == "permanent":
+            audit.audit_record("send-failed", message_id=row.message_id, state=FAILED)
             self._fail_row(row, f"the server refused it: {outcome.reason}")
             report.failed += 1
             return "next"
         attempts = row.attempts + 1
         if time.time() - row.created > self.settings.give_up_after:
+            audit.audit_record("send-failed", message_id=row.message_id, state=FAILED)
             self._fail_row(row, f"not sent after {attempts} attempts: {outcome.reason}")
             report.failed += 1
             return "next"

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from client import audit_key
-from client.audit import AuditLog, AuditTampered, default_audit_path, record
+from client.audit import AuditLog, AuditTampered, default_audit_path, record, record_many
 from tests.helpers.fake_keyring import no_keyring
 
 
@@ -57,6 +57,27 @@ def test_each_append_is_fsynced(monkeypatch: pytest.MonkeyPatch) -> None:
     log.append("card-removed", slot=0)
     log.append("card-removed", slot=1)
     assert len(calls) == 2
+
+
+def test_a_batch_is_chained_in_order_with_one_fsync(monkeypatch: pytest.MonkeyPatch
+                                                    ) -> None:
+    log = AuditLog()
+    first = log.append("sign-in", address="a@x.mssante.fr", method="card-tls")
+    calls: list[int] = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (calls.append(fd), real(fd))[1])
+    batch = log.append_many([
+        ("send", {"message_id": f"<{n}@x>", "recipients": ["b@y.mssante.fr"]})
+        for n in range(3)])
+    assert len(calls) == 1
+    assert [e.seq for e in batch] == [2, 3, 4] and batch[0].prev == first.hash
+    assert [e.fields["message_id"] for e in log.entries()[1:]] == ["<0@x>", "<1@x>", "<2@x>"]
+    assert log.verify().count == 4
+    assert log.append_many([]) == []
+    with pytest.raises(ValueError, match="content"):  # one refused: none is written
+        log.append_many([("send", {"message_id": "<5@x>"}), ("send", {"body": "secret"})])
+    assert log.verify().count == 4
+    assert [e.seq for e in record_many([("card-removed", {"slot": 0})])] == [5]
 
 
 @pytest.mark.parametrize(

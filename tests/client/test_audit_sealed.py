@@ -129,6 +129,20 @@ def test_an_old_unkeyed_trail_is_kept_and_the_keyed_one_starts_in_a_new_file(
         4, (1, 2, 3), 4, 2)
 
 
+def test_a_sealed_batch_verifies_and_its_last_entry_ends_the_trail(tmp_path: Path) -> None:
+    log = AuditLog(tmp_path / "audit.jsonl", key_source=_key, anchored=True)
+    log.append("sign-in", address="a@x.mssante.fr")
+    batch = log.append_many([("send", {"message_id": f"<{n}@x>"}) for n in range(3)])
+    assert all(entry.sealed for entry in batch)
+    marker = json.loads(log.anchor_path.read_text(encoding="utf-8"))
+    assert (marker["seq"], marker["hash"]) == (4, batch[-1].hash)
+    assert log.verify().count == 4
+    lines = _lines(log.path)  # cut at the end of the batch: the marker names the last
+    _write(log.path, lines[:-1])
+    with pytest.raises(AuditTampered):
+        log.verify()
+
+
 def test_rotation_is_bounded_and_the_chain_verifies_across_files(tmp_path: Path) -> None:
     log = AuditLog(tmp_path / "audit.jsonl", key_source=_key, max_bytes=2000, keep=3)
     for n in range(120):

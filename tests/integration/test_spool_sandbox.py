@@ -99,6 +99,16 @@ def test_sends_json_and_eml_once_and_files_refusals_with_their_reason(
     assert "outside the MSSanté trust space" in failed["outside.json.reason.json"]["reason"]
     assert "unknown keys recipients" in failed["typo.json.reason.json"]["reason"]
 
+    # Each send is in the security log, sealed with the profile's key (no keyring).
+    shown = spool_home.run("audit", "show", "--json")
+    assert shown.returncode == 0, shown.stderr
+    events = json.loads(shown.stdout)["events"]
+    sends = {e["fields"]["message_id"]: e for e in events if e["event"] == "send"}
+    assert set(sends) == {r["message_id"] for r in reports.values()}
+    assert all(e["fields"]["recipients"] == [doctor] for e in sends.values())
+    verified = spool_home.run("audit", "verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+
     for report in reports.values():
         sandbox_operator.wait_for_message(
             sandbox_operator.doctor, "spool-1" if report["file"] == "cr-1.json" else "spool-2")

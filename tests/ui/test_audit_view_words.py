@@ -1,8 +1,9 @@
 """Every event, field and coded value the product records is worded in the security log.
 
-The product's own calls are read from its source (``audit_record(...)`` in ``client/``,
-``ui/`` and ``cps/``), so a new event, a new field or a new literal value without words
-fails here instead of showing its raw key to a French user.
+The product's own calls are read from its source (``audit_record(...)`` and the spool's
+``batch.audit_record(...)`` in ``client/``, ``ui/`` and ``cps/``), so a new event, a new
+field or a new literal value without words fails here instead of showing its raw key to
+a French user.
 """
 
 from __future__ import annotations
@@ -25,8 +26,11 @@ def _calls() -> list[ast.Call]:
     for package in ("client", "ui", "cps"):
         for path in sorted((REPO / package).rglob("*.py")):
             tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-            calls += [node for node in ast.walk(tree) if isinstance(node, ast.Call)
-                      and isinstance(node.func, ast.Name) and node.func.id == "audit_record"]
+            # audit_record(...), and AuditBatch.audit_record(...) (the spool's batches).
+            calls += [node for node in ast.walk(tree) if isinstance(node, ast.Call) and (
+                (isinstance(node.func, ast.Name) and node.func.id == "audit_record")
+                or (isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "audit_record"))]
     return calls
 
 
