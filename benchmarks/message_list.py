@@ -16,8 +16,8 @@ click to the reordered screen painted), each scroll jump (to the new screen pain
 worst of 20). A 10 ms heartbeat records the worst GUI-thread stall over all of it; its
 baseline is the same heartbeat with the app idle. Then a sort on the sealed subject and
 one on the sealed correspondent, timed the same way with their own worst stall: the
-folder was written as the sync writes it, so its sort keys are one ordered sealed
-segment (:mod:`client.mail.sort_index`), and the first sort reads it on a worker. The
+folder was written as the desktop's sync writes it, so its sort keys are one ordered
+sealed segment (:mod:`client.mail.sort_index`), and the first sort reads it on a worker. The
 ``baseline`` of the time rows is the path the list took before, measured in the same
 run: every row read from the cache into a Python list and set on the model (open), or
 sorted in Python on the GUI thread (sort), a scroll over rows held in memory (scroll).

@@ -195,7 +195,9 @@ class LiveMailService:
                 progress(done, total)
 
         with self._lock:
-            Synchronizer(self._mailbox, self._cache, progress=report).sync_folder(folder)
+            # The list sorts on the sealed columns from the compacted sort keys.
+            Synchronizer(self._mailbox, self._cache, progress=report,
+                         compact_sort_keys=True).sync_folder(folder)
             self._sent = self._mailbox.folder_for("sent")
             if folder == self._sent:
                 self._receipts.scan()

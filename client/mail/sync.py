@@ -15,9 +15,9 @@ Per folder, against the cached ``(UIDVALIDITY, UIDNEXT, HIGHESTMODSEQ, count)``:
 
 Each batch is one cache transaction, and the folder state is written last, so a kill
 mid-sync leaves a cache that the next sync completes. Each batch also stores its rows'
-sort keys; once the folder is synced, they are compacted into one ordered segment when
-due (:mod:`client.mail.sort_index`), so the list sorts on sealed columns without
-unsealing the folder.
+sort keys; for the desktop, once the folder is synced, they are compacted into one
+ordered segment when due (:mod:`client.mail.sort_index`), so its list sorts on sealed
+columns without unsealing the folder.
 """
 
 from __future__ import annotations
@@ -93,10 +93,15 @@ class Synchronizer:
         cache: MailCache,
         *,
         progress: Callable[[str, int, int], None] | None = None,
+        compact_sort_keys: bool = False,
     ) -> None:
+        """``compact_sort_keys``: after each folder, rewrite its sort keys as one
+        ordered segment when due (:meth:`MailCache.compact_sort_keys`), for the desktop
+        list that sorts on them; the command line, the bridge and the spool never do."""
         self.mailbox = mailbox
         self.cache = cache
         self._progress = progress
+        self._compact = compact_sort_keys
 
     def sync_all(self) -> list[SyncResult]:
         """Sync every selectable folder."""
@@ -121,7 +126,8 @@ class Synchronizer:
                 except MailConnectionError:
                     self.mailbox.close()
                     raise
-        self._compact_sort_keys(folder)
+        if self._compact:
+            self._compact_sort_keys(folder)
         return result
 
     def _compact_sort_keys(self, folder: str) -> None:

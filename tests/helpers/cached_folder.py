@@ -33,7 +33,8 @@ def open_cache(directory: Path, account: str = "jean.martin@hopital-sandbox.mssa
 def seed_folder(cache: MailCache, folder: str, count: int, *, start_uid: int = 1) -> None:
     """``count`` messages in ``folder``: UID ``u`` is ``Compte rendu <u>``, one minute
     older per UID, every third read, every 17th flagged, every 5th with attachments.
-    Written as a sync writes them: one batch, then the sort keys compacted when due."""
+    Written as the desktop's sync writes them: one batch, then the sort keys compacted
+    when due."""
     with cache.transaction():
         state = cache.folder_state(folder)
         folder_id = state.folder_id if state is not None else cache.reset_folder(folder, 1)
@@ -54,7 +55,7 @@ def seed_folder(cache: MailCache, folder: str, count: int, *, start_uid: int = 1
         cache.put_rows(folder_id, rows)
         cache.save_folder_state(folder_id, uidnext=start_uid + count,
                                 highestmodseq=start_uid + count, synced_at=_START)
-    cache.compact_sort_keys(folder)  # as the sync does once a folder is synced
+    cache.compact_sort_keys(folder)  # as the desktop's sync does once a folder is synced
 
 
 def cached_rows(cache: MailCache, folder: str) -> CachedRows:

@@ -10,6 +10,7 @@ from client.mail.cache import MailCache
 from client.mail.errors import CacheCorrupted, FolderNotFound
 from client.mail.keystore import MemoryKeyStore
 from client.mail.mailbox import Mailbox
+from client.mail.sort_index import MAX_SEGMENTS
 from client.mail.sync import Synchronizer
 from tests.client.mail._messages import JEAN, letter, xdm_letter
 from tests.client.mail._servers import Dovecot, PasswordSessionOpener
@@ -64,6 +65,26 @@ def test_a_cold_sync_builds_the_sort_indexes_after_loading(
     seen.clear()
     assert sync.sync_folder("Archives").added == 2
     assert seen == [_SORT_INDEXES]
+
+
+def test_the_desktop_sync_compacts_the_sort_keys_the_others_leave_them(
+    dovecot: Dovecot, user: str, mailbox: Mailbox, cache: MailCache
+) -> None:
+    import client.mail.sync as sync_module
+
+    _seed(dovecot, user, MAX_SEGMENTS + 1)
+    old_batch, sync_module.BATCH = sync_module.BATCH, 1
+    try:
+        Synchronizer(mailbox, cache).sync_folder("INBOX")  # the command line's
+        assert len(cache.stored_sort_keys("INBOX")) == MAX_SEGMENTS + 1  # one a batch
+        _seed(dovecot, user, 1)
+        Synchronizer(mailbox, cache, compact_sort_keys=True).sync_folder("INBOX")
+    finally:
+        sync_module.BATCH = old_batch
+    # Too many segments: rewritten as one, with the keys of every row and their orders.
+    [segment] = cache.stored_sort_keys("INBOX")
+    assert segment.ordered and sorted(segment.uids) == sorted(cache.cached_uids(
+        cache.folder_state("INBOX").folder_id))  # type: ignore[union-attr]
 
 
 def test_full_then_unchanged_then_incremental(
