@@ -18,10 +18,10 @@ import datetime as dt
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from client.mail.errors import CacheCorrupted, FolderNotFound
 from client.mail.keystore import KeyringKeyStore, KeyStore
@@ -109,6 +109,7 @@ _SELECT_IN = ("SELECT uid, modseq, flags, size, date, has_attachments, data FROM
 _TEXTS_IN = "SELECT uid, data FROM messages WHERE folder_id = ? AND uid IN "
 #: How long a statement waits for another connection's write (sqlite3's default).
 _BUSY_TIMEOUT_MS = 5_000
+_Row = TypeVar("_Row")
 #: SQLite's bound-variable limit is far above this; windows are small anyway.
 _CHUNK = 500
 
@@ -488,41 +489,40 @@ class MailCache:
     def summaries_of(self, folder: str, uids: Iterable[int]) -> list[MessageSummary]:
         """The cached summaries of ``uids`` (a window of the list), in the order asked;
         UIDs no longer cached are left out. Only these rows are decrypted."""
-        folder_id = self._folder_id(folder)
-        wanted = list(uids)
-        if folder_id is None or not wanted:
-            return []
-        found: dict[int, MessageSummary] = {}
-        for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start:start + _CHUNK]
-            marks = ", ".join("?" * len(chunk))
-            query = f"{_SELECT_IN}({marks})"  # only "?" placeholders are joined in
-            rows = self.store.conn.execute(query, (folder_id, *chunk)).fetchall()
-            for row in rows:
-                found[row[0]] = self._summary(folder_id, row)
-        return [found[uid] for uid in wanted if uid in found]
+        return self._rows_of(folder, uids, _SELECT_IN,
+                             lambda folder_id, row: self._summary(folder_id, row))
 
     def sort_keys_of(self, folder: str, uids: Iterable[int]) -> list[SortKeys]:
         """The :data:`client.mail.sort_index.SortKeys` of ``uids`` keyed from their
         sealed rows, in the order asked, UIDs no longer cached left out: rows cached
         before the keys were stored. The rows are decrypted but no summary is built
         (no dates, flags, copied recipients). Nothing is written back."""
+        def keyed(folder_id: int, row: tuple[Any, ...]) -> SortKeys:
+            uid, blob = row
+            payload = self._payload(folder_id, uid, blob)
+            if payload[0] == "r":
+                sender, to, subject = envelope_texts(payload[1:])
+            else:
+                _, sender, to, _cc, subject, _message_id = payload
+            return sort_keys(uid, sender, to, subject)
+
+        return self._rows_of(folder, uids, _TEXTS_IN, keyed)
+
+    def _rows_of(self, folder: str, uids: Iterable[int], select: str,
+                 convert: Callable[[int, tuple[Any, ...]], _Row]) -> list[_Row]:
+        """``convert(folder_id, row)`` of the rows ``select`` (a query ending in
+        ``uid IN``) reads for ``uids``, in the order asked; gone UIDs left out."""
         folder_id = self._folder_id(folder)
         wanted = list(uids)
         if folder_id is None or not wanted:
             return []
-        found: dict[int, SortKeys] = {}
+        found: dict[int, _Row] = {}
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start:start + _CHUNK]
             marks = ", ".join("?" * len(chunk))
-            query = f"{_TEXTS_IN}({marks})"  # only "?" placeholders are joined in
-            for uid, blob in self.store.conn.execute(query, (folder_id, *chunk)).fetchall():
-                payload = self._payload(folder_id, uid, blob)
-                if payload[0] == "r":
-                    sender, to, subject = envelope_texts(payload[1:])
-                else:
-                    _, sender, to, _cc, subject, _message_id = payload
-                found[uid] = sort_keys(uid, sender, to, subject)
+            query = f"{select}({marks})"  # only "?" placeholders are joined in
+            for row in self.store.conn.execute(query, (folder_id, *chunk)).fetchall():
+                found[row[0]] = convert(folder_id, row)
         return [found[uid] for uid in wanted if uid in found]
 
     def summary(self, folder: str, uid: int) -> MessageSummary | None:
